@@ -1,0 +1,63 @@
+"""Entry point of `custody-desk`: no subcommand starts the GUI, subcommands run headless.
+
+Each command group lives in its own module exposing ``register(subparsers)``; a
+subparser sets ``handler`` to a function ``(argparse.Namespace) -> int`` (the exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.cli.errors import CliError
+
+# One module per command group. Order is the order of `custody-desk --help`.
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.snapshot_cmds",  # value, stress
+    "app.cli.store_cmds",  # import, holdings, audit, backup
+    "app.cli.device_cmds",  # devices, sign, verify-message
+    "app.cli.emulator_cmd",  # emulator
+    "app.cli.desk_cmds",  # officers, attest, keys, parties, emergency
+    "app.cli.exchange_cmds",  # exchange-sim, verify, reconcile, margin
+    "app.cli.system_cmds",  # self-test
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="custody-desk",
+        description="Custody Desk. Without a command, opens the desk window.",
+    )
+    parser.add_argument("--version", action="version", version=f"custody-desk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="folder of the desk's store and settings (default: the platform user data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from app.ui.main import run_gui
+
+        return run_gui(data_dir=args.data_dir)
+    try:
+        code: int = args.handler(args)
+    except CliError as exc:
+        print(f"custody-desk {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system libraries Qt and hidapi need, when they are missing and we may (root + apt).
+# A desktop workstation usually has them all; a bare CI image may not.
+set -eu
+needed=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libglib2.0-0 desktop-file-utils)
+missing=()
+for pkg in "${needed[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "installing system packages: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "note: missing system packages (install them with your package manager): ${missing[*]}" >&2
+fi

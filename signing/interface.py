@@ -1,0 +1,173 @@
+"""The one interface the desk signs through, and the values it exchanges.
+
+A ``Signer`` is blocking; the desk calls it only from the signing library's
+device thread (``signing.device_thread``). Human interaction ("confirm on
+device", PIN matrix, passphrase) reaches the caller through ``Interaction``,
+which the GUI or the CLI implements. ``cancel()`` may be called from any thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class DeviceKind(StrEnum):
+    TREZOR = "trezor"
+    COLDCARD = "coldcard"
+
+
+class Capability(StrEnum):
+    GET_XPUB = "get_xpub"
+    SIGN_MESSAGE = "sign_message"
+    PIN_MATRIX = "pin_matrix"  # host-side PIN entry with a scrambled keypad
+    PASSPHRASE = "passphrase"
+    ENCRYPTED_LINK = "encrypted_link"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What enumeration learns without opening the device."""
+
+    uri: str  # e.g. trezor:udp:127.0.0.1:21324, coldcard:sock:/tmp/x, coldcard:hid:<path>
+    kind: DeviceKind
+    label: str
+    transport: str  # udp, webusb, hid, bridge, sock
+    is_emulator: bool
+    capabilities: frozenset[Capability]
+
+
+@dataclass(frozen=True)
+class DeviceIdentity:
+    """What the device says about itself once opened."""
+
+    kind: DeviceKind
+    label: str
+    model: str
+    firmware_version: str
+    master_fingerprint: str  # 8 lowercase hex chars (BIP-32 fingerprint of m)
+    is_emulator: bool
+
+
+@dataclass(frozen=True)
+class PublicKeyInfo:
+    path: str  # canonical form, hardened marked with ', e.g. m/44'/0'/0'/0/0
+    xpub: str
+    pubkey: bytes  # 33-byte compressed secp256k1
+    address: str  # the address the device signs messages for at this path
+
+
+@dataclass(frozen=True)
+class MessageSignature:
+    """A BIP-137 message signature, exactly as the device returned it."""
+
+    path: str
+    text: str
+    address: str
+    signature: bytes  # 65 bytes: header || r || s
+    pubkey: bytes  # 33-byte compressed
+
+
+class PromptKind(StrEnum):
+    CONFIRM_ON_DEVICE = "confirm_on_device"
+    PIN_ENTRY_ON_DEVICE = "pin_entry_on_device"
+
+
+@dataclass(frozen=True)
+class DevicePrompt:
+    kind: PromptKind
+    device_label: str
+    text: str  # what the device is showing, in full
+
+
+class Interaction(Protocol):
+    """Callbacks from the device thread to the caller's UI.
+
+    ``on_prompt`` and ``on_done`` must not block. ``request_pin`` and
+    ``request_passphrase`` block the device thread (never the GUI thread) until
+    the user answers; they raise ``CancelledByHost`` if the user cancels.
+    """
+
+    def on_prompt(self, prompt: DevicePrompt) -> None: ...
+
+    def on_done(self) -> None: ...
+
+    def request_pin(self, device_label: str) -> str: ...
+
+    def request_passphrase(self, device_label: str) -> str: ...
+
+
+class NullInteraction:
+    """For scripts: prompts are ignored; PIN and passphrase cannot be asked."""
+
+    def on_prompt(self, prompt: DevicePrompt) -> None:
+        pass
+
+    def on_done(self) -> None:
+        pass
+
+    def request_pin(self, device_label: str) -> str:
+        from signing.errors import PinRequired
+
+        raise PinRequired(f"{device_label} asks for a PIN and no one can enter it")
+
+    def request_passphrase(self, device_label: str) -> str:
+        return ""
+
+
+class CancelToken:
+    """A thread-safe flag a driver polls between reads while waiting for a human."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def reset(self) -> None:
+        self._event.clear()
+
+
+class Signer(ABC):
+    """A connected signing device. Blocking; use it from the device thread only."""
+
+    info: DeviceInfo
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return self.info.capabilities
+
+    def require(self, capability: Capability) -> None:
+        """Raise ``Unsupported`` unless the device has ``capability``."""
+        if capability not in self.capabilities:
+            from signing.errors import Unsupported
+
+            raise Unsupported(f"{self.info.label} lacks {capability.value}")
+
+    @abstractmethod
+    def open(self, interaction: Interaction) -> DeviceIdentity:
+        """Connect, handshake, and return who the device is."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the device. Safe to call twice."""
+
+    @abstractmethod
+    def get_public_key(self, path: str) -> PublicKeyInfo:
+        """Public key, xpub and message address at ``path``."""
+
+    @abstractmethod
+    def sign_message(self, path: str, text: str) -> MessageSignature:
+        """Have the device show ``text`` in full and sign it (BIP-137)."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Abort the flow in progress from any thread; the waiting call raises CancelledByHost."""
