@@ -1,0 +1,289 @@
+"""Per-client valuation: market value, collateral value, credit line, ratio, state.
+
+Definitions (docs/domain.md, "Valuation"):
+
+* market value      = sum(quantity x price), locked shares included (still held);
+* collateral value  = sum((quantity - locked) x price x collateral factor),
+  rounded DOWN to cents once, on the total;
+* credit line       = collateral value x leverage (pilot cap 2x), rounded DOWN;
+* collateral ratio  = collateral value / exposure (None when exposure is 0);
+* margin-call line  : ratio below 1 / leverage, i.e. exposure above the credit line;
+* liquidation line  : ratio below ``RiskPolicy.liquidation_ratio`` (default 0.45);
+* shortfall         = collateral value the client must add to be back on the
+  margin-call line: max(0, exposure / leverage - collateral value), rounded UP;
+* price drop to a line = the uniform fall of every price (exposure fixed) at
+  which the ratio reaches that line, as a fraction (0.25 = prices may fall 25%).
+
+Worked example of the source: 80,000,000 BENJI at 1.00 -> collateral value
+78,400,000.00 -> credit line 156,800,000.00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from app.domain.assets import AssetCatalogue, RiskPolicy
+from app.domain.eligibility import check_eligibility
+from app.domain.money import (
+    USD_SCALE,
+    money_context,
+    ratio_down,
+    to_base_units,
+    usd_display,
+    usd_down,
+    usd_up,
+)
+from app.domain.snapshot import ClientRecord, Snapshot
+
+_ZERO = Decimal(0)
+_ZERO_USD = Decimal("0.00")
+_ONE = Decimal(1)
+
+
+class CollateralState(StrEnum):
+    """Where a client stands against its lines."""
+
+    HEALTHY = "healthy"
+    MARGIN_CALL = "margin_call"
+    LIQUIDATION = "liquidation"
+
+    @property
+    def label(self) -> str:
+        """Human label: 'Healthy', 'Margin call', 'Liquidation'."""
+        return self.value.replace("_", " ").capitalize()
+
+
+class MissingPrice(KeyError):
+    """A held asset has no price."""
+
+    def __init__(self, asset: str) -> None:
+        super().__init__(asset)
+        self.asset = asset
+
+    def __str__(self) -> str:
+        return f"no price for {self.asset}"
+
+
+@dataclass(frozen=True, slots=True)
+class PositionValuation:
+    """One position valued: what it is worth and what it counts for."""
+
+    asset: str
+    quantity: Decimal
+    locked_quantity: Decimal
+    price: Decimal
+    market_value_usd: Decimal
+    collateral_factor: Decimal
+    collateral_value_usd: Decimal
+
+    @property
+    def haircut(self) -> Decimal:
+        """1 - collateral factor."""
+        return _ONE - self.collateral_factor
+
+
+@dataclass(frozen=True, slots=True)
+class ClientValuation:
+    """A client's valuation against the policy's lines (USD amounts at cent scale)."""
+
+    client_id: str
+    name: str
+    positions: tuple[PositionValuation, ...]
+    market_value_usd: Decimal
+    locked_value_usd: Decimal
+    collateral_value_usd: Decimal
+    credit_line_usd: Decimal
+    exposure_usd: Decimal
+    available_credit_usd: Decimal
+    collateral_ratio: Decimal | None
+    state: CollateralState
+    margin_call_ratio: Decimal
+    liquidation_ratio: Decimal
+    margin_call_collateral_usd: Decimal
+    liquidation_collateral_usd: Decimal
+    headroom_to_margin_call_usd: Decimal
+    headroom_to_liquidation_usd: Decimal
+    price_drop_to_margin_call: Decimal | None
+    price_drop_to_liquidation: Decimal | None
+    shortfall_usd: Decimal
+    eligible: bool
+    ineligible_reasons: tuple[str, ...]
+
+    @property
+    def collateral_value_cents(self) -> int:
+        """Collateral value as integer cents (what proofs and statements sum)."""
+        return to_base_units(self.collateral_value_usd, USD_SCALE)
+
+
+def value_client(
+    client: ClientRecord,
+    prices: Mapping[str, Decimal],
+    catalogue: AssetCatalogue,
+    policy: RiskPolicy | None = None,
+    locked: Mapping[str, Decimal] | None = None,
+) -> ClientValuation:
+    """Value one client at ``prices``.
+
+    ``locked`` adds quantities locked by pending redemptions (per asset) to the
+    snapshot's own ``locked_quantity``; locked shares never count as collateral.
+    Raises MissingPrice for a held asset without a price, UnknownAsset for an
+    asset not in the catalogue.
+    """
+    policy = policy if policy is not None else catalogue.policy
+    with money_context():
+        position_values: list[PositionValuation] = []
+        market_total = _ZERO
+        locked_total = _ZERO
+        collateral_total = _ZERO
+        for position in client.positions:
+            asset = catalogue.get(position.asset)
+            price = prices.get(position.asset)
+            if price is None:
+                raise MissingPrice(position.asset)
+            locked_quantity = position.locked_quantity
+            if locked:
+                locked_quantity += locked.get(position.asset, _ZERO)
+            # A lock can never exceed what is held.
+            locked_quantity = min(locked_quantity, position.quantity)
+            market = position.quantity * price
+            locked_value = locked_quantity * price
+            collateral = (position.quantity - locked_quantity) * price * asset.collateral_factor
+            market_total += market
+            locked_total += locked_value
+            collateral_total += collateral
+            position_values.append(
+                PositionValuation(
+                    asset=position.asset,
+                    quantity=position.quantity,
+                    locked_quantity=locked_quantity,
+                    price=price,
+                    market_value_usd=usd_display(market),
+                    collateral_factor=asset.collateral_factor,
+                    collateral_value_usd=usd_down(collateral),
+                )
+            )
+        collateral_value = usd_down(collateral_total)
+        return _assess(
+            client,
+            policy,
+            tuple(position_values),
+            market_value=usd_display(market_total),
+            locked_value=usd_display(locked_total),
+            collateral_value=collateral_value,
+        )
+
+
+def _assess(
+    client: ClientRecord,
+    policy: RiskPolicy,
+    positions: tuple[PositionValuation, ...],
+    *,
+    market_value: Decimal,
+    locked_value: Decimal,
+    collateral_value: Decimal,
+) -> ClientValuation:
+    exposure = client.exposure_usd
+    credit_line = usd_down(collateral_value * policy.leverage)
+    margin_ratio = policy.margin_call_ratio
+    liquidation_ratio = policy.liquidation_ratio
+    # Collateral needed to sit exactly on each line, rounded UP (what we ask for).
+    margin_need = usd_up(exposure / policy.leverage)
+    liquidation_need = usd_up(exposure * liquidation_ratio)
+
+    # Collateral value is a whole number of cents, so comparing it with the needs
+    # rounded up to cents is the same as comparing with the exact lines.
+    if collateral_value < liquidation_need:
+        state = CollateralState.LIQUIDATION
+    elif collateral_value < margin_need:
+        state = CollateralState.MARGIN_CALL
+    else:
+        state = CollateralState.HEALTHY
+
+    ratio = ratio_down(collateral_value / exposure) if exposure > 0 else None
+    eligibility = check_eligibility(client, policy)
+    return ClientValuation(
+        client_id=client.id,
+        name=client.name,
+        positions=positions,
+        market_value_usd=market_value,
+        locked_value_usd=locked_value,
+        collateral_value_usd=collateral_value,
+        credit_line_usd=credit_line,
+        exposure_usd=exposure,
+        available_credit_usd=max(_ZERO_USD, credit_line - exposure),
+        collateral_ratio=ratio,
+        state=state,
+        margin_call_ratio=margin_ratio,
+        liquidation_ratio=liquidation_ratio,
+        margin_call_collateral_usd=margin_need,
+        liquidation_collateral_usd=liquidation_need,
+        headroom_to_margin_call_usd=collateral_value - margin_need,
+        headroom_to_liquidation_usd=collateral_value - liquidation_need,
+        price_drop_to_margin_call=_price_drop(collateral_value, exposure, margin_need),
+        price_drop_to_liquidation=_price_drop(collateral_value, exposure, liquidation_need),
+        shortfall_usd=max(_ZERO_USD, margin_need - collateral_value),
+        eligible=eligibility.eligible,
+        ineligible_reasons=eligibility.messages,
+    )
+
+
+def _price_drop(collateral_value: Decimal, exposure: Decimal, need: Decimal) -> Decimal | None:
+    """Uniform price fall (fraction) that brings collateral value down to ``need``.
+
+    None when there is no exposure (no price fall can cross the line); 0 when the
+    line is already crossed. Rounded DOWN so the desk never overstates the cushion.
+    """
+    if exposure <= 0:
+        return None
+    if collateral_value <= need or collateral_value == 0:
+        return _ZERO
+    return ratio_down(_ONE - need / collateral_value)
+
+
+def value_snapshot(
+    snapshot: Snapshot,
+    catalogue: AssetCatalogue,
+    policy: RiskPolicy | None = None,
+    locked_by_client: Mapping[str, Mapping[str, Decimal]] | None = None,
+    prices: Mapping[str, Decimal] | None = None,
+) -> tuple[ClientValuation, ...]:
+    """Value every client of ``snapshot`` in order (``prices`` overrides the snapshot's)."""
+    effective_prices = snapshot.prices if prices is None else prices
+    locks = locked_by_client or {}
+    with money_context():
+        return tuple(
+            value_client(client, effective_prices, catalogue, policy, locks.get(client.id))
+            for client in snapshot.clients
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioTotals:
+    """Desk-wide sums over a set of valuations."""
+
+    clients: int
+    market_value_usd: Decimal
+    collateral_value_usd: Decimal
+    credit_line_usd: Decimal
+    exposure_usd: Decimal
+    shortfall_usd: Decimal
+    by_state: Mapping[CollateralState, int]
+
+
+def totals(valuations: Sequence[ClientValuation]) -> PortfolioTotals:
+    """Sum a set of valuations (cent amounts add exactly)."""
+    by_state = dict.fromkeys(CollateralState, 0)
+    for item in valuations:
+        by_state[item.state] += 1
+    return PortfolioTotals(
+        clients=len(valuations),
+        market_value_usd=sum((v.market_value_usd for v in valuations), _ZERO),
+        collateral_value_usd=sum((v.collateral_value_usd for v in valuations), _ZERO),
+        credit_line_usd=sum((v.credit_line_usd for v in valuations), _ZERO),
+        exposure_usd=sum((v.exposure_usd for v in valuations), _ZERO),
+        shortfall_usd=sum((v.shortfall_usd for v in valuations), _ZERO),
+        by_state=by_state,
+    )
