@@ -1,0 +1,166 @@
+"""The persistence interface the services depend on.
+
+Services see only these ``typing.Protocol`` s and the plain rows of
+:mod:`app.store.records`; the SQLite backend (:mod:`app.store.sqlite_store`) is one
+implementation, and a PostgreSQL backend can be another (``BEGIN ISOLATION LEVEL
+SERIALIZABLE`` for :meth:`Store.transaction`, NUMERIC/TIMESTAMPTZ columns).
+
+Contract every backend keeps:
+
+* :meth:`Store.transaction` is one use case: it takes the write lock at once
+  (SQLite ``BEGIN IMMEDIATE``), commits when the block ends normally and rolls back
+  on any exception, so a failure leaves the store unchanged. It returns only after
+  the commit is durable, so callers may acknowledge once the ``with`` block exits.
+* :meth:`Store.read` gives a consistent read-only view and never writes.
+* Transactions do not nest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from app.store.records import (
+    AuditHead,
+    AuditRow,
+    CheckpointRow,
+    NewSnapshot,
+    SnapshotRecord,
+    StoredClientState,
+    StoredPrice,
+)
+
+
+class SnapshotRepository(Protocol):
+    """Imported snapshots: the desk's history of client records, positions and prices."""
+
+    def find_by_hash(self, content_sha256: str) -> SnapshotRecord | None:
+        """The snapshot with this canonical content hash, if it was imported before."""
+        ...
+
+    def add(self, snapshot: NewSnapshot, imported_by: str, imported_at: datetime) -> SnapshotRecord:
+        """Store a snapshot with its clients, positions and prices."""
+        ...
+
+    def list(self) -> list[SnapshotRecord]:
+        """Every import, oldest ``as_of`` first."""
+        ...
+
+
+class HoldingsRepository(Protocol):
+    """The desk's view of clients as of a moment, built from the snapshots."""
+
+    def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
+        """Each client's latest record with snapshot ``as_of`` at or before ``as_of``."""
+        ...
+
+    def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
+        """Each asset's latest price at or before ``as_of`` (None: the latest)."""
+        ...
+
+    def client_ids(self) -> list[str]:
+        """Every client the desk has ever seen."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """Append-only storage of audit entries, the log's head and its checkpoints."""
+
+    def head(self) -> AuditHead | None:
+        """The tip written by the last append (None for an empty log)."""
+        ...
+
+    def append(self, row: AuditRow, new_head: AuditHead) -> None:
+        """Add one entry and move the head, in the caller's transaction."""
+        ...
+
+    def entries(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_seq: int | None = None,
+        limit: int | None = None,
+    ) -> list[AuditRow]:
+        """Entries in ``seq`` order matching every given filter."""
+        ...
+
+    def iter_all(self) -> Iterator[AuditRow]:
+        """Every entry in storage order, streamed (for verification)."""
+        ...
+
+    def high_water_mark(self) -> int | None:
+        """The largest ``seq`` ever allocated, even if that row is gone."""
+        ...
+
+    def add_checkpoint(self, tree_size: int, root_hash: str, created_at: datetime) -> CheckpointRow:
+        """Record the tree root over the first ``tree_size`` entries."""
+        ...
+
+    def checkpoints(self) -> list[CheckpointRow]:
+        """Every checkpoint, smallest tree first."""
+        ...
+
+    def sign_checkpoint(
+        self, checkpoint_id: int, statement: str, signature: str, signer: str
+    ) -> None:
+        """Attach a signature to an unsigned checkpoint (once)."""
+        ...
+
+
+class SettingsRepository(Protocol):
+    """Small desk-wide settings (custodian id, environment, demo-loaded flag, ...)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str, at: datetime) -> None: ...
+
+
+class Transaction(Protocol):
+    """The repositories bound to one open transaction."""
+
+    @property
+    def snapshots(self) -> SnapshotRepository: ...
+
+    @property
+    def holdings(self) -> HoldingsRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    @property
+    def settings(self) -> SettingsRepository: ...
+
+
+class Store(Protocol):
+    """An open desk store."""
+
+    @property
+    def location(self) -> str:
+        """Where the store lives, for messages (a path or a DSN without secrets)."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """One use case: write lock, commit on success, roll back on any exception."""
+        ...
+
+    def read(self) -> AbstractContextManager[Transaction]:
+        """A consistent read-only view."""
+        ...
+
+    def schema_version(self) -> int: ...
+
+    def integrity_check(self) -> list[str]:
+        """Problems found by the backend's own check; empty when healthy."""
+        ...
+
+    def backup(self, destination: Path) -> None:
+        """Write a consistent copy to ``destination``; refuses to overwrite."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,348 @@
+"""SQLite implementations of the repositories in :mod:`app.store.interface`.
+
+Each repository wraps the connection of one open transaction; none of them commits.
+Other issues add their own repositories the same way (a class over
+``sqlite3.Connection``) and reach them through
+:meth:`app.store.sqlite_store.SqliteTransaction.repository`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+
+from app.store.codec import decimal_to_text, text_to_decimal, text_to_time, time_to_text
+from app.store.records import (
+    AuditHead,
+    AuditRow,
+    CheckpointRow,
+    NewSnapshot,
+    SnapshotRecord,
+    StoredClientState,
+    StoredPosition,
+    StoredPrice,
+)
+
+_SNAPSHOT_COLUMNS = "id, content_sha256, as_of, imported_at, imported_by, source_name, client_count"
+
+
+def _snapshot(row: sqlite3.Row) -> SnapshotRecord:
+    return SnapshotRecord(
+        id=row["id"],
+        content_sha256=row["content_sha256"],
+        as_of=text_to_time(row["as_of"]),
+        imported_at=text_to_time(row["imported_at"]),
+        imported_by=row["imported_by"],
+        source_name=row["source_name"],
+        client_count=row["client_count"],
+    )
+
+
+class SqliteSnapshotRepository:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def find_by_hash(self, content_sha256: str) -> SnapshotRecord | None:
+        row = self._db.execute(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE content_sha256 = ?",
+            (content_sha256,),
+        ).fetchone()
+        return None if row is None else _snapshot(row)
+
+    def add(self, snapshot: NewSnapshot, imported_by: str, imported_at: datetime) -> SnapshotRecord:
+        as_of = time_to_text(snapshot.as_of)
+        now = time_to_text(imported_at)
+        cursor = self._db.execute(
+            "INSERT INTO snapshots (content_sha256, as_of, imported_at, imported_by,"
+            " source_name, client_count, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                snapshot.content_sha256,
+                as_of,
+                now,
+                imported_by,
+                snapshot.source_name,
+                len(snapshot.clients),
+                snapshot.raw_json,
+            ),
+        )
+        snapshot_id = cursor.lastrowid
+        assert snapshot_id is not None
+        self._db.executemany(
+            "INSERT INTO prices (snapshot_id, asset, price_usd, as_of) VALUES (?, ?, ?, ?)",
+            [
+                (snapshot_id, asset, decimal_to_text(price), as_of)
+                for asset, price in snapshot.prices.items()
+            ],
+        )
+        for client in snapshot.clients:
+            # The identity row is created once; its name follows the latest import.
+            self._db.execute(
+                "INSERT INTO clients (id, name, first_seen_snapshot_id, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                (client.client_id, client.name, snapshot_id, now),
+            )
+            self._db.execute(
+                "INSERT INTO client_states (snapshot_id, client_id, name, net_assets_usd,"
+                " dubai_entity, soc2_type2, exposure_usd, extra_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    snapshot_id,
+                    client.client_id,
+                    client.name,
+                    decimal_to_text(client.net_assets_usd),
+                    int(client.dubai_entity),
+                    int(client.soc2_type2),
+                    decimal_to_text(client.exposure_usd),
+                    client.extra_json,
+                ),
+            )
+            self._db.executemany(
+                "INSERT INTO positions (snapshot_id, client_id, ordinal, asset, quantity)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (snapshot_id, client.client_id, ordinal, asset, decimal_to_text(quantity))
+                    for ordinal, (asset, quantity) in enumerate(client.positions)
+                ],
+            )
+        return SnapshotRecord(
+            id=snapshot_id,
+            content_sha256=snapshot.content_sha256,
+            as_of=text_to_time(as_of),
+            imported_at=text_to_time(now),
+            imported_by=imported_by,
+            source_name=snapshot.source_name,
+            client_count=len(snapshot.clients),
+        )
+
+    def list(self) -> list[SnapshotRecord]:
+        rows = self._db.execute(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots ORDER BY as_of, id"
+        ).fetchall()
+        return [_snapshot(row) for row in rows]
+
+
+# For each client, the snapshot holding its latest record at or before :as_of
+# (ties on as_of: the later import wins).
+_CHOSEN = """
+WITH chosen (client_id, snapshot_id) AS (
+    SELECT c.id, (
+        SELECT cs.snapshot_id FROM client_states AS cs
+        JOIN snapshots AS s ON s.id = cs.snapshot_id
+        WHERE cs.client_id = c.id AND (:as_of IS NULL OR s.as_of <= :as_of)
+        ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
+    FROM clients AS c
+)
+"""
+
+
+class SqliteHoldingsRepository:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
+        params = {"as_of": None if as_of is None else time_to_text(as_of)}
+        positions: dict[str, list[StoredPosition]] = {}
+        for row in self._db.execute(
+            _CHOSEN + "SELECT p.client_id, p.asset, p.quantity FROM chosen"
+            " JOIN positions AS p USING (client_id, snapshot_id)"
+            " ORDER BY p.client_id, p.ordinal",
+            params,
+        ):
+            positions.setdefault(row["client_id"], []).append(
+                StoredPosition(asset=row["asset"], quantity=text_to_decimal(row["quantity"]))
+            )
+        states = []
+        for row in self._db.execute(
+            _CHOSEN + "SELECT cs.*, s.as_of FROM chosen"
+            " JOIN client_states AS cs USING (client_id, snapshot_id)"
+            " JOIN snapshots AS s ON s.id = cs.snapshot_id ORDER BY cs.client_id",
+            params,
+        ):
+            states.append(
+                StoredClientState(
+                    snapshot_id=row["snapshot_id"],
+                    as_of=text_to_time(row["as_of"]),
+                    client_id=row["client_id"],
+                    name=row["name"],
+                    net_assets_usd=text_to_decimal(row["net_assets_usd"]),
+                    dubai_entity=bool(row["dubai_entity"]),
+                    soc2_type2=bool(row["soc2_type2"]),
+                    exposure_usd=text_to_decimal(row["exposure_usd"]),
+                    positions=tuple(positions.get(row["client_id"], ())),
+                    extra_json=row["extra_json"],
+                )
+            )
+        return states
+
+    def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
+        params = {"as_of": None if as_of is None else time_to_text(as_of)}
+        rows = self._db.execute(
+            "SELECT p.asset, p.price_usd, p.as_of, p.snapshot_id FROM prices AS p"
+            " WHERE p.snapshot_id = (SELECT q.snapshot_id FROM prices AS q"
+            "   WHERE q.asset = p.asset AND (:as_of IS NULL OR q.as_of <= :as_of)"
+            "   ORDER BY q.as_of DESC, q.snapshot_id DESC LIMIT 1)"
+            " ORDER BY p.asset",
+            params,
+        ).fetchall()
+        return {
+            row["asset"]: StoredPrice(
+                asset=row["asset"],
+                price_usd=text_to_decimal(row["price_usd"]),
+                as_of=text_to_time(row["as_of"]),
+                snapshot_id=row["snapshot_id"],
+            )
+            for row in rows
+        }
+
+    def client_ids(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT id FROM clients ORDER BY id")]
+
+
+def _audit_row(row: sqlite3.Row) -> AuditRow:
+    return AuditRow(
+        seq=row["seq"],
+        time=text_to_time(row["time"]),
+        actor=row["actor"],
+        action=row["action"],
+        payload=row["payload"],
+        prev_hash=row["prev_hash"],
+        entry_hash=row["entry_hash"],
+    )
+
+
+def _checkpoint(row: sqlite3.Row) -> CheckpointRow:
+    return CheckpointRow(
+        id=row["id"],
+        tree_size=row["tree_size"],
+        root_hash=row["root_hash"],
+        created_at=text_to_time(row["created_at"]),
+        statement=row["statement"],
+        signature=row["signature"],
+        signer=row["signer"],
+    )
+
+
+class SqliteAuditRepository:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def head(self) -> AuditHead | None:
+        row = self._db.execute("SELECT size, last_hash, frontier FROM audit_head").fetchone()
+        if row is None:
+            return None
+        return AuditHead(
+            size=row["size"],
+            last_hash=row["last_hash"],
+            frontier=tuple(json.loads(row["frontier"])),
+        )
+
+    def append(self, row: AuditRow, new_head: AuditHead) -> None:
+        self._db.execute(
+            "INSERT INTO audit_entries (seq, time, actor, action, payload, prev_hash, entry_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.seq,
+                time_to_text(row.time),
+                row.actor,
+                row.action,
+                row.payload,
+                row.prev_hash,
+                row.entry_hash,
+            ),
+        )
+        self._db.execute(
+            "INSERT INTO audit_head (id, size, last_hash, frontier) VALUES (1, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET size = excluded.size,"
+            " last_hash = excluded.last_hash, frontier = excluded.frontier",
+            (new_head.size, new_head.last_hash, json.dumps(list(new_head.frontier))),
+        )
+
+    def entries(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_seq: int | None = None,
+        limit: int | None = None,
+    ) -> list[AuditRow]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if actor is not None:
+            clauses.append("actor = ?")
+            params.append(actor)
+        if action is not None:
+            clauses.append("action = ?")
+            params.append(action)
+        if since is not None:
+            clauses.append("time >= ?")
+            params.append(time_to_text(since))
+        if until is not None:
+            clauses.append("time < ?")
+            params.append(time_to_text(until))
+        if after_seq is not None:
+            clauses.append("seq > ?")
+            params.append(after_seq)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT * FROM audit_entries{where} ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_audit_row(row) for row in self._db.execute(sql, params)]
+
+    def iter_all(self) -> Iterator[AuditRow]:
+        # rowid order is storage order: an entry moved by editing seq shows up.
+        cursor = self._db.execute("SELECT * FROM audit_entries ORDER BY rowid")
+        while batch := cursor.fetchmany(1000):
+            for row in batch:
+                yield _audit_row(row)
+
+    def high_water_mark(self) -> int | None:
+        row = self._db.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'audit_entries'"
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def add_checkpoint(self, tree_size: int, root_hash: str, created_at: datetime) -> CheckpointRow:
+        cursor = self._db.execute(
+            "INSERT INTO audit_checkpoints (tree_size, root_hash, created_at) VALUES (?, ?, ?)",
+            (tree_size, root_hash, time_to_text(created_at)),
+        )
+        assert cursor.lastrowid is not None
+        return CheckpointRow(
+            id=cursor.lastrowid,
+            tree_size=tree_size,
+            root_hash=root_hash,
+            created_at=text_to_time(time_to_text(created_at)),
+        )
+
+    def checkpoints(self) -> list[CheckpointRow]:
+        rows = self._db.execute("SELECT * FROM audit_checkpoints ORDER BY tree_size")
+        return [_checkpoint(row) for row in rows]
+
+    def sign_checkpoint(
+        self, checkpoint_id: int, statement: str, signature: str, signer: str
+    ) -> None:
+        self._db.execute(
+            "UPDATE audit_checkpoints SET statement = ?, signature = ?, signer = ? WHERE id = ?",
+            (statement, signature, signer, checkpoint_id),
+        )
+
+
+class SqliteSettingsRepository:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def get(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def put(self, key: str, value: str, at: datetime) -> None:
+        self._db.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key)"
+            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (key, value, time_to_text(at)),
+        )
