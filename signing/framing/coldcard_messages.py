@@ -1,0 +1,279 @@
+"""Coldcard USB command and response encodings. Pure, bytes in and out.
+
+Every message starts with a 4-byte ASCII code. Requests name the command;
+responses name the *shape* of the answer (``okay``, ``biny``, ``asci``,
+``mypb``, ``smrx``, ``refu``, ``busy``, ``err_``, ``fram``...). Integers are
+little-endian. Written from the protocol description (ckcc-protocol's
+PROTOCOL.md and the firmware's USB handler), not copied from either.
+
+Both ends use this module: ``encode_*`` / ``decode_response`` on the host,
+``parse_request`` / ``respond_*`` in the emulator.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from enum import IntEnum
+
+from signing.errors import ProtocolError
+from signing.framing.coldcard import MAX_MSG_LEN
+
+NCRY_V1 = 0x01  # shared AES-CTR key for the session; may be re-keyed
+NCRY_V2 = 0x02  # as V1, but every later command must be encrypted and re-keying is refused
+
+PUBKEY_LEN = 64  # uncompressed secp256k1 point without its 0x04 prefix
+SIGNATURE_LEN = 65
+MAX_PATH_LEN = 200  # 12 steps of "2147483647'/" fit easily
+
+
+class AddressFormat(IntEnum):
+    """The ``addr_fmt`` values of ``smsg`` (single-key formats only)."""
+
+    P2PKH = 0x01  # AFC_PUBKEY
+    P2WPKH = 0x01 | 0x02 | 0x04  # AFC_PUBKEY | AFC_SEGWIT | AFC_BECH32
+    P2SH_P2WPKH = 0x10 | 0x01 | 0x02  # AFC_WRAPPED | AFC_PUBKEY | AFC_SEGWIT
+
+
+# ---------------------------------------------------------------- requests
+
+
+def encode_ping(data: bytes) -> bytes:
+    return b"ping" + bytes(data)
+
+
+def encode_version() -> bytes:
+    return b"vers"
+
+
+def encode_ncry(host_pubkey: bytes, version: int = NCRY_V1) -> bytes:
+    if len(host_pubkey) != PUBKEY_LEN:
+        raise ValueError("ncry wants a 64-byte uncompressed public key without prefix")
+    return struct.pack("<4sI64s", b"ncry", version, host_pubkey)
+
+
+def encode_xpub(path: str) -> bytes:
+    return b"xpub" + path.encode("ascii")
+
+
+def encode_sign_message(text: bytes, path: str, addr_fmt: AddressFormat) -> bytes:
+    subpath = path.encode("ascii")
+    return struct.pack("<4sIII", b"smsg", int(addr_fmt), len(subpath), len(text)) + subpath + text
+
+
+def encode_sign_message_poll() -> bytes:
+    return b"smok"
+
+
+def encode_mitm() -> bytes:
+    return b"mitm"
+
+
+# --------------------------------------------------------------- responses
+
+
+@dataclass(frozen=True)
+class Okay:
+    """``okay``: done, nothing to return (for ``smok``: still waiting for the human)."""
+
+
+@dataclass(frozen=True)
+class Binary:
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Ascii:
+    text: str
+
+
+@dataclass(frozen=True)
+class DevicePubkey:
+    """``mypb``: the answer to ``ncry``."""
+
+    pubkey: bytes  # 64 bytes, the device's one-time ECDH key
+    xfp: int  # master fingerprint as a little-endian u32 (0 when no seed)
+    xpub: str  # master xpub ('' when no seed)
+
+    @property
+    def fingerprint_hex(self) -> str:
+        return struct.pack("<I", self.xfp).hex()
+
+
+@dataclass(frozen=True)
+class SignedMessage:
+    """``smrx``: the address signed for and the 65-byte BIP-137 signature."""
+
+    address: str
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class Refused:
+    """``refu``: the human said no on the device."""
+
+
+@dataclass(frozen=True)
+class Busy:
+    """``busy``: the device is handling another request that needs the human."""
+
+
+@dataclass(frozen=True)
+class RemoteError:
+    """``err_``: the device refused the request; ``text`` says why."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FramingComplaint:
+    """``fram``: the device could not reassemble what we sent."""
+
+    reason: str
+
+
+Response = (
+    Okay | Binary | Ascii | DevicePubkey | SignedMessage | Refused | Busy | RemoteError
+    | FramingComplaint
+)
+
+
+def _ascii(data: bytes, what: str) -> str:
+    try:
+        return data.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"{what} is not ASCII") from exc
+
+
+def decode_response(message: bytes) -> Response:
+    """Turn one whole response into a value; malformed input raises ProtocolError."""
+    if len(message) < 4:
+        raise ProtocolError(f"response of {len(message)} bytes")
+    if len(message) > MAX_MSG_LEN:
+        raise ProtocolError(f"response of {len(message)} bytes is over the limit")
+    code, body = message[:4], message[4:]
+    if code == b"okay":
+        if body:
+            raise ProtocolError("okay with a body")
+        return Okay()
+    if code == b"biny":
+        return Binary(body)
+    if code == b"asci":
+        return Ascii(_ascii(body, "asci response"))
+    if code == b"mypb":
+        return _decode_mypb(body)
+    if code == b"smrx":
+        return _decode_smrx(body)
+    if code == b"refu":
+        return Refused()
+    if code == b"busy":
+        return Busy()
+    if code == b"err_":
+        return RemoteError(body.decode("ascii", "replace"))
+    if code == b"fram":
+        return FramingComplaint(body.decode("ascii", "replace"))
+    raise ProtocolError(f"unknown response code {code!r}")
+
+
+def _decode_mypb(body: bytes) -> DevicePubkey:
+    fixed = PUBKEY_LEN + 8
+    if len(body) < fixed:
+        raise ProtocolError("mypb response too short")
+    pubkey = body[:PUBKEY_LEN]
+    xfp, xpub_len = struct.unpack_from("<II", body, PUBKEY_LEN)
+    if len(body) != fixed + xpub_len:
+        raise ProtocolError("mypb xpub length does not match the message")
+    return DevicePubkey(pubkey, xfp, _ascii(body[fixed:], "master xpub"))
+
+
+def _decode_smrx(body: bytes) -> SignedMessage:
+    if len(body) < 4:
+        raise ProtocolError("smrx response too short")
+    (addr_len,) = struct.unpack_from("<I", body, 0)
+    if len(body) != 4 + addr_len + SIGNATURE_LEN:
+        raise ProtocolError("smrx lengths do not match the message")
+    address = _ascii(body[4 : 4 + addr_len], "signed address")
+    return SignedMessage(address, body[4 + addr_len :])
+
+
+# ------------------------------------------------------------- device side
+
+
+@dataclass(frozen=True)
+class Request:
+    command: str  # 4 ASCII characters
+    args: bytes
+
+
+@dataclass(frozen=True)
+class SignMessageArgs:
+    addr_fmt: int
+    path: bytes
+    text: bytes
+
+
+def parse_request(message: bytes) -> Request:
+    """Split a request into command and arguments; a non-ASCII command raises ProtocolError."""
+    if len(message) < 4:
+        raise ProtocolError(f"request of {len(message)} bytes")
+    return Request(_ascii(message[:4], "command"), message[4:])
+
+
+def parse_ncry_args(args: bytes) -> tuple[int, bytes]:
+    if len(args) != 4 + PUBKEY_LEN:
+        raise ProtocolError("ncry wants a version and a 64-byte key")
+    (version,) = struct.unpack_from("<I", args, 0)
+    return version, args[4:]
+
+
+def parse_sign_message_args(args: bytes) -> SignMessageArgs:
+    if len(args) < 12:
+        raise ProtocolError("smsg arguments too short")
+    addr_fmt, path_len, text_len = struct.unpack_from("<III", args, 0)
+    if path_len > MAX_PATH_LEN or 12 + path_len + text_len != len(args):
+        raise ProtocolError("badlen")
+    return SignMessageArgs(addr_fmt, args[12 : 12 + path_len], args[12 + path_len :])
+
+
+def respond_okay() -> bytes:
+    return b"okay"
+
+
+def respond_binary(data: bytes) -> bytes:
+    return b"biny" + data
+
+
+def respond_ascii(text: str) -> bytes:
+    return b"asci" + text.encode("ascii")
+
+
+def respond_device_pubkey(pubkey: bytes, xfp: int, xpub: str) -> bytes:
+    raw_xpub = xpub.encode("ascii")
+    return b"mypb" + pubkey + struct.pack("<II", xfp, len(raw_xpub)) + raw_xpub
+
+
+def respond_signed_message(address: str, signature: bytes) -> bytes:
+    raw = address.encode("ascii")
+    return struct.pack("<4sI", b"smrx", len(raw)) + raw + signature
+
+
+def respond_refused() -> bytes:
+    return b"refu"
+
+
+def respond_busy() -> bytes:
+    return b"busy"
+
+
+def respond_error(text: str) -> bytes:
+    return b"err_" + text.encode("ascii", "replace")[:80]
+
+
+def respond_framing(reason: str) -> bytes:
+    return b"fram" + reason.encode("ascii", "replace")
+
+
+def xfp_from_fingerprint(fingerprint: bytes) -> int:
+    """The u32 the protocol carries for a 4-byte BIP-32 fingerprint."""
+    (value,) = struct.unpack("<I", fingerprint)
+    return int(value)
