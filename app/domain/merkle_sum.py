@@ -1,0 +1,474 @@
+"""Merkle-sum tree over client positions, with RFC 6962 shape and domain separation.
+
+Format (byte-exact; ``docs/attestation-format.md`` is the normative write-up):
+
+* An :class:`AssetSchema` is the strictly ascending tuple of asset codes
+  (``[A-Z0-9]{1,12}``). ``W = 8 * len(assets)``. ``enc(sums)`` is each per-asset
+  amount as an unsigned 64-bit big-endian integer, in schema order (``W`` bytes).
+* ``schema_id = SHA-256("CDESK-MSUM/1" || 0x00 || ",".join(assets))``.
+* ``commitment = SHA-256("CDESK-CLIENT/1" || 0x00 || salt(32) || utf8(client_id))``
+  hides the client id from everyone without the salt.
+* leaf hash ``= SHA-256(0x00 || schema_id || commitment || enc(amounts))``,
+  leaf sums ``= amounts``.
+* node hash ``= SHA-256(0x01 || enc(L.sums) || L.hash || enc(R.sums) || R.hash)``,
+  node sums ``= L.sums + R.sums`` per asset. Each node commits to *both*
+  children's sums, so a prover cannot report anything but their sum upwards.
+* A node *record* is ``enc(sums) || hash`` (``W + 32`` bytes); a node preimage is
+  ``0x01 || record(L) || record(R)``.
+* The tree splits at the largest power of two below ``n`` (as RFC 6962); the
+  root is the top node's hash and the totals are the top node's sums.
+* An inclusion proof is the leaf's commitment and amounts plus the sibling
+  records from the leaf upwards (RFC 9162 audit-path order); the verifier
+  recomputes every sum and hash and compares hash and totals with the claim.
+
+Amounts are integer base units (see ``app.domain.money.to_base_units``) in
+``0 .. 2**64-1``; every sum, including every node's, must also fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import struct
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from app.domain.rfc6962 import HASH_SIZE, InvalidProofError, MerkleError
+
+MAX_AMOUNT = 2**64 - 1
+SCHEMA_TAG = b"CDESK-MSUM/1\x00"
+CLIENT_TAG = b"CDESK-CLIENT/1\x00"
+SALT_SIZE = 32
+_ASSET_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
+_LEAF = b"\x00"
+_NODE = b"\x01"
+
+
+class AmountError(MerkleError):
+    """An amount is negative, not an integer, or does not fit in 64 bits."""
+
+
+class SumOverflowError(AmountError):
+    """A per-asset sum over the tree does not fit in 64 bits."""
+
+
+class InvalidSumProofError(InvalidProofError):
+    """A Merkle-sum proof does not verify; the message says why."""
+
+
+def check_amount(value: object, where: str = "amount") -> int:
+    """Return ``value`` as an int in ``0..2**64-1`` or raise :class:`AmountError`.
+
+    Accepts ``int`` and integral ``Decimal`` (``Decimal("5")``, ``Decimal("5.00")``);
+    refuses ``bool``, ``float``, strings, fractions, NaN and infinities.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise AmountError(f"{where}: must be an integer number of base units, "
+                          f"not {type(value).__name__}")
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value != value.to_integral_value():
+            raise AmountError(f"{where}: {value} is not a whole number of base units")
+        value = int(value)
+    if value < 0:
+        raise AmountError(f"{where}: {value} is negative")
+    if value > MAX_AMOUNT:
+        raise AmountError(f"{where}: {value} exceeds 2**64-1")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class AssetSchema:
+    """The fixed, strictly ascending asset order every sum vector follows."""
+
+    assets: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.assets:
+            raise MerkleError("asset schema needs at least one asset")
+        for code in self.assets:
+            if not isinstance(code, str) or not _ASSET_CODE.match(code):
+                raise MerkleError(f"asset code {code!r} must match [A-Z0-9]{{1,12}}")
+        if list(self.assets) != sorted(set(self.assets)):
+            raise MerkleError("asset codes must be unique and in ascending order")
+
+    @classmethod
+    def of(cls, assets: Sequence[str]) -> AssetSchema:
+        """Schema over ``assets`` in canonical (sorted) order."""
+        return cls(tuple(sorted(assets)))
+
+    @property
+    def width(self) -> int:
+        """Bytes of one encoded sum vector (8 per asset)."""
+        return 8 * len(self.assets)
+
+    @cached_property
+    def schema_id(self) -> bytes:
+        return hashlib.sha256(SCHEMA_TAG + ",".join(self.assets).encode("ascii")).digest()
+
+    @cached_property
+    def _struct(self) -> struct.Struct:
+        return struct.Struct(f">{len(self.assets)}Q")
+
+    def amounts_from_mapping(
+        self, amounts: Mapping[str, object], where: str = ""
+    ) -> tuple[int, ...]:
+        """Amounts in schema order; a missing asset is 0, an unknown one an error."""
+        unknown = set(amounts) - set(self.assets)
+        if unknown:
+            raise AmountError(f"{where}unknown asset(s) {sorted(unknown)} for schema {self.assets}")
+        return tuple(check_amount(amounts.get(a, 0), f"{where}{a}") for a in self.assets)
+
+    def encode(self, sums: Sequence[int]) -> bytes:
+        """``enc(sums)``; raises :class:`AmountError` if a value does not fit in u64."""
+        if len(sums) != len(self.assets):
+            raise AmountError(f"expected {len(self.assets)} amounts, got {len(sums)}")
+        try:
+            return self._struct.pack(*sums)
+        except struct.error as exc:
+            raise AmountError(f"an amount or sum is outside 0..2**64-1 ({exc})") from None
+
+    def decode(self, data: bytes) -> tuple[int, ...]:
+        if len(data) != self.width:
+            raise InvalidSumProofError(f"sum vector is {len(data)} bytes, expected {self.width}")
+        return tuple(self._struct.unpack(data))
+
+
+def client_commitment(client_id: str, salt: bytes) -> bytes:
+    """``SHA-256("CDESK-CLIENT/1" || 0x00 || salt || utf8(client_id))``."""
+    if len(salt) != SALT_SIZE:
+        raise MerkleError(f"salt must be {SALT_SIZE} bytes, got {len(salt)}")
+    if not client_id:
+        raise MerkleError("client id must not be empty")
+    return hashlib.sha256(CLIENT_TAG + salt + client_id.encode("utf-8")).digest()
+
+
+@dataclass(frozen=True)
+class SumLeaf:
+    """One client's leaf: its commitment and its amounts in schema order."""
+
+    commitment: bytes
+    amounts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SumSibling:
+    """One step of a proof: the sibling node's per-asset sums and hash."""
+
+    sums: tuple[int, ...]
+    hash: bytes
+
+
+@dataclass(frozen=True)
+class SumProof:
+    """Inclusion proof of one leaf in a Merkle-sum tree of ``size`` leaves."""
+
+    index: int
+    size: int
+    commitment: bytes
+    amounts: tuple[int, ...]
+    siblings: tuple[SumSibling, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ints as decimal strings, bytes as lowercase hex."""
+        return {
+            "index": self.index,
+            "size": self.size,
+            "commitment": self.commitment.hex(),
+            "amounts": [str(a) for a in self.amounts],
+            "siblings": [
+                {"sums": [str(s) for s in sib.sums], "hash": sib.hash.hex()}
+                for sib in self.siblings
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SumProof:
+        """Inverse of :meth:`to_dict`; malformed input raises :class:`InvalidSumProofError`."""
+        try:
+            return cls(
+                index=_plain_int(data["index"], "index"),
+                size=_plain_int(data["size"], "size"),
+                commitment=_hex32(data["commitment"], "commitment"),
+                amounts=tuple(_int_string(a, "amounts") for a in data["amounts"]),
+                siblings=tuple(
+                    SumSibling(
+                        tuple(_int_string(s, "sibling sums") for s in sib["sums"]),
+                        _hex32(sib["hash"], "sibling hash"),
+                    )
+                    for sib in data["siblings"]
+                ),
+            )
+        except (KeyError, TypeError) as exc:
+            raise InvalidSumProofError(f"malformed proof: {exc!r}") from None
+
+
+def _plain_int(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidSumProofError(f"{what} must be an integer")
+    return value
+
+
+def _int_string(value: object, what: str) -> int:
+    if not isinstance(value, str) or not re.fullmatch(r"0|[1-9][0-9]{0,19}", value):
+        raise InvalidSumProofError(f"{what}: {value!r} is not a canonical decimal integer")
+    return int(value)
+
+
+def _hex32(value: object, what: str) -> bytes:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise InvalidSumProofError(f"{what} must be 64 lowercase hex digits")
+    return bytes.fromhex(value)
+
+
+class MerkleSumTree:
+    """An immutable Merkle-sum tree; build once, then hand out proofs.
+
+    Levels are kept as arrays of records (``enc(sums) || hash``). Internally a
+    sum vector is one Python int whose 64-bit lanes are the assets, so a node's
+    sums are one addition; this is exact because the per-asset totals are
+    checked to fit in 64 bits first and all amounts are non-negative, so no
+    lane can carry into its neighbour.
+    """
+
+    __slots__ = ("_levels", "_n", "_schema", "_totals")
+
+    def __init__(self, schema: AssetSchema, leaves: Sequence[SumLeaf]) -> None:
+        if not leaves:
+            raise MerkleError("a Merkle-sum tree needs at least one leaf")
+        k = len(schema.assets)
+        totals = [0] * k
+        for i, leaf in enumerate(leaves):
+            if len(leaf.commitment) != HASH_SIZE:
+                raise MerkleError(f"leaf {i}: commitment must be {HASH_SIZE} bytes")
+            if len(leaf.amounts) != k:
+                raise AmountError(f"leaf {i}: expected {k} amounts, got {len(leaf.amounts)}")
+            for j, amount in enumerate(leaf.amounts):
+                totals[j] += check_amount(amount, f"leaf {i} {schema.assets[j]}")
+        for j, total in enumerate(totals):
+            if total > MAX_AMOUNT:
+                raise SumOverflowError(f"total of {schema.assets[j]} exceeds 2**64-1")
+        self._schema = schema
+        self._totals = tuple(totals)
+        self._n = len(leaves)
+        self._levels = _build(schema, leaves)
+
+    @property
+    def schema(self) -> AssetSchema:
+        return self._schema
+
+    @property
+    def size(self) -> int:
+        return self._n
+
+    @property
+    def root(self) -> bytes:
+        """Hash of the top node (the value the statement carries)."""
+        return self._levels[-1][0][self._schema.width :]
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        """Per-asset sums over every leaf, in schema order."""
+        return self._totals
+
+    def leaf_hash(self, index: int) -> bytes:
+        return self._levels[0][index][self._schema.width :]
+
+    def proof(self, index: int, leaf: SumLeaf) -> SumProof:
+        """Proof for ``leaf`` at ``index`` (the caller passes the leaf it built with)."""
+        if not 0 <= index < self._n:
+            raise MerkleError(f"leaf index {index} outside a tree of {self._n}")
+        w = self._schema.width
+        decode = self._schema.decode
+        siblings: list[SumSibling] = []
+        i = index
+        for level in self._levels[:-1]:
+            j = i ^ 1
+            if j < len(level):
+                rec = level[j]
+                siblings.append(SumSibling(decode(rec[:w]), rec[w:]))
+            i >>= 1
+        return SumProof(index, self._n, leaf.commitment, tuple(leaf.amounts), tuple(siblings))
+
+    def iter_proof_paths(self) -> Iterator[bytes]:
+        """Every leaf's sibling records concatenated, leaf 0 first (bulk export).
+
+        Consecutive leaves share the upper part of their paths, so each level's
+        suffix is rebuilt only when the leaf crosses into a new subtree there.
+        """
+        levels = self._levels
+        height = len(levels) - 1
+        if height == 0:
+            yield b""
+            return
+        suffix = [b""] * (height + 1)
+        leaves = levels[0]
+        n = self._n
+        for i in range(n):
+            top = height - 1 if i == 0 else min((i & -i).bit_length() - 1, height - 1)
+            for lv in range(top, 0, -1):
+                level = levels[lv]
+                j = (i >> lv) ^ 1
+                suffix[lv] = (level[j] if j < len(level) else b"") + suffix[lv + 1]
+            j = i ^ 1
+            yield (leaves[j] if j < n else b"") + suffix[1]
+
+
+def _build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[list[bytes]]:
+    w = schema.width
+    sha256 = hashlib.sha256
+    pack = schema._struct.pack
+    prefix = _LEAF + schema.schema_id
+    recs: list[bytes] = []
+    sums: list[int] = []
+    append_rec, append_sum = recs.append, sums.append
+    from_bytes = int.from_bytes
+    for leaf in leaves:
+        enc = pack(*leaf.amounts)
+        append_rec(enc + sha256(prefix + leaf.commitment + enc).digest())
+        append_sum(from_bytes(enc, "big"))
+    levels = [recs]
+    while len(recs) > 1:
+        nrecs: list[bytes] = []
+        nsums: list[int] = []
+        append_rec, append_sum = nrecs.append, nsums.append
+        for i in range(0, len(recs) - 1, 2):
+            s = sums[i] + sums[i + 1]
+            append_rec(s.to_bytes(w, "big") + sha256(_NODE + recs[i] + recs[i + 1]).digest())
+            append_sum(s)
+        if len(recs) % 2:
+            nrecs.append(recs[-1])  # odd node is promoted unchanged (RFC split rule)
+            nsums.append(sums[-1])
+        levels.append(nrecs)
+        recs, sums = nrecs, nsums
+    return levels
+
+
+def leaf_hash(schema: AssetSchema, commitment: bytes, amounts: Sequence[int]) -> bytes:
+    """``SHA-256(0x00 || schema_id || commitment || enc(amounts))``."""
+    if len(commitment) != HASH_SIZE:
+        raise InvalidSumProofError(f"commitment must be {HASH_SIZE} bytes")
+    for j, a in enumerate(amounts):
+        check_amount(a, schema.assets[j] if j < len(schema.assets) else "amount")
+    return hashlib.sha256(_LEAF + schema.schema_id + commitment + schema.encode(amounts)).digest()
+
+
+def root_from_proof(schema: AssetSchema, proof: SumProof) -> tuple[bytes, tuple[int, ...]]:
+    """Recompute ``(root hash, totals)`` from a proof (RFC 9162 §2.1.3.2 walk).
+
+    Every intermediate sum is recomputed by addition and must fit in 64 bits.
+    """
+    index, size = proof.index, proof.size
+    if size <= 0:
+        raise InvalidSumProofError("empty tree has no leaves")
+    if not 0 <= index < size:
+        raise InvalidSumProofError(f"leaf index {index} outside a tree of {size}")
+    try:
+        h = leaf_hash(schema, proof.commitment, proof.amounts)
+    except AmountError as exc:
+        raise InvalidSumProofError(f"leaf amounts: {exc}") from None
+    sums = tuple(proof.amounts)
+    own = schema.encode(sums)
+    fn, sn = index, size - 1
+    for step, sib in enumerate(proof.siblings):
+        if sn == 0:
+            raise InvalidSumProofError("proof longer than the path to the root")
+        if len(sib.hash) != HASH_SIZE or len(sib.sums) != len(sums):
+            raise InvalidSumProofError(f"sibling {step} is malformed")
+        try:
+            sib_sums = tuple(check_amount(s, f"sibling {step} sum") for s in sib.sums)
+            sums = tuple(a + b for a, b in zip(sums, sib_sums, strict=True))
+            parent = schema.encode(sums)  # refuses a node sum above 2**64-1
+        except AmountError as exc:
+            raise InvalidSumProofError(str(exc)) from None
+        sib_rec = schema.encode(sib_sums) + sib.hash
+        if fn & 1 or fn == sn:
+            h = hashlib.sha256(_NODE + sib_rec + own + h).digest()
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            h = hashlib.sha256(_NODE + own + h + sib_rec).digest()
+        own = parent
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise InvalidSumProofError("proof shorter than the path to the root")
+    return h, sums
+
+
+def verify_proof(
+    schema: AssetSchema, proof: SumProof, root: bytes, totals: Sequence[int]
+) -> None:
+    """Raise :class:`InvalidSumProofError` unless ``proof`` leads to ``root`` and ``totals``."""
+    h, sums = root_from_proof(schema, proof)
+    if not hmac.compare_digest(h, root):
+        raise InvalidSumProofError("proof does not lead to the root")
+    if sums != tuple(totals):
+        raise InvalidSumProofError(
+            f"recomputed totals {list(sums)} differ from the claimed {list(totals)}"
+        )
+
+
+def verify_path(
+    schema: AssetSchema,
+    *,
+    index: int,
+    size: int,
+    commitment: bytes,
+    amounts: Sequence[int],
+    path: bytes,
+    root: bytes,
+    totals: Sequence[int],
+) -> None:
+    """Fast verifier over a concatenated sibling-record path (see ``iter_proof_paths``).
+
+    Same checks as :func:`verify_proof`: each sum is re-added and re-encoded
+    (``struct`` refuses anything above 2**64-1), each hash recomputed.
+    """
+    if size <= 0 or not 0 <= index < size:
+        raise InvalidSumProofError(f"leaf index {index} outside a tree of {size}")
+    w = schema.width
+    rec_len = w + HASH_SIZE
+    if len(path) % rec_len:
+        raise InvalidSumProofError("path is not a whole number of sibling records")
+    if len(commitment) != HASH_SIZE:
+        raise InvalidSumProofError(f"commitment must be {HASH_SIZE} bytes")
+    st = schema._struct
+    pack, unpack_from = st.pack, st.unpack_from
+    sha256 = hashlib.sha256
+    try:
+        own = pack(*amounts)
+    except struct.error:
+        raise InvalidSumProofError("leaf amount outside 0..2**64-1") from None
+    sums = tuple(amounts)
+    h = sha256(_LEAF + schema.schema_id + commitment + own).digest()
+    fn, sn = index, size - 1
+    for off in range(0, len(path), rec_len):
+        if sn == 0:
+            raise InvalidSumProofError("proof longer than the path to the root")
+        sib = path[off : off + rec_len]
+        try:
+            sums = tuple(map(int.__add__, sums, unpack_from(sib)))
+            parent = pack(*sums)
+        except struct.error:
+            raise InvalidSumProofError("a node sum exceeds 2**64-1") from None
+        if fn & 1 or fn == sn:
+            h = sha256(_NODE + sib + own + h).digest()
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            h = sha256(_NODE + own + h + sib).digest()
+        own = parent
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise InvalidSumProofError("proof shorter than the path to the root")
+    if not hmac.compare_digest(h, root):
+        raise InvalidSumProofError("proof does not lead to the root")
+    if sums != tuple(totals):
+        raise InvalidSumProofError("recomputed totals differ from the claimed totals")
