@@ -1,0 +1,122 @@
+"""Per-kind verification rules (who signs, what the body must agree with)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from app.documents.canonical import parse_amount, parse_utc
+from app.documents.envelope import Document, Kind, body_digest
+from app.documents.errors import DocumentError, Reason
+from app.documents.header import StatementHeader, parse_header
+from app.documents.keys import Party, Role
+from app.documents.report import Check, failed, passed
+from app.documents.verify import KindSpec, SignerRule
+
+EMERGENCY_WINDOW = timedelta(hours=48)
+
+# Body fields that are money or quantities: always decimal strings.
+_AMOUNT_KEY = re.compile(r".*(_usd|_value|quantity|amount|_ratio|shortfall)$")
+
+CUSTODIAN_OFFICER = SignerRule(frozenset({Party.CUSTODIAN}), frozenset({Role.OFFICER}))
+EXCHANGE_SIGNER = SignerRule(frozenset({Party.EXCHANGE}), frozenset({Role.EXCHANGE}))
+EMERGENCY_QUORUM = SignerRule(
+    frozenset({Party.REGULATOR, Party.CUSTODIAN, Party.EXCHANGE}),
+    frozenset({Role.EMERGENCY}),
+    quorum=2,
+)
+
+
+def _amounts_are_strings(value: Any, where: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _AMOUNT_KEY.fullmatch(key) and not isinstance(item, (dict, list)):
+                if item is not None:
+                    parse_amount(item, f"{where}.{key}")
+            else:
+                _amounts_are_strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _amounts_are_strings(item, f"{where}[{index}]")
+
+
+def common_body_checks(
+    doc: Document, header: StatementHeader, body: dict[str, Any] | None = None
+) -> list[Check]:
+    """The body repeats the statement's id, exchange, env, expiry and is bound by digest."""
+    body = doc.body if body is None else body
+    digest = body_digest(body)
+    if digest != header.binding:
+        return [failed("body", Reason.MISMATCH, "body digest differs from the signed statement")]
+    expected = {
+        "id": header.doc_id,
+        "exchange_id": header.exchange_id,
+        "env": header.env,
+        "expires_at": body.get("expires_at"),
+    }
+    for name, value in expected.items():
+        if body.get(name) != value:
+            return [failed("body", Reason.MISMATCH, f"body {name} differs from the statement")]
+    if parse_utc(body.get("expires_at"), "body.expires_at") != header.expires_at:
+        return [failed("body", Reason.MISMATCH, "body expires_at differs from the statement")]
+    if body.get("sequence") != header.sequence:
+        return [failed("body", Reason.MISMATCH, "body sequence differs from the statement")]
+    _amounts_are_strings(body, "body")
+    return [passed("body", f"bound to the statement (sha256 {digest[:16]}...)")]
+
+
+def _unfreeze_checks(doc: Document, header: StatementHeader) -> list[Check]:
+    checks = common_body_checks(doc, header)
+    if not checks[0].ok:
+        return checks
+    created = parse_utc(doc.body.get("created_at"), "body.created_at")
+    if header.expires_at - created > EMERGENCY_WINDOW or header.expires_at <= created:
+        checks.append(failed("window", Reason.MISMATCH, "expiry is not within 48 h of creation"))
+    else:
+        checks.append(passed("window", "expires 48 h or less after creation"))
+    return checks
+
+
+def _release_checks(doc: Document, header: StatementHeader) -> list[Check]:
+    """A release carries the order body; the quorum signed the order's statement."""
+    order = doc.body.get("order")
+    if not isinstance(order, dict):
+        raise DocumentError(Reason.MALFORMED, "body.order: missing")
+    checks = common_body_checks(doc, header, order)
+    if not checks[0].ok:
+        return checks
+    executed = parse_utc(doc.body.get("executed_at"), "body.executed_at")
+    if executed > header.expires_at:
+        checks.append(failed("executed", Reason.EXPIRED, "executed after the order expired"))
+    else:
+        checks.append(passed("executed", f"at {doc.body.get('executed_at')}, before expiry"))
+    return checks
+
+
+def _generic(kind: Kind, signers: SignerRule, checks: Callable[..., list[Check]]) -> KindSpec:
+    return KindSpec(kind=kind, parse_statement=parse_header, body_checks=checks, signers=signers)
+
+
+def default_specs() -> dict[Kind, KindSpec]:
+    """The verifier's rules for every kind this version knows."""
+    from app.documents.attestation_spec import attestation_spec
+
+    specs = [
+        attestation_spec(),
+        _generic(Kind.MARGIN_CALL, EXCHANGE_SIGNER, common_body_checks),
+        _generic(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER, common_body_checks),
+        _generic(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER, common_body_checks),
+        _generic(Kind.RECONCILIATION_REPORT, CUSTODIAN_OFFICER, common_body_checks),
+        _generic(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER, common_body_checks),
+        _generic(Kind.UNFREEZE_ORDER, EMERGENCY_QUORUM, _unfreeze_checks),
+        KindSpec(
+            kind=Kind.RELEASE_INSTRUCTION,
+            parse_statement=parse_header,
+            body_checks=_release_checks,
+            signers=EMERGENCY_QUORUM,
+            statement_kind=Kind.UNFREEZE_ORDER.value,
+        ),
+    ]
+    return {spec.kind: spec for spec in specs}
