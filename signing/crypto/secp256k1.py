@@ -1,0 +1,238 @@
+"""Minimal secp256k1 point arithmetic in pure Python.
+
+Used only where ``cryptography`` offers no API: point decompression, point
+addition (BIP-32 public derivation) and public-key recovery (BIP-137). Nothing
+here handles secret scalars: signing and key generation go through
+``cryptography`` (constant-time C). Points are affine ``(x, y)`` tuples; the
+point at infinity is ``None``. Internally Jacobian coordinates avoid an
+inversion per step.
+"""
+
+from __future__ import annotations
+
+from signing.errors import InvalidInput
+
+P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F
+N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+GX = 0x79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798
+GY = 0x483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8
+G: tuple[int, int] = (GX, GY)
+HALF_N = N // 2
+
+Point = tuple[int, int] | None
+_Jacobian = tuple[int, int, int]  # z == 0 means infinity
+_INF: _Jacobian = (1, 1, 0)
+
+
+def is_on_curve(point: Point) -> bool:
+    """True when ``point`` is a finite point of the curve."""
+    if point is None:
+        return False
+    x, y = point
+    return 0 <= x < P and 0 <= y < P and (y * y - x * x * x - 7) % P == 0
+
+
+def lift_x(x: int, odd: bool) -> Point:
+    """The curve point with abscissa ``x`` and the given y parity, or None if none exists."""
+    if not 0 <= x < P:
+        return None
+    y_sq = (pow(x, 3, P) + 7) % P
+    y = pow(y_sq, (P + 1) // 4, P)
+    if y * y % P != y_sq:
+        return None
+    if (y & 1) != int(odd):
+        y = P - y
+    return (x, y)
+
+
+def decode_point(data: bytes) -> tuple[int, int]:
+    """Parse a SEC1 public key (33-byte compressed or 65-byte uncompressed)."""
+    if len(data) == 33 and data[0] in (2, 3):
+        point = lift_x(int.from_bytes(data[1:], "big"), data[0] == 3)
+        if point is None:
+            raise InvalidInput("public key is not on secp256k1")
+        return point
+    if len(data) == 65 and data[0] == 4:
+        point = (int.from_bytes(data[1:33], "big"), int.from_bytes(data[33:], "big"))
+        if not is_on_curve(point):
+            raise InvalidInput("public key is not on secp256k1")
+        return point
+    raise InvalidInput(f"public key must be 33 or 65 SEC1 bytes, got {len(data)}")
+
+
+def encode_point(point: Point, compressed: bool = True) -> bytes:
+    """SEC1 encoding of a finite point."""
+    if point is None:
+        raise InvalidInput("the point at infinity has no encoding")
+    x, y = point
+    if compressed:
+        return bytes([2 + (y & 1)]) + x.to_bytes(32, "big")
+    return b"\x04" + x.to_bytes(32, "big") + y.to_bytes(32, "big")
+
+
+def _to_jacobian(point: Point) -> _Jacobian:
+    return _INF if point is None else (point[0], point[1], 1)
+
+
+def _to_affine(point: _Jacobian) -> Point:
+    x, y, z = point
+    if z == 0:
+        return None
+    z_inv = pow(z, -1, P)
+    z_inv2 = z_inv * z_inv % P
+    return (x * z_inv2 % P, y * z_inv2 * z_inv % P)
+
+
+def _double(point: _Jacobian) -> _Jacobian:
+    x, y, z = point
+    if z == 0 or y == 0:
+        return _INF
+    yy = y * y % P
+    s = 4 * x * yy % P
+    m = 3 * x * x % P  # a == 0 on secp256k1
+    nx = (m * m - 2 * s) % P
+    ny = (m * (s - nx) - 8 * yy * yy) % P
+    return (nx, ny, 2 * y * z % P)
+
+
+def _add(p1: _Jacobian, p2: _Jacobian) -> _Jacobian:
+    x1, y1, z1 = p1
+    x2, y2, z2 = p2
+    if z1 == 0:
+        return p2
+    if z2 == 0:
+        return p1
+    z1z1 = z1 * z1 % P
+    z2z2 = z2 * z2 % P
+    u1 = x1 * z2z2 % P
+    u2 = x2 * z1z1 % P
+    s1 = y1 * z2 * z2z2 % P
+    s2 = y2 * z1 * z1z1 % P
+    if u1 == u2:
+        return _double(p1) if s1 == s2 else _INF
+    h = (u2 - u1) % P
+    r = (s2 - s1) % P
+    hh = h * h % P
+    hhh = h * hh % P
+    v = u1 * hh % P
+    nx = (r * r - hhh - 2 * v) % P
+    ny = (r * (v - nx) - s1 * hhh) % P
+    return (nx, ny, h * z1 * z2 % P)
+
+
+def _naf(k: int, width: int = 5) -> list[int]:
+    digits: list[int] = []
+    half = 1 << (width - 1)
+    full = 1 << width
+    while k:
+        if k & 1:
+            d = k & (full - 1)
+            if d >= half:
+                d -= full
+            k -= d
+        else:
+            d = 0
+        digits.append(d)
+        k >>= 1
+    return digits
+
+
+def _multiply_jacobian(k: int, point: Point) -> _Jacobian:
+    if point is None or k % N == 0:
+        return _INF
+    base = _to_jacobian(point)
+    # odd multiples 1P, 3P, ... 15P for the width-5 NAF
+    twice = _double(base)
+    table = [base]
+    for _ in range(7):
+        table.append(_add(table[-1], twice))
+    acc = _INF
+    for digit in reversed(_naf(k % N)):
+        acc = _double(acc)
+        if digit > 0:
+            acc = _add(acc, table[digit >> 1])
+        elif digit < 0:
+            px, py, pz = table[(-digit) >> 1]
+            acc = _add(acc, (px, P - py, pz))
+    return acc
+
+
+_COMB_BITS = 8
+_comb_table: list[list[_Jacobian]] = []
+
+
+def _generator_table() -> list[list[_Jacobian]]:
+    """Row i holds j * 2^(8i) * G for j in 0..255 (built once, ~8k points, ~50 ms)."""
+    if not _comb_table:
+        base = _to_jacobian(G)
+        rows: list[list[_Jacobian]] = []
+        for _ in range(256 // _COMB_BITS):
+            row = [_INF, base]
+            for _ in range(2, 1 << _COMB_BITS):
+                row.append(_add(row[-1], base))
+            rows.append(row)
+            base = _to_jacobian(_to_affine(_add(row[-1], base)))  # 2^8 * previous base
+        _comb_table.extend(rows)
+    return _comb_table
+
+
+def _multiply_generator(k: int) -> _Jacobian:
+    k %= N
+    table = _generator_table()
+    acc = _INF
+    row = 0
+    mask = (1 << _COMB_BITS) - 1
+    while k:
+        digit = k & mask
+        if digit:
+            acc = _add(acc, table[row][digit])
+        k >>= _COMB_BITS
+        row += 1
+    return acc
+
+
+def multiply(k: int, point: Point) -> Point:
+    """``k * point`` (variable time: only for public scalars)."""
+    if point == G:
+        return _to_affine(_multiply_generator(k))
+    return _to_affine(_multiply_jacobian(k, point))
+
+
+def add(p1: Point, p2: Point) -> Point:
+    """``p1 + p2``."""
+    return _to_affine(_add(_to_jacobian(p1), _to_jacobian(p2)))
+
+
+def negate(point: Point) -> Point:
+    if point is None:
+        return None
+    return (point[0], (P - point[1]) % P)
+
+
+def multiply_add(a: int, p1: Point, b: int, p2: Point) -> Point:
+    """``a * p1 + b * p2`` (public scalars only)."""
+    first = _multiply_generator(a) if p1 == G else _multiply_jacobian(a, p1)
+    second = _multiply_generator(b) if p2 == G else _multiply_jacobian(b, p2)
+    return _to_affine(_add(first, second))
+
+
+def recover_public_point(digest: bytes, r: int, s: int, recid: int) -> tuple[int, int]:
+    """The public key for which ``(r, s)`` over ``digest`` is valid with recovery id ``recid``.
+
+    ``recid`` bit 0 is the parity of R.y, bit 1 says R.x = r + n. Raises
+    ``InvalidInput`` when no such key exists.
+    """
+    if not (1 <= r < N and 1 <= s < N):
+        raise InvalidInput("signature scalar out of range")
+    if not 0 <= recid <= 3:
+        raise InvalidInput("recovery id must be 0..3")
+    x = r + N if recid & 2 else r
+    big_r = lift_x(x, bool(recid & 1))
+    if big_r is None:
+        raise InvalidInput("no curve point for this signature and recovery id")
+    z = int.from_bytes(digest, "big") % N
+    r_inv = pow(r, -1, N)
+    q = multiply_add(s * r_inv % N, big_r, (-z * r_inv) % N, G)
+    if q is None:
+        raise InvalidInput("signature recovers to the point at infinity")
+    return q
