@@ -33,7 +33,8 @@ class NewClientState:
     dubai_entity: bool
     soc2_type2: bool
     exposure_usd: Decimal
-    positions: tuple[tuple[str, Decimal], ...]  # (asset, quantity) in snapshot order
+    positions: tuple[StoredPosition, ...]  # in snapshot order
+    liquidation_order: tuple[str, ...] = ()
     extra_json: str = "{}"  # fields the desk does not model yet, kept verbatim
 
 
@@ -54,6 +55,7 @@ class SnapshotRecord:
 class StoredPosition:
     asset: str
     quantity: Decimal
+    locked_quantity: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class StoredClientState:
     soc2_type2: bool
     exposure_usd: Decimal
     positions: tuple[StoredPosition, ...]
+    liquidation_order: tuple[str, ...] = ()
     extra_json: str = "{}"
 
 

@@ -85,8 +85,8 @@ class SqliteSnapshotRepository:
             )
             self._db.execute(
                 "INSERT INTO client_states (snapshot_id, client_id, name, net_assets_usd,"
-                " dubai_entity, soc2_type2, exposure_usd, extra_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " dubai_entity, soc2_type2, exposure_usd, liquidation_order, extra_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     snapshot_id,
                     client.client_id,
@@ -95,15 +95,23 @@ class SqliteSnapshotRepository:
                     int(client.dubai_entity),
                     int(client.soc2_type2),
                     decimal_to_text(client.exposure_usd),
+                    json.dumps(list(client.liquidation_order)),
                     client.extra_json,
                 ),
             )
             self._db.executemany(
-                "INSERT INTO positions (snapshot_id, client_id, ordinal, asset, quantity)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO positions (snapshot_id, client_id, ordinal, asset, quantity,"
+                " locked_quantity) VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (snapshot_id, client.client_id, ordinal, asset, decimal_to_text(quantity))
-                    for ordinal, (asset, quantity) in enumerate(client.positions)
+                    (
+                        snapshot_id,
+                        client.client_id,
+                        ordinal,
+                        position.asset,
+                        decimal_to_text(position.quantity),
+                        decimal_to_text(position.locked_quantity),
+                    )
+                    for ordinal, position in enumerate(client.positions)
                 ],
             )
         return SnapshotRecord(
@@ -145,13 +153,17 @@ class SqliteHoldingsRepository:
         params = {"as_of": None if as_of is None else time_to_text(as_of)}
         positions: dict[str, list[StoredPosition]] = {}
         for row in self._db.execute(
-            _CHOSEN + "SELECT p.client_id, p.asset, p.quantity FROM chosen"
+            _CHOSEN + "SELECT p.client_id, p.asset, p.quantity, p.locked_quantity FROM chosen"
             " JOIN positions AS p USING (client_id, snapshot_id)"
             " ORDER BY p.client_id, p.ordinal",
             params,
         ):
             positions.setdefault(row["client_id"], []).append(
-                StoredPosition(asset=row["asset"], quantity=text_to_decimal(row["quantity"]))
+                StoredPosition(
+                    asset=row["asset"],
+                    quantity=text_to_decimal(row["quantity"]),
+                    locked_quantity=text_to_decimal(row["locked_quantity"]),
+                )
             )
         states = []
         for row in self._db.execute(
@@ -171,6 +183,7 @@ class SqliteHoldingsRepository:
                     soc2_type2=bool(row["soc2_type2"]),
                     exposure_usd=text_to_decimal(row["exposure_usd"]),
                     positions=tuple(positions.get(row["client_id"], ())),
+                    liquidation_order=tuple(json.loads(row["liquidation_order"])),
                     extra_json=row["extra_json"],
                 )
             )

@@ -69,6 +69,7 @@ CREATE TABLE client_states (
     dubai_entity    INTEGER NOT NULL CHECK (dubai_entity IN (0, 1)),
     soc2_type2      INTEGER NOT NULL CHECK (soc2_type2 IN (0, 1)),
     exposure_usd    TEXT NOT NULL {_decimal("exposure_usd")},
+    liquidation_order TEXT NOT NULL DEFAULT '[]',  -- JSON array of asset symbols
     extra_json      TEXT NOT NULL DEFAULT '{{}}',
     PRIMARY KEY (snapshot_id, client_id)
 );
@@ -80,6 +81,7 @@ CREATE TABLE positions (
     ordinal      INTEGER NOT NULL CHECK (ordinal >= 0),
     asset        TEXT NOT NULL CHECK (asset <> ''),
     quantity     TEXT NOT NULL {_decimal("quantity")},
+    locked_quantity TEXT NOT NULL DEFAULT '0' {_decimal("locked_quantity")},
     PRIMARY KEY (snapshot_id, client_id, asset),
     FOREIGN KEY (snapshot_id, client_id) REFERENCES client_states (snapshot_id, client_id)
 );
