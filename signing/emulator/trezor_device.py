@@ -1,0 +1,498 @@
+"""The emulated Trezor One: a protocol-v1 message state machine over a test HSM.
+
+It behaves like the legacy firmware as far as trezorlib 0.20.2 and trezorctl can tell:
+an idle ``Cancel`` gets ``Failure(ActionCancelled)`` (so trezorlib picks protocol v1,
+not THP), ``Initialize`` opens or resumes a session, a locked device asks for its PIN
+through a scrambled ``PinMatrixRequest``, and a signature waits behind
+``ButtonRequest``/``ButtonAck`` for the operator's approval, which a ``Cancel`` from the
+host interrupts. Outgoing messages go through the ``send`` callback; the UDP server
+owns the socket. Every record of what crossed the wire is kept in ``transcript``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from signing.crypto.addresses import MAINNET, REGTEST, TESTNET, Network, ScriptType, address_for
+from signing.crypto.bip32 import HARDENED, ExtendedKey, format_path
+from signing.crypto.message import decode_compact, encode_compact
+from signing.devicetext import mentions_production
+from signing.emulator.trezor_messages import (
+    SCHEMAS,
+    ButtonRequestType,
+    Capability,
+    FailureType,
+    InputScriptType,
+    MessageType,
+    PinMatrixRequestType,
+)
+from signing.errors import SigningError
+from signing.framing import protobuf_lite
+from signing.framing.protobuf_lite import ProtobufError, Record
+from signing.framing.trezor_v1 import Frame
+
+log = logging.getLogger(__name__)
+
+FIRMWARE_VERSION = (1, 12, 1)
+# trezorlib refuses any vendor outside ("bitcointrezor.com", "trezor.io"), so the
+# emulator says what it is in label, device_id and fw_vendor instead.
+VENDOR = "trezor.io"
+FW_VENDOR = "Custody Desk SoftHsm EMULATOR - TEST ONLY, NOT FOR PRODUCTION"
+LABEL_PREFIX = "EMULATOR"
+MAX_SIGN_MESSAGE = 8 * 1024
+TRANSCRIPT_LENGTH = 512
+
+_COINS: dict[str, tuple[Network, dict[InputScriptType, int]]] = {
+    "Bitcoin": (
+        MAINNET,
+        {
+            InputScriptType.SPENDADDRESS: 0x0488B21E,
+            InputScriptType.SPENDP2SHWITNESS: 0x049D7CB2,
+            InputScriptType.SPENDWITNESS: 0x04B24746,
+        },
+    ),
+    "Testnet": (
+        TESTNET,
+        {
+            InputScriptType.SPENDADDRESS: 0x043587CF,
+            InputScriptType.SPENDP2SHWITNESS: 0x044A5262,
+            InputScriptType.SPENDWITNESS: 0x045F1CF6,
+        },
+    ),
+    "Regtest": (REGTEST, {InputScriptType.SPENDADDRESS: 0x043587CF}),
+}
+_SCRIPT_TYPES = {
+    InputScriptType.SPENDADDRESS: ScriptType.P2PKH,
+    InputScriptType.SPENDP2SHWITNESS: ScriptType.P2SH_P2WPKH,
+    InputScriptType.SPENDWITNESS: ScriptType.P2WPKH,
+}
+
+
+class TrezorHsm(Protocol):
+    """What the emulated Trezor needs from the software HSM."""
+
+    def master_fingerprint(self) -> bytes: ...
+
+    def public_node(self, path: tuple[int, ...]) -> ExtendedKey: ...
+
+    def sign(self, path: tuple[int, ...], message: bytes, script_type: ScriptType) -> bytes: ...
+
+    def request_approval(self, text: str, cancel_event: threading.Event) -> bool: ...
+
+    def has_pin(self) -> bool: ...
+
+    def check_pin(self, pin: str) -> bool: ...
+
+
+class DeviceFailure(Exception):
+    """Answer the current request with ``Failure(code, message)``."""
+
+    def __init__(self, code: FailureType, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class _Wait:
+    """A request parked behind a prompt: what to expect and what to do next."""
+
+    expect: MessageType  # ButtonAck or PinMatrixAck
+    resume: Callable[[Record], None]
+    cancel_code: FailureType = FailureType.ActionCancelled
+
+
+class PinMatrix:
+    """The scrambled 3x3 keypad: position p (1..9, laid out 7 8 9 / 4 5 6 / 1 2 3 as on the
+    host keypad) shows digit ``digits[p - 1]``."""
+
+    def __init__(self) -> None:
+        digits = list("123456789")
+        for i in range(len(digits) - 1, 0, -1):
+            j = secrets.randbelow(i + 1)
+            digits[i], digits[j] = digits[j], digits[i]
+        self.digits = "".join(digits)
+
+    def positions_for(self, pin: str) -> str:
+        """What a user types on the host keypad to enter ``pin`` (tests, operator)."""
+        return "".join(str(self.digits.index(d) + 1) for d in pin)
+
+    def decode(self, positions: str) -> str | None:
+        if not positions or any(c not in "123456789" for c in positions):
+            return None
+        return "".join(self.digits[int(c) - 1] for c in positions)
+
+    def rows(self) -> list[str]:
+        """The device screen, top row first."""
+        return [
+            " ".join(self.digits[p - 1] for p in row) for row in ((7, 8, 9), (4, 5, 6), (1, 2, 3))
+        ]
+
+
+class TrezorDevice:
+    """One emulated Trezor One. ``handle`` is called from the server's receive thread."""
+
+    def __init__(self, hsm: TrezorHsm, send: Callable[[MessageType, Record], None]) -> None:
+        self.hsm = hsm
+        self._send_raw = send
+        self._lock = threading.RLock()
+        self._session_id: bytes | None = None
+        self._unlocked = not hsm.has_pin()
+        self._flags = 0
+        self._wait: _Wait | None = None
+        self._approval_cancel: threading.Event | None = None
+        self._generation = 0  # bumps whenever a flow ends, so late approvals are dropped
+        self.pin_matrix: PinMatrix | None = None
+        self.transcript: deque[tuple[str, str]] = deque(maxlen=TRANSCRIPT_LENGTH)
+        fingerprint = hsm.master_fingerprint().hex()
+        self.label = f"{LABEL_PREFIX} {fingerprint}"
+        self.device_id = f"EMULATOR-{fingerprint.upper()}"
+
+    # ---- wire ------------------------------------------------------------------------
+
+    def _send(self, msg_type: MessageType, record: Record) -> None:
+        self.transcript.append(("out", msg_type.name))
+        self._send_raw(msg_type, record)
+
+    def _fail(self, code: FailureType, message: str) -> None:
+        self._send(MessageType.Failure, {"code": int(code), "message": message})
+
+    def handle(self, frame: Frame) -> None:
+        """Process one complete message from the host."""
+        with self._lock:
+            try:
+                msg_type = MessageType(frame.msg_type)
+            except ValueError:
+                self.transcript.append(("in", f"#{frame.msg_type}"))
+                self._fail(FailureType.UnexpectedMessage, "Unexpected message")
+                return
+            self.transcript.append(("in", msg_type.name))
+            try:
+                record = protobuf_lite.decode(SCHEMAS[msg_type], frame.payload)
+            except ProtobufError as exc:
+                self._fail(FailureType.DataError, f"Invalid message: {exc.detail}")
+                return
+            try:
+                self._dispatch(msg_type, record)
+            except DeviceFailure as exc:
+                self._end_flow()
+                self._fail(exc.code, exc.message)
+
+    def _dispatch(self, msg_type: MessageType, record: Record) -> None:
+        if self._wait is not None or self._approval_cancel is not None:
+            self._while_waiting(msg_type, record)
+            return
+        handler = self._handlers().get(msg_type)
+        if handler is None:
+            self._fail(FailureType.UnexpectedMessage, "Unexpected message")
+            return
+        handler(record)
+
+    def _while_waiting(self, msg_type: MessageType, record: Record) -> None:
+        wait = self._wait
+        if msg_type is MessageType.Cancel:
+            code = wait.cancel_code if wait else FailureType.ActionCancelled
+            self._end_flow()
+            self._fail(code, "PIN cancelled" if code is FailureType.PinCancelled else "Cancelled")
+        elif msg_type is MessageType.Initialize:
+            self._end_flow()
+            self._initialize(record)
+        elif wait is not None and msg_type is wait.expect:
+            self._wait = None
+            wait.resume(record)
+        else:
+            self._fail(FailureType.UnexpectedMessage, "Unexpected message")
+
+    def _end_flow(self) -> None:
+        self._wait = None
+        self.pin_matrix = None
+        if self._approval_cancel is not None:
+            self._approval_cancel.set()
+            self._approval_cancel = None
+        self._generation += 1
+
+    def _handlers(self) -> dict[MessageType, Callable[[Record], None]]:
+        return {
+            MessageType.Initialize: self._initialize,
+            MessageType.GetFeatures: lambda _r: self._send(MessageType.Features, self.features()),
+            MessageType.Cancel: lambda _r: self._fail(FailureType.ActionCancelled, "Cancelled"),
+            MessageType.Ping: self._ping,
+            MessageType.GetPublicKey: self._get_public_key,
+            MessageType.SignMessage: self._sign_message,
+            MessageType.VerifyMessage: self._verify_message,
+            MessageType.ApplyFlags: self._apply_flags,
+            MessageType.LockDevice: self._lock_device,
+            MessageType.EndSession: self._end_session,
+        }
+
+    # ---- state changes from the operator ---------------------------------------------
+
+    def unplug(self) -> None:
+        """Power loss: the flow in progress dies, the session and the unlock are lost."""
+        with self._lock:
+            self._end_flow()
+            self._session_id = None
+            self._unlocked = not self.hsm.has_pin()
+
+    @property
+    def unlocked(self) -> bool:
+        return self._unlocked
+
+    # ---- prompts ---------------------------------------------------------------------
+
+    def _with_pin(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the device is unlocked, asking for the PIN if needed."""
+        if self._unlocked:
+            then()
+            return
+        self.pin_matrix = PinMatrix()
+        log.info("emulated Trezor shows a PIN matrix:\n%s", "\n".join(self.pin_matrix.rows()))
+
+        def on_pin(record: Record) -> None:
+            matrix = self.pin_matrix
+            self.pin_matrix = None
+            pin = matrix.decode(str(record.get("pin", ""))) if matrix else None
+            if pin is None or not self.hsm.check_pin(pin):
+                self._generation += 1
+                self._fail(FailureType.PinInvalid, "Invalid PIN")
+                return
+            self._unlocked = True
+            then()
+
+        self._wait = _Wait(MessageType.PinMatrixAck, on_pin, FailureType.PinCancelled)
+        self._send(MessageType.PinMatrixRequest, {"type": int(PinMatrixRequestType.Current)})
+
+    def _confirm(self, code: ButtonRequestType, text: str, on_approved: Callable[[], None]) -> None:
+        """ButtonRequest, wait for ButtonAck, then for the operator's decision."""
+
+        def on_ack(_record: Record) -> None:
+            cancel = threading.Event()
+            self._approval_cancel = cancel
+            generation = self._generation
+            threading.Thread(
+                target=self._await_approval,
+                args=(text, cancel, generation, on_approved),
+                name="trezor-emulator-approval",
+                daemon=True,
+            ).start()
+
+        self._wait = _Wait(MessageType.ButtonAck, on_ack)
+        self._send(MessageType.ButtonRequest, {"code": int(code), "pages": 1})
+
+    def _await_approval(
+        self, text: str, cancel: threading.Event, generation: int, on_approved: Callable[[], None]
+    ) -> None:
+        try:
+            approved = self.hsm.request_approval(text, cancel)
+        except SigningError as exc:
+            log.info("approval failed: %s", exc)
+            approved = False
+        with self._lock:
+            if generation != self._generation or cancel.is_set():
+                return  # the host cancelled, re-initialised, or the device was unplugged
+            self._approval_cancel = None
+            self._generation += 1
+            if not approved:
+                self._fail(FailureType.ActionCancelled, "Cancelled")
+                return
+            try:
+                on_approved()
+            except DeviceFailure as exc:
+                self._fail(exc.code, exc.message)
+
+    # ---- handlers --------------------------------------------------------------------
+
+    def features(self) -> Record:
+        record: Record = {
+            "vendor": VENDOR,
+            "major_version": FIRMWARE_VERSION[0],
+            "minor_version": FIRMWARE_VERSION[1],
+            "patch_version": FIRMWARE_VERSION[2],
+            "bootloader_mode": False,
+            "device_id": self.device_id,
+            "pin_protection": self.hsm.has_pin(),
+            "passphrase_protection": False,
+            "language": "en-US",
+            "label": self.label,
+            "initialized": True,
+            "revision": b"custody-desk-emulator",
+            "imported": False,
+            "unlocked": self._unlocked,
+            "firmware_present": True,
+            "flags": self._flags,
+            "model": "1",
+            "fw_vendor": FW_VENDOR,
+            "unfinished_backup": False,
+            "no_backup": False,
+            "capabilities": [int(Capability.Bitcoin), int(Capability.Crypto)],
+            "busy": False,
+            "internal_model": "T1B1",
+        }
+        if self._session_id is not None:
+            record["session_id"] = self._session_id
+        return record
+
+    def _initialize(self, record: Record) -> None:
+        requested = record.get("session_id")
+        if not (isinstance(requested, bytes) and requested == self._session_id):
+            self._session_id = secrets.token_bytes(32)
+        self._send(MessageType.Features, self.features())
+
+    def _ping(self, record: Record) -> None:
+        message = str(record.get("message", ""))
+
+        def reply() -> None:
+            self._send(MessageType.Success, {"message": message})
+
+        if record.get("button_protection"):
+            self._confirm(ButtonRequestType.ProtectCall, message, reply)
+        else:
+            reply()
+
+    def _end_session(self, _record: Record) -> None:
+        self._session_id = None
+        self._send(MessageType.Success, {"message": "Session ended"})
+
+    def _lock_device(self, _record: Record) -> None:
+        if self.hsm.has_pin():
+            self._unlocked = False
+        self._send(MessageType.Success, {"message": "Session cleared"})
+
+    def _apply_flags(self, record: Record) -> None:
+        def apply() -> None:
+            flags = record.get("flags", 0)
+            self._flags |= flags if isinstance(flags, int) else 0
+            self._send(MessageType.Success, {"message": "Flags applied"})
+
+        self._with_pin(apply)
+
+    def _get_public_key(self, record: Record) -> None:
+        path = _path(record)
+        curve = record.get("ecdsa_curve_name")
+        if curve not in (None, "secp256k1"):
+            raise DeviceFailure(FailureType.DataError, "Unsupported curve")
+        network, versions = _coin(record)
+        script = _input_script(record, allow_taproot=True)
+        version = versions[InputScriptType.SPENDADDRESS]
+        if not record.get("ignore_xpub_magic"):
+            version = versions.get(script, version)
+
+        def reply() -> None:
+            node = self.hsm.public_node(path)
+            xpub = node.to_xpub(version)
+            result: Record = {
+                "node": {
+                    "depth": node.depth,
+                    "fingerprint": int.from_bytes(node.parent_fingerprint, "big"),
+                    "child_num": node.child_number,
+                    "chain_code": node.chain_code,
+                    "public_key": node.public_key,
+                },
+                "xpub": xpub,
+                "root_fingerprint": int.from_bytes(self.hsm.master_fingerprint(), "big"),
+            }
+            if record.get("show_display"):
+                self._confirm(
+                    ButtonRequestType.PublicKey,
+                    f"Public key {format_path(path)}: {xpub}",
+                    lambda: self._send(MessageType.PublicKey, result),
+                )
+            else:
+                self._send(MessageType.PublicKey, result)
+
+        del network
+        self._with_pin(reply)
+
+    def _sign_message(self, record: Record) -> None:
+        path = _path(record)
+        network, _versions = _coin(record)
+        script = _SCRIPT_TYPES[_input_script(record, allow_taproot=False)]
+        raw = record.get("message", b"")
+        assert isinstance(raw, bytes)
+        if len(raw) > MAX_SIGN_MESSAGE:
+            raise DeviceFailure(FailureType.DataError, "Message too long")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DeviceFailure(FailureType.DataError, "Message is not UTF-8 text") from exc
+        no_script_type = bool(record.get("no_script_type"))
+
+        def sign() -> None:
+            try:
+                signature = self.hsm.sign(path, raw, script)
+            except SigningError as exc:
+                raise DeviceFailure(FailureType.ProcessError, str(exc)) from exc
+            if no_script_type:
+                parsed = decode_compact(signature)
+                signature = encode_compact(parsed.recid, parsed.r, parsed.s, ScriptType.P2PKH)
+            address = address_for(self.hsm.public_node(path).public_key, script, network)
+            self._send(MessageType.MessageSignature, {"address": address, "signature": signature})
+
+        if mentions_production(text):
+            raise DeviceFailure(
+                FailureType.ProcessError,
+                "Emulator refuses to sign production statements (env=prod)",
+            )
+
+        def show() -> None:
+            address = address_for(self.hsm.public_node(path).public_key, script, network)
+            self._confirm(
+                ButtonRequestType.ProtectCall,
+                f"Sign message with {address} ({format_path(path)}): {text}",
+                sign,
+            )
+
+        self._with_pin(show)
+
+    def _verify_message(self, record: Record) -> None:
+        from signing.errors import InvalidInput, InvalidSignature
+        from signing.verify import verify_message
+
+        address = str(record.get("address", ""))
+        signature = record.get("signature", b"")
+        message = record.get("message", b"")
+        assert isinstance(signature, bytes) and isinstance(message, bytes)
+        try:
+            ok = verify_message(address, message, signature)
+        except (InvalidInput, InvalidSignature):
+            ok = False
+        if not ok:
+            raise DeviceFailure(FailureType.InvalidSignature, "Invalid signature")
+        self._send(MessageType.Success, {"message": "Message verified"})
+
+
+def _path(record: Record) -> tuple[int, ...]:
+    raw = record.get("address_n", [])
+    assert isinstance(raw, list)
+    path = tuple(int(i) for i in raw if isinstance(i, int))
+    if len(path) > 8:
+        raise DeviceFailure(FailureType.DataError, "Forbidden key path")
+    return path
+
+
+def _coin(record: Record) -> tuple[Network, dict[InputScriptType, int]]:
+    coin = record.get("coin_name", "Bitcoin")
+    found = _COINS.get(str(coin))
+    if found is None:
+        raise DeviceFailure(FailureType.DataError, "Invalid coin name")
+    return found
+
+
+def _input_script(record: Record, *, allow_taproot: bool) -> InputScriptType:
+    raw = record.get("script_type", 0)
+    try:
+        script = InputScriptType(int(raw) if isinstance(raw, int) else -1)
+    except ValueError as exc:
+        raise DeviceFailure(FailureType.DataError, "Unsupported script type") from exc
+    if script in _SCRIPT_TYPES or (allow_taproot and script is InputScriptType.SPENDTAPROOT):
+        return script
+    raise DeviceFailure(FailureType.DataError, "Unsupported script type")
+
+
+__all__ = ["HARDENED", "DeviceFailure", "PinMatrix", "TrezorDevice", "TrezorHsm"]

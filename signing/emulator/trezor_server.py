@@ -1,0 +1,223 @@
+"""The emulated Trezor on UDP, as the official emulator serves it (default 127.0.0.1:21324).
+
+Each datagram is one 64-byte protocol-v1 chunk; ``PINGPING`` is answered ``PONGPONG``
+(trezorlib's presence check). Replies go to the address of the last chunk received.
+The server binds loopback addresses only. ``unplug()`` closes the socket (the host
+then gets "connection refused", as when the official emulator stops) and drops the
+session and the flow in progress; ``replug()`` binds the same port again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import select
+import socket
+import threading
+from collections.abc import Callable
+
+from signing.emulator.trezor_device import TrezorDevice, TrezorHsm
+from signing.emulator.trezor_messages import KNOWN_TYPES, SCHEMAS, MessageType
+from signing.errors import NotAllowed
+from signing.framing import protobuf_lite, trezor_v1
+from signing.framing.protobuf_lite import Record
+from signing.framing.trezor_v1 import Frame, FramingError, FramingFault, Reassembler
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 21324
+PING = b"PINGPING"
+PONG = b"PONGPONG"
+MAX_DATAGRAM = 2048  # read more than a chunk so an oversized datagram is seen, not cut
+# The emulated firmware's input buffer: trezorlib sends nothing near this.
+MAX_INCOMING_MESSAGE = 16 * 1024
+
+
+def require_loopback(host: str) -> str:
+    """Return the numeric loopback address for ``host``; anything else is refused."""
+    name = "127.0.0.1" if host == "localhost" else host
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError as exc:
+        raise NotAllowed(f"the emulator binds loopback only, not {host!r}") from exc
+    if not address.is_loopback:
+        raise NotAllowed(f"the emulator binds loopback only, not {host!r}")
+    return str(address)
+
+
+def make_decoder() -> Reassembler:
+    """The server's decoder for host->device chunks (also used directly by the fuzz tests)."""
+    return Reassembler(max_size=MAX_INCOMING_MESSAGE, known_types=KNOWN_TYPES)
+
+
+class ServerDecoder:
+    """Chunks in, complete frames out; framing faults are logged and dropped as the
+    firmware does, and a start chunk in the middle of a message restarts reassembly."""
+
+    def __init__(self) -> None:
+        self.reassembler = make_decoder()
+        self.faults: list[FramingFault] = []
+
+    def feed(self, chunk: bytes) -> Frame | None:
+        try:
+            return self.reassembler.feed(chunk)
+        except FramingError as exc:
+            self._note(exc)
+            if exc.fault is FramingFault.START_MID_MESSAGE and exc.chunk is not None:
+                try:
+                    return self.reassembler.feed(exc.chunk)
+                except FramingError as again:
+                    self._note(again)
+            return None
+
+    def _note(self, exc: FramingError) -> None:
+        if len(self.faults) < 1000:
+            self.faults.append(exc.fault)
+        log.debug("dropped malformed chunk: %s", exc.detail)
+
+
+class TrezorUdpServer:
+    """Serves one ``TrezorDevice`` on a loopback UDP port from a background thread."""
+
+    def __init__(
+        self,
+        hsm: TrezorHsm,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        on_frame: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self.host = require_loopback(host)
+        self._requested_port = port
+        self.port = port
+        self.device = TrezorDevice(hsm, self._send)
+        self.decoder = ServerDecoder()
+        self._on_frame = on_frame
+        self._sock: socket.socket | None = None
+        self._sock_lock = threading.Lock()
+        self._peer: tuple[str, int] | None = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._stop = threading.Event()
+        self._rebound = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        """The trezorlib path of this device, e.g. ``udp:127.0.0.1:21324``."""
+        return f"udp:{self.host}:{self.port}"
+
+    @property
+    def plugged(self) -> bool:
+        return self._sock is not None
+
+    def start(self) -> None:
+        """Bind and serve in a daemon thread; returns once the port is open."""
+        self._bind()
+        self._thread = threading.Thread(target=self._serve, name="trezor-emulator-udp", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._close_socket()
+        self.device.unplug()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def unplug(self) -> None:
+        """Simulate pulling the cable: the port closes and all device state is lost."""
+        self._close_socket()
+        self.device.unplug()
+        self.decoder.reassembler.reset()
+        self._wake()
+        log.info("emulated Trezor unplugged")
+
+    def replug(self) -> None:
+        """Plug it back in on the same port."""
+        if self._sock is None:
+            self._bind()
+            self._wake()
+            log.info("emulated Trezor plugged in again on %s", self.endpoint)
+
+    def _bind(self) -> None:
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_DGRAM
+        )
+        try:
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()
+            raise
+        self.port = sock.getsockname()[1]
+        with self._sock_lock:
+            self._sock = sock
+
+    def _close_socket(self) -> None:
+        with self._sock_lock:
+            sock, self._sock = self._sock, None
+            self._peer = None
+        if sock is not None:
+            sock.close()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+
+    # ---- I/O -------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            sock = self._sock
+            readable = [self._wake_r] + ([sock] if sock is not None else [])
+            try:
+                ready, _, _ = select.select(readable, [], [])
+            except (OSError, ValueError):
+                continue  # the socket was closed under us by unplug(); loop re-reads it
+            if self._wake_r in ready:
+                self._wake_r.recv(64)
+            if sock is None or sock not in ready:
+                continue
+            try:
+                data, peer = sock.recvfrom(MAX_DATAGRAM)
+            except OSError:
+                continue
+            self._on_datagram(sock, data, peer)
+
+    def _on_datagram(self, sock: socket.socket, data: bytes, peer: tuple[str, int]) -> None:
+        if data == PING:
+            with contextlib.suppress(OSError):
+                sock.sendto(PONG, peer)
+            return
+        with self._sock_lock:
+            self._peer = peer
+        frame = self.decoder.feed(data)
+        if frame is None:
+            return
+        if self._on_frame is not None:
+            self._on_frame("in", frame.msg_type)
+        try:
+            self.device.handle(frame)
+        except Exception:  # the emulator must keep serving whatever a host sends
+            log.exception("emulated Trezor failed on message type %d", frame.msg_type)
+
+    def _send(self, msg_type: MessageType, record: Record) -> None:
+        payload = protobuf_lite.encode(SCHEMAS[msg_type], record)
+        chunks = trezor_v1.encode(int(msg_type), payload)
+        if self._on_frame is not None:
+            self._on_frame("out", int(msg_type))
+        with self._sock_lock:
+            sock, peer = self._sock, self._peer
+            if sock is None or peer is None:
+                return  # unplugged: the message is lost, as on a real cable pull
+            for chunk in chunks:
+                try:
+                    sock.sendto(chunk, peer)
+                except OSError as exc:
+                    log.debug("send failed: %s", exc)
+                    return
