@@ -1,0 +1,379 @@
+"""Canonical one-line statements that officers and parties sign on a device.
+
+Every statement is one line of printable ASCII (0x20-0x7E), at most 240
+characters, single spaces between fields, no leading or trailing space, so that
+Trezor and Coldcard-class devices show it whole. Layout::
+
+    CDESK-<KIND>/<version> key=value key=value ...
+
+The tag names the kind and format version; the fields follow in a fixed order
+per kind and always include the exchange id (``ex``), the environment
+(``env``), an id or sequence number and an expiry (``exp``). A signature is over
+the exact text, so it can never be valid for another kind, exchange or
+environment. :func:`parse` accepts only text that :func:`render` would produce
+byte for byte. ``docs/attestation-format.md`` is the normative description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+MAX_LENGTH = 240
+VERSION = 1
+_T = TypeVar("_T")
+
+
+class StatementError(ValueError):
+    """Text or values that are not a canonical statement; the message names the field."""
+
+
+class Environment(StrEnum):
+    PROD = "prod"
+    TEST = "test"
+
+
+def check_device_text(text: str) -> None:
+    """Raise :class:`StatementError` unless ``text`` obeys the device display rules.
+
+    One line of printable ASCII (0x20-0x7E), 1..240 characters, no leading or
+    trailing space and no run of three spaces.
+    """
+    if not isinstance(text, str):
+        raise StatementError("statement must be a str")
+    if not text:
+        raise StatementError("statement is empty")
+    if len(text) > MAX_LENGTH:
+        raise StatementError(f"statement is {len(text)} characters, the limit is {MAX_LENGTH}")
+    for pos, ch in enumerate(text):
+        if not " " <= ch <= "~":
+            raise StatementError(f"character {pos} ({ch!r}) is not printable ASCII")
+    if text[0] == " " or text[-1] == " ":
+        raise StatementError("statement starts or ends with a space")
+    if "   " in text:
+        raise StatementError("statement contains three spaces in a row")
+
+
+# ---------------------------------------------------------------- field codecs
+
+
+@dataclass(frozen=True)
+class _Codec(Generic[_T]):
+    pattern: re.Pattern[str]
+    to_text: Callable[[_T], str]
+    from_text: Callable[[str], _T]
+
+
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}")
+_UINT_RE = re.compile(r"[1-9][0-9]{0,11}")
+_COUNT_RE = re.compile(r"[1-9][0-9]{0,6}")
+_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_USD_RE = re.compile(r"USD(0|[1-9][0-9]{0,14})\.[0-9]{2}")
+_HEX32_RE = re.compile(r"[0-9a-f]{64}")
+_ASSETS_RE = re.compile(r"[A-Z0-9]{1,12}(,[A-Z0-9]{1,12})*")
+_MAX_ASSETS_TEXT = 48
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _id_text(value: str) -> str:
+    if not isinstance(value, str) or not _ID_RE.fullmatch(value):
+        raise ValueError("must be 1-16 of A-Z a-z 0-9 . _ - starting with a letter or digit")
+    return value
+
+
+def _uint_text(value: int, regex: re.Pattern[str] = _UINT_RE) -> str:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be an int")
+    text = str(value)
+    if not regex.fullmatch(text):
+        raise ValueError(f"{value} is out of range")
+    return text
+
+
+def _time_text(value: datetime) -> str:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError("must be a timezone-aware datetime")
+    if value.utcoffset() != UTC.utcoffset(None):
+        raise ValueError("must be in UTC")
+    if value.microsecond:
+        raise ValueError("must be whole seconds")
+    return value.strftime(_TIME_FORMAT)
+
+
+def _time_value(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def _usd_text(value: Decimal) -> str:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValueError("must be a finite Decimal")
+    try:
+        cents = value.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError("is too large") from None
+    if cents != value:
+        raise ValueError(f"{value} has more than 2 decimal places")
+    if cents.is_signed():
+        raise ValueError("must not be negative")
+    text = f"USD{cents:.2f}"
+    if not _USD_RE.fullmatch(text):
+        raise ValueError("is too large")
+    return text
+
+
+def _hex32_text(value: bytes) -> str:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise ValueError("must be 32 bytes")
+    return value.hex()
+
+
+def _assets_text(value: tuple[str, ...]) -> str:
+    if not isinstance(value, tuple) or not value:
+        raise ValueError("must be a non-empty tuple of asset codes")
+    if list(value) != sorted(set(value)):
+        raise ValueError("asset codes must be unique and ascending")
+    text = ",".join(value)
+    if not _ASSETS_RE.fullmatch(text) or len(text) > _MAX_ASSETS_TEXT:
+        raise ValueError(f"must be codes [A-Z0-9]{{1,12}}, at most {_MAX_ASSETS_TEXT} chars")
+    return text
+
+
+ID: _Codec[str] = _Codec(_ID_RE, _id_text, str)
+UINT: _Codec[int] = _Codec(_UINT_RE, _uint_text, int)
+COUNT: _Codec[int] = _Codec(_COUNT_RE, lambda v: _uint_text(v, _COUNT_RE), int)
+TIME: _Codec[datetime] = _Codec(_TIME_RE, _time_text, _time_value)
+USD: _Codec[Decimal] = _Codec(_USD_RE, _usd_text, lambda t: Decimal(t[3:]))
+HEX32: _Codec[bytes] = _Codec(_HEX32_RE, _hex32_text, bytes.fromhex)
+ENV: _Codec[Environment] = _Codec(
+    re.compile(r"prod|test"), lambda e: Environment(e).value, Environment
+)
+ASSETS: _Codec[tuple[str, ...]] = _Codec(
+    _ASSETS_RE, _assets_text, lambda t: tuple(t.split(","))
+)
+
+
+# ---------------------------------------------------------------- statements
+
+
+class Statement:
+    """Base of every signable statement: tag, ordered fields, render and parse."""
+
+    KIND: ClassVar[str]
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]]  # (key, attribute, codec)
+    exchange: str
+    env: Environment
+    expires_at: datetime
+
+    @classmethod
+    def tag(cls) -> str:
+        return f"CDESK-{cls.KIND}/{VERSION}"
+
+    def __post_init__(self) -> None:
+        text = self._render_unchecked()
+        check_device_text(text)
+        self._check()
+
+    def _check(self) -> None:
+        """Cross-field rules of a kind (override)."""
+
+    def _render_unchecked(self) -> str:
+        parts = [self.tag()]
+        for key, attr, codec in self.FIELDS:
+            try:
+                parts.append(f"{key}={codec.to_text(getattr(self, attr))}")
+            except ValueError as exc:
+                raise StatementError(f"{self.KIND} field {attr} ({key}): {exc}") from None
+        return " ".join(parts)
+
+    def render(self) -> str:
+        """The exact text to sign."""
+        return self._render_unchecked()
+
+    def digest(self) -> bytes:
+        """SHA-256 of the rendered text (an id for stores and documents)."""
+        return hashlib.sha256(self.render().encode("ascii")).digest()
+
+    def is_expired(self, now: datetime) -> bool:
+        """True from the expiry instant on."""
+        return now >= self.expires_at
+
+
+def _check_times(start: datetime, end: datetime, what: str) -> None:
+    if end <= start:
+        raise StatementError(f"expiry must be after {what}")
+
+
+@dataclass(frozen=True)
+class AttestationStatement(Statement):
+    """What an approving officer signs for one attestation."""
+
+    KIND: ClassVar[str] = "ATTEST"
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
+        ("cust", "custodian", ID), ("ex", "exchange", ID), ("env", "env", ENV),
+        ("seq", "seq", UINT), ("asof", "as_of", TIME), ("exp", "expires_at", TIME),
+        ("n", "client_count", COUNT), ("cv", "collateral_value_usd", USD),
+        ("root", "root", HEX32),
+    )
+    custodian: str
+    exchange: str
+    env: Environment
+    seq: int
+    as_of: datetime
+    expires_at: datetime
+    client_count: int
+    collateral_value_usd: Decimal
+    root: bytes
+
+    def _check(self) -> None:
+        _check_times(self.as_of, self.expires_at, "as-of")
+
+
+@dataclass(frozen=True)
+class UnfreezeStatement(Statement):
+    """An emergency 2-of-3 unfreeze order, as each party signs it."""
+
+    KIND: ClassVar[str] = "UNFREEZE"
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
+        ("ex", "exchange", ID), ("env", "env", ENV), ("id", "order_id", ID),
+        ("client", "client_id", ID), ("assets", "assets", ASSETS),
+        ("exp", "expires_at", TIME), ("why", "reason_digest", HEX32),
+    )
+    exchange: str
+    env: Environment
+    order_id: str
+    client_id: str
+    assets: tuple[str, ...]
+    expires_at: datetime
+    reason_digest: bytes
+
+    @staticmethod
+    def reason_digest_of(reason: str) -> bytes:
+        """``SHA-256(utf8(reason))``: the reason is free text, too long for a device."""
+        return hashlib.sha256(reason.encode("utf-8")).digest()
+
+
+@dataclass(frozen=True)
+class LiquidationStatement(Statement):
+    """A liquidation instruction the custodian signs for one margin call."""
+
+    KIND: ClassVar[str] = "LIQUIDATE"
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
+        ("ex", "exchange", ID), ("env", "env", ENV), ("id", "instruction_id", ID),
+        ("call", "margin_call_id", ID), ("client", "client_id", ID),
+        ("usd", "amount_usd", USD), ("exp", "expires_at", TIME),
+        ("lines", "lines_digest", HEX32),
+    )
+    exchange: str
+    env: Environment
+    instruction_id: str
+    margin_call_id: str
+    client_id: str
+    amount_usd: Decimal
+    expires_at: datetime
+    lines_digest: bytes  # SHA-256 of the canonical instruction lines (encoded by documents)
+
+
+@dataclass(frozen=True)
+class TopUpStatement(Statement):
+    """The custodian's answer to a margin call: a top-up proven by attestation ``seq``."""
+
+    KIND: ClassVar[str] = "TOPUP"
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
+        ("ex", "exchange", ID), ("env", "env", ENV), ("id", "answer_id", ID),
+        ("call", "margin_call_id", ID), ("client", "client_id", ID),
+        ("usd", "amount_usd", USD), ("att", "attestation_seq", UINT),
+        ("exp", "expires_at", TIME),
+    )
+    exchange: str
+    env: Environment
+    answer_id: str
+    margin_call_id: str
+    client_id: str
+    amount_usd: Decimal
+    attestation_seq: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckpointStatement(Statement):
+    """A signed audit-log checkpoint: the RFC 6962 root over the first ``size`` entries."""
+
+    KIND: ClassVar[str] = "CHECKPOINT"
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
+        ("cust", "custodian", ID), ("ex", "exchange", ID), ("env", "env", ENV),
+        ("size", "size", UINT), ("at", "at", TIME), ("exp", "expires_at", TIME),
+        ("root", "root", HEX32),
+    )
+    custodian: str
+    exchange: str
+    env: Environment
+    size: int
+    at: datetime
+    expires_at: datetime
+    root: bytes
+
+    def _check(self) -> None:
+        _check_times(self.at, self.expires_at, "the checkpoint time")
+
+
+STATEMENT_KINDS: tuple[type[Statement], ...] = (
+    AttestationStatement, UnfreezeStatement, LiquidationStatement, TopUpStatement,
+    CheckpointStatement,
+)
+_BY_TAG = {kind.tag(): kind for kind in STATEMENT_KINDS}
+_S = TypeVar("_S", bound=Statement)
+
+
+def render(statement: Statement) -> str:
+    """The exact text to sign for ``statement``."""
+    return statement.render()
+
+
+def parse(text: str, kind: type[_S] | None = None) -> Any:
+    """Parse canonical text into its statement; anything non-canonical is refused.
+
+    With ``kind`` given, a statement of any other kind is refused too (use
+    :func:`parse_as` for a typed result).
+    """
+    check_device_text(text)
+    tokens = text.split(" ")
+    tag = tokens[0]
+    cls = _BY_TAG.get(tag)
+    if cls is None:
+        if tag.startswith("CDESK-") and "/" in tag:
+            raise StatementError(f"unknown statement tag or version {tag!r}")
+        raise StatementError("not a Custody Desk statement (no CDESK- tag)")
+    if kind is not None and cls is not kind:
+        raise StatementError(f"expected a {kind.KIND} statement, got {cls.KIND}")
+    if len(tokens) != len(cls.FIELDS) + 1:
+        raise StatementError(
+            f"{cls.KIND} statement has {len(tokens) - 1} fields, expected {len(cls.FIELDS)}"
+        )
+    values: dict[str, Any] = {}
+    for token, (key, attr, codec) in zip(tokens[1:], cls.FIELDS, strict=True):
+        prefix = key + "="
+        if not token.startswith(prefix):
+            raise StatementError(f"expected field {key!r}, found {token.split('=')[0]!r}")
+        raw = token[len(prefix) :]
+        if not codec.pattern.fullmatch(raw):
+            raise StatementError(f"field {key!r} is not canonical: {raw!r}")
+        try:
+            values[attr] = codec.from_text(raw)
+        except ValueError as exc:
+            raise StatementError(f"field {key!r}: {exc}") from None
+    statement = cls(**values)
+    if statement.render() != text:
+        raise StatementError("statement is not in canonical form")
+    return statement
+
+
+def parse_as(text: str, kind: type[_S]) -> _S:
+    """:func:`parse`, requiring (and typed as) one statement kind."""
+    result: _S = parse(text, kind)
+    return result
