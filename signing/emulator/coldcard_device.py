@@ -1,0 +1,265 @@
+"""The emulated Coldcard's USB command handler, independent of any socket.
+
+``ColdcardDevice.handle_report`` takes one 64-byte report from the host and
+returns the reports to send back (none until a message is complete). It keeps
+the state a real device keeps across reports: the partial message, the
+encrypted link, and the one request waiting for the human. Behaviour follows
+the Coldcard firmware's USB handler: ``okay`` from ``smok`` means "still
+waiting", ``busy`` means another approval is on screen, errors are ``err_``
+text and framing faults ``fram``.
+
+Keys, signing, approval, PIN and unplug come from a ``ColdcardBackend``
+(the SoftHsm, through ``signing.emulator.coldcard_backend``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from signing.crypto.addresses import ScriptType
+from signing.crypto.bip32 import canonical_path
+from signing.devices.coldcard_link import EphemeralKey, LinkCipher
+from signing.devicetext import check_device_text, mentions_production
+from signing.errors import InvalidInput, InvalidText, SigningError
+from signing.framing import coldcard_messages as msgs
+from signing.framing.coldcard import FramingError, Reassembler, Side, frame_message
+
+log = logging.getLogger(__name__)
+
+EMULATOR_HW_LABEL = "emulator"
+# vers lines as the firmware lays them out: date, version, bootloader, build stamp, hardware.
+EMULATOR_VERSION_LINES = (
+    "2026-11-26",
+    "1.0.0-emulator",
+    "none",
+    "custody-desk SoftHsm emulator - TEST ONLY",
+    EMULATOR_HW_LABEL,
+)
+
+SCRIPT_FOR_FORMAT = {
+    msgs.AddressFormat.P2PKH: ScriptType.P2PKH,
+    msgs.AddressFormat.P2WPKH: ScriptType.P2WPKH,
+    msgs.AddressFormat.P2SH_P2WPKH: ScriptType.P2SH_P2WPKH,
+}
+
+MSG_SIG_TEMPLATE = (
+    "Ok to sign this?\n      --=--\n{msg}\n      --=--\n\n"
+    "Using the key associated with address:\n\n{path} =>\n{address}\n\n"
+    "Press OK to continue, otherwise X to cancel."
+)
+
+
+class ColdcardBackend(Protocol):
+    """What the emulated device needs from the key store and the operator."""
+
+    @property
+    def master_fingerprint(self) -> bytes: ...  # 4 bytes
+
+    @property
+    def master_xpub(self) -> str: ...
+
+    @property
+    def locked(self) -> bool: ...  # PIN not yet entered
+
+    @property
+    def unplugged(self) -> bool: ...
+
+    def xpub(self, path: str) -> str: ...
+
+    def address(self, path: str, script_type: ScriptType) -> str: ...
+
+    def sign_message(self, path: str, text: str, script_type: ScriptType) -> bytes: ...
+
+    def request_approval(self, text: str, cancel_event: threading.Event) -> bool: ...
+
+
+@dataclass
+class _Approval:
+    """One ``smsg`` waiting for (or done with) the human."""
+
+    text: str
+    path: str
+    script_type: ScriptType
+    address: str
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    refused: bool = False
+    failed: str = ""
+    signature: bytes = b""
+
+
+class ColdcardDevice:
+    """Protocol state of one emulated Coldcard. Thread-safe: one lock guards it all."""
+
+    def __init__(self, backend: ColdcardBackend) -> None:
+        self._backend = backend
+        self._lock = threading.Lock()
+        self._reassembler = Reassembler(Side.DEVICE)
+        self._cipher: LinkCipher | None = None
+        self._bound = False  # ncry v2: encryption required, no re-keying
+        self._last_encrypted = False
+        self._approval: _Approval | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def power_cycle(self) -> None:
+        """What unplugging does: link keys, partial messages and prompts are gone."""
+        with self._lock:
+            if self._approval is not None:
+                self._approval.cancel_event.set()
+            self._approval = None
+            self._cipher = None
+            self._bound = False
+            self._last_encrypted = False
+            self._reassembler.reset()
+
+    @property
+    def approval_pending(self) -> bool:
+        with self._lock:
+            return self._approval is not None and not self._approval.done.is_set()
+
+    # ------------------------------------------------------------- reports
+
+    def handle_report(self, report: bytes) -> list[bytes]:
+        """Consume one report; return the reports of the reply (possibly none)."""
+        with self._lock:
+            try:
+                message = self._reassembler.feed(report)
+            except FramingError as exc:
+                return self._reply(msgs.respond_framing(exc.reason))
+            if message is None:
+                return []
+            payload = message.payload
+            if message.encrypted:
+                if self._cipher is None:
+                    return self._reply(msgs.respond_framing("no key"))
+                payload = self._cipher.open(payload)
+            elif self._bound:
+                return self._reply(msgs.respond_framing("must encrypt"))
+            self._last_encrypted = message.encrypted
+            try:
+                response = self._dispatch(payload, message.encrypted)
+            except FramingError as exc:
+                response = msgs.respond_framing(exc.reason)
+            except InvalidText as exc:
+                response = msgs.respond_error(exc.detail or "bad text")
+            except SigningError as exc:
+                response = msgs.respond_error(exc.detail or exc.code.value)
+            return self._reply(response)
+
+    def _reply(self, response: bytes) -> list[bytes]:
+        # Like the firmware: encrypt when the link is up and the last request was encrypted.
+        encrypt = self._cipher is not None and self._last_encrypted
+        body = self._cipher.seal(response) if encrypt and self._cipher else response
+        return frame_message(body, encrypted=encrypt)
+
+    # ------------------------------------------------------------ commands
+
+    def _dispatch(self, payload: bytes, encrypted: bool) -> bytes:
+        request = msgs.parse_request(payload)
+        command, args = request.command, request.args
+        if command == "ping":
+            return msgs.respond_binary(args)
+        if command == "vers":
+            return msgs.respond_ascii("\n".join(EMULATOR_VERSION_LINES))
+        if command == "ncry":
+            return self._ncry(args)
+        if self._backend.locked:
+            # A real Coldcard keeps USB off until its PIN is entered; the emulator says why.
+            return msgs.respond_error("Locked: enter the PIN on the device")
+        if command == "xpub":
+            if not encrypted:
+                return msgs.respond_error("must encrypt")
+            return msgs.respond_ascii(self._backend.xpub(self._path(args)))
+        if command == "smsg":
+            return self._start_sign(args)
+        if command == "smok":
+            return self._poll_sign()
+        return msgs.respond_error("Unknown cmd")
+
+    @staticmethod
+    def _path(raw: bytes) -> str:
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("path must be ASCII") from exc
+        return canonical_path(text or "m")
+
+    def _ncry(self, args: bytes) -> bytes:
+        version, host_pubkey = msgs.parse_ncry_args(args)
+        if version not in (msgs.NCRY_V1, msgs.NCRY_V2):
+            raise FramingError("bad ncry version")
+        if self._bound:
+            raise FramingError("crypto already set up")
+        mine = EphemeralKey()
+        session_key = mine.session_key(host_pubkey)
+        self._cipher = LinkCipher(session_key)
+        self._bound = version == msgs.NCRY_V2
+        xfp = msgs.xfp_from_fingerprint(self._backend.master_fingerprint)
+        return msgs.respond_device_pubkey(mine.public_bytes, xfp, self._backend.master_xpub)
+
+    def _start_sign(self, args: bytes) -> bytes:
+        parsed = msgs.parse_sign_message_args(args)
+        if self._approval is not None:
+            if not self._approval.done.is_set():
+                return msgs.respond_busy()
+            # The previous result was never collected: the firmware drops it too.
+            self._approval = None
+        try:
+            text = check_device_text(parsed.text.decode("ascii"))
+        except UnicodeDecodeError as exc:
+            raise InvalidText("must be ascii") from exc
+        if mentions_production(text):
+            return msgs.respond_error("Emulator refuses to sign production statements (env=prod)")
+        try:
+            script_type = SCRIPT_FOR_FORMAT[msgs.AddressFormat(parsed.addr_fmt)]
+        except ValueError as exc:
+            raise InvalidInput("Unsupported address format") from exc
+        path = self._path(parsed.path)
+        address = self._backend.address(path, script_type)
+        approval = _Approval(text=text, path=path, script_type=script_type, address=address)
+        self._approval = approval
+        worker = threading.Thread(
+            target=self._run_approval, args=(approval,), name="coldcard-approval", daemon=True
+        )
+        worker.start()
+        return msgs.respond_okay()
+
+    def _run_approval(self, approval: _Approval) -> None:
+        story = MSG_SIG_TEMPLATE.format(
+            msg=approval.text, path=approval.path, address=approval.address
+        )
+        try:
+            approved = self._backend.request_approval(story, approval.cancel_event)
+            if approval.cancel_event.is_set():
+                approval.failed = "Cancelled"
+            elif not approved:
+                approval.refused = True
+            else:
+                approval.signature = self._backend.sign_message(
+                    approval.path, approval.text, approval.script_type
+                )
+        except SigningError as exc:
+            approval.failed = exc.detail or exc.code.value
+        except Exception as exc:  # the worker must always finish the request
+            log.exception("emulated approval failed")
+            approval.failed = f"Confused {type(exc).__name__}"
+        finally:
+            approval.done.set()
+
+    def _poll_sign(self) -> bytes:
+        approval = self._approval
+        if approval is None:
+            return msgs.respond_error("No active request")
+        if not approval.done.is_set():
+            return msgs.respond_okay()
+        self._approval = None
+        if approval.refused:
+            return msgs.respond_refused()
+        if approval.failed:
+            return msgs.respond_error(approval.failed)
+        return msgs.respond_signed_message(approval.address, approval.signature)
+
