@@ -1,0 +1,591 @@
+"""The Trezor driver: the only module of the desk that imports trezorlib (pinned 0.20.x).
+
+It speaks to every transport trezorlib has for a desk workstation: WebUSB and HID for
+real devices, UDP for the official emulator and for the desk's own SoftHsm emulator
+(``trezor:udp:127.0.0.1:21324``). It uses the public API only (``get_transport``,
+``get_client`` with an ``AppManifest`` carrying the button and PIN callbacks,
+``get_session``, ``btc.get_public_node``, ``btc.sign_message``, ``client.cancel``).
+
+Between trezorlib and the real transport sits ``GuardedTransport``: it checks each
+chunk trezorlib reads with the desk's framing codec (trezorlib alone would wait for
+ever on a declared length of 0xFFFFFFFF), enforces response and confirmation
+deadlines, notices an unplugged UDP emulator while a prompt is open, and sends the
+``Cancel`` (through ``client.cancel``) on the device thread when another thread calls
+``TrezorSigner.cancel``. Every trezorlib exception is mapped to ``signing.errors`` with
+``raise ... from``.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from trezorlib import btc, exceptions, messages
+from trezorlib import client as trezor_client
+from trezorlib.transport import DeviceIsBusy, Timeout, Transport, TransportException
+from trezorlib.transport import get_transport as trezor_get_transport
+
+from signing import errors
+from signing.crypto.addresses import ScriptType, address_for
+from signing.crypto.bip32 import HARDENED, canonical_path, parse_path
+from signing.devicetext import check_device_text
+from signing.framing import trezor_v1
+from signing.interface import (
+    Capability,
+    DeviceIdentity,
+    DeviceInfo,
+    DeviceKind,
+    DevicePrompt,
+    Interaction,
+    MessageSignature,
+    PromptKind,
+    PublicKeyInfo,
+    Signer,
+)
+
+log = logging.getLogger(__name__)
+
+URI_PREFIX = "trezor:"
+DEFAULT_UDP_HOST = "127.0.0.1"
+DEFAULT_UDP_PORT = 21324
+APP_NAME = "Custody Desk"
+RESPONSE_TIMEOUT = 10.0  # seconds for a device to answer a request that needs no human
+CONFIRM_TIMEOUT = 300.0  # seconds an officer has to confirm on the device
+POLL_INTERVAL = 0.05  # how often a blocked read looks at the cancel flag
+LIVENESS_INTERVAL = 0.5  # how often a waiting read checks that a UDP device is still there
+CAPABILITIES = frozenset(
+    {Capability.GET_XPUB, Capability.SIGN_MESSAGE, Capability.PIN_MATRIX, Capability.CANCEL}
+)
+# trezorlib's @workflow decorator erases the signatures of btc.* for mypy.
+_btc: Any = btc
+_WIRE_NAMES = {int(t): t.name for t in messages.MessageType}
+_KNOWN_TYPES = frozenset(_WIRE_NAMES)
+_SCRIPT_FOR_PURPOSE = {
+    49 + HARDENED: (ScriptType.P2SH_P2WPKH, messages.InputScriptType.SPENDP2SHWITNESS),
+    84 + HARDENED: (ScriptType.P2WPKH, messages.InputScriptType.SPENDWITNESS),
+}
+_P2PKH = (ScriptType.P2PKH, messages.InputScriptType.SPENDADDRESS)
+
+
+def trezorlib_path(uri: str) -> str:
+    """``trezor:udp:127.0.0.1:21324`` -> ``udp:127.0.0.1:21324`` (InvalidInput otherwise)."""
+    if not uri.startswith(URI_PREFIX):
+        raise errors.InvalidInput(f"not a Trezor device URI: {uri!r}")
+    path = uri[len(URI_PREFIX) :]
+    if path.split(":", 1)[0] not in ("udp", "webusb", "hid", "bridge"):
+        raise errors.InvalidInput(f"unknown Trezor transport in {uri!r}")
+    return path
+
+
+def script_for_path(indices: Sequence[int]) -> tuple[ScriptType, int]:
+    """Address type by BIP-44/49/84 purpose, as trezorctl and wallets do (P2PKH otherwise)."""
+    if indices:
+        return _SCRIPT_FOR_PURPOSE.get(indices[0], _P2PKH)
+    return _P2PKH
+
+
+# ---- enumeration (never opens a device) ------------------------------------------------
+
+
+def udp_device_present(host: str, port: int, timeout: float = 0.2) -> bool:
+    """The emulator presence check trezorlib uses (PINGPING/PONGPONG); opens no session."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect((host, port))
+            sock.send(b"PINGPING")
+            return sock.recv(8) == b"PONGPONG"
+        except OSError:
+            return False
+
+
+def enumerate_devices(udp_ports: Sequence[int] = (DEFAULT_UDP_PORT,)) -> list[DeviceInfo]:
+    """Every Trezor found on HID, WebUSB and the given loopback UDP ports."""
+    found: list[DeviceInfo] = []
+    for port in udp_ports:
+        if udp_device_present(DEFAULT_UDP_HOST, port):
+            found.append(
+                DeviceInfo(
+                    uri=f"{URI_PREFIX}udp:{DEFAULT_UDP_HOST}:{port}",
+                    kind=DeviceKind.TREZOR,
+                    label=f"Trezor emulator (UDP {port})",
+                    transport="udp",
+                    is_emulator=True,
+                    capabilities=CAPABILITIES,
+                )
+            )
+    found.extend(_enumerate_hid())
+    found.extend(_enumerate_webusb())
+    return found
+
+
+def _enumerate_hid() -> list[DeviceInfo]:
+    try:
+        from trezorlib.transport.hid import HidTransport
+
+        if not HidTransport.ENABLED:
+            return []
+        transports = list(HidTransport.enumerate())  # hid.enumerate(): reads no device
+    except Exception as exc:  # a missing or broken hidapi must not break the device list
+        log.info("HID enumeration unavailable: %s", exc)
+        return []
+    return [
+        DeviceInfo(
+            uri=URI_PREFIX + t.get_path(),
+            kind=DeviceKind.TREZOR,
+            label="Trezor One (HID)",
+            transport="hid",
+            is_emulator=False,
+            capabilities=CAPABILITIES,
+        )
+        for t in transports
+    ]
+
+
+def _enumerate_webusb() -> list[DeviceInfo]:
+    # trezorlib's WebUsbTransport.enumerate() opens each device to read its product
+    # string; list the bus ourselves from descriptors libusb already holds.
+    try:
+        import usb1  # type: ignore[import-untyped]
+        from trezorlib.models import ALL_MODELS
+        from trezorlib.transport.webusb import dev_to_str, is_vendor_class
+    except Exception as exc:
+        log.info("WebUSB enumeration unavailable: %s", exc)
+        return []
+    usb_ids = {usb_id for model in ALL_MODELS for usb_id in model.usb_ids}
+    found = []
+    try:
+        with usb1.USBContext() as context:
+            for dev in context.getDeviceIterator(skip_on_error=True):
+                if (dev.getVendorID(), dev.getProductID()) not in usb_ids:
+                    continue
+                if not is_vendor_class(dev):
+                    continue
+                found.append(
+                    DeviceInfo(
+                        uri=f"{URI_PREFIX}webusb:{dev_to_str(dev)}",
+                        kind=DeviceKind.TREZOR,
+                        label="Trezor (WebUSB)",
+                        transport="webusb",
+                        is_emulator=False,
+                        capabilities=CAPABILITIES,
+                    )
+                )
+    except Exception as exc:
+        log.info("WebUSB enumeration failed: %s", exc)
+    return found
+
+
+def device_info_for(uri: str) -> DeviceInfo:
+    """A ``DeviceInfo`` for a URI given by the user (nothing is opened)."""
+    path = trezorlib_path(uri)
+    transport = path.split(":", 1)[0]
+    return DeviceInfo(
+        uri=uri,
+        kind=DeviceKind.TREZOR,
+        label=f"Trezor ({path})",
+        transport=transport,
+        is_emulator=transport == "udp",
+        capabilities=CAPABILITIES,
+    )
+
+
+# ---- the guarded transport -----------------------------------------------------------
+
+
+class GuardedTransport(Transport):
+    """Wraps a trezorlib transport: frame checks, deadlines, cancel and liveness."""
+
+    PATH_PREFIX = "guarded"
+    CHUNK_SIZE = 64
+    ENABLED = True
+
+    def __init__(self, inner: Transport) -> None:
+        super().__init__()
+        self.inner = inner
+        self.validate = False  # off while trezorlib's probe skips stale chunks
+        self.decoder = trezor_v1.Reassembler(known_types=_KNOWN_TYPES)
+        self.transcript: deque[tuple[str, str]] = deque(maxlen=512)
+        self.response_timeout = RESPONSE_TIMEOUT
+        self.confirm_timeout = CONFIRM_TIMEOUT
+        self.awaiting_human = False
+        self.cancel_requested = threading.Event()
+        self.cancel_sent = False
+        self.send_cancel: Any = None  # set by the signer to client.cancel
+        self._udp_address: tuple[str, int] | None = None
+        if inner.PATH_PREFIX == "udp":
+            _, host, port = inner.get_path().split(":")
+            self._udp_address = (host, int(port))
+
+    def get_path(self) -> str:
+        return self.inner.get_path()
+
+    def is_open(self) -> bool:
+        return self.inner.is_open()
+
+    def _open(self) -> None:
+        self.inner.open()
+
+    def _close(self) -> None:
+        self.inner.close()
+
+    def write_chunk(self, chunk: bytes, /) -> None:
+        if chunk.startswith(trezor_v1.START_MAGIC):
+            msg_type = trezor_v1.HEADER.unpack_from(chunk, 3)[0]
+            self.transcript.append(("out", _WIRE_NAMES.get(msg_type, f"#{msg_type}")))
+        self.inner.write_chunk(chunk)
+
+    def read_chunk(self, *, timeout: float | None = None) -> bytes:
+        if timeout is not None:  # trezorlib's own short reads (the v1 probe)
+            return self.inner.read_chunk(timeout=timeout)
+        chunk = self._wait_for_chunk()
+        if self.validate:
+            frame = self.decoder.feed(chunk)  # raises FramingError (a ProtocolError)
+            if frame is not None:
+                self.awaiting_human = False
+                self.transcript.append(("in", _WIRE_NAMES.get(frame.msg_type, "?")))
+        return chunk
+
+    def _wait_for_chunk(self) -> bytes:
+        start = time.monotonic()
+        last_liveness = start
+        while True:
+            if self.cancel_requested.is_set() and not self.cancel_sent and self.send_cancel:
+                self.cancel_sent = True
+                log.info("sending Cancel to %s", self.get_path())
+                self.send_cancel()
+            try:
+                return self.inner.read_chunk(timeout=POLL_INTERVAL)
+            except Timeout:
+                pass
+            now = time.monotonic()
+            limit = self.confirm_timeout if self.awaiting_human else self.response_timeout
+            if now - start > limit:
+                raise errors.DeviceTimeout(f"no answer from {self.get_path()} in {limit:g} s")
+            if self._udp_address is not None and now - last_liveness >= LIVENESS_INTERVAL:
+                last_liveness = now
+                if not udp_device_present(*self._udp_address, timeout=0.3):
+                    raise errors.Disconnected(f"{self.get_path()} stopped answering")
+
+    def drain(self, seconds: float = 0.3) -> None:
+        """Discard whatever the device still sends (after a timeout or an error)."""
+        deadline = time.monotonic() + seconds
+        self.decoder.reset()
+        while time.monotonic() < deadline:
+            try:
+                self.inner.read_chunk(timeout=POLL_INTERVAL)
+            except Exception:
+                return
+
+
+# ---- the signer ----------------------------------------------------------------------
+
+
+class TrezorSigner(Signer):
+    """A Trezor (or emulator) behind trezorlib. Use from the device thread only."""
+
+    def __init__(
+        self,
+        info: DeviceInfo,
+        *,
+        response_timeout: float = RESPONSE_TIMEOUT,
+        confirm_timeout: float = CONFIRM_TIMEOUT,
+    ) -> None:
+        self.info = info
+        self.response_timeout = response_timeout
+        self.confirm_timeout = confirm_timeout
+        self._interaction: Interaction | None = None
+        self._transport: GuardedTransport | None = None
+        self._client: Any = None
+        self._session: Any = None
+        self._identity: DeviceIdentity | None = None
+        self._pubkeys: dict[str, PublicKeyInfo] = {}
+        self._prompt_text = ""
+        self._cancel = threading.Event()
+        self._host_cancelled = False
+        self._pin_missing = False
+
+    @classmethod
+    def from_uri(cls, uri: str, **kwargs: float) -> TrezorSigner:
+        return cls(device_info_for(uri), **kwargs)
+
+    @property
+    def identity(self) -> DeviceIdentity | None:
+        return self._identity
+
+    @property
+    def transcript(self) -> list[tuple[str, str]]:
+        """Message types seen on the wire since the last ``clear_transcript``."""
+        return list(self._transport.transcript) if self._transport else []
+
+    def clear_transcript(self) -> None:
+        if self._transport is not None:
+            self._transport.transcript.clear()
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    def open(self, interaction: Interaction) -> DeviceIdentity:
+        self._interaction = interaction
+        self._drop()
+        self._begin()
+        with self._mapped("connecting"):
+            try:
+                inner = trezor_get_transport(trezorlib_path(self.info.uri), prefix_search=False)
+            except TransportException as exc:
+                raise errors.DeviceNotFound(self.info.uri) from exc
+            guard = GuardedTransport(inner)
+            guard.response_timeout = self.response_timeout
+            guard.confirm_timeout = self.confirm_timeout
+            guard.cancel_requested = self._cancel
+            self._transport = guard
+            app = trezor_client.AppManifest(
+                app_name=APP_NAME,
+                button_callback=self._on_button,
+                pin_callback=self._on_pin,
+            )
+            guard.open()
+            client = trezor_client.get_client(app, guard)
+            guard.validate = True
+            guard.send_cancel = client.cancel
+            self._client = client
+            session = client.get_session()
+            self._session = session
+            features = client.features
+            fingerprint = session.get_root_fingerprint().hex()
+        identity = DeviceIdentity(
+            kind=DeviceKind.TREZOR,
+            label=features.label or "Trezor",
+            model=f"Trezor {features.model or '?'}",
+            firmware_version=f"{features.major_version}.{features.minor_version}."
+            f"{features.patch_version}",
+            master_fingerprint=fingerprint,
+            is_emulator=_is_emulator(features, self.info),
+        )
+        if self._identity is not None and self._identity.master_fingerprint != fingerprint:
+            self._drop()
+            raise errors.WrongDevice(
+                f"expected {self._identity.master_fingerprint}, found {fingerprint}"
+            )
+        self._identity = identity
+        return identity
+
+    def close(self) -> None:
+        self._drop()
+
+    def _drop(self) -> None:
+        transport, self._transport = self._transport, None
+        self._client = None
+        self._session = None
+        self._pubkeys.clear()
+        if transport is not None:
+            try:
+                transport.close()
+            except Exception as exc:
+                log.debug("closing %s: %s", self.info.uri, exc)
+
+    def _ensure_open(self) -> None:
+        """Reconnect after a disconnect, timeout or protocol error dropped the link."""
+        if self._session is not None:
+            return
+        if self._interaction is None:
+            raise errors.InvalidInput("open() the device before using it")
+        self.open(self._interaction)
+
+    # ---- operations ------------------------------------------------------------------
+
+    def get_public_key(self, path: str) -> PublicKeyInfo:
+        self.require(Capability.GET_XPUB)
+        indices = parse_path(path)
+        canonical = canonical_path(path)
+        cached = self._pubkeys.get(canonical)
+        if cached is not None and self._session is not None:
+            return cached
+        self._ensure_open()
+        self._begin()
+        script, trezor_script = script_for_path(indices)
+        with self._mapped("reading a public key"):
+            node = _btc.get_public_node(
+                self._session,
+                list(indices),
+                coin_name="Bitcoin",
+                script_type=trezor_script,
+                ignore_xpub_magic=True,
+            )
+        pubkey = bytes(node.node.public_key)
+        info = PublicKeyInfo(canonical, node.xpub, pubkey, address_for(pubkey, script))
+        self._pubkeys[canonical] = info
+        return info
+
+    def sign_message(self, path: str, text: str) -> MessageSignature:
+        self.require(Capability.SIGN_MESSAGE)
+        check_device_text(text)
+        indices = parse_path(path)
+        key = self.get_public_key(path)
+        _script, trezor_script = script_for_path(indices)
+        self._begin()
+        self._prompt_text = text
+        with self._mapped("signing"):
+            result = _btc.sign_message(
+                self._session, "Bitcoin", list(indices), text, script_type=trezor_script
+            )
+        signature = bytes(result.signature)
+        if result.address != key.address or len(signature) != 65:
+            raise errors.ProtocolError(
+                f"device signed for {result.address}, expected {key.address} at {key.path}"
+            )
+        return MessageSignature(key.path, text, result.address, signature, key.pubkey)
+
+    def ping(self, message: str = "ping") -> str:
+        """A bare round trip (benchmarks, health checks)."""
+        self._ensure_open()
+        self._begin()
+        with self._mapped("ping"):
+            answer: str = self._client.ping(message)
+        return answer
+
+    def cancel(self) -> None:
+        """From any thread: the pending device flow is cancelled within ~0.1 s."""
+        self._host_cancelled = True
+        self._cancel.set()
+
+    # ---- callbacks from trezorlib (device thread) -------------------------------------
+
+    def _on_button(self, _request: Any) -> None:
+        if self._transport is not None:
+            self._transport.awaiting_human = True
+        if self._interaction is not None:
+            prompt = DevicePrompt(PromptKind.CONFIRM_ON_DEVICE, self._label(), self._prompt_text)
+            self._interaction.on_prompt(prompt)
+
+    def _on_pin(self, _request: Any) -> str:
+        if self._interaction is None:
+            raise exceptions.Cancelled("no one can enter the PIN")
+        try:
+            pin = self._interaction.request_pin(self._label())
+        except errors.CancelledByHost as exc:
+            self._host_cancelled = True
+            raise exceptions.Cancelled("PIN entry cancelled") from exc
+        except errors.PinRequired:
+            self._pin_missing = True
+            raise exceptions.Cancelled("no PIN available") from None
+        if self._cancel.is_set():
+            raise exceptions.Cancelled("cancelled by host during PIN entry")
+        return pin
+
+    def _label(self) -> str:
+        return self._identity.label if self._identity else self.info.label
+
+    # ---- error mapping ---------------------------------------------------------------
+
+    def _begin(self) -> None:
+        self._cancel.clear()
+        self._host_cancelled = False
+        self._pin_missing = False
+        self._prompt_text = ""
+        if self._transport is not None:
+            self._transport.cancel_sent = False
+            self._transport.awaiting_human = False
+
+    @contextmanager
+    def _mapped(self, doing: str) -> Iterator[None]:
+        """Run a trezorlib call; whatever it raises leaves as one typed error."""
+        try:
+            yield
+        except errors.SigningError as exc:
+            if isinstance(exc, errors.DeviceTimeout) and self._transport is not None:
+                self._cancel_after_timeout()
+            if isinstance(exc, errors.Disconnected | errors.DeviceTimeout | errors.ProtocolError):
+                self._drop()
+            raise
+        except Exception as exc:
+            mapped = self._map(exc, doing)
+            if isinstance(
+                mapped, errors.Disconnected | errors.ProtocolError | errors.DeviceTimeout
+            ):
+                self._drop()
+            raise mapped from exc
+        finally:
+            if self._transport is not None:
+                self._transport.awaiting_human = False
+            if self._interaction is not None:
+                self._interaction.on_done()
+
+    def _cancel_after_timeout(self) -> None:
+        transport = self._transport
+        if transport is None or self._client is None:
+            return
+        try:
+            self._client.cancel()
+            transport.drain()
+        except Exception as exc:
+            log.debug("cancel after timeout failed: %s", exc)
+
+    def _map(self, exc: Exception, doing: str) -> errors.SigningError:
+        detail = f"{doing} on {self.info.uri}: {exc}"
+        if isinstance(exc, exceptions.Cancelled):
+            if self._pin_missing:
+                return errors.PinRequired(detail)
+            if self._host_cancelled:
+                return errors.CancelledByHost(detail)
+            return errors.UserRejected(detail)
+        if isinstance(exc, exceptions.PinException):
+            code = exc.args[0] if exc.args else None
+            if code == messages.FailureType.PinCancelled:
+                return errors.CancelledByHost(detail)
+            if code == messages.FailureType.PinExpected:
+                return errors.PinRequired(detail)
+            return errors.WrongPin(detail)
+        if isinstance(exc, exceptions.TrezorFailure):
+            return _map_failure(exc, detail)
+        if isinstance(exc, exceptions.DeviceLockedError):
+            return errors.PinRequired(detail)
+        if isinstance(exc, exceptions.OutdatedFirmwareError | exceptions.MissingCapability):
+            return errors.Unsupported(detail)
+        if isinstance(exc, exceptions.PassphraseError):
+            return errors.Unsupported(detail)
+        if isinstance(exc, exceptions.InvalidSessionError):
+            return errors.Disconnected(detail)
+        if isinstance(exc, DeviceIsBusy):
+            return errors.DeviceBusy(detail)
+        if isinstance(exc, Timeout):
+            return errors.DeviceTimeout(detail)
+        if isinstance(exc, TransportException | OSError):
+            return errors.Disconnected(detail)
+        if isinstance(exc, exceptions.TrezorException):
+            return errors.ProtocolError(detail)
+        if isinstance(exc, ValueError) and "PIN" in str(exc):
+            return errors.InvalidInput(detail)
+        return errors.ProtocolError(f"{detail} ({type(exc).__name__})")
+
+
+def _map_failure(exc: exceptions.TrezorFailure, detail: str) -> errors.SigningError:
+    code = exc.code
+    failure = messages.FailureType
+    text = str(exc.message or "")
+    if "env=prod" in text:
+        return errors.NotAllowed(detail)
+    if code == failure.PinInvalid:
+        return errors.WrongPin(detail)
+    if code == failure.PinExpected:
+        return errors.PinRequired(detail)
+    if code == failure.Busy:
+        return errors.DeviceBusy(detail)
+    if code == failure.DataError:
+        return errors.InvalidInput(detail)
+    if code == failure.InvalidSignature:
+        return errors.InvalidSignature(detail)
+    if code == failure.NotInitialized:
+        return errors.Unsupported(detail)
+    return errors.ProtocolError(detail)
+
+
+def _is_emulator(features: Any, info: DeviceInfo) -> bool:
+    label = str(features.label or "")
+    vendor = str(getattr(features, "fw_vendor", "") or "")
+    return info.transport == "udp" or label.startswith("EMULATOR") or "EMULATOR" in vendor
