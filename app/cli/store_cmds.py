@@ -1,10 +1,269 @@
-"""Command group placeholder: filled in by the issue that owns it."""
+"""Store commands: ``import``, ``holdings``, ``audit verify|log|checkpoint``, ``backup``,
+``restore``.
+
+All of them work on the store in the data folder (``--data-dir``, else
+``CUSTODY_DESK_DATA_DIR``, else the platform user data dir). Exit codes: 0 done,
+1 verification failed, 2 bad input or refused, 3 the store itself failed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from app.cli.errors import CliError
+from app.paths import store_path
+from app.store import BackupError, StoreError, open_store
+from app.store.sqlite_store import SqliteStore
 
-def register(sub: "argparse._SubParsersAction[Any]") -> None:
+EXIT_VERIFY_FAILED = 1
+EXIT_STORE_FAILED = 3
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this group's subcommands to the parser."""
+    imp = sub.add_parser("import", help="import a snapshot file into the store (idempotent)")
+    imp.add_argument("snapshot", type=Path, metavar="SNAPSHOT.json")
+    imp.add_argument("--actor", help="who is importing (default: cli:<login name>)")
+    imp.set_defaults(handler=cmd_import)
+
+    hold = sub.add_parser("holdings", help="every client's holdings and valuation from the store")
+    hold.add_argument("--json", action="store_true", help="machine-readable output")
+    hold.add_argument("--as-of", help="as the desk saw it at this UTC time (ISO 8601)")
+    hold.set_defaults(handler=cmd_holdings)
+
+    audit = sub.add_parser("audit", help="verify or read the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="exit 0 only if the chain, tree and checkpoints verify"
+    )
+    verify.set_defaults(handler=cmd_audit_verify)
+    log = audit_sub.add_parser("log", help="print the audit log")
+    log.add_argument("--json", action="store_true")
+    log.add_argument("--actor")
+    log.add_argument("--action")
+    log.add_argument("--limit", type=int)
+    log.set_defaults(handler=cmd_audit_log)
+    checkpoint = audit_sub.add_parser("checkpoint", help="store a checkpoint of the whole log")
+    checkpoint.add_argument("--actor")
+    checkpoint.set_defaults(handler=cmd_audit_checkpoint)
+
+    backup = sub.add_parser("backup", help="write a consistent copy of the store to PATH")
+    backup.add_argument("path", type=Path, metavar="PATH")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", help="replace the store with a verified backup (the old store is kept aside)"
+    )
+    restore.add_argument("path", type=Path, metavar="BACKUP")
+    restore.set_defaults(handler=cmd_restore)
+
+
+def default_actor() -> str:
+    """``cli:<login name>`` of whoever runs the command."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name in some containers
+        return "cli:unknown"
+
+
+@contextmanager
+def opened_store(args: argparse.Namespace) -> Iterator[SqliteStore]:
+    """Open the store of ``--data-dir``; store failures become a one-line exit 3."""
+    try:
+        store = open_store(store_path(args.data_dir))
+    except StoreError as exc:
+        raise CliError(f"cannot open the store: {exc}", EXIT_STORE_FAILED) from exc
+    try:
+        yield store
+    except StoreError as exc:
+        raise CliError(f"store error: {exc}", EXIT_STORE_FAILED) from exc
+    finally:
+        store.close()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.domain.snapshot import SnapshotError, load_snapshot
+    from app.services.holdings import HoldingsService
+
+    actor = args.actor or default_actor()
+    with opened_store(args) as store:
+        service = HoldingsService(store)
+        # Parse fully before the store is touched: a bad file changes nothing.
+        try:
+            snapshot = load_snapshot(args.snapshot, service.catalogue)
+            raw = args.snapshot.read_text(encoding="utf-8")
+        except SnapshotError as exc:
+            raise CliError(f"{args.snapshot.name}: {exc.field}: {exc.message}") from exc
+        result = service.import_snapshot(
+            snapshot, actor, raw_json=raw, source_name=args.snapshot.name
+        )
+    record = result.snapshot
+    if result.created:
+        print(
+            f"imported snapshot #{record.id} as of {_utc(record.as_of)}: "
+            f"{record.client_count} clients (audit entry {result.audit_seq})"
+        )
+    else:
+        print(f"already imported as snapshot #{record.id}; store unchanged")
+    return 0
+
+
+def cmd_holdings(args: argparse.Namespace) -> int:
+    from app.services.holdings import ClientHolding, HoldingsService
+
+    as_of = _parse_time(args.as_of, "--as-of") if args.as_of else None
+    with opened_store(args) as store:
+        rows: list[ClientHolding] = HoldingsService(store).holdings(as_of)
+    if args.json:
+        json.dump([_holding_json(row) for row in rows], sys.stdout, indent=2)
+        print()
+        return 0
+    if not rows:
+        print("no holdings: import a snapshot first (custody-desk import SNAPSHOT.json)")
+        return 0
+    header = f"{'client':<22} {'market USD':>18} {'collateral USD':>18} {'credit line USD':>18}"
+    print(f"{header} {'exposure USD':>18} {'ratio':>8} {'state':<12} eligible")
+    for row in rows:
+        v = row.valuation
+        ratio = "-" if v.collateral_ratio is None else f"{v.collateral_ratio:.4f}"
+        print(
+            f"{row.record.id:<22} {v.market_value_usd:>18,} {v.collateral_value_usd:>18,} "
+            f"{v.credit_line_usd:>18,} {v.exposure_usd:>18,} {ratio:>8} {v.state.label:<12} "
+            f"{'yes' if v.eligible else 'no: ' + '; '.join(v.ineligible_reasons)}"
+        )
+    return 0
+
+
+def _holding_json(row: Any) -> dict[str, Any]:
+    v = row.valuation
+    return {
+        "id": row.record.id,
+        "name": row.record.name,
+        "as_of": _utc(row.record_as_of),
+        "snapshot_id": row.snapshot_id,
+        "market_value_usd": _dec(v.market_value_usd),
+        "collateral_value_usd": _dec(v.collateral_value_usd),
+        "credit_line_usd": _dec(v.credit_line_usd),
+        "exposure_usd": _dec(v.exposure_usd),
+        "collateral_ratio": None if v.collateral_ratio is None else _dec(v.collateral_ratio),
+        "state": v.state.value,
+        "shortfall_usd": _dec(v.shortfall_usd),
+        "eligible": v.eligible,
+        "ineligible_reasons": list(v.ineligible_reasons),
+        "positions": [
+            {
+                "asset": p.asset,
+                "quantity": _dec(p.quantity),
+                "locked_quantity": _dec(p.locked_quantity),
+                "price_usd": _dec(p.price),
+                "market_value_usd": _dec(p.market_value_usd),
+                "collateral_factor": _dec(p.collateral_factor),
+                "collateral_value_usd": _dec(p.collateral_value_usd),
+            }
+            for p in row.positions
+        ],
+    }
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from app.services.audit import AuditService
+
+    with opened_store(args) as store:
+        report = AuditService(store).verify()
+    for check in report.checks:
+        print(check.line())
+    return 0 if report.ok else EXIT_VERIFY_FAILED
+
+
+def cmd_audit_log(args: argparse.Namespace) -> int:
+    from app.services.audit import AuditService
+
+    with opened_store(args) as store:
+        rows = AuditService(store).entries(actor=args.actor, action=args.action, limit=args.limit)
+    if args.json:
+        document = [
+            {
+                "seq": r.seq,
+                "time": _utc(r.time),
+                "actor": r.actor,
+                "action": r.action,
+                "payload": json.loads(r.payload),
+                "prev_hash": r.prev_hash,
+                "entry_hash": r.entry_hash,
+            }
+            for r in rows
+        ]
+        json.dump(document, sys.stdout, indent=2)
+        print()
+        return 0
+    for r in rows:
+        print(f"{r.seq:>6} {_utc(r.time)} {r.actor:<20} {r.action:<22} {r.payload}")
+    return 0
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from app.services.audit import AuditService
+
+    with opened_store(args) as store:
+        checkpoint = AuditService(store).checkpoint(args.actor or default_actor())
+    print(
+        f"checkpoint #{checkpoint.id}: {checkpoint.tree_size} entries, root {checkpoint.root_hash}"
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    destination: Path = args.path
+    if destination.exists():
+        raise CliError(f"{destination} already exists; refusing to overwrite it")
+    from app.services.backup import backup_store
+
+    with opened_store(args) as store:
+        try:
+            backup_store(store, destination, actor=default_actor())
+        except BackupError as exc:
+            raise CliError(str(exc)) from exc
+    print(f"backup written to {destination}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.services.backup import RestoreRefused, restore_store
+
+    try:
+        kept = restore_store(args.path, store_path(args.data_dir), actor=default_actor())
+    except RestoreRefused as exc:
+        raise CliError(str(exc)) from exc
+    except StoreError as exc:
+        raise CliError(f"restore failed: {exc}", EXIT_STORE_FAILED) from exc
+    print(f"restored {args.path}" + (f"; previous store kept as {kept}" if kept else ""))
+    return 0
+
+
+def _dec(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _utc(moment: datetime) -> str:
+    from app.domain.snapshot import format_utc
+
+    return format_utc(moment)
+
+
+def _parse_time(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CliError(f"{option}: not an ISO 8601 time: {text!r}") from exc
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise CliError(f"{option}: time has no timezone (add 'Z'): {text!r}")
+    return moment.astimezone(UTC)

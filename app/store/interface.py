@@ -17,11 +17,12 @@ Contract every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from app.store.records import (
     AuditHead,
@@ -32,6 +33,8 @@ from app.store.records import (
     StoredClientState,
     StoredPrice,
 )
+
+R = TypeVar("R")
 
 
 class SnapshotRepository(Protocol):
@@ -63,6 +66,10 @@ class HoldingsRepository(Protocol):
 
     def client_ids(self) -> list[str]:
         """Every client the desk has ever seen."""
+        ...
+
+    def locked_quantities(self) -> dict[str, dict[str, Decimal]]:
+        """Quantities locked by pending redemptions: client id -> asset -> quantity."""
         ...
 
 
@@ -135,6 +142,14 @@ class Transaction(Protocol):
 
     @property
     def settings(self) -> SettingsRepository: ...
+
+    def repository(self, factory: Callable[[Any], R]) -> R:
+        """Bind another part's repository class to this transaction.
+
+        ``factory`` receives the backend's native connection (``sqlite3.Connection``
+        for SQLite), so each backend has its own repository classes.
+        """
+        ...
 
 
 class Store(Protocol):

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 
 from app.store.codec import decimal_to_text, text_to_decimal, text_to_time, time_to_text
 from app.store.records import (
@@ -211,6 +212,17 @@ class SqliteHoldingsRepository:
 
     def client_ids(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT id FROM clients ORDER BY id")]
+
+    def locked_quantities(self) -> dict[str, dict[str, Decimal]]:
+        locks: dict[str, dict[str, Decimal]] = {}
+        for row in self._db.execute(
+            "SELECT client_id, asset, quantity FROM redemptions WHERE status = 'locked'"
+        ):
+            per_asset = locks.setdefault(row["client_id"], {})
+            per_asset[row["asset"]] = per_asset.get(row["asset"], Decimal(0)) + text_to_decimal(
+                row["quantity"]
+            )
+        return locks
 
 
 def _audit_row(row: sqlite3.Row) -> AuditRow:

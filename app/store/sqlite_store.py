@@ -326,9 +326,57 @@ class SqliteStore:
         finally:
             partial.unlink(missing_ok=True)
 
+    def restore_from(self, source: Path) -> None:
+        """Replace this store's whole content with the desk store at ``source``.
+
+        Uses the backup API into the live connection, so other processes that have
+        the store open see the change as one transaction (no file is swapped under
+        them). ``source`` must pass :func:`check_store_file` first; the schema is
+        migrated forward afterwards if the backup is older.
+        """
+        check_store_file(source, latest_version=len(self._migrations))
+        uri = f"{source.resolve().as_uri()}?mode=ro"
+        try:
+            origin = sqlite3.connect(uri, uri=True)
+            try:
+                with self._lock:
+                    if self._in_transaction:
+                        raise NestedTransaction("cannot restore inside a transaction")
+                    origin.backup(self._db)
+            finally:
+                origin.close()
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise BackupError(f"restore from {source} failed: {exc}") from exc
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def check_store_file(path: Path, *, latest_version: int) -> int:
+    """Check, read-only, that ``path`` is a healthy desk store; returns its schema version."""
+    if not path.is_file():
+        raise BackupError(f"{path} does not exist or is not a file")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True)
+        try:
+            application_id = db.execute("PRAGMA application_id").fetchone()[0]
+            if application_id != APPLICATION_ID:
+                raise BackupError(f"{path} is not a desk store")
+            check = db.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise BackupError(f"{path} fails its integrity check: {check}")
+            version = int(db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path} is not a readable desk store: {exc}") from exc
+    if version > latest_version:
+        raise SchemaTooNew(f"{path} is at schema v{version}, newer than this desk")
+    return version
 
 
 def _restrict_permissions(path: Path) -> None:
