@@ -88,19 +88,24 @@ def recover_pubkey(text: str | bytes, signature: bytes) -> bytes:
 def verify_message_pubkey(pubkey: bytes, text: str | bytes, signature: bytes) -> bool:
     """True when ``signature`` is a valid BIP-137 signature of ``text`` by ``pubkey``.
 
-    The recovery id must point at ``pubkey`` too (as Bitcoin Core and Trezor check).
+    The recovery id must point at ``pubkey`` too (as Bitcoin Core and Trezor
+    check): recovering with it gives ``pubkey`` exactly when the nonce point
+    R = (z/s)G + (r/s)Q has R.x = r and the parity the id names.
     """
-    expected = secp256k1.encode_point(secp256k1.decode_point(bytes(pubkey)), True)
+    point = secp256k1.decode_point(bytes(pubkey))
     decoded = _decode(signature)
     if decoded is None or decoded.compressed != (len(pubkey) == 33):
         return False
-    if not decoded.compressed and decoded.script_type.value != "p2pkh":
+    if decoded.s > secp256k1.HALF_N:
         return False
-    try:
-        recovered = recover_pubkey(text, signature)
-    except InvalidSignature:
+    digest = message_digest(text)
+    nonce = secp256k1.nonce_point_for(digest, decoded.r, decoded.s, point)
+    if nonce is None or nonce[0] % secp256k1.N != decoded.r:
         return False
-    return secp256k1.encode_point(secp256k1.decode_point(recovered), True) == expected
+    if (nonce[1] & 1) | (2 if nonce[0] >= secp256k1.N else 0) != decoded.recid:
+        return False
+    # Belt and braces: OpenSSL must agree.
+    return verify_digest(_load_public_key(pubkey), digest, decoded.r, decoded.s)
 
 
 def verify_message(address: str, text: str | bytes, signature: bytes) -> bool:

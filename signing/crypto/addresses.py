@@ -102,3 +102,21 @@ def address_matches(pubkey: bytes, decoded: DecodedAddress) -> bool:
     if decoded.script_type is ScriptType.P2WPKH and len(pubkey) != 33:
         return False
     return hash160(pubkey) == decoded.hash
+
+
+_PURPOSE_SCRIPT = {44: ScriptType.P2PKH, 49: ScriptType.P2SH_P2WPKH, 84: ScriptType.P2WPKH}
+_HARDENED = 0x80000000
+
+
+def script_type_for_path(indices: tuple[int, ...]) -> ScriptType:
+    """The script type a wallet uses for a BIP-44/49/84 path (P2PKH for anything else)."""
+    if indices and indices[0] >= _HARDENED:
+        return _PURPOSE_SCRIPT.get(indices[0] - _HARDENED, ScriptType.P2PKH)
+    return ScriptType.P2PKH
+
+
+def network_for_path(indices: tuple[int, ...]) -> Network:
+    """Mainnet unless the BIP-44 coin type is 1' (testnet)."""
+    if len(indices) >= 2 and indices[1] == _HARDENED + 1:
+        return TESTNET
+    return MAINNET

@@ -90,7 +90,7 @@ def decode_compact(signature: bytes) -> CompactSignature:
     return CompactSignature(header - 39, r, s, True, ScriptType.P2WPKH)
 
 
-def sign_message_digest(secret: int, text: str, script_type: ScriptType) -> bytes:
+def sign_message_digest(secret: int, text: str | bytes, script_type: ScriptType) -> bytes:
     """Sign ``text`` as a Bitcoin message; returns the 65-byte BIP-137 signature."""
     sig = sign_digest(secret, message_digest(text))
     return encode_compact(sig.recid, sig.r, sig.s, script_type)

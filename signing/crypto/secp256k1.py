@@ -10,6 +10,9 @@ inversion per step.
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 from signing.errors import InvalidInput
 
 P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F
@@ -157,38 +160,104 @@ def _multiply_jacobian(k: int, point: Point) -> _Jacobian:
     return acc
 
 
-_COMB_BITS = 8
-_comb_table: list[list[_Jacobian]] = []
+def _add_affine(p1: _Jacobian, x2: int, y2: int) -> _Jacobian:
+    """Jacobian + affine ("mixed") addition: cheaper than a full Jacobian add."""
+    x1, y1, z1 = p1
+    if z1 == 0:
+        return (x2, y2, 1)
+    z1z1 = z1 * z1 % P
+    u2 = x2 * z1z1 % P
+    s2 = y2 * z1 * z1z1 % P
+    if x1 == u2:
+        return _double(p1) if y1 == s2 else _INF
+    h = (u2 - x1) % P
+    r = (s2 - y1) % P
+    hh = h * h % P
+    hhh = h * hh % P
+    v = x1 * hh % P
+    nx = (r * r - hhh - 2 * v) % P
+    ny = (r * (v - nx) - y1 * hhh) % P
+    return (nx, ny, h * z1 % P)
 
 
-def _generator_table() -> list[list[_Jacobian]]:
-    """Row i holds j * 2^(8i) * G for j in 0..255 (built once, ~8k points, ~50 ms)."""
-    if not _comb_table:
-        base = _to_jacobian(G)
-        rows: list[list[_Jacobian]] = []
-        for _ in range(256 // _COMB_BITS):
-            row = [_INF, base]
-            for _ in range(2, 1 << _COMB_BITS):
-                row.append(_add(row[-1], base))
-            rows.append(row)
-            base = _to_jacobian(_to_affine(_add(row[-1], base)))  # 2^8 * previous base
-        _comb_table.extend(rows)
-    return _comb_table
+def _batch_to_affine(points: list[_Jacobian]) -> list[tuple[int, int]]:
+    """Affine forms of finite points with one modular inversion (Montgomery's trick)."""
+    prefix = [1]
+    for _, _, z in points:
+        prefix.append(prefix[-1] * z % P)
+    inv = pow(prefix[-1], -1, P)
+    out: list[tuple[int, int]] = [(0, 0)] * len(points)
+    for i in range(len(points) - 1, -1, -1):
+        x, y, z = points[i]
+        z_inv = inv * prefix[i] % P
+        inv = inv * z % P
+        z_inv2 = z_inv * z_inv % P
+        out[i] = (x * z_inv2 % P, y * z_inv2 * z_inv % P)
+    return out
+
+
+class FixedBaseTable:
+    """Comb table for fast multiples of one point: row i holds j * 2^(w*i) * base.
+
+    Multiplying is then one mixed addition per w-bit digit. Used for G (w=8,
+    built once) and for public keys verified again and again (w=4).
+    """
+
+    def __init__(self, base: tuple[int, int], window: int) -> None:
+        self.window = window
+        self._rows: list[list[tuple[int, int]]] = []
+        row_base = base
+        for _ in range((256 + window - 1) // window):
+            multiples = [_to_jacobian(row_base)]
+            for _ in range(2, 1 << window):
+                multiples.append(_add_affine(multiples[-1], *row_base))
+            row = _batch_to_affine(multiples)
+            self._rows.append([(0, 0), *row])
+            nxt = _to_affine(_add_affine(_to_jacobian(row[-1]), *row_base))
+            assert nxt is not None
+            row_base = nxt
+
+    def multiply_jacobian(self, k: int) -> _Jacobian:
+        k %= N
+        acc = _INF
+        mask = (1 << self.window) - 1
+        for row in self._rows:
+            if not k:
+                break
+            digit = k & mask
+            if digit:
+                acc = _add_affine(acc, *row[digit])
+            k >>= self.window
+        return acc
+
+    def multiply(self, k: int) -> Point:
+        return _to_affine(self.multiply_jacobian(k))
+
+
+_generator_comb: FixedBaseTable | None = None
+_comb_lock = threading.Lock()
+
+
+def generator_table() -> FixedBaseTable:
+    """The 8-bit comb for G (~8k points, built once on first use, ~40 ms)."""
+    global _generator_comb  # noqa: PLW0603 - built once, then read-only
+    table = _generator_comb
+    if table is not None:
+        return table
+    with _comb_lock:  # several emulated HSMs may start signing at once
+        if _generator_comb is None:
+            _generator_comb = FixedBaseTable(G, 8)  # published whole, never partially
+        return _generator_comb
 
 
 def _multiply_generator(k: int) -> _Jacobian:
-    k %= N
-    table = _generator_table()
-    acc = _INF
-    row = 0
-    mask = (1 << _COMB_BITS) - 1
-    while k:
-        digit = k & mask
-        if digit:
-            acc = _add(acc, table[row][digit])
-        k >>= _COMB_BITS
-        row += 1
-    return acc
+    return generator_table().multiply_jacobian(k)
+
+
+@lru_cache(maxsize=64)
+def public_key_table(point: tuple[int, int]) -> FixedBaseTable:
+    """A 4-bit comb for a public key that is verified repeatedly (~8 ms to build)."""
+    return FixedBaseTable(point, 4)
 
 
 def multiply(k: int, point: Point) -> Point:
@@ -236,3 +305,19 @@ def recover_public_point(digest: bytes, r: int, s: int, recid: int) -> tuple[int
     if q is None:
         raise InvalidInput("signature recovers to the point at infinity")
     return q
+
+
+def nonce_point_for(digest: bytes, r: int, s: int, public_point: tuple[int, int]) -> Point:
+    """R = (z/s)*G + (r/s)*Q: the nonce point a valid (r, s) by Q must have.
+
+    ECDSA holds when R.x = r (mod n); the recovery id of the signature is then
+    R.y's parity plus 2 if R.x >= n. Uses cached comb tables: fast when the
+    same key is checked repeatedly.
+    """
+    if not (1 <= r < N and 1 <= s < N):
+        return None
+    s_inv = pow(s, -1, N)
+    z = int.from_bytes(digest, "big") % N
+    first = _multiply_generator(z * s_inv % N)
+    second = public_key_table(public_point).multiply_jacobian(r * s_inv % N)
+    return _to_affine(_add(first, second))
