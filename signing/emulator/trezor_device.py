@@ -89,6 +89,14 @@ class TrezorHsm(Protocol):
 
     def check_pin(self, pin: str) -> bool: ...
 
+    @property
+    def locked(self) -> bool: ...
+
+    def lock(self) -> None: ...
+
+    @property
+    def label(self) -> str: ...
+
 
 class DeviceFailure(Exception):
     """Answer the current request with ``Failure(code, message)``."""
@@ -143,7 +151,6 @@ class TrezorDevice:
         self._send_raw = send
         self._lock = threading.RLock()
         self._session_id: bytes | None = None
-        self._unlocked = not hsm.has_pin()
         self._flags = 0
         self._wait: _Wait | None = None
         self._approval_cancel: threading.Event | None = None
@@ -151,7 +158,8 @@ class TrezorDevice:
         self.pin_matrix: PinMatrix | None = None
         self.transcript: deque[tuple[str, str]] = deque(maxlen=TRANSCRIPT_LENGTH)
         fingerprint = hsm.master_fingerprint().hex()
-        self.label = f"{LABEL_PREFIX} {fingerprint}"
+        label = hsm.label
+        self.label = label if label.startswith(LABEL_PREFIX) else f"{LABEL_PREFIX} {label}"
         self.device_id = f"EMULATOR-{fingerprint.upper()}"
 
     # ---- wire ------------------------------------------------------------------------
@@ -238,17 +246,17 @@ class TrezorDevice:
         with self._lock:
             self._end_flow()
             self._session_id = None
-            self._unlocked = not self.hsm.has_pin()
+            self.hsm.lock()
 
     @property
     def unlocked(self) -> bool:
-        return self._unlocked
+        return not self.hsm.locked
 
     # ---- prompts ---------------------------------------------------------------------
 
     def _with_pin(self, then: Callable[[], None]) -> None:
         """Run ``then`` once the device is unlocked, asking for the PIN if needed."""
-        if self._unlocked:
+        if not self.hsm.locked:
             then()
             return
         self.pin_matrix = PinMatrix()
@@ -262,7 +270,6 @@ class TrezorDevice:
                 self._generation += 1
                 self._fail(FailureType.PinInvalid, "Invalid PIN")
                 return
-            self._unlocked = True
             then()
 
         self._wait = _Wait(MessageType.PinMatrixAck, on_pin, FailureType.PinCancelled)
@@ -323,7 +330,7 @@ class TrezorDevice:
             "initialized": True,
             "revision": b"custody-desk-emulator",
             "imported": False,
-            "unlocked": self._unlocked,
+            "unlocked": not self.hsm.locked,
             "firmware_present": True,
             "flags": self._flags,
             "model": "1",
@@ -360,8 +367,7 @@ class TrezorDevice:
         self._send(MessageType.Success, {"message": "Session ended"})
 
     def _lock_device(self, _record: Record) -> None:
-        if self.hsm.has_pin():
-            self._unlocked = False
+        self.hsm.lock()
         self._send(MessageType.Success, {"message": "Session cleared"})
 
     def _apply_flags(self, record: Record) -> None:

@@ -16,6 +16,7 @@ import select
 import socket
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
 from signing.emulator.trezor_device import TrezorDevice, TrezorHsm
 from signing.emulator.trezor_messages import KNOWN_TYPES, SCHEMAS, MessageType
@@ -33,6 +34,7 @@ PONG = b"PONGPONG"
 MAX_DATAGRAM = 2048  # read more than a chunk so an oversized datagram is seen, not cut
 # The emulated firmware's input buffer: trezorlib sends nothing near this.
 MAX_INCOMING_MESSAGE = 16 * 1024
+UNPLUGGED_POLL = 0.05
 
 
 def require_loopback(host: str) -> str:
@@ -78,12 +80,27 @@ class ServerDecoder:
         log.debug("dropped malformed chunk: %s", exc.detail)
 
 
+class UnpluggableHsm(TrezorHsm, Protocol):
+    """The SoftHsm's unplug switch, shared by every protocol served from one HSM."""
+
+    @property
+    def unplugged(self) -> bool: ...
+
+    def replug(self) -> None: ...
+
+    def add_unplug_listener(self, callback: Callable[[], None]) -> None: ...
+
+
 class TrezorUdpServer:
-    """Serves one ``TrezorDevice`` on a loopback UDP port from a background thread."""
+    """Serves one ``TrezorDevice`` on a loopback UDP port from a background thread.
+
+    The port follows the HSM's unplug switch (``SoftHsm.unplug``/``replug``, e.g. from
+    the control channel) as well as this server's own ``unplug``/``replug``.
+    """
 
     def __init__(
         self,
-        hsm: TrezorHsm,
+        hsm: UnpluggableHsm,
         *,
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
@@ -92,6 +109,7 @@ class TrezorUdpServer:
         self.host = require_loopback(host)
         self._requested_port = port
         self.port = port
+        self.hsm = hsm
         self.device = TrezorDevice(hsm, self._send)
         self.decoder = ServerDecoder()
         self._on_frame = on_frame
@@ -100,8 +118,9 @@ class TrezorUdpServer:
         self._peer: tuple[str, int] | None = None
         self._wake_r, self._wake_w = socket.socketpair()
         self._stop = threading.Event()
-        self._rebound = threading.Event()
+        self._forced_unplug = threading.Event()
         self._thread: threading.Thread | None = None
+        hsm.add_unplug_listener(self._on_hsm_unplug)
 
     # ---- lifecycle -------------------------------------------------------------------
 
@@ -132,18 +151,42 @@ class TrezorUdpServer:
 
     def unplug(self) -> None:
         """Simulate pulling the cable: the port closes and all device state is lost."""
+        self._forced_unplug.set()
+        self._power_off()
+
+    def replug(self) -> None:
+        """Plug it back in on the same port (clears the HSM's unplug switch too)."""
+        self._forced_unplug.clear()
+        if self.hsm.unplugged:
+            self.hsm.replug()
+        self._power_on()
+
+    def _on_hsm_unplug(self) -> None:
+        self._power_off()
+
+    def _power_off(self) -> None:
+        if self._sock is None:
+            return
         self._close_socket()
         self.device.unplug()
         self.decoder.reassembler.reset()
         self._wake()
         log.info("emulated Trezor unplugged")
 
-    def replug(self) -> None:
-        """Plug it back in on the same port."""
-        if self._sock is None:
+    def _power_on(self) -> None:
+        if self._sock is None and not self._stop.is_set():
             self._bind()
             self._wake()
             log.info("emulated Trezor plugged in again on %s", self.endpoint)
+
+    def _follow_hsm(self) -> None:
+        """Rebind once the HSM's switch is back (the control channel replugs the HSM)."""
+        if self._forced_unplug.is_set() or self.hsm.unplugged:
+            return
+        try:
+            self._power_on()
+        except OSError as exc:
+            log.warning("cannot rebind %s: %s", self.endpoint, exc)
 
     def _bind(self) -> None:
         sock = socket.socket(
@@ -174,9 +217,14 @@ class TrezorUdpServer:
     def _serve(self) -> None:
         while not self._stop.is_set():
             sock = self._sock
+            if sock is None:
+                self._follow_hsm()
+                sock = self._sock
             readable = [self._wake_r] + ([sock] if sock is not None else [])
+            # Unplugged: poll the HSM's switch; plugged: sleep until data or a wake-up.
+            timeout = None if sock is not None else UNPLUGGED_POLL
             try:
-                ready, _, _ = select.select(readable, [], [])
+                ready, _, _ = select.select(readable, [], [], timeout)
             except (OSError, ValueError):
                 continue  # the socket was closed under us by unplug(); loop re-reads it
             if self._wake_r in ready:
