@@ -18,13 +18,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from app.documents.canonical import field, parse_amount, parse_utc
+from app.documents.canonical import field, parse_amount
 from app.documents.envelope import Document, Kind
 from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader
 from app.documents.report import Check, failed, passed
 from app.documents.specs import CUSTODIAN_OFFICER
-from app.documents.statement_adapter import parse_attestation_statement
+from app.documents.statement_adapter import parse_attestation_statement, rerender_check
 from app.documents.verify import KindSpec
 
 
@@ -90,35 +90,22 @@ def _client_checks(
 def attestation_body_checks(doc: Document, header: StatementHeader) -> list[Check]:
     """Statement and body agree; every proof verifies; sums add up."""
     body = doc.body
-    if field(body, "root", str, "body") != header.binding:
-        return [failed("body", Reason.MISMATCH, "body root differs from the signed root")]
-    for name, value in (
-        ("id", header.doc_id),
-        ("exchange_id", header.exchange_id),
-        ("env", header.env),
-        ("sequence", header.sequence),
-    ):
-        if body.get(name) != value:
-            return [failed("body", Reason.MISMATCH, f"body {name} differs from the statement")]
-    if parse_utc(body.get("expires_at"), "body.expires_at") != header.expires_at:
-        return [failed("body", Reason.MISMATCH, "body expires_at differs from the statement")]
-    extra = header.extra
+    bound = rerender_check(doc)
+    if not bound.ok:
+        return [bound]
     clients = field(body, "clients", list, "body")
-    if field(body, "client_count", int, "body") != len(clients):
+    if len(clients) != field(body, "client_count", int, "body"):
         return [failed("body", Reason.MISMATCH, "client_count differs from the clients listed")]
-    for key, value in extra.items():
-        if str(body.get(key)) != value:
-            return [failed("body", Reason.MISMATCH, f"body {key} differs from the statement")]
     asset_rows = field(body, "assets", list, "body")
     assets = [field(a, "asset", str, "body.assets") for a in asset_rows]
     decimals = [field(a, "decimals", int, "body.assets") for a in asset_rows]
     raw_totals = field(body, "totals", dict, "body")
     try:
         totals = tuple(int(parse_amount(raw_totals[a], f"body.totals.{a}")) for a in assets)
-        root = bytes.fromhex(header.binding)
+        root = bytes.fromhex(field(body, "root", str, "body"))
     except (KeyError, ValueError) as exc:
         raise DocumentError(Reason.MALFORMED, f"body.totals: {exc}") from exc
-    checks = [passed("body", f"root {header.binding[:16]}... and figures match the statement")]
+    checks = [bound]
     checks.extend(_client_checks(body, root, totals, assets, decimals))
     return checks
 

@@ -13,6 +13,7 @@ from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader, parse_header
 from app.documents.keys import Party, Role
 from app.documents.report import Check, failed, passed
+from app.documents.statement_adapter import domain_statement_parser, rerender_check
 from app.documents.verify import KindSpec, SignerRule
 
 EMERGENCY_WINDOW = timedelta(hours=48)
@@ -67,8 +68,15 @@ def common_body_checks(
     return [passed("body", f"bound to the statement (sha256 {digest[:16]}...)")]
 
 
+def _domain_checks(doc: Document, header: StatementHeader) -> list[Check]:
+    checks = [rerender_check(doc)]
+    if checks[0].ok:
+        _amounts_are_strings(doc.body, "body")
+    return checks
+
+
 def _unfreeze_checks(doc: Document, header: StatementHeader) -> list[Check]:
-    checks = common_body_checks(doc, header)
+    checks = _domain_checks(doc, header)
     if not checks[0].ok:
         return checks
     created = parse_utc(doc.body.get("created_at"), "body.created_at")
@@ -84,7 +92,7 @@ def _release_checks(doc: Document, header: StatementHeader) -> list[Check]:
     order = doc.body.get("order")
     if not isinstance(order, dict):
         raise DocumentError(Reason.MALFORMED, "body.order: missing")
-    checks = common_body_checks(doc, header, order)
+    checks = [rerender_check(doc, order)]
     if not checks[0].ok:
         return checks
     executed = parse_utc(doc.body.get("executed_at"), "body.executed_at")
@@ -95,8 +103,21 @@ def _release_checks(doc: Document, header: StatementHeader) -> list[Check]:
     return checks
 
 
-def _generic(kind: Kind, signers: SignerRule, checks: Callable[..., list[Check]]) -> KindSpec:
-    return KindSpec(kind=kind, parse_statement=parse_header, body_checks=checks, signers=signers)
+def _generic(kind: Kind, signers: SignerRule) -> KindSpec:
+    return KindSpec(
+        kind=kind, parse_statement=parse_header, body_checks=common_body_checks, signers=signers
+    )
+
+
+def _domain(
+    kind: Kind, signers: SignerRule, checks: Callable[..., list[Check]] = _domain_checks
+) -> KindSpec:
+    return KindSpec(
+        kind=kind,
+        parse_statement=domain_statement_parser(kind),
+        body_checks=checks,
+        signers=signers,
+    )
 
 
 def default_specs() -> dict[Kind, KindSpec]:
@@ -105,15 +126,15 @@ def default_specs() -> dict[Kind, KindSpec]:
 
     specs = [
         attestation_spec(),
-        _generic(Kind.MARGIN_CALL, EXCHANGE_SIGNER, common_body_checks),
-        _generic(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER, common_body_checks),
-        _generic(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER, common_body_checks),
-        _generic(Kind.RECONCILIATION_REPORT, CUSTODIAN_OFFICER, common_body_checks),
-        _generic(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER, common_body_checks),
-        _generic(Kind.UNFREEZE_ORDER, EMERGENCY_QUORUM, _unfreeze_checks),
+        _generic(Kind.MARGIN_CALL, EXCHANGE_SIGNER),
+        _generic(Kind.RECONCILIATION_REPORT, CUSTODIAN_OFFICER),
+        _domain(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER),
+        _domain(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER),
+        _domain(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER),
+        _domain(Kind.UNFREEZE_ORDER, EMERGENCY_QUORUM, _unfreeze_checks),
         KindSpec(
             kind=Kind.RELEASE_INSTRUCTION,
-            parse_statement=parse_header,
+            parse_statement=domain_statement_parser(Kind.UNFREEZE_ORDER),
             body_checks=_release_checks,
             signers=EMERGENCY_QUORUM,
             statement_kind=Kind.UNFREEZE_ORDER.value,

@@ -1,51 +1,25 @@
-"""The attestation statement the checker officer signs on the device.
+"""Bridge between the domain's signed statements (``app.domain.statement``) and
+the documents that carry them.
 
-One line of printable ASCII, at most 240 characters::
-
-    CDESK-ATT/1 cust=<custodian id> ex=<exchange id> env=<prod|test> seq=<n>
-    asof=<UTC> exp=<UTC> n=<client count> tcv=<total collateral USD> root=<hex>
-
-(one line; wrapped here). Everything a reader needs to judge the attestation is
-on the device screen, and the root binds every client's figures.
+For each kind the domain defines, a document body is bound to its statement
+by *re-rendering*: the statement built from the body's own fields must equal
+the signed text byte for byte. Nothing in the body that the statement covers
+can change without breaking that equality.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
+from typing import Any
 
-from app.documents.canonical import amount, parse_utc, utc
+from app.documents.canonical import encode, field, parse_amount, parse_utc
+from app.documents.envelope import Document, Kind
 from app.documents.errors import DocumentError, Reason
-from app.documents.header import ID_PATTERN, MAX_STATEMENT_LENGTH, StatementHeader, check_id
-
-TAG = "CDESK-ATT"
-VERSION = 1
-
-_RE = re.compile(
-    rf"{TAG}/(?P<v>[0-9]+) cust=(?P<cust>{ID_PATTERN}) ex=(?P<ex>{ID_PATTERN})"
-    r" env=(?P<env>prod|test) seq=(?P<seq>[0-9]{1,18}) asof=(?P<asof>[0-9TZ:-]{20})"
-    r" exp=(?P<exp>[0-9TZ:-]{20}) n=(?P<n>[1-9][0-9]{0,8})"
-    r" tcv=(?P<tcv>(0|[1-9][0-9]*)(\.[0-9]+)?) root=(?P<root>[0-9a-f]{64})"
-)
-
-
-@dataclass(frozen=True)
-class AttestationStatement:
-    custodian_id: str
-    exchange_id: str
-    env: str
-    sequence: int
-    as_of: datetime
-    expires_at: datetime
-    client_count: int
-    total_collateral_usd: Decimal
-    root_hex: str
-
-    @property
-    def doc_id(self) -> str:
-        return attestation_doc_id(self.sequence)
+from app.documents.header import StatementHeader
+from app.documents.report import Check, failed, passed
+from app.domain import statement as st
 
 
 def attestation_doc_id(sequence: int) -> str:
@@ -53,43 +27,158 @@ def attestation_doc_id(sequence: int) -> str:
     return f"att-{sequence}"
 
 
-def render_attestation_statement(s: AttestationStatement) -> str:
-    """The exact text the device shows and signs."""
-    check_id(s.custodian_id, "custodian id")
-    check_id(s.exchange_id, "exchange id")
-    text = (
-        f"{TAG}/{VERSION} cust={s.custodian_id} ex={s.exchange_id} env={s.env}"
-        f" seq={s.sequence} asof={utc(s.as_of)} exp={utc(s.expires_at)} n={s.client_count}"
-        f" tcv={amount(s.total_collateral_usd)} root={s.root_hex}"
+def lines_digest(lines: list[Any]) -> bytes:
+    """SHA-256 of the canonical encoding of liquidation instruction lines."""
+    return hashlib.sha256(encode(lines)).digest()
+
+
+def _time(body: dict[str, Any], name: str) -> datetime:
+    return parse_utc(body.get(name), f"body.{name}")
+
+
+def _env(body: dict[str, Any]) -> st.Environment:
+    try:
+        return st.Environment(field(body, "env", str, "body"))
+    except ValueError as exc:
+        raise DocumentError(Reason.MALFORMED, "body.env must be prod or test") from exc
+
+
+def attestation_from_body(b: dict[str, Any]) -> st.Statement:
+    return st.AttestationStatement(
+        custodian=field(b, "custodian_id", str, "body"),
+        exchange=field(b, "exchange_id", str, "body"),
+        env=_env(b),
+        seq=field(b, "sequence", int, "body"),
+        as_of=_time(b, "as_of"),
+        expires_at=_time(b, "expires_at"),
+        client_count=field(b, "client_count", int, "body"),
+        collateral_value_usd=parse_amount(b.get("total_collateral_usd"), "body.total"),
+        root=bytes.fromhex(field(b, "root", str, "body")),
     )
-    if len(text) > MAX_STATEMENT_LENGTH:
-        raise DocumentError(Reason.MALFORMED, f"statement is {len(text)} > 240 characters")
-    return text
+
+
+def unfreeze_from_body(b: dict[str, Any]) -> st.Statement:
+    assets = field(b, "assets", list, "body")
+    codes = tuple(sorted({field(a, "asset", str, "body.assets") for a in assets}))
+    return st.UnfreezeStatement(
+        exchange=field(b, "exchange_id", str, "body"),
+        env=_env(b),
+        order_id=field(b, "id", str, "body"),
+        client_id=field(b, "client_id", str, "body"),
+        assets=codes,
+        expires_at=_time(b, "expires_at"),
+        reason_digest=st.UnfreezeStatement.reason_digest_of(field(b, "reason", str, "body")),
+    )
+
+
+def topup_from_body(b: dict[str, Any]) -> st.Statement:
+    return st.TopUpStatement(
+        exchange=field(b, "exchange_id", str, "body"),
+        env=_env(b),
+        answer_id=field(b, "id", str, "body"),
+        margin_call_id=field(b, "margin_call_id", str, "body"),
+        client_id=field(b, "client_id", str, "body"),
+        amount_usd=parse_amount(b.get("amount_usd"), "body.amount_usd"),
+        attestation_seq=field(b, "attestation_seq", int, "body"),
+        expires_at=_time(b, "expires_at"),
+    )
+
+
+def liquidation_from_body(b: dict[str, Any]) -> st.Statement:
+    return st.LiquidationStatement(
+        exchange=field(b, "exchange_id", str, "body"),
+        env=_env(b),
+        instruction_id=field(b, "id", str, "body"),
+        margin_call_id=field(b, "margin_call_id", str, "body"),
+        client_id=field(b, "client_id", str, "body"),
+        amount_usd=parse_amount(b.get("amount_usd"), "body.amount_usd"),
+        expires_at=_time(b, "expires_at"),
+        lines_digest=lines_digest(field(b, "lines", list, "body")),
+    )
+
+
+def checkpoint_from_body(b: dict[str, Any]) -> st.Statement:
+    return st.CheckpointStatement(
+        custodian=field(b, "custodian_id", str, "body"),
+        exchange=field(b, "exchange_id", str, "body"),
+        env=_env(b),
+        size=field(b, "size", int, "body"),
+        at=_time(b, "at"),
+        expires_at=_time(b, "expires_at"),
+        root=bytes.fromhex(field(b, "root", str, "body")),
+    )
+
+
+def _doc_id(s: st.Statement) -> tuple[str, int | None]:
+    if isinstance(s, st.AttestationStatement):
+        return attestation_doc_id(s.seq), s.seq
+    if isinstance(s, st.UnfreezeStatement):
+        return s.order_id, None
+    if isinstance(s, st.TopUpStatement):
+        return s.answer_id, None
+    if isinstance(s, st.LiquidationStatement):
+        return s.instruction_id, None
+    if isinstance(s, st.CheckpointStatement):
+        return f"ckpt-{s.size}", s.size
+    raise DocumentError(Reason.UNKNOWN_KIND, type(s).__name__)
+
+
+_DOMAIN_KINDS: dict[Kind, tuple[type[st.Statement], Callable[[dict[str, Any]], st.Statement]]] = {
+    Kind.ATTESTATION_BUNDLE: (st.AttestationStatement, attestation_from_body),
+    Kind.UNFREEZE_ORDER: (st.UnfreezeStatement, unfreeze_from_body),
+    Kind.TOPUP_ANSWER: (st.TopUpStatement, topup_from_body),
+    Kind.LIQUIDATION_INSTRUCTION: (st.LiquidationStatement, liquidation_from_body),
+    Kind.AUDIT_CHECKPOINT: (st.CheckpointStatement, checkpoint_from_body),
+}
+
+
+def domain_statement_parser(kind: Kind) -> Callable[[str], StatementHeader]:
+    """A parser of ``kind``'s domain statement into the common header."""
+    cls, _ = _DOMAIN_KINDS[kind]
+
+    def parse(text: str) -> StatementHeader:
+        try:
+            parsed = st.parse(text)
+        except st.StatementError as exc:
+            raise DocumentError(Reason.MALFORMED, f"statement: {exc}") from exc
+        if not isinstance(parsed, cls):
+            return StatementHeader(
+                kind=f"{parsed.KIND}",
+                version=st.VERSION,
+                exchange_id=parsed.exchange,
+                env=parsed.env.value,
+                doc_id="",
+                sequence=None,
+                expires_at=parsed.expires_at,
+                binding="",
+            )
+        doc_id, sequence = _doc_id(parsed)
+        return StatementHeader(
+            kind=kind.value,
+            version=st.VERSION,
+            exchange_id=parsed.exchange,
+            env=parsed.env.value,
+            doc_id=doc_id,
+            sequence=sequence,
+            expires_at=parsed.expires_at,
+            binding=parsed.digest().hex(),
+        )
+
+    return parse
+
+
+def rerender_check(doc: Document, body: dict[str, Any] | None = None) -> Check:
+    """The statement rebuilt from the body must equal the signed text exactly."""
+    kind = Kind.UNFREEZE_ORDER if doc.kind is Kind.RELEASE_INSTRUCTION else doc.kind
+    _, from_body = _DOMAIN_KINDS[kind]
+    try:
+        rebuilt = from_body(doc.body if body is None else body).render()
+    except (st.StatementError, ValueError) as exc:
+        return failed("body", Reason.MISMATCH, f"body cannot form a statement: {exc}")
+    if rebuilt != doc.statement:
+        return failed("body", Reason.MISMATCH, "body differs from the signed statement")
+    return passed("body", "every signed field matches the body")
 
 
 def parse_attestation_statement(text: str) -> StatementHeader:
-    """Parse an attestation statement into the common header (plus its own fields)."""
-    if len(text) > MAX_STATEMENT_LENGTH:
-        raise DocumentError(Reason.MALFORMED, "statement longer than 240 characters")
-    m = _RE.fullmatch(text)
-    if m is None:
-        raise DocumentError(Reason.MALFORMED, f"statement is not a {TAG} line")
-    if int(m["v"]) != VERSION:
-        raise DocumentError(Reason.UNSUPPORTED_VERSION, f"statement version {m['v']}")
-    parse_utc(m["asof"], "statement asof")
-    return StatementHeader(
-        kind="attestation_bundle",
-        version=VERSION,
-        exchange_id=m["ex"],
-        env=m["env"],
-        doc_id=attestation_doc_id(int(m["seq"])),
-        sequence=int(m["seq"]),
-        expires_at=parse_utc(m["exp"], "statement exp"),
-        binding=m["root"],
-        extra={
-            "custodian_id": m["cust"],
-            "as_of": m["asof"],
-            "client_count": m["n"],
-            "total_collateral_usd": m["tcv"],
-        },
-    )
+    return domain_statement_parser(Kind.ATTESTATION_BUNDLE)(text)

@@ -1,0 +1,33 @@
+"""Who this desk is in signed documents: custodian id, exchange id, environment.
+
+Kept in the store's settings (``desk.custodian_id``, ``desk.exchange_id``,
+``desk.environment``); the defaults suit the demo and the test emulator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.store.interface import Store
+
+DEFAULT_CUSTODIAN_ID = "CUST-DEMO"
+DEFAULT_EXCHANGE_ID = "EXCH-DEMO"
+DEFAULT_ENV = "test"
+
+
+@dataclass(frozen=True)
+class DeskIdentity:
+    custodian_id: str
+    exchange_id: str
+    env: str
+
+
+def desk_identity(store: Store) -> DeskIdentity:
+    """The desk's identity from its settings (defaults when unset)."""
+    with store.transaction() as tx:
+        settings = tx.settings
+        return DeskIdentity(
+            custodian_id=settings.get("desk.custodian_id") or DEFAULT_CUSTODIAN_ID,
+            exchange_id=settings.get("desk.exchange_id") or DEFAULT_EXCHANGE_ID,
+            env=settings.get("desk.environment") or DEFAULT_ENV,
+        )

@@ -1,0 +1,369 @@
+"""Emergency 2-of-3 unfreeze orders: create, co-sign, collect, execute once.
+
+Parties are the regulator, the custodian and the exchange. An order names the
+client and assets, a reason and a 48-hour expiry; each party signs the same
+one-line ``CDESK-UNFREEZE`` statement on its own device. The desk imports the
+signed copies, verifies every signature against the keys file (revoked keys
+drop out), counts distinct parties (a repeated party counts once) and, at 2
+valid parties before expiry, produces the signed release instruction exactly
+once: the conditional update that marks the order executed and stores the
+release runs in the same transaction, so a retry or a restart cannot make a
+second one.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from app.documents.canonical import amount, encode, utc
+from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
+from app.documents.errors import DocumentError, Reason
+from app.documents.keys import KeysFile, Party, Role, key_id_for
+from app.documents.signatures import verify_message
+from app.documents.specs import EMERGENCY_QUORUM
+from app.documents.statement_adapter import unfreeze_from_body
+from app.documents.verify import VerifyContext, check_signatures, quorum_check, verify_document
+from app.services.desk_identity import desk_identity
+from app.services.device_access import SignerFactory, run_on_device
+from app.services.officers import desk_repo, keys_from_repo
+from app.services.unit_of_work import Clock, unit_of_work, utc_now
+from app.store.interface import Store
+from app.store.repo_desk import EmergencyOrderRecord, EmergencySignatureRecord
+from signing.errors import InvalidSignature
+from signing.interface import DeviceIdentity, Interaction, Signer
+
+logger = logging.getLogger(__name__)
+
+EMERGENCY_WINDOW = timedelta(hours=48)
+
+
+class EmergencyError(Exception):
+    """An emergency operation was refused; the store is unchanged."""
+
+
+@dataclass(frozen=True)
+class QuorumStatus:
+    """Where an order stands, recomputed from verified signatures."""
+
+    order_id: str
+    client_id: str
+    status: str
+    parties_signed: tuple[str, ...]
+    quorum_reached: bool
+    executable: bool
+    executed: bool
+    expires_at: datetime
+    executed_at: datetime | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "order_id": self.order_id,
+            "client_id": self.client_id,
+            "status": self.status,
+            "parties_signed": list(self.parties_signed),
+            "quorum_reached": self.quorum_reached,
+            "executable": self.executable,
+            "executed": self.executed,
+            "expires_at": utc(self.expires_at),
+            "executed_at": utc(self.executed_at) if self.executed_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    order_id: str
+    new_parties: tuple[str, ...]
+    already_known: int
+    status: QuorumStatus
+
+
+def _document(order: EmergencyOrderRecord, sigs: list[EmergencySignatureRecord]) -> Document:
+    return Document(
+        kind=Kind.UNFREEZE_ORDER,
+        statement=order.statement,
+        body=order.body,
+        signatures=tuple(
+            SignatureEntry(key_id_for(s.pubkey), s.party, base64.b64decode(s.signature_b64))
+            for s in sigs
+        ),
+    )
+
+
+def create_order(
+    store: Store,
+    client_id: str,
+    reason: str,
+    *,
+    actor: str,
+    assets: dict[str, Decimal] | None = None,
+    clock: Clock = utc_now,
+) -> Document:
+    """Create an open order for ``client_id`` (all its positions unless ``assets``)."""
+    if not reason.strip():
+        raise EmergencyError("a reason is required")
+    desk = desk_identity(store)
+    with unit_of_work(store, clock=clock) as uow:
+        now = uow.now.replace(microsecond=0)
+        if assets is None:
+            states = [s for s in uow.tx.holdings.client_states() if s.client_id == client_id]
+            if not states:
+                raise EmergencyError(f"unknown client {client_id}")
+            assets = {p.asset: p.quantity for p in states[0].positions}
+        elif client_id not in uow.tx.holdings.client_ids():
+            raise EmergencyError(f"unknown client {client_id}")
+        if not assets:
+            raise EmergencyError(f"client {client_id} holds nothing to unfreeze")
+        order_id = "uo-" + secrets.token_hex(5)
+        body = {
+            "id": order_id,
+            "custodian_id": desk.custodian_id,
+            "exchange_id": desk.exchange_id,
+            "env": desk.env,
+            "client_id": client_id,
+            "assets": [{"asset": a, "quantity": amount(q)} for a, q in sorted(assets.items())],
+            "reason": reason,
+            "created_at": utc(now),
+            "expires_at": utc(now + EMERGENCY_WINDOW),
+        }
+        try:
+            statement = unfreeze_from_body(body).render()
+        except ValueError as exc:
+            raise EmergencyError(f"cannot form the order statement: {exc}") from exc
+        record = EmergencyOrderRecord(
+            id=0,
+            public_id=order_id,
+            client_id=client_id,
+            reason=reason,
+            statement=statement,
+            body=body,
+            status="open",
+            created_by=actor,
+            created_at=now,
+            expires_at=now + EMERGENCY_WINDOW,
+            executed_at=None,
+            release_json=None,
+        )
+        desk_repo(uow.tx).add_order(record, assets_json=encode(body["assets"]).decode())
+        uow.audit(
+            actor,
+            "emergency.create",
+            {"order_id": order_id, "client_id": client_id, "statement": statement},
+        )
+    logger.info("emergency order %s created for %s", order_id, client_id)
+    return Document(kind=Kind.UNFREEZE_ORDER, statement=statement, body=body)
+
+
+def export_order(store: Store, order_id: str) -> Document:
+    """The order with every signature collected so far."""
+    with store.transaction() as tx:
+        repo = desk_repo(tx)
+        order = repo.order(order_id)
+        if order is None:
+            raise EmergencyError(f"no emergency order {order_id}")
+        return _document(order, repo.order_signatures(order.id))
+
+
+async def sign_share(
+    order: Document,
+    party: Party,
+    uri: str,
+    path: str,
+    *,
+    interaction: Interaction,
+    keys: KeysFile | None = None,
+    signer_factory: SignerFactory | None = None,
+) -> Document:
+    """Sign ``party``'s share of ``order`` on the device at ``uri``; return the signed copy.
+
+    The signature is checked against the device's key and, when ``keys`` is
+    given, that key must be ``party``'s registered emergency key.
+    """
+    if order.kind is not Kind.UNFREEZE_ORDER:
+        raise EmergencyError(f"not an unfreeze order: {order.kind}")
+
+    def sign(signer: Signer, identity: DeviceIdentity) -> tuple[bytes, bytes]:
+        key = signer.get_public_key(path)
+        signature = signer.sign_message(path, order.statement)
+        return key.pubkey, signature.signature
+
+    pubkey, signature = await run_on_device(uri, sign, interaction, signer_factory)
+    if not verify_message(pubkey, order.statement, signature):
+        raise InvalidSignature("the device's signature does not verify against its own key")
+    key_id = key_id_for(pubkey)
+    if keys is not None:
+        entry = keys.get(key_id)
+        if entry is None or entry.party is not party or entry.role is not Role.EMERGENCY:
+            raise DocumentError(
+                Reason.UNKNOWN_KEY, f"key {key_id} is not {party.value}'s registered emergency key"
+            )
+    return order.with_signature(SignatureEntry(key_id, party.value, signature))
+
+
+def _status(
+    order: EmergencyOrderRecord,
+    sigs: list[EmergencySignatureRecord],
+    keys: KeysFile,
+    env: str,
+    now: datetime,
+) -> QuorumStatus:
+    ctx = VerifyContext(keys=keys, env=env, now=now)
+    valid, _ = check_signatures(_document(order, sigs), EMERGENCY_QUORUM, ctx)
+    parties = tuple(sorted({v.entry.party.value for v in valid}))
+    reached = quorum_check(valid, EMERGENCY_QUORUM).ok
+    executed = order.status == "executed"
+    return QuorumStatus(
+        order_id=order.public_id,
+        client_id=order.client_id,
+        status="expired" if not executed and now > order.expires_at else order.status,
+        parties_signed=parties,
+        quorum_reached=reached,
+        executable=reached and not executed and now <= order.expires_at,
+        executed=executed,
+        expires_at=order.expires_at,
+        executed_at=order.executed_at,
+    )
+
+
+def import_signed(store: Store, data: bytes, *, actor: str, clock: Clock = utc_now) -> ImportResult:
+    """Import a signed copy: every signature must verify, or nothing is stored."""
+    doc = parse_document(data)
+    if doc.kind is not Kind.UNFREEZE_ORDER:
+        raise DocumentError(Reason.UNKNOWN_KIND, f"expected an unfreeze order, got {doc.kind}")
+    env = desk_identity(store).env
+    with unit_of_work(store, clock=clock) as uow:
+        repo = desk_repo(uow.tx)
+        order_id = str(doc.body.get("id", ""))
+        order = repo.order(order_id)
+        if order is None:
+            raise DocumentError(Reason.MISMATCH, f"no emergency order {order_id} on this desk")
+        if order.statement != doc.statement or order.body != doc.body:
+            raise DocumentError(Reason.MISMATCH, "the copy's order differs from ours")
+        if order.status == "executed":
+            raise DocumentError(Reason.REPLAY, f"order {order_id} was already executed")
+        keys = keys_from_repo(repo, env)
+        report = verify_document(doc, VerifyContext(keys=keys, env=env, now=uow.now))
+        bad = [c for c in report.checks if not c.ok and c.name != "quorum"]
+        if bad:
+            raise DocumentError(
+                bad[0].reason or Reason.MALFORMED, f"{bad[0].name}: {bad[0].detail}"
+            )
+        new_parties: list[str] = []
+        known = 0
+        for sig in doc.signatures:
+            entry = keys.get(sig.key_id)
+            assert entry is not None  # verified above
+            added = repo.add_order_signature(
+                order.id,
+                EmergencySignatureRecord(
+                    party=entry.party.value,
+                    pubkey=entry.pubkey,
+                    address=entry.address,
+                    signature_b64=base64.b64encode(sig.signature).decode("ascii"),
+                    imported_at=uow.now,
+                ),
+            )
+            if added:
+                new_parties.append(entry.party.value)
+            else:
+                known += 1
+        status = _status(order, repo.order_signatures(order.id), keys, env, uow.now)
+        if status.executable and order.status == "open":
+            repo.set_order_status(order.id, "executable", uow.now)
+            status = _status(
+                repo.order(order_id) or order, repo.order_signatures(order.id), keys, env, uow.now
+            )
+        uow.audit(
+            actor,
+            "emergency.import",
+            {
+                "order_id": order_id,
+                "new_signatures": new_parties,
+                "already_known": known,
+                "parties_signed": list(status.parties_signed),
+            },
+        )
+    return ImportResult(order_id, tuple(new_parties), known, status)
+
+
+def quorum_status(store: Store, order_id: str, *, clock: Clock = utc_now) -> QuorumStatus:
+    """The order's status, with signatures re-verified against the current keys."""
+    env = desk_identity(store).env
+    with store.transaction() as tx:
+        repo = desk_repo(tx)
+        order = repo.order(order_id)
+        if order is None:
+            raise EmergencyError(f"no emergency order {order_id}")
+        return _status(
+            order, repo.order_signatures(order.id), keys_from_repo(repo, env), env, clock()
+        )
+
+
+def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) -> Document:
+    """Produce the signed release instruction, once. A second call raises."""
+    env = desk_identity(store).env
+    with unit_of_work(store, clock=clock) as uow:
+        repo = desk_repo(uow.tx)
+        order = repo.order(order_id)
+        if order is None:
+            raise EmergencyError(f"no emergency order {order_id}")
+        if order.status == "executed" or order.release_json is not None:
+            raise EmergencyError(
+                f"order {order_id} was already executed at "
+                f"{utc(order.executed_at) if order.executed_at else '?'}"
+            )
+        keys = keys_from_repo(repo, env)
+        sigs = repo.order_signatures(order.id)
+        status = _status(order, sigs, keys, env, uow.now)
+        if uow.now > order.expires_at:
+            raise DocumentError(
+                Reason.EXPIRED, f"order {order_id} expired at {utc(order.expires_at)}"
+            )
+        if not status.quorum_reached:
+            raise DocumentError(
+                Reason.NO_QUORUM,
+                f"order {order_id} has {len(status.parties_signed)} of 2 distinct valid parties",
+            )
+        ctx = VerifyContext(keys=keys, env=env, now=uow.now)
+        valid, _ = check_signatures(_document(order, sigs), EMERGENCY_QUORUM, ctx)
+        release = Document(
+            kind=Kind.RELEASE_INSTRUCTION,
+            statement=order.statement,
+            body={
+                "id": "rel-" + order_id,
+                "order": order.body,
+                "executed_at": utc(uow.now),
+                "executed_by": actor,
+            },
+            signatures=tuple(
+                SignatureEntry(v.entry.key_id, v.entry.party.value, v.signature) for v in valid
+            ),
+        )
+        verify_document(release, ctx).raise_if_failed()
+        release_text = release.to_bytes().decode("utf-8")
+        if not repo.mark_order_executed(order.id, release_text, uow.now):
+            raise EmergencyError(f"order {order_id} was already executed")
+        uow.audit(
+            actor,
+            "emergency.execute",
+            {
+                "order_id": order_id,
+                "parties": list(status.parties_signed),
+                "release_id": release.body["id"],
+            },
+        )
+    logger.info("emergency order %s executed", order_id)
+    return release
+
+
+def release_document(store: Store, order_id: str) -> Document | None:
+    """The release instruction produced for ``order_id``, if it was executed."""
+    with store.transaction() as tx:
+        order = desk_repo(tx).order(order_id)
+        if order is None or order.release_json is None:
+            return None
+        return parse_document(order.release_json.encode("utf-8"))

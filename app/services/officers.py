@@ -1,0 +1,212 @@
+"""Officers and counterparty keys: registered from the device, exported as the keys file.
+
+An officer's identity *is* the key on their own device: registering reads the
+public key at a path from the device (never typed in), and approving later
+needs a signature that verifies against exactly that key.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
+from app.services.desk_identity import desk_identity
+from app.services.device_access import SignerFactory, run_on_device
+from app.services.unit_of_work import unit_of_work, utc_now
+from app.store.interface import Store
+from app.store.repo_desk import OfficerRecord, PartyKeyRecord, SqliteDeskRepository
+from signing.interface import DeviceIdentity, Interaction, PublicKeyInfo, Signer
+
+logger = logging.getLogger(__name__)
+
+
+class OfficerError(Exception):
+    """An officer or key operation was refused; nothing was stored."""
+
+
+def desk_repo(tx: object) -> SqliteDeskRepository:
+    """The desk repository bound to an open SQLite transaction."""
+    return cast(SqliteDeskRepository, tx.repository(SqliteDeskRepository))  # type: ignore[attr-defined]
+
+
+async def read_device_key(
+    uri: str, path: str, interaction: Interaction, signer_factory: SignerFactory | None = None
+) -> tuple[DeviceIdentity, PublicKeyInfo]:
+    """The device's identity and its public key at ``path`` (read on the device thread)."""
+
+    def read(signer: Signer, identity: DeviceIdentity) -> tuple[DeviceIdentity, PublicKeyInfo]:
+        return identity, signer.get_public_key(path)
+
+    return await run_on_device(uri, read, interaction, signer_factory)
+
+
+async def register_officer(
+    store: Store,
+    name: str,
+    role: str,
+    uri: str,
+    path: str,
+    *,
+    interaction: Interaction,
+    actor: str,
+    signer_factory: SignerFactory | None = None,
+) -> OfficerRecord:
+    """Register ``name`` with the key read from their device at ``path``."""
+    if not name.strip():
+        raise OfficerError("officer name must not be empty")
+    identity, key = await read_device_key(uri, path, interaction, signer_factory)
+    if identity.is_emulator and desk_identity(store).env == "prod":
+        raise OfficerError("a test emulator key cannot be registered on a production desk")
+    with unit_of_work(store) as uow:
+        repo = desk_repo(uow.tx)
+        if repo.officer_by_name(name) is not None:
+            raise OfficerError(f"officer {name} is already registered")
+        if any(o.pubkey == key.pubkey for o in repo.officers()):
+            raise OfficerError("this device key is already registered to another officer")
+        record = OfficerRecord(
+            id=0,
+            name=name,
+            role=role,
+            device_kind=identity.kind.value,
+            fingerprint=identity.master_fingerprint,
+            path=key.path,
+            xpub=key.xpub,
+            pubkey=key.pubkey,
+            address=key.address,
+            is_emulator=identity.is_emulator,
+            active=True,
+            registered_at=uow.now,
+        )
+        officer_id = repo.add_officer(record, registered_by=actor)
+        uow.audit(
+            actor,
+            "officer.register",
+            {
+                "name": name,
+                "role": role,
+                "fingerprint": identity.master_fingerprint,
+                "key_id": key_id_for(key.pubkey),
+                "is_emulator": identity.is_emulator,
+            },
+        )
+    logger.info("officer %s registered (key %s)", name, key_id_for(key.pubkey))
+    return OfficerRecord(**{**record.__dict__, "id": officer_id})
+
+
+def list_officers(store: Store) -> list[OfficerRecord]:
+    with store.transaction() as tx:
+        return desk_repo(tx).officers()
+
+
+def add_party_key(
+    store: Store,
+    party: Party,
+    pubkey: bytes,
+    address: str,
+    *,
+    actor: str,
+    role: Role = Role.EMERGENCY,
+    name: str = "",
+    is_emulator: bool = False,
+) -> PartyKeyRecord:
+    """Register a counterparty's (or our own emergency) public key in the trust root."""
+    if len(pubkey) != 33 or pubkey[0] not in (2, 3):
+        raise OfficerError("public key must be 33-byte compressed secp256k1")
+    with unit_of_work(store) as uow:
+        repo = desk_repo(uow.tx)
+        if any(k.pubkey == pubkey and k.role == role.value for k in repo.party_keys()):
+            raise OfficerError(f"key {key_id_for(pubkey)} is already registered")
+        record = PartyKeyRecord(
+            id=0,
+            party=party.value,
+            role=role.value,
+            name=name or f"{party.value}-{role.value}",
+            pubkey=pubkey,
+            address=address,
+            is_emulator=is_emulator,
+            valid_from=uow.now,
+            valid_until=None,
+            revoked_at=None,
+        )
+        repo.add_party_key(record, added_at=uow.now)
+        uow.audit(
+            actor,
+            "party_key.add",
+            {"party": party.value, "role": role.value, "key_id": key_id_for(pubkey)},
+        )
+    return record
+
+
+def revoke_key(store: Store, key_id: str, *, actor: str) -> None:
+    """Revoke a key: from now on its signatures never count."""
+    with unit_of_work(store) as uow:
+        repo = desk_repo(uow.tx)
+        matches = [k.pubkey for k in repo.party_keys() if key_id_for(k.pubkey) == key_id]
+        matches += [o.pubkey for o in repo.officers() if key_id_for(o.pubkey) == key_id]
+        if not matches:
+            raise OfficerError(f"no key {key_id}")
+        for pubkey in matches:
+            repo.revoke_party_key(pubkey, uow.now)
+            repo.deactivate_officer_key(pubkey)
+        uow.audit(actor, "key.revoke", {"key_id": key_id})
+
+
+def keys_from_repo(repo: SqliteDeskRepository, env: str) -> KeysFile:
+    """The trust root as stored: officers' keys and every registered party key."""
+    entries: list[KeyEntry] = []
+    for o in repo.officers():
+        entries.append(
+            KeyEntry(
+                key_id=key_id_for(o.pubkey),
+                party=Party.CUSTODIAN,
+                role=Role.OFFICER,
+                name=o.name,
+                pubkey=o.pubkey,
+                address=o.address,
+                valid_from=o.registered_at.replace(microsecond=0),
+                valid_until=None,
+                revoked=not o.active,
+                is_emulator=o.is_emulator,
+                fingerprint=o.fingerprint,
+                path=o.path,
+            )
+        )
+    for k in repo.party_keys():
+        entries.append(
+            KeyEntry(
+                key_id=key_id_for(k.pubkey),
+                party=Party(k.party),
+                role=Role(k.role),
+                name=k.name,
+                pubkey=k.pubkey,
+                address=k.address,
+                valid_from=k.valid_from.replace(microsecond=0),
+                valid_until=k.valid_until,
+                revoked=k.revoked_at is not None,
+                is_emulator=k.is_emulator,
+            )
+        )
+    result = KeysFile(env=env, entries=())
+    for entry in entries:  # one entry per key id; a later registration wins
+        result = result.with_entry(entry)
+    return result
+
+
+def keys_file(store: Store) -> KeysFile:
+    """The desk's trust root, for ``keys export`` and for verifying imports."""
+    env = desk_identity(store).env
+    with store.transaction() as tx:
+        return keys_from_repo(desk_repo(tx), env)
+
+
+__all__ = [
+    "OfficerError",
+    "add_party_key",
+    "keys_file",
+    "list_officers",
+    "read_device_key",
+    "register_officer",
+    "revoke_key",
+    "utc_now",
+]
