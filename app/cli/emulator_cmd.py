@@ -1,10 +1,91 @@
-"""Command group placeholder: filled in by the issue that owns it."""
+"""``custody-desk emulator``: run the software HSM emulator in the foreground (testing only).
+
+    custody-desk emulator [--trezor-port N] [--coldcard-socket PATH] [--mnemonic "..."]
+                          [--approve auto|reject|interactive|delay:SECONDS] [--pin PIN]
+                          [--control PATH]
+
+It prints a TEST banner and the endpoints it serves, binds loopback only, and runs
+until SIGTERM/SIGINT. A production (frozen) build refuses to start it without
+``--allow-test-emulator``.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from app.cli.errors import CliError
 
-def register(sub: "argparse._SubParsersAction[Any]") -> None:
-    """Add this group's subcommands to the parser."""
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add ``emulator`` to the parser."""
+    parser = sub.add_parser(
+        "emulator",
+        help="run the software HSM emulator (Trezor on UDP, Coldcard on a Unix socket)",
+        description="Run the TEST-ONLY software HSM emulator in the foreground until "
+        "SIGTERM/SIGINT. It presents a Trezor (protocol v1 over loopback UDP, drivable "
+        "by trezorlib/trezorctl) and a Coldcard-protocol module (Unix datagram socket).",
+    )
+    parser.add_argument(
+        "--trezor-port",
+        type=int,
+        default=21324,
+        metavar="N",
+        help="UDP port of the emulated Trezor on 127.0.0.1 (default 21324; 0 picks one)",
+    )
+    parser.add_argument(
+        "--coldcard-socket",
+        default="/tmp/ckcc-simulator.sock",
+        metavar="PATH",
+        help="Unix socket of the emulated Coldcard (default /tmp/ckcc-simulator.sock)",
+    )
+    parser.add_argument(
+        "--mnemonic",
+        default=None,
+        help="BIP-39 TEST mnemonic (default: twelve times 'all'); never a real seed",
+    )
+    parser.add_argument(
+        "--approve",
+        default="auto",
+        metavar="auto|reject|interactive|delay:SECONDS",
+        help="how the emulated human answers 'confirm on device' (default auto)",
+    )
+    parser.add_argument("--pin", default=None, help="lock the device with this PIN (digits)")
+    parser.add_argument(
+        "--control", default=None, metavar="PATH", help="Unix socket of the control channel"
+    )
+    parser.add_argument(
+        "--allow-test-emulator",
+        action="store_true",
+        help="needed to start the emulator from a production build",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.build_info import EmulatorRefused, require_emulator_allowed
+    from signing.emulator.hsm import ApprovalPolicy
+    from signing.emulator.main import run_foreground
+    from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
+    from signing.errors import SigningError
+
+    try:
+        require_emulator_allowed(flag_given=args.allow_test_emulator)
+    except EmulatorRefused as exc:
+        raise CliError(str(exc)) from exc
+    if args.trezor_port is not None and not 0 <= args.trezor_port <= 65535:
+        raise CliError(f"--trezor-port {args.trezor_port} is not a port number")
+    try:
+        ApprovalPolicy.parse(args.approve)
+        return run_foreground(
+            trezor_port=args.trezor_port,
+            coldcard_socket=args.coldcard_socket or None,
+            mnemonic=args.mnemonic or TEST_MNEMONIC_ALL,
+            approve=args.approve,
+            pin=args.pin,
+            control=args.control,
+        )
+    except SigningError as exc:
+        raise CliError(exc.detail or exc.user_message) from exc
+    except OSError as exc:
+        raise CliError(f"cannot serve: {exc}") from exc

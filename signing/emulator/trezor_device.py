@@ -157,6 +157,8 @@ class TrezorDevice:
         self._generation = 0  # bumps whenever a flow ends, so late approvals are dropped
         self.pin_matrix: PinMatrix | None = None
         self.transcript: deque[tuple[str, str]] = deque(maxlen=TRANSCRIPT_LENGTH)
+        # The device's screen for a human tester (the foreground emulator prints it).
+        self.screen: Callable[[str], None] | None = None
         fingerprint = hsm.master_fingerprint().hex()
         label = hsm.label
         self.label = label if label.startswith(LABEL_PREFIX) else f"{LABEL_PREFIX} {label}"
@@ -260,7 +262,10 @@ class TrezorDevice:
             then()
             return
         self.pin_matrix = PinMatrix()
-        log.info("emulated Trezor shows a PIN matrix:\n%s", "\n".join(self.pin_matrix.rows()))
+        if self.screen is not None:
+            self.screen(
+                f"{self.label} asks for its PIN. Keypad:\n" + "\n".join(self.pin_matrix.rows())
+            )
 
         def on_pin(record: Record) -> None:
             matrix = self.pin_matrix
