@@ -18,6 +18,7 @@ deadlines, notices an unplugged UDP emulator while a prompt is open, and sends t
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -48,6 +49,7 @@ from signing.interface import (
     PublicKeyInfo,
     Signer,
 )
+from signing.registry import register_family
 
 log = logging.getLogger(__name__)
 
@@ -589,3 +591,28 @@ def _is_emulator(features: Any, info: DeviceInfo) -> bool:
     label = str(features.label or "")
     vendor = str(getattr(features, "fw_vendor", "") or "")
     return info.transport == "udp" or label.startswith("EMULATOR") or "EMULATOR" in vendor
+
+
+# ---- registration ----------------------------------------------------------------------
+
+UDP_PORTS_ENV = "CUSTODY_DESK_TREZOR_UDP_PORTS"
+
+
+def udp_ports_to_probe() -> list[int]:
+    """Loopback UDP ports enumeration checks: 21324, or ``$CUSTODY_DESK_TREZOR_UDP_PORTS``
+    (comma-separated) when several emulators run side by side."""
+    raw = os.environ.get(UDP_PORTS_ENV, "")
+    ports = [int(p) for p in raw.replace(" ", "").split(",") if p.isdigit() and 0 < int(p) < 65536]
+    return ports or [DEFAULT_UDP_PORT]
+
+
+def _enumerate_for_registry() -> list[DeviceInfo]:
+    return enumerate_devices(udp_ports_to_probe())
+
+
+def open_signer(uri: str) -> TrezorSigner:
+    """An unopened signer for a ``trezor:...`` URI (the registry's open function)."""
+    return TrezorSigner.from_uri(uri)
+
+
+register_family("trezor", _enumerate_for_registry, open_signer)
