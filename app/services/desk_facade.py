@@ -1,0 +1,360 @@
+"""The Qt-free face the desk GUI talks to.
+
+The GUI's slots stay thin: they await one of these coroutines and show the
+immutable view rows it returns. An implementation adapts the store, the domain
+and the services (see ``app/ui/backend``); the GUI never reaches past this
+interface, so a view can be tested against a small fake.
+
+Every row here is a frozen dataclass of ``Decimal``/UTC ``datetime`` values;
+formatting for people happens in the GUI.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from signing.interface import Interaction
+
+
+class LineState(StrEnum):
+    """Where a client's collateral ratio stands against the desk's lines."""
+
+    HEALTHY = "healthy"
+    MARGIN_CALL = "margin_call"
+    LIQUIDATION = "liquidation"
+    NO_EXPOSURE = "no_exposure"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    """One client's valuation as the holdings table shows it."""
+
+    client_id: str
+    name: str
+    market_value: Decimal
+    collateral_value: Decimal
+    credit_line: Decimal
+    exposure: Decimal
+    collateral_ratio: Decimal | None  # None when there is no exposure
+    state: LineState
+    to_margin_call: Decimal | None  # fraction of collateral value that may still fall
+    to_liquidation: Decimal | None
+    eligible: bool
+    ineligible_reasons: tuple[str, ...]
+    accrued_yield: Decimal = Decimal("0")
+    attestations_today: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    client_id: str
+    asset: str
+    quantity: Decimal
+    price: Decimal
+    market_value: Decimal
+    haircut: Decimal  # collateral factor, e.g. 0.98
+    collateral_value: Decimal
+    accrued_yield: Decimal
+    locked_quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingsSnapshot:
+    as_of: datetime
+    prices: Mapping[str, Decimal]
+    clients: Sequence[ClientRow]
+    positions: Mapping[str, Sequence[PositionRow]]  # by client id
+    margin_call_ratio: Decimal
+    liquidation_ratio: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class StressRow:
+    """One client under a what-if price shock."""
+
+    client_id: str
+    name: str
+    ratio_before: Decimal | None
+    ratio_after: Decimal | None
+    state_before: LineState
+    state_after: LineState
+    shortfall: Decimal  # USD to top up to get back to the margin-call line
+
+
+@dataclass(frozen=True, slots=True)
+class RatioPoint:
+    time: datetime
+    ratio: Decimal
+
+
+class AttestationStatus(StrEnum):
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    SIGNING = "signing"
+    SIGNED = "signed"
+    SENT = "sent"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationRow:
+    att_id: str
+    sequence: int
+    status: AttestationStatus
+    client_ids: tuple[str, ...]
+    total_collateral: Decimal
+    as_of: datetime
+    expires_at: datetime
+    prepared_by: str
+    approved_by: str | None
+    root_hex: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProofRow:
+    client_id: str
+    leaf_index: int
+    collateral_value: Decimal
+    path_length: int
+    verified: bool | None = None  # None until the officer asks
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationDetail:
+    row: AttestationRow
+    statement: str  # exactly the text the device will show
+    asset_totals: Mapping[str, Decimal]
+    proofs: Sequence[ProofRow]
+    signature_b64: str | None = None
+    signer_address: str | None = None
+
+
+class MarginCallStatus(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    TOPPED_UP = "topped_up"
+    ESCALATED = "escalated"
+    LIQUIDATED = "liquidated"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class MarginCallRow:
+    call_id: str
+    client_id: str
+    client_name: str
+    received_at: datetime
+    deadline: datetime
+    shortfall: Decimal
+    exposure: Decimal
+    ratio: Decimal | None
+    status: MarginCallStatus
+    past_liquidation: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WaterfallLine:
+    step: int
+    source: str  # "accrued yield" or an asset
+    quantity: Decimal
+    usd: Decimal
+    remaining_shortfall: Decimal
+
+
+class Party(StrEnum):
+    REGULATOR = "regulator"
+    CUSTODIAN = "custodian"
+    EXCHANGE = "exchange"
+
+
+@dataclass(frozen=True, slots=True)
+class PartySignature:
+    party: Party
+    signed: bool
+    verified: bool
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyOrderRow:
+    order_id: str
+    client_id: str
+    assets: tuple[str, ...]
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+    parties: tuple[PartySignature, ...]
+    executed_at: datetime | None = None
+
+    @property
+    def valid_signatures(self) -> int:
+        return sum(1 for p in self.parties if p.signed and p.verified)
+
+    @property
+    def quorum(self) -> bool:
+        return self.valid_signatures >= 2
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerRow:
+    name: str
+    role: str
+    fingerprint: str
+    address: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRow:
+    uri: str
+    kind: str
+    label: str
+    transport: str
+    is_emulator: bool
+    fingerprint: str | None = None  # known once opened
+    officer: str | None = None  # whose registered key it holds
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntryRow:
+    seq: int
+    time: datetime
+    actor: str
+    action: str
+    payload: str
+    entry_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditStatus:
+    chain_ok: bool
+    entries: int
+    last_checkpoint_size: int | None
+    checkpoint_ok: bool | None
+    problem: str = ""
+
+
+class RefusedError(Exception):
+    """A desk rule refused the action; ``reasons`` say why, one line each."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__("; ".join(self.reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorEndpoints:
+    trezor_uri: str | None
+    coldcard_uri: str | None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+class DeskFacade(ABC):
+    """Everything the GUI may ask of the desk. Coroutines never block the loop."""
+
+    # --- holdings ---------------------------------------------------------
+    @abstractmethod
+    async def holdings(self) -> HoldingsSnapshot: ...
+
+    @abstractmethod
+    def stress(self, shocks: Mapping[str, Decimal]) -> Sequence[StressRow]:
+        """Pure and fast: shocks are relative changes, e.g. {"BTC": Decimal("-0.25")}."""
+
+    @abstractmethod
+    async def ratio_history(self, client_id: str) -> Sequence[RatioPoint]: ...
+
+    # --- officers and devices ----------------------------------------------
+    @abstractmethod
+    async def officers(self) -> Sequence[OfficerRow]: ...
+
+    @abstractmethod
+    async def register_officer(
+        self, name: str, role: str, device_uri: str, path: str, interaction: Interaction
+    ) -> OfficerRow: ...
+
+    @abstractmethod
+    async def devices(self) -> Sequence[DeviceRow]: ...
+
+    # --- attestations --------------------------------------------------------
+    @abstractmethod
+    async def attestations(self) -> Sequence[AttestationRow]: ...
+
+    @abstractmethod
+    async def prepare_attestation(self, client_ids: Sequence[str], officer: str) -> AttestationRow:
+        """Raises ``RefusedError`` with one reason per refused client."""
+
+    @abstractmethod
+    async def attestation_detail(self, att_id: str) -> AttestationDetail: ...
+
+    @abstractmethod
+    async def verify_proof(self, att_id: str, client_id: str) -> bool: ...
+
+    @abstractmethod
+    async def approve_and_sign(
+        self, att_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> AttestationRow:
+        """Raises ``RefusedError`` (maker = checker, ...) or a ``SigningError``."""
+
+    # --- margin calls ----------------------------------------------------------
+    @abstractmethod
+    async def margin_calls(self) -> Sequence[MarginCallRow]: ...
+
+    @abstractmethod
+    async def acknowledge_call(self, call_id: str, officer: str) -> None: ...
+
+    @abstractmethod
+    async def top_up(self, call_id: str, officer: str) -> AttestationRow: ...
+
+    @abstractmethod
+    async def waterfall(self, call_id: str) -> Sequence[WaterfallLine]: ...
+
+    @abstractmethod
+    async def sign_liquidation(
+        self, call_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> None: ...
+
+    # --- emergency ---------------------------------------------------------------
+    @abstractmethod
+    async def emergency_orders(self) -> Sequence[EmergencyOrderRow]: ...
+
+    @abstractmethod
+    async def create_order(
+        self, client_id: str, reason: str, officer: str
+    ) -> EmergencyOrderRow: ...
+
+    @abstractmethod
+    async def sign_order(
+        self, order_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> EmergencyOrderRow: ...
+
+    @abstractmethod
+    async def export_order(self, order_id: str, path: str) -> None: ...
+
+    @abstractmethod
+    async def import_order(self, path: str) -> EmergencyOrderRow: ...
+
+    @abstractmethod
+    async def execute_order(self, order_id: str, officer: str) -> EmergencyOrderRow: ...
+
+    # --- audit -------------------------------------------------------------------
+    @abstractmethod
+    async def audit_entries(self) -> Sequence[AuditEntryRow]: ...
+
+    @abstractmethod
+    async def audit_status(self) -> AuditStatus: ...
+
+    @abstractmethod
+    async def export_audit_csv(self, path: str) -> int: ...
+
+    # --- lifecycle ---------------------------------------------------------------
+    @abstractmethod
+    def store_description(self) -> str: ...
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store."""

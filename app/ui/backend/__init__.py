@@ -1,0 +1,1 @@
+"""Qt-free adapters from the desk's store and services to ``DeskFacade``."""

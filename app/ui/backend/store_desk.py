@@ -1,0 +1,302 @@
+"""``DeskFacade`` over the embedded store, the domain and the desk services.
+
+Blocking store work runs in a worker thread (``asyncio.to_thread``; the store
+is thread-safe behind its own lock) so the GUI loop never waits on SQLite.
+Device work goes through ``app.services.device_access`` (the device thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from app.domain.valuation import ClientValuation, CollateralState, value_client
+from app.services.audit import AuditService
+from app.services.desk_facade import (
+    AttestationDetail,
+    AttestationRow,
+    AuditEntryRow,
+    AuditStatus,
+    ClientRow,
+    DeskFacade,
+    DeviceRow,
+    EmergencyOrderRow,
+    HoldingsSnapshot,
+    LineState,
+    MarginCallRow,
+    OfficerRow,
+    PositionRow,
+    RatioPoint,
+    RefusedError,
+    StressRow,
+    WaterfallLine,
+)
+from app.services.holdings import ClientHolding, HoldingsService
+from app.store.interface import Store
+from app.ui.backend import workflows as flows
+from signing.interface import Interaction
+
+log = logging.getLogger(__name__)
+
+_STATE = {
+    CollateralState.HEALTHY: LineState.HEALTHY,
+    CollateralState.MARGIN_CALL: LineState.MARGIN_CALL,
+    CollateralState.LIQUIDATION: LineState.LIQUIDATION,
+}
+
+
+def line_state(valuation: ClientValuation) -> LineState:
+    if valuation.collateral_ratio is None:
+        return LineState.NO_EXPOSURE
+    return _STATE[valuation.state]
+
+
+def client_row(holding: ClientHolding, accrued: Decimal = Decimal(0)) -> ClientRow:
+    v = holding.valuation
+    return ClientRow(
+        client_id=v.client_id,
+        name=v.name,
+        market_value=v.market_value_usd,
+        collateral_value=v.collateral_value_usd,
+        credit_line=v.credit_line_usd,
+        exposure=v.exposure_usd,
+        collateral_ratio=v.collateral_ratio,
+        state=line_state(v),
+        to_margin_call=v.price_drop_to_margin_call,
+        to_liquidation=v.price_drop_to_liquidation,
+        eligible=v.eligible,
+        ineligible_reasons=tuple(v.ineligible_reasons),
+        accrued_yield=accrued,
+    )
+
+
+def position_rows(holding: ClientHolding) -> list[PositionRow]:
+    return [
+        PositionRow(
+            client_id=holding.valuation.client_id,
+            asset=p.asset,
+            quantity=p.quantity,
+            price=p.price,
+            market_value=p.market_value_usd,
+            haircut=p.collateral_factor,
+            collateral_value=p.collateral_value_usd,
+            accrued_yield=Decimal("0.00"),
+            locked_quantity=p.locked_quantity,
+        )
+        for p in holding.positions
+    ]
+
+
+@dataclass
+class _Cache:
+    holdings: list[ClientHolding]
+    prices: dict[str, Decimal]
+
+
+class StoreDesk(DeskFacade):
+    """The real desk: store + domain + services."""
+
+    def __init__(self, store: Store, *, env: str = "test") -> None:
+        self.store = store
+        self.env = env
+        self.holdings_service = HoldingsService(store)
+        self.audit_service = AuditService(store)
+        self._cache: _Cache | None = None
+
+    def store_description(self) -> str:
+        return f"SQLite {self.store.location}"
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.store.close)
+
+    # --- holdings -------------------------------------------------------------------
+    def _load(self) -> _Cache:
+        holdings = self.holdings_service.holdings()
+        prices: dict[str, Decimal] = {}
+        for h in holdings:
+            for p in h.positions:
+                prices[p.asset] = p.price
+        with self.store.read() as tx:
+            for asset, stored in tx.holdings.prices().items():
+                prices[asset] = stored.price_usd
+        return _Cache(holdings, prices)
+
+    async def holdings(self) -> HoldingsSnapshot:
+        cache = await asyncio.to_thread(self._load)
+        self._cache = cache
+        policy = self.holdings_service.catalogue.policy
+        as_of = max((h.record_as_of for h in cache.holdings), default=datetime.now(UTC))
+        return HoldingsSnapshot(
+            as_of=as_of,
+            prices=dict(cache.prices),
+            clients=[client_row(h) for h in cache.holdings],
+            positions={h.valuation.client_id: position_rows(h) for h in cache.holdings},
+            margin_call_ratio=policy.margin_call_ratio,
+            liquidation_ratio=policy.liquidation_ratio,
+        )
+
+    def stress(self, shocks: Mapping[str, Decimal]) -> Sequence[StressRow]:
+        if self._cache is None:
+            return []
+        catalogue = self.holdings_service.catalogue
+        prices = {
+            asset: (price * (1 + shocks.get(asset, Decimal(0)))).quantize(Decimal("0.00000001"))
+            for asset, price in self._cache.prices.items()
+        }
+        rows: list[StressRow] = []
+        for h in self._cache.holdings:
+            after = value_client(h.record, prices, catalogue)
+            before = h.valuation
+            rows.append(
+                StressRow(
+                    client_id=before.client_id,
+                    name=before.name,
+                    ratio_before=before.collateral_ratio,
+                    ratio_after=after.collateral_ratio,
+                    state_before=line_state(before),
+                    state_after=line_state(after),
+                    shortfall=after.shortfall_usd,
+                )
+            )
+        return rows
+
+    async def ratio_history(self, client_id: str) -> Sequence[RatioPoint]:
+        def history() -> list[RatioPoint]:
+            points: list[RatioPoint] = []
+            for snap in self.holdings_service.snapshots():
+                for h in self.holdings_service.holdings(as_of=snap.as_of):
+                    ratio = h.valuation.collateral_ratio
+                    if h.valuation.client_id == client_id and ratio is not None:
+                        points.append(RatioPoint(snap.as_of, ratio))
+            points.sort(key=lambda p: p.time)
+            return points
+
+        return await asyncio.to_thread(history)
+
+    # --- officers and devices -----------------------------------------------------
+    async def officers(self) -> Sequence[OfficerRow]:
+        return await asyncio.to_thread(flows.officers, self.store)
+
+    async def register_officer(
+        self, name: str, role: str, device_uri: str, path: str, interaction: Interaction
+    ) -> OfficerRow:
+        return await flows.register_officer(
+            self.store, name, role, device_uri, path, interaction=interaction
+        )
+
+    async def devices(self) -> Sequence[DeviceRow]:
+        return await asyncio.to_thread(flows.devices, self.store)
+
+    # --- attestations ---------------------------------------------------------------
+    async def attestations(self) -> Sequence[AttestationRow]:
+        return await asyncio.to_thread(flows.attestations, self.store)
+
+    async def prepare_attestation(self, client_ids: Sequence[str], officer: str) -> AttestationRow:
+        return await asyncio.to_thread(flows.prepare, self.store, list(client_ids), officer)
+
+    async def attestation_detail(self, att_id: str) -> AttestationDetail:
+        return await asyncio.to_thread(flows.attestation_detail, self.store, att_id)
+
+    async def verify_proof(self, att_id: str, client_id: str) -> bool:
+        return await asyncio.to_thread(flows.verify_proof, self.store, att_id, client_id)
+
+    async def approve_and_sign(
+        self, att_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> AttestationRow:
+        return await flows.approve_and_sign(self.store, att_id, officer, device_uri, interaction)
+
+    # --- margin calls ----------------------------------------------------------------
+    async def margin_calls(self) -> Sequence[MarginCallRow]:
+        return await asyncio.to_thread(flows.margin_calls, self.store)
+
+    async def acknowledge_call(self, call_id: str, officer: str) -> None:
+        await asyncio.to_thread(flows.acknowledge_call, self.store, call_id, officer)
+
+    async def top_up(self, call_id: str, officer: str) -> AttestationRow:
+        return await asyncio.to_thread(flows.top_up, self.store, call_id, officer)
+
+    async def waterfall(self, call_id: str) -> Sequence[WaterfallLine]:
+        return await asyncio.to_thread(flows.waterfall, self.store, call_id)
+
+    async def sign_liquidation(
+        self, call_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> None:
+        await flows.sign_liquidation(self.store, call_id, officer, device_uri, interaction)
+
+    # --- emergency ---------------------------------------------------------------------
+    async def emergency_orders(self) -> Sequence[EmergencyOrderRow]:
+        return await asyncio.to_thread(flows.emergency_orders, self.store)
+
+    async def create_order(self, client_id: str, reason: str, officer: str) -> EmergencyOrderRow:
+        return await asyncio.to_thread(flows.create_order, self.store, client_id, reason, officer)
+
+    async def sign_order(
+        self, order_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> EmergencyOrderRow:
+        return await flows.sign_order(self.store, order_id, officer, device_uri, interaction)
+
+    async def export_order(self, order_id: str, path: str) -> None:
+        await asyncio.to_thread(flows.export_order, self.store, order_id, path)
+
+    async def import_order(self, path: str) -> EmergencyOrderRow:
+        return await asyncio.to_thread(flows.import_order, self.store, path)
+
+    async def execute_order(self, order_id: str, officer: str) -> EmergencyOrderRow:
+        return await asyncio.to_thread(flows.execute_order, self.store, order_id, officer)
+
+    # --- audit ---------------------------------------------------------------------------
+    async def audit_entries(self) -> Sequence[AuditEntryRow]:
+        def read() -> list[AuditEntryRow]:
+            return [
+                AuditEntryRow(r.seq, r.time, r.actor, r.action, r.payload, r.entry_hash)
+                for r in self.audit_service.entries()
+            ]
+
+        return await asyncio.to_thread(read)
+
+    async def audit_status(self) -> AuditStatus:
+        def verify() -> AuditStatus:
+            report: Any = self.audit_service.verify()
+            checkpoints = self.audit_service.checkpoints()
+            problems = [c.line() for c in report.checks if not c.ok]
+            return AuditStatus(
+                chain_ok=bool(report.ok),
+                entries=sum(1 for _ in self.audit_service.entries()),
+                last_checkpoint_size=checkpoints[-1].tree_size if checkpoints else None,
+                checkpoint_ok=bool(report.ok) if checkpoints else None,
+                problem="; ".join(problems),
+            )
+
+        return await asyncio.to_thread(verify)
+
+    async def export_audit_csv(self, path: str) -> int:
+        def export() -> int:
+            rows = self.audit_service.entries()
+            with open(path, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["seq", "time", "actor", "action", "payload", "prev_hash", "hash"])
+                for r in rows:
+                    writer.writerow(
+                        [
+                            r.seq,
+                            r.time.isoformat(),
+                            r.actor,
+                            r.action,
+                            r.payload,
+                            r.prev_hash,
+                            r.entry_hash,
+                        ]
+                    )
+            return len(rows)
+
+        return await asyncio.to_thread(export)
+
+
+def refuse(reason: str) -> RefusedError:
+    return RefusedError([reason])

@@ -1,0 +1,398 @@
+"""Blocking desk use cases the GUI facade calls, mapped to view rows.
+
+Reads go straight to the desk repository; writes go through the owning
+service (attestations, emergency, margin calls) when it is installed, so the
+GUI never re-implements a rule the services enforce. A service that is not
+there yet is refused with a clear message instead of being faked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+
+from app.services.desk_facade import (
+    AttestationDetail,
+    AttestationRow,
+    AttestationStatus,
+    DeviceRow,
+    EmergencyOrderRow,
+    MarginCallRow,
+    OfficerRow,
+    Party,
+    PartySignature,
+    ProofRow,
+    RefusedError,
+    WaterfallLine,
+)
+from app.store.interface import Store
+from app.store.repo_desk import AttestationRecord, SqliteDeskRepository
+from signing.interface import Interaction
+
+log = logging.getLogger(__name__)
+
+
+def _repo(tx: Any) -> SqliteDeskRepository:
+    repo: SqliteDeskRepository = tx.repository(SqliteDeskRepository)
+    return repo
+
+
+def service(name: str) -> ModuleType | None:
+    """The desk service module ``app.services.<name>``, or None when it is not installed."""
+    try:
+        return importlib.import_module(f"app.services.{name}")
+    except ImportError:
+        return None
+
+
+def _missing(what: str) -> RefusedError:
+    return RefusedError([f"{what} is not available in this build of the desk."])
+
+
+# --- officers and devices ----------------------------------------------------------
+def officers(store: Store) -> list[OfficerRow]:
+    with store.read() as tx:
+        rows = _repo(tx).officers()
+    return [OfficerRow(o.name, o.role, o.fingerprint, o.address, o.path) for o in rows if o.active]
+
+
+async def register_officer(
+    store: Store, name: str, role: str, uri: str, path: str, *, interaction: Interaction
+) -> OfficerRow:
+    from app.services.officers import OfficerError
+    from app.services.officers import register_officer as register
+
+    try:
+        record = await register(
+            store, name, role, uri, path, interaction=interaction, actor=f"officer:{name}"
+        )
+    except OfficerError as exc:
+        raise RefusedError([str(exc)]) from exc
+    return OfficerRow(record.name, record.role, record.fingerprint, record.address, record.path)
+
+
+def devices(store: Store) -> list[DeviceRow]:
+    try:
+        registry: Any = importlib.import_module("signing.registry")
+        found = list(registry.enumerate_devices())
+    except ImportError:
+        found = []
+    except Exception:  # enumeration must never take the desk down
+        log.exception("device enumeration failed")
+        found = []
+    from app.ui.backend.emulator import emulator_host
+
+    host = emulator_host()
+    seen = {info.uri for info in found}
+    extra = [d for d in host.device_rows() if d.uri not in seen]
+    known = fingerprints_by_uri()
+    known.update(host.fingerprints())
+    people = {o.fingerprint: o.name for o in officers(store)}
+    rows = []
+    for info in found:
+        fingerprint = known.get(info.uri)
+        rows.append(
+            DeviceRow(
+                uri=info.uri,
+                kind=str(info.kind),
+                label=info.label,
+                transport=info.transport,
+                is_emulator=info.is_emulator,
+                fingerprint=fingerprint,
+                officer=people.get(fingerprint or ""),
+            )
+        )
+    for d in extra:
+        fingerprint = known.get(d.uri)
+        rows.append(
+            DeviceRow(
+                d.uri,
+                d.kind,
+                d.label,
+                d.transport,
+                True,
+                fingerprint,
+                people.get(fingerprint or ""),
+            )
+        )
+    return rows
+
+
+_FINGERPRINTS: dict[str, str] = {}
+
+
+def remember_fingerprint(uri: str, fingerprint: str) -> None:
+    """Devices are enumerated without opening them; a device seen open tells us its key."""
+    _FINGERPRINTS[uri] = fingerprint
+
+
+def fingerprints_by_uri() -> dict[str, str]:
+    return dict(_FINGERPRINTS)
+
+
+# --- attestations -------------------------------------------------------------------
+def _officer_names(repo: SqliteDeskRepository) -> dict[int, str]:
+    return {o.id: o.name for o in repo.officers()}
+
+
+def _status(record: AttestationRecord) -> AttestationStatus:
+    try:
+        status = AttestationStatus(record.status)
+    except ValueError:
+        status = AttestationStatus.DRAFT
+    if status == AttestationStatus.AWAITING_APPROVAL and datetime.now(UTC) >= record.expires_at:
+        return AttestationStatus.EXPIRED
+    return status
+
+
+def _att_row(
+    record: AttestationRecord, names: dict[int, str], clients: Sequence[str]
+) -> AttestationRow:
+    return AttestationRow(
+        att_id=str(record.id),
+        sequence=record.sequence,
+        status=_status(record),
+        client_ids=tuple(clients),
+        total_collateral=record.total_collateral_usd,
+        as_of=record.as_of,
+        expires_at=record.expires_at,
+        prepared_by=names.get(record.maker_officer_id, "?"),
+        approved_by=names.get(record.checker_officer_id) if record.checker_officer_id else None,
+        root_hex=record.root_hex,
+    )
+
+
+def attestations(store: Store) -> list[AttestationRow]:
+    with store.read() as tx:
+        repo = _repo(tx)
+        names = _officer_names(repo)
+        return [
+            _att_row(r, names, [c.client_id for c in repo.attestation_clients(r.id)])
+            for r in repo.attestations()
+        ]
+
+
+def attestation_detail(store: Store, att_id: str) -> AttestationDetail:
+    with store.read() as tx:
+        repo = _repo(tx)
+        record = repo.attestation(int(att_id))
+        if record is None:
+            raise RefusedError([f"attestation {att_id} does not exist"])
+        clients = repo.attestation_clients(record.id)
+        names = _officer_names(repo)
+    totals: dict[str, Decimal] = {}
+    for c in clients:
+        for asset, amount in (c.leaf.get("amounts") or {}).items():
+            totals[asset] = totals.get(asset, Decimal(0)) + Decimal(str(amount))
+    proofs = [
+        ProofRow(
+            c.client_id,
+            c.leaf_index,
+            c.collateral_value_usd,
+            len(c.proof.get("siblings", c.proof.get("path", []))),
+        )
+        for c in clients
+    ]
+    return AttestationDetail(
+        row=_att_row(record, names, [c.client_id for c in clients]),
+        statement=record.statement,
+        asset_totals=totals,
+        proofs=proofs,
+        signature_b64=record.signature_b64,
+        signer_address=record.signer_address,
+    )
+
+
+def _attestation_service() -> Any:
+    module = service("attestations")
+    if module is None:
+        raise _missing("The attestation service")
+    return module
+
+
+def prepare(store: Store, client_ids: list[str], officer: str) -> AttestationRow:
+    module = _attestation_service()
+    try:
+        result = module.prepare_attestation(store, client_ids, officer=officer)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    att_id = str(getattr(result, "id", getattr(result, "att_id", result)))
+    return next(r for r in attestations(store) if r.att_id == att_id)
+
+
+async def approve_and_sign(
+    store: Store, att_id: str, officer: str, uri: str, interaction: Interaction
+) -> AttestationRow:
+    module = _attestation_service()
+    try:
+        await module.approve_and_sign(store, int(att_id), officer, uri, interaction)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return next(r for r in attestations(store) if r.att_id == att_id)
+
+
+def verify_proof(store: Store, att_id: str, client_id: str) -> bool:
+    from app.domain import merkle_sum
+
+    with store.read() as tx:
+        repo = _repo(tx)
+        record = repo.attestation(int(att_id))
+        clients = repo.attestation_clients(int(att_id))
+    if record is None:
+        return False
+    entry = next((c for c in clients if c.client_id == client_id), None)
+    if entry is None:
+        return False
+    try:
+        checker: Any = merkle_sum
+        return bool(
+            checker.verify_stored_proof(record.tree, entry.leaf, entry.proof, record.root_hex)
+        )
+    except Exception:
+        log.info("proof of %s in %s did not verify", client_id, att_id, exc_info=True)
+        return False
+
+
+def _refusal(exc: Exception) -> Exception:
+    """Typed signing errors pass through; a refused rule becomes a RefusedError."""
+    from signing.errors import SigningError
+
+    if isinstance(exc, SigningError | RefusedError):
+        return exc
+    reasons = getattr(exc, "reasons", None)
+    if reasons:
+        return RefusedError([str(r) for r in reasons])
+    return RefusedError([str(exc)])
+
+
+# --- margin calls ---------------------------------------------------------------------
+def margin_calls(store: Store) -> list[MarginCallRow]:
+    module = service("margin_calls")
+    if module is None:
+        return []
+    rows: list[MarginCallRow] = list(module.list_margin_call_rows(store))
+    return rows
+
+
+def acknowledge_call(store: Store, call_id: str, officer: str) -> None:
+    module = service("margin_calls")
+    if module is None:
+        raise _missing("The margin-call service")
+    module.acknowledge(store, call_id, officer=officer)
+
+
+def top_up(store: Store, call_id: str, officer: str) -> AttestationRow:
+    module = service("margin_calls")
+    if module is None:
+        raise _missing("The margin-call service")
+    result = module.top_up(store, call_id, officer=officer)
+    att_id = str(getattr(result, "id", result))
+    return next(r for r in attestations(store) if r.att_id == att_id)
+
+
+def waterfall(store: Store, call_id: str) -> list[WaterfallLine]:
+    module = service("margin_calls")
+    if module is None:
+        return []
+    lines: list[WaterfallLine] = list(module.waterfall_lines(store, call_id))
+    return lines
+
+
+async def sign_liquidation(
+    store: Store, call_id: str, officer: str, uri: str, interaction: Interaction
+) -> None:
+    module = service("margin_calls")
+    if module is None:
+        raise _missing("The margin-call service")
+    await module.sign_liquidation(store, call_id, officer, uri, interaction)
+
+
+# --- emergency ---------------------------------------------------------------------------
+def _order_row(store: Store, public_id: str) -> EmergencyOrderRow:
+    with store.read() as tx:
+        repo = _repo(tx)
+        order = repo.order(public_id)
+        if order is None:
+            raise RefusedError([f"order {public_id} does not exist"])
+        signatures = repo.order_signatures(order.id)
+    signed = {s.party: s for s in signatures}
+    module = service("emergency")
+    verified: dict[str, bool] = {}
+    if module is not None and hasattr(module, "verified_parties"):
+        verified = dict(module.verified_parties(store, public_id))
+    parties = tuple(
+        PartySignature(
+            party=p,
+            signed=p.value in signed,
+            verified=verified.get(p.value, False),
+            signed_at=signed[p.value].imported_at if p.value in signed else None,
+        )
+        for p in Party
+    )
+    assets = order.body.get("assets", [])
+    return EmergencyOrderRow(
+        order_id=order.public_id,
+        client_id=order.client_id,
+        assets=tuple(str(a if isinstance(a, str) else a.get("asset", "")) for a in assets),
+        reason=order.reason,
+        created_at=order.created_at,
+        expires_at=order.expires_at,
+        parties=parties,
+        executed_at=order.executed_at,
+    )
+
+
+def emergency_orders(store: Store) -> list[EmergencyOrderRow]:
+    with store.read() as tx:
+        ids = _repo(tx).order_ids()
+    return [_order_row(store, i) for i in ids]
+
+
+def _emergency() -> Any:
+    module = service("emergency")
+    if module is None:
+        raise _missing("The emergency-order service")
+    return module
+
+
+def create_order(store: Store, client_id: str, reason: str, officer: str) -> EmergencyOrderRow:
+    try:
+        order = _emergency().create_order(store, client_id, reason, actor=f"officer:{officer}")
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return _order_row(store, str(getattr(order, "public_id", order)))
+
+
+async def sign_order(
+    store: Store, order_id: str, officer: str, uri: str, interaction: Interaction
+) -> EmergencyOrderRow:
+    try:
+        await _emergency().sign_custodian_share(store, order_id, officer, uri, interaction)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return _order_row(store, order_id)
+
+
+def export_order(store: Store, order_id: str, path: str) -> None:
+    _emergency().export_order(store, order_id, path)
+
+
+def import_order(store: Store, path: str) -> EmergencyOrderRow:
+    try:
+        order_id = _emergency().import_order(store, path)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return _order_row(store, str(getattr(order_id, "public_id", order_id)))
+
+
+def execute_order(store: Store, order_id: str, officer: str) -> EmergencyOrderRow:
+    try:
+        _emergency().execute_order(store, order_id, actor=f"officer:{officer}")
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return _order_row(store, order_id)

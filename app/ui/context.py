@@ -1,0 +1,99 @@
+"""State every view shares: the facade, the officer on duty, the emulator, running tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.services.desk_facade import DeskFacade, DeviceRow, OfficerRow, RefusedError
+
+log = logging.getLogger(__name__)
+
+
+class DeskContext(QObject):
+    """Owned by the main window; views read it and listen to its typed signals."""
+
+    officer_changed = Signal(str)  # name, "" when nobody is on duty
+    officers_changed = Signal()
+    data_changed = Signal()  # something in the store changed: views refresh
+    devices_changed = Signal()
+    emulator_changed = Signal(bool)  # running?
+    status_message = Signal(str)
+
+    def __init__(self, facade: DeskFacade, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.facade = facade
+        self.officer: str = ""
+        self.officers: list[OfficerRow] = []
+        self.devices: list[DeviceRow] = []
+        self.emulator_running = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # --- tasks ----------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` on the qasync loop, keeping a reference until it ends."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed", exc_info=task.exception())
+
+    @property
+    def pending_tasks(self) -> int:
+        return len(self._tasks)
+
+    # --- officer on duty --------------------------------------------------------
+    def set_officer(self, name: str) -> None:
+        if name != self.officer:
+            self.officer = name
+            self.officer_changed.emit(name)
+
+    def officer_row(self, name: str | None = None) -> OfficerRow | None:
+        wanted = name if name is not None else self.officer
+        return next((o for o in self.officers if o.name == wanted), None)
+
+    async def reload_officers(self) -> None:
+        self.officers = list(await self.facade.officers())
+        self.officers_changed.emit()
+        if self.officer and self.officer_row() is None:
+            self.set_officer("")
+
+    async def reload_devices(self) -> None:
+        self.devices = list(await self.facade.devices())
+        self.devices_changed.emit()
+
+    def device_for_officer(self, name: str | None = None) -> DeviceRow | None:
+        """The connected device that holds the officer's registered key, else the first one."""
+        officer = self.officer_row(name)
+        if officer is not None:
+            for device in self.devices:
+                if device.fingerprint and device.fingerprint == officer.fingerprint:
+                    return device
+        return self.devices[0] if self.devices else None
+
+    def notify_changed(self) -> None:
+        self.data_changed.emit()
+
+
+def show_refusal(parent: QWidget, exc: RefusedError, title: str) -> QMessageBox:
+    """A non-blocking warning listing every reason (one per line)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, "\n".join(exc.reasons), parent=parent)
+    box.setObjectName("refusalMessage")
+    box.open()
+    return box
+
+
+def show_info(parent: QWidget, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box.setObjectName("infoMessage")
+    box.open()
+    return box

@@ -1,0 +1,65 @@
+"""How numbers and times look on the desk (Decimal in, text out; never float)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from PySide6.QtCore import QCoreApplication
+
+_CENT = Decimal("0.01")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Format", text)
+
+
+def usd(value: Decimal | None) -> str:
+    """12,345,678.90 — cents, thousands separators, half-even for display."""
+    if value is None:
+        return "—"
+    return f"{value.quantize(_CENT, rounding=ROUND_HALF_EVEN):,}"
+
+
+def quantity(value: Decimal) -> str:
+    """Quantities keep their own scale, with trailing zeros trimmed to at least 2 places."""
+    text = f"{value:,f}"
+    if "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0")
+        frac = frac.ljust(2, "0")
+        return f"{whole}.{frac}"
+    return f"{text}.00"
+
+
+def percent(value: Decimal | None, places: int = 2) -> str:
+    """A fraction as a percentage: 1.5 -> 150.00%."""
+    if value is None:
+        return "—"
+    exp = Decimal(1).scaleb(-places)
+    return f"{(value * 100).quantize(exp, rounding=ROUND_HALF_EVEN):,}%"
+
+
+def ratio(value: Decimal | None) -> str:
+    return percent(value)
+
+
+def utc(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def countdown(deadline: datetime, now: datetime | None = None) -> str:
+    """'3h 04m 12s' before the deadline, '-0h 01m 05s' after it."""
+    now = now or datetime.now(UTC)
+    delta = deadline - now
+    sign = "" if delta >= timedelta(0) else "−"
+    seconds = int(abs(delta.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}h {minutes:02d}m {secs:02d}s"
+
+
+def short_hex(value: str, keep: int = 10) -> str:
+    return value if len(value) <= 2 * keep + 1 else f"{value[:keep]}…{value[-keep:]}"

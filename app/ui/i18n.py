@@ -1,0 +1,61 @@
+"""English and Simplified Chinese, switchable at run time or picked from the locale."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
+
+
+class DeskTranslator(QObject):
+    """Installs the .qm of the chosen language; views retranslate on ``language_changed``."""
+
+    language_changed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current = "en"
+        self._translator: QTranslator | None = None
+
+    def switch(self, code: str) -> bool:
+        """Switch to ``code`` ('en' or 'zh_CN'); False if its .qm is missing."""
+        app = QCoreApplication.instance()
+        if app is None:
+            return False
+        if self._translator is not None:
+            app.removeTranslator(self._translator)
+            self._translator = None
+        ok = True
+        if code != "en":
+            translator = QTranslator(self)
+            ok = translator.load(str(I18N_DIR / f"custody_desk_{code}.qm"))
+            if ok:
+                app.installTranslator(translator)
+                self._translator = translator
+            else:
+                log.warning("no translation for %s in %s", code, I18N_DIR)
+                code = "en"
+        self.current = code
+        self.language_changed.emit(code)
+        return ok
+
+    @staticmethod
+    def from_locale(locale: QLocale | None = None) -> str:
+        locale = locale or QLocale.system()
+        return "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
+
+
+_TRANSLATOR: DeskTranslator | None = None
+
+
+def translator() -> DeskTranslator:
+    global _TRANSLATOR  # noqa: PLW0603 - one translator per process, like the QApplication
+    if _TRANSLATOR is None:
+        _TRANSLATOR = DeskTranslator()
+    return _TRANSLATOR

@@ -1,0 +1,136 @@
+"""Start the desk GUI: QApplication + qasync loop, the store (demo on first run), the window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.services.desk_facade import DeskFacade
+from app.ui import i18n
+from app.ui.backend.emulator import emulator_host
+from app.ui.context import DeskContext
+from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
+from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+ICON_PATH = Path(__file__).resolve().parents[2] / "resources" / "icons" / "custody-desk.svg"
+
+
+def open_facade(data_dir: str | None) -> DeskFacade:
+    """Open the embedded store (creating it, loading the demo data on first run)."""
+    from app.paths import store_path
+    from app.services.demo import load_demo_if_empty
+    from app.store.sqlite_store import open_store
+    from app.ui.backend.store_desk import StoreDesk
+
+    store = open_store(store_path(data_dir))
+    load_demo_if_empty(store)
+    return StoreDesk(store)
+
+
+def make_settings(data_dir: str | None) -> QSettings:
+    """Window state lives next to the store when a data dir is given (tests), else per user."""
+    if data_dir:
+        return QSettings(str(Path(data_dir) / "gui.ini"), QSettings.Format.IniFormat)
+    return QSettings("custody-desk", "Custody Desk")
+
+
+class DeskApp:
+    """Owns the window and rebuilds it when the language changes (every string re-translated)."""
+
+    def __init__(self, ctx: DeskContext, settings: QSettings, icon: QIcon | None) -> None:
+        self.ctx = ctx
+        self.settings = settings
+        self.icon = icon
+        self.window = MainWindow(ctx, settings, icon)
+        self.offer: EmulatorOfferDialog | None = None
+        i18n.translator().language_changed.connect(self._rebuild)
+        ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
+        self.window.devices.emulator_action.triggered.connect(self.toggle_emulator)
+
+    def _rebuild(self, _code: str) -> None:
+        old = self.window
+        old.save_state()
+        self.window = MainWindow(self.ctx, self.settings, self.icon)
+        self.window.devices.emulator_action.triggered.connect(self.toggle_emulator)
+        self.window.show()
+        self.ctx.spawn(self.window.load_all())
+        old.close()
+        old.deleteLater()
+
+    async def start(self, offer_emulator: bool = True) -> None:
+        await self.window.load_all()
+        await self.ctx.reload_devices()
+        if offer_emulator and not self.ctx.devices:
+            self.offer = EmulatorOfferDialog(self.window)
+            self.offer.finished.connect(self._offer_answered)
+            self.offer.open()
+
+    def _offer_answered(self, _code: int) -> None:
+        if self.offer is not None and self.offer.clickedButton() is self.offer.start_button:
+            self.start_emulator()
+
+    def start_emulator(self) -> None:
+        try:
+            emulator_host().start()
+        except Exception as exc:
+            log.exception("emulator failed to start")
+            QMessageBox.warning(self.window, "Emulator", str(exc))
+            return
+        self.ctx.emulator_running = True
+        self.ctx.emulator_changed.emit(True)
+
+    def stop_emulator(self) -> None:
+        emulator_host().stop_all()
+        self.ctx.emulator_running = False
+        self.ctx.emulator_changed.emit(False)
+
+    def toggle_emulator(self) -> None:
+        if emulator_host().active:
+            self.stop_emulator()
+        else:
+            self.start_emulator()
+
+
+def run_gui(data_dir: str | None) -> int:
+    """Run the desk window until it closes; returns the exit code."""
+    import qasync
+
+    logging.basicConfig(level=os.environ.get("CUSTODY_DESK_LOG", "WARNING"))
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Custody Desk")
+    app.setOrganizationName("custody-desk")
+    app.setDesktopFileName("custody-desk")
+    icon = QIcon(str(ICON_PATH)) if ICON_PATH.exists() else None
+    if icon is not None:
+        QGuiApplication.setWindowIcon(icon)
+    i18n.translator().switch(
+        os.environ.get("CUSTODY_DESK_LANG") or i18n.DeskTranslator.from_locale()
+    )
+    try:
+        facade = open_facade(data_dir)
+    except Exception as exc:
+        QMessageBox.critical(None, "Custody Desk", f"The desk's store could not be opened:\n{exc}")
+        return 1
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    ctx = DeskContext(facade)
+    desk = DeskApp(ctx, make_settings(data_dir), icon)
+    desk.window.show()
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        ctx.spawn(desk.start())
+        loop.run_until_complete(closed.wait())
+        emulator_host().stop_all()
+        loop.run_until_complete(facade.close())
+    return 0

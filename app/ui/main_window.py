@@ -1,0 +1,291 @@
+"""The desk's main window: officer on duty, six tabs, emulator banner, status bar."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QSystemTrayIcon,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui import i18n
+from app.ui.context import DeskContext
+from app.ui.theme import BANNER_STYLE
+from app.ui.views.attestations_view import AttestationsView
+from app.ui.views.audit_view import AuditView
+from app.ui.views.devices_view import DevicesView
+from app.ui.views.emergency_view import EmergencyView
+from app.ui.views.holdings_view import HoldingsView
+from app.ui.views.margin_calls_view import MarginCallsView
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Owns the shared context and lays out the views; each view owns its actions."""
+
+    ready = Signal()  # first data shown: the window is interactive
+
+    def __init__(self, ctx: DeskContext, settings: QSettings, icon: QIcon | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings
+        self.setObjectName("mainWindow")
+        if icon is not None:
+            self.setWindowIcon(icon)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = QLabel()
+        self.banner.setObjectName("emulatorBanner")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.holdings = HoldingsView(ctx)
+        self.attestations = AttestationsView(ctx, self.holdings)
+        self.margin_calls = MarginCallsView(ctx)
+        self.emergency = EmergencyView(ctx)
+        self.devices = DevicesView(ctx)
+        self.audit = AuditView(ctx)
+        for view in self.views():
+            self.tabs.addTab(view, "")
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable() and icon is not None:
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.show()
+        self.margin_calls.new_calls.connect(self._notify_new_calls)
+        self.margin_calls.open_count_changed.connect(lambda _n: self.retranslate())
+        ctx.officers_changed.connect(self._fill_officers)
+        ctx.emulator_changed.connect(self._on_emulator_changed)
+        ctx.devices_changed.connect(self._update_status)
+        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+        i18n.translator().language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.restore_state()
+
+    def views(self) -> list[QWidget]:
+        return [
+            self.holdings,
+            self.attestations,
+            self.margin_calls,
+            self.emergency,
+            self.devices,
+            self.audit,
+        ]
+
+    # --- chrome ----------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Desk"))
+        bar.setObjectName("deskToolbar")
+        bar.setMovable(False)
+        self.officer_label = QLabel()
+        bar.addWidget(self.officer_label)
+        self.officer_combo = QComboBox()
+        self.officer_combo.setObjectName("officerCombo")
+        self.officer_combo.setMinimumWidth(260)
+        self.officer_combo.currentIndexChanged.connect(self._officer_picked)
+        bar.addWidget(self.officer_combo)
+        self.officer_label.setBuddy(self.officer_combo)
+        bar.addSeparator()
+        self.refresh_action = QAction(self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.triggered.connect(self.ctx.notify_changed)
+        bar.addAction(self.refresh_action)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        self.file_menu = menu.addMenu("")
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = menu.addMenu("")
+        self.tab_actions: list[QAction] = []
+        for n in range(len(self.views())):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n + 1}"))
+            action.triggered.connect(lambda _=False, i=n: self.tabs.setCurrentIndex(i))
+            self.view_menu.addAction(action)
+            self.tab_actions.append(action)
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.holdings.focus_search)
+        self.view_menu.addAction(self.find_action)
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in i18n.LANGUAGES.items():
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, c=code: i18n.translator().switch(c))
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.actions_menu = menu.addMenu("")
+        for view in self.views():
+            for action in getattr(view, "menu_actions", list)():
+                self.actions_menu.addAction(action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.store_status = QLabel()
+        self.store_status.setObjectName("storeStatus")
+        self.device_status = QLabel()
+        self.device_status.setObjectName("deviceStatus")
+        self.emulator_status = QLabel()
+        self.emulator_status.setObjectName("emulatorStatus")
+        self.clock_label = QLabel()
+        for widget in (self.store_status, self.device_status, self.emulator_status):
+            bar.addPermanentWidget(widget)
+        bar.addPermanentWidget(self.clock_label)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Custody Desk"))
+        self.officer_label.setText(self.tr("Officer on &duty: "))
+        self.officer_combo.setAccessibleName(self.tr("Officer on duty"))
+        self.refresh_action.setText(self.tr("&Refresh"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.actions_menu.setTitle(self.tr("&Actions"))
+        self.find_action.setText(self.tr("&Find client"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == i18n.translator().current)
+        open_calls = self.margin_calls.model.open_count()
+        titles = [
+            self.tr("&Holdings"),
+            self.tr("&Attestations"),
+            self.tr("&Margin calls (%1)").replace("%1", str(open_calls))
+            if open_calls
+            else self.tr("&Margin calls"),
+            self.tr("&Emergency"),
+            self.tr("De&vices"),
+            self.tr("A&udit"),
+        ]
+        for n, title in enumerate(titles):
+            self.tabs.setTabText(n, title)
+            self.tab_actions[n].setText(title)
+        self.tabs.tabBar().setTabTextColor(
+            2, self.palette().color(self.palette().ColorRole.WindowText)
+        )
+        if open_calls:
+            from app.ui import theme
+
+            self.tabs.tabBar().setTabTextColor(2, theme.bad())
+        self._on_emulator_changed(self.ctx.emulator_running)
+        self._update_status()
+
+    def _fill_officers(self) -> None:
+        combo = self.officer_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("— nobody on duty —"), "")
+        for officer in self.ctx.officers:
+            combo.addItem(f"{officer.name} · {officer.role} · {officer.fingerprint}", officer.name)
+        index = combo.findData(self.ctx.officer)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def _officer_picked(self, index: int) -> None:
+        name = self.officer_combo.itemData(index) or ""
+        self.ctx.set_officer(str(name))
+        self._update_status()
+
+    def select_officer(self, name: str) -> None:
+        index = self.officer_combo.findData(name)
+        if index >= 0:
+            self.officer_combo.setCurrentIndex(index)
+
+    def _on_emulator_changed(self, running: bool) -> None:
+        self.banner.setVisible(running)
+        self.banner.setText(
+            self.tr("⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only")
+        )
+        self.banner.setAccessibleName(self.tr("Test emulator warning"))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        self.store_status.setText(
+            self.tr("Store: %1").replace("%1", self.ctx.facade.store_description())
+        )
+        devices = self.ctx.devices
+        if devices:
+            names = ", ".join(d.label for d in devices[:3])
+            self.device_status.setText(self.tr("Devices: %1").replace("%1", names))
+        else:
+            self.device_status.setText(self.tr("Devices: none found"))
+        self.emulator_status.setText(
+            self.tr("Emulator: RUNNING (test only)")
+            if self.ctx.emulator_running
+            else self.tr("Emulator: off")
+        )
+
+    def _tick(self) -> None:
+        self.clock_label.setText(datetime.now(UTC).strftime("%H:%M:%S UTC"))
+
+    def _notify_new_calls(self, count: int) -> None:
+        title = self.tr("New margin call")
+        text = self.tr("%1 new margin call(s) need attention.").replace("%1", str(count))
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10000)
+        self.statusBar().showMessage(text, 10000)
+        self.retranslate()
+
+    # --- state -------------------------------------------------------------------
+    def restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)  # type: ignore[arg-type]
+        tab = self.settings.value("window/tab", 0)
+        self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        self.settings.setValue("ui/officer", self.ctx.officer)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_state()
+        super().closeEvent(event)
+
+    async def load_all(self) -> None:
+        """First load of every view (called once the loop runs)."""
+        await self.ctx.reload_officers()
+        saved = str(self.settings.value("ui/officer", "") or "")
+        if saved:
+            self.select_officer(saved)
+        await self.holdings.reload()
+        self.ready.emit()
+        for view in self.views()[1:]:
+            await view.reload()  # type: ignore[attr-defined]

@@ -1,0 +1,272 @@
+"""Models of the holdings view: clients, the selected client's positions, stress results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import IntEnum
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from app.services.desk_facade import ClientRow, LineState, PositionRow, StressRow
+from app.ui import format as fmt
+from app.ui import labels, theme
+from app.ui.i18n_noop import QT_TRANSLATE_NOOP
+from app.ui.models.base import LEFT, RIGHT, ColumnSpec, RowTableModel
+
+_NONE_LAST = Decimal("1e30")
+
+
+def _dec(value: Decimal | None) -> Decimal:
+    return _NONE_LAST if value is None else value
+
+
+class ClientColumn(IntEnum):
+    CLIENT = 0
+    NAME = 1
+    MARKET_VALUE = 2
+    COLLATERAL_VALUE = 3
+    CREDIT_LINE = 4
+    EXPOSURE = 5
+    RATIO = 6
+    STATE = 7
+    TO_MARGIN_CALL = 8
+    TO_LIQUIDATION = 9
+    ELIGIBLE = 10
+
+
+def _state_fg(row: ClientRow) -> QColor | None:
+    return theme.state_color(row.state)
+
+
+def _eligible_text(row: ClientRow) -> str:
+    if row.eligible:
+        return labels.yes_no(True)
+    return f"{labels.yes_no(False)} — {'; '.join(row.ineligible_reasons)}"
+
+
+class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
+    """Every client's valuation; state coloured, ineligible rows explained."""
+
+    CONTEXT = "ClientsModel"
+
+    def search_text(self, row: ClientRow) -> str:
+        # Cheap on purpose: called once per row by the filter proxy (100k+ rows).
+        return f"{row.client_id} {row.name} state:{row.state.value}".lower()
+
+    def columns(self) -> Sequence[ColumnSpec[ClientRow]]:
+        return [
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Client"),
+                lambda r: r.client_id,
+                lambda r: r.client_id,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Name"),
+                lambda r: r.name,
+                lambda r: r.name.lower(),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Market value (USD)"),
+                lambda r: fmt.usd(r.market_value),
+                lambda r: r.market_value,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Collateral value (USD)"),
+                lambda r: fmt.usd(r.collateral_value),
+                lambda r: r.collateral_value,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Credit line (USD)"),
+                lambda r: fmt.usd(r.credit_line),
+                lambda r: r.credit_line,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Exposure (USD)"),
+                lambda r: fmt.usd(r.exposure),
+                lambda r: r.exposure,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Collateral ratio"),
+                lambda r: fmt.ratio(r.collateral_ratio),
+                lambda r: _dec(r.collateral_ratio),
+                RIGHT,
+                foreground=_state_fg,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "State"),
+                lambda r: labels.line_state(r.state),
+                lambda r: _STATE_ORDER[r.state],
+                LEFT,
+                foreground=_state_fg,
+                background=lambda r: theme.state_background(r.state),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "To margin call"),
+                lambda r: fmt.percent(r.to_margin_call),
+                lambda r: _dec(r.to_margin_call),
+                RIGHT,
+                tooltip=lambda r: QCoreApplication.translate(
+                    "ClientsModel", "How far collateral value may fall before the margin-call line"
+                ),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "To liquidation"),
+                lambda r: fmt.percent(r.to_liquidation),
+                lambda r: _dec(r.to_liquidation),
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Eligible"),
+                _eligible_text,
+                lambda r: (r.eligible, r.client_id),
+                LEFT,
+                foreground=lambda r: None if r.eligible else theme.bad(),
+                tooltip=lambda r: "\n".join(r.ineligible_reasons),
+            ),
+        ]
+
+
+_STATE_ORDER = {
+    LineState.LIQUIDATION: 0,
+    LineState.MARGIN_CALL: 1,
+    LineState.HEALTHY: 2,
+    LineState.NO_EXPOSURE: 3,
+}
+
+
+class PositionColumn(IntEnum):
+    ASSET = 0
+    QUANTITY = 1
+    PRICE = 2
+    MARKET_VALUE = 3
+    HAIRCUT = 4
+    COLLATERAL_VALUE = 5
+    ACCRUED_YIELD = 6
+    LOCKED = 7
+
+
+class PositionsModel(RowTableModel[PositionRow, PositionColumn]):
+    """The positions of the selected client."""
+
+    CONTEXT = "PositionsModel"
+
+    def columns(self) -> Sequence[ColumnSpec[PositionRow]]:
+        return [
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Asset"), lambda r: r.asset, lambda r: r.asset
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Quantity"),
+                lambda r: fmt.quantity(r.quantity),
+                lambda r: r.quantity,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Price (USD)"),
+                lambda r: fmt.quantity(r.price),
+                lambda r: r.price,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Market value (USD)"),
+                lambda r: fmt.usd(r.market_value),
+                lambda r: r.market_value,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Collateral factor"),
+                lambda r: fmt.percent(r.haircut),
+                lambda r: r.haircut,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Collateral value (USD)"),
+                lambda r: fmt.usd(r.collateral_value),
+                lambda r: r.collateral_value,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Accrued yield (USD)"),
+                lambda r: fmt.usd(r.accrued_yield),
+                lambda r: r.accrued_yield,
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("PositionsModel", "Locked for redemption"),
+                lambda r: fmt.quantity(r.locked_quantity),
+                lambda r: r.locked_quantity,
+                RIGHT,
+                foreground=lambda r: theme.warn() if r.locked_quantity > 0 else None,
+            ),
+        ]
+
+
+class StressColumn(IntEnum):
+    CLIENT = 0
+    NAME = 1
+    RATIO_BEFORE = 2
+    RATIO_AFTER = 3
+    STATE_BEFORE = 4
+    STATE_AFTER = 5
+    SHORTFALL = 6
+
+
+class StressModel(RowTableModel[StressRow, StressColumn]):
+    """Clients under the what-if shock; the ones that cross a line come first."""
+
+    CONTEXT = "StressModel"
+
+    def columns(self) -> Sequence[ColumnSpec[StressRow]]:
+        return [
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "Client"),
+                lambda r: r.client_id,
+                lambda r: r.client_id,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "Name"), lambda r: r.name, lambda r: r.name.lower()
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "Ratio now"),
+                lambda r: fmt.ratio(r.ratio_before),
+                lambda r: _dec(r.ratio_before),
+                RIGHT,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "Ratio after shock"),
+                lambda r: fmt.ratio(r.ratio_after),
+                lambda r: _dec(r.ratio_after),
+                RIGHT,
+                foreground=lambda r: theme.state_color(r.state_after),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "State now"),
+                lambda r: labels.line_state(r.state_before),
+                lambda r: _STATE_ORDER[r.state_before],
+                foreground=lambda r: theme.state_color(r.state_before),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "State after"),
+                lambda r: labels.line_state(r.state_after),
+                lambda r: _STATE_ORDER[r.state_after],
+                foreground=lambda r: theme.state_color(r.state_after),
+                background=lambda r: (
+                    theme.state_background(r.state_after)
+                    if r.state_after != r.state_before
+                    else None
+                ),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("StressModel", "Shortfall (USD)"),
+                lambda r: fmt.usd(r.shortfall),
+                lambda r: r.shortfall,
+                RIGHT,
+                foreground=lambda r: theme.bad() if r.shortfall > 0 else None,
+            ),
+        ]

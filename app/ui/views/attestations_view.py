@@ -1,0 +1,311 @@
+"""Attestations: the queue, preparing from selected clients, the detail, approve & sign."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.desk_facade import (
+    AttestationDetail,
+    AttestationRow,
+    AttestationStatus,
+    ProofRow,
+    RefusedError,
+)
+from app.ui import format as fmt
+from app.ui import labels
+from app.ui.context import DeskContext, show_info, show_refusal
+from app.ui.models.desk import AttestationsModel, ProofsModel
+from app.ui.signing_flow import SigningFlow
+from app.ui.views.holdings_view import HoldingsView
+from app.ui.views.table import DeskTable, search_box
+
+log = logging.getLogger(__name__)
+
+
+def action_button(action: QAction) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return button
+
+
+class AttestationsView(QWidget):
+    """Maker prepares, a different checker approves on their own device."""
+
+    signed = Signal(str)  # attestation id, after the signature verified and was stored
+
+    def __init__(
+        self, ctx: DeskContext, holdings: HoldingsView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.holdings = holdings
+        self.detail: AttestationDetail | None = None
+        self.last_flow: SigningFlow | None = None
+        self.setObjectName("attestationsView")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        self.prepare_action = QAction(self.tr("&Prepare from selected clients"), self)
+        self.prepare_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.prepare_action.triggered.connect(lambda: ctx.spawn(self.prepare()))
+        self.approve_action = QAction(self.tr("Approve && &sign on device"), self)
+        self.approve_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.approve_action.triggered.connect(lambda: ctx.spawn(self.approve_selected()))
+        self.verify_action = QAction(self.tr("&Verify selected proof"), self)
+        self.verify_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.verify_action.triggered.connect(lambda: ctx.spawn(self.verify_selected_proof()))
+        self.verify_all_action = QAction(self.tr("Verify &all proofs"), self)
+        self.verify_all_action.setShortcut(QKeySequence("Ctrl+Alt+V"))
+        self.verify_all_action.triggered.connect(lambda: ctx.spawn(self.verify_all_proofs()))
+
+        bar = QHBoxLayout()
+        self.model = AttestationsModel(self)
+        self.table = DeskTable(self.model, self.tr("Attestation queue"))
+        self.table.setObjectName("attestationsTable")
+        bar.addWidget(
+            search_box(self.table, self.tr("Filter attestations…"), self.tr("Filter attestations"))
+        )
+        for action in (self.prepare_action, self.approve_action):
+            bar.addWidget(action_button(action))
+        layout.addLayout(bar)
+        self.hint = QLabel()
+        self.hint.setObjectName("attestationHint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        detail = QWidget()
+        detail_layout = QHBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        left = QGroupBox(self.tr("Statement — exactly as the device will show it"))
+        left_layout = QVBoxLayout(left)
+        self.statement = QPlainTextEdit()
+        self.statement.setObjectName("statementView")
+        self.statement.setReadOnly(True)
+        self.statement.setAccessibleName(self.tr("Statement text"))
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.statement.setFont(mono)
+        self.statement.setMaximumHeight(90)
+        left_layout.addWidget(self.statement)
+        form = QFormLayout()
+        self.root_label = QLabel("—")
+        self.root_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.root_label.setFont(mono)
+        self.totals_label = QLabel("—")
+        self.totals_label.setWordWrap(True)
+        self.status_label = QLabel("—")
+        self.signature_label = QLabel("—")
+        self.signature_label.setWordWrap(True)
+        self.signature_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Root:"), self.root_label)
+        form.addRow(self.tr("Totals:"), self.totals_label)
+        form.addRow(self.tr("Status:"), self.status_label)
+        form.addRow(self.tr("Signature:"), self.signature_label)
+        left_layout.addLayout(form)
+        left_layout.addStretch(1)
+        detail_layout.addWidget(left, 3)
+        right = QGroupBox(self.tr("Inclusion proofs"))
+        right_layout = QVBoxLayout(right)
+        self.proofs_model = ProofsModel(self)
+        self.proofs = DeskTable(self.proofs_model, self.tr("Inclusion proofs"))
+        self.proofs.setObjectName("proofsTable")
+        right_layout.addWidget(self.proofs)
+        buttons = QHBoxLayout()
+        buttons.addWidget(action_button(self.verify_action))
+        buttons.addWidget(action_button(self.verify_all_action))
+        buttons.addStretch(1)
+        right_layout.addLayout(buttons)
+        detail_layout.addWidget(right, 2)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_: ctx.spawn(self.show_detail())
+        )
+        ctx.officer_changed.connect(lambda _n: self._update_actions())
+        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        self._update_actions()
+
+    def menu_actions(self) -> list[QAction]:
+        return [
+            self.prepare_action,
+            self.approve_action,
+            self.verify_action,
+            self.verify_all_action,
+        ]
+
+    async def reload(self) -> None:
+        current = self.table.current_row()
+        self.model.set_rows(list(await self.ctx.facade.attestations()))
+        if isinstance(current, AttestationRow):
+            self.select(current.att_id)
+        elif self.model.rowCount():
+            self.table.selectRow(0)
+        self._update_actions()
+
+    def select(self, att_id: str) -> None:
+        for row in range(self.table.proxy.rowCount()):
+            if self.table.proxy.row_object(row).att_id == att_id:
+                self.table.selectRow(row)
+                return
+
+    def _update_actions(self) -> None:
+        row = self.table.current_row()
+        officer = self.ctx.officer
+        can_approve = (
+            isinstance(row, AttestationRow)
+            and row.status == AttestationStatus.AWAITING_APPROVAL
+            and bool(officer)
+        )
+        self.approve_action.setEnabled(can_approve)
+        self.prepare_action.setEnabled(bool(officer))
+        if not officer:
+            self.hint.setText(self.tr("Pick the officer on duty (toolbar) to prepare or approve."))
+        elif isinstance(row, AttestationRow) and row.prepared_by == officer:
+            self.hint.setText(
+                self.tr(
+                    "You prepared this attestation: a different officer must approve and sign it."
+                )
+            )
+        else:
+            self.hint.setText("")
+
+    # --- prepare ----------------------------------------------------------------
+    async def prepare(self) -> AttestationRow | None:
+        clients = self.holdings.selected_client_ids()
+        if not clients:
+            show_info(
+                self,
+                self.tr("Prepare attestation"),
+                self.tr("Select one or more clients on the Holdings tab first."),
+            )
+            return None
+        try:
+            row = await self.ctx.facade.prepare_attestation(clients, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Attestation refused"))
+            return None
+        self.ctx.status_message.emit(
+            self.tr("Attestation %1 prepared: awaiting a second officer's approval.").replace(
+                "%1", str(row.sequence)
+            )
+        )
+        await self.reload()
+        self.select(row.att_id)
+        return row
+
+    # --- detail -----------------------------------------------------------------
+    async def show_detail(self) -> None:
+        self._update_actions()
+        row = self.table.current_row()
+        if not isinstance(row, AttestationRow):
+            self.detail = None
+            self.statement.setPlainText("")
+            self.proofs_model.set_rows([])
+            return
+        detail = await self.ctx.facade.attestation_detail(row.att_id)
+        self.detail = detail
+        self.statement.setPlainText(detail.statement)
+        self.root_label.setText(detail.row.root_hex)
+        totals = " · ".join(
+            f"{asset} {fmt.quantity(v)}" for asset, v in sorted(detail.asset_totals.items())
+        )
+        self.totals_label.setText(
+            self.tr("USD %1 collateral value; %2")
+            .replace("%1", fmt.usd(detail.row.total_collateral))
+            .replace("%2", totals or "—")
+        )
+        self.status_label.setText(labels.attestation_status(detail.row.status))
+        self.signature_label.setText(
+            f"{detail.signer_address} · {fmt.short_hex(detail.signature_b64 or '', 16)}"
+            if detail.signature_b64
+            else "—"
+        )
+        self.proofs_model.set_rows(list(detail.proofs))
+
+    async def verify_selected_proof(self) -> None:
+        proof = self.proofs.current_row()
+        if isinstance(proof, ProofRow) and self.detail is not None:
+            await self._verify(proof)
+
+    async def verify_all_proofs(self) -> None:
+        for proof in list(self.proofs_model.rows):
+            await self._verify(proof)
+
+    async def _verify(self, proof: ProofRow) -> None:
+        assert self.detail is not None
+        ok = await self.ctx.facade.verify_proof(self.detail.row.att_id, proof.client_id)
+        rows = [
+            ProofRow(p.client_id, p.leaf_index, p.collateral_value, p.path_length, ok)
+            if p.client_id == proof.client_id
+            else p
+            for p in self.proofs_model.rows
+        ]
+        self.proofs_model.set_rows(rows)
+
+    # --- approve & sign ------------------------------------------------------------
+    async def approve_selected(self) -> AttestationRow | None:
+        row = self.table.current_row()
+        if not isinstance(row, AttestationRow) or self.detail is None:
+            return None
+        officer = self.ctx.officer
+        if row.prepared_by == officer:
+            show_refusal(
+                self,
+                RefusedError(
+                    [
+                        self.tr(
+                            "%1 prepared this attestation and cannot approve it: a different"
+                            " officer must approve and sign (maker-checker)."
+                        ).replace("%1", officer)
+                    ]
+                ),
+                self.tr("Approval refused"),
+            )
+            return None
+        device = self.ctx.device_for_officer()
+        if device is None:
+            show_refusal(
+                self,
+                RefusedError(
+                    [self.tr("No signing device found. Plug in your device (see the Devices tab).")]
+                ),
+                self.tr("No device"),
+            )
+            return None
+        flow = SigningFlow(self, device.label, self.detail.statement)
+        self.last_flow = flow
+        att_id = row.att_id
+        result = await flow.run(
+            lambda interaction: self.ctx.facade.approve_and_sign(
+                att_id, officer, device.uri, interaction
+            )
+        )
+        await self.reload()
+        if result is not None:
+            self.select(att_id)
+            self.ctx.status_message.emit(
+                self.tr("Attestation %1 signed and verified.").replace("%1", str(result.sequence))
+            )
+            self.signed.emit(att_id)
+            self.ctx.notify_changed()
+        return result

@@ -1,0 +1,109 @@
+"""Audit: the log with filters, chain and checkpoint status at a glance, CSV export."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.services.desk_facade import AuditStatus
+from app.ui import theme
+from app.ui.context import DeskContext
+from app.ui.models.registry import AuditModel
+from app.ui.views.attestations_view import action_button
+from app.ui.views.table import DeskTable, search_box
+
+log = logging.getLogger(__name__)
+
+
+class AuditView(QWidget):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("auditView")
+        self.status: AuditStatus | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.verify_action = QAction(self.tr("&Verify chain and checkpoints"), self)
+        self.verify_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.verify_action.triggered.connect(lambda: ctx.spawn(self.verify()))
+        self.export_action = QAction(self.tr("Export &CSV…"), self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.export_action.triggered.connect(lambda: ctx.spawn(self.export_csv()))
+        self.status_label = QLabel()
+        self.status_label.setObjectName("auditStatus")
+        font = self.status_label.font()
+        font.setBold(True)
+        self.status_label.setFont(font)
+        layout.addWidget(self.status_label)
+        bar = QHBoxLayout()
+        self.model = AuditModel(self)
+        self.table = DeskTable(self.model, self.tr("Audit log"))
+        self.table.setObjectName("auditTable")
+        bar.addWidget(
+            search_box(self.table, self.tr("Filter: actor, action, details…"), self.tr("Filter"))
+        )
+        self.action_filter = QComboBox()
+        self.action_filter.setAccessibleName(self.tr("Filter by action"))
+        self.action_filter.currentIndexChanged.connect(
+            lambda _i: self.table.proxy.set_tag(str(self.action_filter.currentData() or ""))
+        )
+        bar.addWidget(self.action_filter)
+        for action in self.menu_actions():
+            bar.addWidget(action_button(action))
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+
+    def menu_actions(self) -> list[QAction]:
+        return [self.verify_action, self.export_action]
+
+    async def reload(self) -> None:
+        rows = list(await self.ctx.facade.audit_entries())
+        self.model.set_rows(rows)
+        actions = sorted({r.action for r in rows})
+        current = self.action_filter.currentData()
+        self.action_filter.blockSignals(True)
+        self.action_filter.clear()
+        self.action_filter.addItem(self.tr("All actions"), "")
+        for action in actions:
+            self.action_filter.addItem(action, action)
+        index = self.action_filter.findData(current)
+        self.action_filter.setCurrentIndex(max(index, 0))
+        self.action_filter.blockSignals(False)
+        await self.verify()
+
+    async def verify(self) -> AuditStatus:
+        status = await self.ctx.facade.audit_status()
+        self.status = status
+        if status.chain_ok and status.checkpoint_ok is not False:
+            checkpoint = (
+                self.tr("last checkpoint at entry %1 verified").replace(
+                    "%1", str(status.last_checkpoint_size)
+                )
+                if status.last_checkpoint_size is not None
+                else self.tr("no checkpoint yet")
+            )
+            text = self.tr("✔ Chain intact: %1 entries; %2.").replace("%1", str(status.entries))
+            self.status_label.setText(text.replace("%2", checkpoint))
+            self.status_label.setStyleSheet(f"color: {theme.ok().name()}")
+        else:
+            self.status_label.setText(
+                self.tr("✘ AUDIT LOG TAMPERED OR DAMAGED: %1").replace("%1", status.problem)
+            )
+            self.status_label.setStyleSheet(f"color: {theme.bad().name()}")
+        return status
+
+    async def export_csv(self, path: str | None = None) -> int:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export audit log"), "audit.csv", "CSV (*.csv)"
+            )
+        if not path:
+            return 0
+        count = await self.ctx.facade.export_audit_csv(path)
+        self.ctx.status_message.emit(
+            self.tr("%1 entries exported to %2").replace("%1", str(count)).replace("%2", path)
+        )
+        return count

@@ -1,0 +1,122 @@
+"""Devices: what is plugged in (and the emulator), whose key each holds, officer registration."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.services.desk_facade import OfficerRow
+from app.ui.context import DeskContext
+from app.ui.dialogs.register_officer import RegisterOfficerDialog
+from app.ui.models.registry import DevicesModel, OfficersModel
+from app.ui.signing_flow import SigningFlow
+from app.ui.views.attestations_view import action_button
+from app.ui.views.table import DeskTable
+
+log = logging.getLogger(__name__)
+
+
+class DevicesView(QWidget):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("devicesView")
+        self.last_flow: SigningFlow | None = None
+        self.last_dialog: RegisterOfficerDialog | None = None
+        self.emulator_handler: object | None = None  # set by the app: start/stop callbacks
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.scan_action = QAction(self.tr("&Scan for devices"), self)
+        self.scan_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.scan_action.triggered.connect(lambda: ctx.spawn(self.reload()))
+        self.register_action = QAction(self.tr("&Register officer key…"), self)
+        self.register_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.register_action.triggered.connect(self.open_register_dialog)
+        self.emulator_action = QAction(self.tr("Start test &emulator"), self)
+        self.emulator_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        bar = QHBoxLayout()
+        for action in self.menu_actions():
+            bar.addWidget(action_button(action))
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        devices_box = QGroupBox(self.tr("Detected devices"))
+        devices_layout = QVBoxLayout(devices_box)
+        self.model = DevicesModel(self)
+        self.table = DeskTable(self.model, self.tr("Detected devices"))
+        self.table.setObjectName("devicesTable")
+        devices_layout.addWidget(self.table)
+        self.hints = QLabel()
+        self.hints.setObjectName("deviceHints")
+        self.hints.setWordWrap(True)
+        devices_layout.addWidget(self.hints)
+        layout.addWidget(devices_box, 1)
+        officers_box = QGroupBox(self.tr("Registered officers"))
+        officers_layout = QVBoxLayout(officers_box)
+        self.officers_model = OfficersModel(self)
+        self.officers = DeskTable(self.officers_model, self.tr("Registered officers"))
+        self.officers.setObjectName("officersTable")
+        officers_layout.addWidget(self.officers)
+        layout.addWidget(officers_box, 1)
+        ctx.officers_changed.connect(lambda: self.officers_model.set_rows(ctx.officers))
+        ctx.devices_changed.connect(self._show_devices)
+        ctx.emulator_changed.connect(self._emulator_changed)
+        self._emulator_changed(ctx.emulator_running)
+
+    def menu_actions(self) -> list[QAction]:
+        return [self.scan_action, self.register_action, self.emulator_action]
+
+    def _emulator_changed(self, running: bool) -> None:
+        self.emulator_action.setText(
+            self.tr("Stop test &emulator") if running else self.tr("Start test &emulator")
+        )
+
+    async def reload(self) -> None:
+        await self.ctx.reload_devices()
+        self.officers_model.set_rows(self.ctx.officers)
+
+    def _show_devices(self) -> None:
+        self.model.set_rows(self.ctx.devices)
+        if self.ctx.devices:
+            self.hints.setText("")
+            return
+        self.hints.setText(
+            self.tr(
+                "No device found. Check that it is plugged in and unlocked. On Linux, install"
+                " the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug."
+                " Close any other app that may hold it (Trezor Suite, a browser tab using"
+                " WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E)."
+            )
+        )
+
+    def open_register_dialog(self) -> RegisterOfficerDialog:
+        dialog = RegisterOfficerDialog(self.ctx.devices, self)
+        self.last_dialog = dialog
+        dialog.finished.connect(
+            lambda code: (
+                self.ctx.spawn(self.register(*dialog.values()))
+                if code == QDialog.DialogCode.Accepted
+                else None
+            )
+        )
+        dialog.open()
+        return dialog
+
+    async def register(self, name: str, role: str, uri: str, path: str) -> OfficerRow | None:
+        device = next((d for d in self.ctx.devices if d.uri == uri), None)
+        label = device.label if device else uri
+        flow = SigningFlow(self, label, self.tr("Reading the public key at %1").replace("%1", path))
+        self.last_flow = flow
+        officer = await flow.run(
+            lambda interaction: self.ctx.facade.register_officer(name, role, uri, path, interaction)
+        )
+        if officer is not None:
+            await self.ctx.reload_officers()
+            await self.reload()
+            self.ctx.status_message.emit(
+                self.tr("Officer %1 registered with key %2")
+                .replace("%1", officer.name)
+                .replace("%2", officer.fingerprint)
+            )
+        return officer

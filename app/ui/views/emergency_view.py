@@ -1,0 +1,216 @@
+"""Emergency 2-of-3 unfreeze orders: parties, quorum, 48 h countdown, sign, share, execute."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.services.desk_facade import EmergencyOrderRow, RefusedError
+from app.ui.context import DeskContext, show_info, show_refusal
+from app.ui.dialogs.create_order import CreateOrderDialog
+from app.ui.models.registry import EmergencyColumn, EmergencyModel
+from app.ui.signing_flow import SigningFlow
+from app.ui.views.attestations_view import action_button
+from app.ui.views.table import DeskTable
+
+log = logging.getLogger(__name__)
+
+
+class EmergencyView(QWidget):
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("emergencyView")
+        self.last_flow: SigningFlow | None = None
+        self.last_dialog: CreateOrderDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.create_action = QAction(self.tr("&New order…"), self)
+        self.create_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.create_action.triggered.connect(self.open_create_dialog)
+        self.sign_action = QAction(self.tr("&Sign custodian share"), self)
+        self.sign_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        self.sign_action.triggered.connect(lambda: ctx.spawn(self.sign_selected()))
+        self.export_action = QAction(self.tr("E&xport for the other parties…"), self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+X"))
+        self.export_action.triggered.connect(lambda: ctx.spawn(self.export_selected()))
+        self.import_action = QAction(self.tr("&Import a signed copy…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_action.triggered.connect(lambda: ctx.spawn(self.import_file()))
+        self.execute_action = QAction(self.tr("E&xecute at quorum"), self)
+        self.execute_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
+        self.execute_action.triggered.connect(lambda: ctx.spawn(self.execute_selected()))
+        bar = QHBoxLayout()
+        for action in self.menu_actions():
+            bar.addWidget(action_button(action))
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        note = QLabel(
+            self.tr(
+                "Parties: regulator (VARA), custodian, exchange. An order executes once, only"
+                " with valid signatures from two distinct parties before its 48-hour expiry."
+            )
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.model = EmergencyModel(self)
+        self.table = DeskTable(self.model, self.tr("Emergency orders"))
+        self.table.setObjectName("emergencyTable")
+        layout.addWidget(self.table, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        self._update_actions()
+
+    def menu_actions(self) -> list[QAction]:
+        return [
+            self.create_action,
+            self.sign_action,
+            self.export_action,
+            self.import_action,
+            self.execute_action,
+        ]
+
+    def _tick(self) -> None:
+        if self.model.rowCount():
+            column = EmergencyColumn.TIME_LEFT
+            self.model.dataChanged.emit(
+                self.model.index(0, column), self.model.index(self.model.rowCount() - 1, column)
+            )
+
+    def _current(self) -> EmergencyOrderRow | None:
+        row = self.table.current_row()
+        return row if isinstance(row, EmergencyOrderRow) else None
+
+    def _update_actions(self) -> None:
+        order = self._current()
+        self.execute_action.setEnabled(
+            order is not None and order.quorum and order.executed_at is None
+        )
+        for action in (self.sign_action, self.export_action):
+            action.setEnabled(order is not None and order.executed_at is None)
+
+    async def reload(self) -> None:
+        current = self._current()
+        self.model.set_rows(list(await self.ctx.facade.emergency_orders()))
+        if current is not None:
+            self.select(current.order_id)
+        elif self.model.rowCount():
+            self.table.selectRow(0)
+        self._update_actions()
+
+    def select(self, order_id: str) -> None:
+        for row in range(self.table.proxy.rowCount()):
+            if self.table.proxy.row_object(row).order_id == order_id:
+                self.table.selectRow(row)
+                return
+
+    def open_create_dialog(self) -> CreateOrderDialog:
+        async def clients() -> list[str]:
+            return [c.client_id for c in (await self.ctx.facade.holdings()).clients]
+
+        dialog = CreateOrderDialog([], self)
+        self.last_dialog = dialog
+
+        async def fill() -> None:
+            dialog.client.addItems(await clients())
+
+        self.ctx.spawn(fill())
+        dialog.finished.connect(
+            lambda code: (
+                self.ctx.spawn(self.create_order(*dialog.values()))
+                if code == QDialog.DialogCode.Accepted
+                else None
+            )
+        )
+        dialog.open()
+        return dialog
+
+    async def create_order(self, client_id: str, reason: str) -> EmergencyOrderRow | None:
+        try:
+            order = await self.ctx.facade.create_order(client_id, reason, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Order refused"))
+            return None
+        await self.reload()
+        self.select(order.order_id)
+        self.ctx.notify_changed()
+        return order
+
+    async def sign_selected(self, device_uri: str | None = None) -> EmergencyOrderRow | None:
+        order = self._current()
+        if order is None:
+            return None
+        device = self.ctx.device_for_officer()
+        if device_uri is not None:
+            device = next((d for d in self.ctx.devices if d.uri == device_uri), device)
+        if device is None:
+            show_refusal(
+                self, RefusedError([self.tr("No signing device found.")]), self.tr("No device")
+            )
+            return None
+        flow = SigningFlow(
+            self, device.label, self.tr("Emergency unfreeze order %1").replace("%1", order.order_id)
+        )
+        self.last_flow = flow
+        result = await flow.run(
+            lambda interaction: self.ctx.facade.sign_order(
+                order.order_id, self.ctx.officer, device.uri, interaction
+            )
+        )
+        await self.reload()
+        return result
+
+    async def export_selected(self, path: str | None = None) -> None:
+        order = self._current()
+        if order is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export order"), f"{order.order_id}.json", "JSON (*.json)"
+            )
+        if path:
+            await self.ctx.facade.export_order(order.order_id, path)
+            self.ctx.status_message.emit(self.tr("Order exported to %1").replace("%1", path))
+
+    async def import_file(self, path: str | None = None) -> EmergencyOrderRow | None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import signed order"), "", "JSON (*.json)"
+            )
+        if not path:
+            return None
+        try:
+            order = await self.ctx.facade.import_order(path)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Import refused"))
+            return None
+        await self.reload()
+        self.select(order.order_id)
+        return order
+
+    async def execute_selected(self) -> EmergencyOrderRow | None:
+        order = self._current()
+        if order is None:
+            return None
+        try:
+            done = await self.ctx.facade.execute_order(order.order_id, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Execution refused"))
+            return None
+        show_info(
+            self,
+            self.tr("Order executed"),
+            self.tr("The release instruction for %1 was produced once.").replace(
+                "%1", done.client_id
+            ),
+        )
+        await self.reload()
+        self.ctx.notify_changed()
+        return done

@@ -1,0 +1,221 @@
+"""Holdings: every client's valuation, the selected client's positions, totals, stress, charts."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.desk_facade import ClientRow, HoldingsSnapshot, LineState
+from app.ui import format as fmt
+from app.ui.context import DeskContext
+from app.ui.models.holdings import ClientsModel, PositionsModel
+from app.ui.views.charts import CompositionChart, RatioHistoryChart
+from app.ui.views.stress_panel import StressPanel
+from app.ui.views.table import DeskTable, search_box
+
+log = logging.getLogger(__name__)
+
+#: Above this many clients the table is filled in chunks so the window never stalls.
+CHUNKED_LOAD_THRESHOLD = 5000
+
+
+def totals_row(clients: list[ClientRow]) -> ClientRow:
+    """A synthetic 'TOTAL' row: sums of the money columns, the desk-wide ratio."""
+    zero = Decimal(0)
+    collateral = sum((c.collateral_value for c in clients), zero)
+    exposure = sum((c.exposure for c in clients), zero)
+    ratio = collateral / exposure if exposure else None
+    worst = max(
+        (c.state for c in clients),
+        key=lambda s: {LineState.LIQUIDATION: 3, LineState.MARGIN_CALL: 2}.get(s, 1),
+        default=LineState.HEALTHY,
+    )
+    return ClientRow(
+        client_id="TOTAL",
+        name=f"{len(clients)}",
+        market_value=sum((c.market_value for c in clients), zero),
+        collateral_value=collateral,
+        credit_line=sum((c.credit_line for c in clients), zero),
+        exposure=exposure,
+        collateral_ratio=ratio,
+        state=worst,
+        to_margin_call=None,
+        to_liquidation=None,
+        eligible=all(c.eligible for c in clients),
+        ineligible_reasons=(),
+    )
+
+
+class HoldingsView(QWidget):
+    """The first tab: what the desk holds for whom, and how close each client is to a line."""
+
+    client_selected = Signal(str)  # client id, "" when none
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.snapshot: HoldingsSnapshot | None = None
+        self.setObjectName("holdingsView")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        bar = QHBoxLayout()
+        self.clients_model = ClientsModel(self)
+        self.clients = DeskTable(self.clients_model, self.tr("Clients"))
+        self.clients.setObjectName("clientsTable")
+        self.search = search_box(
+            self.clients, self.tr("Filter clients (Ctrl+F)…"), self.tr("Filter clients")
+        )
+        bar.addWidget(self.search, 2)
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName(self.tr("Filter by state"))
+        self.state_filter.addItem(self.tr("All states"), "")
+        for state, label in (
+            (LineState.HEALTHY, self.tr("Healthy")),
+            (LineState.MARGIN_CALL, self.tr("Margin call")),
+            (LineState.LIQUIDATION, self.tr("Liquidation")),
+        ):
+            self.state_filter.addItem(label, state.value)
+        self.state_filter.currentIndexChanged.connect(self._apply_state_filter)
+        bar.addWidget(self.state_filter)
+        self.as_of = QLabel()
+        self.as_of.setObjectName("holdingsAsOf")
+        bar.addWidget(self.as_of, 1, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(bar)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.clients, 3)
+        self.totals_model = ClientsModel(self)
+        self.totals = DeskTable(self.totals_model, self.tr("Totals"))
+        self.totals.setObjectName("totalsTable")
+        self.totals.horizontalHeader().setVisible(False)
+        self.totals.setSortingEnabled(False)
+        self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setFixedHeight(self.totals.verticalHeader().defaultSectionSize() + 4)
+        bold = self.totals.font()
+        bold.setBold(True)
+        self.totals.setFont(bold)
+        left_layout.addWidget(self.totals)
+        header = self.clients.horizontalHeader()
+        header.sectionResized.connect(lambda i, _o, n: self.totals.setColumnWidth(i, n))
+        self.clients.horizontalScrollBar().valueChanged.connect(
+            self.totals.horizontalScrollBar().setValue
+        )
+        self.positions_label = QLabel(self.tr("Positions"))
+        self.positions_label.setObjectName("positionsLabel")
+        left_layout.addSpacing(6)
+        left_layout.addWidget(self.positions_label)
+        self.positions_model = PositionsModel(self)
+        self.positions = DeskTable(
+            self.positions_model, self.tr("Positions of the selected client")
+        )
+        self.positions.setObjectName("positionsTable")
+        left_layout.addWidget(self.positions, 2)
+        split.addWidget(left)
+
+        self.side = QTabWidget()
+        self.side.setObjectName("holdingsSideTabs")
+        self.stress = StressPanel(ctx.facade)
+        self.side.addTab(self.stress, self.tr("Stress"))
+        self.composition = CompositionChart()
+        self.side.addTab(self.composition, self.tr("Composition"))
+        self.history = RatioHistoryChart()
+        self.side.addTab(self.history, self.tr("Ratio history"))
+        split.addWidget(self.side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([960, 480])
+        layout.addWidget(split, 1)
+
+        self.clients.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+
+    # --- loading -------------------------------------------------------------------
+    async def reload(self) -> None:
+        snapshot = await self.ctx.facade.holdings()
+        await self.show_snapshot(snapshot)
+
+    async def show_snapshot(self, snapshot: HoldingsSnapshot) -> None:
+        self.snapshot = snapshot
+        current = self.clients.current_row()
+        clients = list(snapshot.clients)
+        if len(clients) > CHUNKED_LOAD_THRESHOLD:
+            await self.clients_model.load_in_chunks(clients)
+        else:
+            self.clients_model.set_rows(clients)
+        self.totals_model.set_rows([totals_row(clients)])
+        for column in range(self.clients_model.columnCount()):
+            self.totals.setColumnWidth(column, self.clients.columnWidth(column))
+        self.as_of.setText(
+            self.tr("As of %1 · margin call below %2 · liquidation below %3")
+            .replace("%1", fmt.utc(snapshot.as_of))
+            .replace("%2", fmt.ratio(snapshot.margin_call_ratio))
+            .replace("%3", fmt.ratio(snapshot.liquidation_ratio))
+        )
+        by_asset: dict[str, Decimal] = {}
+        for positions in snapshot.positions.values():
+            for p in positions:
+                by_asset[p.asset] = by_asset.get(p.asset, Decimal(0)) + p.collateral_value
+        self.composition.set_values(by_asset)
+        self.stress.set_assets(sorted(snapshot.prices))
+        self.stress.recompute()
+        self._reselect(current.client_id if isinstance(current, ClientRow) else None)
+
+    def _reselect(self, client_id: str | None) -> None:
+        proxy = self.clients.proxy
+        for row in range(proxy.rowCount()):
+            obj = proxy.row_object(row)
+            if client_id is None or obj.client_id == client_id:
+                self.clients.selectRow(row)
+                return
+
+    # --- selection -----------------------------------------------------------------
+    def _on_current_changed(self, *_: object) -> None:
+        row = self.clients.current_row()
+        if not isinstance(row, ClientRow) or self.snapshot is None:
+            self.positions_model.set_rows([])
+            self.client_selected.emit("")
+            return
+        self.positions_model.set_rows(list(self.snapshot.positions.get(row.client_id, ())))
+        self.positions_label.setText(
+            self.tr("Positions of %1 (%2)").replace("%1", row.name).replace("%2", row.client_id)
+        )
+        self.client_selected.emit(row.client_id)
+        self.ctx.spawn(self._load_history(row))
+
+    async def _load_history(self, row: ClientRow) -> None:
+        points = await self.ctx.facade.ratio_history(row.client_id)
+        if self.snapshot is not None:
+            self.history.set_history(
+                row.name, points, self.snapshot.margin_call_ratio, self.snapshot.liquidation_ratio
+            )
+
+    def selected_client_ids(self) -> list[str]:
+        return [r.client_id for r in self.clients.selected_rows() if isinstance(r, ClientRow)]
+
+    def _apply_state_filter(self) -> None:
+        state = self.state_filter.currentData()
+        self.clients.proxy.set_tag(f"state:{state}" if state else "")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def resize_columns(self) -> None:
+        self.clients.horizontalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)

@@ -1,0 +1,154 @@
+"""Margin calls: live countdowns, acknowledge, top-up, liquidation waterfall and signing."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.services.desk_facade import MarginCallRow, RefusedError
+from app.ui import format as fmt
+from app.ui.context import DeskContext, show_refusal
+from app.ui.dialogs.waterfall import WaterfallDialog
+from app.ui.models.desk import MarginCallColumn, MarginCallsModel
+from app.ui.signing_flow import SigningFlow
+from app.ui.views.attestations_view import action_button
+from app.ui.views.table import DeskTable, search_box
+
+log = logging.getLogger(__name__)
+
+
+class MarginCallsView(QWidget):
+    """The queue of calls from the exchange; repaints countdowns every second."""
+
+    new_calls = Signal(int)  # how many calls appeared since the last load
+    open_count_changed = Signal(int)
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("marginCallsView")
+        self.known: set[str] | None = None
+        self.last_flow: SigningFlow | None = None
+        self.last_waterfall: WaterfallDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.ack_action = QAction(self.tr("Ac&knowledge"), self)
+        self.ack_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.ack_action.triggered.connect(lambda: ctx.spawn(self.acknowledge()))
+        self.topup_action = QAction(self.tr("Answer with a &top-up attestation"), self)
+        self.topup_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.topup_action.triggered.connect(lambda: ctx.spawn(self.top_up()))
+        self.waterfall_action = QAction(self.tr("Liquidation &waterfall…"), self)
+        self.waterfall_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.waterfall_action.triggered.connect(lambda: ctx.spawn(self.preview_waterfall()))
+        bar = QHBoxLayout()
+        self.model = MarginCallsModel(self)
+        self.table = DeskTable(self.model, self.tr("Margin calls"))
+        self.table.setObjectName("marginCallsTable")
+        bar.addWidget(search_box(self.table, self.tr("Filter calls…"), self.tr("Filter calls")))
+        for action in (self.ack_action, self.topup_action, self.waterfall_action):
+            bar.addWidget(action_button(action))
+        layout.addLayout(bar)
+        self.legend = QLabel(
+            self.tr(
+                "Time left turns amber within an hour of the deadline and red past it."
+                " Past the liquidation line, preview the waterfall and sign the pre-authorised"
+                " instruction."
+            )
+        )
+        self.legend.setWordWrap(True)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.table, 1)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+
+    def menu_actions(self) -> list[QAction]:
+        return [self.ack_action, self.topup_action, self.waterfall_action]
+
+    def _tick(self) -> None:
+        # Only the countdown column changes: repaint it, no reload.
+        if self.model.rowCount():
+            column = MarginCallColumn.COUNTDOWN
+            self.model.dataChanged.emit(
+                self.model.index(0, column), self.model.index(self.model.rowCount() - 1, column)
+            )
+
+    async def reload(self) -> None:
+        rows = list(await self.ctx.facade.margin_calls())
+        ids = {r.call_id for r in rows}
+        fresh = 0 if self.known is None else len(ids - self.known)
+        self.known = ids
+        self.model.set_rows(rows)
+        self.open_count_changed.emit(self.model.open_count())
+        if fresh:
+            self.new_calls.emit(fresh)
+
+    def _current(self) -> MarginCallRow | None:
+        row = self.table.current_row()
+        return row if isinstance(row, MarginCallRow) else None
+
+    async def acknowledge(self) -> None:
+        call = self._current()
+        if call is None:
+            return
+        try:
+            await self.ctx.facade.acknowledge_call(call.call_id, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Cannot acknowledge"))
+        self.ctx.notify_changed()
+
+    async def top_up(self) -> None:
+        call = self._current()
+        if call is None:
+            return
+        try:
+            row = await self.ctx.facade.top_up(call.call_id, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Top-up refused"))
+            return
+        self.ctx.status_message.emit(
+            self.tr("Top-up attestation %1 prepared for approval.").replace("%1", str(row.sequence))
+        )
+        self.ctx.notify_changed()
+
+    async def preview_waterfall(self) -> None:
+        call = self._current()
+        if call is None:
+            return
+        lines = await self.ctx.facade.waterfall(call.call_id)
+        dialog = WaterfallDialog(call, lines, self)
+        self.last_waterfall = dialog
+        dialog.finished.connect(
+            lambda code: (
+                self.ctx.spawn(self.sign_liquidation(call))
+                if code == QDialog.DialogCode.Accepted
+                else None
+            )
+        )
+        dialog.open()
+
+    async def sign_liquidation(self, call: MarginCallRow) -> None:
+        device = self.ctx.device_for_officer()
+        if device is None:
+            show_refusal(
+                self, RefusedError([self.tr("No signing device found.")]), self.tr("No device")
+            )
+            return
+        statement = self.tr("Liquidation instruction for %1, shortfall USD %2").replace(
+            "%1", call.client_id
+        )
+
+        flow = SigningFlow(self, device.label, statement.replace("%2", fmt.usd(call.shortfall)))
+        self.last_flow = flow
+        await flow.run(
+            lambda interaction: self.ctx.facade.sign_liquidation(
+                call.call_id, self.ctx.officer, device.uri, interaction
+            )
+        )
+        self.ctx.notify_changed()

@@ -1,0 +1,69 @@
+"""A dense, sortable, keyboard-friendly table view over a RowTableModel + filter proxy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
+
+from app.ui.models.base import RowFilterProxy, RowTableModel
+
+
+class DeskTable(QTableView):
+    """Row selection, sorting by header click, uniform row heights for big tables."""
+
+    def __init__(
+        self, model: RowTableModel[Any, Any], accessible_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.source = model
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.setModel(self.proxy)
+        self.setAccessibleName(accessible_name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        model.rows_changed.connect(self._fit_once)
+        self._fitted = False
+
+    def _fit_once(self, count: int) -> None:
+        # Size columns to content once real rows exist; never per update (100k rows).
+        if not self._fitted and count:
+            self._fitted = True
+            self.resizeColumnsToContents()
+
+    def selected_rows(self) -> list[Any]:
+        """The row objects of the selected lines, in view order."""
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        return [self.proxy.row_object(r) for r in rows]
+
+    def current_row(self) -> Any:
+        index = self.currentIndex()
+        return self.proxy.row_object(index.row()) if index.isValid() else None
+
+    def select_first(self) -> None:
+        if self.proxy.rowCount():
+            self.selectRow(0)
+
+
+def search_box(table: DeskTable, placeholder: str, accessible_name: str) -> QLineEdit:
+    box = QLineEdit()
+    box.setPlaceholderText(placeholder)
+    box.setAccessibleName(accessible_name)
+    box.setClearButtonEnabled(True)
+    box.textChanged.connect(table.proxy.set_search)
+    return box
