@@ -1,10 +1,333 @@
-"""Command group placeholder: filled in by the issue that owns it."""
+"""Desk commands: ``officers``, ``attest``, ``keys``, ``parties``, ``emergency``, ``verify``.
+
+The headless maker-checker and emergency flows for testers, on the same
+services the GUI uses (maker != checker holds here exactly as there). Exit
+codes: 0 done, 1 a document did not verify, 2 bad input or refused, 3 the
+store failed, 4 the device failed (typed signing error, nothing stored).
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app.cli.errors import CliError
+from app.cli.store_cmds import default_actor, opened_store
+from app.documents.errors import DocumentError
+from signing.errors import SigningError
+from signing.interface import DevicePrompt
+
+EXIT_INVALID = 1
+EXIT_DEVICE = 4
+PARTIES = ("regulator", "custodian", "exchange")
+T = TypeVar("T")
 
 
-def register(sub: "argparse._SubParsersAction[Any]") -> None:
+class CliInteraction:
+    """Device prompts on stderr; PIN and passphrase from the terminal when there is one."""
+
+    def on_prompt(self, prompt: DevicePrompt) -> None:
+        print(f"Confirm on your {prompt.device_label}: {prompt.text}", file=sys.stderr)
+
+    def on_done(self) -> None:
+        pass
+
+    def request_pin(self, device_label: str) -> str:
+        from signing.errors import PinRequired
+
+        if not sys.stdin.isatty():
+            raise PinRequired(f"{device_label} asks for a PIN and there is no terminal")
+        return getpass.getpass(f"PIN for {device_label} (keypad positions): ")
+
+    def request_passphrase(self, device_label: str) -> str:
+        if not sys.stdin.isatty():
+            return ""
+        return getpass.getpass(f"Passphrase for {device_label} (empty for none): ")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a service coroutine; typed device errors become a one-line exit 4."""
+    try:
+        return asyncio.run(coro)
+    except SigningError as exc:
+        raise CliError(f"{exc.code.value}: {exc}", EXIT_DEVICE) from exc
+
+
+def guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Map the services' typed refusals to one-line exit 2."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        from app.services.attestations import AttestationError
+        from app.services.emergency import EmergencyError
+        from app.services.officers import OfficerError
+
+        try:
+            return fn(args)
+        except DocumentError as exc:
+            raise CliError(str(exc), 2) from exc
+        except (AttestationError, EmergencyError, OfficerError) as exc:
+            raise CliError(str(exc), 2) from exc
+        except SigningError as exc:
+            raise CliError(f"{exc.code.value}: {exc}", EXIT_DEVICE) from exc
+
+    return wrapper
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically: a reader never sees half a document."""
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this group's subcommands to the parser."""
+    from app.cli import desk_emergency
+
+    officers = sub.add_parser("officers", help="custody officers and their device keys")
+    osub = officers.add_subparsers(dest="officers_command", metavar="ACTION", required=True)
+    add = osub.add_parser("add", help="register an officer with the key read from their device")
+    add.add_argument("name")
+    add.add_argument("--role", required=True)
+    add.add_argument("--device", required=True, metavar="URI")
+    add.add_argument("--path", required=True, help="derivation path, e.g. m/44'/0'/0'/0/0")
+    add.set_defaults(handler=guarded(cmd_officers_add))
+    lst = osub.add_parser("list", help="registered officers")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=guarded(cmd_officers_list))
+
+    attest = sub.add_parser("attest", help="prepare, sign and export attestations")
+    asub = attest.add_subparsers(dest="attest_command", metavar="ACTION", required=True)
+    prep = asub.add_parser("prepare", help="prepare an attestation (prints its id)")
+    prep.add_argument("--clients", required=True, help="ID[,ID...]")
+    prep.add_argument("--officer", required=True, help="the maker")
+    prep.set_defaults(handler=guarded(cmd_attest_prepare))
+    sign = asub.add_parser("sign", help="approve and sign on the checker's own device")
+    sign.add_argument("id")
+    sign.add_argument("--officer", required=True, help="the checker (not the maker)")
+    sign.add_argument("--device", required=True, metavar="URI")
+    sign.set_defaults(handler=guarded(cmd_attest_sign))
+    exp = asub.add_parser("export", help="write the signed bundle document")
+    exp.add_argument("id")
+    exp.add_argument("--out", required=True, type=Path)
+    exp.set_defaults(handler=guarded(cmd_attest_export))
+    alist = asub.add_parser("list", help="attestations and their status")
+    alist.add_argument("--json", action="store_true")
+    alist.set_defaults(handler=guarded(cmd_attest_list))
+    rej = asub.add_parser("reject", help="reject an attestation (not by its maker)")
+    rej.add_argument("id")
+    rej.add_argument("--officer", required=True)
+    rej.add_argument("--reason", required=True)
+    rej.set_defaults(handler=guarded(cmd_attest_reject))
+
+    keys = sub.add_parser("keys", help="the keys file (trust root)")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    kexp = ksub.add_parser("export", help="write the keys file")
+    kexp.add_argument("--out", required=True, type=Path)
+    kexp.set_defaults(handler=guarded(cmd_keys_export))
+    krev = ksub.add_parser("revoke", help="revoke a key: its signatures stop counting")
+    krev.add_argument("key_id")
+    krev.set_defaults(handler=guarded(cmd_keys_revoke))
+
+    parties = sub.add_parser("parties", help="counterparty keys (emergency 2-of-3)")
+    psub = parties.add_subparsers(dest="parties_command", metavar="ACTION", required=True)
+    padd = psub.add_parser("add", help="register a party's key from a device or as hex")
+    padd.add_argument("--party", required=True, choices=PARTIES)
+    padd.add_argument("--device", metavar="URI")
+    padd.add_argument("--path")
+    padd.add_argument("--pubkey", metavar="HEX")
+    padd.add_argument("--address", default="")
+    padd.add_argument("--role", default="emergency", choices=("emergency", "exchange"))
+    padd.add_argument("--name", default="")
+    padd.add_argument("--emulator", action="store_true", help="flag a --pubkey as a test key")
+    padd.set_defaults(handler=guarded(cmd_parties_add))
+
+    desk_emergency.register(sub, guarded)
+
+
+def cmd_officers_add(args: argparse.Namespace) -> int:
+    from app.services.officers import register_officer
+
+    with opened_store(args) as store:
+        officer = run_async(
+            register_officer(
+                store,
+                args.name,
+                args.role,
+                args.device,
+                args.path,
+                interaction=CliInteraction(),
+                actor=default_actor(),
+            )
+        )
+    from app.documents.keys import key_id_for
+
+    print(
+        f"{officer.name} {officer.role} {key_id_for(officer.pubkey)} {officer.address}"
+        f"{' (TEST EMULATOR)' if officer.is_emulator else ''}"
+    )
+    return 0
+
+
+def cmd_officers_list(args: argparse.Namespace) -> int:
+    from app.documents.keys import key_id_for
+    from app.services.officers import list_officers
+
+    with opened_store(args) as store:
+        rows = list_officers(store)
+    items = [
+        {
+            "name": o.name,
+            "role": o.role,
+            "device_kind": o.device_kind,
+            "fingerprint": o.fingerprint,
+            "path": o.path,
+            "xpub": o.xpub,
+            "pubkey": o.pubkey.hex(),
+            "key_id": key_id_for(o.pubkey),
+            "address": o.address,
+            "is_emulator": o.is_emulator,
+            "active": o.active,
+        }
+        for o in rows
+    ]
+    if args.json:
+        print(json.dumps(items, indent=2))
+    else:
+        for i in items:
+            print(
+                f"{i['name']:<16} {i['role']:<12} {i['fingerprint']} {i['key_id']} "
+                f"{i['address']}{' EMULATOR' if i['is_emulator'] else ''}"
+                f"{'' if i['active'] else ' (revoked)'}"
+            )
+    return 0
+
+
+def _service(store: Any) -> Any:
+    from app.services.attestations import AttestationService
+
+    return AttestationService(store)
+
+
+def cmd_attest_prepare(args: argparse.Namespace) -> int:
+    with opened_store(args) as store:
+        rec = _service(store).prepare(args.clients.split(","), args.officer)
+    print(rec.id)
+    return 0
+
+
+def cmd_attest_sign(args: argparse.Namespace) -> int:
+    from app.services.attestations import parse_att_id
+
+    with opened_store(args) as store:
+        rec = run_async(
+            _service(store).approve_and_sign(
+                parse_att_id(args.id), args.officer, args.device, CliInteraction()
+            )
+        )
+    print(f"{rec.id} {rec.status}: {rec.statement}")
+    return 0
+
+
+def cmd_attest_export(args: argparse.Namespace) -> int:
+    from app.services.attestations import parse_att_id
+
+    with opened_store(args) as store:
+        doc = _service(store).export_bundle(parse_att_id(args.id))
+    _write(args.out, doc.to_bytes())
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_attest_reject(args: argparse.Namespace) -> int:
+    from app.services.attestations import parse_att_id
+
+    with opened_store(args) as store:
+        _service(store).reject(parse_att_id(args.id), args.officer, args.reason)
+    return 0
+
+
+def cmd_attest_list(args: argparse.Namespace) -> int:
+    from app.documents.canonical import amount, utc
+
+    with opened_store(args) as store:
+        rows = _service(store).attestations()
+    items = [
+        {
+            "id": r.id,
+            "sequence": r.sequence,
+            "status": r.status,
+            "clients": r.client_count,
+            "total_collateral_usd": amount(r.total_collateral_usd),
+            "expires_at": utc(r.expires_at),
+            "statement": r.statement,
+        }
+        for r in rows
+    ]
+    if args.json:
+        print(json.dumps(items, indent=2))
+    else:
+        for i in items:
+            print(
+                f"{i['id']:>4} seq={i['sequence']} {i['status']:<18} n={i['clients']} "
+                f"USD {i['total_collateral_usd']} exp {i['expires_at']}"
+            )
+    return 0
+
+
+def cmd_keys_export(args: argparse.Namespace) -> int:
+    from app.services.officers import keys_file
+
+    with opened_store(args) as store:
+        keys = keys_file(store)
+    _write(args.out, keys.to_bytes())
+    print(f"wrote {args.out} ({len(keys.entries)} keys, env={keys.env})")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from app.services.officers import revoke_key
+
+    with opened_store(args) as store:
+        revoke_key(store, args.key_id, actor=default_actor())
+    print(f"revoked {args.key_id}")
+    return 0
+
+
+def cmd_parties_add(args: argparse.Namespace) -> int:
+    from app.documents.keys import Party, Role, key_id_for
+    from app.services.officers import add_party_key, read_device_key
+
+    if bool(args.device) == bool(args.pubkey):
+        raise CliError("give either --device URI --path PATH or --pubkey HEX")
+    emulator = bool(args.emulator)
+    if args.device:
+        if not args.path:
+            raise CliError("--device needs --path")
+        identity, key = run_async(read_device_key(args.device, args.path, CliInteraction()))
+        pubkey, address, emulator = key.pubkey, key.address, identity.is_emulator
+    else:
+        try:
+            pubkey = bytes.fromhex(args.pubkey)
+        except ValueError as exc:
+            raise CliError("--pubkey must be hex") from exc
+        address = args.address
+    with opened_store(args) as store:
+        add_party_key(
+            store,
+            Party(args.party),
+            pubkey,
+            address,
+            actor=default_actor(),
+            role=Role(args.role),
+            name=args.name,
+            is_emulator=emulator,
+        )
+    print(f"{args.party} {args.role} {key_id_for(pubkey)}{' (TEST EMULATOR)' if emulator else ''}")
+    return 0

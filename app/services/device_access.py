@@ -1,43 +1,26 @@
-"""Running one blocking device operation from a service, off the caller's thread.
+"""Running one blocking device operation from a service, on the device thread.
 
-Every device call goes through the signing library's device thread when it is
-available (``signing.device_thread``), else through one dedicated worker
-thread of our own, so the GUI's event loop never blocks on a device. The
-signer is opened, used and closed inside that one call.
+Every device call goes through the signing library's single device thread
+(``signing.device_thread``), so the GUI's event loop never blocks on a device
+and hidapi is never used from two threads. The signer is opened, used and
+closed inside that one call; cancelling the awaiting task cancels the device
+flow (``Signer.cancel``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import inspect
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from signing.device_thread import shared_device_thread
 from signing.interface import DeviceIdentity, Interaction, Signer
+from signing.registry import open_signer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SignerFactory = Callable[[str], Signer]
-
-_fallback_executor: ThreadPoolExecutor | None = None
-
-
-def default_signer_factory(uri: str) -> Signer:
-    """Open a signer by URI through the signing library's registry."""
-    registry = importlib.import_module("signing.registry")
-    signer: Signer = registry.open_signer(uri)
-    return signer
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _fallback_executor  # noqa: PLW0603 - one process-wide device worker
-    if _fallback_executor is None:
-        _fallback_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="device")
-    return _fallback_executor
 
 
 async def run_on_device(
@@ -50,7 +33,7 @@ async def run_on_device(
 
     Typed ``signing.errors`` propagate unchanged to the caller.
     """
-    factory = signer_factory or default_signer_factory
+    factory = signer_factory or open_signer
     holder: dict[str, Signer] = {}
 
     def blocking() -> T:
@@ -67,20 +50,4 @@ async def run_on_device(
         if signer is not None:
             signer.cancel()
 
-    try:
-        device_thread: Any = importlib.import_module("signing.device_thread")
-    except ImportError:
-        device_thread = None
-    runner: Any = getattr(device_thread, "shared_device_thread", None)
-    if runner is not None:
-        result = runner().run(blocking, on_cancel=on_cancel)
-        if inspect.isawaitable(result):
-            return await result  # type: ignore[no-any-return]
-        return result  # type: ignore[no-any-return]
-    loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(_executor(), blocking)
-    try:
-        return await future
-    except asyncio.CancelledError:
-        on_cancel()
-        raise
+    return await shared_device_thread().run(blocking, on_cancel=on_cancel)

@@ -1,0 +1,201 @@
+"""``emergency create|sign|import|status|execute|list`` and the standalone ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.cli.errors import CliError
+
+Handler = Callable[[argparse.Namespace], int]
+PARTIES = ("regulator", "custodian", "exchange")
+
+
+def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], Handler]) -> None:
+    em = sub.add_parser("emergency", help="2-of-3 emergency unfreeze orders")
+    esub = em.add_subparsers(dest="emergency_command", metavar="ACTION", required=True)
+    create = esub.add_parser("create", help="create an unfreeze order (prints its id)")
+    create.add_argument("--client", required=True)
+    create.add_argument("--reason", required=True)
+    create.set_defaults(handler=guarded(cmd_create))
+    sign = esub.add_parser("sign", help="sign a party's share on its own device")
+    sign.add_argument("id", help="an order id on this desk, or an exported order FILE")
+    sign.add_argument("--party", required=True, choices=PARTIES)
+    sign.add_argument("--device", required=True, metavar="URI")
+    sign.add_argument("--path", required=True)
+    sign.add_argument("--out", required=True, type=Path)
+    sign.add_argument("--keys", type=Path, help="keys file to check the device key against")
+    sign.set_defaults(handler=guarded(cmd_sign))
+    imp = esub.add_parser("import", help="import a signed copy (every signature verified)")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=guarded(cmd_import))
+    status = esub.add_parser("status", help="parties signed, quorum, executable, expiry")
+    status.add_argument("id")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=guarded(cmd_status))
+    exp = esub.add_parser("export", help="write the order with the signatures collected")
+    exp.add_argument("id")
+    exp.add_argument("--out", required=True, type=Path)
+    exp.set_defaults(handler=guarded(cmd_export))
+    ex = esub.add_parser("execute", help="produce the signed release instruction, once")
+    ex.add_argument("id")
+    ex.add_argument("--out", type=Path, help="also write the release instruction here")
+    ex.set_defaults(handler=guarded(cmd_execute))
+
+    verify = sub.add_parser("verify", help="verify any signed document offline against a keys file")
+    verify.add_argument("file", type=Path)
+    verify.add_argument("--keys", required=True, type=Path)
+    verify.add_argument(
+        "--env",
+        choices=("prod", "test"),
+        default=None,
+        help="environment to verify for (default: the keys file's)",
+    )
+    verify.add_argument("--exchange", default=None, help="require this exchange id")
+    verify.add_argument("--at", default=None, help="verify as of YYYY-MM-DDTHH:MM:SSZ")
+    verify.set_defaults(handler=guarded(cmd_verify))
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import default_actor, opened_store
+    from app.services.emergency import create_order
+
+    with opened_store(args) as store:
+        doc = create_order(store, args.client, args.reason, actor=default_actor())
+    print(doc.body["id"])
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from app.cli.desk_cmds import CliInteraction, run_async
+    from app.cli.store_cmds import default_actor, opened_store
+    from app.documents.envelope import parse_document
+    from app.documents.keys import Party, parse_keys
+    from app.services.emergency import export_order, import_signed, sign_share
+    from app.services.officers import keys_file
+
+    source = Path(args.id)
+    local = not source.is_file()
+    keys = parse_keys(args.keys.read_bytes()) if args.keys else None
+    if local:
+        with opened_store(args) as store:
+            order = export_order(store, args.id)
+            keys = keys or keys_file(store)
+    else:
+        order = parse_document(source.read_bytes())
+    signed = run_async(
+        sign_share(
+            order,
+            Party(args.party),
+            args.device,
+            args.path,
+            interaction=CliInteraction(),
+            keys=keys,
+        )
+    )
+    _write(args.out, signed.to_bytes())
+    if local:  # our own share goes straight into the store too
+        with opened_store(args) as store:
+            import_signed(store, signed.to_bytes(), actor=default_actor())
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import default_actor, opened_store
+    from app.services.emergency import import_signed
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
+    with opened_store(args) as store:
+        result = import_signed(store, data, actor=default_actor())
+    print(
+        f"{result.order_id}: new {','.join(result.new_parties) or 'none'}; "
+        f"signed by {','.join(result.status.parties_signed) or 'none'}; "
+        f"quorum {'reached' if result.status.quorum_reached else 'not reached'}"
+    )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import opened_store
+    from app.services.emergency import quorum_status
+
+    with opened_store(args) as store:
+        status = quorum_status(store, args.id)
+    if args.json:
+        print(json.dumps(status.to_json(), indent=2, sort_keys=True))
+    else:
+        data = status.to_json()
+        for key in sorted(data):
+            print(f"{key}: {data[key]}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import opened_store
+    from app.services.emergency import export_order
+
+    with opened_store(args) as store:
+        doc = export_order(store, args.id)
+    _write(args.out, doc.to_bytes())
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_execute(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import default_actor, opened_store
+    from app.services.emergency import execute
+
+    with opened_store(args) as store:
+        release = execute(store, args.id, actor=default_actor())
+    data = release.to_bytes()
+    if args.out:
+        _write(args.out, data)
+        print(f"released {args.id}: wrote {args.out}")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app.documents.canonical import parse_utc
+    from app.documents.envelope import parse_document
+    from app.documents.errors import DocumentError
+    from app.documents.keys import parse_keys
+    from app.documents.verify import VerifyContext, verify_document
+
+    try:
+        keys = parse_keys(args.keys.read_bytes())
+    except OSError as exc:
+        raise CliError(f"cannot read {args.keys}: {exc.strerror}") from exc
+    except DocumentError as exc:
+        raise CliError(f"keys file {args.keys}: {exc}") from exc
+    now = parse_utc(args.at, "--at") if args.at else datetime.now(UTC)
+    try:
+        doc = parse_document(args.file.read_bytes())
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
+    except DocumentError as exc:
+        print(f"FAIL format: {exc.message} [{exc.reason.value}]")
+        print("INVALID")
+        return 1
+    ctx = VerifyContext(keys=keys, env=args.env or keys.env, now=now, exchange_id=args.exchange)
+    report = verify_document(doc, ctx)
+    for line in report.lines():
+        print(line)
+    print("VALID" if report.ok else "INVALID")
+    return 0 if report.ok else 1

@@ -1,0 +1,462 @@
+"""Attestations, maker-checker: one officer prepares, a different officer signs.
+
+Lifecycle: ``draft -> awaiting_approval -> signing -> signed -> sent``, or
+``rejected`` / ``expired``. Preparing builds the Merkle-sum tree over the
+chosen clients and renders the exact statement the checker's device will show;
+that text never changes afterwards. Approving runs on the checker's own
+registered device (the signature is the proof of identity) through the device
+thread, and nothing is stored as signed unless the signature verifies against
+that officer's registered key. Every typed error leaves the attestation as it
+was.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.documents.canonical import amount, utc
+from app.documents.envelope import Document, Kind, SignatureEntry
+from app.documents.keys import Party, key_id_for
+from app.documents.signatures import verify_message
+from app.documents.statement_adapter import attestation_doc_id, attestation_from_body
+from app.domain.assets import AssetCatalogue
+from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_commitment
+from app.domain.settlement import SettlementLimitReached, ensure_settlement_slots
+from app.domain.utc import start_of_utc_day, utc_day
+from app.services.desk_identity import DeskIdentity, desk_identity
+from app.services.device_access import SignerFactory, run_on_device
+from app.services.holdings import ClientHolding, HoldingsService
+from app.services.officers import desk_repo
+from app.services.unit_of_work import Clock, unit_of_work, utc_now
+from app.store.interface import Store
+from app.store.repo_desk import (
+    AttestationClientRecord,
+    AttestationRecord,
+    OfficerRecord,
+    SqliteDeskRepository,
+)
+from signing.errors import InvalidSignature, WrongDevice
+from signing.interface import DeviceIdentity, Interaction, Signer
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_VALIDITY = timedelta(hours=24)
+_APPROVABLE = ("awaiting_approval", "signing")  # 'signing' left over by a crash may resume
+
+
+class AttestationError(Exception):
+    """An attestation operation was refused; nothing changed."""
+
+
+class UnknownOfficer(AttestationError):
+    pass
+
+
+class AttestationNotFound(AttestationError):
+    pass
+
+
+class MakerCannotApprove(AttestationError):
+    """Maker != checker: the officer who prepared it cannot approve it."""
+
+
+class WrongStatus(AttestationError):
+    pass
+
+
+class AttestationExpired(AttestationError):
+    pass
+
+
+class IneligibleClients(AttestationError):
+    """Some clients may not be attested (the message lists each with its reasons)."""
+
+
+class SettlementLimit(AttestationError):
+    """A client is past its attestations-per-UTC-day limit."""
+
+    def __init__(self, cause: SettlementLimitReached) -> None:
+        super().__init__(str(cause))
+        self.client_id = cause.client_id
+        self.next_slot_at = cause.next_slot_at
+
+
+@dataclass(frozen=True)
+class AttestationDetail:
+    record: AttestationRecord
+    clients: tuple[AttestationClientRecord, ...]
+    maker: str
+    checker: str | None
+
+
+def parse_att_id(text: str) -> int:
+    """``7``, ``att-7`` -> the stored attestation id."""
+    raw = text.removeprefix("att-")
+    if not raw.isdigit():
+        raise AttestationNotFound(f"not an attestation id: {text!r}")
+    return int(raw)
+
+
+class AttestationService:
+    """Prepare, approve & sign, reject, export attestations."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalogue: AssetCatalogue | None = None,
+        *,
+        clock: Clock = utc_now,
+        signer_factory: SignerFactory | None = None,
+        validity: timedelta = DEFAULT_VALIDITY,
+    ) -> None:
+        self._store = store
+        self._holdings = HoldingsService(store, catalogue, clock=clock)
+        self._catalogue = self._holdings.catalogue
+        self._clock = clock
+        self._signer_factory = signer_factory
+        self._validity = validity
+
+    # -- reading ----------------------------------------------------------------
+
+    def attestations(self) -> list[AttestationRecord]:
+        with self._store.read() as tx:
+            return desk_repo(tx).attestations()
+
+    def detail(self, att_id: int) -> AttestationDetail:
+        with self._store.read() as tx:
+            repo = desk_repo(tx)
+            rec = self._get(repo, att_id)
+            maker = repo.officer_by_id(rec.maker_officer_id)
+            checker = repo.officer_by_id(rec.checker_officer_id) if rec.checker_officer_id else None
+            return AttestationDetail(
+                rec,
+                tuple(repo.attestation_clients(att_id)),
+                maker.name if maker else "?",
+                checker.name if checker else None,
+            )
+
+    @staticmethod
+    def _get(repo: SqliteDeskRepository, att_id: int) -> AttestationRecord:
+        rec = repo.attestation(att_id)
+        if rec is None:
+            raise AttestationNotFound(f"no attestation {att_id}")
+        return rec
+
+    @staticmethod
+    def _officer(repo: SqliteDeskRepository, name: str) -> OfficerRecord:
+        officer = repo.officer_by_name(name)
+        if officer is None or not officer.active:
+            raise UnknownOfficer(f"no active officer named {name}")
+        return officer
+
+    # -- prepare ----------------------------------------------------------------
+
+    def prepare(
+        self, client_ids: list[str], officer: str, *, submit: bool = True
+    ) -> AttestationRecord:
+        """Build the tree and the statement for ``client_ids``; ``officer`` is the maker."""
+        wanted = list(dict.fromkeys(c.strip() for c in client_ids if c.strip()))
+        if not wanted:
+            raise AttestationError("choose at least one client")
+        holdings = {h.record.id: h for h in self._holdings.holdings()}
+        missing = [c for c in wanted if c not in holdings]
+        if missing:
+            raise AttestationError(f"unknown client(s): {', '.join(missing)}")
+        refused = [
+            f"{c}: {'; '.join(holdings[c].valuation.ineligible_reasons)}"
+            for c in wanted
+            if not holdings[c].valuation.eligible
+        ]
+        if refused:
+            raise IneligibleClients("ineligible, cannot be attested: " + " | ".join(refused))
+        desk = desk_identity(self._store)
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            maker = self._officer(repo, officer)
+            now = uow.now.replace(microsecond=0)
+            since = start_of_utc_day(utc_day(now))
+            history = {c: repo.client_attestation_times(c, since) for c in wanted}
+            try:
+                ensure_settlement_slots(history, wanted, now, self._catalogue.policy)
+            except SettlementLimitReached as exc:
+                raise SettlementLimit(exc) from exc
+            body, clients = self._build(
+                [holdings[c] for c in sorted(wanted)], desk, repo.next_attestation_sequence(), now
+            )
+            statement = attestation_from_body(body).render()
+            record = AttestationRecord(
+                id=0,
+                sequence=body["sequence"],
+                status="awaiting_approval" if submit else "draft",
+                env=desk.env,
+                custodian_id=desk.custodian_id,
+                exchange_id=desk.exchange_id,
+                as_of=datetime.fromisoformat(body["as_of"]),
+                created_at=uow.now,
+                expires_at=now + self._validity,
+                statement=statement,
+                root_hex=body["root"],
+                client_count=len(clients),
+                total_collateral_usd=Decimal(body["total_collateral_usd"]),
+                tree={"assets": body["assets"], "totals": body["totals"]},
+                maker_officer_id=maker.id,
+                checker_officer_id=None,
+                signature_b64=None,
+                signer_address=None,
+                signed_at=None,
+                status_reason=None,
+            )
+            att_id = repo.add_attestation(record, clients)
+            uow.audit(
+                f"officer:{officer}",
+                "attestation.prepare",
+                {"attestation_id": att_id, "clients": sorted(wanted), "statement": statement},
+            )
+        logger.info("attestation %d prepared by %s", att_id, officer)
+        return replace(record, id=att_id)
+
+    def _build(
+        self, holdings: list[ClientHolding], desk: DeskIdentity, sequence: int, now: datetime
+    ) -> tuple[dict[str, Any], list[AttestationClientRecord]]:
+        assets = sorted({p.asset for h in holdings for p in h.record.positions})
+        schema = AssetSchema.of(assets)
+        decimals = {a: self._catalogue.get(a).decimals for a in assets}
+        leaves: list[SumLeaf] = []
+        salts: list[bytes] = []
+        for h in holdings:
+            salt = secrets.token_bytes(32)
+            held = {a: 0 for a in assets}
+            for p in h.record.positions:
+                held[p.asset] += self._catalogue.get(p.asset).to_base_units(p.quantity)
+            salts.append(salt)
+            leaves.append(
+                SumLeaf(client_commitment(h.record.id, salt), tuple(held[a] for a in assets))
+            )
+        tree = MerkleSumTree(schema, leaves)
+        as_of = max(h.record_as_of for h in holdings).replace(microsecond=0)
+        total = sum((h.valuation.collateral_value_usd for h in holdings), Decimal("0.00"))
+        clients = []
+        for index, (h, salt, leaf) in enumerate(zip(holdings, salts, leaves, strict=True)):
+            clients.append(
+                AttestationClientRecord(
+                    client_id=h.record.id,
+                    leaf_index=index,
+                    collateral_value_usd=h.valuation.collateral_value_usd,
+                    leaf={
+                        "salt": salt.hex(),
+                        "positions": [
+                            {"asset": p.asset, "quantity": amount(p.quantity)}
+                            for p in h.record.positions
+                        ],
+                    },
+                    proof=tree.proof(index, leaf).to_dict(),
+                )
+            )
+        body = {
+            "id": attestation_doc_id(sequence),
+            "custodian_id": desk.custodian_id,
+            "exchange_id": desk.exchange_id,
+            "env": desk.env,
+            "sequence": sequence,
+            "as_of": utc(min(as_of, now)),
+            "expires_at": utc(now + self._validity),
+            "root": tree.root.hex(),
+            "assets": [{"asset": a, "decimals": decimals[a]} for a in assets],
+            "totals": {a: str(t) for a, t in zip(assets, tree.totals, strict=True)},
+            "client_count": len(holdings),
+            "total_collateral_usd": amount(total.quantize(Decimal("0.01"))),
+        }
+        return body, clients
+
+    def submit(self, att_id: int, officer: str) -> None:
+        """Move a draft to awaiting approval."""
+        self._transition(att_id, officer, ("draft",), "awaiting_approval", "attestation.submit")
+
+    def reject(self, att_id: int, officer: str, reason: str) -> None:
+        """A checker (not the maker) rejects the attestation."""
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            rec = self._get(repo, att_id)
+            checker = self._officer(repo, officer)
+            if checker.id == rec.maker_officer_id:
+                raise MakerCannotApprove("the officer who prepared it cannot reject it")
+            if rec.status not in ("draft", "awaiting_approval"):
+                raise WrongStatus(f"attestation {att_id} is {rec.status}")
+            repo.set_attestation_status(att_id, "rejected", uow.now, reason)
+            uow.audit(
+                f"officer:{officer}",
+                "attestation.reject",
+                {"attestation_id": att_id, "reason": reason},
+            )
+
+    def mark_sent(self, att_id: int, actor: str) -> None:
+        """Record that the signed bundle reached the exchange."""
+        self._transition(att_id, actor, ("signed",), "sent", "attestation.sent", check=False)
+
+    def expire_stale(self) -> list[int]:
+        """Mark unsigned attestations past their expiry as expired."""
+        expired: list[int] = []
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            for rec in repo.attestations():
+                if rec.status in ("draft", "awaiting_approval", "signing") and (
+                    uow.now > rec.expires_at
+                ):
+                    repo.set_attestation_status(rec.id, "expired", uow.now)
+                    expired.append(rec.id)
+            if expired:
+                uow.audit("desk", "attestation.expire", {"attestation_ids": expired})
+        return expired
+
+    def _transition(
+        self,
+        att_id: int,
+        who: str,
+        from_: tuple[str, ...],
+        to: str,
+        action: str,
+        *,
+        check: bool = True,
+    ) -> None:
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            rec = self._get(repo, att_id)
+            if check:
+                self._officer(repo, who)
+            if rec.status not in from_:
+                raise WrongStatus(f"attestation {att_id} is {rec.status}, not {'/'.join(from_)}")
+            repo.set_attestation_status(att_id, to, uow.now)
+            uow.audit(who, action, {"attestation_id": att_id})
+
+    # -- approve & sign -----------------------------------------------------------
+
+    def _begin_signing(self, att_id: int, officer: str) -> tuple[AttestationRecord, OfficerRecord]:
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            rec = self._get(repo, att_id)
+            checker = self._officer(repo, officer)
+            if checker.id == rec.maker_officer_id:
+                raise MakerCannotApprove(
+                    f"{officer} prepared attestation {att_id}; a different officer must approve"
+                )
+            if rec.status not in _APPROVABLE:
+                raise WrongStatus(f"attestation {att_id} is {rec.status}, not awaiting approval")
+            if uow.now > rec.expires_at:
+                raise AttestationExpired(f"attestation {att_id} expired at {utc(rec.expires_at)}")
+            repo.set_attestation_status(att_id, "signing", uow.now)
+            uow.audit(f"officer:{officer}", "attestation.signing", {"attestation_id": att_id})
+        return rec, checker
+
+    def _abort_signing(self, att_id: int, officer: str, error: BaseException) -> None:
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            rec = repo.attestation(att_id)
+            if rec is not None and rec.status == "signing":
+                repo.set_attestation_status(att_id, "awaiting_approval", uow.now)
+                uow.audit(
+                    f"officer:{officer}",
+                    "attestation.sign_failed",
+                    {"attestation_id": att_id, "error": type(error).__name__},
+                )
+
+    async def approve_and_sign(
+        self, att_id: int, officer: str, signer_uri: str, interaction: Interaction
+    ) -> AttestationRecord:
+        """Approve as ``officer`` by signing on their own device at ``signer_uri``."""
+        rec, checker = self._begin_signing(att_id, officer)
+        statement = rec.statement
+
+        def sign(signer: Signer, identity: DeviceIdentity) -> tuple[bytes, bytes, str]:
+            key = signer.get_public_key(checker.path)
+            if key.pubkey != checker.pubkey:
+                raise WrongDevice(f"this device is not {checker.name}'s registered key")
+            signature = signer.sign_message(checker.path, statement)
+            return signature.pubkey, signature.signature, signature.text
+
+        try:
+            _, signature, text = await run_on_device(
+                signer_uri, sign, interaction, self._signer_factory
+            )
+            if text != statement or not verify_message(checker.pubkey, statement, signature):
+                raise InvalidSignature(f"does not verify against {checker.name}'s registered key")
+        except BaseException as exc:
+            self._abort_signing(att_id, officer, exc)
+            raise
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            current = self._get(repo, att_id)
+            if current.status != "signing" or current.statement != statement:
+                raise WrongStatus(f"attestation {att_id} changed while signing")
+            repo.record_attestation_signature(
+                att_id,
+                checker.id,
+                base64.b64encode(signature).decode("ascii"),
+                checker.address,
+                uow.now,
+            )
+            uow.audit(
+                f"officer:{officer}",
+                "attestation.sign",
+                {
+                    "attestation_id": att_id,
+                    "key_id": key_id_for(checker.pubkey),
+                    "statement": statement,
+                },
+            )
+            signed = self._get(repo, att_id)
+        logger.info("attestation %d signed by %s", att_id, officer)
+        return signed
+
+    # -- export -------------------------------------------------------------------
+
+    def export_bundle(self, att_id: int) -> Document:
+        """The signed bundle: exactly the stored statement and signature, with every proof."""
+        with self._store.read() as tx:
+            repo = desk_repo(tx)
+            rec = self._get(repo, att_id)
+            if rec.status not in ("signed", "sent") or rec.signature_b64 is None:
+                raise WrongStatus(f"attestation {att_id} is {rec.status}, not signed")
+            checker = repo.officer_by_id(rec.checker_officer_id or 0)
+            if checker is None:
+                raise AttestationError("the signing officer is missing")
+            clients = repo.attestation_clients(att_id)
+        key_id = key_id_for(checker.pubkey)
+        body: dict[str, Any] = {
+            "id": attestation_doc_id(rec.sequence),
+            "custodian_id": rec.custodian_id,
+            "exchange_id": rec.exchange_id,
+            "env": rec.env,
+            "sequence": rec.sequence,
+            "as_of": utc(rec.as_of),
+            "expires_at": utc(rec.expires_at),
+            "root": rec.root_hex,
+            "assets": rec.tree["assets"],
+            "totals": rec.tree["totals"],
+            "client_count": rec.client_count,
+            "total_collateral_usd": amount(rec.total_collateral_usd),
+            "signer_key_ids": [key_id],
+            "clients": [
+                {
+                    "client_id": c.client_id,
+                    "salt": c.leaf["salt"],
+                    "collateral_value_usd": amount(c.collateral_value_usd),
+                    "positions": c.leaf["positions"],
+                    "proof": c.proof,
+                }
+                for c in clients
+            ],
+        }
+        return Document(
+            kind=Kind.ATTESTATION_BUNDLE,
+            statement=rec.statement,
+            body=body,
+            signatures=(
+                SignatureEntry(key_id, Party.CUSTODIAN.value, base64.b64decode(rec.signature_b64)),
+            ),
+        )
