@@ -1,0 +1,139 @@
+"""Maker-checker attestation end to end through the CLI and the emulator.
+
+prepare (maker) -> the maker cannot approve -> a second officer approves on
+their own emulated device -> bundle exported -> ``verify`` exits 0; a tampered
+bundle exits non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from signing.emulator.main import RunningEmulator, start_emulator
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
+PATH = "m/44'/0'/0'/0/0"
+
+
+@pytest.fixture(scope="module")
+def devices() -> Iterator[dict[str, RunningEmulator]]:
+    running = {
+        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
+        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
+    }
+    try:
+        yield running
+    finally:
+        for emu in running.values():
+            emu.stop()
+
+
+def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["--data-dir", str(data), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = cli(data, capsys, *argv)
+    assert code == 0, f"{argv}: exit {code}: {err}"
+    return out
+
+
+@pytest.fixture
+def desk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
+) -> Path:
+    data = tmp_path / "desk"
+    ok(data, capsys, "import", str(SNAPSHOT))
+    for name, role in (("alice", "operations"), ("bob", "approver")):
+        ok(data, capsys, "officers", "add", name, "--role", role,
+           "--device", devices[name].trezor_uri, "--path", PATH)
+    return data
+
+
+def attest_list(data: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    result: list[dict[str, object]] = json.loads(ok(data, capsys, "attest", "list", "--json"))
+    return result
+
+
+def test_prepare_approve_export_verify(
+    desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    devices: dict[str, RunningEmulator],
+) -> None:
+    att = ok(desk, capsys, "attest", "prepare", "--clients", "alnoor-quant,gulf-meridian-mm",
+             "--officer", "alice").strip()
+    assert att.isdigit()
+    [row] = attest_list(desk, capsys)
+    assert row["status"] == "awaiting_approval"
+    statement = str(row["statement"])
+    assert statement.startswith("CDESK-ATTEST/1 ") and " env=test " in statement
+
+    # maker != checker, even with the maker's own device
+    code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "alice",
+                       "--device", devices["alice"].trezor_uri)
+    assert code == 2 and "different officer" in err
+    # the checker's name with someone else's device: refused by the device key check
+    code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
+                       "--device", devices["alice"].trezor_uri)
+    assert code == 4 and "wrong_device" in err
+    assert attest_list(desk, capsys)[0]["status"] == "awaiting_approval"
+    code, _, err = cli(desk, capsys, "attest", "export", att, "--out", str(tmp_path / "x.json"))
+    assert code == 2 and "not signed" in err
+
+    ok(desk, capsys, "attest", "sign", att, "--officer", "bob",
+       "--device", devices["bob"].trezor_uri)
+    [row] = attest_list(desk, capsys)
+    assert row["status"] == "signed" and row["statement"] == statement
+
+    bundle = tmp_path / "bundle.json"
+    keys = tmp_path / "keys.json"
+    ok(desk, capsys, "attest", "export", att, "--out", str(bundle))
+    ok(desk, capsys, "keys", "export", "--out", str(keys))
+    document = json.loads(bundle.read_text())
+    assert document["statement"] == statement, "exactly what was signed is exported"
+    by_client = {c["client_id"]: c for c in document["body"]["clients"]}
+    assert by_client["alnoor-quant"]["collateral_value_usd"] == "78400000.00"  # 80M x 98%
+    assert document["body"]["client_count"] == 2
+
+    out = ok(desk, capsys, "verify", str(bundle), "--keys", str(keys))
+    assert "OK   proof alnoor-quant" in out and "OK   sum:" in out
+    assert out.strip().endswith("VALID")
+
+    # tamper with one client's figures: the proof no longer matches
+    document["body"]["clients"][0]["positions"][0]["quantity"] = "90000000"
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(document))
+    code, out, _ = cli(desk, capsys, "verify", str(tampered), "--keys", str(keys))
+    assert code == 1 and "bad_proof" in out
+    # tamper with the statement's total: the signature no longer verifies
+    document = json.loads(bundle.read_text())
+    document["body"]["total_collateral_usd"] = "1.00"
+    tampered.write_text(json.dumps(document))
+    code, out, _ = cli(desk, capsys, "verify", str(tampered), "--keys", str(keys))
+    assert code == 1 and "INVALID" in out
+    # production verifier refuses the emulator's test statement
+    code, out, _ = cli(desk, capsys, "verify", str(bundle), "--keys", str(keys), "--env", "prod")
+    assert code == 1 and "wrong_env" in out
+
+
+def test_ineligible_client_and_settlement_limit_are_refused(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(desk, capsys, "attest", "prepare", "--clients", "creekside-digital",
+                       "--officer", "alice")
+    assert code == 2 and "creekside-digital" in err and "ineligible" in err
+    for _ in range(2):
+        ok(desk, capsys, "attest", "prepare", "--clients", "palm-harbour", "--officer", "alice")
+    code, _, err = cli(desk, capsys, "attest", "prepare", "--clients", "palm-harbour",
+                       "--officer", "alice")
+    assert code == 2 and "next slot opens at" in err
+    assert len(attest_list(desk, capsys)) == 2
