@@ -92,8 +92,11 @@ def _split_statements(sql: str) -> Iterator[str]:
             if buffer.strip():
                 yield buffer
             buffer = ""
-    if buffer.strip() and not buffer.strip().startswith("--"):
-        raise MigrationFailed(f"incomplete SQL statement: {buffer.strip()[:60]}")
+    if buffer.strip():
+        if not sqlite3.complete_statement(buffer + ";"):
+            raise MigrationFailed(f"incomplete SQL statement: {buffer.strip()[:60]}")
+        if not all(line.strip().startswith("--") for line in buffer.strip().splitlines()):
+            yield buffer
 
 
 class SqliteStore:
@@ -175,6 +178,14 @@ class SqliteStore:
     def _migrate(self) -> None:
         latest = len(self._migrations)
         with self._lock:
+            current = self._current_version()
+            if current > latest:
+                raise SchemaTooNew(
+                    f"the store is at schema v{current}, newer than this desk (v{latest}); "
+                    "upgrade the desk"
+                )
+            if current == latest:
+                return  # the common case: no write lock needed to open the store
             for migration in self._migrations:
                 # Each step in its own IMMEDIATE transaction, version re-read under the
                 # lock, so two desks opening the same store never apply a step twice.
