@@ -30,8 +30,15 @@ import time
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
-from signing.crypto.addresses import ScriptType, address_for
-from signing.crypto.bip32 import canonical_path, parse_extended_key
+from signing.crypto.addresses import (
+    ScriptType,
+    address_for,
+    address_matches,
+    decode_address,
+    network_for_path,
+    script_type_for_path,
+)
+from signing.crypto.bip32 import format_path, parse_extended_key, parse_path
 from signing.devices.coldcard_link import EphemeralKey, LinkCipher
 from signing.devicetext import check_device_text
 from signing.errors import (
@@ -87,15 +94,6 @@ _POLL_MAX_S = 0.1
 
 TrafficHook = Callable[[str, bytes], None]  # ("tx" | "rx", plaintext message)
 PipeFactory = Callable[[], ReportPipe]
-
-
-def script_type_for_path(path: str) -> ScriptType:
-    """The address type a Coldcard uses for a path: BIP-84 native, BIP-49 wrapped, else P2PKH."""
-    if path.startswith("m/84'"):
-        return ScriptType.P2WPKH
-    if path.startswith("m/49'"):
-        return ScriptType.P2SH_P2WPKH
-    return ScriptType.P2PKH
 
 
 _FORMAT_FOR_SCRIPT = {
@@ -174,21 +172,23 @@ class ColdcardSigner(Signer):
 
     def get_public_key(self, path: str) -> PublicKeyInfo:
         self.require(Capability.GET_XPUB)
-        canonical = canonical_path(path)
+        indices = parse_path(path)
+        canonical = format_path(indices)
         with self._exclusive():
             xpub = self._xpub(canonical)
         try:
             pubkey = parse_extended_key(xpub).public_key
         except InvalidInput as exc:
             raise ProtocolError(f"device returned an invalid xpub: {exc.detail}") from exc
-        address = address_for(pubkey, script_type_for_path(canonical))
+        address = address_for(pubkey, script_type_for_path(indices), network_for_path(indices))
         return PublicKeyInfo(path=canonical, xpub=xpub, pubkey=pubkey, address=address)
 
     def sign_message(self, path: str, text: str) -> MessageSignature:
         self.require(Capability.SIGN_MESSAGE)
         check_device_text(text)
-        canonical = canonical_path(path)
-        script_type = script_type_for_path(canonical)
+        indices = parse_path(path)
+        canonical = format_path(indices)
+        script_type = script_type_for_path(indices)
         with self._exclusive():
             self._token.reset()
             address, signature = self._sign(canonical, text, script_type)
@@ -408,7 +408,16 @@ class ColdcardSigner(Signer):
         pubkey = recover_pubkey(text, signature)
         if decode_compact(signature).script_type is not script_type:
             raise InvalidSignature("signature header does not match the address type")
-        if len(pubkey) != 33 or address_for(pubkey, script_type) != address:
+        try:
+            decoded = decode_address(address)
+        except InvalidInput as exc:
+            raise ProtocolError(f"device reported a malformed address {address!r}") from exc
+        # The device's chain setting picks the network; the key and script type must match.
+        if (
+            len(pubkey) != 33
+            or decoded.script_type is not script_type
+            or not address_matches(pubkey, decoded)
+        ):
             raise InvalidSignature("device signature does not match the address it reported")
         return MessageSignature(
             path=path, text=text, address=address, signature=signature, pubkey=pubkey

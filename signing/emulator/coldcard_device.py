@@ -91,16 +91,31 @@ class _Approval:
     signature: bytes = b""
 
 
+@dataclass
+class _Link:
+    """One client's connection: its partial message and its link keys."""
+
+    reassembler: Reassembler = field(default_factory=lambda: Reassembler(Side.DEVICE))
+    cipher: LinkCipher | None = None
+    bound: bool = False  # ncry v2: encryption required, no re-keying
+    last_encrypted: bool = False
+
+
 class ColdcardDevice:
-    """Protocol state of one emulated Coldcard. Thread-safe: one lock guards it all."""
+    """Protocol state of one emulated Coldcard. Thread-safe: one lock guards it all.
+
+    A real Coldcard has one host. The emulator may have several clients (a
+    desk and a reference client, say), so each client address gets its own
+    link keys and partial message, while the screen (the one request waiting
+    for the human) stays shared, as on the device.
+    """
+
+    MAX_CLIENTS = 16
 
     def __init__(self, backend: ColdcardBackend) -> None:
         self._backend = backend
         self._lock = threading.Lock()
-        self._reassembler = Reassembler(Side.DEVICE)
-        self._cipher: LinkCipher | None = None
-        self._bound = False  # ncry v2: encryption required, no re-keying
-        self._last_encrypted = False
+        self._links: dict[str, _Link] = {}
         self._approval: _Approval | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -111,10 +126,7 @@ class ColdcardDevice:
             if self._approval is not None:
                 self._approval.cancel_event.set()
             self._approval = None
-            self._cipher = None
-            self._bound = False
-            self._last_encrypted = False
-            self._reassembler.reset()
+            self._links.clear()
 
     @property
     def approval_pending(self) -> bool:
@@ -123,42 +135,51 @@ class ColdcardDevice:
 
     # ------------------------------------------------------------- reports
 
-    def handle_report(self, report: bytes) -> list[bytes]:
-        """Consume one report; return the reports of the reply (possibly none)."""
+    def _link(self, client: str) -> _Link:
+        link = self._links.pop(client, None) or _Link()
+        self._links[client] = link  # most recent last
+        while len(self._links) > self.MAX_CLIENTS:
+            del self._links[next(iter(self._links))]
+        return link
+
+    def handle_report(self, report: bytes, client: str = "") -> list[bytes]:
+        """Consume one report from ``client``; return the reports of the reply (maybe none)."""
         with self._lock:
+            link = self._link(client)
             try:
-                message = self._reassembler.feed(report)
+                message = link.reassembler.feed(report)
             except FramingError as exc:
-                return self._reply(msgs.respond_framing(exc.reason))
+                return self._reply(link, msgs.respond_framing(exc.reason))
             if message is None:
                 return []
             payload = message.payload
             if message.encrypted:
-                if self._cipher is None:
-                    return self._reply(msgs.respond_framing("no key"))
-                payload = self._cipher.open(payload)
-            elif self._bound:
-                return self._reply(msgs.respond_framing("must encrypt"))
-            self._last_encrypted = message.encrypted
+                if link.cipher is None:
+                    return self._reply(link, msgs.respond_framing("no key"))
+                payload = link.cipher.open(payload)
+            elif link.bound:
+                return self._reply(link, msgs.respond_framing("must encrypt"))
+            link.last_encrypted = message.encrypted
             try:
-                response = self._dispatch(payload, message.encrypted)
+                response = self._dispatch(link, payload, message.encrypted)
             except FramingError as exc:
                 response = msgs.respond_framing(exc.reason)
             except InvalidText as exc:
                 response = msgs.respond_error(exc.detail or "bad text")
             except SigningError as exc:
                 response = msgs.respond_error(exc.detail or exc.code.value)
-            return self._reply(response)
+            return self._reply(link, response)
 
-    def _reply(self, response: bytes) -> list[bytes]:
+    @staticmethod
+    def _reply(link: _Link, response: bytes) -> list[bytes]:
         # Like the firmware: encrypt when the link is up and the last request was encrypted.
-        encrypt = self._cipher is not None and self._last_encrypted
-        body = self._cipher.seal(response) if encrypt and self._cipher else response
-        return frame_message(body, encrypted=encrypt)
+        cipher = link.cipher if link.last_encrypted else None
+        body = cipher.seal(response) if cipher is not None else response
+        return frame_message(body, encrypted=cipher is not None)
 
     # ------------------------------------------------------------ commands
 
-    def _dispatch(self, payload: bytes, encrypted: bool) -> bytes:
+    def _dispatch(self, link: _Link, payload: bytes, encrypted: bool) -> bytes:
         request = msgs.parse_request(payload)
         command, args = request.command, request.args
         if command == "ping":
@@ -166,7 +187,7 @@ class ColdcardDevice:
         if command == "vers":
             return msgs.respond_ascii("\n".join(EMULATOR_VERSION_LINES))
         if command == "ncry":
-            return self._ncry(args)
+            return self._ncry(link, args)
         if self._backend.locked:
             # A real Coldcard keeps USB off until its PIN is entered; the emulator says why.
             return msgs.respond_error("Locked: enter the PIN on the device")
@@ -188,16 +209,16 @@ class ColdcardDevice:
             raise InvalidInput("path must be ASCII") from exc
         return canonical_path(text or "m")
 
-    def _ncry(self, args: bytes) -> bytes:
+    def _ncry(self, link: _Link, args: bytes) -> bytes:
         version, host_pubkey = msgs.parse_ncry_args(args)
         if version not in (msgs.NCRY_V1, msgs.NCRY_V2):
             raise FramingError("bad ncry version")
-        if self._bound:
+        if link.bound:
             raise FramingError("crypto already set up")
         mine = EphemeralKey()
         session_key = mine.session_key(host_pubkey)
-        self._cipher = LinkCipher(session_key)
-        self._bound = version == msgs.NCRY_V2
+        link.cipher = LinkCipher(session_key)
+        link.bound = version == msgs.NCRY_V2
         xfp = msgs.xfp_from_fingerprint(self._backend.master_fingerprint)
         return msgs.respond_device_pubkey(mine.public_bytes, xfp, self._backend.master_xpub)
 
@@ -234,7 +255,10 @@ class ColdcardDevice:
         )
         try:
             approved = self._backend.request_approval(story, approval.cancel_event)
-            if approval.cancel_event.is_set():
+            if self._backend.unplugged:
+                # The cable went mid-prompt: the server sends nothing more, power_cycle() drops it.
+                approval.failed = "Unplugged"
+            elif approval.cancel_event.is_set():
                 approval.failed = "Cancelled"
             elif not approved:
                 approval.refused = True

@@ -29,7 +29,9 @@ import socket
 import stat
 import threading
 
+from signing.emulator.coldcard_backend import as_coldcard_backend
 from signing.emulator.coldcard_device import ColdcardBackend, ColdcardDevice
+from signing.emulator.hsm import SoftHsm
 from signing.errors import NotAllowed
 
 log = logging.getLogger(__name__)
@@ -55,9 +57,9 @@ def _path_in_use(path: str) -> bool:
 class ColdcardServer:
     """Serves one emulated Coldcard on ``socket_path`` until ``stop()``."""
 
-    def __init__(self, hsm: object, socket_path: str = DEFAULT_SOCKET_PATH) -> None:
-        from signing.emulator.coldcard_backend import as_coldcard_backend
-
+    def __init__(
+        self, hsm: SoftHsm | ColdcardBackend, socket_path: str = DEFAULT_SOCKET_PATH
+    ) -> None:
         if len(os.fsencode(socket_path)) > MAX_SOCKET_PATH:
             raise NotAllowed(f"socket path longer than {MAX_SOCKET_PATH} bytes: {socket_path}")
         self.socket_path = socket_path
@@ -206,7 +208,9 @@ class ColdcardServer:
         if not sender:
             log.warning("dropped a report from a client that did not bind a reply address")
             return
-        replies = self.device.handle_report(data)
+        if self._should_be_unplugged():
+            return  # the cable went while we were reading: no answer
+        replies = self.device.handle_report(data, client=str(sender))
         if self._stalled.is_set():
             return
         for reply in replies:

@@ -11,8 +11,9 @@ There is no declared total length, so memory is bounded by ``MAX_MSG_LEN``
 alone: a decoder never allocates more than that, however the input lies.
 
 Host side and device side differ in one point: the device treats an empty
-report as "reset" (hosts send one to resynchronise), while a host never expects
-an empty report from a device.
+"last" report (framing byte 0x80) as "reset" (hosts send one to resynchronise),
+while a host never expects an empty report from a device. A framing byte of
+zero is illegal on both sides.
 """
 
 from __future__ import annotations
@@ -109,6 +110,11 @@ class Reassembler:
         self._buffer = bytearray()
 
     @property
+    def buffered(self) -> int:
+        """Bytes of the partial message held now (never more than ``max_len``)."""
+        return len(self._buffer)
+
+    @property
     def in_progress(self) -> bool:
         """True while part of a message has arrived and more is expected."""
         return bool(self._buffer)
@@ -126,12 +132,14 @@ class Reassembler:
 
     def _feed(self, report: bytes) -> Unframed | None:
         header, chunk = parse_report(report)
+        if report[0] == 0:
+            raise FramingError("zero", "the framing byte can never be zero")
         if header.length == 0:
-            if self.side is Side.DEVICE:
+            if self.side is Side.DEVICE and header.last and not header.encrypted:
                 # Hosts resynchronise with an empty report: drop any partial message.
                 self.reset()
                 return None
-            raise FramingError("empty", "devices never send an empty report")
+            raise FramingError("empty", "an empty report that is not a reset")
         if not header.last:
             if header.encrypted:
                 raise FramingError("flags", "encrypted flag on a report that is not the last")

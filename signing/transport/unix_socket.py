@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 
 from signing.errors import DeviceNotFound, DeviceTimeout, Disconnected
 from signing.transport.base import TRAFFIC, check_report
@@ -23,6 +24,12 @@ log = logging.getLogger(__name__)
 
 MAX_DATAGRAM = 1024  # bigger datagrams are cut here; the framing layer rejects them anyway
 SEND_TIMEOUT_S = 2.0
+LIVENESS_CHECK_S = 0.05  # while waiting for a report, how often to check the device is there
+
+
+def _socket_identity(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
 
 
 class UnixDatagramPipe:
@@ -37,9 +44,22 @@ class UnixDatagramPipe:
         try:
             self._sock.bind(self.client_path)
             self._sock.connect(server_path)
+            self._server_id = _socket_identity(server_path)
         except OSError as exc:
             self.close()
             raise DeviceNotFound(f"no emulator listening at {server_path}: {exc}") from exc
+
+    def _check_server(self) -> None:
+        """A datagram socket never says its peer closed: look at the socket file instead.
+
+        A removed or replaced socket file is the emulator's "cable pulled".
+        """
+        try:
+            same = _socket_identity(self.server_path) == self._server_id
+        except OSError:
+            same = False
+        if not same:
+            raise Disconnected(f"the device at {self.server_path} went away")
 
     def _require_sock(self) -> socket.socket:
         if self._sock is None:
@@ -49,6 +69,7 @@ class UnixDatagramPipe:
     def write_report(self, report: bytes) -> None:
         sock = self._require_sock()
         data = check_report(report)
+        self._check_server()
         log.log(TRAFFIC, "sock tx %s", data.hex())
         try:
             sock.settimeout(SEND_TIMEOUT_S)
@@ -62,15 +83,21 @@ class UnixDatagramPipe:
 
     def read_report(self, timeout_ms: int) -> bytes | None:
         sock = self._require_sock()
-        try:
-            sock.settimeout(max(1, int(timeout_ms)) / 1000.0)
-            data = sock.recv(MAX_DATAGRAM)
-        except TimeoutError:
-            return None
-        except OSError as exc:
-            raise Disconnected(f"{self.server_path}: {exc}") from exc
-        log.log(TRAFFIC, "sock rx %s", data.hex())
-        return data
+        deadline = time.monotonic() + max(1, int(timeout_ms)) / 1000.0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            try:
+                sock.settimeout(min(remaining, LIVENESS_CHECK_S))
+                data = sock.recv(MAX_DATAGRAM)
+            except TimeoutError:
+                self._check_server()
+                continue
+            except OSError as exc:
+                raise Disconnected(f"{self.server_path}: {exc}") from exc
+            log.log(TRAFFIC, "sock rx %s", data.hex())
+            return data
 
     def close(self) -> None:
         sock, self._sock = self._sock, None

@@ -1,0 +1,388 @@
+"""Contract: the Coldcard driver against the emulator over the Unix socket.
+
+Each failure mode ends in exactly one typed error, leaves nothing signed on the
+host side, and the next call (after a reconnect where the device went away)
+succeeds. TEST ONLY seed: twelve times "all".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from coldcard_helpers import (
+    ALL_FINGERPRINT,
+    SIGN_ADDRESS,
+    SIGN_PATH,
+    SIGN_SIGNATURE_HEX,
+    SIGN_TEXT,
+    Human,
+    RecordingInteraction,
+    make_hsm,
+    open_signer,
+    running_server,
+    wait_until,
+)
+
+from signing.devices.coldcard import ColdcardSigner
+from signing.errors import (
+    CancelledByHost,
+    DeviceBusy,
+    DeviceNotFound,
+    DeviceTimeout,
+    Disconnected,
+    InvalidText,
+    NotAllowed,
+    PinRequired,
+    SigningError,
+    UserRejected,
+    WrongDevice,
+)
+from signing.framing import coldcard_messages as msgs
+from signing.interface import Capability, PromptKind
+from signing.verify import verify_message
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def human() -> Iterator[Human]:
+    person = Human()
+    yield person
+    person.close()
+
+
+def _sign_in_thread(signer: ColdcardSigner) -> tuple[threading.Thread, list[object]]:
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(signer.sign_message(SIGN_PATH, SIGN_TEXT))
+        except SigningError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _prompt_showing(hsm_state: dict[str, object], count: int = 1) -> bool:
+    prompts = hsm_state["prompts"]
+    assert isinstance(prompts, int)
+    return prompts >= count
+
+
+# ------------------------------------------------------------- happy paths
+
+
+def test_identity_ping_version_and_xpub_match_the_soft_hsm() -> None:
+    hsm = make_hsm()
+    with running_server(hsm) as server:
+        signer = open_signer(server)
+        identity = signer.identity
+        assert identity is not None
+        assert identity.master_fingerprint == ALL_FINGERPRINT == hsm.fingerprint()
+        assert identity.is_emulator and identity.firmware_version == "1.0.0-emulator"
+        assert signer.ping(b"custody desk") == b"custody desk"
+        assert signer.version_lines()[-1] == "emulator"
+        for path in (SIGN_PATH, "m/84'/0'/0'/0/1", "m/49'/0'/0'/0/0", "m/44'/1'/0'/0/0"):
+            info = signer.get_public_key(path)
+            expected = hsm.get_public_key(path)
+            assert (info.xpub, info.pubkey, info.address) == (
+                expected.xpub,
+                expected.pubkey,
+                expected.address,
+            )
+        signer.close()
+
+
+def test_link_is_encrypted_on_the_wire() -> None:
+    """After ncry every report carries the encrypted flag and no plaintext shows."""
+    from signing.transport.unix_socket import UnixDatagramPipe
+
+    written: list[bytes] = []
+
+    class Tap(UnixDatagramPipe):
+        def write_report(self, report: bytes) -> None:
+            written.append(report)
+            super().write_report(report)
+
+    with running_server(make_hsm()) as server:
+        signer = open_signer(server)
+        signer._pipe_factory = lambda: Tap(server.socket_path)
+        signer.close()
+        signer.open(RecordingInteraction())
+        signer.get_public_key(SIGN_PATH)
+        signer.sign_message(SIGN_PATH, SIGN_TEXT)
+    assert Capability.ENCRYPTED_LINK in signer.capabilities
+    reset, ncry_first, ncry_last, *rest = written  # ncry is 72 bytes: two reports
+    assert reset[0] == 0x80 and ncry_first[1:5] == b"ncry" and ncry_last[0] == 0x80 | 9
+    # From then on every message's last report is flagged encrypted (middle ones carry no flags).
+    assert rest and all(r[0] & 0xC0 == 0xC0 or r[0] == 63 for r in rest)
+    assert sum(r[0] & 0xC0 == 0xC0 for r in rest) >= 4
+    wire = b"".join(rest)
+    for plaintext in (b"xpub", b"smsg", b"smok", b"vers", SIGN_TEXT.encode()[:12]):
+        assert plaintext not in wire
+
+
+def test_sign_verifies_against_the_xpub_address_and_matches_trezor_vector() -> None:
+    with running_server(make_hsm()) as server:
+        interaction = RecordingInteraction()
+        signer = open_signer(server, interaction)
+        key = signer.get_public_key(SIGN_PATH)
+        result = signer.sign_message(SIGN_PATH, SIGN_TEXT)
+    assert result.address == key.address == SIGN_ADDRESS
+    assert result.pubkey == key.pubkey
+    assert result.signature.hex() == SIGN_SIGNATURE_HEX
+    assert verify_message(key.address, SIGN_TEXT, result.signature)
+    assert [p.kind for p in interaction.prompts] == [PromptKind.CONFIRM_ON_DEVICE]
+    assert interaction.prompts[0].text == SIGN_TEXT and interaction.done == 1
+
+
+@pytest.mark.parametrize("path", ["m/84'/0'/0'/0/0", "m/49'/0'/0'/0/0"])
+def test_segwit_paths_sign_for_their_address_type(path: str) -> None:
+    with running_server(make_hsm()) as server:
+        signer = open_signer(server)
+        result = signer.sign_message(path, "Attest client C-001")
+        assert result.address == signer.get_public_key(path).address
+        assert verify_message(result.address, "Attest client C-001", result.signature)
+
+
+def test_exact_transcript_of_the_sign_flow() -> None:
+    traffic: list[tuple[str, bytes]] = []
+    with running_server(make_hsm()) as server:
+        signer = open_signer(server, on_traffic=lambda d, m: traffic.append((d, m)))
+        traffic.clear()
+        signer.sign_message(SIGN_PATH, SIGN_TEXT)
+    # Collapse the "still waiting" polls, whose count depends on timing.
+    collapsed: list[tuple[str, bytes]] = []
+    for i in range(0, len(traffic), 2):
+        pair = traffic[i : i + 2]
+        if pair == [("tx", b"smok"), ("rx", b"okay")] and collapsed[-2:] == pair:
+            continue
+        collapsed += pair
+    text = SIGN_TEXT.encode()
+    path = SIGN_PATH.encode()
+    signed = msgs.respond_signed_message(SIGN_ADDRESS, bytes.fromhex(SIGN_SIGNATURE_HEX))
+    expected_head = [
+        (
+            "tx",
+            b"smsg"
+            + (1).to_bytes(4, "little")
+            + len(path).to_bytes(4, "little")
+            + len(text).to_bytes(4, "little")
+            + path
+            + text,
+        ),
+        ("rx", b"okay"),
+    ]
+    expected_tail = [("tx", b"smok"), ("rx", signed)]
+    assert collapsed[:2] == expected_head
+    assert collapsed[-2:] == expected_tail
+    assert collapsed[2:-2] in ([], [("tx", b"smok"), ("rx", b"okay")])
+
+
+def test_open_transcript_is_resync_ncry_vers() -> None:
+    traffic: list[tuple[str, bytes]] = []
+    with running_server(make_hsm()) as server:
+        open_signer(server, on_traffic=lambda d, m: traffic.append((d, m)))
+    assert [(d, m[:4]) for d, m in traffic] == [
+        ("tx", b"ncry"),
+        ("rx", b"mypb"),
+        ("tx", b"vers"),
+        ("rx", b"asci"),
+    ]
+    assert traffic[0][1][4:8] == msgs.NCRY_V1.to_bytes(4, "little")
+
+
+# ------------------------------------------------------------ failure modes
+
+
+def test_reject_on_device_is_user_rejected_then_next_sign_succeeds() -> None:
+    hsm = make_hsm(approve="reject")
+    with running_server(hsm) as server:
+        interaction = RecordingInteraction()
+        signer = open_signer(server, interaction)
+        with pytest.raises(UserRejected):
+            signer.sign_message(SIGN_PATH, SIGN_TEXT)
+        assert interaction.done == 1
+        hsm.set_policy("auto")
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).signature.hex() == SIGN_SIGNATURE_HEX
+
+
+def test_cancel_from_host_while_polling(human: Human) -> None:
+    hsm = make_hsm(approve="interactive", human=human)
+    with running_server(hsm) as server:
+        interaction = RecordingInteraction()
+        signer = open_signer(server, interaction)
+        thread, outcome = _sign_in_thread(signer)
+        wait_until(lambda: _prompt_showing(hsm.state()) and len(interaction.prompts) == 1)
+        signer.cancel()
+        thread.join(5)
+        assert len(outcome) == 1 and isinstance(outcome[0], CancelledByHost)
+        assert interaction.done == 1
+        assert SIGN_TEXT in human.terminal_out.getvalue()  # the device still shows it
+        # The officer dismisses the stale prompt on the device; the next sign goes through.
+        hsm.set_policy("auto")
+        human.answer(False)
+        result = signer.sign_message(SIGN_PATH, SIGN_TEXT)
+        assert result.signature.hex() == SIGN_SIGNATURE_HEX
+
+
+def test_new_sign_waits_while_a_previous_prompt_is_on_the_device(human: Human) -> None:
+    hsm = make_hsm(approve="interactive", human=human)
+    with running_server(hsm) as server:
+        first = open_signer(server)
+        thread, outcome = _sign_in_thread(first)
+        wait_until(lambda: _prompt_showing(hsm.state()))
+        second_interaction = RecordingInteraction()
+        second = open_signer(server, second_interaction, approval_timeout_s=0.3)
+        with pytest.raises(DeviceTimeout):
+            second.sign_message(SIGN_PATH, "Attest client C-002")
+        assert "previous request" in second_interaction.prompts[0].text
+        human.answer(True)
+        thread.join(5)
+        assert outcome and not isinstance(outcome[0], SigningError)
+
+
+def test_approval_timeout_is_device_timeout_and_session_survives(human: Human) -> None:
+    hsm = make_hsm(approve="interactive", human=human)
+    with running_server(hsm) as server:
+        signer = open_signer(server, approval_timeout_s=0.2)
+        with pytest.raises(DeviceTimeout):
+            signer.sign_message(SIGN_PATH, SIGN_TEXT)
+        human.answer(False)
+        hsm.set_policy("auto")
+        signer.approval_timeout_s = 30
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).address == SIGN_ADDRESS
+
+
+def test_hung_device_is_device_timeout_then_recovers() -> None:
+    with running_server(make_hsm()) as server:
+        signer = open_signer(server, io_timeout_ms=150)
+        server.stall(True)
+        with pytest.raises(DeviceTimeout):
+            signer.ping(b"x")
+        server.stall(False)
+        assert signer.ping(b"y") == b"y"  # a fresh session: re-keyed
+
+
+@pytest.mark.parametrize("how", ["server", "hsm"])
+def test_unplug_mid_flow_is_disconnected_then_reconnect_succeeds(human: Human, how: str) -> None:
+    hsm = make_hsm(approve="interactive", human=human)
+    with running_server(hsm) as server:
+        signer = open_signer(server)
+        thread, outcome = _sign_in_thread(signer)
+        wait_until(lambda: _prompt_showing(hsm.state()))
+        if how == "server":
+            server.unplug()
+        else:
+            hsm.unplug()
+        thread.join(5)
+        assert len(outcome) == 1 and isinstance(outcome[0], Disconnected), outcome
+        with pytest.raises(DeviceNotFound):  # still unplugged: nothing to reconnect to
+            signer.ping(b"x")
+        if how == "server":
+            server.replug()
+        else:
+            hsm.replug()
+        wait_until(lambda: server.plugged)
+        hsm.set_policy("auto")
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).signature.hex() == SIGN_SIGNATURE_HEX
+        assert signer.identity is not None
+        assert signer.identity.master_fingerprint == ALL_FINGERPRINT
+
+
+def test_armed_unplug_at_the_prompt_is_disconnected() -> None:
+    hsm = make_hsm()
+    with running_server(hsm) as server:
+        signer = open_signer(server)
+        hsm.arm_unplug()
+        with pytest.raises(Disconnected):
+            signer.sign_message(SIGN_PATH, SIGN_TEXT)
+        hsm.replug()
+        wait_until(lambda: server.plugged)
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).address == SIGN_ADDRESS
+
+
+def test_locked_device_is_pin_required_until_unlocked() -> None:
+    hsm = make_hsm(pin="1234")
+    with running_server(hsm) as server:
+        signer = open_signer(server)
+        with pytest.raises(PinRequired):
+            signer.sign_message(SIGN_PATH, SIGN_TEXT)
+        hsm.unlock("1234")
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).address == SIGN_ADDRESS
+
+
+@pytest.mark.parametrize(
+    "text", ["x", "tab\there", "caf\u00e9 statement", "three   spaces", " lead", "a" * 241]
+)
+def test_text_the_device_cannot_show_is_refused_before_sending(text: str) -> None:
+    traffic: list[tuple[str, bytes]] = []
+    with running_server(make_hsm()) as server:
+        signer = open_signer(server, on_traffic=lambda d, m: traffic.append((d, m)))
+        traffic.clear()
+        with pytest.raises(InvalidText):
+            signer.sign_message(SIGN_PATH, text)
+    assert traffic == []
+
+
+def test_emulator_refuses_production_statements() -> None:
+    hsm = make_hsm()
+    with running_server(hsm) as server:
+        signer = open_signer(server)
+        with pytest.raises(NotAllowed):
+            signer.sign_message(SIGN_PATH, "Attest C-001 env=prod")
+    assert hsm.state()["prompts"] == 0
+
+
+def test_wrong_device_fingerprint() -> None:
+    from signing.devices.coldcard_discovery import signer_for_uri
+
+    with running_server(make_hsm()) as server:
+        signer = signer_for_uri(server.uri, expected_fingerprint="deadbeef")
+        with pytest.raises(WrongDevice):
+            signer.open(RecordingInteraction())
+
+
+def test_concurrent_call_is_device_busy(human: Human) -> None:
+    hsm = make_hsm(approve="interactive", human=human)
+    with running_server(hsm) as server:
+        signer = open_signer(server)
+        thread, _ = _sign_in_thread(signer)
+        wait_until(lambda: _prompt_showing(hsm.state()))
+        with pytest.raises(DeviceBusy):
+            signer.get_public_key(SIGN_PATH)
+        human.answer(True)
+        thread.join(5)
+
+
+# ------------------------------------------------- the stock reference client
+
+
+def test_reference_client_drives_the_emulator() -> None:
+    """ckcc-protocol (test-only cross-check, skipped when not installed) gets the same answers."""
+    client = pytest.importorskip("ckcc.client")
+    protocol = pytest.importorskip("ckcc.protocol")
+    import time
+
+    with running_server(make_hsm()) as server:
+        device = client.ColdcardDevice(sn=server.socket_path)
+        try:
+            assert f"{device.master_fingerprint:08x}" == "8d229e5c"  # little-endian 5c9e228d
+            packer = protocol.CCProtocolPacker
+            assert device.send_recv(packer.ping(b"hi")) == b"hi"
+            ours = open_signer(server).get_public_key("m/44'/0'/0'")
+            assert device.send_recv(packer.get_xpub("m/44'/0'/0'")) == ours.xpub
+            device.send_recv(packer.sign_message(SIGN_TEXT.encode(), SIGN_PATH))
+            for _ in range(500):
+                done = device.send_recv(packer.get_signed_msg())
+                if done is not None:
+                    break
+                time.sleep(0.01)
+            assert done[0] == SIGN_ADDRESS
+            assert done[1].hex() == SIGN_SIGNATURE_HEX
+        finally:
+            device.close()
