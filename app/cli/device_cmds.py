@@ -114,8 +114,12 @@ def cmd_devices(args: argparse.Namespace) -> int:
 class TerminalInteraction:
     """Device prompts on the terminal (stderr, so --json output stays clean)."""
 
-    def __init__(self, out: TextIO = sys.stderr) -> None:
-        self._out = out
+    def __init__(self, out: TextIO | None = None) -> None:
+        self._stream = out
+
+    @property
+    def _out(self) -> TextIO:
+        return self._stream or sys.stderr  # looked up late: tests and redirections swap it
 
     def on_prompt(self, prompt: DevicePrompt) -> None:
         if prompt.kind is PromptKind.PIN_ENTRY_ON_DEVICE:

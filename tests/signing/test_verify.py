@@ -1,0 +1,191 @@
+"""Message verification: round trips, tampering, malformed input, Wycheproof."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from signing.crypto import secp256k1
+from signing.crypto.addresses import ScriptType
+from signing.crypto.message import decode_compact, encode_compact
+from signing.emulator.hsm import SoftHsm
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON
+from signing.errors import InvalidInput, InvalidSignature, NotAllowed, SigningError
+from signing.verify import (
+    recover_pubkey,
+    require_valid,
+    require_valid_pubkey,
+    verify_der_sha256,
+    verify_message,
+    verify_message_pubkey,
+)
+
+TEXT = "attest client=ACME total=1000 env=test"
+PATHS = {
+    ScriptType.P2PKH: "m/44'/0'/0'/0/0",
+    ScriptType.P2SH_P2WPKH: "m/49'/0'/0'/0/0",
+    ScriptType.P2WPKH: "m/84'/0'/0'/0/0",
+}
+WYCHEPROOF = Path(__file__).resolve().parents[1] / "data/vectors/wycheproof"
+
+
+@pytest.fixture(scope="module")
+def hsm() -> SoftHsm:
+    return SoftHsm()
+
+
+@pytest.mark.parametrize("script_type", list(ScriptType))
+def test_round_trip_for_every_script_type(hsm: SoftHsm, script_type: ScriptType) -> None:
+    signed = hsm.sign_message(PATHS[script_type], TEXT, script_type)
+    assert verify_message(signed.address, TEXT, signed.signature)
+    assert verify_message_pubkey(signed.pubkey, TEXT, signed.signature)
+    assert recover_pubkey(TEXT, signed.signature) == signed.pubkey
+    require_valid(signed.address, TEXT, signed.signature)
+    require_valid_pubkey(signed.pubkey, TEXT, signed.signature)
+
+
+def test_wrong_text_key_or_address_is_invalid(hsm: SoftHsm) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    other = SoftHsm(TEST_MNEMONIC_ABANDON).get_public_key(PATHS[ScriptType.P2PKH])
+    assert not verify_message(signed.address, TEXT + ".", signed.signature)
+    assert not verify_message(other.address, TEXT, signed.signature)
+    assert not verify_message_pubkey(other.pubkey, TEXT, signed.signature)
+    with pytest.raises(InvalidSignature):
+        require_valid(other.address, TEXT, signed.signature)
+
+
+def test_header_type_must_match_address_type(hsm: SoftHsm) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2WPKH], TEXT, ScriptType.P2WPKH)
+    decoded = decode_compact(signed.signature)
+    as_p2pkh = encode_compact(decoded.recid, decoded.r, decoded.s, ScriptType.P2PKH)
+    assert not verify_message(signed.address, TEXT, as_p2pkh)
+    # the key itself still made it: the pubkey check does not care about the script type
+    assert verify_message_pubkey(signed.pubkey, TEXT, as_p2pkh)
+
+
+def test_high_s_and_wrong_recovery_id_are_rejected(hsm: SoftHsm) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    d = decode_compact(signed.signature)
+    high_s = encode_compact(d.recid ^ 1, d.r, secp256k1.N - d.s, ScriptType.P2PKH)
+    assert not verify_message(signed.address, TEXT, high_s)
+    assert not verify_message_pubkey(signed.pubkey, TEXT, high_s)
+    with pytest.raises(InvalidSignature):
+        recover_pubkey(TEXT, high_s)
+    wrong_recid = encode_compact(d.recid ^ 1, d.r, d.s, ScriptType.P2PKH)
+    assert not verify_message(signed.address, TEXT, wrong_recid)
+    assert not verify_message_pubkey(signed.pubkey, TEXT, wrong_recid)
+
+
+def test_every_single_bit_flip_of_a_signature_is_rejected(hsm: SoftHsm) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    for bit in range(65 * 8):
+        tampered = bytearray(signed.signature)
+        tampered[bit // 8] ^= 1 << (bit % 8)
+        assert not verify_message_pubkey(signed.pubkey, TEXT, bytes(tampered)), bit
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        b"",
+        b"\x00" * 65,
+        b"\x1f" + b"\xff" * 64,  # r, s >= n
+        b"\x1f" * 64,
+        b"\x1f" * 66,
+        b"\x2b" + b"\x01" * 64,  # header 43
+        b"\x1a" + b"\x01" * 64,  # header 26
+    ],
+)
+def test_malformed_signatures_are_false_or_typed(hsm: SoftHsm, signature: bytes) -> None:
+    info = hsm.get_public_key(PATHS[ScriptType.P2PKH])
+    assert not verify_message(info.address, TEXT, signature)
+    assert not verify_message_pubkey(info.pubkey, TEXT, signature)
+    with pytest.raises(InvalidSignature):
+        recover_pubkey(TEXT, signature)
+
+
+@pytest.mark.parametrize(
+    "address", ["", "hello", "1JAd7XCBzGudGpJQSDSfpmJhiygtLQWaGM", "bc1q" + "q" * 100]
+)
+def test_malformed_address_raises_invalid_input(hsm: SoftHsm, address: str) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    with pytest.raises(InvalidInput):
+        verify_message(address, TEXT, signed.signature)
+
+
+@pytest.mark.parametrize("pubkey", [b"", b"\x02" + b"\x00" * 32, b"\x05" + b"\x01" * 32])
+def test_malformed_pubkey_raises_invalid_input(hsm: SoftHsm, pubkey: bytes) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    with pytest.raises(InvalidInput):
+        verify_message_pubkey(pubkey, TEXT, signed.signature)
+
+
+def test_garbage_never_escapes_as_a_generic_exception() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        sig = bytes(rng.getrandbits(8) for _ in range(rng.choice((64, 65, 65, 65, 66))))
+        try:
+            verify_message("1JAd7XCBzGudGpJQSDSfpmJhiygtLQWaGL", "x", sig)
+            recover_pubkey("x", sig)
+        except SigningError:
+            pass
+
+
+def test_prod_environment_refuses_statements_without_the_token(hsm: SoftHsm) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    require_valid(signed.address, TEXT, signed.signature, environment="test")
+    with pytest.raises(NotAllowed):
+        require_valid(signed.address, TEXT, signed.signature, environment="prod")
+    with pytest.raises(NotAllowed):
+        require_valid_pubkey(signed.pubkey, TEXT, signed.signature, environment="prod")
+
+
+def _wycheproof_cases(name: str) -> list[tuple[int, bytes, bytes, bytes, str]]:
+    data = json.loads((WYCHEPROOF / name).read_text())
+    cases = []
+    for group in data["testGroups"]:
+        key = bytes.fromhex(group["publicKey"]["uncompressed"])
+        for test in group["tests"]:
+            cases.append(
+                (
+                    test["tcId"],
+                    key,
+                    bytes.fromhex(test["msg"]),
+                    bytes.fromhex(test["sig"]),
+                    test["result"],
+                )
+            )
+    assert len(cases) == data["numberOfTests"]
+    return cases
+
+
+def test_wycheproof_bitcoin_all_cases() -> None:
+    """All 463 cases of ecdsa_secp256k1_sha256_bitcoin_test.json give the expected result.
+
+    "acceptable" (none in this file) would be allowed either way: our DER is strict.
+    """
+    cases = _wycheproof_cases("ecdsa_secp256k1_sha256_bitcoin_test.json")
+    wrong = [
+        tc_id
+        for tc_id, key, msg, sig, result in cases
+        if result != "acceptable" and verify_der_sha256(key, msg, sig) != (result == "valid")
+    ]
+    assert wrong == []
+    assert sum(result == "valid" for *_, result in cases) > 100  # the file really was read
+
+
+def test_wycheproof_plain_file_differs_only_by_high_s() -> None:
+    """On the non-Bitcoin file, every disagreement is a valid high-S signature we refuse."""
+    from signing.verify import parse_der_signature
+
+    for tc_id, key, msg, sig, result in _wycheproof_cases("ecdsa_secp256k1_sha256_test.json"):
+        got = verify_der_sha256(key, msg, sig)
+        if result == "invalid":
+            assert not got, tc_id
+        elif result == "valid" and not got:
+            _, s = parse_der_signature(sig)
+            assert s > secp256k1.HALF_N, tc_id
