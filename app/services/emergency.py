@@ -234,9 +234,18 @@ def import_signed(store: Store, data: bytes, *, actor: str, clock: Clock = utc_n
     doc = parse_document(data)
     if doc.kind is not Kind.UNFREEZE_ORDER:
         raise DocumentError(Reason.UNKNOWN_KIND, f"expected an unfreeze order, got {doc.kind}")
-    env = desk_identity(store).env
+    desk = desk_identity(store)
+    env = desk.env
     with unit_of_work(store, clock=clock) as uow:
         repo = desk_repo(uow.tx)
+        keys = keys_from_repo(repo, env)
+        ctx = VerifyContext(keys=keys, env=env, now=uow.now, exchange_id=desk.exchange_id)
+        report = verify_document(doc, ctx)
+        bad = [c for c in report.checks if not c.ok and c.name != "quorum"]
+        if bad:
+            raise DocumentError(
+                bad[0].reason or Reason.MALFORMED, f"{bad[0].name}: {bad[0].detail}"
+            )
         order_id = str(doc.body.get("id", ""))
         order = repo.order(order_id)
         if order is None:
@@ -245,13 +254,6 @@ def import_signed(store: Store, data: bytes, *, actor: str, clock: Clock = utc_n
             raise DocumentError(Reason.MISMATCH, "the copy's order differs from ours")
         if order.status == "executed":
             raise DocumentError(Reason.REPLAY, f"order {order_id} was already executed")
-        keys = keys_from_repo(repo, env)
-        report = verify_document(doc, VerifyContext(keys=keys, env=env, now=uow.now))
-        bad = [c for c in report.checks if not c.ok and c.name != "quorum"]
-        if bad:
-            raise DocumentError(
-                bad[0].reason or Reason.MALFORMED, f"{bad[0].name}: {bad[0].detail}"
-            )
         new_parties: list[str] = []
         known = 0
         for sig in doc.signatures:
