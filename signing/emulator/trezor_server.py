@@ -51,7 +51,7 @@ def require_loopback(host: str) -> str:
 
 def make_decoder() -> Reassembler:
     """The server's decoder for host->device chunks (also used directly by the fuzz tests)."""
-    return Reassembler(max_size=MAX_INCOMING_MESSAGE, known_types=KNOWN_TYPES)
+    return Reassembler(max_size=MAX_INCOMING_MESSAGE, known_types=KNOWN_TYPES, reject_unknown=False)
 
 
 class ServerDecoder:

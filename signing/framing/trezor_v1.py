@@ -141,10 +141,14 @@ class Reassembler:
         max_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         known_types: frozenset[int] | None = None,
         strict_padding: bool = True,
+        reject_unknown: bool = True,
     ) -> None:
         self.max_size = max_size
         self.known_types = known_types
         self.strict_padding = strict_padding
+        # False: an unknown type still decodes (a device answers it with a Failure);
+        # known_types then only sharpens the start-packet-mid-message check.
+        self.reject_unknown = reject_unknown
         self._type: int | None = None
         self._length = 0
         self._buffer = bytearray()
@@ -170,7 +174,9 @@ class Reassembler:
     def _feed(self, chunk: bytes) -> Frame | None:
         if self._type is None:
             msg_type, length, data = parse_start(
-                chunk, max_size=self.max_size, known_types=self.known_types
+                chunk,
+                max_size=self.max_size,
+                known_types=self.known_types if self.reject_unknown else None,
             )
             self._type, self._length = msg_type, length
             self._buffer = bytearray()
