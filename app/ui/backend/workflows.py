@@ -186,9 +186,10 @@ def attestation_detail(store: Store, att_id: str) -> AttestationDetail:
         clients = repo.attestation_clients(record.id)
         names = _officer_names(repo)
     totals: dict[str, Decimal] = {}
-    for c in clients:
-        for asset, amount in (c.leaf.get("amounts") or {}).items():
-            totals[asset] = totals.get(asset, Decimal(0)) + Decimal(str(amount))
+    tree = record.tree
+    for spec in tree.get("assets", []):
+        units = int(tree.get("totals", {}).get(spec["asset"], 0))
+        totals[spec["asset"]] = Decimal(units).scaleb(-int(spec["decimals"]))
     proofs = [
         ProofRow(
             c.client_id,
@@ -208,54 +209,66 @@ def attestation_detail(store: Store, att_id: str) -> AttestationDetail:
     )
 
 
-def _attestation_service() -> Any:
-    module = service("attestations")
-    if module is None:
-        raise _missing("The attestation service")
-    return module
-
-
 def prepare(store: Store, client_ids: list[str], officer: str) -> AttestationRow:
-    module = _attestation_service()
+    from app.services.attestations import AttestationService
+
     try:
-        result = module.prepare_attestation(store, client_ids, officer=officer)
+        record = AttestationService(store).prepare(client_ids, officer)
     except Exception as exc:
         raise _refusal(exc) from exc
-    att_id = str(getattr(result, "id", getattr(result, "att_id", result)))
+    att_id = str(record.id)
     return next(r for r in attestations(store) if r.att_id == att_id)
 
 
 async def approve_and_sign(
     store: Store, att_id: str, officer: str, uri: str, interaction: Interaction
 ) -> AttestationRow:
-    module = _attestation_service()
+    from app.services.attestations import AttestationService
+
     try:
-        await module.approve_and_sign(store, int(att_id), officer, uri, interaction)
+        await AttestationService(store).approve_and_sign(int(att_id), officer, uri, interaction)
     except Exception as exc:
         raise _refusal(exc) from exc
     return next(r for r in attestations(store) if r.att_id == att_id)
 
 
 def verify_proof(store: Store, att_id: str, client_id: str) -> bool:
-    from app.domain import merkle_sum
+    """Recompute the client's leaf and walk its Merkle-sum proof up to the stored root."""
+    from app.domain.merkle_sum import (
+        AssetSchema,
+        SumProof,
+        client_commitment,
+    )
+    from app.domain.merkle_sum import (
+        verify_proof as verify_sum_proof,
+    )
+    from app.domain.money import to_base_units
 
     with store.read() as tx:
         repo = _repo(tx)
         record = repo.attestation(int(att_id))
         clients = repo.attestation_clients(int(att_id))
-    if record is None:
-        return False
     entry = next((c for c in clients if c.client_id == client_id), None)
-    if entry is None:
+    if record is None or entry is None:
         return False
     try:
-        checker: Any = merkle_sum
-        return bool(
-            checker.verify_stored_proof(record.tree, entry.leaf, entry.proof, record.root_hex)
-        )
+        tree = record.tree
+        assets = [a["asset"] for a in tree["assets"]]
+        decimals = {a["asset"]: int(a["decimals"]) for a in tree["assets"]}
+        proof = SumProof.from_dict(entry.proof)
+        if proof.commitment != client_commitment(client_id, bytes.fromhex(entry.leaf["salt"])):
+            return False
+        held = dict.fromkeys(assets, 0)
+        for pos in entry.leaf["positions"]:
+            held[pos["asset"]] += to_base_units(Decimal(pos["quantity"]), decimals[pos["asset"]])
+        if tuple(held[a] for a in assets) != proof.amounts:
+            return False
+        totals = [int(tree["totals"][a]) for a in assets]
+        verify_sum_proof(AssetSchema.of(assets), proof, bytes.fromhex(record.root_hex), totals)
     except Exception:
-        log.info("proof of %s in %s did not verify", client_id, att_id, exc_info=True)
+        log.info("proof of %s in attestation %s did not verify", client_id, att_id, exc_info=True)
         return False
+    return True
 
 
 def _refusal(exc: Exception) -> Exception:
@@ -314,6 +327,8 @@ async def sign_liquidation(
 
 # --- emergency ---------------------------------------------------------------------------
 def _order_row(store: Store, public_id: str) -> EmergencyOrderRow:
+    from app.services.emergency import quorum_status
+
     with store.read() as tx:
         repo = _repo(tx)
         order = repo.order(public_id)
@@ -321,24 +336,22 @@ def _order_row(store: Store, public_id: str) -> EmergencyOrderRow:
             raise RefusedError([f"order {public_id} does not exist"])
         signatures = repo.order_signatures(order.id)
     signed = {s.party: s for s in signatures}
-    module = service("emergency")
-    verified: dict[str, bool] = {}
-    if module is not None and hasattr(module, "verified_parties"):
-        verified = dict(module.verified_parties(store, public_id))
+    verified = set(quorum_status(store, public_id).parties_signed)
     parties = tuple(
         PartySignature(
             party=p,
             signed=p.value in signed,
-            verified=verified.get(p.value, False),
+            verified=p.value in verified,
             signed_at=signed[p.value].imported_at if p.value in signed else None,
         )
         for p in Party
     )
     assets = order.body.get("assets", [])
+    names = assets if isinstance(assets, list) else list(assets)
     return EmergencyOrderRow(
         order_id=order.public_id,
         client_id=order.client_id,
-        assets=tuple(str(a if isinstance(a, str) else a.get("asset", "")) for a in assets),
+        assets=tuple(str(a if isinstance(a, str) else a.get("asset", "")) for a in names),
         reason=order.reason,
         created_at=order.created_at,
         expires_at=order.expires_at,
@@ -353,46 +366,68 @@ def emergency_orders(store: Store) -> list[EmergencyOrderRow]:
     return [_order_row(store, i) for i in ids]
 
 
-def _emergency() -> Any:
-    module = service("emergency")
-    if module is None:
-        raise _missing("The emergency-order service")
-    return module
-
-
 def create_order(store: Store, client_id: str, reason: str, officer: str) -> EmergencyOrderRow:
+    from app.services import emergency
+
     try:
-        order = _emergency().create_order(store, client_id, reason, actor=f"officer:{officer}")
+        document = emergency.create_order(store, client_id, reason, actor=f"officer:{officer}")
     except Exception as exc:
         raise _refusal(exc) from exc
-    return _order_row(store, str(getattr(order, "public_id", order)))
+    return _order_row(store, str(document.body["id"]))
 
 
 async def sign_order(
     store: Store, order_id: str, officer: str, uri: str, interaction: Interaction
 ) -> EmergencyOrderRow:
+    """Sign the custodian's share on the officer's device, verify it, store it."""
+    from app.documents.keys import Party as DocParty
+    from app.services import emergency
+    from app.services.officers import keys_file
+
+    path = next((o.path for o in officers(store) if o.name == officer), DEFAULT_PATH)
     try:
-        await _emergency().sign_custodian_share(store, order_id, officer, uri, interaction)
+        document = emergency.export_order(store, order_id)
+        signed = await emergency.sign_share(
+            document,
+            DocParty.CUSTODIAN,
+            uri,
+            path,
+            interaction=interaction,
+            keys=keys_file(store),
+        )
+        emergency.import_signed(store, signed.to_bytes(), actor=f"officer:{officer}")
     except Exception as exc:
         raise _refusal(exc) from exc
     return _order_row(store, order_id)
 
 
 def export_order(store: Store, order_id: str, path: str) -> None:
-    _emergency().export_order(store, order_id, path)
+    from app.services import emergency
+
+    document = emergency.export_order(store, order_id)
+    with open(path, "wb") as handle:
+        handle.write(document.to_bytes())
 
 
 def import_order(store: Store, path: str) -> EmergencyOrderRow:
+    from app.services import emergency
+
     try:
-        order_id = _emergency().import_order(store, path)
+        with open(path, "rb") as handle:
+            result = emergency.import_signed(store, handle.read(), actor="desk:import")
     except Exception as exc:
         raise _refusal(exc) from exc
-    return _order_row(store, str(getattr(order_id, "public_id", order_id)))
+    return _order_row(store, result.order_id)
 
 
 def execute_order(store: Store, order_id: str, officer: str) -> EmergencyOrderRow:
+    from app.services import emergency
+
     try:
-        _emergency().execute_order(store, order_id, actor=f"officer:{officer}")
+        emergency.execute(store, order_id, actor=f"officer:{officer}")
     except Exception as exc:
         raise _refusal(exc) from exc
     return _order_row(store, order_id)
+
+
+DEFAULT_PATH = "m/44'/0'/0'/0/0"

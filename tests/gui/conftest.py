@@ -1,0 +1,115 @@
+"""GUI fixtures: a real desk (temporary store with demo data), a qasync loop, emulators."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from app.ui.backend.emulator import emulator_host
+from app.ui.context import DeskContext
+from app.ui.main import DeskApp, make_settings, open_facade
+from app.ui.main_window import MainWindow
+from signing.interface import NullInteraction
+
+
+class Desk:
+    """A running desk window on a temporary data dir, with helpers to drive it."""
+
+    def __init__(self, app: DeskApp, loop: qasync.QEventLoop, data_dir: Path) -> None:
+        self.app = app
+        self.loop = loop
+        self.data_dir = data_dir
+
+    @property
+    def window(self) -> MainWindow:
+        return self.app.window
+
+    @property
+    def ctx(self) -> DeskContext:
+        return self.app.ctx
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
+        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 15) -> None:
+        async def poll() -> None:
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                if time.monotonic() > deadline:
+                    raise AssertionError("condition not reached in time")
+                await asyncio.sleep(0.02)
+
+        self.run(poll(), timeout + 5)
+
+    def start_emulator(self, mnemonic: str, **kwargs: Any) -> Any:
+        emulator = emulator_host().start(mnemonic=mnemonic, **kwargs)
+        self.ctx.emulator_running = True
+        self.ctx.emulator_changed.emit(True)
+        self.run(self.ctx.reload_devices())
+        return emulator
+
+    def register(self, name: str, emulator: Any, role: str = "custody officer") -> None:
+        self.run(
+            self.ctx.facade.register_officer(
+                name, role, emulator.trezor_uri, "m/44'/0'/0'/0/0", NullInteraction()
+            )
+        )
+        self.run(self.ctx.reload_officers())
+        self.run(self.ctx.reload_devices())
+
+
+@pytest.fixture
+def desk(qapp: QApplication, tmp_path: Path) -> Iterator[Desk]:
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    facade = open_facade(str(tmp_path))
+    ctx = DeskContext(facade)
+    app = DeskApp(ctx, make_settings(str(tmp_path)), None)
+    app.window.resize(1440, 900)
+    app.window.show()
+    d = Desk(app, loop, tmp_path)
+    d.run(app.start(offer_emulator=False))
+    yield d
+    emulator_host().stop_all()
+    app.window.close()
+    d.run(facade.close())
+    # let pending callbacks finish before the loop goes away
+    for task in list(ctx._tasks):
+        task.cancel()
+    loop.run_until_complete(asyncio.sleep(0.05))
+    asyncio.set_event_loop(None)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Work around a PySide6 6.12 refcount bug at interpreter exit.
+
+    Converting an invalid QVariant to Python ``None`` (``index.data(role)`` for a
+    role the model leaves empty, which Qt's model tester does thousands of times)
+    over-decrements a bool; the process then aborts in the final garbage
+    collection, after every test has passed. Reproduced without our code with a
+    plain ``QStandardItemModel`` (see docs/gui.md). We stop the process once the
+    results are written so the real exit status survives.
+    """
+    import os
+    import sys
+
+    if os.environ.get("CUSTODY_DESK_NO_EXIT_WORKAROUND"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+
+    def leave() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(session.exitstatus))
+
+    if reporter is not None:
+        import atexit
+
+        atexit.register(leave)
