@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from app.documents.canonical import parse_amount, parse_utc
@@ -15,8 +14,7 @@ from app.documents.keys import Party, Role
 from app.documents.report import Check, failed, passed
 from app.documents.statement_adapter import domain_statement_parser, rerender_check
 from app.documents.verify import KindSpec, SignerRule
-
-EMERGENCY_WINDOW = timedelta(hours=48)
+from app.domain.multisig import EMERGENCY_WINDOW
 
 # Body fields that are money or quantities: always decimal strings.
 _AMOUNT_KEY = re.compile(r".*(_usd|_value|quantity|amount|_ratio|shortfall)$")
@@ -80,10 +78,10 @@ def _unfreeze_checks(doc: Document, header: StatementHeader) -> list[Check]:
     if not checks[0].ok:
         return checks
     created = parse_utc(doc.body.get("created_at"), "body.created_at")
-    if header.expires_at - created > EMERGENCY_WINDOW or header.expires_at <= created:
-        checks.append(failed("window", Reason.MISMATCH, "expiry is not within 48 h of creation"))
+    if header.expires_at - created != EMERGENCY_WINDOW:
+        checks.append(failed("window", Reason.MISMATCH, "expiry is not 48 h after creation"))
     else:
-        checks.append(passed("window", "expires 48 h or less after creation"))
+        checks.append(passed("window", "expires 48 h after creation"))
     return checks
 
 

@@ -96,7 +96,7 @@ def _check_header(doc: Document, spec: KindSpec, ctx: VerifyContext) -> tuple[
         )
     else:
         checks.append(passed("exchange", header.exchange_id))
-    if ctx.now > header.expires_at:
+    if ctx.now >= header.expires_at:  # expired from the expiry instant on
         checks.append(
             failed("expiry", Reason.EXPIRED, f"expired at {utc(header.expires_at)}")
         )

@@ -17,10 +17,11 @@ import base64
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from app.documents.canonical import amount, encode, utc
+from app.documents.canonical import amount, encode, parse_utc, utc
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
 from app.documents.errors import DocumentError, Reason
 from app.documents.keys import KeysFile, Party, Role, key_id_for
@@ -28,6 +29,8 @@ from app.documents.signatures import verify_message
 from app.documents.specs import EMERGENCY_QUORUM
 from app.documents.statement_adapter import unfreeze_from_body
 from app.documents.verify import VerifyContext, check_signatures, quorum_check, verify_document
+from app.domain import multisig
+from app.domain.statement import Environment
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.officers import desk_repo, keys_from_repo
@@ -39,7 +42,7 @@ from signing.interface import DeviceIdentity, Interaction, Signer
 
 logger = logging.getLogger(__name__)
 
-EMERGENCY_WINDOW = timedelta(hours=48)
+EMERGENCY_WINDOW = multisig.EMERGENCY_WINDOW
 
 
 class EmergencyError(Exception):
@@ -80,6 +83,19 @@ class ImportResult:
     new_parties: tuple[str, ...]
     already_known: int
     status: QuorumStatus
+
+
+def _domain_order(body: dict[str, Any]) -> multisig.UnfreezeOrder:
+    """The domain's view of an order body (its policy decides quorum and expiry)."""
+    return multisig.UnfreezeOrder.create(
+        order_id=str(body["id"]),
+        client_id=str(body["client_id"]),
+        assets=[str(a["asset"]) for a in body["assets"]],
+        reason=str(body["reason"]),
+        created_at=parse_utc(body["created_at"], "created_at"),
+        env=Environment(str(body["env"])),
+        exchange=str(body["exchange_id"]),
+    )
 
 
 def _document(order: EmergencyOrderRecord, sigs: list[EmergencySignatureRecord]) -> Document:
@@ -131,9 +147,11 @@ def create_order(
             "expires_at": utc(now + EMERGENCY_WINDOW),
         }
         try:
-            statement = unfreeze_from_body(body).render()
+            statement = _domain_order(body).text
         except ValueError as exc:
             raise EmergencyError(f"cannot form the order statement: {exc}") from exc
+        if statement != unfreeze_from_body(body).render():  # the document binding agrees
+            raise EmergencyError("order statement and document body disagree")
         record = EmergencyOrderRecord(
             id=0,
             public_id=order_id,
@@ -219,10 +237,10 @@ def _status(
     return QuorumStatus(
         order_id=order.public_id,
         client_id=order.client_id,
-        status="expired" if not executed and now > order.expires_at else order.status,
+        status="expired" if not executed and now >= order.expires_at else order.status,
         parties_signed=parties,
         quorum_reached=reached,
-        executable=reached and not executed and now <= order.expires_at,
+        executable=reached and not executed and now < order.expires_at,
         executed=executed,
         expires_at=order.expires_at,
         executed_at=order.executed_at,
@@ -321,17 +339,36 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
         keys = keys_from_repo(repo, env)
         sigs = repo.order_signatures(order.id)
         status = _status(order, sigs, keys, env, uow.now)
-        if uow.now > order.expires_at:
+        ctx = VerifyContext(keys=keys, env=env, now=uow.now)
+        valid, _ = check_signatures(_document(order, sigs), EMERGENCY_QUORUM, ctx)
+        # the domain policy has the last word: 2 distinct parties, before expiry, once
+        policy = multisig.EmergencyUnfreeze(
+            order=_domain_order(order.body),
+            keys=multisig.PartyKeys(
+                tuple(
+                    multisig.PartyKey(multisig.Party(v.entry.party.value), v.entry.pubkey)
+                    for v in valid
+                )
+            ),
+            verify=verify_message,
+            signatures=[
+                multisig.PartySignature(
+                    multisig.Party(v.entry.party.value), v.entry.pubkey, v.signature
+                )
+                for v in valid
+            ],
+        )
+        try:
+            policy.execute(uow.now)
+        except multisig.OrderExpired as exc:
             raise DocumentError(
                 Reason.EXPIRED, f"order {order_id} expired at {utc(order.expires_at)}"
-            )
-        if not status.quorum_reached:
+            ) from exc
+        except multisig.QuorumNotReached as exc:
             raise DocumentError(
                 Reason.NO_QUORUM,
                 f"order {order_id} has {len(status.parties_signed)} of 2 distinct valid parties",
-            )
-        ctx = VerifyContext(keys=keys, env=env, now=uow.now)
-        valid, _ = check_signatures(_document(order, sigs), EMERGENCY_QUORUM, ctx)
+            ) from exc
         release = Document(
             kind=Kind.RELEASE_INSTRUCTION,
             statement=order.statement,
