@@ -24,12 +24,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from app.domain.rfc6962 import leaf_hash
-from app.services.audit_chain_adapter import GENESIS_HASH, compute_entry_hash, leaf_data
-from app.services.audit_log import FIRST_SEQ, extend_frontier, frontier_root, head_root
+from app.domain import audit_chain
+from app.domain.rfc6962 import MerkleError, MerkleTree
+from app.services.audit_log import head_root
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
 from app.store.records import AuditRow, CheckpointRow
@@ -64,15 +64,6 @@ class AuditReport:
         return all(check.ok for check in self.checks)
 
 
-@dataclass
-class _ChainWalk:
-    count: int = 0
-    last_seq: int | None = None
-    last_hash: str = GENESIS_HASH
-    problem: str | None = None
-    problems: int = 0
-
-
 class AuditService:
     """Reads, verifies and checkpoints the audit log of ``store``."""
 
@@ -93,6 +84,8 @@ class AuditService:
         with unit_of_work(self._store, clock=self._clock) as uow:
             head = uow.tx.audit.head()
             size = 0 if head is None else head.size
+            if size == 0:
+                raise ValueError("the audit log is empty: nothing to checkpoint")
             existing = [c for c in uow.tx.audit.checkpoints() if c.tree_size == size]
             if existing:
                 checkpoint = existing[0]
@@ -142,108 +135,73 @@ class AuditService:
 
 
 def _verify(tx: Transaction, store: Store) -> AuditReport:
-    checkpoints = tx.audit.checkpoints()
-    wanted = {c.tree_size for c in checkpoints}
-    roots_at: dict[int, str] = {}
-    if 0 in wanted:
-        roots_at[0] = frontier_root([]).hex()
-    walk = _ChainWalk()
-    frontier: list[bytes] = []
-    for row in tx.audit.iter_all():
-        _check_entry(walk, row)
-        frontier = extend_frontier(walk.count, frontier, leaf_hash(leaf_data(row)))
-        walk.count += 1
-        walk.last_seq = row.seq
-        walk.last_hash = row.entry_hash
-        if walk.count in wanted:
-            roots_at[walk.count] = frontier_root(frontier).hex()
-    root = frontier_root(frontier).hex()
+    entries = list(tx.audit.iter_all())
+    log_tree = audit_chain.tree(entries)
+    root = log_tree.root.hex()
     checks = (
-        _chain_check(walk),
-        _head_check(tx, walk, root),
-        _checkpoint_check(checkpoints, roots_at, walk.count),
+        _chain_check(entries),
+        _head_check(tx, entries, root),
+        _checkpoint_check(tx.audit.checkpoints(), log_tree),
         _store_check(store),
     )
     for check in checks:
         if not check.ok:
             logger.warning("audit verification failed: %s", check.line())
-    return AuditReport(checks=checks, entry_count=walk.count, root_hash=root)
+    return AuditReport(checks=checks, entry_count=len(entries), root_hash=root)
 
 
-def _check_entry(walk: _ChainWalk, row: AuditRow) -> None:
-    expected_seq = FIRST_SEQ + walk.count
-    problem = None
-    if row.seq != expected_seq:
-        problem = f"expected seq {expected_seq}, found {row.seq} (entry deleted or reordered)"
-    elif row.prev_hash != walk.last_hash:
-        problem = f"seq {row.seq} does not link to the previous entry (deleted or reordered)"
-    else:
-        recomputed = compute_entry_hash(
-            seq=row.seq,
-            time=row.time,
-            actor=row.actor,
-            action=row.action,
-            payload=row.payload,
-            prev_hash=row.prev_hash,
-        )
-        if recomputed != row.entry_hash:
-            problem = f"seq {row.seq} does not match its hash (entry edited)"
-    if problem is not None:
-        walk.problems += 1
-        if walk.problem is None:
-            walk.problem = problem
+def _chain_check(entries: list[AuditRow]) -> AuditCheck:
+    try:
+        summary = audit_chain.verify_chain(entries)
+    except audit_chain.AuditChainError as exc:
+        return AuditCheck("chain", False, f"{exc} (entry edited, deleted or reordered)")
+    return AuditCheck("chain", True, f"{summary.size} entries, hashes recompute and link")
 
 
-def _chain_check(walk: _ChainWalk) -> AuditCheck:
-    if walk.problem is not None:
-        more = f" (+{walk.problems - 1} more)" if walk.problems > 1 else ""
-        return AuditCheck("chain", False, walk.problem + more)
-    return AuditCheck("chain", True, f"{walk.count} entries, hashes recompute and link")
-
-
-def _head_check(tx: Transaction, walk: _ChainWalk, root: str) -> AuditCheck:
+def _head_check(tx: Transaction, entries: list[AuditRow], root: str) -> AuditCheck:
     head = tx.audit.head()
-    high_water = tx.audit.high_water_mark()
     recorded = 0 if head is None else head.size
-    if recorded != walk.count:
+    last = entries[-1] if entries else None
+    if recorded != len(entries):
         return AuditCheck(
-            "head", False, f"the head records {recorded} entries but {walk.count} are present"
+            "head", False, f"the head records {recorded} entries but {len(entries)} are present"
         )
-    if head is not None and head.last_hash != walk.last_hash:
+    if head is not None and (last is None or head.last_hash != last.entry_hash):
         return AuditCheck("head", False, "the last entry is not the one the head records")
-    if high_water is not None and high_water != (walk.last_seq or 0):
+    # AUTOINCREMENT remembers the largest seq ever written, even after a DELETE.
+    high_water = tx.audit.high_water_mark()
+    last_seq = 0 if last is None else last.seq
+    if high_water is not None and high_water != last_seq:
         return AuditCheck(
-            "head", False, f"seq {high_water} was written but the log ends at {walk.last_seq}"
+            "head", False, f"seq {high_water} was written but the log ends at seq {last_seq}"
         )
     if head_root(head).hex() != root:
-        return AuditCheck("tree", False, "the tree root recomputed from the entries differs")
-    return AuditCheck("head", True, f"log ends at seq {walk.last_seq or 0}; tree root {root}")
+        return AuditCheck("head", False, "the tree root recomputed from the entries differs")
+    return AuditCheck("head", True, f"log ends at seq {last_seq}; tree root {root}")
 
 
-def _checkpoint_check(
-    checkpoints: list[CheckpointRow], roots_at: dict[int, str], count: int
-) -> AuditCheck:
-    for checkpoint in checkpoints:
-        if checkpoint.tree_size > count:
-            return AuditCheck(
-                "checkpoints",
-                False,
-                f"checkpoint #{checkpoint.id} covers {checkpoint.tree_size} entries, "
-                f"only {count} remain (log truncated)",
-            )
-        if roots_at.get(checkpoint.tree_size) != checkpoint.root_hash:
-            return AuditCheck(
-                "checkpoints",
-                False,
-                f"checkpoint #{checkpoint.id} (size {checkpoint.tree_size}) root does not match",
-            )
+def _checkpoint_check(checkpoints: list[CheckpointRow], log_tree: MerkleTree) -> AuditCheck:
+    now = audit_chain.Checkpoint(log_tree.size, log_tree.root, datetime.now(UTC))
+    for row in checkpoints:
+        stored = audit_chain.Checkpoint(row.tree_size, bytes.fromhex(row.root_hash), row.created_at)
+        try:
+            if stored.size > now.size:
+                raise audit_chain.AuditChainError(
+                    "truncated log", None, f"{now.size} entries, checkpoint has {stored.size}"
+                )
+            # RFC 6962 consistency proof: the log only grew since the checkpoint.
+            proof = log_tree.consistency_proof(stored.size)
+            audit_chain.verify_extension(stored, now, proof)
+        except (audit_chain.AuditChainError, MerkleError) as exc:
+            return AuditCheck("checkpoints", False, f"checkpoint #{row.id}: {exc}")
     if not checkpoints:
         return AuditCheck("checkpoints", True, "none taken yet")
     signed = sum(1 for c in checkpoints if c.signature)
     return AuditCheck(
         "checkpoints",
         True,
-        f"{len(checkpoints)} match (latest at size {checkpoints[-1].tree_size}; {signed} signed)",
+        f"{len(checkpoints)} consistent with the log (latest at size "
+        f"{checkpoints[-1].tree_size}; {signed} signed)",
     )
 
 

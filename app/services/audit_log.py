@@ -15,13 +15,17 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.rfc6962 import EMPTY_ROOT, leaf_hash, node_hash
-from app.services.audit_chain_adapter import GENESIS_HASH, canonical_payload, leaf_data, make_entry
+from app.services.audit_chain_adapter import FIRST_SEQ, leaf_data, make_next_entry
+from app.store.errors import StoreError
 from app.store.interface import Transaction
 from app.store.records import AuditHead, AuditRow
 
 #: A checkpoint is stored automatically each time the log reaches a multiple of this.
 DEFAULT_CHECKPOINT_EVERY = 256
-FIRST_SEQ = 1
+
+
+class AuditLogDamaged(StoreError):
+    """The log's tip and head disagree; nothing more is appended until it is looked at."""
 
 
 def extend_frontier(size: int, frontier: Sequence[bytes], leaf: bytes) -> list[bytes]:
@@ -70,20 +74,21 @@ def append_entry(
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
 ) -> AuditRow:
     """Append one audited action in ``tx``; returns the stored entry."""
-    if not actor.strip():
-        raise ValueError("an audited action needs an actor")
     head = tx.audit.head()
     size = 0 if head is None else head.size
-    prev_hash = GENESIS_HASH if head is None else head.last_hash
     frontier = [] if head is None else [bytes.fromhex(item) for item in head.frontier]
-    row = make_entry(
-        seq=FIRST_SEQ + size,
-        time=at,
-        actor=actor,
-        action=action,
-        payload=canonical_payload(payload),
-        prev_hash=prev_hash,
-    )
+    previous = tx.audit.last()
+    # Extend only a log whose tip is the one the head recorded: appending to a
+    # tampered log would bury the evidence under fresh, valid-looking entries.
+    if (previous is None) != (head is None) or (
+        previous is not None
+        and head is not None
+        and (previous.entry_hash != head.last_hash or previous.seq != FIRST_SEQ + size - 1)
+    ):
+        raise AuditLogDamaged(
+            "the audit log's last entry does not match its head; run `custody-desk audit verify`"
+        )
+    row = make_next_entry(previous, time=at, actor=actor, action=action, payload=payload)
     new_frontier = extend_frontier(size, frontier, leaf_hash(leaf_data(row)))
     new_head = AuditHead(
         size=size + 1,

@@ -80,6 +80,10 @@ class AuditRepository(Protocol):
         """The tip written by the last append (None for an empty log)."""
         ...
 
+    def last(self) -> AuditRow | None:
+        """The entry with the highest ``seq`` (None for an empty log)."""
+        ...
+
     def append(self, row: AuditRow, new_head: AuditHead) -> None:
         """Add one entry and move the head, in the caller's transaction."""
         ...

@@ -263,6 +263,10 @@ class SqliteAuditRepository:
             frontier=tuple(json.loads(row["frontier"])),
         )
 
+    def last(self) -> AuditRow | None:
+        row = self._db.execute("SELECT * FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
+        return None if row is None else _audit_row(row)
+
     def append(self, row: AuditRow, new_head: AuditHead) -> None:
         self._db.execute(
             "INSERT INTO audit_entries (seq, time, actor, action, payload, prev_hash, entry_hash)"

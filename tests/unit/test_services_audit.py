@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from app.domain.rfc6962 import leaf_hash, root_of
 from app.services.audit import AuditService
 from app.services.audit_chain_adapter import compute_entry_hash
-from app.services.audit_log import extend_frontier, frontier_root
+from app.services.audit_log import AuditLogDamaged, extend_frontier, frontier_root
 from app.services.unit_of_work import unit_of_work
 from app.store import open_store
 from app.store.sqlite_store import SqliteStore
@@ -244,3 +244,39 @@ def test_compact_frontier_matches_the_rfc6962_root(leaves: list[bytes]) -> None:
         frontier = extend_frontier(size, frontier, leaf_hash(leaf))
         assert frontier_root(frontier) == root_of(leaves[: size + 1])
     assert frontier_root(frontier) == root_of(leaves)
+
+
+def test_a_damaged_log_is_not_extended(log_path: Path) -> None:
+    tamper(log_path, "DELETE FROM audit_entries WHERE seq = 10")
+    store = open_store(log_path)
+    try:
+        with pytest.raises(AuditLogDamaged):
+            AuditService(store).record("officer:alice", "after.tampering", {})
+        with store.read() as tx:
+            assert tx.audit.last() is not None
+            assert tx.audit.entries(action="after.tampering") == []
+    finally:
+        store.close()
+
+
+def test_an_empty_log_has_nothing_to_checkpoint(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "desk.sqlite3")
+    try:
+        with pytest.raises(ValueError, match="empty"):
+            AuditService(store).checkpoint("officer:alice")
+        assert AuditService(store).verify().ok
+    finally:
+        store.close()
+
+
+def test_entries_follow_the_domain_chain_format(log_path: Path) -> None:
+    from app.domain.audit_chain import verify_chain
+
+    store = open_store(log_path)
+    try:
+        entries = AuditService(store).entries()
+        summary = verify_chain(entries)
+        assert summary.size == 10 and summary.last_hash == entries[-1].entry_hash
+        assert summary.root.hex() == AuditService(store).verify().root_hash
+    finally:
+        store.close()
