@@ -189,3 +189,18 @@ def test_wycheproof_plain_file_differs_only_by_high_s() -> None:
         elif result == "valid" and not got:
             _, s = parse_der_signature(sig)
             assert s > secp256k1.HALF_N, tc_id
+
+
+def test_uncompressed_key_p2pkh_signatures_verify(hsm: SoftHsm) -> None:
+    """Old-style headers 27..30 (uncompressed key) still verify against their address."""
+    from signing.crypto.addresses import address_for
+
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    d = decode_compact(signed.signature)
+    uncompressed_sig = bytes([27 + d.recid]) + signed.signature[1:]
+    full_key = secp256k1.encode_point(secp256k1.decode_point(signed.pubkey), compressed=False)
+    address = address_for(full_key, ScriptType.P2PKH)
+    assert verify_message(address, TEXT, uncompressed_sig)
+    assert verify_message_pubkey(full_key, TEXT, uncompressed_sig)
+    assert not verify_message(signed.address, TEXT, uncompressed_sig)  # compressed address
+    assert not verify_message_pubkey(signed.pubkey, TEXT, uncompressed_sig)
