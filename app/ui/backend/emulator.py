@@ -82,7 +82,7 @@ class EmulatorHost:
         return rows
 
     def fingerprints(self) -> dict[str, str]:
-        return {e.trezor_uri: str(e.hsm.fingerprint) for e in self.running}
+        return {e.trezor_uri: e.hsm.fingerprint() for e in self.running}
 
 
 _HOST = EmulatorHost()

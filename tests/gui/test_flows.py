@@ -1,0 +1,199 @@
+"""Key flows through the real widgets, signing on the in-process emulator."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.documents.signatures import verify_message
+from app.services.desk_facade import AttestationStatus, MarginCallRow, MarginCallStatus
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+
+
+def messages() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def message_texts() -> str:
+    return " | ".join(f"{m.windowTitle()}: {m.text()}" for m in messages())
+
+
+def close_messages() -> None:
+    for m in messages():
+        m.done(0)
+
+
+def setup_two_officers(desk):
+    alice_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
+    bob_emu = desk.start_emulator(TEST_MNEMONIC_ABANDON)
+    desk.register("alice", alice_emu)
+    desk.register("bob", bob_emu)
+    return alice_emu, bob_emu
+
+
+def prepare_as_alice(desk) -> str:
+    w = desk.window
+    w.select_officer("alice")
+    holdings = w.holdings
+    proxy = holdings.clients.proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "alnoor-quant")
+    holdings.clients.selectRow(row)
+    prepared = desk.run(w.attestations.prepare())
+    assert prepared is not None, message_texts()
+    assert prepared.status == AttestationStatus.AWAITING_APPROVAL
+    assert prepared.prepared_by == "alice"
+    return prepared.att_id
+
+
+def test_prepare_then_second_officer_signs_on_emulator(desk) -> None:
+    setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    w = desk.window
+    w.select_officer("bob")
+    w.attestations.select(att_id)
+    desk.run(w.attestations.show_detail())
+    # the statement shown is the exact device text
+    statement = w.attestations.statement.toPlainText()
+    assert statement and "\n" not in statement and len(statement) <= 240
+    signed = desk.run(w.attestations.approve_selected())
+    assert signed is not None, message_texts()
+    assert signed.status == AttestationStatus.SIGNED
+    assert signed.approved_by == "bob"
+    detail = desk.run(desk.ctx.facade.attestation_detail(att_id))
+    bob = desk.ctx.officer_row("bob")
+    assert bob is not None and detail.signature_b64
+    officers = desk.run(desk.ctx.facade.officers())
+    assert any(o.name == "bob" for o in officers)
+    from app.services.officers import list_officers
+
+    pubkey = next(o.pubkey for o in list_officers(desk.ctx.facade.store) if o.name == "bob")
+    assert verify_message(pubkey, detail.statement, base64.b64decode(detail.signature_b64))
+    # every inclusion proof verifies from the detail panel
+    desk.run(w.attestations.show_detail())
+    desk.run(w.attestations.verify_all_proofs())
+    assert all(p.verified for p in w.attestations.proofs_model.rows)
+
+
+def test_same_officer_cannot_approve_own_attestation(desk) -> None:
+    setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    w = desk.window
+    w.attestations.select(att_id)
+    desk.run(w.attestations.show_detail())
+    assert "different officer" in w.attestations.hint.text()
+    result = desk.run(w.attestations.approve_selected())
+    assert result is None
+    assert "cannot approve" in message_texts()
+    close_messages()
+    rows = desk.run(desk.ctx.facade.attestations())
+    assert rows[0].status == AttestationStatus.AWAITING_APPROVAL
+
+
+def _approve_with(desk, att_id: str, hsm_setup, during=None):
+    w = desk.window
+    w.select_officer("bob")
+    w.attestations.select(att_id)
+    desk.run(w.attestations.show_detail())
+    hsm_setup()
+    task = desk.ctx.spawn(w.attestations.approve_selected())
+    if during is not None:
+        desk.wait_until(lambda: w.attestations.last_flow is not None
+                        and w.attestations.last_flow.dialog.isVisible())
+        during(w.attestations.last_flow)
+    desk.wait_until(task.done, timeout=20)
+    return task.result()
+
+
+def test_reject_on_device_stores_nothing(desk) -> None:
+    _, bob_emu = setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    result = _approve_with(desk, att_id, lambda: bob_emu.hsm.set_policy("reject"))
+    assert result is None
+    assert "Rejected on the device" in message_texts()
+    close_messages()
+    detail = desk.run(desk.ctx.facade.attestation_detail(att_id))
+    assert detail.signature_b64 is None
+    assert detail.row.status != AttestationStatus.SIGNED
+
+
+def test_cancel_from_dialog_cancels_the_device_flow(desk) -> None:
+    _, bob_emu = setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+
+    def cancel(flow) -> None:
+        desk.wait_until(lambda: "approve or reject" in flow.dialog.status.text(), timeout=10)
+        flow.dialog.cancel_button.click()
+
+    result = _approve_with(desk, att_id, lambda: bob_emu.hsm.set_policy("delay:60"), cancel)
+    assert result is None
+    assert "cancelled" in message_texts().lower()
+    close_messages()
+    assert desk.run(desk.ctx.facade.attestation_detail(att_id)).signature_b64 is None
+
+
+def test_wrong_pin_is_reported_and_nothing_signed(desk) -> None:
+    _, bob_emu = setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+
+    def wrong_pin(flow) -> None:
+        desk.wait_until(lambda: flow.pin_dialog is not None and flow.pin_dialog.isVisible())
+        flow.pin_dialog.press(1)
+        flow.pin_dialog.ok_button.click()
+
+    def lock() -> None:
+        bob_emu.hsm.set_pin("4321")
+        bob_emu.hsm.lock()
+
+    result = _approve_with(desk, att_id, lock, wrong_pin)
+    assert result is None
+    assert "PIN" in message_texts()
+    close_messages()
+    assert desk.run(desk.ctx.facade.attestation_detail(att_id)).signature_b64 is None
+
+
+def test_device_unplugged_mid_flow(desk) -> None:
+    _, bob_emu = setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+
+    def unplug(flow) -> None:
+        desk.wait_until(lambda: "approve or reject" in flow.dialog.status.text(), timeout=10)
+        bob_emu.unplug()
+
+    result = _approve_with(desk, att_id, lambda: bob_emu.hsm.set_policy("delay:60"), unplug)
+    assert result is None
+    texts = message_texts().lower()
+    assert "disconnected" in texts or "did not answer" in texts, texts
+    close_messages()
+    assert desk.run(desk.ctx.facade.attestation_detail(att_id)).signature_b64 is None
+
+
+def test_margin_call_arrives_badges_the_tab_and_counts_down(desk, monkeypatch) -> None:
+    now = datetime.now(UTC)
+    call = MarginCallRow("mc-1", "palm-harbour", "Palm Harbour Capital", now,
+                         now + timedelta(minutes=30), Decimal("1250000.00"),
+                         Decimal("44000000.00"), Decimal("0.4800"), MarginCallStatus.RECEIVED,
+                         False)
+    calls: list[MarginCallRow] = []
+
+    async def margin_calls():
+        return list(calls)
+
+    monkeypatch.setattr(desk.ctx.facade, "margin_calls", margin_calls)
+    w = desk.window
+    seen: list[int] = []
+    w.margin_calls.new_calls.connect(seen.append)
+    desk.run(w.margin_calls.reload())
+    calls.append(call)
+    desk.run(w.margin_calls.reload())
+    assert seen == [1]
+    assert "(1)" in w.tabs.tabText(2)
+    from app.ui.models.desk import MarginCallColumn
+
+    index = w.margin_calls.model.index(0, MarginCallColumn.COUNTDOWN)
+    first = index.data()
+    desk.wait_until(lambda: w.margin_calls.model.index(0, MarginCallColumn.COUNTDOWN).data()
+                    != first, timeout=3)
+    assert first.startswith("0h 29m") or first.startswith("0h 30m")
