@@ -21,9 +21,11 @@ _AMOUNT_KEY = re.compile(r".*(_usd|_value|quantity|amount|_ratio|shortfall)$")
 
 CUSTODIAN_OFFICER = SignerRule(frozenset({Party.CUSTODIAN}), frozenset({Role.OFFICER}))
 EXCHANGE_SIGNER = SignerRule(frozenset({Party.EXCHANGE}), frozenset({Role.EXCHANGE}))
+# The custodian's share may be signed on a custody officer's own device (officer
+# keys belong to the custodian only); regulator and exchange use emergency keys.
 EMERGENCY_QUORUM = SignerRule(
     frozenset({Party.REGULATOR, Party.CUSTODIAN, Party.EXCHANGE}),
-    frozenset({Role.EMERGENCY}),
+    frozenset({Role.EMERGENCY, Role.OFFICER}),
     quorum=2,
 )
 

@@ -24,7 +24,7 @@ class DeskIdentity:
 
 def desk_identity(store: Store) -> DeskIdentity:
     """The desk's identity from its settings (defaults when unset)."""
-    with store.transaction() as tx:
+    with store.read() as tx:
         settings = tx.settings
         return DeskIdentity(
             custodian_id=settings.get("desk.custodian_id") or DEFAULT_CUSTODIAN_ID,

@@ -24,7 +24,7 @@ from typing import Any
 from app.documents.canonical import amount, encode, parse_utc, utc
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
 from app.documents.errors import DocumentError, Reason
-from app.documents.keys import KeysFile, Party, Role, key_id_for
+from app.documents.keys import KeysFile, Party, key_id_for
 from app.documents.signatures import verify_message
 from app.documents.specs import EMERGENCY_QUORUM
 from app.documents.statement_adapter import unfreeze_from_body
@@ -178,7 +178,7 @@ def create_order(
 
 def export_order(store: Store, order_id: str) -> Document:
     """The order with every signature collected so far."""
-    with store.transaction() as tx:
+    with store.read() as tx:
         repo = desk_repo(tx)
         order = repo.order(order_id)
         if order is None:
@@ -215,7 +215,11 @@ async def sign_share(
     key_id = key_id_for(pubkey)
     if keys is not None:
         entry = keys.get(key_id)
-        if entry is None or entry.party is not party or entry.role is not Role.EMERGENCY:
+        if (
+            entry is None
+            or entry.party is not party
+            or entry.role not in EMERGENCY_QUORUM.roles
+        ):
             raise DocumentError(
                 Reason.UNKNOWN_KEY, f"key {key_id} is not {party.value}'s registered emergency key"
             )
@@ -313,7 +317,7 @@ def import_signed(store: Store, data: bytes, *, actor: str, clock: Clock = utc_n
 def quorum_status(store: Store, order_id: str, *, clock: Clock = utc_now) -> QuorumStatus:
     """The order's status, with signatures re-verified against the current keys."""
     env = desk_identity(store).env
-    with store.transaction() as tx:
+    with store.read() as tx:
         repo = desk_repo(tx)
         order = repo.order(order_id)
         if order is None:
@@ -401,7 +405,7 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
 
 def release_document(store: Store, order_id: str) -> Document | None:
     """The release instruction produced for ``order_id``, if it was executed."""
-    with store.transaction() as tx:
+    with store.read() as tx:
         order = desk_repo(tx).order(order_id)
         if order is None or order.release_json is None:
             return None

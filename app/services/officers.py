@@ -95,7 +95,7 @@ async def register_officer(
 
 
 def list_officers(store: Store) -> list[OfficerRecord]:
-    with store.transaction() as tx:
+    with store.read() as tx:
         return desk_repo(tx).officers()
 
 
@@ -196,7 +196,7 @@ def keys_from_repo(repo: SqliteDeskRepository, env: str) -> KeysFile:
 def keys_file(store: Store) -> KeysFile:
     """The desk's trust root, for ``keys export`` and for verifying imports."""
     env = desk_identity(store).env
-    with store.transaction() as tx:
+    with store.read() as tx:
         return keys_from_repo(desk_repo(tx), env)
 
 

@@ -145,3 +145,27 @@ def test_two_of_three_unfreeze_survives_restarts_and_executes_once(
         assert len(executes) == 1
     finally:
         store.close()
+
+
+def test_custodian_share_on_an_officers_own_device_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulators: dict[str, RunningEmulator]
+) -> None:
+    desk = tmp_path / "desk"
+    uri = {p: e.trezor_uri for p, e in emulators.items()}
+    ok(desk, capsys, "import", str(SNAPSHOT))
+    ok(desk, capsys, "officers", "add", "carol", "--role", "officer",
+       "--device", uri["custodian"], "--path", PATH)
+    ok(desk, capsys, "parties", "add", "--party", "exchange", "--device", uri["exchange"],
+       "--path", PATH)
+    order = ok(desk, capsys, "emergency", "create", "--client", "palm-harbour",
+               "--reason", "custodian cold wallet migration").strip()
+    ok(desk, capsys, "emergency", "sign", order, "--party", "custodian",
+       "--device", uri["custodian"], "--path", PATH, "--out", str(tmp_path / "c.json"))
+    # the exchange's key cannot pass for the regulator
+    code, _, err = cli(desk, capsys, "emergency", "sign", order, "--party", "regulator",
+                       "--device", uri["exchange"], "--path", PATH, "--out", str(tmp_path / "r"))
+    assert code == 2 and "unknown_key" in err
+    ok(desk, capsys, "emergency", "sign", order, "--party", "exchange",
+       "--device", uri["exchange"], "--path", PATH, "--out", str(tmp_path / "e.json"))
+    st = status(desk, capsys, order)
+    assert st["parties_signed"] == ["custodian", "exchange"] and st["executable"] is True
