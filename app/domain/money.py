@@ -110,11 +110,16 @@ def decimal_places(value: Decimal) -> int:
     return max(0, -exponent)
 
 
+_EXPONENTS = tuple(Decimal(1).scaleb(-places) for places in range(40))
+
+
 def quantize(value: Decimal, scale: int, rounding: str) -> Decimal:
     """Round ``value`` to ``scale`` decimal places with the given rounding mode."""
-    _require_decimal(value)
-    with money_context():
-        return value.quantize(Decimal(1).scaleb(-scale), rounding=rounding)
+    if type(value) is not Decimal:
+        _require_decimal(value)
+    exponent = _EXPONENTS[scale] if 0 <= scale < len(_EXPONENTS) else Decimal(1).scaleb(-scale)
+    # Hot path of valuation: pass the context instead of entering a local one.
+    return value.quantize(exponent, rounding=rounding, context=MONEY_CONTEXT)
 
 
 def usd_display(value: Decimal) -> Decimal:

@@ -27,13 +27,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 from app.domain.assets import AssetCatalogue, UnknownAsset
 from app.domain.money import (
     MAX_DECIMAL_STRING_LENGTH,
     USD_SCALE,
-    decimal_places,
     format_decimal,
 )
 
@@ -131,15 +130,14 @@ class _NonFinite:
         self.text = text
 
 
-def _object_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
-    result = _JsonObject()
+def _duplicates(pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
+    seen: set[str] = set()
     duplicates: list[str] = []
-    for key, value in pairs:
-        if key in result:
+    for key, _ in pairs:
+        if key in seen:
             duplicates.append(key)
-        result[key] = value
-    result.duplicate_keys = tuple(duplicates)
-    return result
+        seen.add(key)
+    return tuple(duplicates)
 
 
 def _find_structural_problem(node: Any, path: str) -> SnapshotError | None:
@@ -173,11 +171,26 @@ def decode_json(text: str | bytes) -> Any:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SnapshotError(ROOT, f"not UTF-8 text (byte {exc.start})") from None
+    flagged = False  # walk the tree for a path only when a hook saw a problem
+
+    def object_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
+        nonlocal flagged
+        result = _JsonObject(pairs)
+        if len(result) != len(pairs):
+            flagged = True
+            result.duplicate_keys = _duplicates(pairs)
+        return result
+
+    def constant(token: str) -> _NonFinite:
+        nonlocal flagged
+        flagged = True
+        return _NonFinite(token)
+
     try:
         document = json.loads(
             text,
-            object_pairs_hook=_object_pairs,
-            parse_constant=_NonFinite,
+            object_pairs_hook=object_pairs,
+            parse_constant=constant,
             parse_float=Decimal,  # never a float; numbers are refused later anyway
         )
     except json.JSONDecodeError as exc:
@@ -186,9 +199,10 @@ def decode_json(text: str | bytes) -> Any:
         ) from None
     except (ValueError, RecursionError) as exc:
         raise SnapshotError(ROOT, f"malformed JSON: {exc}") from None
-    problem = _find_structural_problem(document, ROOT)
-    if problem is not None:
-        raise problem
+    if flagged:
+        problem = _find_structural_problem(document, ROOT)
+        if problem is not None:
+            raise problem
     return document
 
 
@@ -355,6 +369,19 @@ def _parse_bool(value: Any, path: str) -> bool:
 
 def _parse_amount(value: Any, path: str, scale: int, scale_rule: str) -> Decimal:
     """A non-negative plain decimal string with at most ``scale`` places."""
+    if type(value) is str and len(value) <= MAX_DECIMAL_STRING_LENGTH:
+        match = _PLAIN_DECIMAL.match(value)
+        if match is not None:  # fast path: the common, valid case
+            fraction = match.group(2)
+            places = len(fraction) - 1 if fraction else 0
+            if places > scale:
+                raise SnapshotError(path, f"{value!r} has {places} decimal places; {scale_rule}")
+            return Decimal(value)
+    _explain_bad_amount(value, path)
+
+
+def _explain_bad_amount(value: Any, path: str) -> NoReturn:
+    """Raise the SnapshotError that says why ``value`` is not a valid amount."""
     if isinstance(value, bool):
         raise SnapshotError(path, 'must be a decimal string like "1.00", not a boolean')
     if isinstance(value, (int, float, Decimal)):
@@ -367,13 +394,7 @@ def _parse_amount(value: Any, path: str, scale: int, scale_rule: str) -> Decimal
         raise SnapshotError(path, f"exponent notation is not allowed: {value!r}")
     if value.startswith("-") and _PLAIN_DECIMAL.match(value[1:]):
         raise SnapshotError(path, f"must not be negative: {value!r}")
-    if not _PLAIN_DECIMAL.match(value):
-        raise SnapshotError(path, f"not a plain decimal string: {value!r}")
-    amount = Decimal(value)
-    places = decimal_places(amount)
-    if places > scale:
-        raise SnapshotError(path, f"{value!r} has {places} decimal places; {scale_rule}")
-    return amount
+    raise SnapshotError(path, f"not a plain decimal string: {value!r}")
 
 
 def _parse_time(value: Any, path: str) -> datetime:
