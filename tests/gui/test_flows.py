@@ -14,7 +14,9 @@ from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 
 
 def messages() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
 
 
 def message_texts() -> str:
@@ -39,7 +41,9 @@ def prepare_as_alice(desk) -> str:
     w.select_officer("alice")
     holdings = w.holdings
     proxy = holdings.clients.proxy
-    row = next(r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "alnoor-quant")
+    row = next(
+        r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "alnoor-quant"
+    )
     holdings.clients.selectRow(row)
     prepared = desk.run(w.attestations.prepare())
     assert prepared is not None, message_texts()
@@ -100,8 +104,11 @@ def _approve_with(desk, att_id: str, hsm_setup, during=None):
     hsm_setup()
     task = desk.ctx.spawn(w.attestations.approve_selected())
     if during is not None:
-        desk.wait_until(lambda: w.attestations.last_flow is not None
-                        and w.attestations.last_flow.dialog.isVisible())
+        desk.wait_until(
+            lambda: (
+                w.attestations.last_flow is not None and w.attestations.last_flow.dialog.isVisible()
+            )
+        )
         during(w.attestations.last_flow)
     desk.wait_until(task.done, timeout=20)
     return task.result()
@@ -172,10 +179,18 @@ def test_device_unplugged_mid_flow(desk) -> None:
 
 def test_margin_call_arrives_badges_the_tab_and_counts_down(desk, monkeypatch) -> None:
     now = datetime.now(UTC)
-    call = MarginCallRow("mc-1", "palm-harbour", "Palm Harbour Capital", now,
-                         now + timedelta(minutes=30), Decimal("1250000.00"),
-                         Decimal("44000000.00"), Decimal("0.4800"), MarginCallStatus.RECEIVED,
-                         False)
+    call = MarginCallRow(
+        "mc-1",
+        "palm-harbour",
+        "Palm Harbour Capital",
+        now,
+        now + timedelta(minutes=30),
+        Decimal("1250000.00"),
+        Decimal("44000000.00"),
+        Decimal("0.4800"),
+        MarginCallStatus.RECEIVED,
+        False,
+    )
     calls: list[MarginCallRow] = []
 
     async def margin_calls():
@@ -194,6 +209,7 @@ def test_margin_call_arrives_badges_the_tab_and_counts_down(desk, monkeypatch) -
 
     index = w.margin_calls.model.index(0, MarginCallColumn.COUNTDOWN)
     first = index.data()
-    desk.wait_until(lambda: w.margin_calls.model.index(0, MarginCallColumn.COUNTDOWN).data()
-                    != first, timeout=3)
+    desk.wait_until(
+        lambda: w.margin_calls.model.index(0, MarginCallColumn.COUNTDOWN).data() != first, timeout=3
+    )
     assert first.startswith("0h 29m") or first.startswith("0h 30m")

@@ -43,25 +43,72 @@ D = Decimal
 
 def client(n: int, state: LineState = LineState.HEALTHY) -> ClientRow:
     return ClientRow(
-        f"c{n:03d}", f"Client {n}", D(n * 1000), D(n * 900), D(n * 1800), D(n * 500),
-        D("1.8"), state, D("0.1"), D("0.2"), n % 3 != 0, () if n % 3 else ("net assets",),
+        f"c{n:03d}",
+        f"Client {n}",
+        D(n * 1000),
+        D(n * 900),
+        D(n * 1800),
+        D(n * 500),
+        D("1.8"),
+        state,
+        D("0.1"),
+        D("0.2"),
+        n % 3 != 0,
+        () if n % 3 else ("net assets",),
     )
 
 
 SAMPLES = [
     (ClientsModel, [client(n) for n in range(1, 8)]),
-    (PositionsModel, [PositionRow("c1", "BTC", D("1.5"), D(97000), D(145500), D("0.8"),
-                                  D(116400), D(0), D(0))]),
-    (StressModel, [StressRow("c1", "C", D("1.5"), None, LineState.HEALTHY,
-                             LineState.NO_EXPOSURE, D(0))]),
-    (AttestationsModel, [AttestationRow("1", 1, AttestationStatus.SIGNED, ("c1",), D(5), NOW,
-                                        NOW, "alice", "bob", "ab" * 32)]),
+    (
+        PositionsModel,
+        [PositionRow("c1", "BTC", D("1.5"), D(97000), D(145500), D("0.8"), D(116400), D(0), D(0))],
+    ),
+    (
+        StressModel,
+        [StressRow("c1", "C", D("1.5"), None, LineState.HEALTHY, LineState.NO_EXPOSURE, D(0))],
+    ),
+    (
+        AttestationsModel,
+        [
+            AttestationRow(
+                "1", 1, AttestationStatus.SIGNED, ("c1",), D(5), NOW, NOW, "alice", "bob", "ab" * 32
+            )
+        ],
+    ),
     (ProofsModel, [ProofRow("c1", 0, D(5), 3, True), ProofRow("c2", 1, D(6), 3, None)]),
-    (MarginCallsModel, [MarginCallRow("m1", "c1", "C", NOW, NOW + timedelta(hours=2), D(100),
-                                      D(200), D("0.4"), MarginCallStatus.RECEIVED, False)]),
+    (
+        MarginCallsModel,
+        [
+            MarginCallRow(
+                "m1",
+                "c1",
+                "C",
+                NOW,
+                NOW + timedelta(hours=2),
+                D(100),
+                D(200),
+                D("0.4"),
+                MarginCallStatus.RECEIVED,
+                False,
+            )
+        ],
+    ),
     (WaterfallModel, [WaterfallLine(1, "accrued yield", D(1), D(1), D(0))]),
-    (EmergencyModel, [EmergencyOrderRow("uo-1", "c1", ("BTC",), "why", NOW, NOW,
-                                        (PartySignature(Party.CUSTODIAN, True, True),))]),
+    (
+        EmergencyModel,
+        [
+            EmergencyOrderRow(
+                "uo-1",
+                "c1",
+                ("BTC",),
+                "why",
+                NOW,
+                NOW,
+                (PartySignature(Party.CUSTODIAN, True, True),),
+            )
+        ],
+    ),
     (DevicesModel, [DeviceRow("trezor:udp:127.0.0.1:1", "trezor", "T", "udp", True, "ab", None)]),
     (OfficersModel, [OfficerRow("alice", "officer", "73c5da0a", "1addr", "m/44'/0'/0'/0/0")]),
     (AuditModel, [AuditEntryRow(1, NOW, "system", "snapshot.import", "{}", "ab" * 32)]),
@@ -114,8 +161,18 @@ def test_filter_by_text_and_state_tag() -> None:
 
 
 def test_call_urgency_turns_amber_then_red() -> None:
-    row = MarginCallRow("m", "c", "C", NOW, NOW + timedelta(minutes=30), D(1), D(1), None,
-                        MarginCallStatus.RECEIVED, False)
+    row = MarginCallRow(
+        "m",
+        "c",
+        "C",
+        NOW,
+        NOW + timedelta(minutes=30),
+        D(1),
+        D(1),
+        None,
+        MarginCallStatus.RECEIVED,
+        False,
+    )
     assert call_urgency(row, NOW) == "near"
     assert call_urgency(row, NOW - timedelta(hours=2)) == "ok"
     assert call_urgency(row, NOW + timedelta(hours=1)) == "past"

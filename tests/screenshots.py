@@ -1,0 +1,125 @@
+"""Render every view and the main dialogs at 1440x900 into docs/screenshots/ (offscreen).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tests/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> None:
+    import qasync
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.ui.backend.emulator import emulator_host
+    from app.ui.context import DeskContext
+    from app.ui.dialogs.confirm_on_device import ConfirmOnDeviceDialog
+    from app.ui.dialogs.create_order import CreateOrderDialog
+    from app.ui.dialogs.passphrase import PassphraseDialog
+    from app.ui.dialogs.pin_matrix import PinMatrixDialog
+    from app.ui.main import DeskApp, make_settings, open_facade
+    from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+    from signing.interface import NullInteraction
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    data = tempfile.mkdtemp(prefix="desk-shots-")
+    facade = open_facade(data)
+    ctx = DeskContext(facade)
+    desk = DeskApp(ctx, make_settings(data), None)
+    w = desk.window
+    w.resize(1440, 900)
+    w.show()
+
+    def shot(widget: QWidget, name: str) -> None:
+        app.processEvents()
+        widget.grab().save(str(OUT / f"{name}.png"))
+        print("wrote", OUT / f"{name}.png")
+
+    async def run() -> None:
+        await desk.start(offer_emulator=False)
+        a = emulator_host().start(mnemonic=TEST_MNEMONIC_ALL)
+        b = emulator_host().start(mnemonic=TEST_MNEMONIC_ABANDON)
+        ctx.emulator_running = True
+        ctx.emulator_changed.emit(True)
+        for name, emu in (("alice", a), ("bob", b)):
+            await facade.register_officer(
+                name, "custody officer", emu.trezor_uri, "m/44'/0'/0'/0/0", NullInteraction()
+            )
+        await ctx.reload_officers()
+        await ctx.reload_devices()
+        w.select_officer("alice")
+        await asyncio.sleep(0.3)
+        w.tabs.setCurrentIndex(0)
+        shot(w, "holdings")
+        w.holdings.side.setCurrentIndex(1)
+        shot(w, "holdings-composition")
+        w.holdings.side.setCurrentIndex(2)
+        await asyncio.sleep(0.2)
+        shot(w, "holdings-ratio-history")
+        w.holdings.side.setCurrentIndex(0)
+        w.holdings.stress.apply({"BTC": __import__("decimal").Decimal("-25")})
+        shot(w, "holdings-stress-btc-25")
+        w.holdings.clients.selectAll()
+        await w.attestations.prepare()
+        w.tabs.setCurrentIndex(1)
+        await asyncio.sleep(0.3)
+        shot(w, "attestations")
+        for m in [x for x in app.topLevelWidgets() if x.isVisible() and x is not w]:
+            m.close()
+        w.holdings.clients.clearSelection()
+        for index, name in ((2, "margin-calls"), (3, "emergency"), (4, "devices"), (5, "audit")):
+            w.tabs.setCurrentIndex(index)
+            await asyncio.sleep(0.2)
+            shot(w, name)
+        statement = w.attestations.statement.toPlainText() or "CDATT1 ..."
+        confirm = ConfirmOnDeviceDialog("Emulator (Trezor)", statement, w)
+        confirm.show()
+        shot(confirm, "dialog-confirm-on-device")
+        confirm.close()
+        for dialog, name in (
+            (PinMatrixDialog("Emulator (Trezor)", w), "dialog-pin-matrix"),
+            (PassphraseDialog("Emulator (Trezor)", w), "dialog-passphrase"),
+            (CreateOrderDialog(["alnoor-quant", "gulf-meridian-mm"], w), "dialog-create-order"),
+        ):
+            dialog.show()
+            shot(dialog, name)
+            dialog.close()
+        from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
+        from app.ui.dialogs.register_officer import RegisterOfficerDialog
+
+        for dialog, name in (
+            (EmulatorOfferDialog(w), "dialog-emulator-offer"),
+            (RegisterOfficerDialog(ctx.devices, w), "dialog-register-officer"),
+        ):
+            dialog.show()
+            shot(dialog, name)
+            dialog.close()
+        from app.ui import i18n
+
+        if i18n.translator().switch("zh_CN"):
+            await asyncio.sleep(0.5)
+            desk.window.resize(1440, 900)
+            await asyncio.sleep(0.3)
+            shot(desk.window, "holdings-zh_CN")
+
+    with loop:
+        loop.run_until_complete(run())
+        emulator_host().stop_all()
+    os._exit(0)  # PySide6 6.12 exit-time refcount bug, see tests/gui/conftest.py
+
+
+if __name__ == "__main__":
+    main()
