@@ -91,20 +91,24 @@ def opened_store(args: argparse.Namespace) -> Iterator[SqliteStore]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.domain.snapshot import SnapshotError, load_snapshot
+    from app.domain.snapshot import SnapshotError
     from app.services.holdings import HoldingsService
 
     actor = args.actor or default_actor()
+    source: Path = args.snapshot
+    try:
+        data = source.read_bytes()  # read once: what is parsed is what is kept
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
     with opened_store(args) as store:
         service = HoldingsService(store)
         # Parse fully before the store is touched: a bad file changes nothing.
         try:
-            snapshot = load_snapshot(args.snapshot, service.catalogue)
-            raw = args.snapshot.read_text(encoding="utf-8")
+            snapshot = service.parse(data)
         except SnapshotError as exc:
-            raise CliError(f"{args.snapshot.name}: {exc.field}: {exc.message}") from exc
+            raise CliError(f"{source.name}: {exc.field}: {exc.message}") from exc
         result = service.import_snapshot(
-            snapshot, actor, raw_json=raw, source_name=args.snapshot.name
+            snapshot, actor, raw_json=data.decode("utf-8"), source_name=source.name
         )
     record = result.snapshot
     if result.created:

@@ -35,8 +35,8 @@ from app.domain.snapshot import (
     ClientRecord,
     Position,
     Snapshot,
+    SnapshotError,
     format_utc,
-    load_snapshot,
     parse_snapshot,
     snapshot_to_document,
 )
@@ -111,9 +111,14 @@ class HoldingsService:
 
     def import_file(self, path: Path, actor: str) -> ImportResult:
         """Read, parse and import a snapshot file."""
-        snapshot = load_snapshot(path, self._catalogue)
-        raw = path.read_text(encoding="utf-8")
-        return self.import_snapshot(snapshot, actor, raw_json=raw, source_name=path.name)
+        try:
+            data = path.read_bytes()  # read once: what is parsed is what is kept
+        except OSError as exc:
+            raise SnapshotError("$", f"cannot read {path}: {exc.strerror or exc}") from None
+        snapshot = self.parse(data)
+        return self.import_snapshot(
+            snapshot, actor, raw_json=data.decode("utf-8"), source_name=path.name
+        )
 
     def import_snapshot(
         self,
