@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signing.crypto import secp256k1
 from signing.crypto.addresses import ScriptType
@@ -204,3 +206,26 @@ def test_uncompressed_key_p2pkh_signatures_verify(hsm: SoftHsm) -> None:
     assert verify_message_pubkey(full_key, TEXT, uncompressed_sig)
     assert not verify_message(signed.address, TEXT, uncompressed_sig)  # compressed address
     assert not verify_message_pubkey(signed.pubkey, TEXT, uncompressed_sig)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    address=st.text(max_size=100),
+    text=st.text(max_size=300),
+    signature=st.binary(min_size=0, max_size=70) | st.binary(min_size=65, max_size=65),
+    pubkey=st.binary(max_size=70),
+)
+def test_any_input_gives_a_bool_or_a_typed_error(
+    address: str, text: str, signature: bytes, pubkey: bytes
+) -> None:
+    for check in (
+        lambda: verify_message(address, text, signature),
+        lambda: verify_message_pubkey(pubkey, text, signature),
+        lambda: recover_pubkey(text, signature),
+        lambda: verify_der_sha256(pubkey, text.encode("utf-8", "replace"), signature),
+    ):
+        try:
+            result = check()
+        except SigningError:
+            continue
+        assert isinstance(result, bool | bytes)
