@@ -252,6 +252,9 @@ class GuardedTransport(Transport):
             if frame is not None:
                 self.awaiting_human = False
                 self.transcript.append(("in", _WIRE_NAMES.get(frame.msg_type, "?")))
+        elif chunk.startswith(trezor_v1.START_MAGIC):  # the probe: record, do not judge
+            msg_type = trezor_v1.HEADER.unpack_from(chunk, 3)[0]
+            self.transcript.append(("in", _WIRE_NAMES.get(msg_type, f"#{msg_type}")))
         return chunk
 
     def _wait_for_chunk(self) -> bytes:
@@ -397,7 +400,10 @@ class TrezorSigner(Signer):
             return
         if self._interaction is None:
             raise errors.InvalidInput("open() the device before using it")
-        self.open(self._interaction)
+        try:
+            self.open(self._interaction)
+        except errors.DeviceNotFound as exc:
+            raise errors.Disconnected(f"{self.info.uri} is gone") from exc
 
     # ---- operations ------------------------------------------------------------------
 
