@@ -89,7 +89,7 @@ SOCKETS_ENV = "CUSTODY_DESK_COLDCARD_SOCKETS"  # extra emulator sockets, os.path
 DEFAULT_IO_TIMEOUT_MS = 3000
 DEFAULT_APPROVAL_TIMEOUT_S = 300.0
 _FLUSH_LIMIT = 64  # stale reports drained before a request; more means a runaway device
-_POLL_START_S = 0.002
+_POLL_START_S = 0.0002  # doubles per poll: fast for an emulator, gentle on hardware
 _POLL_MAX_S = 0.1
 
 TrafficHook = Callable[[str, bytes], None]  # ("tx" | "rx", plaintext message)
@@ -152,6 +152,7 @@ class ColdcardSigner(Signer):
         self._identity: DeviceIdentity | None = None
         self._token = CancelToken()
         self._busy = threading.Lock()
+        self._pubkeys: dict[str, bytes] = {}  # path -> key, for this device's fingerprint
 
     # ------------------------------------------------------------ Signer API
 
@@ -176,10 +177,7 @@ class ColdcardSigner(Signer):
         canonical = format_path(indices)
         with self._exclusive():
             xpub = self._xpub(canonical)
-        try:
-            pubkey = parse_extended_key(xpub).public_key
-        except InvalidInput as exc:
-            raise ProtocolError(f"device returned an invalid xpub: {exc.detail}") from exc
+        pubkey = self._remember_pubkey(canonical, xpub)
         address = address_for(pubkey, script_type_for_path(indices), network_for_path(indices))
         return PublicKeyInfo(path=canonical, xpub=xpub, pubkey=pubkey, address=address)
 
@@ -191,8 +189,18 @@ class ColdcardSigner(Signer):
         script_type = script_type_for_path(indices)
         with self._exclusive():
             self._token.reset()
+            pubkey = self._pubkeys.get(canonical)
+            if pubkey is None:
+                pubkey = self._remember_pubkey(canonical, self._xpub(canonical))
             address, signature = self._sign(canonical, text, script_type)
-        return self._checked_signature(canonical, text, script_type, address, signature)
+        return self._checked_signature(
+            canonical,
+            text,
+            script_type=script_type,
+            pubkey=pubkey,
+            address=address,
+            signature=signature,
+        )
 
     # ------------------------------------------------------- extra commands
 
@@ -252,6 +260,8 @@ class ColdcardSigner(Signer):
                 f"expected {self._identity.master_fingerprint}, found "
                 f"{identity.master_fingerprint} after reconnecting"
             )
+        if self._identity is None:
+            self._pubkeys.clear()
         self._identity = identity
         return identity
 
@@ -343,6 +353,16 @@ class ColdcardSigner(Signer):
         self._drop_session()
         raise ProtocolError(f"unexpected answer {type(response).__name__}")
 
+    def _remember_pubkey(self, path: str, xpub: str) -> bytes:
+        try:
+            pubkey = parse_extended_key(xpub).public_key
+        except InvalidInput as exc:
+            raise ProtocolError(f"device returned an invalid xpub: {exc.detail}") from exc
+        if len(self._pubkeys) >= 1024:
+            self._pubkeys.clear()
+        self._pubkeys[path] = pubkey
+        return pubkey
+
     def _xpub(self, path: str) -> str:
         self._require_session()
         return self._expect(self._call(msgs.encode_xpub(path)), msgs.Ascii).text
@@ -399,26 +419,31 @@ class ColdcardSigner(Signer):
             time.sleep(min(0.02, end - now, deadline - now))
         return min(max(delay * 2, _POLL_START_S), _POLL_MAX_S)
 
+    @staticmethod
     def _checked_signature(
-        self, path: str, text: str, script_type: ScriptType, address: str, signature: bytes
+        path: str,
+        text: str,
+        *,
+        script_type: ScriptType,
+        pubkey: bytes,
+        address: str,
+        signature: bytes,
     ) -> MessageSignature:
+        """Never hand on a signature that would not verify for the path's key and address."""
         from signing.crypto.message import decode_compact
-        from signing.verify import recover_pubkey
+        from signing.verify import verify_message_pubkey
 
-        pubkey = recover_pubkey(text, signature)
+        if len(signature) != 65 or not verify_message_pubkey(pubkey, text, signature):
+            raise InvalidSignature("the device's signature does not verify for the path's key")
         if decode_compact(signature).script_type is not script_type:
             raise InvalidSignature("signature header does not match the address type")
         try:
             decoded = decode_address(address)
         except InvalidInput as exc:
             raise ProtocolError(f"device reported a malformed address {address!r}") from exc
-        # The device's chain setting picks the network; the key and script type must match.
-        if (
-            len(pubkey) != 33
-            or decoded.script_type is not script_type
-            or not address_matches(pubkey, decoded)
-        ):
-            raise InvalidSignature("device signature does not match the address it reported")
+        # The device's chain setting picks the network; key and script type must match.
+        if decoded.script_type is not script_type or not address_matches(pubkey, decoded):
+            raise InvalidSignature("the device's address is not the path's key")
         return MessageSignature(
             path=path, text=text, address=address, signature=signature, pubkey=pubkey
         )
@@ -444,3 +469,24 @@ class _Exclusive:
     def __exit__(self, *exc_info: object) -> None:
         self._lock.release()
 
+
+
+def _enumerate_for_registry() -> list[DeviceInfo]:
+    from signing.devices.coldcard_discovery import enumerate_devices
+
+    return enumerate_devices()
+
+
+def _open_for_registry(uri: str) -> Signer:
+    from signing.devices.coldcard_discovery import signer_for_uri
+
+    return signer_for_uri(uri)
+
+
+def _register() -> None:
+    from signing.registry import register_family
+
+    register_family(FAMILY.name, _enumerate_for_registry, _open_for_registry)
+
+
+_register()

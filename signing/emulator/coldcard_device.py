@@ -117,6 +117,8 @@ class ColdcardDevice:
         self._lock = threading.Lock()
         self._links: dict[str, _Link] = {}
         self._approval: _Approval | None = None
+        self._unstarted: _Approval | None = None  # prompt to show once "okay" is on its way
+        self._addresses: dict[tuple[str, ScriptType], str] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -125,7 +127,7 @@ class ColdcardDevice:
         with self._lock:
             if self._approval is not None:
                 self._approval.cancel_event.set()
-            self._approval = None
+            self._approval = self._unstarted = None
             self._links.clear()
 
     @property
@@ -142,8 +144,28 @@ class ColdcardDevice:
             del self._links[next(iter(self._links))]
         return link
 
-    def handle_report(self, report: bytes, client: str = "") -> list[bytes]:
-        """Consume one report from ``client``; return the reports of the reply (maybe none)."""
+    def handle_report(self, report: bytes, client: str = "", *, defer: bool = False) -> list[bytes]:
+        """Consume one report from ``client``; return the reports of the reply (maybe none).
+
+        A new prompt starts at once, or, with ``defer``, when the caller has sent
+        the reply and calls ``start_deferred()`` (the device answers ``okay``
+        before the slow part, as the firmware does).
+        """
+        replies = self._handle_report(report, client)
+        if not defer:
+            self.start_deferred()
+        return replies
+
+    def start_deferred(self) -> None:
+        """Start the approval prompt that the last ``smsg`` queued, if any."""
+        with self._lock:
+            approval, self._unstarted = self._unstarted, None
+        if approval is not None:
+            threading.Thread(
+                target=self._run_approval, args=(approval,), name="coldcard-approval", daemon=True
+            ).start()
+
+    def _handle_report(self, report: bytes, client: str) -> list[bytes]:
         with self._lock:
             link = self._link(client)
             try:
@@ -240,13 +262,13 @@ class ColdcardDevice:
         except ValueError as exc:
             raise InvalidInput("Unsupported address format") from exc
         path = self._path(parsed.path)
-        address = self._backend.address(path, script_type)
+        address = self._addresses.get((path, script_type))
+        if address is None:
+            if len(self._addresses) >= 4096:
+                self._addresses.clear()
+            address = self._addresses[path, script_type] = self._backend.address(path, script_type)
         approval = _Approval(text=text, path=path, script_type=script_type, address=address)
-        self._approval = approval
-        worker = threading.Thread(
-            target=self._run_approval, args=(approval,), name="coldcard-approval", daemon=True
-        )
-        worker.start()
+        self._approval = self._unstarted = approval
         return msgs.respond_okay()
 
     def _run_approval(self, approval: _Approval) -> None:

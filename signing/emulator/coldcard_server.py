@@ -210,13 +210,14 @@ class ColdcardServer:
             return
         if self._should_be_unplugged():
             return  # the cable went while we were reading: no answer
-        replies = self.device.handle_report(data, client=str(sender))
-        if self._stalled.is_set():
-            return
-        for reply in replies:
-            try:
-                sock.sendto(reply, sender)
-            except OSError:
-                # The client went away; like the firmware, drop the rest.
-                log.debug("client %r gone", sender)
+        replies = self.device.handle_report(data, client=str(sender), defer=True)
+        try:
+            if self._stalled.is_set():
                 return
+            for reply in replies:
+                sock.sendto(reply, sender)
+        except OSError:
+            # The client went away; like the firmware, drop the rest.
+            log.debug("client %r gone", sender)
+        finally:
+            self.device.start_deferred()

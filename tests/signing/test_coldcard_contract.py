@@ -155,32 +155,44 @@ def test_exact_transcript_of_the_sign_flow() -> None:
         signer = open_signer(server, on_traffic=lambda d, m: traffic.append((d, m)))
         traffic.clear()
         signer.sign_message(SIGN_PATH, SIGN_TEXT)
-    # Collapse the "still waiting" polls, whose count depends on timing.
-    collapsed: list[tuple[str, bytes]] = []
-    for i in range(0, len(traffic), 2):
-        pair = traffic[i : i + 2]
-        if pair == [("tx", b"smok"), ("rx", b"okay")] and collapsed[-2:] == pair:
-            continue
-        collapsed += pair
-    text = SIGN_TEXT.encode()
-    path = SIGN_PATH.encode()
+        first = list(traffic)
+        traffic.clear()
+        signer.sign_message(SIGN_PATH, SIGN_TEXT)
+        second = list(traffic)
+        xpub = signer.get_public_key(SIGN_PATH).xpub
+
+    def collapsed(transcript: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        # The number of "still waiting" polls depends on timing: keep at most one.
+        out: list[tuple[str, bytes]] = []
+        for i in range(0, len(transcript), 2):
+            pair = transcript[i : i + 2]
+            if pair == [("tx", b"smok"), ("rx", b"okay")] and out[-2:] == pair:
+                continue
+            out += pair
+        return out
+
+    text, path = SIGN_TEXT.encode(), SIGN_PATH.encode()
+    smsg = (
+        b"smsg"
+        + (1).to_bytes(4, "little")  # AF_CLASSIC: P2PKH for a BIP-44 path
+        + len(path).to_bytes(4, "little")
+        + len(text).to_bytes(4, "little")
+        + path
+        + text
+    )
     signed = msgs.respond_signed_message(SIGN_ADDRESS, bytes.fromhex(SIGN_SIGNATURE_HEX))
-    expected_head = [
-        (
-            "tx",
-            b"smsg"
-            + (1).to_bytes(4, "little")
-            + len(path).to_bytes(4, "little")
-            + len(text).to_bytes(4, "little")
-            + path
-            + text,
-        ),
-        ("rx", b"okay"),
-    ]
-    expected_tail = [("tx", b"smok"), ("rx", signed)]
-    assert collapsed[:2] == expected_head
-    assert collapsed[-2:] == expected_tail
-    assert collapsed[2:-2] in ([], [("tx", b"smok"), ("rx", b"okay")])
+    wait = [("tx", b"smok"), ("rx", b"okay")]
+    end = [("tx", b"smok"), ("rx", signed)]
+    # First signature at a path: the driver learns the path's key (to verify the answer).
+    lookup = [("tx", b"xpub" + path), ("rx", b"asci" + xpub.encode())]
+    assert collapsed(first) in (
+        [*lookup, ("tx", smsg), ("rx", b"okay"), *end],
+        [*lookup, ("tx", smsg), ("rx", b"okay"), *wait, *end],
+    )
+    assert collapsed(second) in (
+        [("tx", smsg), ("rx", b"okay"), *end],
+        [("tx", smsg), ("rx", b"okay"), *wait, *end],
+    )
 
 
 def test_open_transcript_is_resync_ncry_vers() -> None:
@@ -386,3 +398,17 @@ def test_reference_client_drives_the_emulator() -> None:
             assert done[1].hex() == SIGN_SIGNATURE_HEX
         finally:
             device.close()
+
+
+def test_registry_finds_and_opens_the_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from signing import registry
+
+    with running_server(make_hsm()) as server:
+        monkeypatch.setenv("CUSTODY_DESK_COLDCARD_SOCKETS", server.socket_path)
+        assert "coldcard" in registry.families()
+        assert server.uri in [info.uri for info in registry.enumerate_devices()]
+        signer = registry.open_signer(server.uri)
+        identity = signer.open(RecordingInteraction())
+        assert identity.master_fingerprint == ALL_FINGERPRINT and identity.is_emulator
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).address == SIGN_ADDRESS
+        signer.close()
