@@ -43,6 +43,8 @@ CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 """Client ids are printable ASCII so they fit attestation leaves and device screens."""
 
 MAX_NAME_LENGTH = 200
+MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
+"""A snapshot larger than this is refused before it is read (about 1M clients fit)."""
 ROOT = "$"
 
 _PLAIN_DECIMAL = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
@@ -200,7 +202,10 @@ def decode_json(text: str | bytes) -> Any:
     except (ValueError, RecursionError) as exc:
         raise SnapshotError(ROOT, f"malformed JSON: {exc}") from None
     if flagged:
-        problem = _find_structural_problem(document, ROOT)
+        try:
+            problem = _find_structural_problem(document, ROOT)
+        except RecursionError:
+            raise SnapshotError(ROOT, "JSON nested too deeply") from None
         if problem is not None:
             raise problem
     return document
@@ -215,6 +220,11 @@ def parse_snapshot(text: str | bytes, catalogue: AssetCatalogue) -> Snapshot:
 def load_snapshot(path: Path, catalogue: AssetCatalogue) -> Snapshot:
     """Read and parse a snapshot file; an unreadable file is a SnapshotError too."""
     try:
+        size = path.stat().st_size
+        if size > MAX_SNAPSHOT_BYTES:
+            raise SnapshotError(
+                ROOT, f"{path} is {size:,} bytes; the limit is {MAX_SNAPSHOT_BYTES:,}"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise SnapshotError(ROOT, f"cannot read {path}: {exc.strerror or exc}") from None
