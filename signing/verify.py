@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
 
 from signing.crypto import secp256k1
-from signing.crypto.addresses import address_matches, decode_address
+from signing.crypto.addresses import ScriptType, address_matches, decode_address
 from signing.crypto.message import CompactSignature, decode_compact, message_digest
 from signing.devicetext import PRODUCTION_TOKEN, declares_production
 from signing.errors import InvalidInput, InvalidSignature, NotAllowed, SigningError
@@ -108,15 +108,27 @@ def verify_message_pubkey(pubkey: bytes, text: str | bytes, signature: bytes) ->
     return verify_digest(_load_public_key(pubkey), digest, decoded.r, decoded.s)
 
 
-def verify_message(address: str, text: str | bytes, signature: bytes) -> bool:
+def verify_message(
+    address: str, text: str | bytes, signature: bytes, *, legacy_segwit_header: bool = False
+) -> bool:
     """True when ``signature`` is a valid BIP-137 signature of ``text`` for ``address``.
 
     The header's script type must match the address type (P2PKH, P2SH-P2WPKH,
-    P2WPKH), as BIP-137 and Trezor require.
+    P2WPKH), as BIP-137 requires. ``legacy_segwit_header=True`` also accepts a
+    compressed-P2PKH header (31..34) for a segwit address, as Electrum and
+    Trezor's ``no_script_type`` signatures use; the key must still own the address.
     """
     target = decode_address(address)
     decoded = _decode(signature)
-    if decoded is None or decoded.script_type != target.script_type:
+    if decoded is None:
+        return False
+    legacy = (
+        legacy_segwit_header
+        and decoded.compressed
+        and decoded.script_type is ScriptType.P2PKH
+        and target.script_type is not ScriptType.P2PKH
+    )
+    if decoded.script_type != target.script_type and not legacy:
         return False
     try:
         pubkey = recover_pubkey(text, signature)
@@ -131,6 +143,7 @@ def require_valid(
     signature: bytes,
     *,
     environment: str | None = None,
+    legacy_segwit_header: bool = False,
 ) -> None:
     """Raise ``InvalidSignature`` unless ``signature`` is valid for ``address``.
 
@@ -140,7 +153,7 @@ def require_valid(
     """
     if environment == "prod" and not declares_production(text):
         raise NotAllowed(f"a production statement must carry {PRODUCTION_TOKEN}")
-    if not verify_message(address, text, signature):
+    if not verify_message(address, text, signature, legacy_segwit_header=legacy_segwit_header):
         raise InvalidSignature(f"for address {address}")
 
 

@@ -35,7 +35,7 @@ from signing.errors import (
     InvalidText,
     SigningError,
 )
-from signing.interface import DeviceIdentity, DevicePrompt, MessageSignature, PromptKind
+from signing.interface import Capability, DeviceIdentity, DevicePrompt, MessageSignature, PromptKind
 from signing.registry import enumerate_devices, open_signer
 from signing.verify import require_valid, verify_message_pubkey
 
@@ -71,6 +71,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         choices=("test", "prod"),
         default="test",
         help="prod also requires the statement to carry env=prod",
+    )
+    verify.add_argument(
+        "--allow-legacy-header",
+        action="store_true",
+        help="accept a P2PKH-style header for a segwit address (Electrum-style signatures)",
     )
     verify.set_defaults(handler=cmd_verify_message)
 
@@ -157,6 +162,7 @@ def sign_on_device(
 ) -> tuple[DeviceIdentity, MessageSignature]:
     """The whole device flow, on the shared device thread; Ctrl-C cancels on the device."""
     signer = open_signer(uri)
+    signer.require(Capability.SIGN_MESSAGE)
 
     def flow() -> tuple[DeviceIdentity, MessageSignature]:
         identity = signer.open(interaction)
@@ -233,7 +239,13 @@ def cmd_verify_message(args: argparse.Namespace) -> int:
         raise CliError(f"malformed input: {exc} [{exc.code.value}]", exit_code=2) from exc
     environment = "prod" if args.environment == "prod" else None
     try:
-        require_valid(args.address, args.text, signature, environment=environment)
+        require_valid(
+            args.address,
+            args.text,
+            signature,
+            environment=environment,
+            legacy_segwit_header=args.allow_legacy_header,
+        )
     except SigningError as exc:
         raise CliError(f"NOT VALID: {exc} [{exc.code.value}]", exit_code=1) from exc
     print(f"Signature valid for {args.address}")

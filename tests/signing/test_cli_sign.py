@@ -132,3 +132,16 @@ def test_verify_message_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify-message", "--address", "1notanaddress", *sig]) == 2
     err = capsys.readouterr().err
     assert "malformed input" in err and "NOT VALID" in err
+
+
+def test_verify_message_legacy_header_flag() -> None:
+    sig = base64.b64encode(
+        bytes.fromhex(
+            "1f744de4516fac5c140808015664516a32fead94de89775cec7e24dbc24fe133075ac09301c4cc8e"
+            "197bea4b6481661d5b8e9bf19d8b7b8a382ecdb53c2ee0750d"
+        )
+    ).decode()
+    args = ["verify-message", "--address", "3L6TyTisPBmrDAj6RoKmDzNnj4eQi54gD2"]
+    args += ["--signature", sig, "--text", VECTOR_TEXT]
+    assert main(args) == 1
+    assert main([*args, "--allow-legacy-header"]) == 0

@@ -229,3 +229,58 @@ def test_any_input_gives_a_bool_or_a_typed_error(
         except SigningError:
             continue
         assert isinstance(result, bool | bytes)
+
+
+# trezor-firmware test_signmessage.py, no_script_type=True: compressed-P2PKH headers
+LEGACY_HEADER_VECTORS = [
+    (
+        "3L6TyTisPBmrDAj6RoKmDzNnj4eQi54gD2",
+        "1f744de4516fac5c140808015664516a32fead94de89775cec7e24dbc24fe133075ac09301c4cc8e197bea4b6481661d5b8e9bf19d8b7b8a382ecdb53c2ee0750d",
+    ),
+    (
+        "bc1qannfxke2tfd4l7vhepehpvt05y83v3qsf6nfkk",
+        "20b55d7600d9e9a7e2a49155ddf3cfdb8e796c207faab833010fa41fb7828889bc47cf62348a7aaa0923c0832a589fab541e8f12eb54fb711c90e2307f0f66b194",
+    ),
+]
+
+
+@pytest.mark.parametrize(("address", "signature"), LEGACY_HEADER_VECTORS)
+def test_legacy_header_for_segwit_only_when_asked(address: str, signature: str) -> None:
+    sig = bytes.fromhex(signature)
+    text = "This is an example of a signed message."
+    assert not verify_message(address, text, sig)
+    assert verify_message(address, text, sig, legacy_segwit_header=True)
+    assert not verify_message(address, text + "x", sig, legacy_segwit_header=True)
+    assert not verify_message(
+        "1JAd7XCBzGudGpJQSDSfpmJhiygtLQWaGL", text, sig, legacy_segwit_header=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "address", "signature"),
+    [
+        (
+            "m/44'/1'/0'/0/0",
+            "mvbu1Gdy8SUjTenqerxUaZyYjmveZvt33q",
+            "2030cd7f116c0481d1936cfef48137fd23ee56aaf00787bfa08a94837466ec9909390c3efacfc56bae5782f1db4cf49ae05f242b5f62a47f871ec46bf1a3253e7f",
+        ),
+        (
+            "m/49'/1'/0'/0/0",
+            "2N4Q5FhU2497BryFfUgbqkAJE87aKHUhXMp",
+            "23ef39fd388c3425d6aaa04274dcd5c7dd4c283a411b616443474fbcde5dd966050d91bc7c57e9578f28efdd84c9a9bcba415f93c5727b5d3f2bf3de46d7084896",
+        ),
+        (
+            "m/84'/1'/0'/0/0",
+            "tb1qkvwu9g3k2pdxewfqr7syz89r3gj557l3uuf9r9",
+            "27758b3393396ad9fe48f6ce81f63410145e7b2b69a5dfc1d48b5e6e623e91e08e3afb60bda1546f9c6f9fb5bd0a41887b784c266036dd4b4015a0abc1137daa1d",
+        ),
+    ],
+)
+def test_testnet_trezor_vectors_through_the_hsm(
+    hsm: SoftHsm, path: str, address: str, signature: str
+) -> None:
+    """Script type and network follow the path (purpose 44/49/84, coin type 1')."""
+    text = "This is an example of a signed message."
+    signed = hsm.sign_message(path, text)
+    assert (signed.address, signed.signature.hex()) == (address, signature)
+    assert verify_message(address, text, signed.signature)
