@@ -234,6 +234,7 @@ class TrezorDevice:
             MessageType.Cancel: lambda _r: self._fail(FailureType.ActionCancelled, "Cancelled"),
             MessageType.Ping: self._ping,
             MessageType.GetPublicKey: self._get_public_key,
+            MessageType.GetAddress: self._get_address,
             MessageType.SignMessage: self._sign_message,
             MessageType.VerifyMessage: self._verify_message,
             MessageType.ApplyFlags: self._apply_flags,
@@ -418,6 +419,26 @@ class TrezorDevice:
                 self._send(MessageType.PublicKey, result)
 
         del network
+        self._with_pin(reply)
+
+    def _get_address(self, record: Record) -> None:
+        if record.get("multisig") is not None:
+            raise DeviceFailure(FailureType.DataError, "Multisig is not supported by the emulator")
+        path = _path(record)
+        network, _versions = _coin(record)
+        script = _SCRIPT_TYPES[_input_script(record, allow_taproot=False)]
+
+        def reply() -> None:
+            address = address_for(self.hsm.public_node(path).public_key, script, network)
+            if record.get("show_display"):
+                self._confirm(
+                    ButtonRequestType.Address,
+                    f"Address {format_path(path)}: {address}",
+                    lambda: self._send(MessageType.Address, {"address": address}),
+                )
+            else:
+                self._send(MessageType.Address, {"address": address})
+
         self._with_pin(reply)
 
     def _sign_message(self, record: Record) -> None:

@@ -28,6 +28,8 @@ class MessageType(IntEnum):
     ButtonRequest = 26
     ButtonAck = 27
     ApplyFlags = 28
+    GetAddress = 29
+    Address = 30
     SignMessage = 38
     VerifyMessage = 39
     MessageSignature = 40
@@ -176,6 +178,21 @@ SCHEMAS: dict[MessageType, Schema] = {
             Field(3, "root_fingerprint", U32),
             Field(4, "descriptor", STR),
         ),
+    ),
+    MessageType.GetAddress: Schema(
+        "GetAddress",
+        (
+            Field(1, "address_n", U32, repeated=True),
+            Field(2, "coin_name", STR),
+            Field(3, "show_display", BOOL),
+            Field(4, "multisig", BYTES),  # only noticed, to refuse it: single-key emulator
+            Field(5, "script_type", ENUM),
+            Field(6, "ignore_xpub_magic", BOOL),
+            Field(7, "chunkify", BOOL),
+        ),
+    ),
+    MessageType.Address: Schema(
+        "Address", (Field(1, "address", STR, required=True), Field(2, "mac", BYTES))
     ),
     MessageType.SignMessage: Schema(
         "SignMessage",
