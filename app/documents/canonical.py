@@ -113,7 +113,9 @@ def decode(data: bytes) -> JsonValue:
             parse_int=_parse_int,
         )
     except json.JSONDecodeError as exc:
-        what = "truncated" if exc.pos >= len(text.rstrip()) else "malformed"
+        # a cut-off file fails at its very end, or inside a string that never closes
+        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        what = "truncated" if cut else "malformed"
         raise DocumentError(
             Reason.MALFORMED, f"{what} JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
