@@ -22,11 +22,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, NoReturn
 
 from app.domain.assets import AssetCatalogue, UnknownAsset
@@ -94,22 +94,23 @@ class ClientRecord:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Snapshot:
     """Prices and every client's positions as of ``as_of`` (UTC, timezone-aware)."""
 
     as_of: datetime
     prices: Mapping[str, Decimal]
     clients: tuple[ClientRecord, ...]
-    _index: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None:
             raise ValueError("Snapshot.as_of must be timezone-aware")
-        object.__setattr__(self, "prices", MappingProxyType(dict(self.prices)))
-        object.__setattr__(
-            self, "_index", MappingProxyType({c.id: i for i, c in enumerate(self.clients)})
-        )
+        # A private copy typed read-only (a plain dict so copy/asdict/pickle work).
+        object.__setattr__(self, "prices", dict(self.prices))
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {client.id: i for i, client in enumerate(self.clients)}
 
     def client(self, client_id: str) -> ClientRecord:
         """The client with ``client_id``; raises KeyError."""
