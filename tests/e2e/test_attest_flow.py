@@ -137,3 +137,29 @@ def test_ineligible_client_and_settlement_limit_are_refused(
                        "--officer", "alice")
     assert code == 2 and "next slot opens at" in err
     assert len(attest_list(desk, capsys)) == 2
+
+
+def test_device_refusal_leaves_the_attestation_unsigned(
+    desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    devices: dict[str, RunningEmulator],
+) -> None:
+    att = ok(desk, capsys, "attest", "prepare", "--clients", "alnoor-quant",
+             "--officer", "alice").strip()
+    bob = devices["bob"]
+    bob.hsm.set_policy("reject")
+    try:
+        code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
+                           "--device", bob.trezor_uri)
+    finally:
+        bob.hsm.set_policy("auto")
+    assert code == 4 and "user_rejected" in err
+    [row] = attest_list(desk, capsys)
+    assert row["status"] == "awaiting_approval", "a refused signature changes nothing"
+    out = ok(desk, capsys, "audit", "log", "--json", "--action", "attestation.sign_failed")
+    assert "attestation.sign_failed" in out
+    # the checker can try again and succeed
+    ok(desk, capsys, "attest", "sign", att, "--officer", "bob", "--device", bob.trezor_uri)
+    assert attest_list(desk, capsys)[0]["status"] == "signed"
+    code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
+                       "--device", bob.trezor_uri)
+    assert code == 2 and "is signed" in err
