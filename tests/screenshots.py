@@ -73,7 +73,23 @@ def main() -> None:
         w.holdings.stress.apply({"BTC": __import__("decimal").Decimal("-25")})
         shot(w, "holdings-stress-btc-25")
         w.holdings.clients.selectAll()
+        await w.attestations.prepare()  # refused: one client is ineligible
+        await asyncio.sleep(0.2)
+        shot(w, "attestations-refused")
+        for m in [x for x in app.topLevelWidgets() if x.isVisible() and x is not w]:
+            m.close()
+        proxy = w.holdings.clients.proxy
+        w.holdings.clients.clearSelection()
+        for row in range(proxy.rowCount()):
+            if proxy.row_object(row).client_id in ("alnoor-quant", "gulf-meridian-mm"):
+                w.holdings.clients.selectionModel().select(
+                    proxy.index(row, 0),
+                    w.holdings.clients.selectionModel().SelectionFlag.Select
+                    | w.holdings.clients.selectionModel().SelectionFlag.Rows,
+                )
         await w.attestations.prepare()
+        await w.attestations.show_detail()
+        await w.attestations.verify_all_proofs()
         w.tabs.setCurrentIndex(1)
         await asyncio.sleep(0.3)
         shot(w, "attestations")
@@ -112,8 +128,13 @@ def main() -> None:
         if i18n.translator().switch("zh_CN"):
             await asyncio.sleep(0.5)
             desk.window.resize(1440, 900)
+            desk.window.tabs.setCurrentIndex(0)
             await asyncio.sleep(0.3)
             shot(desk.window, "holdings-zh_CN")
+            desk.window.tabs.setCurrentIndex(1)
+            await asyncio.sleep(0.3)
+            shot(desk.window, "attestations-zh_CN")
+            i18n.translator().switch("en")
 
     with loop:
         loop.run_until_complete(run())

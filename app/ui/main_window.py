@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         ctx.officers_changed.connect(self._fill_officers)
         ctx.emulator_changed.connect(self._on_emulator_changed)
         ctx.devices_changed.connect(self._update_status)
-        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.status_message.connect(self._show_message)
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
         self.clock.timeout.connect(self._tick)
@@ -245,6 +245,9 @@ class MainWindow(QMainWindow):
             if self.ctx.emulator_running
             else self.tr("Emulator: off")
         )
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def _tick(self) -> None:
         self.clock_label.setText(datetime.now(UTC).strftime("%H:%M:%S UTC"))

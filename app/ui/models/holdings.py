@@ -23,16 +23,18 @@ def _dec(value: Decimal | None) -> Decimal:
 
 
 class ClientColumn(IntEnum):
+    """Risk first: an officer reads state and distance before the amounts."""
+
     CLIENT = 0
     NAME = 1
-    MARKET_VALUE = 2
-    COLLATERAL_VALUE = 3
-    CREDIT_LINE = 4
-    EXPOSURE = 5
-    RATIO = 6
-    STATE = 7
-    TO_MARGIN_CALL = 8
-    TO_LIQUIDATION = 9
+    STATE = 2
+    RATIO = 3
+    TO_MARGIN_CALL = 4
+    TO_LIQUIDATION = 5
+    MARKET_VALUE = 6
+    COLLATERAL_VALUE = 7
+    CREDIT_LINE = 8
+    EXPOSURE = 9
     ELIGIBLE = 10
 
 
@@ -68,6 +70,36 @@ class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
                 lambda r: r.name.lower(),
             ),
             ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "State"),
+                lambda r: labels.line_state(r.state),
+                lambda r: _STATE_ORDER[r.state],
+                LEFT,
+                foreground=_state_fg,
+                background=lambda r: theme.state_background(r.state),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "Collateral ratio"),
+                lambda r: fmt.ratio(r.collateral_ratio),
+                lambda r: _dec(r.collateral_ratio),
+                RIGHT,
+                foreground=_state_fg,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "To margin call"),
+                lambda r: fmt.percent(r.to_margin_call),
+                lambda r: _dec(r.to_margin_call),
+                RIGHT,
+                tooltip=lambda r: QCoreApplication.translate(
+                    "ClientsModel", "How far collateral value may fall before the margin-call line"
+                ),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("ClientsModel", "To liquidation"),
+                lambda r: fmt.percent(r.to_liquidation),
+                lambda r: _dec(r.to_liquidation),
+                RIGHT,
+            ),
+            ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "Market value (USD)"),
                 lambda r: fmt.usd(r.market_value),
                 lambda r: r.market_value,
@@ -89,36 +121,6 @@ class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
                 QT_TRANSLATE_NOOP("ClientsModel", "Exposure (USD)"),
                 lambda r: fmt.usd(r.exposure),
                 lambda r: r.exposure,
-                RIGHT,
-            ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "Collateral ratio"),
-                lambda r: fmt.ratio(r.collateral_ratio),
-                lambda r: _dec(r.collateral_ratio),
-                RIGHT,
-                foreground=_state_fg,
-            ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "State"),
-                lambda r: labels.line_state(r.state),
-                lambda r: _STATE_ORDER[r.state],
-                LEFT,
-                foreground=_state_fg,
-                background=lambda r: theme.state_background(r.state),
-            ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "To margin call"),
-                lambda r: fmt.percent(r.to_margin_call),
-                lambda r: _dec(r.to_margin_call),
-                RIGHT,
-                tooltip=lambda r: QCoreApplication.translate(
-                    "ClientsModel", "How far collateral value may fall before the margin-call line"
-                ),
-            ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "To liquidation"),
-                lambda r: fmt.percent(r.to_liquidation),
-                lambda r: _dec(r.to_liquidation),
                 RIGHT,
             ),
             ColumnSpec(

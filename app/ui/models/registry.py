@@ -45,10 +45,10 @@ def _party(row: EmergencyOrderRow, party: Party) -> PartySignature | None:
 def _party_text(row: EmergencyOrderRow, party: Party) -> str:
     sig = _party(row, party)
     if sig is None or not sig.signed:
-        return _t("EmergencyModel", "Not signed")
+        return QCoreApplication.translate("EmergencyModel", "Not signed")
     if sig.verified:
-        return _t("EmergencyModel", "Signed ✓ verified")
-    return _t("EmergencyModel", "Signature INVALID")
+        return QCoreApplication.translate("EmergencyModel", "Signed ✓ verified")
+    return QCoreApplication.translate("EmergencyModel", "Signature INVALID")
 
 
 def _party_fg(row: EmergencyOrderRow, party: Party) -> QColor | None:
@@ -60,12 +60,14 @@ def _party_fg(row: EmergencyOrderRow, party: Party) -> QColor | None:
 
 def _state_text(row: EmergencyOrderRow) -> str:
     if row.executed_at is not None:
-        return _t("EmergencyModel", "Executed")
+        return QCoreApplication.translate("EmergencyModel", "Executed")
     if datetime.now(UTC) >= row.expires_at:
-        return _t("EmergencyModel", "Expired")
+        return QCoreApplication.translate("EmergencyModel", "Expired")
     if row.quorum:
-        return _t("EmergencyModel", "Quorum — executable")
-    return _t("EmergencyModel", "%1 of 2").replace("%1", str(row.valid_signatures))
+        return QCoreApplication.translate("EmergencyModel", "Quorum — executable")
+    return QCoreApplication.translate("EmergencyModel", "%1 of 2").replace(
+        "%1", str(row.valid_signatures)
+    )
 
 
 class EmergencyModel(RowTableModel[EmergencyOrderRow, EmergencyColumn]):
@@ -138,7 +140,12 @@ class DevicesModel(RowTableModel[DeviceRow, DeviceColumn]):
             ColumnSpec(
                 QT_TRANSLATE_NOOP("DevicesModel", "Device"),
                 lambda r: (
-                    r.label + (_t("DevicesModel", "  [TEST EMULATOR]") if r.is_emulator else "")
+                    r.label
+                    + (
+                        QCoreApplication.translate("DevicesModel", "  [TEST EMULATOR]")
+                        if r.is_emulator
+                        else ""
+                    )
                 ),
                 lambda r: r.label,
                 foreground=lambda r: theme.bad() if r.is_emulator else None,
@@ -161,7 +168,7 @@ class DevicesModel(RowTableModel[DeviceRow, DeviceColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("DevicesModel", "Officer"),
-                lambda r: r.officer or _t("DevicesModel", "not registered"),
+                lambda r: r.officer or QCoreApplication.translate("DevicesModel", "not registered"),
                 lambda r: r.officer or "",
                 foreground=lambda r: None if r.officer else theme.muted(),
             ),

@@ -141,8 +141,8 @@ class AttestationsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: ctx.spawn(self.show_detail())
         )
-        ctx.officer_changed.connect(lambda _n: self._update_actions())
-        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        ctx.officer_changed.connect(self._on_officer_changed)
+        ctx.data_changed.connect(self.schedule_reload)
         self._update_actions()
 
     def menu_actions(self) -> list[QAction]:
@@ -152,6 +152,10 @@ class AttestationsView(QWidget):
             self.verify_action,
             self.verify_all_action,
         ]
+
+    def schedule_reload(self) -> None:
+        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
+        self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
         current = self.table.current_row()
@@ -168,6 +172,9 @@ class AttestationsView(QWidget):
                 self.table.selectRow(row)
                 return
 
+    def _on_officer_changed(self, _name: str) -> None:
+        self._update_actions()
+
     def _update_actions(self) -> None:
         row = self.table.current_row()
         officer = self.ctx.officer
@@ -175,6 +182,7 @@ class AttestationsView(QWidget):
             isinstance(row, AttestationRow)
             and row.status == AttestationStatus.AWAITING_APPROVAL
             and bool(officer)
+            and row.prepared_by != officer
         )
         self.approve_action.setEnabled(can_approve)
         self.prepare_action.setEnabled(bool(officer))

@@ -54,10 +54,14 @@ class AuditView(QWidget):
             bar.addWidget(action_button(action))
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        ctx.data_changed.connect(self.schedule_reload)
 
     def menu_actions(self) -> list[QAction]:
         return [self.verify_action, self.export_action]
+
+    def schedule_reload(self) -> None:
+        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
+        self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
         rows = list(await self.ctx.facade.audit_entries())

@@ -86,11 +86,16 @@ class RatioHistoryChart(QChartView):
         for point in points:
             ms = QDateTime.fromSecsSinceEpoch(int(point.time.astimezone(UTC).timestamp()))
             ratio.append(float(ms.toMSecsSinceEpoch()), float(point.ratio * 100))
+        ratio.setPointsVisible(True)
         chart.addSeries(ratio)
         lines: list[QLineSeries] = []
         if points:
             first = float(points[0].time.timestamp() * 1000)
             last = float(points[-1].time.timestamp() * 1000)
+            if last - first < 3_600_000:
+                # one snapshot so far: show a day around it so the lines are visible
+                first -= 43_200_000
+                last += 43_200_000
             for name, level, color in (
                 (self.tr("Margin-call line"), margin_call, theme.warn()),
                 (self.tr("Liquidation line"), liquidation, theme.bad()),
@@ -115,6 +120,10 @@ class RatioHistoryChart(QChartView):
             float(liquidation * 100),
         ]
         y_axis.setRange(max(0.0, min(values) - 10), max(values) + 10)
+        if points:
+            x_axis.setRange(
+                QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
+            )
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (ratio, *lines):

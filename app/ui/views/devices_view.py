@@ -59,7 +59,7 @@ class DevicesView(QWidget):
         self.officers.setObjectName("officersTable")
         officers_layout.addWidget(self.officers)
         layout.addWidget(officers_box, 1)
-        ctx.officers_changed.connect(lambda: self.officers_model.set_rows(ctx.officers))
+        ctx.officers_changed.connect(self._show_officers)
         ctx.devices_changed.connect(self._show_devices)
         ctx.emulator_changed.connect(self._emulator_changed)
         self._emulator_changed(ctx.emulator_running)
@@ -74,6 +74,9 @@ class DevicesView(QWidget):
 
     async def reload(self) -> None:
         await self.ctx.reload_devices()
+        self.officers_model.set_rows(self.ctx.officers)
+
+    def _show_officers(self) -> None:
         self.officers_model.set_rows(self.ctx.officers)
 
     def _show_devices(self) -> None:

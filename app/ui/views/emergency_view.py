@@ -65,7 +65,7 @@ class EmergencyView(QWidget):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
-        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        ctx.data_changed.connect(self.schedule_reload)
         self._update_actions()
 
     def menu_actions(self) -> list[QAction]:
@@ -95,6 +95,10 @@ class EmergencyView(QWidget):
         )
         for action in (self.sign_action, self.export_action):
             action.setEnabled(order is not None and order.executed_at is None)
+
+    def schedule_reload(self) -> None:
+        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
+        self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
         current = self._current()

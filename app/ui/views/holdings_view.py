@@ -140,13 +140,17 @@ class HoldingsView(QWidget):
         split.addWidget(self.side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([960, 480])
+        split.setSizes([1000, 440])
         layout.addWidget(split, 1)
 
         self.clients.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        ctx.data_changed.connect(self.schedule_reload)
 
     # --- loading -------------------------------------------------------------------
+    def schedule_reload(self) -> None:
+        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
+        self.ctx.spawn(self.reload())
+
     async def reload(self) -> None:
         snapshot = await self.ctx.facade.holdings()
         await self.show_snapshot(snapshot)

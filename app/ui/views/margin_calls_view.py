@@ -66,7 +66,7 @@ class MarginCallsView(QWidget):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
-        ctx.data_changed.connect(lambda: ctx.spawn(self.reload()))
+        ctx.data_changed.connect(self.schedule_reload)
 
     def menu_actions(self) -> list[QAction]:
         return [self.ack_action, self.topup_action, self.waterfall_action]
@@ -78,6 +78,10 @@ class MarginCallsView(QWidget):
             self.model.dataChanged.emit(
                 self.model.index(0, column), self.model.index(self.model.rowCount() - 1, column)
             )
+
+    def schedule_reload(self) -> None:
+        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
+        self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
         rows = list(await self.ctx.facade.margin_calls())

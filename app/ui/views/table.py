@@ -39,6 +39,7 @@ class DeskTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         model.rows_changed.connect(self._fit_once)
         self._fitted = False
+        self.resizeColumnsToContents()  # at least the headers are readable before data
 
     def _fit_once(self, count: int) -> None:
         # Size columns to content once real rows exist; never per update (100k rows).
