@@ -28,6 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from types import TracebackType
 from typing import NoReturn, TypeVar
 
 from signing.crypto.addresses import (
@@ -456,7 +457,11 @@ def _cancelled() -> SigningError:
 
 
 class _Exclusive:
-    """One call at a time per device; a second concurrent caller gets DeviceBusy."""
+    """One call at a time per device; a second concurrent caller gets DeviceBusy.
+
+    Also the last line of the error contract: anything that is not a
+    ``SigningError`` leaving a device call becomes a ``ProtocolError``.
+    """
 
     def __init__(self, lock: threading.Lock, label: str) -> None:
         self._lock = lock
@@ -466,9 +471,16 @@ class _Exclusive:
         if not self._lock.acquire(blocking=False):
             raise DeviceBusy(f"{self._label} is handling another request")
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._lock.release()
-
+        if isinstance(exc, Exception) and not isinstance(exc, SigningError):
+            log.exception("unexpected failure talking to %s", self._label)
+            raise ProtocolError(f"{self._label}: {type(exc).__name__}: {exc}") from exc
 
 
 def _enumerate_for_registry() -> list[DeviceInfo]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -33,7 +34,7 @@ class RawClient:
 
     def __init__(self, server_path: str, directory: str) -> None:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(os.path.join(directory, f"client-{id(self)}.sock"))
+        self.sock.bind(os.path.join(directory, f"client-{uuid.uuid4().hex[:12]}.sock"))
         self.sock.connect(server_path)
         self.sock.settimeout(2)
         self.cipher: LinkCipher | None = None
@@ -216,7 +217,9 @@ def test_two_emulators_with_different_seeds_side_by_side() -> None:
         running_server(SoftHsm(TEST_MNEMONIC_ABANDON)) as second,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        a = RawClient(first.socket_path, tmp).handshake()
-        b = RawClient(second.socket_path, tmp).handshake()
+        clients = [RawClient(first.socket_path, tmp), RawClient(second.socket_path, tmp)]
+        a, b = (client.handshake() for client in clients)
         assert a.fingerprint_hex == "5c9e228d"
         assert b.fingerprint_hex == "73c5da0a"  # BIP-39 vector "abandon ... about"
+        for client in clients:
+            client.close()

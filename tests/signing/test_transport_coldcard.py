@@ -272,3 +272,14 @@ def test_memory_pipe_pair_moves_reports_and_reports_closure() -> None:
     device.close()
     with pytest.raises(Disconnected):
         host.read_report(10)
+
+
+def test_unexpected_failure_below_the_driver_is_a_protocol_error() -> None:
+    from signing.errors import ProtocolError
+
+    class Buggy(FakeHid):
+        def read(self, max_length: int, timeout_ms: int = 0) -> list[int]:
+            raise RuntimeError("backend bug")
+
+    with pytest.raises(ProtocolError, match="RuntimeError"):
+        _hid_signer(Buggy()).open(NullInteraction())
