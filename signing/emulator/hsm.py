@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 EMULATOR_MODEL = "SoftHsm emulator"
 EMULATOR_FIRMWARE = "0.1.0-emulator"
 _POLL_SECONDS = 0.05  # how often a waiting approval looks at cancel/unplug
+_TERMINAL_LOCK = threading.Lock()  # HSMs of one process share the tester's terminal
 
 
 class ApprovalMode(StrEnum):
@@ -131,7 +132,6 @@ class SoftHsm:
         self._prompts_shown = 0
         self._terminal_in = terminal_in
         self._terminal_out = terminal_out
-        self._terminal_lock = threading.Lock()
         suffix = name or self._master.fingerprint().hex()
         self.label = f"EMULATOR {suffix}"
 
@@ -298,7 +298,7 @@ class SoftHsm:
     def _ask_terminal(self, text: str, cancel: threading.Event) -> bool:
         stream_in = self._terminal_in or sys.stdin
         stream_out = self._terminal_out or sys.stdout
-        with self._terminal_lock:  # one question on the terminal at a time
+        with _TERMINAL_LOCK:  # one question on the terminal at a time, across all HSMs
             stream_out.write(
                 f"\n=== {self.label} (TEST EMULATOR) asks you to approve ===\n"
                 f"{text}\n=== approve? [y/N] "
