@@ -298,7 +298,11 @@ class SoftHsm:
     def _ask_terminal(self, text: str, cancel: threading.Event) -> bool:
         stream_in = self._terminal_in or sys.stdin
         stream_out = self._terminal_out or sys.stdout
-        with _TERMINAL_LOCK:  # one question on the terminal at a time, across all HSMs
+        # One question on the terminal at a time, across all HSMs; still cancellable.
+        while not _TERMINAL_LOCK.acquire(timeout=_POLL_SECONDS):
+            if cancel.is_set() or self.unplugged:
+                return False
+        try:
             stream_out.write(
                 f"\n=== {self.label} (TEST EMULATOR) asks you to approve ===\n"
                 f"{text}\n=== approve? [y/N] "
@@ -315,6 +319,8 @@ class SoftHsm:
                 if not answer:  # end of input: nobody is there to approve
                     return False
                 return answer.strip().lower() in ("y", "yes")
+        finally:
+            _TERMINAL_LOCK.release()
 
     # ---- PIN -------------------------------------------------------------------------
 

@@ -208,3 +208,27 @@ def test_state_has_no_secrets() -> None:
     hsm = SoftHsm(pin="987654")
     flat = repr(hsm.state()) + repr(hsm)
     assert "987654" not in flat and "all all" not in flat
+
+
+def test_second_interactive_hsm_waits_its_turn_but_can_be_cancelled() -> None:
+    read_fd, write_fd = os.pipe()
+    with os.fdopen(read_fd) as stream_in, os.fdopen(write_fd, "w"):
+        first = SoftHsm(approve="interactive", terminal_in=stream_in, terminal_out=io.StringIO())
+        second = SoftHsm(
+            TEST_MNEMONIC_ABANDON,
+            approve="interactive",
+            terminal_in=stream_in,
+            terminal_out=io.StringIO(),
+        )
+        first_cancel = threading.Event()
+        asking = threading.Thread(target=first.request_approval, args=("one", first_cancel))
+        asking.start()
+        time.sleep(0.1)  # the first question holds the terminal
+        second_cancel = threading.Event()
+        threading.Timer(0.1, second_cancel.set).start()
+        start = time.monotonic()
+        assert not second.request_approval("two", second_cancel)
+        assert time.monotonic() - start < 2
+        first_cancel.set()
+        asking.join(timeout=2)
+        assert not asking.is_alive()
