@@ -251,3 +251,40 @@ def test_message_digest_and_compact_decoding() -> None:
         decode_compact(b"\x2b" + b"\x01" * 64)  # header 43
     with pytest.raises(InvalidSignature):
         decode_compact(b"\x1f" * 64)
+
+
+def test_recovery_id_with_overflowed_r_is_handled() -> None:
+    """recid bits 2|3 (R.x >= n) never happen by chance; build one and check every path."""
+    from signing.crypto.message import encode_compact
+    from signing.verify import recover_pubkey, verify_message_pubkey
+
+    x = secp256k1.N + 5
+    while secp256k1.lift_x(x, False) is None:
+        x += 1
+    nonce_point = secp256k1.lift_x(x, False)
+    r = x - secp256k1.N
+    digest = message_digest("overflowed r")
+    z = int.from_bytes(digest, "big")
+    s = 12345
+    # Q = r^-1 (s R - z G): the key for which (r, s) is valid with this R
+    q = secp256k1.multiply_add(
+        s * pow(r, -1, secp256k1.N) % secp256k1.N,
+        nonce_point,
+        (-z * pow(r, -1, secp256k1.N)) % secp256k1.N,
+        secp256k1.G,
+    )
+    assert q is not None
+    pubkey = secp256k1.encode_point(q)
+    signature = encode_compact(2, r, s, ScriptType.P2PKH)
+    assert recover_pubkey("overflowed r", signature) == pubkey
+    assert verify_message_pubkey(pubkey, "overflowed r", signature)
+    assert not verify_message_pubkey(
+        pubkey, "overflowed r", encode_compact(0, r, s, ScriptType.P2PKH)
+    )
+
+
+def test_public_derivation_equals_private_for_many_indices(all_master: bip32.ExtendedKey) -> None:
+    account = all_master.derive("m/84'/0'/0'")
+    xpub = bip32.parse_extended_key(account.to_xpub())
+    for index in (0, 1, 2, 17, 1000, bip32.HARDENED - 1):
+        assert xpub.derive(f"0/{index}").public_key == account.derive(f"0/{index}").public_key
