@@ -25,6 +25,7 @@ out of step); the next call reconnects and re-keys.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -104,16 +105,20 @@ _FORMAT_FOR_SCRIPT = {
 }
 
 
+_LOCKED = re.compile(r"\blocked\b|\bpin\b", re.IGNORECASE)
+_REFUSED_BY_POLICY = re.compile(r"env=prod|production|not allowed|policy", re.IGNORECASE)
+_BAD_TEXT = re.compile(r"\bmsg\b|ascii|spaces?\b|bad char|character|text", re.IGNORECASE)
+
+
 def map_remote_error(text: str) -> SigningError:
     """The typed error for an ``err_`` answer (firmware wording, and the emulator's)."""
-    lowered = text.lower()
-    if "locked" in lowered or "pin" in lowered:
+    if _LOCKED.search(text):
         return PinRequired(f"device says: {text}")
-    if "env=prod" in lowered or "production" in lowered:
+    if _REFUSED_BY_POLICY.search(text):
         return NotAllowed(f"device says: {text}")
-    if any(m in lowered for m in ("msg", "ascii", "space", "bad char", "character", "text")):
+    if _BAD_TEXT.search(text):
         return InvalidText(f"device says: {text}")
-    if "unsupported" in lowered:
+    if "unsupported" in text.lower():
         return Unsupported(f"device says: {text}")
     return ProtocolError(f"device error: {text}")
 

@@ -223,3 +223,24 @@ def test_two_emulators_with_different_seeds_side_by_side() -> None:
         assert b.fingerprint_hex == "73c5da0a"  # BIP-39 vector "abandon ... about"
         for client in clients:
             client.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Locked: enter the PIN on the device", "PinRequired"),
+        ("Spending policy in effect", "NotAllowed"),
+        ("Not allowed in HSM mode", "NotAllowed"),
+        ("Emulator refuses to sign production statements (env=prod)", "NotAllowed"),
+        ("msg too long (max. 240)", "InvalidText"),
+        ("too many spaces together in msg(max. 3)", "InvalidText"),
+        ("must be ascii", "InvalidText"),
+        ("Unsupported address format", "Unsupported"),
+        ("No active request", "ProtocolError"),
+        ("Unknown cmd", "ProtocolError"),
+    ],
+)
+def test_device_error_texts_map_to_typed_errors(text: str, expected: str) -> None:
+    from signing.devices.coldcard import map_remote_error
+
+    assert type(map_remote_error(text)).__name__ == expected
