@@ -1,1 +1,4 @@
-"""Signing library: signer interface, device drivers, emulator, verification. Imports neither app nor Qt."""
+"""Signing library: signer interface, device drivers, emulator, verification.
+
+Imports neither app nor Qt.
+"""
