@@ -172,23 +172,37 @@ def test_prover_reporting_max_instead_of_sum_is_caught(n: int) -> None:
         assert _rejected(cheat_root, cheat_sums, proof), f"leaf {i} of {n} accepted"
 
 
-def test_sibling_sums_cannot_wrap_around_64_bits() -> None:
-    """A forged sibling whose sum overflows u64 must not let a total wrap to a small value."""
+@pytest.mark.parametrize("lane", [0, 1, 2])
+def test_sibling_sums_cannot_wrap_around_64_bits(lane: int) -> None:
+    """A forged sibling whose sum overflows u64 must not let a total wrap to a small value.
+
+    Lane 0 would overflow past the top; lanes 1 and 2 would carry into their neighbour.
+    """
     big = 2**63
-    leaf = SumLeaf(hashlib.sha256(b"c").digest(), (big, 0, 0))
-    sibling = SumSibling((big + 5, 0, 0), hashlib.sha256(b"s").digest())
+    mine = tuple(big if j == lane else 0 for j in range(3))
+    theirs = tuple(big + 5 if j == lane else 7 for j in range(3))
+    wrapped = tuple(5 if j == lane else 7 for j in range(3))
+    leaf = SumLeaf(hashlib.sha256(b"c").digest(), mine)
+    sib_hash = hashlib.sha256(b"s").digest()
+    sib_enc = b"".join(v.to_bytes(8, "big") for v in theirs)
     h = ms.leaf_hash(SCHEMA, leaf.commitment, leaf.amounts)
-    wrapped = (5, 0, 0)
-    root = hashlib.sha256(
-        b"\x01" + SCHEMA.encode(leaf.amounts) + h + SCHEMA.encode(sibling.sums) + sibling.hash
-    ).digest()
-    proof = SumProof(0, 2, leaf.commitment, leaf.amounts, (sibling,))
+    root = hashlib.sha256(b"\x01" + SCHEMA.encode(leaf.amounts) + h + sib_enc + sib_hash).digest()
+    proof = SumProof(0, 2, leaf.commitment, leaf.amounts, (SumSibling(theirs, sib_hash),))
     with pytest.raises(InvalidSumProofError, match="2\\*\\*64"):
         ms.verify_proof(SCHEMA, proof, root, wrapped)
     with pytest.raises(InvalidSumProofError, match="2\\*\\*64"):
         ms.verify_path(SCHEMA, index=0, size=2, commitment=leaf.commitment,
-                       amounts=leaf.amounts, path=SCHEMA.encode(sibling.sums) + sibling.hash,
-                       root=root, totals=wrapped)
+                       amounts=leaf.amounts, path=sib_enc + sib_hash, root=root, totals=wrapped)
+
+
+def test_fast_verifier_accepts_sums_up_to_the_u64_maximum() -> None:
+    top = ms.MAX_AMOUNT
+    leaves = [SumLeaf(bytes(32), (top - 1, top - 2, 0)), SumLeaf(bytes([1] * 32), (1, 2, top))]
+    tree = MerkleSumTree(SCHEMA, leaves)
+    assert tree.totals == (top, top, top)
+    for i, path in enumerate(tree.iter_proof_paths()):
+        ms.verify_path(SCHEMA, index=i, size=2, commitment=leaves[i].commitment,
+                       amounts=leaves[i].amounts, path=path, root=tree.root, totals=tree.totals)
 
 
 @pytest.mark.parametrize(

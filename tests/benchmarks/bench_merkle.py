@@ -1,0 +1,172 @@
+"""Benchmark: Merkle-sum attestation tree over 1,000,000 positions, against a hashlib floor.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_merkle.py [POSITIONS] [VERIFY_SAMPLE]``
+(defaults 1,000,000 and 100,000). Prints a table; a figure to record, not a test.
+
+Rows:
+
+* *floor*: a bare ``for m in preimages: sha256(m).digest()`` loop over exactly
+  the byte strings the tree hashes (every leaf and node preimage), i.e. the
+  same number of SHA-256 calls over the same bytes, with the preimages already
+  built.
+* *build*: ``MerkleSumTree(schema, leaves)`` from salted commitments and integer
+  base-unit amounts (validation, encodings, sums, hashes).
+* *all proofs*: every client's proof path as bytes (``iter_proof_paths``).
+* *verify*: ``verify_path`` over a sample of proofs, against a floor loop over
+  the preimages those verifications hash.
+* *attestation*: ``build_attestation`` end to end (Decimal quantities to base
+  units, per-client valuation, tree, proofs, statement) for a smaller set.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from app.domain import merkle_sum as ms  # noqa: E402
+from app.domain.attestation import ClientHoldings, build_attestation  # noqa: E402
+from app.domain.statement import Environment  # noqa: E402
+
+T = TypeVar("T")
+DEFAULT_POSITIONS = 1_000_000
+DEFAULT_VERIFY_SAMPLE = 100_000
+ATTESTATION_CLIENTS = 100_000
+SCHEMA = ms.AssetSchema(("BENJI", "BTC", "USDC"))
+
+
+def _timed(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
+    """Best wall time of ``repeat`` runs (the machine is shared; the minimum is the signal)."""
+    best = float("inf")
+    result: Any = None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _leaves(n: int) -> list[ms.SumLeaf]:
+    salt = hashlib.sha256(b"bench salt (not secret)").digest()
+    return [
+        ms.SumLeaf(ms.client_commitment(f"C{i:07d}", salt),
+                   ((i * 7919) % 10**9 * 10**6, (i % 13) * 10**7, (i % 101) * 10**9))
+        for i in range(n)
+    ]
+
+
+def _tree_preimages(tree: ms.MerkleSumTree, leaves: list[ms.SumLeaf]) -> list[bytes]:
+    prefix = b"\x00" + SCHEMA.schema_id
+    pre = [prefix + leaf.commitment + SCHEMA.encode(leaf.amounts) for leaf in leaves]
+    for level in tree._levels[:-1]:
+        pre.extend(b"\x01" + level[i] + level[i + 1] for i in range(0, len(level) - 1, 2))
+    return pre
+
+
+def _floor(preimages: list[bytes]) -> None:
+    sha256 = hashlib.sha256
+    for m in preimages:
+        sha256(m).digest()
+
+
+class _Recorder:
+    """Stands in for hashlib inside merkle_sum to capture what a verification hashes."""
+
+    def __init__(self) -> None:
+        self.preimages: list[bytes] = []
+
+    def sha256(self, data: bytes) -> Any:
+        self.preimages.append(bytes(data))
+        return hashlib.sha256(data)
+
+
+def _verify_all(tree: ms.MerkleSumTree, leaves: list[ms.SumLeaf],
+                picks: list[tuple[int, bytes]]) -> None:
+    root, totals, size = tree.root, tree.totals, tree.size
+    verify = ms.verify_path
+    for i, path in picks:
+        leaf = leaves[i]
+        verify(SCHEMA, index=i, size=size, commitment=leaf.commitment, amounts=leaf.amounts,
+               path=path, root=root, totals=totals)
+
+
+def _sample(paths: Iterator[bytes], n: int, sample: int) -> list[tuple[int, bytes]]:
+    step = max(1, n // sample)
+    return [(i, p) for i, p in enumerate(paths) if i % step == 0][:sample]
+
+
+def _attestation(clients: int) -> int:
+    as_of = datetime(2026, 11, 26, 8, tzinfo=UTC)
+    holdings = [
+        ClientHoldings(f"C{i:07d}", {"BENJI": Decimal(i * 7919 % 10**9), "BTC": Decimal(i % 13)})
+        for i in range(clients)
+    ]
+    att = build_attestation(
+        custodian="SCB-DXB", exchange="OKX", env=Environment.TEST, seq=1, as_of=as_of,
+        expires_at=as_of + timedelta(days=1), holdings=holdings,
+        decimals={"BENJI": 6, "BTC": 8}, prices={"BENJI": Decimal(1), "BTC": Decimal(91000)},
+        factors={"BENJI": Decimal("0.98"), "BTC": Decimal("0.80")},
+    )
+    return len(att.clients)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_POSITIONS
+    sample = int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_VERIFY_SAMPLE
+    leaves = _leaves(n)
+
+    t_build, tree = _timed(lambda: ms.MerkleSumTree(SCHEMA, leaves))
+    preimages = _tree_preimages(tree, leaves)
+    calls = len(preimages)
+    t_floor, _ = _timed(lambda: _floor(preimages))
+    preimages.clear()
+    t_proofs, proof_bytes = _timed(lambda: sum(map(len, tree.iter_proof_paths())))
+
+    picks = _sample(tree.iter_proof_paths(), n, sample)
+    recorder = _Recorder()
+    real_hashlib = vars(ms)["hashlib"]
+    setattr(ms, "hashlib", SimpleNamespace(sha256=recorder.sha256))  # noqa: B010
+    try:
+        _verify_all(tree, leaves, picks)
+    finally:
+        setattr(ms, "hashlib", real_hashlib)  # noqa: B010
+    t_verify, _ = _timed(lambda: _verify_all(tree, leaves, picks))
+    t_vfloor, _ = _timed(lambda: _floor(recorder.preimages))
+    v_calls = len(recorder.preimages)
+    recorder.preimages.clear()
+
+    att_clients = min(ATTESTATION_CLIENTS, n)
+    t_att, _ = _timed(lambda: _attestation(att_clients), repeat=1)
+
+    rows = [
+        ("hashlib floor (tree)", f"{calls:,} SHA-256", t_floor, 1.0),
+        ("build tree", f"{n:,} leaves", t_build, t_build / t_floor),
+        ("all proofs (paths)", f"{proof_bytes / n:,.0f} B/proof", t_proofs, t_proofs / t_floor),
+        ("build + all proofs", "vs tree floor", t_build + t_proofs,
+         (t_build + t_proofs) / t_floor),
+        ("hashlib floor (verify)", f"{v_calls:,} SHA-256", t_vfloor, 1.0),
+        ("verify proofs", f"{len(picks):,} proofs", t_verify, t_verify / t_vfloor),
+        ("attestation end to end", f"{att_clients:,} clients", t_att, float("nan")),
+    ]
+    print(f"Merkle-sum benchmark: {n:,} positions, {len(SCHEMA.assets)} assets, "
+          f"Python {sys.version.split()[0]}")
+    print(f"{'step':26s} {'size':>22s} {'seconds':>9s} {'x floor':>8s}")
+    for name, size, seconds, ratio in rows:
+        shown = "" if ratio != ratio else f"{ratio:8.2f}"
+        print(f"{name:26s} {size:>22s} {seconds:9.3f} {shown:>8s}")
+
+
+if __name__ == "__main__":
+    main()
