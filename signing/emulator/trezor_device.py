@@ -12,6 +12,7 @@ owns the socket. Every record of what crossed the wire is kept in ``transcript``
 from __future__ import annotations
 
 import logging
+import queue
 import secrets
 import threading
 from collections import deque
@@ -116,6 +117,9 @@ class _Wait:
     cancel_code: FailureType = FailureType.ActionCancelled
 
 
+_Approval = tuple[str, threading.Event, int, Callable[[], None]]
+
+
 class PinMatrix:
     """The scrambled 3x3 keypad: position p (1..9, laid out 7 8 9 / 4 5 6 / 1 2 3 as on the
     host keypad) shows digit ``digits[p - 1]``."""
@@ -155,6 +159,8 @@ class TrezorDevice:
         self._wait: _Wait | None = None
         self._approval_cancel: threading.Event | None = None
         self._generation = 0  # bumps whenever a flow ends, so late approvals are dropped
+        self._approvals: queue.SimpleQueue[_Approval | None] = queue.SimpleQueue()
+        self._approval_worker: threading.Thread | None = None
         self.pin_matrix: PinMatrix | None = None
         self.transcript: deque[tuple[str, str]] = deque(maxlen=TRANSCRIPT_LENGTH)
         # The device's screen for a human tester (the foreground emulator prints it).
@@ -287,16 +293,41 @@ class TrezorDevice:
         def on_ack(_record: Record) -> None:
             cancel = threading.Event()
             self._approval_cancel = cancel
-            generation = self._generation
-            threading.Thread(
-                target=self._await_approval,
-                args=(text, cancel, generation, on_approved),
-                name="trezor-emulator-approval",
-                daemon=True,
-            ).start()
+            job = (text, cancel, self._generation, on_approved)
+            if self._answers_at_once():
+                self._await_approval(*job)  # no thread hand-off when nobody deliberates
+            else:
+                self._approvals.put(job)
+                self._ensure_approval_worker()
 
         self._wait = _Wait(MessageType.ButtonAck, on_ack)
         self._send(MessageType.ButtonRequest, {"code": int(code), "pages": 1})
+
+    def _answers_at_once(self) -> bool:
+        policy = getattr(self.hsm, "policy", None)
+        return str(policy) in ("auto", "reject")
+
+    def _ensure_approval_worker(self) -> None:
+        # One long-lived worker per device (the human): the receive thread keeps serving
+        # Cancel and PINGPING while it waits, and no thread is spawned per signature.
+        if self._approval_worker is None or not self._approval_worker.is_alive():
+            self._approval_worker = threading.Thread(
+                target=self._approval_loop, name="trezor-emulator-approval", daemon=True
+            )
+            self._approval_worker.start()
+
+    def _approval_loop(self) -> None:
+        while True:
+            job = self._approvals.get()
+            if job is None:
+                return
+            self._await_approval(*job)
+
+    def close(self) -> None:
+        """End the approval worker (the server calls this when it stops)."""
+        with self._lock:
+            self._end_flow()
+        self._approvals.put(None)
 
     def _await_approval(
         self, text: str, cancel: threading.Event, generation: int, on_approved: Callable[[], None]

@@ -146,6 +146,7 @@ class TrezorUdpServer:
             self._thread.join(timeout=5)
         self._close_socket()
         self.device.unplug()
+        self.device.close()
         self._wake_r.close()
         self._wake_w.close()
 
