@@ -412,3 +412,18 @@ def test_registry_finds_and_opens_the_emulator(monkeypatch: pytest.MonkeyPatch) 
         assert identity.master_fingerprint == ALL_FINGERPRINT and identity.is_emulator
         assert signer.sign_message(SIGN_PATH, SIGN_TEXT).address == SIGN_ADDRESS
         signer.close()
+
+
+@pytest.mark.slow
+def test_a_thousand_signatures_through_the_coldcard_path_are_low_s_and_verify() -> None:
+    from signing.crypto import secp256k1
+
+    paths = [SIGN_PATH, "m/84'/0'/0'/0/0", "m/49'/0'/0'/0/7"]
+    with running_server(make_hsm()) as server:
+        signer = open_signer(server)
+        for i in range(1000):
+            path = paths[i % len(paths)]
+            text = f"Attest client C-{i:05d} total USD {i * 7919}"
+            result = signer.sign_message(path, text)
+            assert int.from_bytes(result.signature[33:], "big") <= secp256k1.HALF_N
+            assert verify_message(result.address, text, result.signature)
