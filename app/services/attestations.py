@@ -30,7 +30,7 @@ from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_co
 from app.domain.settlement import SettlementLimitReached, ensure_settlement_slots
 from app.domain.utc import start_of_utc_day, utc_day
 from app.services.desk_identity import DeskIdentity, desk_identity
-from app.services.device_access import SignerFactory, run_on_device
+from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import ClientHolding, HoldingsService
 from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
@@ -41,8 +41,8 @@ from app.store.repo_desk import (
     OfficerRecord,
     SqliteDeskRepository,
 )
-from signing.errors import InvalidSignature, WrongDevice
-from signing.interface import DeviceIdentity, Interaction, Signer
+from signing.errors import InvalidSignature
+from signing.interface import Interaction
 
 logger = logging.getLogger(__name__)
 
@@ -371,19 +371,18 @@ class AttestationService:
         """Approve as ``officer`` by signing on their own device at ``signer_uri``."""
         rec, checker = self._begin_signing(att_id, officer)
         statement = rec.statement
-
-        def sign(signer: Signer, identity: DeviceIdentity) -> tuple[bytes, bytes, str]:
-            key = signer.get_public_key(checker.path)
-            if key.pubkey != checker.pubkey:
-                raise WrongDevice(f"this device is not {checker.name}'s registered key")
-            signature = signer.sign_message(checker.path, statement)
-            return signature.pubkey, signature.signature, signature.text
-
         try:
-            _, signature, text = await run_on_device(
-                signer_uri, sign, interaction, self._signer_factory
+            made = await sign_on_device(
+                signer_uri,
+                checker.path,
+                statement,
+                interaction,
+                expected_pubkey=checker.pubkey,
+                signer_factory=self._signer_factory,
             )
-            if text != statement or not verify_message(checker.pubkey, statement, signature):
+            signature = made.signature
+            # belt and braces: against the registered key, not only the device's word
+            if not verify_message(checker.pubkey, statement, signature):
                 raise InvalidSignature(f"does not verify against {checker.name}'s registered key")
         except BaseException as exc:
             self._abort_signing(att_id, officer, exc)

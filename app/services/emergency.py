@@ -32,13 +32,12 @@ from app.documents.verify import VerifyContext, check_signatures, quorum_check, 
 from app.domain import multisig
 from app.domain.statement import Environment
 from app.services.desk_identity import desk_identity
-from app.services.device_access import SignerFactory, run_on_device
+from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_from_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_desk import EmergencyOrderRecord, EmergencySignatureRecord
-from signing.errors import InvalidSignature
-from signing.interface import DeviceIdentity, Interaction, Signer
+from signing.interface import Interaction
 
 logger = logging.getLogger(__name__)
 
@@ -204,14 +203,10 @@ async def sign_share(
     if order.kind is not Kind.UNFREEZE_ORDER:
         raise EmergencyError(f"not an unfreeze order: {order.kind}")
 
-    def sign(signer: Signer, identity: DeviceIdentity) -> tuple[bytes, bytes]:
-        key = signer.get_public_key(path)
-        signature = signer.sign_message(path, order.statement)
-        return key.pubkey, signature.signature
-
-    pubkey, signature = await run_on_device(uri, sign, interaction, signer_factory)
-    if not verify_message(pubkey, order.statement, signature):
-        raise InvalidSignature("the device's signature does not verify against its own key")
+    made = await sign_on_device(
+        uri, path, order.statement, interaction, signer_factory=signer_factory
+    )
+    pubkey, signature = made.pubkey, made.signature
     key_id = key_id_for(pubkey)
     if keys is not None:
         entry = keys.get(key_id)
