@@ -261,7 +261,14 @@ class GuardedTransport(Transport):
         start = time.monotonic()
         last_liveness = start
         while True:
-            if self.cancel_requested.is_set() and not self.cancel_sent and self.send_cancel:
+            # Cancel only once the device waits for its human (after ButtonAck): a Cancel
+            # racing the ButtonRequest would leave a stray reply for the next call.
+            if (
+                self.cancel_requested.is_set()
+                and self.awaiting_human
+                and not self.cancel_sent
+                and self.send_cancel
+            ):
                 self.cancel_sent = True
                 log.info("sending Cancel to %s", self.get_path())
                 self.send_cancel()
@@ -336,9 +343,12 @@ class TrezorSigner(Signer):
     # ---- lifecycle -------------------------------------------------------------------
 
     def open(self, interaction: Interaction) -> DeviceIdentity:
+        self._begin()
+        return self._connect(interaction)
+
+    def _connect(self, interaction: Interaction) -> DeviceIdentity:
         self._interaction = interaction
         self._drop()
-        self._begin()
         with self._mapped("connecting"):
             try:
                 inner = trezor_get_transport(trezorlib_path(self.info.uri), prefix_search=False)
@@ -401,7 +411,7 @@ class TrezorSigner(Signer):
         if self._interaction is None:
             raise errors.InvalidInput("open() the device before using it")
         try:
-            self.open(self._interaction)
+            self._connect(self._interaction)
         except errors.DeviceNotFound as exc:
             raise errors.Disconnected(f"{self.info.uri} is gone") from exc
 
@@ -409,13 +419,16 @@ class TrezorSigner(Signer):
 
     def get_public_key(self, path: str) -> PublicKeyInfo:
         self.require(Capability.GET_XPUB)
+        self._begin()
+        return self._public_key(path)
+
+    def _public_key(self, path: str) -> PublicKeyInfo:
         indices = parse_path(path)
         canonical = canonical_path(path)
         cached = self._pubkeys.get(canonical)
         if cached is not None and self._session is not None:
             return cached
         self._ensure_open()
-        self._begin()
         script, trezor_script = script_for_path(indices)
         with self._mapped("reading a public key"):
             node = _btc.get_public_node(
@@ -432,11 +445,11 @@ class TrezorSigner(Signer):
 
     def sign_message(self, path: str, text: str) -> MessageSignature:
         self.require(Capability.SIGN_MESSAGE)
+        self._begin()
         check_device_text(text)
         indices = parse_path(path)
-        key = self.get_public_key(path)
+        key = self._public_key(path)
         _script, trezor_script = script_for_path(indices)
-        self._begin()
         self._prompt_text = text
         with self._mapped("signing"):
             result = _btc.sign_message(
@@ -451,8 +464,8 @@ class TrezorSigner(Signer):
 
     def ping(self, message: str = "ping") -> str:
         """A bare round trip (benchmarks, health checks)."""
-        self._ensure_open()
         self._begin()
+        self._ensure_open()
         with self._mapped("ping"):
             answer: str = self._client.ping(message)
         return answer

@@ -173,6 +173,33 @@ def test_cancel_from_host_while_waiting_for_the_button(emu: RunningEmulator) -> 
     assert signer.sign_message(PATH, TEXT).address == ADDRESS  # same link, no reconnect
 
 
+def test_cancel_racing_the_button_request_leaves_no_stray_reply(
+    emu: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert emu.trezor is not None
+    device = emu.trezor.device
+    slow_sign = device._sign_message
+
+    def sign_after_a_pause(record: dict[str, object]) -> None:
+        time.sleep(0.3)  # the host's Cancel comes before the ButtonRequest
+        slow_sign(record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(device, "_sign_message", sign_after_a_pause)
+    emu.hsm.set_policy("delay:30")
+    signer = signer_for(emu)
+    signer.open(Recorder())
+    signer.get_public_key(PATH)
+    threading.Timer(0.1, signer.cancel).start()
+    one_error(errors.CancelledByHost, lambda: signer.sign_message(PATH, TEXT))
+    monkeypatch.undo()
+    emu.hsm.set_policy("auto")
+    signer.clear_transcript()
+    assert signer.sign_message(PATH, TEXT).address == ADDRESS
+    assert [name for _, name in signer.transcript] == [
+        "SignMessage", "ButtonRequest", "ButtonAck", "MessageSignature",
+    ]  # fmt: skip
+
+
 def test_reject_on_device(emu: RunningEmulator) -> None:
     emu.hsm.set_policy("reject")
     signer = signer_for(emu)
