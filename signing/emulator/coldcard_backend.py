@@ -6,7 +6,7 @@ import threading
 
 from signing.crypto.addresses import ScriptType
 from signing.emulator.coldcard_device import ColdcardBackend
-from signing.emulator.hsm import SoftHsm
+from signing.emulator.hsm import ApprovalMode, SoftHsm
 
 
 class SoftHsmColdcardBackend:
@@ -22,6 +22,11 @@ class SoftHsmColdcardBackend:
     @property
     def master_xpub(self) -> str:
         return self.hsm.master_xpub
+
+    @property
+    def decides_at_once(self) -> bool:
+        """Auto-approve and reject answer without waiting for anyone."""
+        return self.hsm.policy.mode in (ApprovalMode.AUTO, ApprovalMode.REJECT)
 
     @property
     def locked(self) -> bool:

@@ -62,6 +62,9 @@ class ColdcardBackend(Protocol):
     def master_xpub(self) -> str: ...
 
     @property
+    def decides_at_once(self) -> bool: ...  # approval never waits (auto, reject)
+
+    @property
     def locked(self) -> bool: ...  # PIN not yet entered
 
     @property
@@ -157,13 +160,21 @@ class ColdcardDevice:
         return replies
 
     def start_deferred(self) -> None:
-        """Start the approval prompt that the last ``smsg`` queued, if any."""
+        """Start the approval prompt that the last ``smsg`` queued, if any.
+
+        A policy that decides at once runs right here (on the caller's thread,
+        after the ``okay`` went out); one that waits for a person gets a thread.
+        """
         with self._lock:
             approval, self._unstarted = self._unstarted, None
-        if approval is not None:
-            threading.Thread(
-                target=self._run_approval, args=(approval,), name="coldcard-approval", daemon=True
-            ).start()
+        if approval is None:
+            return
+        if self._backend.decides_at_once:
+            self._run_approval(approval)
+            return
+        threading.Thread(
+            target=self._run_approval, args=(approval,), name="coldcard-approval", daemon=True
+        ).start()
 
     def _handle_report(self, report: bytes, client: str) -> list[bytes]:
         with self._lock:

@@ -11,8 +11,9 @@ tester runs it; ``--in-process`` uses ``start_emulator`` threads instead. Figure
 * trezor sign: the desk's ``TrezorSigner.sign_message`` -> trezorlib -> emulator with
   auto-approve (two round trips + the emulator's ECDSA + the driver's checks).
 
-Goal (issue 3): sign <= 1.5 x the bare ping. The Coldcard path is the
-``bench_coldcard`` section below, for the Coldcard driver to fill.
+Goal (issue 3): sign <= 1.5 x the bare ping. The Coldcard path (``bench_coldcard``
+below) measures the desk's Coldcard driver the same way; ``bench_coldcard.py`` breaks
+its sign time down further.
 """
 
 from __future__ import annotations
@@ -141,18 +142,39 @@ def bench_trezor(endpoints: Endpoints, rounds: int) -> list[Row]:
     ]  # fmt: skip
 
 
-# ---- Coldcard section: TO BE FILLED BY THE COLDCARD DRIVER ------------------------------
+# ---- Coldcard section ------------------------------------------------------------------
 
 
 def bench_coldcard(endpoints: Endpoints, rounds: int) -> list[Row]:
     """Coldcard path: desk ``sign_message`` vs a bare ``ping`` on ``endpoints.coldcard_uri``.
 
-    Return rows like ``bench_trezor`` (a baseline ping row first, then sign rows naming it
-    as ``baseline``); ``main`` prints them in the same table. Empty until the Coldcard
-    driver fills it.
+    Both go through the desk's Coldcard driver over the encrypted link (``ncry``). A sign
+    is at least two round trips (``smsg``, then ``smok`` polls until the signature) plus
+    the emulator's ECDSA and the driver's check of the returned signature, so a second
+    baseline is two pings back to back.
     """
-    del endpoints, rounds
-    return []
+    if endpoints.coldcard_uri is None:
+        return []
+    from signing.devices.coldcard_discovery import signer_for_uri
+    from signing.interface import NullInteraction
+
+    signer = signer_for_uri(endpoints.coldcard_uri)
+    signer.open(NullInteraction())
+    try:
+        signer.get_public_key(PATH)  # the driver caches the path's key after its first use
+        ping = measure(lambda: signer.ping(b"bench"), rounds)
+        two_pings = measure(lambda: (signer.ping(b"bench"), signer.ping(b"bench")), rounds)
+        sign = measure(lambda: signer.sign_message(PATH, TEXT), rounds)
+    finally:
+        signer.close()
+    base = "coldcard ping (encrypted, 1 round trip)"
+    pair = "coldcard 2 pings (the round trips a sign needs)"
+    return [
+        Row(base, rounds, *ping),
+        Row(pair, rounds, *two_pings, baseline=base),
+        Row("coldcard sign (desk -> emulator, smsg + smok)", rounds, *sign, baseline=base),
+        Row("coldcard sign vs 2 pings", rounds, *sign, baseline=pair),
+    ]
 
 
 # ---- table -----------------------------------------------------------------------------
