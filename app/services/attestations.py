@@ -27,7 +27,9 @@ from app.documents.signatures import verify_message
 from app.documents.statement_adapter import attestation_doc_id, attestation_from_body
 from app.domain.assets import AssetCatalogue
 from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_commitment
+from app.domain.rfc6962 import MerkleError
 from app.domain.settlement import SettlementLimitReached, ensure_settlement_slots
+from app.domain.statement import StatementError
 from app.domain.utc import start_of_utc_day, utc_day
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
@@ -186,10 +188,16 @@ class AttestationService:
                 ensure_settlement_slots(history, wanted, now, self._catalogue.policy)
             except SettlementLimitReached as exc:
                 raise SettlementLimit(exc) from exc
-            body, clients = self._build(
-                [holdings[c] for c in sorted(wanted)], desk, repo.next_attestation_sequence(), now
-            )
-            statement = attestation_from_body(body).render()
+            try:
+                body, clients = self._build(
+                    [holdings[c] for c in sorted(wanted)],
+                    desk,
+                    repo.next_attestation_sequence(),
+                    now,
+                )
+                statement = attestation_from_body(body).render()
+            except (MerkleError, StatementError, ValueError) as exc:
+                raise AttestationError(f"cannot build the attestation: {exc}") from exc
             record = AttestationRecord(
                 id=0,
                 sequence=body["sequence"],

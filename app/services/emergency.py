@@ -210,11 +210,7 @@ async def sign_share(
     key_id = key_id_for(pubkey)
     if keys is not None:
         entry = keys.get(key_id)
-        if (
-            entry is None
-            or entry.party is not party
-            or entry.role not in EMERGENCY_QUORUM.roles
-        ):
+        if entry is None or entry.party is not party or entry.role not in EMERGENCY_QUORUM.roles:
             raise DocumentError(
                 Reason.UNKNOWN_KEY, f"key {key_id} is not {party.value}'s registered emergency key"
             )
@@ -236,7 +232,15 @@ def _status(
     return QuorumStatus(
         order_id=order.public_id,
         client_id=order.client_id,
-        status="expired" if not executed and now >= order.expires_at else order.status,
+        status=(
+            "executed"
+            if executed
+            else "expired"
+            if now >= order.expires_at
+            else "executable"
+            if reached
+            else "open"
+        ),
         parties_signed=parties,
         quorum_reached=reached,
         executable=reached and not executed and now < order.expires_at,
