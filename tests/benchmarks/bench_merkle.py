@@ -62,7 +62,7 @@ def _leaves(n: int) -> list[ms.SumLeaf]:
     salt = hashlib.sha256(b"bench salt (not secret)").digest()
     return [
         ms.SumLeaf(ms.client_commitment(f"C{i:07d}", salt),
-                   ((i * 7919) % 10**9 * 10**6, (i % 13) * 10**7, (i % 101) * 10**9))
+                   ((i * 7919) % 10**6 * 10**6, (i % 13) * 10**7, (i % 101) * 10**9))
         for i in range(n)
     ]
 
@@ -110,7 +110,7 @@ def _sample(paths: Iterator[bytes], n: int, sample: int) -> list[tuple[int, byte
 def _attestation(clients: int) -> int:
     as_of = datetime(2026, 11, 26, 8, tzinfo=UTC)
     holdings = [
-        ClientHoldings(f"C{i:07d}", {"BENJI": Decimal(i * 7919 % 10**9), "BTC": Decimal(i % 13)})
+        ClientHoldings(f"C{i:07d}", {"BENJI": Decimal(i * 7919 % 10**6), "BTC": Decimal(i % 13)})
         for i in range(clients)
     ]
     att = build_attestation(
