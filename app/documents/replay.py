@@ -33,11 +33,11 @@ def replay_check(
     """Fail with ``replay`` for a seen id or a sequence at or below the last one accepted."""
     if header.doc_id in seen_ids:
         return failed("replay", Reason.REPLAY, f"{header.kind} {header.doc_id} was seen before")
-    if header.sequence is not None and last_sequence is not None:
-        if header.sequence <= last_sequence:
-            return failed(
-                "replay",
-                Reason.REPLAY,
-                f"sequence {header.sequence} does not follow the last accepted {last_sequence}",
-            )
+    sequence = header.sequence
+    if sequence is not None and last_sequence is not None and sequence <= last_sequence:
+        return failed(
+            "replay",
+            Reason.REPLAY,
+            f"sequence {sequence} does not follow the last accepted {last_sequence}",
+        )
     return passed("replay", f"{header.doc_id} is new")
