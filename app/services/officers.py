@@ -8,12 +8,13 @@ needs a signature that verifies against exactly that key.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import cast
 
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
-from app.services.unit_of_work import unit_of_work, utc_now
+from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
 from app.store.repo_desk import OfficerRecord, PartyKeyRecord, SqliteDeskRepository
 from signing.interface import DeviceIdentity, Interaction, PublicKeyInfo, Signer
@@ -91,7 +92,7 @@ async def register_officer(
             },
         )
     logger.info("officer %s registered (key %s)", name, key_id_for(key.pubkey))
-    return OfficerRecord(**{**record.__dict__, "id": officer_id})
+    return replace(record, id=officer_id)
 
 
 def list_officers(store: Store) -> list[OfficerRecord]:
@@ -203,10 +204,11 @@ def keys_file(store: Store) -> KeysFile:
 __all__ = [
     "OfficerError",
     "add_party_key",
+    "desk_repo",
     "keys_file",
+    "keys_from_repo",
     "list_officers",
     "read_device_key",
     "register_officer",
     "revoke_key",
-    "utc_now",
 ]
