@@ -130,6 +130,7 @@ class SoftHsm:
         self._state_changed = threading.Condition(self._lock)
         self._signatures = 0
         self._prompts_shown = 0
+        self._pending = 0
         self._terminal_in = terminal_in
         self._terminal_out = terminal_out
         suffix = name or self._master.fingerprint().hex()
@@ -248,9 +249,11 @@ class SoftHsm:
             return self._policy
 
     def set_policy(self, policy: ApprovalPolicy | str) -> None:
+        """Change the policy; prompts already waiting follow it (auto/reject decide them)."""
         parsed = policy if isinstance(policy, ApprovalPolicy) else ApprovalPolicy.parse(policy)
-        with self._lock:
+        with self._state_changed:
             self._policy = parsed
+            self._state_changed.notify_all()
         log.info("%s approval policy is now %s", self.label, parsed)
 
     def request_approval(self, text: str, cancel: threading.Event) -> bool:
@@ -258,50 +261,70 @@ class SoftHsm:
 
         Returns False when they refuse, when ``cancel`` is set while waiting, or
         when the device is unplugged (armed unplug fires here: the servers then
-        see ``unplugged``). Blocks the calling (server) thread only.
+        see ``unplugged``). A policy change while waiting applies at once: auto
+        approves, reject refuses, a new delay counts from when the prompt
+        appeared. Blocks the calling (server) thread only.
         """
         with self._lock:
             self._prompts_shown += 1
-            if self._unplug_armed:
-                self._unplug_armed = False
-                fire = True
-            else:
-                fire = False
-            policy = self._policy
+            fire = self._unplug_armed
+            self._unplug_armed = False
         if fire:
             log.info("%s: armed unplug fires at the prompt", self.label)
             self.unplug()
             return False
         if self.unplugged or cancel.is_set():
             return False
-        log.info("%s asks to approve %r (policy %s)", self.label, text, policy)
-        if policy.mode is ApprovalMode.AUTO:
-            return True
-        if policy.mode is ApprovalMode.REJECT:
-            return False
-        if policy.mode is ApprovalMode.DELAY:
-            return self._wait_then_approve(policy.delay_seconds, cancel)
-        return self._ask_terminal(text, cancel)
+        log.info("%s asks to approve %r (policy %s)", self.label, text, self.policy)
+        with self._lock:
+            self._pending += 1
+        try:
+            return self._decide(text, cancel)
+        finally:
+            with self._lock:
+                self._pending -= 1
 
-    def _wait_then_approve(self, seconds: float, cancel: threading.Event) -> bool:
+    def _decide(self, text: str, cancel: threading.Event) -> bool:
+        shown_at = time.monotonic()
+        while True:
+            policy = self.policy
+            if policy.mode is ApprovalMode.AUTO:
+                return True
+            if policy.mode is ApprovalMode.REJECT:
+                return False
+            if policy.mode is ApprovalMode.DELAY:
+                outcome = self._wait_delay(policy, shown_at, cancel)
+            else:
+                outcome = self._ask_terminal(policy, text, cancel)
+            if outcome is not None:
+                return outcome  # None: the policy changed while waiting, decide again
+
+    def _wait_delay(
+        self, policy: ApprovalPolicy, shown_at: float, cancel: threading.Event
+    ) -> bool | None:
         with self._state_changed:
-            deadline = time.monotonic() + seconds
             while True:
                 if cancel.is_set() or self._unplugged:
                     return False
-                remaining = deadline - time.monotonic()
+                if self._policy != policy:
+                    return None
+                remaining = shown_at + policy.delay_seconds - time.monotonic()
                 if remaining <= 0:
                     return True
-                # Woken early by unplug; cancel is polled (it is a bare Event).
+                # Woken early by unplug or a policy change; cancel is polled (a bare Event).
                 self._state_changed.wait(min(remaining, _POLL_SECONDS))
 
-    def _ask_terminal(self, text: str, cancel: threading.Event) -> bool:
+    def _ask_terminal(
+        self, policy: ApprovalPolicy, text: str, cancel: threading.Event
+    ) -> bool | None:
         stream_in = self._terminal_in or sys.stdin
         stream_out = self._terminal_out or sys.stdout
         # One question on the terminal at a time, across all HSMs; still cancellable.
         while not _TERMINAL_LOCK.acquire(timeout=_POLL_SECONDS):
             if cancel.is_set() or self.unplugged:
                 return False
+            if self.policy != policy:
+                return None
         try:
             stream_out.write(
                 f"\n=== {self.label} (TEST EMULATOR) asks you to approve ===\n"
@@ -313,6 +336,10 @@ class SoftHsm:
                     stream_out.write("\n(cancelled by the host)\n")
                     stream_out.flush()
                     return False
+                if self.policy != policy:
+                    stream_out.write("\n(decided by the operator's policy change)\n")
+                    stream_out.flush()
+                    return None
                 if not _readable(stream_in, _POLL_SECONDS):
                     continue
                 answer = stream_in.readline()
@@ -421,6 +448,7 @@ class SoftHsm:
                 "unplug_armed": self._unplug_armed,
                 "signatures": self._signatures,
                 "prompts": self._prompts_shown,
+                "pending_prompts": self._pending,
             }
 
 

@@ -232,3 +232,28 @@ def test_second_interactive_hsm_waits_its_turn_but_can_be_cancelled() -> None:
         first_cancel.set()
         asking.join(timeout=2)
         assert not asking.is_alive()
+
+
+@pytest.mark.parametrize(("new_policy", "expected"), [("auto", True), ("reject", False)])
+def test_policy_change_decides_a_waiting_prompt(new_policy: str, expected: bool) -> None:
+    hsm = SoftHsm(approve="delay:30")
+    outcome: list[bool] = []
+    waiter = threading.Thread(
+        target=lambda: outcome.append(hsm.request_approval("ok?", threading.Event()))
+    )
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while hsm.state()["pending_prompts"] != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    hsm.set_policy(new_policy)
+    waiter.join(timeout=2)
+    assert outcome == [expected] and hsm.state()["pending_prompts"] == 0
+
+
+def test_shorter_delay_counts_from_when_the_prompt_appeared() -> None:
+    hsm = SoftHsm(approve="delay:30")
+    threading.Timer(0.2, hsm.set_policy, args=("delay:0.1",)).start()
+    start = time.monotonic()
+    assert hsm.request_approval("ok?", threading.Event())
+    assert 0.15 < time.monotonic() - start < 2
