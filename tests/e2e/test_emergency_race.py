@@ -1,0 +1,54 @@
+"""Two desks (processes) executing the same order at once: exactly one release."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from app.documents.envelope import SignatureEntry
+from app.documents.keys import Party, key_id_for
+from app.services.emergency import create_order, import_signed, release_document
+from app.services.holdings import HoldingsService
+from app.services.officers import add_party_key
+from app.store import open_store
+from signing.emulator.hsm import SoftHsm
+from signing.emulator.test_seeds import TEST_MNEMONIC_ALL, TEST_MNEMONIC_ZOO
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "resources" / "demo" / "snapshot.json"
+PATH = "m/44'/0'/0'/0/0"
+
+
+def test_concurrent_execute_releases_once(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "desk.sqlite3")
+    try:
+        HoldingsService(store).import_file(SNAPSHOT, "test")
+        order = create_order(store, "sandstone-arb", "drill", actor="test")
+        for party, seed in (("custodian", TEST_MNEMONIC_ALL), ("regulator", TEST_MNEMONIC_ZOO)):
+            hsm = SoftHsm(seed)
+            key = hsm.get_public_key(PATH)
+            add_party_key(store, Party(party), key.pubkey, key.address, actor="test",
+                          is_emulator=True)
+            sig = hsm.sign_message(PATH, order.statement)
+            signed = order.with_signature(SignatureEntry(key_id_for(sig.pubkey), party,
+                                                         sig.signature))
+            import_signed(store, signed.to_bytes(), actor="test")
+    finally:
+        store.close()
+    order_id = str(order.body["id"])
+    command = [sys.executable, "-m", "app", "--data-dir", str(tmp_path),
+               "emergency", "execute", order_id]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 2, 2], results
+    assert all("already executed" in err for code, err in results if code == 2)
+    store = open_store(tmp_path / "desk.sqlite3")
+    try:
+        release = release_document(store, order_id)
+        assert release is not None and release.body["order"]["id"] == order_id
+        with store.read() as tx:
+            assert len(tx.audit.entries(action="emergency.execute")) == 1
+    finally:
+        store.close()
