@@ -148,3 +148,24 @@ def test_wal_and_full_sync_are_in_force(tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         db.close()
+
+
+def test_concurrent_writers_serialise_without_losing_or_duplicating(tmp_path: Path) -> None:
+    """Three desk processes (say the GUI and two CLI runs) writing at once."""
+    store_path = tmp_path / "desk.sqlite3"
+    open_store(store_path).close()  # create first, so the children race on writes only
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(CHILD), str(store_path), "300"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    acknowledged: list[int] = []
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err.decode()[-2000:]
+        acknowledged += _complete_lines(out)
+    assert sorted(acknowledged) == list(range(1, 301))  # each write acknowledged once
+    assert _check_store(store_path, acknowledged) == 300
