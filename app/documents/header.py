@@ -1,4 +1,6 @@
-"""The signed one-line statement of every non-attestation document kind.
+"""The generic signed statement, for the kinds the domain has no statement for
+(margin call, reconciliation report); every other kind signs its
+``app.domain.statement`` text.
 
 Format (one line of printable ASCII, single spaces, at most 240 characters, so
 Trezor- and Coldcard-class devices show it whole)::
@@ -25,15 +27,8 @@ VERSION = 1
 MAX_STATEMENT_LENGTH = 240
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,47}"
 
-_KIND_CODES = {
-    "margin_call": "margin_call",
-    "topup_answer": "topup_answer",
-    "liquidation_instruction": "liquidation_instruction",
-    "unfreeze_order": "unfreeze_order",
-    "release_instruction": "release_instruction",
-    "reconciliation_report": "reconciliation_report",
-    "audit_checkpoint": "audit_checkpoint",
-}
+# One statement format per kind: only these kinds use the generic line.
+_KIND_CODES = frozenset({"margin_call", "reconciliation_report"})
 
 _LINE_RE = re.compile(
     rf"{TAG}/(?P<version>[0-9]+) kind=(?P<kind>[a-z_]+) ex=(?P<ex>{ID_PATTERN})"

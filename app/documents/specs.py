@@ -55,7 +55,6 @@ def common_body_checks(
         "id": header.doc_id,
         "exchange_id": header.exchange_id,
         "env": header.env,
-        "expires_at": body.get("expires_at"),
     }
     for name, value in expected.items():
         if body.get(name) != value:
