@@ -8,6 +8,8 @@ API::
     result.created          # False when the same snapshot was imported before
     rows = service.holdings()                               # list[ClientHolding], latest
     rows = service.holdings(as_of=datetime(..., tzinfo=UTC))  # as the desk saw it then
+    with unit_of_work(store) as uow:                        # inside another use case
+        rows = service.holdings_in(uow.tx)
 
 Import is idempotent: the key is the SHA-256 of the snapshot's canonical JSON, so
 the same content imported twice (even re-formatted) is stored once and audited
@@ -42,7 +44,7 @@ from app.domain.snapshot import (
 )
 from app.domain.valuation import ClientValuation, PositionValuation, value_client
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
-from app.store.interface import Store
+from app.store.interface import Store, Transaction
 from app.store.records import (
     NewClientState,
     NewSnapshot,
@@ -165,9 +167,17 @@ class HoldingsService:
     def holdings(self, as_of: datetime | None = None) -> list[ClientHolding]:
         """Every client's valued holdings as of ``as_of`` (None: the latest), by client id."""
         with self._store.read() as tx:
-            states = tx.holdings.client_states(as_of)
-            prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
-            locks = tx.holdings.locked_quantities()
+            return self.holdings_in(tx, as_of)
+
+    def holdings_in(self, tx: Transaction, as_of: datetime | None = None) -> list[ClientHolding]:
+        """Like :meth:`holdings`, inside a transaction the caller already holds.
+
+        A use case that decides from holdings (an attestation, a margin-call answer)
+        reads them in its own write transaction, so no import can slip in between.
+        """
+        states = tx.holdings.client_states(as_of)
+        prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
+        locks = tx.holdings.locked_quantities()
         result = []
         for state in states:
             record = _to_record(state)

@@ -157,3 +157,14 @@ def test_store_keeps_the_file_as_imported(store: SqliteStore, tmp_path: Path) ->
             text,
             "snap.json",
         )
+
+
+def test_holdings_can_be_read_inside_a_use_case(store: SqliteStore) -> None:
+    from app.services.unit_of_work import unit_of_work
+
+    service = HoldingsService(store)
+    service.import_snapshot(service.parse(json.dumps(document())), "cli:alice")
+    with unit_of_work(store) as uow:
+        rows = service.holdings_in(uow.tx)
+        uow.audit("officer:alice", "decided", {"clients": [r.record.id for r in rows]})
+    assert [r.record.id for r in rows] == ["alpha", "small"]
