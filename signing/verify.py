@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature as _CryptoInvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -40,6 +41,13 @@ _CURVE = ec.SECP256K1()
 
 
 def _load_public_key(pubkey: bytes) -> ec.EllipticCurvePublicKey:
+    if not isinstance(pubkey, bytes | bytearray | memoryview):
+        raise InvalidInput("a public key is bytes")
+    return _load_public_key_cached(bytes(pubkey))
+
+
+@lru_cache(maxsize=256)  # registered keys are verified again and again
+def _load_public_key_cached(pubkey: bytes) -> ec.EllipticCurvePublicKey:
     try:
         return ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, bytes(pubkey))
     except (ValueError, TypeError) as exc:
@@ -92,6 +100,7 @@ def verify_message_pubkey(pubkey: bytes, text: str | bytes, signature: bytes) ->
     check): recovering with it gives ``pubkey`` exactly when the nonce point
     R = (z/s)G + (r/s)Q has R.x = r and the parity the id names.
     """
+    public_key = _load_public_key(pubkey)  # InvalidInput for a malformed key
     point = secp256k1.decode_point(bytes(pubkey))
     decoded = _decode(signature)
     if decoded is None or decoded.compressed != (len(pubkey) == 33):
@@ -105,7 +114,7 @@ def verify_message_pubkey(pubkey: bytes, text: str | bytes, signature: bytes) ->
     if (nonce[1] & 1) | (2 if nonce[0] >= secp256k1.N else 0) != decoded.recid:
         return False
     # Belt and braces: OpenSSL must agree.
-    return verify_digest(_load_public_key(pubkey), digest, decoded.r, decoded.s)
+    return verify_digest(public_key, digest, decoded.r, decoded.s)
 
 
 def verify_message(

@@ -69,6 +69,8 @@ def decode_address(address: str) -> DecodedAddress:
 
     A P2SH address is reported as P2SH-P2WPKH: only the key can confirm it.
     """
+    if not isinstance(address, str):
+        raise InvalidInput("an address is text")
     text = address.strip()
     if not text or len(text) > 90:
         raise InvalidInput("address is empty or too long")

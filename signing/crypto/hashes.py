@@ -24,11 +24,21 @@ def hash160(data: bytes) -> bytes:
     return ripemd160(hashlib.sha256(data).digest())
 
 
-def ripemd160(data: bytes) -> bytes:
+def _openssl_has_ripemd160() -> bool:
     try:
+        hashlib.new("ripemd160", b"")
+    except ValueError:  # OpenSSL 3 without the legacy provider
+        return False
+    return True
+
+
+_HAS_OPENSSL_RIPEMD160 = _openssl_has_ripemd160()
+
+
+def ripemd160(data: bytes) -> bytes:
+    if _HAS_OPENSSL_RIPEMD160:
         return hashlib.new("ripemd160", data).digest()
-    except ValueError:  # OpenSSL without the legacy provider
-        return _ripemd160_py(data)
+    return _ripemd160_py(data)
 
 
 # -- reference RIPEMD-160 (public algorithm; tables from the specification) --

@@ -36,8 +36,10 @@ def message_bytes(text: str | bytes) -> bytes:
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise InvalidInput("text is not valid Unicode") from exc
+    elif isinstance(text, bytes | bytearray | memoryview):
+        data = bytes(text)
     else:
-        data = text
+        raise InvalidInput("a message is text or bytes")
     if len(data) > MAX_MESSAGE_BYTES:
         raise InvalidInput("message too long")
     return data
@@ -72,8 +74,9 @@ def encode_compact(recid: int, r: int, s: int, script_type: ScriptType) -> bytes
 
 def decode_compact(signature: bytes) -> CompactSignature:
     """Parse a 65-byte BIP-137 signature; malformed input raises InvalidSignature."""
-    if not isinstance(signature, bytes | bytearray) or len(signature) != 65:
+    if not isinstance(signature, bytes | bytearray | memoryview) or len(signature) != 65:
         raise InvalidSignature("a message signature is 65 bytes")
+    signature = bytes(signature)
     header = signature[0]
     if not 27 <= header <= 42:
         raise InvalidSignature(f"header byte {header} is not 27..42")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -284,3 +285,19 @@ def test_testnet_trezor_vectors_through_the_hsm(
     signed = hsm.sign_message(path, text)
     assert (signed.address, signed.signature.hex()) == (address, signature)
     assert verify_message(address, text, signed.signature)
+
+
+@pytest.mark.parametrize("wrong", [None, 5, 1.5, ["list"], object()])
+def test_wrong_types_are_typed_errors_too(hsm: SoftHsm, wrong: object) -> None:
+    signed = hsm.sign_message(PATHS[ScriptType.P2PKH], TEXT)
+    calls = [
+        lambda: verify_message(wrong, TEXT, signed.signature),  # type: ignore[arg-type]
+        lambda: verify_message(signed.address, wrong, signed.signature),  # type: ignore[arg-type]
+        lambda: verify_message(signed.address, TEXT, wrong),  # type: ignore[arg-type]
+        lambda: verify_message_pubkey(wrong, TEXT, signed.signature),  # type: ignore[arg-type]
+        lambda: verify_message_pubkey(signed.pubkey, wrong, signed.signature),  # type: ignore[arg-type]
+        lambda: recover_pubkey(TEXT, wrong),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with contextlib.suppress(SigningError):
+            assert call() is False
