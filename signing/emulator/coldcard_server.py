@@ -12,8 +12,10 @@ reference client (ckcc-protocol's ``UnixSimulatorPipe``) can drive it too:
 the device binds a ``SOCK_DGRAM`` Unix socket at a path (default
 ``/tmp/ckcc-simulator.sock``), each datagram is one 64-byte report without a
 report id, and each client binds a path of its own; replies go to the sender
-of the last datagram. A Unix socket is local by nature: nothing is reachable
-from the network.
+of the last datagram. The stock ``ckcc`` command line drives it too, e.g.
+``ckcc -s /path/to/emulator.sock msg -p m/44'/0'/0'/0/0 "some text"`` (or ``ckcc -x``
+at the default path). A Unix socket is local by nature: nothing is reachable
+from the network; the socket file is made owner-only (0600).
 
 Simulated unplug (``server.unplug()`` or the HSM's unplug flag) closes the
 socket and power-cycles the device state, as pulling the cable would; clients
