@@ -283,3 +283,41 @@ def test_unexpected_failure_below_the_driver_is_a_protocol_error() -> None:
 
     with pytest.raises(ProtocolError, match="RuntimeError"):
         _hid_signer(Buggy()).open(NullInteraction())
+
+
+def test_driver_runs_unchanged_over_an_in_memory_pipe() -> None:
+    """Only the pipe differs between hardware, emulator socket and memory."""
+    import threading
+
+    from coldcard_helpers import ALL_FINGERPRINT, SIGN_PATH, SIGN_SIGNATURE_HEX, SIGN_TEXT
+
+    from signing.devices.coldcard import CAPABILITIES, ColdcardSigner
+    from signing.emulator.coldcard_backend import as_coldcard_backend
+    from signing.emulator.coldcard_device import ColdcardDevice
+
+    host, device_end = memory_pipe_pair()
+    device = ColdcardDevice(as_coldcard_backend(make_hsm()))
+    stop = threading.Event()
+
+    def pump() -> None:
+        while not stop.is_set():
+            try:
+                report = device_end.read_report(20)
+            except Disconnected:
+                return
+            if report is not None:
+                for reply in device.handle_report(report, "memory"):
+                    device_end.write_report(reply)
+
+    worker = threading.Thread(target=pump, daemon=True)
+    worker.start()
+    info = DeviceInfo("coldcard:mem:test", DeviceKind.COLDCARD, "Coldcard in memory", "memory",
+                      True, CAPABILITIES)  # fmt: skip
+    signer = ColdcardSigner(info, lambda: host)
+    try:
+        assert signer.open(NullInteraction()).master_fingerprint == ALL_FINGERPRINT
+        assert signer.sign_message(SIGN_PATH, SIGN_TEXT).signature.hex() == SIGN_SIGNATURE_HEX
+    finally:
+        stop.set()
+        worker.join(2)
+        signer.close()
