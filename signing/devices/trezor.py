@@ -18,8 +18,6 @@ deadlines, notices an unplugged UDP emulator while a prompt is open, and sends t
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
 from collections import deque
@@ -33,8 +31,20 @@ from trezorlib.transport import DeviceIsBusy, Timeout, Transport, TransportExcep
 from trezorlib.transport import get_transport as trezor_get_transport
 
 from signing import errors
-from signing.crypto.addresses import ScriptType, address_for
-from signing.crypto.bip32 import HARDENED, canonical_path, parse_path
+from signing.crypto.addresses import address_for
+from signing.crypto.bip32 import canonical_path, parse_path
+from signing.devices.trezor_uri import (
+    CAPABILITIES,
+    DEFAULT_UDP_HOST,
+    DEFAULT_UDP_PORT,
+    URI_PREFIX,
+    device_info_for,
+    looks_like_emulator,
+    script_for_path,
+    trezorlib_path,
+    udp_device_present,
+    udp_ports_to_probe,
+)
 from signing.devicetext import check_device_text
 from signing.framing import trezor_v1
 from signing.interface import (
@@ -53,58 +63,16 @@ from signing.registry import register_family
 
 log = logging.getLogger(__name__)
 
-URI_PREFIX = "trezor:"
-DEFAULT_UDP_HOST = "127.0.0.1"
-DEFAULT_UDP_PORT = 21324
 APP_NAME = "Custody Desk"
 RESPONSE_TIMEOUT = 10.0  # seconds for a device to answer a request that needs no human
 CONFIRM_TIMEOUT = 300.0  # seconds an officer has to confirm on the device
 POLL_INTERVAL = 0.05  # how often a blocked read looks at the cancel flag
 LIVENESS_INTERVAL = 0.5  # how often a waiting read checks that a UDP device is still there
-CAPABILITIES = frozenset(
-    {Capability.GET_XPUB, Capability.SIGN_MESSAGE, Capability.PIN_MATRIX, Capability.CANCEL}
-)
 # trezorlib's @workflow decorator erases the signatures of btc.* for mypy.
 _btc: Any = btc
 _WIRE_NAMES = {int(t): t.name for t in messages.MessageType}
 _KNOWN_TYPES = frozenset(_WIRE_NAMES)
-_SCRIPT_FOR_PURPOSE = {
-    49 + HARDENED: (ScriptType.P2SH_P2WPKH, messages.InputScriptType.SPENDP2SHWITNESS),
-    84 + HARDENED: (ScriptType.P2WPKH, messages.InputScriptType.SPENDWITNESS),
-}
-_P2PKH = (ScriptType.P2PKH, messages.InputScriptType.SPENDADDRESS)
-
-
-def trezorlib_path(uri: str) -> str:
-    """``trezor:udp:127.0.0.1:21324`` -> ``udp:127.0.0.1:21324`` (InvalidInput otherwise)."""
-    if not uri.startswith(URI_PREFIX):
-        raise errors.InvalidInput(f"not a Trezor device URI: {uri!r}")
-    path = uri[len(URI_PREFIX) :]
-    if path.split(":", 1)[0] not in ("udp", "webusb", "hid", "bridge"):
-        raise errors.InvalidInput(f"unknown Trezor transport in {uri!r}")
-    return path
-
-
-def script_for_path(indices: Sequence[int]) -> tuple[ScriptType, int]:
-    """Address type by BIP-44/49/84 purpose, as trezorctl and wallets do (P2PKH otherwise)."""
-    if indices:
-        return _SCRIPT_FOR_PURPOSE.get(indices[0], _P2PKH)
-    return _P2PKH
-
-
 # ---- enumeration (never opens a device) ------------------------------------------------
-
-
-def udp_device_present(host: str, port: int, timeout: float = 0.2) -> bool:
-    """The emulator presence check trezorlib uses (PINGPING/PONGPONG); opens no session."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(timeout)
-        try:
-            sock.connect((host, port))
-            sock.send(b"PINGPING")
-            return sock.recv(8) == b"PONGPONG"
-        except OSError:
-            return False
 
 
 def enumerate_devices(udp_ports: Sequence[int] = (DEFAULT_UDP_PORT,)) -> list[DeviceInfo]:
@@ -182,20 +150,6 @@ def _enumerate_webusb() -> list[DeviceInfo]:
     except Exception as exc:
         log.info("WebUSB enumeration failed: %s", exc)
     return found
-
-
-def device_info_for(uri: str) -> DeviceInfo:
-    """A ``DeviceInfo`` for a URI given by the user (nothing is opened)."""
-    path = trezorlib_path(uri)
-    transport = path.split(":", 1)[0]
-    return DeviceInfo(
-        uri=uri,
-        kind=DeviceKind.TREZOR,
-        label=f"Trezor ({path})",
-        transport=transport,
-        is_emulator=transport == "udp",
-        capabilities=CAPABILITIES,
-    )
 
 
 # ---- the guarded transport -----------------------------------------------------------
@@ -380,7 +334,9 @@ class TrezorSigner(Signer):
             firmware_version=f"{features.major_version}.{features.minor_version}."
             f"{features.patch_version}",
             master_fingerprint=fingerprint,
-            is_emulator=_is_emulator(features, self.info),
+            is_emulator=looks_like_emulator(
+                features.label, getattr(features, "fw_vendor", None), self.info.transport
+            ),
         )
         if self._identity is not None and self._identity.master_fingerprint != fingerprint:
             self._drop()
@@ -606,23 +562,7 @@ def _map_failure(exc: exceptions.TrezorFailure, detail: str) -> errors.SigningEr
     return errors.ProtocolError(detail)
 
 
-def _is_emulator(features: Any, info: DeviceInfo) -> bool:
-    label = str(features.label or "")
-    vendor = str(getattr(features, "fw_vendor", "") or "")
-    return info.transport == "udp" or label.startswith("EMULATOR") or "EMULATOR" in vendor
-
-
 # ---- registration ----------------------------------------------------------------------
-
-UDP_PORTS_ENV = "CUSTODY_DESK_TREZOR_UDP_PORTS"
-
-
-def udp_ports_to_probe() -> list[int]:
-    """Loopback UDP ports enumeration checks: 21324, or ``$CUSTODY_DESK_TREZOR_UDP_PORTS``
-    (comma-separated) when several emulators run side by side."""
-    raw = os.environ.get(UDP_PORTS_ENV, "")
-    ports = [int(p) for p in raw.replace(" ", "").split(",") if p.isdigit() and 0 < int(p) < 65536]
-    return ports or [DEFAULT_UDP_PORT]
 
 
 def _enumerate_for_registry() -> list[DeviceInfo]:

