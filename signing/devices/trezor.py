@@ -44,6 +44,7 @@ from signing.devices.trezor_uri import (
     trezorlib_path,
     udp_device_present,
     udp_ports_to_probe,
+    udp_probe,
 )
 from signing.devicetext import check_device_text
 from signing.framing import trezor_v1
@@ -214,6 +215,7 @@ class GuardedTransport(Transport):
     def _wait_for_chunk(self) -> bytes:
         start = time.monotonic()
         last_liveness = start
+        silent = 0
         while True:
             # Cancel only once the device waits for its human (after ButtonAck): a Cancel
             # racing the ButtonRequest would leave a stray reply for the next call.
@@ -236,8 +238,11 @@ class GuardedTransport(Transport):
                 raise errors.DeviceTimeout(f"no answer from {self.get_path()} in {limit:g} s")
             if self._udp_address is not None and now - last_liveness >= LIVENESS_INTERVAL:
                 last_liveness = now
-                if not udp_device_present(*self._udp_address, timeout=0.3):
-                    raise errors.Disconnected(f"{self.get_path()} stopped answering")
+                state = udp_probe(*self._udp_address, timeout=0.3)
+                silent = silent + 1 if state == "silent" else 0
+                # refused: nothing listens any more; silent twice: a hung or vanished peer
+                if state == "refused" or silent >= 2:
+                    raise errors.Disconnected(f"{self.get_path()} stopped answering ({state})")
 
     def drain(self, seconds: float = 0.3) -> None:
         """Discard whatever the device still sends (after a timeout or an error)."""

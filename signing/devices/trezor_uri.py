@@ -49,16 +49,23 @@ def script_for_path(indices: Sequence[int]) -> tuple[ScriptType, int]:
     return _P2PKH
 
 
-def udp_device_present(host: str, port: int, timeout: float = 0.2) -> bool:
-    """The emulator presence check trezorlib uses (PINGPING/PONGPONG); opens no session."""
+def udp_probe(host: str, port: int, timeout: float = 0.2) -> str:
+    """PINGPING the emulator: ``alive``, ``refused`` (nothing bound: unplugged) or ``silent``."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
         try:
             sock.connect((host, port))
             sock.send(b"PINGPING")
-            return sock.recv(8) == b"PONGPONG"
+            return "alive" if sock.recv(8) == b"PONGPONG" else "silent"
+        except ConnectionRefusedError:
+            return "refused"
         except OSError:
-            return False
+            return "silent"
+
+
+def udp_device_present(host: str, port: int, timeout: float = 0.2) -> bool:
+    """The emulator presence check trezorlib uses (PINGPING/PONGPONG); opens no session."""
+    return udp_probe(host, port, timeout) == "alive"
 
 
 def udp_ports_to_probe() -> list[int]:
