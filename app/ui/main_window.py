@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self.clock.timeout.connect(self._tick)
         self.clock.start()
         i18n.translator().language_changed.connect(self.retranslate)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(self._scheme_changed)
         self.retranslate()
         self.restore_state()
 
@@ -245,6 +247,13 @@ class MainWindow(QMainWindow):
             if self.ctx.emulator_running
             else self.tr("Emulator: off")
         )
+
+    def _scheme_changed(self, _scheme: object) -> None:
+        # Follow the system light/dark switch: semantic colours are re-picked.
+        from app.ui import theme
+
+        theme.refresh()
+        self.ctx.notify_changed()
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -8,12 +8,39 @@ only the semantic colours below are ours, picked per scheme so a red
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from app.services.desk_facade import LineState
 
+_DARK: bool | None = None
+_BRUSHES: dict[str, QBrush] = {}
+
+
+def refresh() -> None:
+    """Forget the cached scheme (call when the system switches light/dark)."""
+    global _DARK  # noqa: PLW0603 - a cache of one process-wide fact
+    _DARK = None
+    _BRUSHES.clear()
+
 
 def is_dark() -> bool:
+    """Whether the system scheme is dark (cached: models ask for every painted cell)."""
+    global _DARK  # noqa: PLW0603
+    if _DARK is None:
+        _DARK = _detect_dark()
+    return _DARK
+
+
+def brush(color: QColor) -> QBrush:
+    """A shared brush per colour (painting asks for thousands)."""
+    key = color.name()
+    found = _BRUSHES.get(key)
+    if found is None:
+        found = _BRUSHES[key] = QBrush(color)
+    return found
+
+
+def _detect_dark() -> bool:
     app = QGuiApplication.instance()
     if isinstance(app, QGuiApplication):
         scheme = app.styleHints().colorScheme()
@@ -25,8 +52,15 @@ def is_dark() -> bool:
     return False
 
 
+_COLORS: dict[str, QColor] = {}
+
+
 def _pick(light: str, dark: str) -> QColor:
-    return QColor(dark if is_dark() else light)
+    name = dark if is_dark() else light
+    color = _COLORS.get(name)
+    if color is None:
+        color = _COLORS[name] = QColor(name)
+    return color
 
 
 def ok() -> QColor:

@@ -12,9 +12,12 @@ minutes of C++ -> Python comparator calls); the proxy only filters.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
@@ -28,7 +31,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
+
+from app.ui.theme import brush
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,24 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Role with one lowercase string per row that the filter matches against.
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_HANDLED_ROLES = frozenset(
+    {
+        _DISPLAY,
+        _ALIGN,
+        _FOREGROUND,
+        _BACKGROUND,
+        _TOOLTIP,
+        int(ROW_ROLE),
+        int(SORT_ROLE),
+        int(SEARCH_ROLE),
+    }
+)
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -93,29 +116,36 @@ class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
         return 0 if parent.isValid() else len(self._specs)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # Hot path (a repaint asks ~8 roles per visible cell): plain int compares,
+        # unhandled roles leave first.
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
+        n = index.row()
+        if n >= len(self._rows):
+            return None
+        row = self._rows[n]
         spec = self._specs[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return spec.display(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGN:
             return int(spec.align.value)
-        if role == Qt.ItemDataRole.ForegroundRole and spec.foreground is not None:
+        if role == _FOREGROUND:
+            if spec.foreground is None:
+                return None
             color = spec.foreground(row)
-            return QBrush(color) if color is not None else None
-        if role == Qt.ItemDataRole.BackgroundRole and spec.background is not None:
+            return brush(color) if color is not None else None
+        if role == _BACKGROUND:
+            if spec.background is None:
+                return None
             color = spec.background(row)
-            return QBrush(color) if color is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip is not None:
-            return spec.tooltip(row) or None
+            return brush(color) if color is not None else None
+        if role == _TOOLTIP:
+            return (spec.tooltip(row) or None) if spec.tooltip is not None else None
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
             return str(spec.sort_key(row))
-        if role == SEARCH_ROLE:
-            return self.search_text(row)
-        return None
+        return self.search_text(row)  # SEARCH_ROLE
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -157,6 +187,13 @@ class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
     def rows(self) -> Sequence[RowT]:
         return tuple(self._rows)
 
+    def find(self, key: Callable[[RowT], Any], value: Any) -> int | None:
+        """Source row of the first row whose ``key(row) == value`` (a C-speed scan)."""
+        try:
+            return list(map(key, self._rows)).index(value)
+        except ValueError:
+            return None
+
     def row_at(self, row: int) -> RowT:
         return self._rows[row]
 
@@ -182,18 +219,28 @@ class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
         self.endInsertRows()
         self.rows_changed.emit(len(self._rows))
 
-    async def load_in_chunks(self, rows: Sequence[RowT], chunk: int = 2000) -> None:
+    async def load_in_chunks(self, rows: Sequence[RowT], chunk: int = 1000) -> None:
         """Replace the rows a chunk at a time, yielding to the event loop between chunks.
 
         Keeps every main-thread step short so the window never stalls while a
-        100,000-row holdings table loads.
+        100,000-row table loads. The current sort is applied cooperatively on
+        this thread (sorted runs, then a lazy merge consumed a slice at a time):
+        a worker thread would fight the GUI thread for the GIL and stall it more.
         """
-        self.set_rows(())
-        for start in range(0, len(rows), chunk):
-            self.append_rows(rows[start : start + chunk])
-            await asyncio.sleep(0)
+        ordered: Sequence[RowT] = rows
         if self._sort is not None:
-            self.sort(*self._sort)
+            column, order = self._sort
+            ordered = await cooperative_sort(
+                rows, self._specs[column].sort_key, order == Qt.SortOrder.DescendingOrder
+            )
+        sort, self._sort = self._sort, None  # appended rows are already in order
+        try:
+            self.set_rows(())
+            for start in range(0, len(ordered), chunk):
+                self.append_rows(ordered[start : start + chunk])
+                await asyncio.sleep(0)
+        finally:
+            self._sort = sort
 
     def refresh_cells(self) -> None:
         """Repaint every cell (e.g. a countdown column) without changing rows."""
@@ -201,6 +248,36 @@ class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._rows) - 1, len(self._specs) - 1)
             )
+
+
+async def cooperative_sort(
+    rows: Sequence[RowT], key: Callable[[RowT], Any], reverse: bool, run: int = 8000
+) -> list[RowT]:
+    """``sorted(rows, key=key, reverse=reverse)`` in steps of a few milliseconds each."""
+    runs: list[list[RowT]] = []
+    for start in range(0, len(rows), run):
+        runs.append(sorted(rows[start : start + run], key=key, reverse=reverse))
+        await asyncio.sleep(0)
+    merged = heapq.merge(*runs, key=key, reverse=reverse)
+    result: list[RowT] = []
+    while True:
+        step = list(itertools.islice(merged, run // 4))  # merging costs more per item
+        if not step:
+            return result
+        result.extend(step)
+        await asyncio.sleep(0)
+
+
+async def cooperative_sum(values: Iterable[Decimal], step: int = 5000) -> Decimal:
+    """Sum many Decimals without holding the GUI thread for more than a few milliseconds."""
+    total = Decimal(0)
+    iterator = iter(values)
+    while True:
+        part = list(itertools.islice(iterator, step))
+        if not part:
+            return total
+        total += sum(part, Decimal(0))
+        await asyncio.sleep(0)
 
 
 class RowFilterProxy(QSortFilterProxyModel):

@@ -1,9 +1,12 @@
-"""QtCharts: the desk's composition by asset and a client's collateral ratio over time."""
+"""QtCharts: the desk's composition by asset and a client's collateral ratio over time.
+
+Each chart and its series are built once; an update replaces the points in
+place (building a QChart costs tens of milliseconds, a replace well under one).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC
 from decimal import Decimal
 
 from PySide6.QtCharts import (
@@ -14,7 +17,7 @@ from PySide6.QtCharts import (
     QPieSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -22,16 +25,16 @@ from app.services.desk_facade import RatioPoint
 from app.ui import format as fmt
 from app.ui import theme
 
+_HALF_DAY_MS = 43_200_000
+
 
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
     chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setTheme(
-        QChart.ChartTheme.ChartThemeDark if theme.is_dark() else QChart.ChartTheme.ChartThemeLight
-    )
+    dark = theme.is_dark()
+    chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
     chart.setBackgroundRoundness(0)
     return chart
 
@@ -43,23 +46,23 @@ class CompositionChart(QChartView):
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(self.tr("Composition by asset"))
-        self.setChart(_chart(self.tr("Desk collateral by asset")))
+        chart = _chart(self.tr("Desk collateral by asset"))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.series = QPieSeries()
+        chart.addSeries(self.series)
+        self.setChart(chart)
         self.values: dict[str, Decimal] = {}
 
     def set_values(self, by_asset: Mapping[str, Decimal]) -> None:
         self.values = dict(by_asset)
-        chart = _chart(self.tr("Desk collateral by asset"))
-        series = QPieSeries()
+        self.series.clear()
         total = sum(by_asset.values(), Decimal(0))
         for asset, value in sorted(by_asset.items(), key=lambda kv: kv[1], reverse=True):
             share = value / total if total else Decimal(0)
             # QtCharts draws with floats; the exact figures stay in the labels.
-            pie_slice = series.append(f"{asset}  {fmt.percent(share, 1)}", float(value))
+            label = f"{asset}  {fmt.percent(share, 1)}  USD {fmt.usd(value)}"
+            pie_slice = self.series.append(label, float(value))
             pie_slice.setLabelVisible(share >= Decimal("0.03"))
-        chart.addSeries(series)
-        old = self.chart()
-        self.setChart(chart)
-        old.deleteLater()
 
 
 class RatioHistoryChart(QChartView):
@@ -69,8 +72,37 @@ class RatioHistoryChart(QChartView):
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(self.tr("Collateral ratio over time"))
-        self.setChart(_chart(self.tr("Collateral ratio over time")))
+        chart = _chart(self.tr("Collateral ratio over time"))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.ratio = QLineSeries()
+        self.ratio.setName(self.tr("Collateral ratio"))
+        self.ratio.setPointsVisible(True)
+        chart.addSeries(self.ratio)
+        self.margin_line = self._level_line(chart, self.tr("Margin-call line"), "warn")
+        self.liquidation_line = self._level_line(chart, self.tr("Liquidation line"), "bad")
+        self.x_axis = QDateTimeAxis()
+        self.x_axis.setFormat("MM-dd HH:mm")
+        self.x_axis.setTitleText(self.tr("UTC"))
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%.0f%%")
+        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (self.ratio, self.margin_line, self.liquidation_line):
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
+        self.setChart(chart)
         self.points: list[RatioPoint] = []
+
+    @staticmethod
+    def _level_line(chart: QChart, name: str, kind: str) -> QLineSeries:
+        line = QLineSeries()
+        line.setName(name)
+        pen = QPen(theme.warn() if kind == "warn" else theme.bad())
+        pen.setStyle(Qt.PenStyle.DashLine)
+        pen.setWidth(2)
+        line.setPen(pen)
+        chart.addSeries(line)
+        return line
 
     def set_history(
         self,
@@ -80,56 +112,27 @@ class RatioHistoryChart(QChartView):
         liquidation: Decimal,
     ) -> None:
         self.points = list(points)
-        chart = _chart(self.tr("Collateral ratio of %1").replace("%1", client))
-        ratio = QLineSeries()
-        ratio.setName(self.tr("Collateral ratio"))
-        for point in points:
-            ms = QDateTime.fromSecsSinceEpoch(int(point.time.astimezone(UTC).timestamp()))
-            ratio.append(float(ms.toMSecsSinceEpoch()), float(point.ratio * 100))
-        ratio.setPointsVisible(True)
-        chart.addSeries(ratio)
-        lines: list[QLineSeries] = []
-        if points:
-            first = float(points[0].time.timestamp() * 1000)
-            last = float(points[-1].time.timestamp() * 1000)
-            if last - first < 3_600_000:
-                # one snapshot so far: show a day around it so the lines are visible
-                first -= 43_200_000
-                last += 43_200_000
-            for name, level, color in (
-                (self.tr("Margin-call line"), margin_call, theme.warn()),
-                (self.tr("Liquidation line"), liquidation, theme.bad()),
-            ):
-                line = QLineSeries()
-                line.setName(name)
-                line.append(first, float(level * 100))
-                line.append(last, float(level * 100))
-                pen = QPen(color)
-                pen.setStyle(Qt.PenStyle.DashLine)
-                pen.setWidth(2)
-                line.setPen(pen)
-                chart.addSeries(line)
-                lines.append(line)
-        x_axis = QDateTimeAxis()
-        x_axis.setFormat("MM-dd HH:mm")
-        x_axis.setTitleText(self.tr("UTC"))
-        y_axis = QValueAxis()
-        y_axis.setLabelFormat("%.0f%%")
+        self.chart().setTitle(self.tr("Collateral ratio of %1").replace("%1", client))
+        xs = [float(p.time.timestamp() * 1000) for p in points]
+        self.ratio.replace(
+            [QPointF(x, float(p.ratio * 100)) for x, p in zip(xs, points, strict=True)]
+        )
+        if not xs:
+            self.margin_line.clear()
+            self.liquidation_line.clear()
+            return
+        first, last = xs[0], xs[-1]
+        if last - first < 3_600_000:
+            # one snapshot so far: show a day around it so the lines are visible
+            first, last = first - _HALF_DAY_MS, last + _HALF_DAY_MS
+        for line, level in ((self.margin_line, margin_call), (self.liquidation_line, liquidation)):
+            y = float(level * 100)
+            line.replace([QPointF(first, y), QPointF(last, y)])
+        self.x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
+        )
         values = [float(p.ratio * 100) for p in points] + [
             float(margin_call * 100),
             float(liquidation * 100),
         ]
-        y_axis.setRange(max(0.0, min(values) - 10), max(values) + 10)
-        if points:
-            x_axis.setRange(
-                QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last))
-            )
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        for series in (ratio, *lines):
-            series.attachAxis(x_axis)
-            series.attachAxis(y_axis)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        old = self.chart()
-        self.setChart(chart)
-        old.deleteLater()
+        self.y_axis.setRange(max(0.0, min(values) - 10), max(values) + 10)

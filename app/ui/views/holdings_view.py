@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -56,6 +59,15 @@ def totals_row(clients: list[ClientRow]) -> ClientRow:
         eligible=all(c.eligible for c in clients),
         ineligible_reasons=(),
     )
+
+
+async def totals_row_async(clients: list[ClientRow], step: int = 4000) -> ClientRow:
+    """``totals_row`` for 100k clients in steps of a few milliseconds (no stall)."""
+    rows: list[ClientRow] = []
+    for start in range(0, len(clients), step):
+        rows.append(totals_row(clients[start : start + step]))
+        await asyncio.sleep(0)
+    return replace(totals_row(rows), name=f"{len(clients)}")
 
 
 class HoldingsView(QWidget):
@@ -160,10 +172,13 @@ class HoldingsView(QWidget):
         current = self.clients.current_row()
         clients = list(snapshot.clients)
         if len(clients) > CHUNKED_LOAD_THRESHOLD:
-            await self.clients_model.load_in_chunks(clients)
+            self.as_of.setText(self.tr("Loading %1 clients…").replace("%1", f"{len(clients):,}"))
+            await self.clients.load_large(clients)
+            total = await totals_row_async(clients)
         else:
             self.clients_model.set_rows(clients)
-        self.totals_model.set_rows([totals_row(clients)])
+            total = totals_row(clients)
+        self.totals_model.set_rows([total])
         for column in range(self.clients_model.columnCount()):
             self.totals.setColumnWidth(column, self.clients.columnWidth(column))
         self.as_of.setText(
@@ -182,12 +197,15 @@ class HoldingsView(QWidget):
         self._reselect(current.client_id if isinstance(current, ClientRow) else None)
 
     def _reselect(self, client_id: str | None) -> None:
-        proxy = self.clients.proxy
-        for row in range(proxy.rowCount()):
-            obj = proxy.row_object(row)
-            if client_id is None or obj.client_id == client_id:
-                self.clients.selectRow(row)
-                return
+        row = 0
+        if client_id is not None:
+            # A list scan (milliseconds for 100k rows), not 100k proxy lookups.
+            found = self.clients_model.find(attrgetter("client_id"), client_id)
+            if found is not None:
+                mapped = self.clients.proxy.mapFromSource(self.clients_model.index(found, 0))
+                row = mapped.row() if mapped.isValid() else 0
+        if self.clients.proxy.rowCount():
+            self.clients.selectRow(row)
 
     # --- selection -----------------------------------------------------------------
     def _on_current_changed(self, *_: object) -> None:

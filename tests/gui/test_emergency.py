@@ -1,0 +1,79 @@
+"""Emergency 2-of-3 through the Emergency tab: custodian signs on the emulator, the
+regulator's copy (a second emulator) is imported, quorum is shown, executed once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.documents.envelope import parse_document
+from app.documents.keys import Party, Role
+from app.services import emergency
+from app.services.officers import add_party_key, keys_file, list_officers, read_device_key
+from signing.emulator.test_seeds import TEST_MNEMONIC_ALL, TEST_MNEMONIC_ZOO
+from signing.interface import NullInteraction
+
+PATH = "m/44'/0'/0'/0/0"
+
+
+def close_messages() -> str:
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+             and w.isVisible()]
+    text = " | ".join(f"{b.windowTitle()}: {b.text()}" for b in boxes)
+    for b in boxes:
+        b.done(0)
+    return text
+
+
+def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, tmp_path: Path):
+    store = desk.ctx.facade.store
+    custodian_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
+    regulator_emu = desk.start_emulator(TEST_MNEMONIC_ZOO)
+    desk.register("alice", custodian_emu)
+    alice = next(o for o in list_officers(store) if o.name == "alice")
+    add_party_key(store, Party.CUSTODIAN, alice.pubkey, alice.address, actor="test",
+                  role=Role.EMERGENCY, is_emulator=True)
+    _, reg_key = desk.run(read_device_key(regulator_emu.trezor_uri, PATH, NullInteraction()))
+    add_party_key(store, Party.REGULATOR, reg_key.pubkey, reg_key.address, actor="test",
+                  role=Role.EMERGENCY, is_emulator=True)
+
+    w = desk.window
+    w.select_officer("alice")
+    view = w.emergency
+    w.tabs.setCurrentWidget(view)
+    dialog = view.open_create_dialog()
+    desk.wait_until(lambda: dialog.client.count() > 0)
+    dialog.client.setCurrentText("alnoor-quant")
+    dialog.reason.setPlainText("Exchange outage: release collateral to the client")
+    dialog.ok_button.click()
+    desk.wait_until(lambda: view.model.rowCount() == 1)
+    order = view.model.row_at(0)
+    assert order.valid_signatures == 0 and not view.execute_action.isEnabled()
+
+    signed = desk.run(view.sign_selected())
+    assert signed is not None, close_messages()
+    assert signed.valid_signatures == 1 and not signed.quorum
+
+    exported = tmp_path / "order.json"
+    desk.run(view.export_selected(str(exported)))
+    document = parse_document(exported.read_bytes())
+    regulator_copy = desk.run(emergency.sign_share(
+        document, Party.REGULATOR, regulator_emu.trezor_uri, PATH,
+        interaction=NullInteraction(), keys=keys_file(store)))
+    incoming = tmp_path / "order-regulator.json"
+    incoming.write_bytes(regulator_copy.to_bytes())
+
+    imported = desk.run(view.import_file(str(incoming)))
+    assert imported is not None, close_messages()
+    assert imported.quorum
+    assert {p.party for p in imported.parties if p.verified} == {Party.CUSTODIAN, Party.REGULATOR}
+    assert view.execute_action.isEnabled()
+
+    done = desk.run(view.execute_selected())
+    assert done is not None and done.executed_at is not None
+    close_messages()
+    assert not view.execute_action.isEnabled()
+    again = desk.run(view.execute_selected())
+    assert again is None
+    assert "refused" in close_messages().lower()
