@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from signing.emulator.hsm import ApprovalPolicy, SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
 from signing.emulator.trezor_server import DEFAULT_HOST, DEFAULT_PORT, TrezorUdpServer
+from signing.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ def start_emulator(
     Raises ``signing.errors.InvalidInput``/``NotAllowed`` for bad settings and
     ``OSError`` when a port or path is taken.
     """
+    if trezor_port is not None and pin is not None and "0" in pin:
+        raise InvalidInput("the Trezor PIN matrix has the digits 1 to 9 only: no 0 in --pin")
     hsm = SoftHsm(
         mnemonic,
         pin=pin,

@@ -119,6 +119,7 @@ class TrezorUdpServer:
         self._wake_r, self._wake_w = socket.socketpair()
         self._stop = threading.Event()
         self._forced_unplug = threading.Event()
+        self._stalled = threading.Event()
         self._thread: threading.Thread | None = None
         hsm.add_unplug_listener(self._on_hsm_unplug)
 
@@ -161,6 +162,14 @@ class TrezorUdpServer:
         if self.hsm.unplugged:
             self.hsm.replug()
         self._power_on()
+
+    def stall(self, stalled: bool = True) -> None:
+        """A hung firmware: PINGPING still answered, messages read but never answered."""
+        if stalled:
+            self._stalled.set()
+        else:
+            self._stalled.clear()
+            self.decoder.reassembler.reset()
 
     def _on_hsm_unplug(self) -> None:
         self._power_off()
@@ -242,6 +251,8 @@ class TrezorUdpServer:
         if data == PING:
             with contextlib.suppress(OSError):
                 sock.sendto(PONG, peer)
+            return
+        if self._stalled.is_set():
             return
         with self._sock_lock:
             self._peer = peer

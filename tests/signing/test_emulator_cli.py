@@ -144,6 +144,7 @@ def test_reject_mode_makes_trezorctl_fail(tmp_path: Path) -> None:
     [
         (["--approve", "sometimes"], "approval policy"),
         (["--pin", "12ab"], "PIN"),
+        (["--pin", "1230"], "1 to 9"),
         (["--mnemonic", "not a valid mnemonic at all"], "mnemonic"),
         (["--trezor-port", "70000"], "port"),
     ],

@@ -247,6 +247,18 @@ def test_timeout_waiting_for_confirmation(emu: RunningEmulator) -> None:
     assert signer.sign_message(PATH, TEXT).address == ADDRESS  # reconnects by itself
 
 
+def test_device_that_stops_answering_times_out(emu: RunningEmulator) -> None:
+    assert emu.trezor is not None
+    signer = signer_for(emu, response_timeout=0.5)
+    signer.open(Recorder())
+    emu.trezor.stall()
+    start = time.monotonic()
+    one_error(errors.DeviceTimeout, lambda: signer.get_public_key(PATH))
+    assert time.monotonic() - start < 3
+    emu.trezor.stall(False)
+    assert signer.sign_message(PATH, TEXT).address == ADDRESS  # reconnects by itself
+
+
 def test_unplug_at_the_button_prompt(emu: RunningEmulator) -> None:
     assert emu.control_path is not None
     signer = signer_for(emu)
