@@ -266,11 +266,26 @@ def _amounts(
 
 def client_collateral_value(terms: Sequence[AssetTerms], amounts: Sequence[int]) -> Decimal:
     """Sum of quantity x price x factor over the client's assets, rounded down to the cent."""
+    return _collateral_values(terms, [amounts])[0]
+
+
+def _collateral_values(
+    terms: Sequence[AssetTerms], rows: Sequence[Sequence[int]]
+) -> list[Decimal]:
+    # One decimal context for all clients; per asset, the value of one base unit
+    # (price x factor / 10**decimals) is exact, so units x unit value is too.
     with money_context():
-        total = Decimal(0)
-        for t, units in zip(terms, amounts, strict=True):
-            total += from_base_units(units, t.decimals) * t.price_usd * t.collateral_factor
-        return usd_down(total)
+        unit_values = [
+            t.price_usd * t.collateral_factor * from_base_units(1, t.decimals) for t in terms
+        ]
+        out = []
+        for amounts in rows:
+            total = Decimal(0)
+            for units, unit_value in zip(amounts, unit_values, strict=True):
+                if units:
+                    total += units * unit_value
+            out.append(usd_down(total))
+        return out
 
 
 def build_attestation(
@@ -320,10 +335,12 @@ def build_attestation(
         tree = ms.MerkleSumTree(schema, leaves)
     except MerkleError as exc:
         raise AttestationError(str(exc)) from None
+    values = _collateral_values(terms, [amounts for *_, amounts in rows])
     clients = tuple(
-        ClientFigures(cid, salt, amounts, client_collateral_value(terms, amounts),
-                      tree.proof(i, leaves[i]))
-        for i, (_, cid, salt, amounts) in enumerate(rows)
+        ClientFigures(cid, salt, amounts, value, proof)
+        for (_, cid, salt, amounts), value, proof in zip(
+            rows, values, tree.iter_proofs(leaves), strict=True
+        )
     )
     total_value = sum((c.collateral_value_usd for c in clients), Decimal("0.00"))
     try:

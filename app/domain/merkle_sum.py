@@ -290,6 +290,35 @@ class MerkleSumTree:
             i >>= 1
         return SumProof(index, self._n, leaf.commitment, tuple(leaf.amounts), tuple(siblings))
 
+    def iter_proofs(self, leaves: Sequence[SumLeaf]) -> Iterator[SumProof]:
+        """Proofs of every leaf in index order (``leaves`` as built with).
+
+        Siblings above the leaf level are decoded once and shared by every proof
+        that passes through them.
+        """
+        if len(leaves) != self._n:
+            raise MerkleError(f"expected {self._n} leaves, got {len(leaves)}")
+        w = self._schema.width
+        decode = self._schema.decode
+        levels = self._levels[:-1]
+        cached: list[tuple[int, SumSibling | None]] = [(-1, None)] * len(levels)
+        for index, leaf in enumerate(leaves):
+            siblings: list[SumSibling] = []
+            i = index
+            for lv, level in enumerate(levels):
+                j = i ^ 1
+                seen_j, sib = cached[lv]
+                if seen_j != j:
+                    sib = None
+                    if j < len(level):
+                        rec = level[j]
+                        sib = SumSibling(decode(rec[:w]), rec[w:])
+                    cached[lv] = (j, sib)
+                if sib is not None:
+                    siblings.append(sib)
+                i >>= 1
+            yield SumProof(index, self._n, leaf.commitment, tuple(leaf.amounts), tuple(siblings))
+
     def iter_proof_paths(self) -> Iterator[bytes]:
         """Every leaf's sibling records concatenated, leaf 0 first (bulk export).
 

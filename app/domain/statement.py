@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
 MAX_LENGTH = 240
+MIN_LENGTH = 2  # as signing.devicetext: devices refuse a one-character message
 VERSION = 1
 _T = TypeVar("_T")
 
@@ -42,15 +43,15 @@ class Environment(StrEnum):
 def check_device_text(text: str) -> None:
     """Raise :class:`StatementError` unless ``text`` obeys the device display rules.
 
-    One line of printable ASCII (0x20-0x7E), 1..240 characters, no leading or
+    One line of printable ASCII (0x20-0x7E), 2..240 characters, no leading or
     trailing space and no run of three spaces.
     """
     if not isinstance(text, str):
         raise StatementError("statement must be a str")
-    if not text:
-        raise StatementError("statement is empty")
-    if len(text) > MAX_LENGTH:
-        raise StatementError(f"statement is {len(text)} characters, the limit is {MAX_LENGTH}")
+    if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
+        raise StatementError(
+            f"statement is {len(text)} characters, allowed {MIN_LENGTH}..{MAX_LENGTH}"
+        )
     for pos, ch in enumerate(text):
         if not " " <= ch <= "~":
             raise StatementError(f"character {pos} ({ch!r}) is not printable ASCII")

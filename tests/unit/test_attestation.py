@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -185,3 +185,21 @@ def test_property_any_valid_holdings_verify(rows: list[tuple[Decimal, Decimal]])
     at.verify_attestation(att)
     assert att.totals == (sum(int(b * 10**6) for b, _ in rows),
                           sum(int(u * 10**6) for _, u in rows))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), min_size=3, max_size=3),
+       st.decimals(min_value=0, max_value=10**6, places=8, allow_nan=False),
+       st.decimals(min_value=0, max_value=1, places=4, allow_nan=False))
+def test_property_collateral_value_is_quantity_times_price_times_factor(
+    units: list[int], price: Decimal, factor: Decimal
+) -> None:
+    terms = [at.AssetTerms(a, DECIMALS[a], price, factor) for a in ("BENJI", "BTC", "USDC")]
+    with localcontext(prec=100):  # exact reference
+        expected = sum(
+            (Decimal(u).scaleb(-t.decimals) * price * factor
+             for u, t in zip(units, terms, strict=True)),
+            Decimal(0),
+        )
+    got = at.client_collateral_value(terms, units)
+    assert got == expected.quantize(Decimal("0.01"), rounding="ROUND_DOWN")

@@ -96,9 +96,11 @@ def test_every_proof_of_every_size_verifies(n: int) -> None:
         sum(leaf.amounts[j] for leaf in leaves) for j in range(3)
     )
     paths = list(tree.iter_proof_paths())
-    assert len(paths) == n
+    bulk = list(tree.iter_proofs(leaves))
+    assert len(paths) == len(bulk) == n
     for i, leaf in enumerate(leaves):
         proof = tree.proof(i, leaf)
+        assert bulk[i] == proof
         assert [(s.sums, s.hash) for s in proof.siblings] == ref_paths[i]
         assert paths[i] == b"".join(SCHEMA.encode(s.sums) + s.hash for s in proof.siblings)
         _verify_both(tree.root, tree.totals, proof)

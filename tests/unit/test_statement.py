@@ -199,7 +199,7 @@ def test_unfreeze_assets_must_be_canonical() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["x" * 241, " a", "a ", "a   b", "tab\there", "new\nline", "caf\u00e9", "\x7f", ""],
+    ["x" * 241, " a", "a ", "a   b", "tab\there", "new\nline", "caf\u00e9", "\x7f", "", "x"],
 )
 def test_device_rules(text: str) -> None:
     with pytest.raises(StatementError):
