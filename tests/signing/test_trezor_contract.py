@@ -146,7 +146,11 @@ def test_text_a_device_cannot_show_never_reaches_the_wire(emu: RunningEmulator) 
     signer.open(Recorder())
     before = device_transcript(emu)
     for bad in ("two\nlines", "x", "   padded", "caf\u00e9"):
-        one_error(errors.InvalidText, lambda bad=bad: signer.sign_message(PATH, bad))
+
+        def sign_bad(text: str = bad) -> object:
+            return signer.sign_message(PATH, text)
+
+        one_error(errors.InvalidText, sign_bad)
     assert device_transcript(emu) == before
 
 

@@ -13,10 +13,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from trezorlib import btc, exceptions, messages
+from trezorlib import btc as trezor_btc
 from trezorlib import client as trezor_client
+from trezorlib import exceptions, messages
 from trezorlib.protocol_v1 import TrezorClientV1
 from trezorlib.tools import parse_path
 from trezorlib.transport import get_transport
@@ -29,6 +31,8 @@ from signing.emulator.trezor_server import TrezorUdpServer
 from signing.errors import NotAllowed
 from signing.framing import trezor_v1
 
+# trezorlib's @workflow decorator hides btc.* signatures from mypy
+btc: Any = trezor_btc
 S = messages.InputScriptType
 MESSAGE = "This is an example of a signed message."
 MESSAGE_NFKD = (
@@ -131,7 +135,7 @@ def emulator() -> Iterator[RunningEmulator]:
         yield emu
 
 
-def stock_session(emu: RunningEmulator, **manifest: object) -> trezor_client.Session:
+def stock_session(emu: RunningEmulator, **manifest: object) -> Any:
     assert emu.trezor is not None
     transport = get_transport(emu.trezor.endpoint)
     app = trezor_client.AppManifest(app_name="stock-trezorlib-test", **manifest)  # type: ignore[arg-type]

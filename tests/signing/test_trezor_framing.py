@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
-from trezorlib import mapping, messages, protocol_v1
+from trezorlib import mapping, messages, protobuf, protocol_v1
 
 from signing.errors import ProtocolError
 from signing.framing import trezor_v1
@@ -24,7 +24,7 @@ class ListTransport:
         self.chunks.append(chunk)
 
 
-def trezorlib_chunks(msg: messages.protobuf.MessageType) -> list[bytes]:
+def trezorlib_chunks(msg: protobuf.MessageType) -> list[bytes]:
     transport = ListTransport()
     msg_type, payload = mapping.DEFAULT_MAPPING.encode(msg)
     protocol_v1.write(transport, msg_type, payload)  # type: ignore[arg-type]

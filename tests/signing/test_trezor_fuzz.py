@@ -17,10 +17,12 @@ import struct
 import time
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from trezorlib import btc, protocol_v1
+from trezorlib import btc as trezor_btc
 from trezorlib import client as trezor_client
+from trezorlib import protocol_v1
 from trezorlib.tools import parse_path
 from trezorlib.transport import Timeout
 from trezorlib.transport.udp import UdpTransport
@@ -35,6 +37,8 @@ from signing.emulator.trezor_server import MAX_INCOMING_MESSAGE, ServerDecoder, 
 from signing.errors import SigningError
 from signing.framing import trezor_v1
 
+# trezorlib's @workflow decorator hides btc.* signatures from mypy
+btc: Any = trezor_btc
 LIMIT_S = 0.1
 
 
@@ -182,11 +186,10 @@ def _chunks_of(data: bytes) -> Iterator[bytes]:
 
 def test_recorded_frames_decode_cleanly(recorded: dict[str, list[list[bytes]]]) -> None:
     for frame in recorded["host"]:
-        result = host_decode(frame)
-        assert isinstance(result, tuple)
+        assert isinstance(host_decode(frame), tuple)
     for frame in recorded["device"]:
-        result = emulator_decode(frame)
-        assert isinstance(result, list) and len(result) == 1
+        decoded = emulator_decode(frame)
+        assert isinstance(decoded, list) and len(decoded) == 1
 
 
 def test_every_truncation_and_bit_flip_host_side(recorded: dict[str, list[list[bytes]]]) -> None:
@@ -216,6 +219,7 @@ def test_every_truncation_and_bit_flip_emulator_side(
             if isinstance(result, SigningError):
                 typed += 1
                 continue
+            assert isinstance(result, list)
             for decoded in result:
                 before = len(sent)
                 timed(device.handle, decoded)  # never raises; always answers
@@ -278,8 +282,8 @@ def test_twelve_thousand_generated_sequences_both_sides() -> None:
     try:
         outcomes = {"frame": 0, "typed": 0}
         for chunks in generated_cases(12_000):
-            host = timed(host_decode_pure, chunks)
-            emu = timed(emulator_decode, chunks)
+            host: object = timed(host_decode_pure, chunks)
+            emu: object = timed(emulator_decode, chunks)
             for result in (host, emu):
                 outcomes["typed" if isinstance(result, SigningError) else "frame"] += 1
         _, peak = tracemalloc.get_traced_memory()

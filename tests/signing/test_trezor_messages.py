@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trezorlib import mapping, messages
+from trezorlib import mapping, messages, protobuf
 
 from signing.emulator.trezor_messages import SCHEMAS, FailureType, InputScriptType, MessageType
 from signing.framing import protobuf_lite
@@ -69,7 +69,7 @@ SAMPLES = [
 
 
 @pytest.mark.parametrize("msg", SAMPLES, ids=lambda m: type(m).__name__)
-def test_round_trip_against_trezorlib(msg: messages.protobuf.MessageType) -> None:
+def test_round_trip_against_trezorlib(msg: protobuf.MessageType) -> None:
     msg_type, payload = mapping.DEFAULT_MAPPING.encode(msg)
     schema = SCHEMAS[MessageType(msg_type)]
     record = protobuf_lite.decode(schema, payload)
