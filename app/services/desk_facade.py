@@ -312,7 +312,8 @@ class DeskFacade(ABC):
     async def top_up(self, call_id: str, officer: str) -> AttestationRow: ...
 
     @abstractmethod
-    async def waterfall(self, call_id: str) -> Sequence[WaterfallLine]: ...
+    async def waterfall(self, call: MarginCallRow) -> Sequence[WaterfallLine]:
+        """The yield-first liquidation plan that would cover ``call``'s shortfall."""
 
     @abstractmethod
     async def sign_liquidation(

@@ -18,8 +18,9 @@ PATH = "m/44'/0'/0'/0/0"
 
 
 def close_messages() -> str:
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
-             and w.isVisible()]
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
     text = " | ".join(f"{b.windowTitle()}: {b.text()}" for b in boxes)
     for b in boxes:
         b.done(0)
@@ -32,11 +33,25 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     regulator_emu = desk.start_emulator(TEST_MNEMONIC_ZOO)
     desk.register("alice", custodian_emu)
     alice = next(o for o in list_officers(store) if o.name == "alice")
-    add_party_key(store, Party.CUSTODIAN, alice.pubkey, alice.address, actor="test",
-                  role=Role.EMERGENCY, is_emulator=True)
+    add_party_key(
+        store,
+        Party.CUSTODIAN,
+        alice.pubkey,
+        alice.address,
+        actor="test",
+        role=Role.EMERGENCY,
+        is_emulator=True,
+    )
     _, reg_key = desk.run(read_device_key(regulator_emu.trezor_uri, PATH, NullInteraction()))
-    add_party_key(store, Party.REGULATOR, reg_key.pubkey, reg_key.address, actor="test",
-                  role=Role.EMERGENCY, is_emulator=True)
+    add_party_key(
+        store,
+        Party.REGULATOR,
+        reg_key.pubkey,
+        reg_key.address,
+        actor="test",
+        role=Role.EMERGENCY,
+        is_emulator=True,
+    )
 
     w = desk.window
     w.select_officer("alice")
@@ -58,9 +73,16 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     exported = tmp_path / "order.json"
     desk.run(view.export_selected(str(exported)))
     document = parse_document(exported.read_bytes())
-    regulator_copy = desk.run(emergency.sign_share(
-        document, Party.REGULATOR, regulator_emu.trezor_uri, PATH,
-        interaction=NullInteraction(), keys=keys_file(store)))
+    regulator_copy = desk.run(
+        emergency.sign_share(
+            document,
+            Party.REGULATOR,
+            regulator_emu.trezor_uri,
+            PATH,
+            interaction=NullInteraction(),
+            keys=keys_file(store),
+        )
+    )
     incoming = tmp_path / "order-regulator.json"
     incoming.write_bytes(regulator_copy.to_bytes())
 

@@ -213,3 +213,40 @@ def test_margin_call_arrives_badges_the_tab_and_counts_down(desk, monkeypatch) -
         lambda: w.margin_calls.model.index(0, MarginCallColumn.COUNTDOWN).data() != first, timeout=3
     )
     assert first.startswith("0h 29m") or first.startswith("0h 30m")
+
+
+def test_waterfall_preview_covers_the_shortfall_in_pre_authorised_order(desk, monkeypatch):
+    now = datetime.now(UTC)
+    call = MarginCallRow(
+        "mc-2",
+        "sandstone-arb",
+        "Sandstone Arbitrage Fund",
+        now,
+        now - timedelta(minutes=5),
+        Decimal("610000.00"),
+        Decimal("34000000.00"),
+        Decimal("0.4821"),
+        MarginCallStatus.ESCALATED,
+        True,
+    )
+
+    async def margin_calls():
+        return [call]
+
+    monkeypatch.setattr(desk.ctx.facade, "margin_calls", margin_calls)
+    view = desk.window.margin_calls
+    desk.run(view.reload())
+    view.table.selectRow(0)
+    from app.ui.models.desk import MarginCallColumn, call_urgency
+
+    assert call_urgency(call) == "past"  # red: past its deadline
+    assert view.model.index(0, MarginCallColumn.COUNTDOWN).data().startswith("−")
+    desk.run(view.preview_waterfall())
+    dialog = view.last_waterfall
+    assert dialog is not None and dialog.isVisible()
+    lines = dialog.model.rows
+    assert lines, "a plan for the shortfall"
+    assert lines[-1].remaining_shortfall == Decimal("0.00")
+    assert sum((line.usd for line in lines), Decimal(0)) >= Decimal("610000.00")
+    assert dialog.sign_button.isEnabled()
+    dialog.reject()

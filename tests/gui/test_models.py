@@ -183,3 +183,29 @@ def test_ineligible_client_shows_its_reasons() -> None:
     model.set_rows([client(3)])
     text = model.index(0, ClientColumn.ELIGIBLE).data()
     assert "net assets" in text
+
+
+def test_chunked_load_keeps_the_chosen_sort_and_every_row(qapp) -> None:
+    import asyncio
+
+    import qasync
+
+    from app.ui.models.base import cooperative_sort
+
+    rows = [client(n) for n in range(1, 3001)]
+    model = ClientsModel()
+    model.sort(ClientColumn.MARKET_VALUE, Qt.SortOrder.DescendingOrder)
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            loop.run_until_complete(model.load_in_chunks(rows, chunk=500))
+            ordered = loop.run_until_complete(
+                cooperative_sort(rows, lambda r: r.name, reverse=False, run=700)
+            )
+    finally:
+        asyncio.set_event_loop(None)
+    values = [model.row_at(i).market_value for i in range(model.rowCount())]
+    assert len(values) == 3000
+    assert values == sorted(values, reverse=True)
+    assert [r.name for r in ordered] == sorted(r.name for r in rows)

@@ -221,8 +221,14 @@ class StoreDesk(DeskFacade):
     async def top_up(self, call_id: str, officer: str) -> AttestationRow:
         return await asyncio.to_thread(flows.top_up, self.store, call_id, officer)
 
-    async def waterfall(self, call_id: str) -> Sequence[WaterfallLine]:
-        return await asyncio.to_thread(flows.waterfall, self.store, call_id)
+    async def waterfall(self, call: MarginCallRow) -> Sequence[WaterfallLine]:
+        """The yield-first liquidation plan for the call's shortfall (domain waterfall)."""
+        if self._cache is None:
+            self._cache = await asyncio.to_thread(self._load)
+        holding = next((h for h in self._cache.holdings if h.record.id == call.client_id), None)
+        if holding is None:
+            return []
+        return plan_lines(holding, call.shortfall, self._cache.prices, self.holdings_service)
 
     async def sign_liquidation(
         self, call_id: str, officer: str, device_uri: str, interaction: Interaction
@@ -296,6 +302,40 @@ class StoreDesk(DeskFacade):
             return len(rows)
 
         return await asyncio.to_thread(export)
+
+
+def plan_lines(
+    holding: ClientHolding,
+    shortfall: Decimal,
+    prices: Mapping[str, Decimal],
+    holdings_service: HoldingsService,
+    accrued_yield: Decimal = Decimal("0.00"),
+) -> list[WaterfallLine]:
+    """The domain's liquidation plan as view rows (remaining shortfall after each step)."""
+    from app.domain.waterfall import StepKind, plan_liquidation
+
+    plan = plan_liquidation(
+        holding.record,
+        shortfall.quantize(Decimal("0.01")),
+        prices,
+        holdings_service.catalogue,
+        accrued_yield_usd=accrued_yield,
+    )
+    rows: list[WaterfallLine] = []
+    remaining = plan.shortfall_usd
+    for line in plan.lines:
+        remaining = max(Decimal(0), remaining - line.cover_usd)
+        source = "accrued yield" if line.kind is StepKind.APPLY_YIELD else str(line.asset)
+        rows.append(
+            WaterfallLine(
+                step=line.step,
+                source=source,
+                quantity=line.quantity if line.quantity is not None else line.cover_usd,
+                usd=line.cover_usd.quantize(Decimal("0.01")),
+                remaining_shortfall=remaining.quantize(Decimal("0.01")),
+            )
+        )
+    return rows
 
 
 def refuse(reason: str) -> RefusedError:

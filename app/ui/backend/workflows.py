@@ -28,7 +28,6 @@ from app.services.desk_facade import (
     PartySignature,
     ProofRow,
     RefusedError,
-    WaterfallLine,
 )
 from app.store.interface import Store
 from app.store.repo_desk import AttestationRecord, SqliteDeskRepository
@@ -306,14 +305,6 @@ def top_up(store: Store, call_id: str, officer: str) -> AttestationRow:
     result = module.top_up(store, call_id, officer=officer)
     att_id = str(getattr(result, "id", result))
     return next(r for r in attestations(store) if r.att_id == att_id)
-
-
-def waterfall(store: Store, call_id: str) -> list[WaterfallLine]:
-    module = service("margin_calls")
-    if module is None:
-        return []
-    lines: list[WaterfallLine] = list(module.waterfall_lines(store, call_id))
-    return lines
 
 
 async def sign_liquidation(

@@ -125,7 +125,7 @@ class MarginCallsView(QWidget):
         call = self._current()
         if call is None:
             return
-        lines = await self.ctx.facade.waterfall(call.call_id)
+        lines = await self.ctx.facade.waterfall(call)
         dialog = WaterfallDialog(call, lines, self)
         self.last_waterfall = dialog
         dialog.finished.connect(
