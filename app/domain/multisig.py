@@ -130,9 +130,13 @@ class UnfreezeOrder:
         env: Environment,
         exchange: str,
     ) -> UnfreezeOrder:
-        """A new order expiring :data:`EMERGENCY_WINDOW` after ``created_at``."""
-        return cls(order_id, client_id, tuple(sorted(set(assets))), reason, created_at,
-                   created_at + EMERGENCY_WINDOW, env, exchange)
+        """A new order expiring :data:`EMERGENCY_WINDOW` after ``created_at``.
+
+        ``created_at`` is floored to whole seconds: the signed text carries seconds.
+        """
+        created = created_at.replace(microsecond=0)
+        return cls(order_id, client_id, tuple(sorted(set(assets))), reason, created,
+                   created + EMERGENCY_WINDOW, env, exchange)
 
     def statement(self) -> UnfreezeStatement:
         return UnfreezeStatement(

@@ -87,6 +87,7 @@ def test_order_statement_and_48_hour_expiry() -> None:
                       Environment.TEST, "OKX")
     with pytest.raises(MultisigError, match="reason"):
         _order(reason="  ")
+    assert _order(created_at=CREATED.replace(microsecond=999)).created_at == CREATED
 
 
 def test_two_distinct_parties_execute_exactly_once() -> None:
