@@ -9,6 +9,8 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,6 +23,7 @@ def main() -> None:
     import qasync
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from app.services.desk_facade import MarginCallRow, MarginCallStatus
     from app.ui.backend.emulator import emulator_host
     from app.ui.context import DeskContext
     from app.ui.dialogs.confirm_on_device import ConfirmOnDeviceDialog
@@ -96,10 +99,81 @@ def main() -> None:
         for m in [x for x in app.topLevelWidgets() if x.isVisible() and x is not w]:
             m.close()
         w.holdings.clients.clearSelection()
+        # The exchange link that delivers margin calls is another part of the desk; for the
+        # picture, two calls are injected as the exchange would send them (test data).
+        now = datetime.now(UTC)
+        sample = [
+            MarginCallRow(
+                "mc-1042",
+                "palm-harbour",
+                "Palm Harbour Capital",
+                now,
+                now + timedelta(minutes=42),
+                Decimal("1250000.00"),
+                Decimal("44000000.00"),
+                Decimal("0.5291"),
+                MarginCallStatus.RECEIVED,
+                False,
+            ),
+            MarginCallRow(
+                "mc-1041",
+                "sandstone-arb",
+                "Sandstone Arbitrage Fund",
+                now - timedelta(hours=3),
+                now - timedelta(minutes=7),
+                Decimal("610000.00"),
+                Decimal("34000000.00"),
+                Decimal("0.4821"),
+                MarginCallStatus.ESCALATED,
+                True,
+            ),
+        ]
+
+        async def calls() -> list[MarginCallRow]:
+            return sample
+
+        facade.margin_calls = calls  # type: ignore[method-assign]
+        # An emergency order with the custodian's share signed on alice's emulator.
+        from app.documents.keys import Party, Role
+        from app.services.officers import add_party_key, list_officers
+
+        store = facade.store  # type: ignore[attr-defined]
+        alice = next(o for o in list_officers(store) if o.name == "alice")
+        add_party_key(
+            store,
+            Party.CUSTODIAN,
+            alice.pubkey,
+            alice.address,
+            actor="screenshots",
+            role=Role.EMERGENCY,
+            is_emulator=True,
+        )
+        order = await facade.create_order(
+            "gulf-meridian-mm", "Exchange outage: release the collateral to the client", "alice"
+        )
+        await w.emergency.reload()
+        w.emergency.select(order.order_id)
+        await w.emergency.sign_selected()
+        await w.emergency.reload()
+        await w.margin_calls.reload()
         for index, name in ((2, "margin-calls"), (3, "emergency"), (4, "devices"), (5, "audit")):
             w.tabs.setCurrentIndex(index)
             await asyncio.sleep(0.2)
             shot(w, name)
+        w.tabs.setCurrentIndex(2)
+        calls_proxy = w.margin_calls.table.proxy
+        w.margin_calls.table.selectRow(
+            next(
+                r
+                for r in range(calls_proxy.rowCount())
+                if calls_proxy.row_object(r).call_id == "mc-1041"
+            )
+        )
+        await w.margin_calls.preview_waterfall()
+        await asyncio.sleep(0.2)
+        assert w.margin_calls.last_waterfall is not None
+        shot(w.margin_calls.last_waterfall, "dialog-liquidation-waterfall")
+        w.margin_calls.last_waterfall.reject()
         statement = w.attestations.statement.toPlainText() or "CDATT1 ..."
         confirm = ConfirmOnDeviceDialog("Emulator (Trezor)", statement, w)
         confirm.show()

@@ -78,108 +78,113 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="81"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="82"/>
+        <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="87"/>
         <source>Filter attestations…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="81"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="87"/>
         <source>Filter attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="96"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="102"/>
         <source>Statement — exactly as the device will show it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="107"/>
         <source>Statement text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="117"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="123"/>
         <source>Root:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="118"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="124"/>
         <source>Totals:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="119"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="125"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="120"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="126"/>
         <source>Signature:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="124"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="127"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="130"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="133"/>
         <source>Inclusion proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="183"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="196"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="187"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="200"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="199"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="212"/>
         <source>Prepare attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="200"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="213"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="206"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="219"/>
         <source>Attestation refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="209"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="222"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="234"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="247"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="278"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="283"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="296"/>
         <source>Approval refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="304"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="293"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="306"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="308"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="321"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -250,37 +255,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="69"/>
+        <location filename="../../app/ui/views/audit_view.py" line="73"/>
         <source>All actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="82"/>
+        <location filename="../../app/ui/views/audit_view.py" line="86"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="86"/>
+        <location filename="../../app/ui/views/audit_view.py" line="90"/>
         <source>no checkpoint yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="88"/>
+        <location filename="../../app/ui/views/audit_view.py" line="92"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="93"/>
+        <location filename="../../app/ui/views/audit_view.py" line="97"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="101"/>
+        <location filename="../../app/ui/views/audit_view.py" line="105"/>
         <source>Export audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="107"/>
+        <location filename="../../app/ui/views/audit_view.py" line="111"/>
         <source>%1 entries exported to %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -351,13 +356,12 @@
 <context>
     <name>CompositionChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="45"/>
+        <location filename="../../app/ui/views/charts.py" line="48"/>
         <source>Composition by asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="46"/>
-        <location filename="../../app/ui/views/charts.py" line="51"/>
+        <location filename="../../app/ui/views/charts.py" line="49"/>
         <source>Desk collateral by asset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -496,7 +500,7 @@
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="37"/>
-        <location filename="../../app/ui/views/devices_view.py" line="72"/>
+        <location filename="../../app/ui/views/devices_view.py" line="79"/>
         <source>Start test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -507,28 +511,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="55"/>
-        <location filename="../../app/ui/views/devices_view.py" line="58"/>
+        <location filename="../../app/ui/views/devices_view.py" line="49"/>
+        <source>No signing device found (see the hints below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="56"/>
+        <location filename="../../app/ui/views/devices_view.py" line="59"/>
         <source>Registered officers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="72"/>
+        <location filename="../../app/ui/views/devices_view.py" line="63"/>
+        <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="79"/>
         <source>Stop test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="86"/>
+        <location filename="../../app/ui/views/devices_view.py" line="96"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="109"/>
+        <location filename="../../app/ui/views/devices_view.py" line="119"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="118"/>
+        <location filename="../../app/ui/views/devices_view.py" line="128"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -542,7 +556,7 @@
     </message>
     <message>
         <location filename="../../app/ui/models/registry.py" line="50"/>
-        <source>Signed ✓ verified</source>
+        <source>✓ Signed, verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -649,57 +663,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="139"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
+        <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="149"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="155"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="165"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="155"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="165"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="159"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="169"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="176"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="186"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="180"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="190"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="195"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="192"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="202"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="205"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="209"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="219"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -735,83 +754,88 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="76"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="88"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="79"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="91"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="79"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="91"/>
         <source>Filter clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="83"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="84"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="96"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="86"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="87"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
         <source>Margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="88"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>Liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="117"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="120"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="132"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="126"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="138"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="135"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="147"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="137"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="149"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="139"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="166"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="175"/>
+        <source>Loading %1 clients…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="185"/>
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="197"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="219"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -928,142 +952,142 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104"/>
+        <location filename="../../app/ui/main_window.py" line="106"/>
         <source>Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169"/>
+        <location filename="../../app/ui/main_window.py" line="171"/>
         <source>Officer on &amp;duty: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="172"/>
         <source>Officer on duty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172"/>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="175"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="177"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="178"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177"/>
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>&amp;Attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="186"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="189"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>De&amp;vices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="191"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>— nobody on duty —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253"/>
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1134,47 +1158,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="51"/>
-        <source>Filter calls…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="51"/>
-        <source>Filter calls</source>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="53"/>
+        <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_calls_view.py" line="57"/>
+        <source>Filter calls…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="57"/>
+        <source>Filter calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="63"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="103"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="113"/>
         <source>Cannot acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="113"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="123"/>
         <source>Top-up refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="116"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="126"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="140"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="150"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="140"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="150"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="143"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="153"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1358,33 +1387,33 @@
 <context>
     <name>RatioHistoryChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="71"/>
-        <location filename="../../app/ui/views/charts.py" line="72"/>
+        <location filename="../../app/ui/views/charts.py" line="74"/>
+        <location filename="../../app/ui/views/charts.py" line="75"/>
         <source>Collateral ratio over time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="83"/>
+        <location filename="../../app/ui/views/charts.py" line="115"/>
         <source>Collateral ratio of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="85"/>
+        <location filename="../../app/ui/views/charts.py" line="78"/>
         <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="100"/>
+        <location filename="../../app/ui/views/charts.py" line="81"/>
         <source>Margin-call line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="101"/>
+        <location filename="../../app/ui/views/charts.py" line="82"/>
         <source>Liquidation line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="115"/>
+        <location filename="../../app/ui/views/charts.py" line="85"/>
         <source>UTC</source>
         <translation type="unfinished"></translation>
     </message>

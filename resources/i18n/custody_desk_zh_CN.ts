@@ -77,108 +77,113 @@
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="81" />
+        <location filename="../../app/ui/views/attestations_view.py" line="82" />
+        <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
+        <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="87" />
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="81" />
+        <location filename="../../app/ui/views/attestations_view.py" line="87" />
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="96" />
+        <location filename="../../app/ui/views/attestations_view.py" line="102" />
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="101" />
+        <location filename="../../app/ui/views/attestations_view.py" line="107" />
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="117" />
+        <location filename="../../app/ui/views/attestations_view.py" line="123" />
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="118" />
+        <location filename="../../app/ui/views/attestations_view.py" line="124" />
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="119" />
+        <location filename="../../app/ui/views/attestations_view.py" line="125" />
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="120" />
+        <location filename="../../app/ui/views/attestations_view.py" line="126" />
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="124" />
-        <location filename="../../app/ui/views/attestations_view.py" line="127" />
+        <location filename="../../app/ui/views/attestations_view.py" line="130" />
+        <location filename="../../app/ui/views/attestations_view.py" line="133" />
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="183" />
+        <location filename="../../app/ui/views/attestations_view.py" line="196" />
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="187" />
+        <location filename="../../app/ui/views/attestations_view.py" line="200" />
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="199" />
+        <location filename="../../app/ui/views/attestations_view.py" line="212" />
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="200" />
+        <location filename="../../app/ui/views/attestations_view.py" line="213" />
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在"持仓"页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="206" />
+        <location filename="../../app/ui/views/attestations_view.py" line="219" />
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="209" />
+        <location filename="../../app/ui/views/attestations_view.py" line="222" />
         <source>Attestation %1 prepared: awaiting a second officer's approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="234" />
+        <location filename="../../app/ui/views/attestations_view.py" line="247" />
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="278" />
+        <location filename="../../app/ui/views/attestations_view.py" line="291" />
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="283" />
+        <location filename="../../app/ui/views/attestations_view.py" line="296" />
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="291" />
+        <location filename="../../app/ui/views/attestations_view.py" line="304" />
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见"设备"页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="293" />
+        <location filename="../../app/ui/views/attestations_view.py" line="306" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="308" />
+        <location filename="../../app/ui/views/attestations_view.py" line="321" />
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -249,37 +254,37 @@
         <translation>按操作筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="69" />
+        <location filename="../../app/ui/views/audit_view.py" line="73" />
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="82" />
+        <location filename="../../app/ui/views/audit_view.py" line="86" />
         <source>last checkpoint at entry %1 verified</source>
         <translation>最近检查点（第 %1 条）已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="86" />
+        <location filename="../../app/ui/views/audit_view.py" line="90" />
         <source>no checkpoint yet</source>
         <translation>尚无检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="88" />
+        <location filename="../../app/ui/views/audit_view.py" line="92" />
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation>✔ 哈希链完整：%1 条记录；%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="93" />
+        <location filename="../../app/ui/views/audit_view.py" line="97" />
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation>✘ 审计日志被篡改或损坏：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="101" />
+        <location filename="../../app/ui/views/audit_view.py" line="105" />
         <source>Export audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="107" />
+        <location filename="../../app/ui/views/audit_view.py" line="111" />
         <source>%1 entries exported to %2</source>
         <translation>已导出 %1 条记录到 %2</translation>
     </message>
@@ -350,13 +355,12 @@
 <context>
     <name>CompositionChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="45" />
+        <location filename="../../app/ui/views/charts.py" line="48" />
         <source>Composition by asset</source>
         <translation>按资产构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="46" />
-        <location filename="../../app/ui/views/charts.py" line="51" />
+        <location filename="../../app/ui/views/charts.py" line="49" />
         <source>Desk collateral by asset</source>
         <translation>全台抵押按资产分布</translation>
     </message>
@@ -495,7 +499,7 @@
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="37" />
-        <location filename="../../app/ui/views/devices_view.py" line="72" />
+        <location filename="../../app/ui/views/devices_view.py" line="79" />
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
@@ -506,28 +510,38 @@
         <translation>检测到的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="55" />
-        <location filename="../../app/ui/views/devices_view.py" line="58" />
+        <location filename="../../app/ui/views/devices_view.py" line="49" />
+        <source>No signing device found (see the hints below).</source>
+        <translation>未找到签名设备（见下方提示）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="56" />
+        <location filename="../../app/ui/views/devices_view.py" line="59" />
         <source>Registered officers</source>
         <translation>已登记官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="72" />
+        <location filename="../../app/ui/views/devices_view.py" line="63" />
+        <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
+        <translation>尚未登记官员。“登记官员密钥” (Ctrl+Shift+R) 会从其设备读取密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="79" />
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="86" />
+        <location filename="../../app/ui/views/devices_view.py" line="96" />
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="109" />
+        <location filename="../../app/ui/views/devices_view.py" line="119" />
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="118" />
+        <location filename="../../app/ui/views/devices_view.py" line="128" />
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -541,8 +555,8 @@
     </message>
     <message>
         <location filename="../../app/ui/models/registry.py" line="50" />
-        <source>Signed ✓ verified</source>
-        <translation>已签名 ✓ 已验证</translation>
+        <source>✓ Signed, verified</source>
+        <translation>✓ 已签名，已验证</translation>
     </message>
     <message>
         <location filename="../../app/ui/models/registry.py" line="51" />
@@ -648,57 +662,62 @@
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="139" />
+        <location filename="../../app/ui/views/emergency_view.py" line="64" />
+        <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party's signed copy.</source>
+        <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="149" />
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="155" />
+        <location filename="../../app/ui/views/emergency_view.py" line="165" />
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="155" />
+        <location filename="../../app/ui/views/emergency_view.py" line="165" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="159" />
+        <location filename="../../app/ui/views/emergency_view.py" line="169" />
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="176" />
+        <location filename="../../app/ui/views/emergency_view.py" line="186" />
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="180" />
+        <location filename="../../app/ui/views/emergency_view.py" line="190" />
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="185" />
+        <location filename="../../app/ui/views/emergency_view.py" line="195" />
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="192" />
+        <location filename="../../app/ui/views/emergency_view.py" line="202" />
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="205" />
+        <location filename="../../app/ui/views/emergency_view.py" line="215" />
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="209" />
+        <location filename="../../app/ui/views/emergency_view.py" line="219" />
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="210" />
+        <location filename="../../app/ui/views/emergency_view.py" line="220" />
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -734,83 +753,88 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="76" />
+        <location filename="../../app/ui/views/holdings_view.py" line="88" />
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="79" />
+        <location filename="../../app/ui/views/holdings_view.py" line="91" />
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="79" />
+        <location filename="../../app/ui/views/holdings_view.py" line="91" />
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="83" />
+        <location filename="../../app/ui/views/holdings_view.py" line="95" />
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="84" />
+        <location filename="../../app/ui/views/holdings_view.py" line="96" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="86" />
+        <location filename="../../app/ui/views/holdings_view.py" line="98" />
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="87" />
+        <location filename="../../app/ui/views/holdings_view.py" line="99" />
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="88" />
+        <location filename="../../app/ui/views/holdings_view.py" line="100" />
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="105" />
+        <location filename="../../app/ui/views/holdings_view.py" line="117" />
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="120" />
+        <location filename="../../app/ui/views/holdings_view.py" line="132" />
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="126" />
+        <location filename="../../app/ui/views/holdings_view.py" line="138" />
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="135" />
+        <location filename="../../app/ui/views/holdings_view.py" line="147" />
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="137" />
+        <location filename="../../app/ui/views/holdings_view.py" line="149" />
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="139" />
+        <location filename="../../app/ui/views/holdings_view.py" line="151" />
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="166" />
+        <location filename="../../app/ui/views/holdings_view.py" line="175" />
+        <source>Loading %1 clients…</source>
+        <translation>正在加载 %1 个客户…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="185" />
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="197" />
+        <location filename="../../app/ui/views/holdings_view.py" line="219" />
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -927,142 +951,142 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104" />
+        <location filename="../../app/ui/main_window.py" line="106" />
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168" />
+        <location filename="../../app/ui/main_window.py" line="170" />
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169" />
+        <location filename="../../app/ui/main_window.py" line="171" />
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="172" />
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="173" />
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="175" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="176" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
+        <location filename="../../app/ui/main_window.py" line="177" />
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176" />
+        <location filename="../../app/ui/main_window.py" line="178" />
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182" />
+        <location filename="../../app/ui/main_window.py" line="184" />
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183" />
+        <location filename="../../app/ui/main_window.py" line="185" />
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184" />
+        <location filename="../../app/ui/main_window.py" line="186" />
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186" />
+        <location filename="../../app/ui/main_window.py" line="188" />
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="191" />
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208" />
+        <location filename="../../app/ui/main_window.py" line="210" />
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228" />
+        <location filename="../../app/ui/main_window.py" line="230" />
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230" />
+        <location filename="../../app/ui/main_window.py" line="232" />
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235" />
+        <location filename="../../app/ui/main_window.py" line="237" />
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240" />
+        <location filename="../../app/ui/main_window.py" line="242" />
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="244" />
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244" />
+        <location filename="../../app/ui/main_window.py" line="246" />
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253" />
+        <location filename="../../app/ui/main_window.py" line="265" />
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="266" />
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
@@ -1133,47 +1157,52 @@
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="51" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="53" />
+        <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
+        <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="57" />
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="51" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="57" />
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="57" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="63" />
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="103" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="113" />
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="113" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="123" />
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="116" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="126" />
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="140" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="150" />
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="140" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="150" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="143" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="153" />
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1357,33 +1386,33 @@
 <context>
     <name>RatioHistoryChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="71" />
-        <location filename="../../app/ui/views/charts.py" line="72" />
+        <location filename="../../app/ui/views/charts.py" line="74" />
+        <location filename="../../app/ui/views/charts.py" line="75" />
         <source>Collateral ratio over time</source>
         <translation>抵押率随时间变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="83" />
+        <location filename="../../app/ui/views/charts.py" line="115" />
         <source>Collateral ratio of %1</source>
         <translation>%1 的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="85" />
+        <location filename="../../app/ui/views/charts.py" line="78" />
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="100" />
+        <location filename="../../app/ui/views/charts.py" line="81" />
         <source>Margin-call line</source>
         <translation>追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="101" />
+        <location filename="../../app/ui/views/charts.py" line="82" />
         <source>Liquidation line</source>
         <translation>强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="115" />
+        <location filename="../../app/ui/views/charts.py" line="85" />
         <source>UTC</source>
         <translation>UTC</translation>
     </message>

@@ -76,7 +76,10 @@ def client_row(holding: ClientHolding, accrued: Decimal = Decimal(0)) -> ClientR
     )
 
 
-def position_rows(holding: ClientHolding) -> list[PositionRow]:
+def position_rows(
+    holding: ClientHolding, accrued: Mapping[str, Decimal] | None = None
+) -> list[PositionRow]:
+    accrued = accrued or {}
     return [
         PositionRow(
             client_id=holding.valuation.client_id,
@@ -86,7 +89,7 @@ def position_rows(holding: ClientHolding) -> list[PositionRow]:
             market_value=p.market_value_usd,
             haircut=p.collateral_factor,
             collateral_value=p.collateral_value_usd,
-            accrued_yield=Decimal("0.00"),
+            accrued_yield=accrued.get(p.asset, Decimal("0.00")),
             locked_quantity=p.locked_quantity,
         )
         for p in holding.positions
@@ -97,6 +100,10 @@ def position_rows(holding: ClientHolding) -> list[PositionRow]:
 class _Cache:
     holdings: list[ClientHolding]
     prices: dict[str, Decimal]
+    accrued: dict[str, dict[str, Decimal]]  # client -> asset -> accrued-but-undistributed USD
+
+    def accrued_total(self, client_id: str) -> Decimal:
+        return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
 
 
 class StoreDesk(DeskFacade):
@@ -125,7 +132,23 @@ class StoreDesk(DeskFacade):
         with self.store.read() as tx:
             for asset, stored in tx.holdings.prices().items():
                 prices[asset] = stored.price_usd
-        return _Cache(holdings, prices)
+        return _Cache(holdings, prices, self._accrued(holdings, prices))
+
+    def _accrued(
+        self, holdings: Sequence[ClientHolding], prices: Mapping[str, Decimal]
+    ) -> dict[str, dict[str, Decimal]]:
+        """Tokenized-MMF yield accrued since the last 08:00 UTC distribution (domain rule)."""
+        from app.domain.yield_accrual import accrued_yield
+
+        now = datetime.now(UTC)
+        result: dict[str, dict[str, Decimal]] = {}
+        for h in holdings:
+            try:
+                client_yield = accrued_yield(h.record, prices, self.holdings_service.catalogue, now)
+            except KeyError:
+                continue  # an asset without a NAV price accrues nothing we can show
+            result[h.record.id] = {a.asset: a.accrued_usd for a in client_yield.assets}
+        return result
 
     async def holdings(self) -> HoldingsSnapshot:
         cache = await asyncio.to_thread(self._load)
@@ -135,8 +158,11 @@ class StoreDesk(DeskFacade):
         return HoldingsSnapshot(
             as_of=as_of,
             prices=dict(cache.prices),
-            clients=[client_row(h) for h in cache.holdings],
-            positions={h.valuation.client_id: position_rows(h) for h in cache.holdings},
+            clients=[client_row(h, cache.accrued_total(h.record.id)) for h in cache.holdings],
+            positions={
+                h.valuation.client_id: position_rows(h, cache.accrued.get(h.record.id))
+                for h in cache.holdings
+            },
             margin_call_ratio=policy.margin_call_ratio,
             liquidation_ratio=policy.liquidation_ratio,
         )
@@ -228,7 +254,13 @@ class StoreDesk(DeskFacade):
         holding = next((h for h in self._cache.holdings if h.record.id == call.client_id), None)
         if holding is None:
             return []
-        return plan_lines(holding, call.shortfall, self._cache.prices, self.holdings_service)
+        return plan_lines(
+            holding,
+            call.shortfall,
+            self._cache.prices,
+            self.holdings_service,
+            self._cache.accrued_total(call.client_id),
+        )
 
     async def sign_liquidation(
         self, call_id: str, officer: str, device_uri: str, interaction: Interaction

@@ -47,7 +47,7 @@ def _party_text(row: EmergencyOrderRow, party: Party) -> str:
     if sig is None or not sig.signed:
         return QCoreApplication.translate("EmergencyModel", "Not signed")
     if sig.verified:
-        return QCoreApplication.translate("EmergencyModel", "Signed ✓ verified")
+        return QCoreApplication.translate("EmergencyModel", "✓ Signed, verified")
     return QCoreApplication.translate("EmergencyModel", "Signature INVALID")
 
 

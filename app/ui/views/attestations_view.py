@@ -77,6 +77,12 @@ class AttestationsView(QWidget):
         self.model = AttestationsModel(self)
         self.table = DeskTable(self.model, self.tr("Attestation queue"))
         self.table.setObjectName("attestationsTable")
+        self.table.set_placeholder(
+            self.tr(
+                "No attestations yet. Select eligible clients on the Holdings tab, then "
+                "Prepare (Ctrl+Shift+P)."
+            )
+        )
         bar.addWidget(
             search_box(self.table, self.tr("Filter attestations…"), self.tr("Filter attestations"))
         )

@@ -46,6 +46,7 @@ class DevicesView(QWidget):
         self.model = DevicesModel(self)
         self.table = DeskTable(self.model, self.tr("Detected devices"))
         self.table.setObjectName("devicesTable")
+        self.table.set_placeholder(self.tr("No signing device found (see the hints below)."))
         devices_layout.addWidget(self.table)
         self.hints = QLabel()
         self.hints.setObjectName("deviceHints")
@@ -57,6 +58,12 @@ class DevicesView(QWidget):
         self.officers_model = OfficersModel(self)
         self.officers = DeskTable(self.officers_model, self.tr("Registered officers"))
         self.officers.setObjectName("officersTable")
+        self.officers.set_placeholder(
+            self.tr(
+                "No officer registered yet. Register officer key (Ctrl+Shift+R) reads it "
+                "from their device."
+            )
+        )
         officers_layout.addWidget(self.officers)
         layout.addWidget(officers_box, 1)
         ctx.officers_changed.connect(self._show_officers)

@@ -59,6 +59,12 @@ class EmergencyView(QWidget):
         self.model = EmergencyModel(self)
         self.table = DeskTable(self.model, self.tr("Emergency orders"))
         self.table.setObjectName("emergencyTable")
+        self.table.set_placeholder(
+            self.tr(
+                "No emergency orders. New order (Ctrl+Shift+N) starts one; Import "
+                "(Ctrl+Shift+I) reads another party's signed copy."
+            )
+        )
         layout.addWidget(self.table, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.timer = QTimer(self)

@@ -48,6 +48,12 @@ class MarginCallsView(QWidget):
         self.model = MarginCallsModel(self)
         self.table = DeskTable(self.model, self.tr("Margin calls"))
         self.table.setObjectName("marginCallsTable")
+        self.table.set_placeholder(
+            self.tr(
+                "No margin calls from the exchange. New calls appear here with a desktop "
+                "notification."
+            )
+        )
         bar.addWidget(search_box(self.table, self.tr("Filter calls…"), self.tr("Filter calls")))
         for action in (self.ack_action, self.topup_action, self.waterfall_action):
             bar.addWidget(action_button(action))

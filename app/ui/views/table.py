@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
 from app.ui.models.base import RowFilterProxy, RowTableModel
@@ -43,13 +44,29 @@ class DeskTable(QTableView):
         header.setResizeContentsPrecision(64)
         model.rows_changed.connect(self._fit_once)
         self._fitted = False
+        self._placeholder = ""
         self.resizeColumnsToContents()  # at least the headers are readable before data
 
     def _fit_once(self, count: int) -> None:
-        # Size columns to content once real rows exist; never per update (100k rows).
-        if not self._fitted and count:
+        # Small tables follow their content; a big one is sized once (sampling rows).
+        if count and (count <= 500 or not self._fitted):
             self._fitted = True
             self.resizeColumnsToContents()
+
+    def set_placeholder(self, text: str) -> None:
+        """What an empty table says (e.g. how to create the first item)."""
+        self._placeholder = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self._placeholder and self.proxy.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            rect = self.viewport().rect().adjusted(12, 12, -12, -12)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(rect, int(flags.value), self._placeholder)
+            painter.end()
 
     async def load_large(self, rows: Sequence[Any]) -> None:
         """Load many rows without a main-thread stall.
