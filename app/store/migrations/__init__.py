@@ -23,13 +23,18 @@ class Migration:
 
 def all_migrations() -> tuple[Migration, ...]:
     """Every migration in version order (checked to be 1..n without gaps)."""
-    from app.store.migrations import m0001_core, m0002_desk, m0003_documents
+    from app.store.migrations import m0001_core, m0002_desk, m0003_documents, m0004_exchange
 
-    migrations = (m0001_core.MIGRATION, m0002_desk.MIGRATION, m0003_documents.MIGRATION)
+    migrations = (
+        m0001_core.MIGRATION,
+        m0002_desk.MIGRATION,
+        m0003_documents.MIGRATION,
+        m0004_exchange.MIGRATION,
+    )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
             raise RuntimeError(f"migration list out of order at {migration.name}")
     return migrations
 
 
-LATEST_VERSION = 3
+LATEST_VERSION = 4

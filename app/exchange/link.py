@@ -1,0 +1,94 @@
+"""The exchange link: one small interface, two transports (REST and drop folder).
+
+A link only moves bytes. It never touches the store: the outbox
+(``app.exchange.outbox``) decides what to send and records the result, and
+inbound documents are verified (``app.exchange.inbound``) before anything is
+stored.
+
+Errors are typed: :class:`LinkUnavailable` (transient: down, timeout, reset,
+5xx; the outbox retries later with the same idempotency key) and
+:class:`LinkRejected` (the exchange answered and refused; retrying the same
+bytes would not help).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Where each document kind goes on the exchange's API (docs/exchange-api.yaml).
+ROUTES: dict[str, str] = {
+    "attestation_bundle": "/v1/attestations",
+    "topup_answer": "/v1/topups",
+    "liquidation_instruction": "/v1/liquidations",
+    "reconciliation_report": "/v1/reconciliations",
+}
+
+
+class LinkError(Exception):
+    """Base of the link's typed errors."""
+
+
+class LinkUnavailable(LinkError):
+    """The exchange could not be reached or failed transiently; retry later."""
+
+
+class LinkRejected(LinkError):
+    """The exchange refused the message; ``reason`` is its one-word code."""
+
+    def __init__(self, status: int, reason: str, detail: str) -> None:
+        super().__init__(f"{status} {reason}: {detail}")
+        self.status = status
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """One message to the exchange: the document bytes and its idempotency key."""
+
+    idempotency_key: str
+    kind: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The exchange's answer to a delivered message."""
+
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+    replayed: bool = False  # the exchange had seen this key: the stored answer came back
+
+
+@dataclass(frozen=True)
+class InboundItem:
+    """One document the exchange has for the desk; ``ref`` acknowledges it."""
+
+    ref: str
+    data: bytes
+    sequence: int | None = None
+
+
+class ExchangeLink(Protocol):
+    """What the desk needs from any transport."""
+
+    async def send(self, message: OutboundMessage) -> Delivery:
+        """Deliver ``message`` (idempotent by key); raises LinkUnavailable/LinkRejected."""
+        ...
+
+    async def fetch_inbound(self, after: int | None) -> list[InboundItem]:
+        """Documents issued by the exchange after sequence ``after`` (oldest first)."""
+        ...
+
+    async def done(self, item: InboundItem) -> None:
+        """The desk has dealt with ``item`` (stored or rejected and audited)."""
+        ...
+
+    async def fetch_ledger(self) -> bytes:
+        """The exchange's signed mirrored ledger (``app.exchange.ledger``)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,209 @@
+"""The simulator's HTTP service (stdlib ``http.server``, one thread per request).
+
+Loopback only unless ``allow_remote``. Test-control routes under ``/v1/test/``
+move the clock, set exposures and inject faults (``down``: the connection is
+reset before the request is read; ``reset``: the request is applied, then the
+connection is reset before the answer; ``error500``: 500 without applying;
+``slow``: the answer waits ``delay_s``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from app.exchange.sim.state import ExchangeSim, encode_json
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 300 * 1024 * 1024
+
+
+class NonLoopbackRefused(ValueError):
+    """The simulator binds to loopback unless ``--allow-remote``."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _SimServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        logger.debug("sim %s " + format, self.address_string(), *args)
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP reset (SO_LINGER 0), no answer."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def _answer(self, status: int, body: dict[str, Any] | bytes, replayed: bool = False) -> None:
+        data = body if isinstance(body, bytes) else encode_json(body)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if replayed:
+            self.send_header("Idempotent-Replayed", "true")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise ValueError("body too large")
+        return self.rfile.read(length) if length else b""
+
+    def _fault(self) -> str:
+        mode, delay = self.server.sim.faults.take() if not self.path.startswith(
+            "/v1/test/") else ("none", 0.0)
+        if mode == "slow":
+            time.sleep(delay)
+        return mode
+
+    # -- routes -------------------------------------------------------------------------
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        sim = self.server.sim
+        mode = self._fault()
+        if mode in ("down", "reset"):
+            self._reset()
+            return
+        if mode == "error500":
+            self._answer(500, {"error": "injected", "detail": "fault injection"})
+            return
+        url = urlsplit(self.path)
+        if url.path == "/v1/health":
+            self._answer(200, {"status": "ok", "exchange_id": sim.exchange_id, "env": sim.env})
+        elif url.path == "/v1/keys":
+            self._answer(200, sim.key_info())
+        elif url.path == "/v1/inbox":
+            after_raw = parse_qs(url.query).get("after", [None])[0]
+            after = int(after_raw) if after_raw and after_raw.isdigit() else None
+            docs = [{"sequence": s, "document": d.decode("utf-8")} for s, d in sim.inbox(after)]
+            last = docs[-1]["sequence"] if docs else after
+            self._answer(200, {"documents": docs, "last_sequence": last})
+        elif url.path == "/v1/ledger":
+            self._answer(200, sim.ledger())
+        elif url.path == "/v1/accounts":
+            self._answer(200, sim.accounts_json())
+        elif url.path == "/v1/test/stats":
+            self._answer(200, sim.stats())
+        else:
+            self._answer(404, {"error": "not_found", "detail": url.path})
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        sim = self.server.sim
+        mode = self._fault()
+        if mode == "down":
+            self._reset()
+            return
+        try:
+            data = self._body()
+        except (ValueError, OSError) as exc:
+            self._answer(413, {"error": "too_large", "detail": str(exc)})
+            return
+        if mode == "error500":
+            self._answer(500, {"error": "injected", "detail": "fault injection"})
+            return
+        path = urlsplit(self.path).path
+        if path.startswith("/v1/test/"):
+            self._control(path, data)
+            return
+        status, answer, replayed = sim.post(path, self.headers.get("Idempotency-Key"), data)
+        if mode == "reset":  # booked, but the desk never hears the answer
+            self._reset()
+            return
+        self._answer(status, answer, replayed)
+
+    def _control(self, path: str, data: bytes) -> None:
+        sim = self.server.sim
+        try:
+            args = json.loads(data or b"{}", parse_float=Decimal)
+            if path == "/v1/test/clock":
+                sim.advance(float(args["advance_s"]))
+            elif path == "/v1/test/exposure":
+                sim.set_exposure(str(args["client_id"]), Decimal(str(args["exposure_usd"])))
+            elif path == "/v1/test/faults":
+                with sim.lock:
+                    sim.faults.mode = str(args.get("mode", "none"))
+                    count = args.get("count")
+                    sim.faults.count = None if count is None else int(count)
+                    sim.faults.delay_s = float(args.get("delay_s", 0))
+            else:
+                self._answer(404, {"error": "not_found", "detail": path})
+                return
+        except (KeyError, ValueError, TypeError) as exc:
+            self._answer(400, {"error": "bad_request", "detail": str(exc)})
+            return
+        self._answer(200, {"status": "ok"})
+
+
+class _SimServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sim: ExchangeSim) -> None:
+        self.sim = sim
+        super().__init__(address, _Handler)
+
+
+@dataclass
+class RunningSim:
+    """A simulator serving in a background thread."""
+
+    sim: ExchangeSim
+    server: _SimServer
+    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def start_sim(
+    sim: ExchangeSim, *, host: str = "127.0.0.1", port: int = 0, allow_remote: bool = False
+) -> RunningSim:
+    """Serve ``sim`` on ``host:port`` (0: a free port) in a daemon thread."""
+    if not allow_remote and not _is_loopback(host):
+        raise NonLoopbackRefused(
+            f"refusing to bind {host}: the simulator serves loopback only (--allow-remote)"
+        )
+    server = _SimServer((host, port), sim)
+    thread = threading.Thread(target=server.serve_forever, name="exchange-sim", daemon=True)
+    thread.start()
+    logger.info("exchange simulator on http://%s:%d", host, server.server_address[1])
+    return RunningSim(sim, server, thread)

@@ -1,0 +1,555 @@
+"""Margin calls: verified intake from the exchange, and the desk's lifecycle actions.
+
+API (module functions; ``store`` is the desk store, ``call_id`` the exchange's id
+such as ``mc-000001``; every write is one transaction with its audit entry)::
+
+    rows = list_margin_call_rows(store)           # list[MarginCallRow] for the GUI table
+    result = receive(store, data, actor="exchange")   # InboundAccepted | InboundRejected
+    results = await pull(store, link)             # fetch + receive everything new
+    acknowledge(store, call_id, officer="alice")  # RECEIVED -> ACKNOWLEDGED
+    att = top_up(store, call_id, officer="alice") # prepares the client's new attestation
+    #   ... a different officer approves and signs it (AttestationService) ...
+    key = await answer_top_up(store, call_id, officer="bob", device_uri=uri,
+                              interaction=ui)     # signs the TOPUP answer, queues bundle+answer
+    escalate(store, call_id, officer="alice", note="deadline passed")
+    lines = waterfall_lines(store, call_id)       # list[WaterfallLine], yield first
+    instruction_id = await sign_liquidation(store, call_id, "bob", uri, ui)
+    report = await sync(store, link)              # flush the outbox (answers applied) + pull
+
+Errors: :class:`MarginCallServiceError` (unknown call, wrong state, top-up too
+small...) and ``signing.errors.SigningError`` from the device; either way the
+store is unchanged. Inbound documents are verified by
+``app.exchange.inbound.check_inbound`` before anything is written; a rejected
+one is only audited (``exchange.inbound_rejected`` with its reason).
+
+Lifecycle (``app.domain.margin``): received -> acknowledged -> resolved by a
+top-up (when the exchange answers ``resolved``), or -> escalated (by the
+officer, or by the exchange's liquidation notice) -> liquidated (when the
+exchange answers ``executed`` to the signed instruction).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.documents.builders import new_document
+from app.documents.canonical import amount, utc
+from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
+from app.documents.errors import Reason
+from app.documents.keys import Party, key_id_for
+from app.documents.verify import VerifyContext
+from app.domain import margin as dm
+from app.domain.waterfall import LiquidationPlan, StepKind, WaterfallError, plan_liquidation
+from app.domain.yield_accrual import accrued_yield
+from app.exchange.inbound import InboundAccepted, InboundRejected, InboundResult, check_inbound
+from app.exchange.link import Delivery, ExchangeLink
+from app.exchange.outbox import FlushReport, enqueue, exchange_repo, flush
+from app.services.attestations import AttestationService
+from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
+from app.services.desk_identity import desk_identity
+from app.services.device_access import SignerFactory, sign_on_device
+from app.services.holdings import HoldingsService
+from app.services.officers import desk_repo, keys_file
+from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
+from app.store.interface import Store
+from app.store.repo_desk import AttestationRecord
+from app.store.repo_exchange import MarginCallRecord, OutboxRecord
+from signing.interface import Interaction
+
+logger = logging.getLogger(__name__)
+
+INSTRUCTION_VALIDITY = timedelta(hours=24)
+
+_TO_DOMAIN = {
+    "received": dm.MarginCallState.RECEIVED,
+    "acknowledged": dm.MarginCallState.ACKNOWLEDGED,
+    "resolved": dm.MarginCallState.RESOLVED_BY_TOPUP,
+    "escalated": dm.MarginCallState.ESCALATED_TO_LIQUIDATION,
+    "liquidated": dm.MarginCallState.LIQUIDATED,
+    "expired": dm.MarginCallState.EXPIRED,
+}
+_TO_STORE = {v: k for k, v in _TO_DOMAIN.items()}
+_TO_ROW = {
+    "received": MarginCallStatus.RECEIVED,
+    "acknowledged": MarginCallStatus.ACKNOWLEDGED,
+    "resolved": MarginCallStatus.TOPPED_UP,
+    "escalated": MarginCallStatus.ESCALATED,
+    "liquidated": MarginCallStatus.LIQUIDATED,
+    "expired": MarginCallStatus.EXPIRED,
+}
+
+
+class MarginCallServiceError(Exception):
+    """A margin-call action was refused; the store is unchanged."""
+
+
+# -- domain <-> store -----------------------------------------------------------------
+
+
+def _domain(rec: MarginCallRecord) -> dm.MarginCall:
+    history = tuple(
+        dm.MarginCallEvent(
+            dm.MarginCallState(e["state"]), datetime.fromisoformat(e["at"]), e["actor"],
+            e.get("note", ""),
+        )
+        for e in rec.history
+    )
+    return dm.MarginCall(
+        id=rec.external_id,
+        client_id=rec.client_id,
+        shortfall_usd=rec.shortfall_usd,
+        received_at=rec.received_at,
+        deadline_at=rec.deadline,
+        state=_TO_DOMAIN[rec.status],
+        history=history,
+    )
+
+
+def _history(call: dm.MarginCall) -> list[dict[str, str]]:
+    return [
+        {"state": e.state.value, "at": e.at.isoformat(), "actor": e.actor, "note": e.note}
+        for e in call.history
+    ]
+
+
+def _save(uow: UnitOfWork, call: dm.MarginCall, **extra: Any) -> None:
+    exchange_repo(uow.tx).update_margin_call(
+        call.id, status=_TO_STORE[call.state], history=_history(call), at=uow.now, **extra
+    )
+
+
+def _get(uow_or_tx: Any, call_id: str) -> MarginCallRecord:
+    tx = uow_or_tx.tx if isinstance(uow_or_tx, UnitOfWork) else uow_or_tx
+    rec = exchange_repo(tx).margin_call(call_id)
+    if rec is None:
+        raise MarginCallServiceError(f"no margin call {call_id}")
+    return rec
+
+
+def _move(fn: Any, *args: Any, **kwargs: Any) -> dm.MarginCall:
+    try:
+        result: dm.MarginCall = fn(*args, **kwargs)
+    except dm.MarginCallError as exc:
+        raise MarginCallServiceError(str(exc)) from exc
+    return result
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def margin_calls(store: Store) -> list[MarginCallRecord]:
+    """Every margin call, oldest first."""
+    with store.read() as tx:
+        return exchange_repo(tx).margin_calls()
+
+
+def margin_call(store: Store, call_id: str) -> MarginCallRecord:
+    with store.read() as tx:
+        return _get(tx, call_id)
+
+
+def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
+    """The GUI's margin-call table, oldest first."""
+    names = {h.record.id: h.record.name for h in HoldingsService(store).holdings()}
+    rows = []
+    for rec in margin_calls(store):
+        rows.append(
+            MarginCallRow(
+                call_id=rec.external_id,
+                client_id=rec.client_id,
+                client_name=names.get(rec.client_id, rec.client_id),
+                received_at=rec.received_at,
+                deadline=rec.deadline,
+                shortfall=rec.liquidation_usd or rec.shortfall_usd,
+                exposure=rec.exposure_usd,
+                ratio=rec.collateral_ratio,
+                status=_TO_ROW[rec.status],
+                past_liquidation=rec.liquidation_notice_id is not None,
+            )
+        )
+    return rows
+
+
+# -- intake ---------------------------------------------------------------------------
+
+
+def receive(
+    store: Store, data: bytes, *, actor: str = "exchange", clock: Clock = utc_now
+) -> InboundResult:
+    """Verify one document from the exchange and store it, or audit its rejection."""
+    desk = desk_identity(store)
+    keys = keys_file(store)
+    with unit_of_work(store, clock=clock) as uow:
+        repo = exchange_repo(uow.tx)
+        ctx = VerifyContext(keys=keys, env=desk.env, now=uow.now, exchange_id=desk.exchange_id)
+        result = check_inbound(
+            data,
+            ctx,
+            seen=lambda doc_id: repo.inbox_has(Kind.MARGIN_CALL.value, desk.exchange_id, doc_id),
+            last_sequence=repo.last_inbox_sequence(desk.exchange_id),
+        )
+        if isinstance(result, InboundAccepted):
+            notice = result.notice
+            holders = {s.client_id for s in uow.tx.holdings.client_states(None)}
+            if notice.client_id not in holders:
+                result = InboundRejected(
+                    Reason.MISMATCH, f"unknown client {notice.client_id}", notice.document_id
+                )
+        if isinstance(result, InboundRejected):
+            uow.audit(actor, "exchange.inbound_rejected", {
+                "reason": result.reason.value, "detail": result.detail[:300],
+                "document_id": result.document_id,
+            })
+            logger.warning("inbound document rejected: %s %s", result.reason, result.detail)
+            return result
+        _store_notice(uow, result, desk.exchange_id, actor)
+    return result
+
+
+def _deadline(deadline: datetime, now: datetime) -> datetime:
+    # a notice read after its deadline still needs a deadline after its receipt
+    return deadline if deadline > now else now + timedelta(seconds=1)
+
+
+def _store_notice(uow: UnitOfWork, accepted: InboundAccepted, sender: str, actor: str) -> None:
+    notice = accepted.notice
+    repo = exchange_repo(uow.tx)
+    repo.add_inbox(Kind.MARGIN_CALL.value, sender, notice.document_id, notice.sequence, uow.now,
+                   notice.raw.decode("utf-8"))
+    if notice.notice == "margin_call":
+        call = _move(dm.receive_margin_call, notice.document_id, notice.client_id,
+                     notice.shortfall_usd, uow.now, deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
+        repo.add_margin_call(_record(call, notice, uow.now))
+        uow.audit(actor, "margin_call.received", {
+            "id": notice.document_id, "client_id": notice.client_id,
+            "shortfall_usd": amount(notice.shortfall_usd), "sequence": notice.sequence,
+        })
+        return
+    assert notice.margin_call_id is not None
+    rec = repo.margin_call(notice.margin_call_id)
+    if rec is None:  # the notice arrives without its call: create the call from it
+        call = _move(dm.receive_margin_call, notice.margin_call_id, notice.client_id,
+                     notice.shortfall_usd, uow.now,
+                     deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
+        repo.add_margin_call(_record(call, notice, uow.now))
+        rec = repo.margin_call(notice.margin_call_id)
+        assert rec is not None
+    call = _domain(rec)
+    if call.can_become(dm.MarginCallState.ESCALATED_TO_LIQUIDATION):
+        call = _move(dm.escalate, call, uow.now, actor, f"liquidation notice {notice.document_id}")
+    _save(uow, call, liquidation_usd=notice.shortfall_usd,
+          liquidation_notice_id=notice.document_id)
+    uow.audit(actor, "margin_call.liquidation_notice", {
+        "id": notice.document_id, "margin_call_id": notice.margin_call_id,
+        "client_id": notice.client_id, "amount_usd": amount(notice.shortfall_usd),
+    })
+
+
+def _record(call: dm.MarginCall, notice: Any, now: datetime) -> MarginCallRecord:
+    return MarginCallRecord(
+        id=0, external_id=call.id, client_id=call.client_id, status=_TO_STORE[call.state],
+        notice="margin_call", sequence=notice.sequence, issued_at=notice.issued_at,
+        received_at=now, deadline=call.deadline_at, shortfall_usd=call.shortfall_usd,
+        exposure_usd=notice.exposure_usd, collateral_value_usd=notice.collateral_value_usd,
+        collateral_ratio=notice.collateral_ratio, document_json=notice.raw.decode("utf-8"),
+        resolution=None, top_up_attestation_id=None, history=_history(call),
+        liquidation_usd=None, liquidation_notice_id=None, updated_at=now,
+    )
+
+
+async def pull(store: Store, link: ExchangeLink, *, clock: Clock = utc_now) -> list[InboundResult]:
+    """Fetch everything new from the exchange and receive each document in turn."""
+    desk = desk_identity(store)
+    with store.read() as tx:
+        after = exchange_repo(tx).last_inbox_sequence(desk.exchange_id)
+    results: list[InboundResult] = []
+    for item in await link.fetch_inbound(after):
+        results.append(receive(store, item.data, clock=clock))
+        await link.done(item)
+    return results
+
+
+# -- lifecycle actions ---------------------------------------------------------------
+
+
+def acknowledge(store: Store, call_id: str, *, officer: str, clock: Clock = utc_now) -> None:
+    """RECEIVED -> ACKNOWLEDGED: the desk has seen the call and told the client."""
+    with unit_of_work(store, clock=clock) as uow:
+        call = _move(dm.acknowledge, _domain(_get(uow, call_id)), uow.now, f"officer:{officer}")
+        _save(uow, call)
+        uow.audit(f"officer:{officer}", "margin_call.acknowledge", {"id": call_id})
+
+
+def escalate(
+    store: Store, call_id: str, *, officer: str, note: str = "", clock: Clock = utc_now
+) -> None:
+    """RECEIVED/ACKNOWLEDGED -> ESCALATED: the pre-authorised liquidation path will run."""
+    with unit_of_work(store, clock=clock) as uow:
+        call = _move(dm.escalate, _domain(_get(uow, call_id)), uow.now, f"officer:{officer}", note)
+        _save(uow, call)
+        uow.audit(f"officer:{officer}", "margin_call.escalate", {"id": call_id, "note": note})
+
+
+def top_up(
+    store: Store, call_id: str, *, officer: str, clock: Clock = utc_now
+) -> AttestationRecord:
+    """Prepare the client's new attestation (``officer`` is its maker) for a top-up.
+
+    The client's added collateral must already be in the store (a new snapshot);
+    a different officer then approves and signs it, and :func:`answer_top_up`
+    sends it with the signed answer.
+    """
+    rec = margin_call(store, call_id)
+    if rec.status not in ("received", "acknowledged"):
+        raise MarginCallServiceError(f"margin call {call_id} is {rec.status}: no top-up now")
+    if rec.status == "received":
+        acknowledge(store, call_id, officer=officer, clock=clock)
+    att = AttestationService(store, clock=clock).prepare([rec.client_id], officer)
+    with unit_of_work(store, clock=clock) as uow:
+        call = _domain(_get(uow, call_id))
+        _save(uow, call, top_up_attestation_id=att.id)
+        uow.audit(f"officer:{officer}", "margin_call.topup_prepare",
+                  {"id": call_id, "attestation_id": att.id})
+    return att
+
+
+async def answer_top_up(
+    store: Store,
+    call_id: str,
+    *,
+    officer: str,
+    device_uri: str,
+    interaction: Interaction,
+    signer_factory: SignerFactory | None = None,
+    clock: Clock = utc_now,
+) -> str:
+    """Sign the TOPUP answer on ``officer``'s device and queue the bundle and the answer.
+
+    Returns the answer's idempotency key. Nothing is sent here: :func:`sync`
+    sends after this commit.
+    """
+    rec = margin_call(store, call_id)
+    if rec.status != "acknowledged" or rec.top_up_attestation_id is None:
+        raise MarginCallServiceError(f"margin call {call_id} has no top-up attestation prepared")
+    service = AttestationService(store, clock=clock, signer_factory=signer_factory)
+    detail = service.detail(rec.top_up_attestation_id)
+    if detail.record.status not in ("signed", "sent"):
+        raise MarginCallServiceError(
+            f"attestation {detail.record.id} is {detail.record.status}: it must be signed first"
+        )
+    bundle = service.export_bundle(detail.record.id)
+    [client] = [c for c in detail.clients if c.client_id == rec.client_id]
+    added = client.collateral_value_usd - rec.collateral_value_usd
+    if added < rec.shortfall_usd:
+        raise MarginCallServiceError(
+            f"the new attestation adds USD {amount(added)} of collateral; the call needs "
+            f"USD {amount(rec.shortfall_usd)}"
+        )
+    desk = desk_identity(store)
+    with store.read() as tx:
+        signer = desk_repo(tx).officer_by_name(officer)
+    if signer is None or not signer.active:
+        raise MarginCallServiceError(f"no active officer named {officer}")
+    now = clock().replace(microsecond=0)
+    body = {
+        "id": f"tu-{call_id}", "exchange_id": desk.exchange_id, "env": desk.env,
+        "margin_call_id": call_id, "client_id": rec.client_id, "amount_usd": amount(added),
+        "attestation_seq": detail.record.sequence,
+        "expires_at": utc(now + INSTRUCTION_VALIDITY),
+    }
+    doc = new_document(Kind.TOPUP_ANSWER, body)
+    made = await sign_on_device(device_uri, signer.path, doc.statement, interaction,
+                                expected_pubkey=signer.pubkey, signer_factory=signer_factory)
+    doc = doc.with_signature(SignatureEntry(key_id_for(signer.pubkey), Party.CUSTODIAN.value,
+                                            made.signature))
+    with unit_of_work(store, clock=clock) as uow:
+        current = _get(uow, call_id)
+        if current.status != "acknowledged":
+            raise MarginCallServiceError(f"margin call {call_id} changed while signing")
+        actor = f"officer:{officer}"
+        enqueue(uow, Kind.ATTESTATION_BUNDLE.value, bundle.body["id"], bundle.to_bytes(), actor)
+        key = enqueue(uow, Kind.TOPUP_ANSWER.value, body["id"], doc.to_bytes(), actor)
+        uow.audit(actor, "margin_call.topup_answer", {
+            "id": call_id, "attestation_id": detail.record.id, "amount_usd": amount(added),
+            "statement": doc.statement,
+        })
+    return key
+
+
+def plan(store: Store, call_id: str, *, clock: Clock = utc_now) -> LiquidationPlan:
+    """The yield-first, pre-authorised waterfall for an escalated (or open) call."""
+    rec = margin_call(store, call_id)
+    holdings = HoldingsService(store)
+    match = [h for h in holdings.holdings() if h.record.id == rec.client_id]
+    if not match:
+        raise MarginCallServiceError(f"client {rec.client_id} has no holdings in the store")
+    holding = match[0]
+    prices = {p.asset: p.price for p in holding.positions}
+    catalogue = holdings.catalogue
+    accrued = accrued_yield(holding.record, prices, catalogue, clock()).accrued_usd
+    try:
+        return plan_liquidation(
+            holding.record, rec.liquidation_usd or rec.shortfall_usd, prices, catalogue,
+            accrued_yield_usd=accrued,
+        )
+    except WaterfallError as exc:
+        raise MarginCallServiceError(str(exc)) from exc
+
+
+def waterfall_lines(store: Store, call_id: str, *, clock: Clock = utc_now) -> list[WaterfallLine]:
+    """The plan as GUI rows: yield first, then each sale, with what is left to cover."""
+    result = plan(store, call_id, clock=clock)
+    remaining = result.shortfall_usd
+    rows = []
+    for line in result.lines:
+        remaining = max(Decimal("0.00"), remaining - line.cover_usd)
+        rows.append(
+            WaterfallLine(
+                step=line.step,
+                source="accrued yield" if line.kind is StepKind.APPLY_YIELD else str(line.asset),
+                quantity=line.quantity if line.quantity is not None else line.cover_usd,
+                usd=line.cover_usd.quantize(Decimal("0.01")),
+                remaining_shortfall=remaining.quantize(Decimal("0.01")),
+            )
+        )
+    return rows
+
+
+def _lines_json(result: LiquidationPlan) -> list[dict[str, Any]]:
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else amount(value)
+
+    return [
+        {
+            "step": ln.step, "kind": ln.kind.value, "asset": ln.asset,
+            "quantity": text(ln.quantity), "price": text(ln.price),
+            "collateral_factor": text(ln.collateral_factor),
+            "cover_usd": amount(ln.cover_usd.quantize(Decimal("0.00000001"))),
+            "expected_proceeds_usd": amount(ln.expected_proceeds_usd),
+        }
+        for ln in result.lines
+    ]
+
+
+async def sign_liquidation(
+    store: Store,
+    call_id: str,
+    officer: str,
+    uri: str,
+    interaction: Interaction,
+    *,
+    signer_factory: SignerFactory | None = None,
+    clock: Clock = utc_now,
+) -> str:
+    """Sign the liquidation instruction (the waterfall) on ``officer``'s device and queue it.
+
+    The call must be escalated. Returns the instruction id (``li-<call id>``).
+    """
+    rec = margin_call(store, call_id)
+    if rec.status != "escalated":
+        raise MarginCallServiceError(f"margin call {call_id} is {rec.status}, not escalated")
+    with store.read() as tx:
+        if exchange_repo(tx).liquidations_for(rec.id):
+            raise MarginCallServiceError(f"margin call {call_id} already has an instruction")
+        signer = desk_repo(tx).officer_by_name(officer)
+    if signer is None or not signer.active:
+        raise MarginCallServiceError(f"no active officer named {officer}")
+    result = plan(store, call_id, clock=clock)
+    if not result.lines:
+        raise MarginCallServiceError(f"client {rec.client_id} has nothing to liquidate")
+    desk = desk_identity(store)
+    now = clock().replace(microsecond=0)
+    raised = min(result.shortfall_usd, result.covered_usd)
+    lines = _lines_json(result)
+    body = {
+        "id": f"li-{call_id}", "exchange_id": desk.exchange_id, "env": desk.env,
+        "margin_call_id": call_id, "client_id": rec.client_id, "amount_usd": amount(raised),
+        "expires_at": utc(now + INSTRUCTION_VALIDITY), "lines": lines,
+    }
+    doc = new_document(Kind.LIQUIDATION_INSTRUCTION, body)
+    made = await sign_on_device(uri, signer.path, doc.statement, interaction,
+                                expected_pubkey=signer.pubkey, signer_factory=signer_factory)
+    doc = doc.with_signature(SignatureEntry(key_id_for(signer.pubkey), Party.CUSTODIAN.value,
+                                            made.signature))
+    with unit_of_work(store, clock=clock) as uow:
+        repo = exchange_repo(uow.tx)
+        current = _get(uow, call_id)
+        if current.status != "escalated" or repo.liquidations_for(current.id):
+            raise MarginCallServiceError(f"margin call {call_id} changed while signing")
+        repo.add_liquidation(body["id"], current.id, lines, doc.statement,
+                             doc.to_bytes().decode("utf-8"), signer.id, uow.now)
+        actor = f"officer:{officer}"
+        enqueue(uow, Kind.LIQUIDATION_INSTRUCTION.value, body["id"], doc.to_bytes(), actor)
+        uow.audit(actor, "margin_call.liquidation_signed", {
+            "id": call_id, "instruction_id": body["id"], "amount_usd": amount(raised),
+            "yield_applied_usd": amount(result.yield_applied_usd),
+            "uncovered_usd": amount(result.uncovered_usd), "statement": doc.statement,
+        })
+    return str(body["id"])
+
+
+# -- the exchange's answers -----------------------------------------------------------
+
+
+def apply_delivery(uow: UnitOfWork, item: OutboxRecord, delivery: Delivery) -> None:
+    """Apply the exchange's answer to a delivered message (runs in the 'sent' transaction)."""
+    doc: Document = parse_document(item.payload)
+    answer = delivery.body.get("status")
+    if doc.kind is Kind.ATTESTATION_BUNDLE:
+        repo = desk_repo(uow.tx)
+        for rec in repo.attestations():
+            if rec.sequence == doc.body.get("sequence") and rec.status == "signed":
+                repo.set_attestation_status(rec.id, "sent", uow.now)
+        return
+    call_id = doc.body.get("margin_call_id")
+    if not isinstance(call_id, str):
+        return
+    rec = exchange_repo(uow.tx).margin_call(call_id)
+    if rec is None:
+        return
+    call = _domain(rec)
+    if doc.kind is Kind.TOPUP_ANSWER and answer == "resolved":
+        added = Decimal(str(doc.body["amount_usd"]))
+        if call.can_become(dm.MarginCallState.RESOLVED_BY_TOPUP):
+            call = _move(dm.resolve_by_topup, call, added, uow.now, "exchange", "top-up booked")
+            _save(uow, call, resolution="top_up")
+            uow.audit("exchange", "margin_call.resolved", {"id": call_id})
+    elif doc.kind is Kind.LIQUIDATION_INSTRUCTION and answer == "executed":
+        if call.can_become(dm.MarginCallState.LIQUIDATED):
+            call = _move(dm.mark_liquidated, call, uow.now, "exchange", str(doc.body["id"]))
+            _save(uow, call, resolution="liquidation")
+            exchange_repo(uow.tx).set_liquidation_status(str(doc.body["id"]), "executed", uow.now)
+            uow.audit("exchange", "margin_call.liquidated",
+                      {"id": call_id, "instruction_id": doc.body["id"]})
+
+
+@dataclass
+class SyncReport:
+    """One round with the exchange: what was sent, what came in."""
+
+    outbox: FlushReport
+    inbound: list[InboundResult] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> list[InboundRejected]:
+        return [r for r in self.inbound if isinstance(r, InboundRejected)]
+
+
+async def sync(store: Store, link: ExchangeLink, *, clock: Clock = utc_now,
+               ignore_schedule: bool = False) -> SyncReport:
+    """Send the outbox (applying each answer) and receive everything new."""
+    sent = await flush(store, link, clock=clock, on_delivered=apply_delivery,
+                       ignore_schedule=ignore_schedule)
+    inbound = await pull(store, link, clock=clock)
+    return SyncReport(sent, inbound)
+
+
+def call_document(store: Store, call_id: str) -> dict[str, Any]:
+    """The signed document of a call, as received (for display and export)."""
+    result: dict[str, Any] = json.loads(margin_call(store, call_id).document_json)
+    return result
