@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -21,7 +21,9 @@ from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-ICON_PATH = Path(__file__).resolve().parents[2] / "resources" / "icons" / "custody-desk.svg"
+ICON_PATH = (
+    Path(__file__).resolve().parents[2] / "resources" / "icons" / "com.custodydesk.CustodyDesk.svg"
+)
 
 
 def open_facade(data_dir: str | None) -> DeskFacade:
@@ -66,10 +68,18 @@ class DeskApp:
         old.close()
         old.deleteLater()
 
+    @staticmethod
+    def emulator_allowed() -> bool:
+        """A production build never offers the test emulator unless explicitly allowed."""
+        from app.build_info import ALLOW_EMULATOR_FLAG, emulator_allowed
+
+        return emulator_allowed(ALLOW_EMULATOR_FLAG in sys.argv)
+
     async def start(self, offer_emulator: bool = True) -> None:
         await self.window.load_all()
         await self.ctx.reload_devices()
-        if offer_emulator and not self.ctx.devices:
+        self.window.devices.emulator_action.setEnabled(self.emulator_allowed())
+        if offer_emulator and not self.ctx.devices and self.emulator_allowed():
             self.offer = EmulatorOfferDialog(self.window)
             self.offer.finished.connect(self._offer_answered)
             self.offer.open()
@@ -79,6 +89,17 @@ class DeskApp:
             self.start_emulator()
 
     def start_emulator(self) -> None:
+        if not self.emulator_allowed():
+            QMessageBox.warning(
+                self.window,
+                QCoreApplication.translate("DeskApp", "Emulator refused"),
+                QCoreApplication.translate(
+                    "DeskApp",
+                    "This is a production build: the test emulator is disabled. Plug in a"
+                    " hardware device.",
+                ),
+            )
+            return
         try:
             emulator_host().start()
         except Exception as exc:
@@ -109,7 +130,7 @@ def run_gui(data_dir: str | None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Custody Desk")
     app.setOrganizationName("custody-desk")
-    app.setDesktopFileName("custody-desk")
+    app.setDesktopFileName("com.custodydesk.CustodyDesk")
     icon = QIcon(str(ICON_PATH)) if ICON_PATH.exists() else None
     if icon is not None:
         QGuiApplication.setWindowIcon(icon)

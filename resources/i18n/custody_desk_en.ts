@@ -444,6 +444,19 @@
     </message>
 </context>
 <context>
+    <name>DeskApp</name>
+    <message>
+        <location filename="../../app/ui/main.py" line="95"/>
+        <source>Emulator refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main.py" line="96"/>
+        <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DevicesModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="141"/>

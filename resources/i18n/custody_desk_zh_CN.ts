@@ -443,6 +443,19 @@
     </message>
 </context>
 <context>
+    <name>DeskApp</name>
+    <message>
+        <location filename="../../app/ui/main.py" line="95" />
+        <source>Emulator refused</source>
+        <translation>模拟器被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main.py" line="96" />
+        <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
+        <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
+    </message>
+</context>
+<context>
     <name>DevicesModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="141" />

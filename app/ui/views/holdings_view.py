@@ -24,7 +24,7 @@ from app.services.desk_facade import ClientRow, HoldingsSnapshot, LineState
 from app.ui import format as fmt
 from app.ui.context import DeskContext
 from app.ui.models.holdings import ClientsModel, PositionsModel
-from app.ui.views.charts import CompositionChart, RatioHistoryChart
+from app.ui.views.chart_slots import CompositionSlot, RatioHistorySlot
 from app.ui.views.stress_panel import StressPanel
 from app.ui.views.table import DeskTable, search_box
 
@@ -145,9 +145,9 @@ class HoldingsView(QWidget):
         self.side.setObjectName("holdingsSideTabs")
         self.stress = StressPanel(ctx.facade)
         self.side.addTab(self.stress, self.tr("Stress"))
-        self.composition = CompositionChart()
+        self.composition = CompositionSlot()
         self.side.addTab(self.composition, self.tr("Composition"))
-        self.history = RatioHistoryChart()
+        self.history = RatioHistorySlot()
         self.side.addTab(self.history, self.tr("Ratio history"))
         split.addWidget(self.side)
         split.setStretchFactor(0, 3)
