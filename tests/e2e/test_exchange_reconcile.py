@@ -112,10 +112,10 @@ def test_forged_ledger_is_a_failed_run_and_slots_run_once(
         try:
             run = await rc.reconcile(desk.store, ForgingLink(link), actor="test")  # type: ignore[arg-type]
             assert run.status == "failed" and "mismatch" in run.report["error"]
-            noon = datetime.now(UTC).replace(hour=12, minute=30)
-            first = await rc.run_if_due(desk.store, link, actor="sched", clock=lambda: noon)
-            assert first is not None and first.slot == noon.strftime("%Y-%m-%dT12:00Z")
-            assert await rc.run_if_due(desk.store, link, actor="sched", clock=lambda: noon) is None
+            now = datetime.now(UTC)
+            first = await rc.run_if_due(desk.store, link, actor="sched", clock=lambda: now)
+            assert first is not None and first.slot == rc.current_slot(now, rc.DEFAULT_TIMES)
+            assert await rc.run_if_due(desk.store, link, actor="sched", clock=lambda: now) is None
             assert [r.status for r in rc.runs(desk.store)] == ["failed", "clean"]
         finally:
             await link.aclose()
