@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -49,6 +51,12 @@ class DeskApp:
     """Owns the window and rebuilds it when the language changes (every string re-translated)."""
 
     def __init__(self, ctx: DeskContext, settings: QSettings, icon: QIcon | None) -> None:
+        # Store reads hop to a worker thread; two plain threads, started on first use,
+        # are cheaper than qasync's default pool of ten QThreads created up front.
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_event_loop().set_default_executor(
+                ThreadPoolExecutor(max_workers=2, thread_name_prefix="desk-io")
+            )
         self.ctx = ctx
         self.settings = settings
         self.icon = icon

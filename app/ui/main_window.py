@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -293,11 +294,11 @@ class MainWindow(QMainWindow):
 
     async def load_all(self) -> None:
         """First load of every view (called once the loop runs)."""
-        await self.ctx.reload_officers()
+        # Officers and holdings come from independent reads: fetch them together.
+        await asyncio.gather(self.ctx.reload_officers(), self.holdings.reload())
         saved = str(self.settings.value("ui/officer", "") or "")
         if saved:
             self.select_officer(saved)
-        await self.holdings.reload()
         self.ready.emit()
         for view in self.views()[1:]:
             await view.reload()  # type: ignore[attr-defined]
