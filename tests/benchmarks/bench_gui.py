@@ -116,9 +116,18 @@ def client_rows(n: int) -> list:
     states = (LineState.HEALTHY, LineState.MARGIN_CALL, LineState.LIQUIDATION)
     return [
         ClientRow(
-            f"c{i:07d}", f"Client {i}", Decimal(i * 3 + 1000), Decimal(i * 2 + 900),
-            Decimal(i * 4 + 1800), Decimal(i + 500), Decimal(i % 997) / 400, states[i % 3],
-            Decimal("0.1"), Decimal("0.2"), True, (),
+            f"c{i:07d}",
+            f"Client {i}",
+            Decimal(i * 3 + 1000),
+            Decimal(i * 2 + 900),
+            Decimal(i * 4 + 1800),
+            Decimal(i + 500),
+            Decimal(i % 997) / 400,
+            states[i % 3],
+            Decimal("0.1"),
+            Decimal("0.2"),
+            True,
+            (),
         )
         for i in range(n)
     ]
@@ -154,14 +163,19 @@ def in_process() -> dict[str, float]:
         a = emulator_host().start(mnemonic=TEST_MNEMONIC_ALL)
         b = emulator_host().start(mnemonic=TEST_MNEMONIC_ABANDON)
         for name, emu in (("alice", a), ("bob", b)):
-            await facade.register_officer(name, "officer", emu.trezor_uri, "m/44'/0'/0'/0/0",
-                                          NullInteraction())
+            await facade.register_officer(
+                name, "officer", emu.trezor_uri, "m/44'/0'/0'/0/0", NullInteraction()
+            )
         await ctx.reload_officers()
         await ctx.reload_devices()
         w.select_officer("alice")
         w.holdings.clients.selectRow(
-            next(r for r in range(w.holdings.clients.proxy.rowCount())
-                 if w.holdings.clients.proxy.row_object(r).client_id == "alnoor-quant"))
+            next(
+                r
+                for r in range(w.holdings.clients.proxy.rowCount())
+                if w.holdings.clients.proxy.row_object(r).client_id == "alnoor-quant"
+            )
+        )
         row = await w.attestations.prepare()
         assert row is not None
         w.select_officer("bob")
@@ -175,8 +189,9 @@ def in_process() -> dict[str, float]:
         results["stall_sign_ms"] = probe.longest * 1000
 
         rows = client_rows(100_000)
-        snapshot = HoldingsSnapshot(datetime.now(UTC), {}, rows, {}, Decimal("0.5"),
-                                    Decimal("0.45"))
+        snapshot = HoldingsSnapshot(
+            datetime.now(UTC), {}, rows, {}, Decimal("0.5"), Decimal("0.45")
+        )
         w.tabs.setCurrentIndex(0)
         await asyncio.sleep(0.3)  # the tab's first paint is not part of the load
         with StallProbe() as probe:
@@ -221,16 +236,24 @@ def main() -> None:
     print(f"{'cold start, desk, existing store with demo data':<52}{w:>14.3f}{'':>12}")
     print(f"{'  ratio existing store / bare':<52}{w / b:>14.2f}{'<= 3.0':>12}")
     print(f"{'sign through emulator, end to end (s)':<52}{r['sign_s']:>14.3f}{'':>12}")
-    print(f"{'  longest main-thread stall while signing (ms)':<52}{r['stall_sign_ms']:>14.1f}"
-          f"{'<= 16':>12}")
+    print(
+        f"{'  longest main-thread stall while signing (ms)':<52}{r['stall_sign_ms']:>14.1f}"
+        f"{'<= 16':>12}"
+    )
     print(f"{'load 100,000 holdings rows (s)':<52}{r['load_100k_s']:>14.3f}{'':>12}")
-    print(f"{'  longest main-thread stall while loading (ms)':<52}{r['stall_load_ms']:>14.1f}"
-          f"{'<= 16':>12}")
+    print(
+        f"{'  longest main-thread stall while loading (ms)':<52}{r['stall_load_ms']:>14.1f}"
+        f"{'<= 16':>12}"
+    )
     print(f"{'1,000,000-row holdings model: reset (s)':<52}{r['reset_1m_s']:>14.3f}{'':>12}")
-    print(f"{'1,000,000-row holdings model: sort by ratio (s)':<52}{r['sort_1m_ratio_s']:>14.3f}"
-          f"{'':>12}")
-    print(f"{'1,000,000-row holdings model: sort by name (s)':<52}{r['sort_1m_name_s']:>14.3f}"
-          f"{'':>12}")
+    print(
+        f"{'1,000,000-row holdings model: sort by ratio (s)':<52}{r['sort_1m_ratio_s']:>14.3f}"
+        f"{'':>12}"
+    )
+    print(
+        f"{'1,000,000-row holdings model: sort by name (s)':<52}{r['sort_1m_name_s']:>14.3f}"
+        f"{'':>12}"
+    )
     sys.stdout.flush()
     os._exit(0)  # PySide6 6.12 exit-time refcount bug, see tests/gui/conftest.py
 
