@@ -1,0 +1,135 @@
+"""The headless exchange flow through ``custody-desk`` commands against the simulator."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.cli.main import main
+from app.exchange.sim.factory import make_sim
+from app.exchange.sim.price_path import parse_price_path
+from app.exchange.sim.server import start_sim
+from signing.emulator.main import RunningEmulator, start_emulator
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
+PATH = "m/44'/0'/0'/0/0"
+
+
+@pytest.fixture(scope="module")
+def devices() -> Iterator[dict[str, RunningEmulator]]:
+    running = {
+        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
+        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
+    }
+    try:
+        yield running
+    finally:
+        for emu in running.values():
+            emu.stop()
+
+
+def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["--data-dir", str(data), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = cli(data, capsys, *argv)
+    assert code == 0, f"{argv}: exit {code}: {err}"
+    return out
+
+
+def test_cli_attest_push_call_reconcile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
+) -> None:
+    data = tmp_path / "desk"
+    keys = tmp_path / "keys.json"
+    # the sim's clock stands still (a minute ahead, after the officers register)
+    frozen = datetime.now(UTC) + timedelta(minutes=1)
+    sim = make_sim(keys, price_paths=[parse_price_path("BTC:-10%:3600s")],
+                   exposures={"palm-harbour": Decimal("44000000.00")}, clock=lambda: frozen)
+    running = start_sim(sim)
+    try:
+        ok(data, capsys, "import", str(SNAPSHOT))
+        for name in ("alice", "bob"):
+            ok(data, capsys, "officers", "add", name, "--role", "officer",
+               "--device", devices[name].trezor_uri, "--path", PATH)
+        ok(data, capsys, "parties", "add", "--party", "exchange", "--role", "exchange",
+           "--pubkey", sim.pubkey.hex(), "--address", sim.address, "--emulator")
+        ok(data, capsys, "keys", "export", "--out", str(keys))
+        code, _, err = cli(data, capsys, "push")
+        assert code == 2 and "no exchange link" in err
+        assert running.url in ok(data, capsys, "exchange-link", "--url", running.url)
+
+        att = ok(data, capsys, "attest", "prepare", "--clients", "palm-harbour",
+                 "--officer", "alice").strip()
+        ok(data, capsys, "attest", "sign", att, "--officer", "bob",
+           "--device", devices["bob"].trezor_uri)
+        out = ok(data, capsys, "push", att)
+        assert "queued attestation_bundle:att-1:" in out and ": 201 booked" in out
+        assert "outbox empty" in ok(data, capsys, "outbox")
+
+        sim.advance(3600)
+        out = ok(data, capsys, "pull")
+        assert "received margin_call mc-000001 client palm-harbour" in out
+        [call] = json.loads(ok(data, capsys, "margin", "list", "--json"))
+        assert call["status"] == "received" and call["shortfall_usd"] == "1048000.00"
+        ok(data, capsys, "margin", "ack", "mc-000001", "--officer", "alice")
+        code, _, err = cli(data, capsys, "margin", "ack", "mc-000001", "--officer", "alice")
+        assert code == 2 and "cannot become acknowledged" in err
+        assert "Sell" in ok(data, capsys, "margin", "waterfall", "mc-000001")
+
+        out_json, out_csv = tmp_path / "recon.json", tmp_path / "recon.csv"
+        out = ok(data, capsys, "reconcile", "--officer", "bob",
+                 "--device", devices["bob"].trezor_uri,
+                 "--export-json", str(out_json), "--export-csv", str(out_csv))
+        assert "clean, 0 break(s)" in out and "signed: CDESK-DOC/1 kind=reconciliation_report" in out
+        ok(data, capsys, "verify", str(out_json), "--keys", str(keys))
+        rows = list(csv.DictReader(out_csv.open()))
+        assert rows[0]["status"] == "clean"
+        ok(data, capsys, "outbox", "--send")  # the signed report goes to the exchange
+        assert sim.stats()["documents_received"] == 2
+    finally:
+        running.stop()
+
+
+def test_sim_refuses_remote_bind_without_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(tmp_path, capsys, "exchange-sim", "--host", "0.0.0.0", "--port", "0")
+    assert code == 2 and "loopback only" in err
+    code, _, err = cli(tmp_path, capsys, "exchange-sim", "--price-path", "BTC-25")
+    assert code == 2 and "ASSET:[+-]PCT%:SECONDSs" in err
+
+
+def test_sim_command_serves_until_stopped(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "exchange-sim", "--port", "0", "--price-path",
+         "BTC:-25%:3600s"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        url = first.split(" on ")[-1].strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert httpx.get(f"{url}/v1/health", timeout=5).json()["status"] == "ok"
+        assert httpx.get(f"{url}/v1/keys", timeout=5).json()["is_emulator"] is True
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
