@@ -20,5 +20,6 @@ class Backoff:
     rng: Callable[[], float] = random.random
 
     def delay(self, attempt: int) -> float:
-        raw = min(self.cap_s, self.base_s * (2 ** max(0, attempt - 1)))
-        return raw / 2 + self.rng() * raw / 2
+        raw = min(self.cap_s, self.base_s * 2.0 ** max(0, attempt - 1))
+        jitter: float = self.rng()
+        return raw / 2 + jitter * raw / 2

@@ -190,7 +190,9 @@ def receive(
         result = check_inbound(
             data,
             ctx,
-            seen=lambda doc_id: repo.inbox_has(Kind.MARGIN_CALL.value, desk.exchange_id, doc_id),
+            seen=lambda doc_id: repo.inbox_has(
+                Kind.MARGIN_CALL.value, desk.exchange_id, doc_id
+            ),
             last_sequence=repo.last_inbox_sequence(desk.exchange_id),
         )
         if isinstance(result, InboundAccepted):
@@ -219,11 +221,12 @@ def _deadline(deadline: datetime, now: datetime) -> datetime:
 def _store_notice(uow: UnitOfWork, accepted: InboundAccepted, sender: str, actor: str) -> None:
     notice = accepted.notice
     repo = exchange_repo(uow.tx)
-    repo.add_inbox(Kind.MARGIN_CALL.value, sender, notice.document_id, notice.sequence, uow.now,
-                   notice.raw.decode("utf-8"))
+    repo.add_inbox(Kind.MARGIN_CALL.value, sender, notice.document_id,
+                   sequence=notice.sequence, at=uow.now, body=notice.raw.decode("utf-8"))
     if notice.notice == "margin_call":
         call = _move(dm.receive_margin_call, notice.document_id, notice.client_id,
-                     notice.shortfall_usd, uow.now, deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
+                     notice.shortfall_usd, uow.now,
+                     deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
         repo.add_margin_call(_record(call, notice, uow.now))
         uow.audit(actor, "margin_call.received", {
             "id": notice.document_id, "client_id": notice.client_id,
@@ -372,8 +375,9 @@ async def answer_top_up(
         if current.status != "acknowledged":
             raise MarginCallServiceError(f"margin call {call_id} changed while signing")
         actor = f"officer:{officer}"
-        enqueue(uow, Kind.ATTESTATION_BUNDLE.value, bundle.body["id"], bundle.to_bytes(), actor)
-        key = enqueue(uow, Kind.TOPUP_ANSWER.value, body["id"], doc.to_bytes(), actor)
+        enqueue(uow, Kind.ATTESTATION_BUNDLE.value, str(bundle.body["id"]), bundle.to_bytes(),
+                actor)
+        key = enqueue(uow, Kind.TOPUP_ANSWER.value, str(body["id"]), doc.to_bytes(), actor)
         uow.audit(actor, "margin_call.topup_answer", {
             "id": call_id, "attestation_id": detail.record.id, "amount_usd": amount(added),
             "statement": doc.statement,
@@ -466,8 +470,9 @@ async def sign_liquidation(
     now = clock().replace(microsecond=0)
     raised = min(result.shortfall_usd, result.covered_usd)
     lines = _lines_json(result)
-    body = {
-        "id": f"li-{call_id}", "exchange_id": desk.exchange_id, "env": desk.env,
+    instruction_id = f"li-{call_id}"
+    body: dict[str, Any] = {
+        "id": instruction_id, "exchange_id": desk.exchange_id, "env": desk.env,
         "margin_call_id": call_id, "client_id": rec.client_id, "amount_usd": amount(raised),
         "expires_at": utc(now + INSTRUCTION_VALIDITY), "lines": lines,
     }
@@ -481,10 +486,11 @@ async def sign_liquidation(
         current = _get(uow, call_id)
         if current.status != "escalated" or repo.liquidations_for(current.id):
             raise MarginCallServiceError(f"margin call {call_id} changed while signing")
-        repo.add_liquidation(body["id"], current.id, lines, doc.statement,
-                             doc.to_bytes().decode("utf-8"), signer.id, uow.now)
+        repo.add_liquidation(instruction_id, current.id, lines=lines, statement=doc.statement,
+                             document_json=doc.to_bytes().decode("utf-8"),
+                             officer_id=signer.id, at=uow.now)
         actor = f"officer:{officer}"
-        enqueue(uow, Kind.LIQUIDATION_INSTRUCTION.value, body["id"], doc.to_bytes(), actor)
+        enqueue(uow, Kind.LIQUIDATION_INSTRUCTION.value, instruction_id, doc.to_bytes(), actor)
         uow.audit(actor, "margin_call.liquidation_signed", {
             "id": call_id, "instruction_id": body["id"], "amount_usd": amount(raised),
             "yield_applied_usd": amount(result.yield_applied_usd),
@@ -502,9 +508,9 @@ def apply_delivery(uow: UnitOfWork, item: OutboxRecord, delivery: Delivery) -> N
     answer = delivery.body.get("status")
     if doc.kind is Kind.ATTESTATION_BUNDLE:
         repo = desk_repo(uow.tx)
-        for rec in repo.attestations():
-            if rec.sequence == doc.body.get("sequence") and rec.status == "signed":
-                repo.set_attestation_status(rec.id, "sent", uow.now)
+        for att in repo.attestations():
+            if att.sequence == doc.body.get("sequence") and att.status == "signed":
+                repo.set_attestation_status(att.id, "sent", uow.now)
         return
     call_id = doc.body.get("margin_call_id")
     if not isinstance(call_id, str):
@@ -513,19 +519,25 @@ def apply_delivery(uow: UnitOfWork, item: OutboxRecord, delivery: Delivery) -> N
     if rec is None:
         return
     call = _domain(rec)
-    if doc.kind is Kind.TOPUP_ANSWER and answer == "resolved":
+    if (
+        doc.kind is Kind.TOPUP_ANSWER
+        and answer == "resolved"
+        and call.can_become(dm.MarginCallState.RESOLVED_BY_TOPUP)
+    ):
         added = Decimal(str(doc.body["amount_usd"]))
-        if call.can_become(dm.MarginCallState.RESOLVED_BY_TOPUP):
-            call = _move(dm.resolve_by_topup, call, added, uow.now, "exchange", "top-up booked")
-            _save(uow, call, resolution="top_up")
-            uow.audit("exchange", "margin_call.resolved", {"id": call_id})
-    elif doc.kind is Kind.LIQUIDATION_INSTRUCTION and answer == "executed":
-        if call.can_become(dm.MarginCallState.LIQUIDATED):
-            call = _move(dm.mark_liquidated, call, uow.now, "exchange", str(doc.body["id"]))
-            _save(uow, call, resolution="liquidation")
-            exchange_repo(uow.tx).set_liquidation_status(str(doc.body["id"]), "executed", uow.now)
-            uow.audit("exchange", "margin_call.liquidated",
-                      {"id": call_id, "instruction_id": doc.body["id"]})
+        call = _move(dm.resolve_by_topup, call, added, uow.now, "exchange", "top-up booked")
+        _save(uow, call, resolution="top_up")
+        uow.audit("exchange", "margin_call.resolved", {"id": call_id})
+    elif (
+        doc.kind is Kind.LIQUIDATION_INSTRUCTION
+        and answer == "executed"
+        and call.can_become(dm.MarginCallState.LIQUIDATED)
+    ):
+        call = _move(dm.mark_liquidated, call, uow.now, "exchange", str(doc.body["id"]))
+        _save(uow, call, resolution="liquidation")
+        exchange_repo(uow.tx).set_liquidation_status(str(doc.body["id"]), "executed", uow.now)
+        uow.audit("exchange", "margin_call.liquidated",
+                  {"id": call_id, "instruction_id": doc.body["id"]})
 
 
 @dataclass

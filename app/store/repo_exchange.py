@@ -106,7 +106,7 @@ class SqliteExchangeRepository:
             " status, attempts, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)",
             (key, kind, destination, payload.decode("utf-8"), time_to_text(at)),
         )
-        return int(cur.lastrowid) if cur.rowcount else None
+        return int(cur.lastrowid or 0) if cur.rowcount else None
 
     @staticmethod
     def _outbox(r: sqlite3.Row) -> OutboxRecord:
@@ -193,7 +193,7 @@ class SqliteExchangeRepository:
         return None if row[0] is None else int(row[0])
 
     def add_inbox(
-        self, kind: str, sender: str, document_id: str, sequence: int | None,
+        self, kind: str, sender: str, document_id: str, *, sequence: int | None,
         at: datetime, body: str,
     ) -> int:
         cur = self._db.execute(
@@ -294,7 +294,7 @@ class SqliteExchangeRepository:
     # -- liquidation instructions ---------------------------------------------------
 
     def add_liquidation(
-        self, public_id: str, margin_call_row_id: int, lines: list[dict[str, Any]],
+        self, public_id: str, margin_call_row_id: int, *, lines: list[dict[str, Any]],
         statement: str, document_json: str, officer_id: int, at: datetime,
     ) -> int:
         cur = self._db.execute(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from test_exchange_support import Desk, make_desk, snapshot_with
 
 from app.cli.desk_cmds import CliInteraction
 from app.exchange.inbound import InboundAccepted
@@ -23,7 +24,6 @@ from app.services.attestations import AttestationService
 from app.services.holdings import HoldingsService
 from signing.emulator.main import RunningEmulator, start_emulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
-from test_exchange_support import Desk, make_desk, snapshot_with
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ def desk(client: str, seq: int, btc: str, value: str) -> DeskLine:
 
 
 def test_slots_default_twice_a_day() -> None:
-    assert DEFAULT_TIMES == (time(0, 0), time(12, 0))
+    assert (time(0, 0), time(12, 0)) == DEFAULT_TIMES
     assert current_slot(NOW, DEFAULT_TIMES) == "2026-11-26T12:00Z"
     assert current_slot(NOW.replace(hour=11), DEFAULT_TIMES) == "2026-11-26T00:00Z"
     assert current_slot(NOW.replace(hour=0, minute=0), DEFAULT_TIMES) == "2026-11-26T00:00Z"

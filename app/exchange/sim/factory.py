@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from app.exchange.sim.price_path import PricePath
 from app.exchange.sim.state import ExchangeSim, KeysSource
+from app.services.unit_of_work import utc_now
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
 
@@ -30,6 +31,5 @@ def make_sim(
     hsm = SoftHsm(TEST_MNEMONIC_ZOO, approve="auto", name="exchange-sim")
     return ExchangeSim(
         keys, hsm, exchange_id=exchange_id, price_paths=price_paths, prices=prices,
-        utilisation=utilisation, exposures=exposures,
-        **({} if clock is None else {"clock": clock}),
+        utilisation=utilisation, exposures=exposures, clock=clock or utc_now,
     )

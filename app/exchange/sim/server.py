@@ -46,7 +46,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _SimServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         logger.debug("sim %s " + format, self.address_string(), *args)
 
     # -- plumbing ---------------------------------------------------------------------
@@ -86,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- routes -------------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         sim = self.server.sim
         mode = self._fault()
         if mode in ("down", "reset"):
@@ -115,7 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._answer(404, {"error": "not_found", "detail": url.path})
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         sim = self.server.sim
         mode = self._fault()
         if mode == "down":

@@ -20,16 +20,17 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from app.documents.builders import new_document
-from app.documents.canonical import amount, encode, field as get_field, parse_amount, utc
+from app.documents.canonical import amount, encode, parse_amount, utc
+from app.documents.canonical import field as get_field
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
-from app.documents.errors import DocumentError, Reason
+from app.documents.errors import DocumentError
 from app.documents.keys import KeysFile, key_id_for, parse_keys
 from app.documents.verify import VerifyContext, verify_document
 from app.domain.assets import PILOT_LEVERAGE_CAP, AssetCatalogue
@@ -230,7 +231,8 @@ class ExchangeSim:
         if handler is None:
             return 404, {"error": "not_found", "detail": route}, False
         if not key:
-            return 400, {"error": "idempotency_key_required", "detail": "send Idempotency-Key"}, False
+            refusal = {"error": "idempotency_key_required", "detail": "send Idempotency-Key"}
+            return 400, refusal, False
         digest = hashlib.sha256(data).hexdigest()
         with self.lock:
             stored = self._idempotency.get(key)
@@ -268,7 +270,9 @@ class ExchangeSim:
         doc = self._verified(data, Kind.ATTESTATION_BUNDLE)
         seq = get_field(doc.body, "sequence", int, "body")
         if seq <= self.last_attestation_seq:
-            raise SimError(409, "replay", f"attestation {seq} is not after {self.last_attestation_seq}")
+            raise SimError(
+                409, "replay", f"attestation {seq} is not after {self.last_attestation_seq}"
+            )
         self.last_attestation_seq = seq
         self.bookings_per_attestation[seq] += 1
         booked = []
@@ -344,7 +348,8 @@ class ExchangeSim:
             if line.get("kind") == "sell":
                 asset = get_field(line, "asset", str, "line")
                 sold = parse_amount(line.get("quantity"), "quantity")
-                account.positions[asset] = max(Decimal(0), account.positions.get(asset, Decimal(0)) - sold)
+                held = account.positions.get(asset, Decimal(0))
+                account.positions[asset] = max(Decimal(0), held - sold)
         account.exposure_usd = max(Decimal(0), account.exposure_usd - paid)
         call.status = "liquidated"
         return 200, {"status": "executed", "margin_call_id": call.id,
@@ -377,7 +382,8 @@ class ExchangeSim:
                 call = self._open_call(account.client_id)
                 if ratio < 1 / self.leverage and call is None:
                     call = self._issue(account, "margin_call", None)
-                if call is not None and ratio < self.policy.liquidation_ratio and not call.notice_id:
+                past_line = ratio < self.policy.liquidation_ratio
+                if call is not None and past_line and not call.notice_id:
                     self._issue(account, "liquidation", call)
 
     def _issue(self, account: Account, notice: str, call: SimCall | None) -> SimCall:
