@@ -64,6 +64,7 @@ from signing.interface import Interaction
 logger = logging.getLogger(__name__)
 
 INSTRUCTION_VALIDITY = timedelta(hours=24)
+_LIQUIDATABLE = ("received", "acknowledged", "escalated")
 
 _TO_DOMAIN = {
     "received": dm.MarginCallState.RECEIVED,
@@ -452,11 +453,13 @@ async def sign_liquidation(
 ) -> str:
     """Sign the liquidation instruction (the waterfall) on ``officer``'s device and queue it.
 
-    The call must be escalated. Returns the instruction id (``li-<call id>``).
+    An open call (received/acknowledged) is escalated by this signature, in the
+    same transaction; an escalated one keeps the exchange's amount. One
+    instruction per call. Returns the instruction id (``li-<call id>``).
     """
     rec = margin_call(store, call_id)
-    if rec.status != "escalated":
-        raise MarginCallServiceError(f"margin call {call_id} is {rec.status}, not escalated")
+    if rec.status not in _LIQUIDATABLE:
+        raise MarginCallServiceError(f"margin call {call_id} is {rec.status}: no liquidation")
     with store.read() as tx:
         if exchange_repo(tx).liquidations_for(rec.id):
             raise MarginCallServiceError(f"margin call {call_id} already has an instruction")
@@ -484,8 +487,11 @@ async def sign_liquidation(
     with unit_of_work(store, clock=clock) as uow:
         repo = exchange_repo(uow.tx)
         current = _get(uow, call_id)
-        if current.status != "escalated" or repo.liquidations_for(current.id):
+        if current.status not in _LIQUIDATABLE or repo.liquidations_for(current.id):
             raise MarginCallServiceError(f"margin call {call_id} changed while signing")
+        if current.status != "escalated":  # the officer's signature is the decision
+            _save(uow, _move(dm.escalate, _domain(current), uow.now, f"officer:{officer}",
+                             f"liquidation {instruction_id} signed"))
         repo.add_liquidation(instruction_id, current.id, lines=lines, statement=doc.statement,
                              document_json=doc.to_bytes().decode("utf-8"),
                              officer_id=signer.id, at=uow.now)
