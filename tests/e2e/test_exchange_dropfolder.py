@@ -11,6 +11,7 @@ import pytest
 from test_exchange_support import make_desk
 
 from app.exchange.drop_folder import DropFolderLink
+from app.exchange.inbound import InboundRejected
 from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
@@ -59,7 +60,7 @@ def test_drop_folder_round_trip(tmp_path: Path, devices: dict[str, RunningEmulat
             # the courier brings the same file again: rejected as a replay, nothing stored
             (folder / "in" / "again.json").write_bytes(desk.sim.inbox(None)[0][1])
             [again] = (await mc.sync(desk.store, link)).inbound
-            assert not again.ok and again.reason.value == "replay"
+            assert isinstance(again, InboundRejected) and again.reason.value == "replay"
             assert len(mc.list_margin_call_rows(desk.store)) == 1
 
             run = await rc.reconcile(desk.store, link, actor="test")
