@@ -301,6 +301,10 @@ class DeskFacade(ABC):
     ) -> AttestationRow:
         """Raises ``RefusedError`` (maker = checker, ...) or a ``SigningError``."""
 
+    @abstractmethod
+    async def send_attestation(self, att_id: str, officer: str) -> str | None:
+        """Queue the signed bundle for the exchange and sync; the sync summary (None: no link)."""
+
     # --- margin calls ----------------------------------------------------------
     @abstractmethod
     async def margin_calls(self) -> Sequence[MarginCallRow]: ...
@@ -310,6 +314,24 @@ class DeskFacade(ABC):
 
     @abstractmethod
     async def top_up(self, call_id: str, officer: str) -> AttestationRow: ...
+
+    @abstractmethod
+    async def escalate_call(self, call_id: str, officer: str) -> None:
+        """Received/acknowledged -> escalated: the pre-authorised liquidation path runs."""
+
+    @abstractmethod
+    async def answer_top_up(
+        self, call_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> None:
+        """Sign the top-up answer (its attestation already signed) and queue it."""
+
+    @abstractmethod
+    async def sync_exchange(self, now: bool = False) -> str | None:
+        """Send the outbox and fetch new documents; a one-line summary, None if no link.
+
+        ``now`` sends every queued item at once (an officer asked), instead of only
+        those whose retry time has come (the background poll).
+        """
 
     @abstractmethod
     async def waterfall(self, call: MarginCallRow) -> Sequence[WaterfallLine]:

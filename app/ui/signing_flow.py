@@ -94,6 +94,9 @@ class SigningFlow:
         box.open()  # non-blocking; tests read it and close it
 
     def _on_prompt(self, prompt: DevicePrompt) -> None:
+        if prompt.text:
+            # Show what the device itself says it is showing, not our idea of it.
+            self.dialog.statement.setPlainText(prompt.text)
         if prompt.kind == PromptKind.CONFIRM_ON_DEVICE:
             self.dialog.set_status(
                 self.dialog.tr("The device shows the statement: approve or reject it there.")

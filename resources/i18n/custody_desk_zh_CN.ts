@@ -72,118 +72,133 @@
         <translation>验证全部证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="78" />
+        <location filename="../../app/ui/views/attestations_view.py" line="76" />
+        <source>Send to e&amp;xchange</source>
+        <translation>发送至交易所(&amp;X)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="82" />
         <source>Attestation queue</source>
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="82" />
+        <location filename="../../app/ui/views/attestations_view.py" line="86" />
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="87" />
+        <location filename="../../app/ui/views/attestations_view.py" line="91" />
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="87" />
+        <location filename="../../app/ui/views/attestations_view.py" line="91" />
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="102" />
+        <location filename="../../app/ui/views/attestations_view.py" line="106" />
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="107" />
+        <location filename="../../app/ui/views/attestations_view.py" line="111" />
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="123" />
+        <location filename="../../app/ui/views/attestations_view.py" line="127" />
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="124" />
+        <location filename="../../app/ui/views/attestations_view.py" line="128" />
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="125" />
+        <location filename="../../app/ui/views/attestations_view.py" line="129" />
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="126" />
+        <location filename="../../app/ui/views/attestations_view.py" line="130" />
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="130" />
-        <location filename="../../app/ui/views/attestations_view.py" line="133" />
+        <location filename="../../app/ui/views/attestations_view.py" line="134" />
+        <location filename="../../app/ui/views/attestations_view.py" line="137" />
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="196" />
+        <location filename="../../app/ui/views/attestations_view.py" line="203" />
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="200" />
+        <location filename="../../app/ui/views/attestations_view.py" line="207" />
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="212" />
+        <location filename="../../app/ui/views/attestations_view.py" line="219" />
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="213" />
+        <location filename="../../app/ui/views/attestations_view.py" line="220" />
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在"持仓"页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="219" />
+        <location filename="../../app/ui/views/attestations_view.py" line="226" />
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="222" />
+        <location filename="../../app/ui/views/attestations_view.py" line="229" />
         <source>Attestation %1 prepared: awaiting a second officer's approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="247" />
+        <location filename="../../app/ui/views/attestations_view.py" line="254" />
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="291" />
+        <location filename="../../app/ui/views/attestations_view.py" line="294" />
+        <source>Not sent</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="299" />
+        <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
+        <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="318" />
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="296" />
+        <location filename="../../app/ui/views/attestations_view.py" line="323" />
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="304" />
+        <location filename="../../app/ui/views/attestations_view.py" line="331" />
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见"设备"页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="306" />
+        <location filename="../../app/ui/views/attestations_view.py" line="333" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="321" />
+        <location filename="../../app/ui/views/attestations_view.py" line="348" />
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -445,12 +460,12 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="95" />
+        <location filename="../../app/ui/main.py" line="103" />
         <source>Emulator refused</source>
         <translation>模拟器被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="96" />
+        <location filename="../../app/ui/main.py" line="104" />
         <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
         <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
     </message>
@@ -964,142 +979,142 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="106" />
+        <location filename="../../app/ui/main_window.py" line="107" />
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="171" />
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="172" />
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="173" />
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="175" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
+        <location filename="../../app/ui/main_window.py" line="176" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176" />
+        <location filename="../../app/ui/main_window.py" line="177" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177" />
+        <location filename="../../app/ui/main_window.py" line="178" />
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="180" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184" />
+        <location filename="../../app/ui/main_window.py" line="185" />
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185" />
+        <location filename="../../app/ui/main_window.py" line="186" />
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190" />
+        <location filename="../../app/ui/main_window.py" line="191" />
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="192" />
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210" />
+        <location filename="../../app/ui/main_window.py" line="211" />
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230" />
+        <location filename="../../app/ui/main_window.py" line="231" />
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232" />
+        <location filename="../../app/ui/main_window.py" line="233" />
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237" />
+        <location filename="../../app/ui/main_window.py" line="238" />
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="243" />
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244" />
+        <location filename="../../app/ui/main_window.py" line="245" />
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246" />
+        <location filename="../../app/ui/main_window.py" line="247" />
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="249" />
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="266" />
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266" />
+        <location filename="../../app/ui/main_window.py" line="267" />
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
@@ -1150,72 +1165,109 @@
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="38" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="40" />
         <source>Ac&amp;knowledge</source>
         <translation>确认(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="41" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="43" />
         <source>Answer with a &amp;top-up attestation</source>
         <translation>以补充抵押证明回应(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="44" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="46" />
         <source>Liquidation &amp;waterfall…</source>
         <translation>强平瀑布(&amp;W)…</translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_calls_view.py" line="49" />
+        <source>&amp;Escalate to liquidation</source>
+        <translation>升级为强平(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="52" />
+        <source>Sign &amp;&amp; send top-up &amp;answer</source>
+        <translation>签署并发送补充回复(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="55" />
+        <source>S&amp;ync with exchange</source>
+        <translation>与交易所同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="60" />
         <source>Margin calls</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="53" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="64" />
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="57" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="68" />
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="57" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="68" />
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="63" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="74" />
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="113" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="136" />
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="123" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="147" />
+        <source>Cannot escalate</source>
+        <translation>无法升级</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="164" />
+        <source>Top-up answer to margin call %1</source>
+        <translation>对追加保证金通知 %1 的补充回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="181" />
+        <source>Exchange link</source>
+        <translation>交易所链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="187" />
+        <source>No exchange link is configured (custody-desk exchange-link --url).</source>
+        <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="200" />
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="126" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="203" />
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="150" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="158" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="227" />
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="150" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="158" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="227" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="153" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="230" />
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1811,12 +1863,12 @@
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="99" />
+        <location filename="../../app/ui/signing_flow.py" line="102" />
         <source>The device shows the statement: approve or reject it there.</source>
         <translation>设备正在显示声明：请在设备上批准或拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="102" />
+        <location filename="../../app/ui/signing_flow.py" line="105" />
         <source>Enter the PIN on the device.</source>
         <translation>请在设备上输入 PIN。</translation>
     </message>

@@ -77,13 +77,17 @@ def desk(qapp: QApplication, tmp_path: Path) -> Iterator[Desk]:
     d = Desk(app, loop, tmp_path)
     d.run(app.start(offer_emulator=False))
     yield d
-    emulator_host().stop_all()
-    app.window.close()
-    d.run(facade.close())
-    # let pending callbacks finish before the loop goes away
+    # Wind down inside the running loop: cancel the view tasks, then close.
     for task in list(ctx._tasks):
         task.cancel()
-    loop.run_until_complete(asyncio.sleep(0.05))
+
+    async def wind_down() -> None:
+        await asyncio.sleep(0.05)
+        emulator_host().stop_all()
+        await facade.close()
+
+    loop.run_until_complete(wind_down())
+    app.window.close()  # saves the window state; the loop is not running any more
     asyncio.set_event_loop(None)
 
 

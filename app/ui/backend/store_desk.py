@@ -237,6 +237,10 @@ class StoreDesk(DeskFacade):
     ) -> AttestationRow:
         return await flows.approve_and_sign(self.store, att_id, officer, device_uri, interaction)
 
+    async def send_attestation(self, att_id: str, officer: str) -> str | None:
+        await asyncio.to_thread(flows.queue_attestation, self.store, att_id, officer)
+        return await flows.sync_exchange(self.store, now=True)
+
     # --- margin calls ----------------------------------------------------------------
     async def margin_calls(self) -> Sequence[MarginCallRow]:
         return await asyncio.to_thread(flows.margin_calls, self.store)
@@ -247,8 +251,26 @@ class StoreDesk(DeskFacade):
     async def top_up(self, call_id: str, officer: str) -> AttestationRow:
         return await asyncio.to_thread(flows.top_up, self.store, call_id, officer)
 
+    async def escalate_call(self, call_id: str, officer: str) -> None:
+        await asyncio.to_thread(flows.escalate_call, self.store, call_id, officer)
+
+    async def answer_top_up(
+        self, call_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> None:
+        await flows.answer_top_up(self.store, call_id, officer, device_uri, interaction)
+
+    async def sync_exchange(self, now: bool = False) -> str | None:
+        return await flows.sync_exchange(self.store, now=now)
+
     async def waterfall(self, call: MarginCallRow) -> Sequence[WaterfallLine]:
-        """The yield-first liquidation plan for the call's shortfall (domain waterfall)."""
+        """The yield-first liquidation plan for the call's shortfall.
+
+        The margin-call service's plan for a stored call (its pre-authorised order
+        and accrued yield as stored); the domain plan for a call the store lacks.
+        """
+        stored = await asyncio.to_thread(flows.waterfall_from_service, self.store, call.call_id)
+        if stored is not None:
+            return stored
         if self._cache is None:
             self._cache = await asyncio.to_thread(self._load)
         holding = next((h for h in self._cache.holdings if h.record.id == call.client_id), None)

@@ -28,6 +28,7 @@ from app.services.desk_facade import (
     PartySignature,
     ProofRow,
     RefusedError,
+    WaterfallLine,
 )
 from app.store.interface import Store
 from app.store.repo_desk import AttestationRecord, SqliteDeskRepository
@@ -231,6 +232,16 @@ async def approve_and_sign(
     return next(r for r in attestations(store) if r.att_id == att_id)
 
 
+def queue_attestation(store: Store, att_id: str, officer: str) -> None:
+    """Put the signed bundle in the outbox (sent by the next exchange sync)."""
+    try:
+        from app.exchange.push import queue_attestation as queue
+
+        queue(store, int(att_id), actor=f"officer:{officer}")
+    except Exception as exc:
+        raise _refusal(exc) from exc
+
+
 def verify_proof(store: Store, att_id: str, client_id: str) -> bool:
     """Recompute the client's leaf and walk its Merkle-sum proof up to the stored root."""
     from app.domain.merkle_sum import (
@@ -291,29 +302,108 @@ def margin_calls(store: Store) -> list[MarginCallRow]:
     return rows
 
 
-def acknowledge_call(store: Store, call_id: str, officer: str) -> None:
+def _calls() -> Any:
     module = service("margin_calls")
     if module is None:
         raise _missing("The margin-call service")
-    module.acknowledge(store, call_id, officer=officer)
+    return module
+
+
+def acknowledge_call(store: Store, call_id: str, officer: str) -> None:
+    try:
+        _calls().acknowledge(store, call_id, officer=officer)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+
+
+def escalate_call(store: Store, call_id: str, officer: str) -> None:
+    try:
+        _calls().escalate(store, call_id, officer=officer, note="escalated from the desk window")
+    except Exception as exc:
+        raise _refusal(exc) from exc
 
 
 def top_up(store: Store, call_id: str, officer: str) -> AttestationRow:
+    try:
+        record = _calls().top_up(store, call_id, officer=officer)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    att_id = str(record.id)
+    return next(r for r in attestations(store) if r.att_id == att_id)
+
+
+async def answer_top_up(
+    store: Store, call_id: str, officer: str, uri: str, interaction: Interaction
+) -> None:
+    try:
+        await _calls().answer_top_up(
+            store, call_id, officer=officer, device_uri=uri, interaction=interaction
+        )
+    except Exception as exc:
+        raise _refusal(exc) from exc
+
+
+def waterfall_from_service(store: Store, call_id: str) -> list[WaterfallLine] | None:
+    """The service's plan for a stored call, or None when the store does not have it."""
     module = service("margin_calls")
     if module is None:
-        raise _missing("The margin-call service")
-    result = module.top_up(store, call_id, officer=officer)
-    att_id = str(getattr(result, "id", result))
-    return next(r for r in attestations(store) if r.att_id == att_id)
+        return None
+    try:
+        lines: list[WaterfallLine] = list(module.waterfall_lines(store, call_id))
+    except Exception:
+        log.info("no stored plan for %s", call_id, exc_info=True)
+        return None
+    return lines
 
 
 async def sign_liquidation(
     store: Store, call_id: str, officer: str, uri: str, interaction: Interaction
 ) -> None:
+    try:
+        await _calls().sign_liquidation(store, call_id, officer, uri, interaction)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+
+
+EXCHANGE_LINK_SETTING = "exchange.link"  # as `custody-desk exchange-link` stores it
+
+
+async def sync_exchange(store: Store, *, now: bool = False) -> str | None:
+    """One round with the configured exchange link; None when none is configured."""
     module = service("margin_calls")
     if module is None:
-        raise _missing("The margin-call service")
-    await module.sign_liquidation(store, call_id, officer, uri, interaction)
+        return None
+    with store.read() as tx:
+        target = tx.settings.get(EXCHANGE_LINK_SETTING)
+    if not target:
+        return None
+    from pathlib import Path
+
+    from app.exchange.drop_folder import DropFolderLink
+    from app.exchange.rest import RestLink
+
+    link: Any = (
+        RestLink(target)
+        if target.startswith(("http://", "https://"))
+        else DropFolderLink(Path(target))
+    )
+    try:
+        report = await module.sync(store, link, ignore_schedule=now)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    finally:
+        await link.aclose()
+    received = sum(1 for r in report.inbound if r.ok)
+    parts = [
+        f"exchange: {len(report.outbox.sent)} sent",
+        f"{received} received",
+        f"{len(report.rejected)} rejected",
+    ]
+    if report.outbox.retrying:
+        parts.append(f"{len(report.outbox.retrying)} to retry")
+    for key, error in report.outbox.failed.items():
+        parts.append(f"{key} refused: {error}")
+    return ", ".join(parts)
 
 
 # --- emergency ---------------------------------------------------------------------------

@@ -73,6 +73,10 @@ class AttestationsView(QWidget):
         self.verify_all_action.setShortcut(QKeySequence("Ctrl+Alt+V"))
         self.verify_all_action.triggered.connect(lambda: ctx.spawn(self.verify_all_proofs()))
 
+        self.send_action = QAction(self.tr("Send to e&xchange"), self)
+        self.send_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.send_action.triggered.connect(lambda: ctx.spawn(self.send_selected()))
+
         bar = QHBoxLayout()
         self.model = AttestationsModel(self)
         self.table = DeskTable(self.model, self.tr("Attestation queue"))
@@ -86,7 +90,7 @@ class AttestationsView(QWidget):
         bar.addWidget(
             search_box(self.table, self.tr("Filter attestations…"), self.tr("Filter attestations"))
         )
-        for action in (self.prepare_action, self.approve_action):
+        for action in (self.prepare_action, self.approve_action, self.send_action):
             bar.addWidget(action_button(action))
         layout.addLayout(bar)
         self.hint = QLabel()
@@ -191,6 +195,9 @@ class AttestationsView(QWidget):
             and row.prepared_by != officer
         )
         self.approve_action.setEnabled(can_approve)
+        self.send_action.setEnabled(
+            isinstance(row, AttestationRow) and row.status == AttestationStatus.SIGNED
+        )
         self.prepare_action.setEnabled(bool(officer))
         if not officer:
             self.hint.setText(self.tr("Pick the officer on duty (toolbar) to prepare or approve."))
@@ -275,6 +282,26 @@ class AttestationsView(QWidget):
             for p in self.proofs_model.rows
         ]
         self.proofs_model.set_rows(rows)
+
+    async def send_selected(self) -> str | None:
+        """Queue the signed bundle for the exchange and sync at once (when a link is set)."""
+        row = self.table.current_row()
+        if not isinstance(row, AttestationRow):
+            return None
+        try:
+            summary = await self.ctx.facade.send_attestation(row.att_id, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Not sent"))
+            return None
+        self.ctx.status_message.emit(
+            summary
+            or self.tr(
+                "Queued for the exchange; no exchange link is configured"
+                " (custody-desk exchange-link --url)."
+            )
+        )
+        self.ctx.notify_changed()
+        return summary
 
     # --- approve & sign ------------------------------------------------------------
     async def approve_selected(self) -> AttestationRow | None:

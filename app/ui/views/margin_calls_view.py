@@ -19,6 +19,8 @@ from app.ui.views.table import DeskTable, search_box
 
 log = logging.getLogger(__name__)
 
+SYNC_INTERVAL_MS = 30_000
+
 
 class MarginCallsView(QWidget):
     """The queue of calls from the exchange; repaints countdowns every second."""
@@ -44,6 +46,15 @@ class MarginCallsView(QWidget):
         self.waterfall_action = QAction(self.tr("Liquidation &waterfall…"), self)
         self.waterfall_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
         self.waterfall_action.triggered.connect(lambda: ctx.spawn(self.preview_waterfall()))
+        self.escalate_action = QAction(self.tr("&Escalate to liquidation"), self)
+        self.escalate_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.escalate_action.triggered.connect(lambda: ctx.spawn(self.escalate()))
+        self.answer_action = QAction(self.tr("Sign && send top-up &answer"), self)
+        self.answer_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.answer_action.triggered.connect(lambda: ctx.spawn(self.answer_top_up()))
+        self.sync_action = QAction(self.tr("S&ync with exchange"), self)
+        self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
+        self.sync_action.triggered.connect(lambda: ctx.spawn(self.sync()))
         bar = QHBoxLayout()
         self.model = MarginCallsModel(self)
         self.table = DeskTable(self.model, self.tr("Margin calls"))
@@ -55,7 +66,7 @@ class MarginCallsView(QWidget):
             )
         )
         bar.addWidget(search_box(self.table, self.tr("Filter calls…"), self.tr("Filter calls")))
-        for action in (self.ack_action, self.topup_action, self.waterfall_action):
+        for action in self.menu_actions():
             bar.addWidget(action_button(action))
         layout.addLayout(bar)
         self.legend = QLabel(
@@ -72,10 +83,22 @@ class MarginCallsView(QWidget):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
+        # Poll the exchange link (when one is configured) so new calls arrive on their own.
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(SYNC_INTERVAL_MS)
+        self.sync_timer.timeout.connect(lambda: ctx.spawn(self.sync(quiet=True)))
+        self.sync_timer.start()
         ctx.data_changed.connect(self.schedule_reload)
 
     def menu_actions(self) -> list[QAction]:
-        return [self.ack_action, self.topup_action, self.waterfall_action]
+        return [
+            self.ack_action,
+            self.topup_action,
+            self.answer_action,
+            self.escalate_action,
+            self.waterfall_action,
+            self.sync_action,
+        ]
 
     def _tick(self) -> None:
         # Only the countdown column changes: repaint it, no reload.
@@ -111,7 +134,61 @@ class MarginCallsView(QWidget):
             await self.ctx.facade.acknowledge_call(call.call_id, self.ctx.officer)
         except RefusedError as exc:
             show_refusal(self, exc, self.tr("Cannot acknowledge"))
+        await self.reload()
         self.ctx.notify_changed()
+
+    async def escalate(self) -> None:
+        call = self._current()
+        if call is None:
+            return
+        try:
+            await self.ctx.facade.escalate_call(call.call_id, self.ctx.officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Cannot escalate"))
+        await self.reload()
+        self.ctx.notify_changed()
+
+    async def answer_top_up(self) -> None:
+        call = self._current()
+        device = self.ctx.device_for_officer()
+        if call is None:
+            return
+        if device is None:
+            show_refusal(
+                self, RefusedError([self.tr("No signing device found.")]), self.tr("No device")
+            )
+            return
+        flow = SigningFlow(
+            self,
+            device.label,
+            self.tr("Top-up answer to margin call %1").replace("%1", call.call_id),
+        )
+        self.last_flow = flow
+        await flow.run(
+            lambda interaction: self.ctx.facade.answer_top_up(
+                call.call_id, self.ctx.officer, device.uri, interaction
+            )
+        )
+        self.ctx.notify_changed()
+        await self.sync(quiet=True)
+
+    async def sync(self, quiet: bool = False) -> None:
+        """One round with the exchange: send what is queued, receive new calls."""
+        try:
+            summary = await self.ctx.facade.sync_exchange(now=not quiet)
+        except RefusedError as exc:
+            if not quiet:
+                show_refusal(self, exc, self.tr("Exchange link"))
+            log.warning("exchange sync failed: %s", exc)
+            return
+        if summary is None:
+            if not quiet:
+                self.ctx.status_message.emit(
+                    self.tr("No exchange link is configured (custody-desk exchange-link --url).")
+                )
+            return
+        self.ctx.status_message.emit(summary)
+        await self.reload()
 
     async def top_up(self) -> None:
         call = self._current()

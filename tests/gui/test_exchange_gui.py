@@ -1,0 +1,119 @@
+"""Margin calls through the window against the exchange simulator on loopback:
+attest -> send -> price shock -> the call arrives (badge, notification, countdown) ->
+acknowledge -> escalate -> waterfall from the stored plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.documents.keys import Party, Role
+from app.exchange.sim.factory import make_sim
+from app.exchange.sim.price_path import parse_price_path
+from app.exchange.sim.server import start_sim
+from app.services.desk_facade import AttestationStatus, MarginCallStatus
+from app.services.officers import add_party_key, keys_file
+from app.ui.backend.workflows import EXCHANGE_LINK_SETTING
+from app.ui.models.desk import MarginCallColumn
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+
+
+def close_messages() -> str:
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    text = " | ".join(f"{b.windowTitle()}: {b.text()}" for b in boxes)
+    for b in boxes:
+        b.done(0)
+    return text
+
+
+@pytest.fixture
+def exchange(desk, tmp_path) -> Iterator[object]:
+    store = desk.ctx.facade.store
+    keys_path = tmp_path / "keys.json"
+    frozen = datetime.now(UTC)
+    sim = make_sim(
+        keys_path,
+        price_paths=[parse_price_path("BTC:-10%:3600s")],
+        exposures={"palm-harbour": Decimal("44000000.00")},
+        clock=lambda: frozen,
+    )
+    add_party_key(
+        store,
+        Party.EXCHANGE,
+        sim.pubkey,
+        sim.address,
+        actor="test",
+        role=Role.EXCHANGE,
+        name="exchange-sim",
+        is_emulator=True,
+    )
+    running = start_sim(sim)
+    with store.transaction() as tx:
+        tx.settings.put(EXCHANGE_LINK_SETTING, running.url, datetime.now(UTC))
+    yield running, keys_path
+    running.stop()
+
+
+def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> None:
+    running, keys_path = exchange
+    store = desk.ctx.facade.store
+    desk.register("alice", desk.start_emulator(TEST_MNEMONIC_ALL))
+    desk.register("bob", desk.start_emulator(TEST_MNEMONIC_ABANDON))
+    keys_path.write_bytes(keys_file(store).to_bytes())  # the sim trusts our officers
+    w = desk.window
+
+    # alice prepares palm-harbour's attestation, bob signs it, it goes to the exchange
+    w.select_officer("alice")
+    proxy = w.holdings.clients.proxy
+    w.holdings.clients.selectRow(
+        next(r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "palm-harbour")
+    )
+    prepared = desk.run(w.attestations.prepare())
+    assert prepared is not None, close_messages()
+    w.select_officer("bob")
+    w.attestations.select(prepared.att_id)
+    desk.run(w.attestations.show_detail())
+    assert desk.run(w.attestations.approve_selected()) is not None, close_messages()
+    w.attestations.select(prepared.att_id)
+    assert w.attestations.send_action.isEnabled()
+    summary = desk.run(w.attestations.send_selected())
+    assert summary is not None and "1 sent" in summary, (summary, close_messages())
+    rows = desk.run(desk.ctx.facade.attestations())
+    assert rows[0].status == AttestationStatus.SENT
+
+    # the market falls; the exchange issues a signed margin call; the desk pulls it
+    view = w.margin_calls
+    arrived: list[int] = []
+    view.new_calls.connect(arrived.append)
+    desk.run(view.reload())
+    running.sim.advance(3600)
+    desk.run(view.sync())
+    assert arrived == [1], close_messages()
+    assert "(1)" in w.tabs.tabText(2)
+    call = view.model.row_at(0)
+    assert call.client_id == "palm-harbour" and call.status == MarginCallStatus.RECEIVED
+    assert call.shortfall > 0
+    first = view.model.index(0, MarginCallColumn.COUNTDOWN).data()
+    desk.wait_until(
+        lambda: view.model.index(0, MarginCallColumn.COUNTDOWN).data() != first, timeout=3
+    )
+
+    # acknowledge, escalate, and preview the stored yield-first plan
+    view.table.selectRow(0)
+    desk.run(view.acknowledge())
+    assert view.model.row_at(0).status == MarginCallStatus.ACKNOWLEDGED, close_messages()
+    view.table.selectRow(0)
+    desk.run(view.escalate())
+    assert view.model.row_at(0).status == MarginCallStatus.ESCALATED, close_messages()
+    view.table.selectRow(0)
+    desk.run(view.preview_waterfall())
+    dialog = view.last_waterfall
+    assert dialog is not None and dialog.model.rowCount() >= 1
+    assert dialog.model.rows[-1].remaining_shortfall == Decimal("0.00")
+    dialog.reject()
