@@ -1,0 +1,473 @@
+"""The signing contract, run against every registered driver family via the emulator.
+
+Only the public ``Signer`` API, ``signing.registry.open_signer`` and the harness
+verbs are used, so every family is held to the same promises:
+
+* identity, keys and signatures agree with an independent ``SoftHsm`` of the same seed;
+* each flow puts an exact, known sequence of messages on the wire;
+* every failure (reject, host cancel, timeout, hung device, wrong/missing PIN,
+  unplug at a prompt or while idle) surfaces as exactly one typed
+  ``SigningError`` of the expected class, no signature is made, and the next
+  call (after a replug where the cable went) succeeds;
+* through the desk's attestation service, a reject or an unplug persists nothing.
+
+TEST ONLY: keys come from the public BIP-39 test mnemonic of twelve times "all".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from signing import registry
+from signing.crypto import secp256k1
+from signing.crypto.bip32 import parse_extended_key
+from signing.emulator.hsm import SoftHsm
+from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
+from signing.errors import (
+    CancelledByHost,
+    DeviceTimeout,
+    Disconnected,
+    InvalidText,
+    NotAllowed,
+    PinRequired,
+    SigningError,
+    UserRejected,
+    WrongPin,
+)
+from signing.interface import Capability, DevicePrompt, PromptKind, Signer
+from signing.verify import require_valid, verify_message, verify_message_pubkey
+
+from .harness import (
+    FLOW_HOST_CANCEL,
+    FLOW_OPEN,
+    FLOW_REJECT,
+    FLOW_SIGN_KNOWN_PATH,
+    FLOW_SIGN_NEW_PATH,
+    FLOW_UNPLUG_AT_PROMPT,
+    HARNESSES,
+    DriverHarness,
+    wait_until,
+)
+
+pytestmark = pytest.mark.timeout(30)
+
+PATH = "m/44'/0'/0'/0/0"
+TEXT = "ATTEST client=ACME total=1000 USD env=test"
+# trezor-firmware tests/device_tests/bitcoin/test_signmessage.py: seed "all" x12, same path.
+VECTOR_TEXT = "This is an example of a signed message."
+VECTOR_ADDRESS = "1JAd7XCBzGudGpJQSDSfpmJhiygtLQWaGL"
+VECTOR_SIGNATURE_HEX = (
+    "20fd8f2f7db5238fcdd077d5204c3e6949c261d700269cefc1d9d2dcef6b9502"
+    "3630ee617f6c8acf9eb40c8edd704c9ca74ea4afc393f43f35b4e8958324cbdd1c"
+)
+PIN = "2589"  # digits 1..9 only: the Trezor keypad has no 0
+REFERENCE = SoftHsm(TEST_MNEMONIC_ALL)  # an independent secure element with the same seed
+
+
+class UI:
+    """An ``Interaction`` that records prompts and can act when one shows."""
+
+    def __init__(self) -> None:
+        self.prompts: list[DevicePrompt] = []
+        self.done = 0
+        self.events: list[str] = []  # "prompt" / "done", in order
+        self.pin: Callable[[], str] | None = None  # None: nobody can enter a PIN
+        self.pin_asked = 0
+        self.on_prompt_hook: Callable[[], None] | None = None
+
+    def on_prompt(self, prompt: DevicePrompt) -> None:
+        self.prompts.append(prompt)
+        self.events.append("prompt")
+        if self.on_prompt_hook is not None:
+            self.on_prompt_hook()
+
+    def on_done(self) -> None:
+        self.done += 1
+        self.events.append("done")
+
+    def request_pin(self, device_label: str) -> str:
+        self.pin_asked += 1
+        if self.pin is None:
+            raise PinRequired(f"{device_label}: no one can enter the PIN")
+        return self.pin()
+
+    def request_passphrase(self, device_label: str) -> str:
+        return ""
+
+
+@pytest.fixture
+def ui() -> UI:
+    return UI()
+
+
+@pytest.fixture
+def signer(driver: DriverHarness, ui: UI) -> Iterator[Signer]:
+    """An opened signer from the registry with the suite's short deadlines."""
+    opened = driver.make_signer()
+    opened.open(ui)
+    yield opened
+    opened.close()
+
+
+def one_error(expected: type[SigningError], call: Callable[[], object]) -> SigningError:
+    """``call`` fails with exactly one error, of exactly class ``expected``; returns it."""
+    try:
+        result = call()
+    except BaseException as exc:  # anything at all: it must be the one typed error
+        assert isinstance(exc, SigningError), f"untyped {type(exc).__name__}: {exc!r}"
+        assert type(exc) is expected, f"expected {expected.__name__}, got {exc!r}"
+        assert exc.code == expected.code and exc.user_message
+        return exc
+    raise AssertionError(f"expected {expected.__name__}, the call returned {result!r}")
+
+
+def assert_prompt_closed(ui: UI) -> None:
+    """Every "confirm on device" the UI was asked to show has been taken down again."""
+    assert ui.prompts, "no prompt was shown"
+    assert ui.events[-1] == "done", ui.events
+
+
+def sign_works(signer: Signer, text: str = TEXT) -> None:
+    """The next call succeeds: a verifying signature for the path's address."""
+    made = signer.sign_message(PATH, text)
+    assert made.address == REFERENCE.get_public_key(PATH).address
+    assert verify_message(made.address, text, made.signature)
+
+
+def require_capability(signer: Signer, capability: Capability) -> None:
+    if capability not in signer.capabilities:
+        pytest.skip(f"{signer.info.kind.value} lacks {capability.value}: PIN is entered on device")
+
+
+def dismiss_stale_prompt(driver: DriverHarness) -> None:
+    """The officer refuses whatever is still on the device's screen."""
+    driver.set_approve("reject")
+    wait_until(lambda: driver.state()["pending_prompts"] == 0, what="prompt dismissed")
+
+
+def cancel_from_another_thread(signer: Signer, after_s: float = 0.1) -> Callable[[], None]:
+    def hook() -> None:
+        threading.Timer(after_s, signer.cancel).start()
+
+    return hook
+
+
+# ---- the registry and the harnesses agree -----------------------------------------------
+
+
+def test_every_registered_family_has_a_harness() -> None:
+    assert registry.families() == sorted(HARNESSES)
+
+
+# ---- identity, keys, signatures ---------------------------------------------------------
+
+
+def test_identity_says_emulator(driver: DriverHarness, ui: UI) -> None:
+    signer = driver.make_signer()
+    assert signer.info.is_emulator and signer.info.uri == driver.uri
+    identity = signer.open(ui)
+    try:
+        assert identity.is_emulator
+        assert identity.master_fingerprint == REFERENCE.fingerprint() == "5c9e228d"
+        # The fingerprint is the master key's: it is the parent fingerprint of m/0'.
+        child = parse_extended_key(signer.get_public_key("m/0'").xpub)
+        assert child.parent_fingerprint.hex() == identity.master_fingerprint
+        assert identity.label.startswith("EMULATOR"), identity.label
+    finally:
+        signer.close()
+
+
+@pytest.mark.parametrize(
+    "path", [PATH, "m/49'/0'/0'/0/3", "m/84'/0'/0'/1/0", "m/44'/0'/0'", "m/0'"]
+)
+def test_public_key_matches_the_soft_hsm(signer: Signer, path: str) -> None:
+    got = signer.get_public_key(path)
+    want = REFERENCE.get_public_key(path)
+    assert (got.path, got.xpub, got.pubkey, got.address) == (
+        want.path, want.xpub, want.pubkey, want.address,
+    )  # fmt: skip
+
+
+def test_testnet_path_gives_the_testnet_key_and_address(signer: Signer) -> None:
+    """Coin type 1' is testnet (SLIP-44): every family must agree on the address."""
+    path = "m/44'/1'/0'/0/0"
+    got = signer.get_public_key(path)
+    want = REFERENCE.get_public_key(path)
+    assert (got.xpub, got.pubkey) == (want.xpub, want.pubkey)
+    assert got.address == want.address, f"{got.address} is not testnet {want.address}"
+    made = signer.sign_message(path, TEXT)
+    assert made.address == want.address
+    assert verify_message(want.address, TEXT, made.signature)
+
+
+@pytest.mark.parametrize("path", [PATH, "m/49'/0'/0'/0/0", "m/84'/0'/0'/0/0"])
+def test_signature_verifies_is_low_s_and_is_never_valid_in_prod(signer: Signer, path: str) -> None:
+    key = signer.get_public_key(path)
+    made = signer.sign_message(path, TEXT)
+    assert (made.path, made.text, made.address, made.pubkey) == (
+        path,
+        TEXT,
+        key.address,
+        key.pubkey,
+    )
+    assert len(made.signature) == 65
+    assert int.from_bytes(made.signature[33:], "big") <= secp256k1.HALF_N
+    assert verify_message(key.address, TEXT, made.signature)
+    assert verify_message_pubkey(key.pubkey, TEXT, made.signature)
+    assert not verify_message(key.address, TEXT + ".", made.signature)
+    require_valid(key.address, TEXT, made.signature, environment="test")
+    one_error(
+        NotAllowed,
+        lambda: require_valid(key.address, TEXT, made.signature, environment="prod"),
+    )
+
+
+def test_signature_equals_the_trezor_firmware_vector(signer: Signer) -> None:
+    """Deterministic (RFC 6979): every family returns the same bytes for the same request."""
+    made = signer.sign_message(PATH, VECTOR_TEXT)
+    assert made.address == VECTOR_ADDRESS
+    assert made.signature.hex() == VECTOR_SIGNATURE_HEX
+
+
+# ---- exact transcripts ------------------------------------------------------------------
+
+
+def test_exact_transcripts_of_open_and_sign(driver: DriverHarness, ui: UI) -> None:
+    signer = driver.make_signer()
+    driver.clear_transcript()
+    identity = signer.open(ui)
+    assert driver.transcript() == driver.expected_transcript(FLOW_OPEN)
+
+    driver.clear_transcript()
+    made = signer.sign_message(PATH, TEXT)
+    assert driver.transcript() == driver.expected_transcript(FLOW_SIGN_NEW_PATH)
+    # The officer is shown the whole text, named after the device that shows it.
+    assert ui.prompts == [DevicePrompt(PromptKind.CONFIRM_ON_DEVICE, identity.label, TEXT)]
+    assert_prompt_closed(ui)
+
+    driver.clear_transcript()
+    again = signer.sign_message(PATH, TEXT)
+    assert driver.transcript() == driver.expected_transcript(FLOW_SIGN_KNOWN_PATH)
+    assert again.signature == made.signature
+    assert driver.signatures_made() == 2
+    signer.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x", "two\nlines", "tab\there", "caf\u00e9 statement", "three   spaces", " lead",
+     "trail ", "a" * 241, ""],
+)  # fmt: skip
+def test_text_the_device_cannot_show_never_reaches_the_wire(
+    driver: DriverHarness, signer: Signer, ui: UI, text: str
+) -> None:
+    driver.clear_transcript()
+    one_error(InvalidText, lambda: signer.sign_message(PATH, text))
+    assert driver.transcript() == []
+    assert ui.prompts == [] and driver.prompts_shown() == 0
+    sign_works(signer)
+
+
+def test_production_text_is_refused_and_never_shown(
+    driver: DriverHarness, signer: Signer, ui: UI
+) -> None:
+    signer.get_public_key(PATH)
+    one_error(NotAllowed, lambda: signer.sign_message(PATH, "ATTEST client=ACME env=prod"))
+    assert driver.prompts_shown() == 0 and driver.signatures_made() == 0
+    sign_works(signer)
+
+
+# ---- failures: one typed error, nothing signed, the next call succeeds ---------------------
+
+
+def test_reject_on_device_is_user_rejected(driver: DriverHarness, signer: Signer, ui: UI) -> None:
+    signer.get_public_key(PATH)
+    driver.set_approve("reject")
+    driver.clear_transcript()
+    one_error(UserRejected, lambda: signer.sign_message(PATH, TEXT))
+    assert_prompt_closed(ui)
+    assert driver.transcript() == driver.expected_transcript(FLOW_REJECT)
+    assert len(ui.prompts) == 1 and driver.signatures_made() == 0
+    driver.set_approve("auto")
+    sign_works(signer)
+
+
+def test_host_cancel_while_waiting_for_the_human(
+    driver: DriverHarness, signer: Signer, ui: UI
+) -> None:
+    signer.get_public_key(PATH)
+    driver.set_approve("delay:30")
+    ui.on_prompt_hook = cancel_from_another_thread(signer)
+    driver.clear_transcript()
+    started = time.monotonic()
+    one_error(CancelledByHost, lambda: signer.sign_message(PATH, TEXT))
+    assert time.monotonic() - started < 2.5
+    assert_prompt_closed(ui)
+    assert driver.normalised(driver.transcript()) == driver.expected_transcript(FLOW_HOST_CANCEL)
+    ui.on_prompt_hook = None
+    dismiss_stale_prompt(driver)
+    assert driver.signatures_made() == 0
+    driver.set_approve("auto")
+    sign_works(signer)
+
+
+def test_confirmation_timeout_is_device_timeout(driver: DriverHarness, ui: UI) -> None:
+    signer = driver.make_signer(confirm_s=0.4)
+    signer.open(ui)
+    signer.get_public_key(PATH)
+    driver.set_approve("delay:30")
+    started = time.monotonic()
+    one_error(DeviceTimeout, lambda: signer.sign_message(PATH, TEXT))
+    assert time.monotonic() - started < 3
+    assert_prompt_closed(ui)
+    dismiss_stale_prompt(driver)
+    assert driver.signatures_made() == 0
+    driver.set_approve("auto")
+    sign_works(signer)
+    signer.close()
+
+
+def test_device_that_stops_answering_is_device_timeout(driver: DriverHarness, ui: UI) -> None:
+    signer = driver.make_signer(response_s=0.4)
+    signer.open(ui)
+    driver.stall()
+    started = time.monotonic()
+    one_error(DeviceTimeout, lambda: signer.get_public_key("m/44'/0'/0'/0/9"))
+    assert time.monotonic() - started < 3
+    driver.stall(False)
+    sign_works(signer)
+    signer.close()
+
+
+def test_wrong_pin_is_wrong_pin(driver: DriverHarness, signer: Signer, ui: UI) -> None:
+    require_capability(signer, Capability.PIN_MATRIX)
+    driver.lock_with_pin(PIN)
+    ui.pin = lambda: "1"
+    one_error(WrongPin, lambda: signer.sign_message(PATH, TEXT))
+    assert driver.state()["wrong_pin_count"] == 1 and driver.signatures_made() == 0
+    ui.pin = driver.host_pin_entry(PIN)
+    sign_works(signer)
+    assert driver.state()["locked"] is False
+
+
+def test_locked_with_nobody_to_enter_the_pin_is_pin_required(
+    driver: DriverHarness, signer: Signer, ui: UI
+) -> None:
+    driver.lock_with_pin(PIN)
+    one_error(PinRequired, lambda: signer.sign_message(PATH, TEXT))
+    assert driver.signatures_made() == 0 and driver.state()["locked"] is True
+    if Capability.PIN_MATRIX in signer.capabilities:
+        ui.pin = driver.host_pin_entry(PIN)
+    else:
+        assert ui.pin_asked == 0, "a family without host PIN entry never asks the host"
+        driver.unlock_on_device(PIN)
+    sign_works(signer)
+
+
+def test_cancel_at_the_pin_prompt(driver: DriverHarness, signer: Signer, ui: UI) -> None:
+    require_capability(signer, Capability.PIN_MATRIX)
+    driver.lock_with_pin(PIN)
+
+    def closes_the_keypad() -> str:
+        raise CancelledByHost("the officer closed the PIN keypad")
+
+    ui.pin = closes_the_keypad
+    one_error(CancelledByHost, lambda: signer.sign_message(PATH, TEXT))
+    assert driver.state()["locked"] is True and driver.signatures_made() == 0
+    ui.pin = driver.host_pin_entry(PIN)
+    sign_works(signer)
+
+
+def test_unplug_at_the_pin_prompt(driver: DriverHarness, signer: Signer, ui: UI) -> None:
+    require_capability(signer, Capability.PIN_MATRIX)
+    driver.lock_with_pin(PIN)
+    enter = driver.host_pin_entry(PIN)
+
+    def pulls_the_cable() -> str:
+        typed = enter()
+        driver.unplug()
+        return typed
+
+    ui.pin = pulls_the_cable
+    one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
+    assert driver.signatures_made() == 0
+    driver.replug()
+    ui.pin = enter  # the unlock was lost with the power
+    sign_works(signer)
+
+
+def test_unplug_at_the_confirmation_prompt(driver: DriverHarness, signer: Signer, ui: UI) -> None:
+    signer.get_public_key(PATH)
+    driver.arm_unplug_at_next_prompt()
+    driver.clear_transcript()
+    one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
+    assert_prompt_closed(ui)
+    assert driver.state()["unplugged"] is True
+    assert driver.transcript() == driver.expected_transcript(FLOW_UNPLUG_AT_PROMPT)
+    assert driver.signatures_made() == 0
+    driver.replug()
+    sign_works(signer)
+
+
+def test_unplug_while_idle_is_disconnected_on_the_next_call(
+    driver: DriverHarness, signer: Signer
+) -> None:
+    signer.get_public_key(PATH)
+    driver.unplug()
+    one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
+    assert driver.signatures_made() == 0
+    driver.replug()
+    sign_works(signer)
+
+
+def test_still_unplugged_every_call_is_disconnected(driver: DriverHarness, signer: Signer) -> None:
+    """Same situation, same error: the desk shows one message whatever the family."""
+    signer.get_public_key(PATH)
+    driver.unplug()
+    for _ in range(2):
+        one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
+    driver.replug()
+    sign_works(signer)
+
+
+# ---- nothing persisted: through the desk's attestation service ---------------------------
+
+
+SNAPSHOT = Path(__file__).resolve().parents[3] / "resources" / "demo" / "snapshot.json"
+
+
+@pytest.mark.parametrize("failure", ["reject", "unplug"])
+def test_attestation_failure_persists_nothing(
+    driver: DriverHarness, tmp_path: Path, failure: str
+) -> None:
+    from .attestation_desk import Desk
+
+    with Desk(tmp_path, checker_uri=driver.uri, snapshot=SNAPSHOT) as desk:
+        att_id = desk.prepare()
+        if failure == "reject":
+            driver.set_approve("reject")
+            expected: type[SigningError] = UserRejected
+        else:
+            driver.arm_unplug_at_next_prompt()
+            expected = Disconnected
+        one_error(expected, lambda: asyncio.run(desk.approve(att_id)))
+        record = desk.record(att_id)
+        assert record.status == "awaiting_approval"
+        assert record.signature_b64 is None and record.signer_address is None
+        assert record.signed_at is None
+        assert desk.audit_actions(att_id).count("attestation.sign") == 0
+        assert desk.audit_actions(att_id)[-1] == "attestation.sign_failed"
+        assert driver.signatures_made() == 0
+        # The checker tries again once the device is back: signed, logged once.
+        if failure == "unplug":
+            driver.replug()
+        driver.set_approve("auto")
+        signed = asyncio.run(desk.approve(att_id))
+        assert signed.status == "signed" and signed.signature_b64
+        assert desk.audit_actions(att_id).count("attestation.sign") == 1
