@@ -45,6 +45,13 @@ def _is_loopback(host: str) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     server: _SimServer
     protocol_version = "HTTP/1.1"
+    # one write per answer (headers + body), flushed by handle_one_request; with
+    # TCP_NODELAY this avoids the ~40 ms Nagle/delayed-ACK stall on keep-alive
+    wbufsize = 1 << 16
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("sim %s " + format, self.address_string(), *args)
