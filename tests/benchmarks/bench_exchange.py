@@ -25,28 +25,28 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_documents import build_bundle  # noqa: E402
+from bench_documents import build_bundle
 
-from app.documents.envelope import Document, Kind, SignatureEntry, parse_document  # noqa: E402
-from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for  # noqa: E402
-from app.documents.statement_adapter import attestation_from_body  # noqa: E402
-from app.documents.verify import VerifyContext, verify_document  # noqa: E402
-from app.domain.merkle_sum import (  # noqa: E402
+from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
+from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
+from app.documents.statement_adapter import attestation_from_body
+from app.documents.verify import VerifyContext, verify_document
+from app.domain.merkle_sum import (
     AssetSchema,
     MerkleSumTree,
     SumLeaf,
     client_commitment,
 )
-from app.exchange.backoff import Backoff  # noqa: E402
-from app.exchange.link import OutboundMessage  # noqa: E402
-from app.exchange.outbox import enqueue, flush  # noqa: E402
-from app.exchange.rest import RestLink  # noqa: E402
-from app.exchange.sim.factory import make_sim  # noqa: E402
-from app.exchange.sim.server import start_sim  # noqa: E402
-from app.services.unit_of_work import unit_of_work  # noqa: E402
-from app.store.sqlite_store import SqliteStore  # noqa: E402
-from signing.emulator.hsm import SoftHsm  # noqa: E402
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON  # noqa: E402
+from app.exchange.backoff import Backoff
+from app.exchange.link import OutboundMessage
+from app.exchange.outbox import enqueue, flush
+from app.exchange.rest import RestLink
+from app.exchange.sim.factory import make_sim
+from app.exchange.sim.server import start_sim
+from app.services.unit_of_work import unit_of_work
+from app.store.sqlite_store import SqliteStore
+from signing.emulator.hsm import SoftHsm
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON
 
 PATH = "m/44'/0'/0'/0/0"
 PUSHES = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
@@ -76,7 +76,7 @@ def one_client_bundle(seq: int, hsm: SoftHsm, key_id: str, now: datetime) -> Doc
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def row(name: str, runs: list[float]) -> None:
@@ -108,10 +108,10 @@ async def bench(tmp: Path) -> None:
         data = doc.to_bytes()
         start = time.perf_counter()
         with unit_of_work(store) as uow:
-            key_sent = enqueue(uow, "attestation_bundle", doc.body["id"], data, "bench")
-        report = await flush(store, link, only=key_sent)
+            key_sent = enqueue(uow, "attestation_bundle", str(doc.body["id"]), data, "bench")
+        flushed = await flush(store, link, only=key_sent)
         with_store.append(time.perf_counter() - start)
-        assert key_sent in report.sent and report.sent[key_sent].status == 201
+        assert key_sent in flushed.sent and flushed.sent[key_sent].status == 201
     row("push: outbox commit + HTTP + verify + book", with_store)
     send_only: list[float] = []
     for doc in docs[10 + PUSHES:]:
