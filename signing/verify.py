@@ -2,7 +2,8 @@
 
 Bitcoin signed messages (BIP-137): the prehashed double-SHA-256 message digest
 is verified by OpenSSL; the public key is recovered (pure Python) only to bind
-the signature to an address or to check its recovery id. High-S signatures are
+the signature to an address, and the nonce point is computed only to check the
+recovery id of a signature OpenSSL has already accepted. High-S signatures are
 rejected: every device we drive signs low-S, so a high-S one was altered.
 
 The boolean functions return False for any signature that does not verify,
@@ -96,25 +97,37 @@ def recover_pubkey(text: str | bytes, signature: bytes) -> bytes:
 def verify_message_pubkey(pubkey: bytes, text: str | bytes, signature: bytes) -> bool:
     """True when ``signature`` is a valid BIP-137 signature of ``text`` by ``pubkey``.
 
-    The recovery id must point at ``pubkey`` too (as Bitcoin Core and Trezor
-    check): recovering with it gives ``pubkey`` exactly when the nonce point
-    R = (z/s)G + (r/s)Q has R.x = r and the parity the id names.
+    OpenSSL decides whether (r, s) is a valid low-S ECDSA signature of the
+    double-SHA-256 message digest by ``pubkey``; nothing is recovered. The
+    header's recovery id must also name the nonce point R = (z/s)G + (r/s)Q (as
+    Bitcoin Core and Trezor check, so the bytes verify by address too). OpenSSL
+    does not expose R, so that last check computes it with cached comb tables,
+    and only for a signature OpenSSL already accepted.
     """
     public_key = _load_public_key(pubkey)  # InvalidInput for a malformed key
-    point = secp256k1.decode_point(bytes(pubkey))
+    key = bytes(pubkey)
     decoded = _decode(signature)
-    if decoded is None or decoded.compressed != (len(pubkey) == 33):
-        return False
-    if decoded.s > secp256k1.HALF_N:
+    if decoded is None or decoded.compressed != (len(key) == 33):
         return False
     digest = message_digest(text)
+    if not verify_digest(public_key, digest, decoded.r, decoded.s):  # low-S enforced there
+        return False
+    return _recovery_id_names_nonce(_public_point(key), digest, decoded)
+
+
+@lru_cache(maxsize=256)  # decoding a compressed key costs a modular square root
+def _public_point(pubkey: bytes) -> tuple[int, int]:
+    return secp256k1.decode_point(pubkey)
+
+
+def _recovery_id_names_nonce(
+    point: tuple[int, int], digest: bytes, decoded: CompactSignature
+) -> bool:
+    """The recovery id is R.y's parity plus 2 when R.x >= n (R.x = r mod n is known)."""
     nonce = secp256k1.nonce_point_for(digest, decoded.r, decoded.s, point)
     if nonce is None or nonce[0] % secp256k1.N != decoded.r:
         return False
-    if (nonce[1] & 1) | (2 if nonce[0] >= secp256k1.N else 0) != decoded.recid:
-        return False
-    # Belt and braces: OpenSSL must agree.
-    return verify_digest(public_key, digest, decoded.r, decoded.s)
+    return (nonce[1] & 1) | (2 if nonce[0] >= secp256k1.N else 0) == decoded.recid
 
 
 def verify_message(

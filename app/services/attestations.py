@@ -97,6 +97,18 @@ class AttestationDetail:
     checker: str | None
 
 
+def _same_person(repo: SqliteDeskRepository, checker: OfficerRecord, maker_id: int) -> bool:
+    """Maker and checker are one person if they are one officer, one key or one device."""
+    if checker.id == maker_id:
+        return True
+    maker = repo.officer_by_id(maker_id)
+    if maker is None:
+        return False
+    return maker.pubkey == checker.pubkey or (
+        bool(maker.fingerprint) and maker.fingerprint == checker.fingerprint
+    )
+
+
 def parse_att_id(text: str) -> int:
     """``7``, ``att-7`` -> the stored attestation id."""
     raw = text.removeprefix("att-")
@@ -292,7 +304,7 @@ class AttestationService:
             repo = desk_repo(uow.tx)
             rec = self._get(repo, att_id)
             checker = self._officer(repo, officer)
-            if checker.id == rec.maker_officer_id:
+            if _same_person(repo, checker, rec.maker_officer_id):
                 raise MakerCannotApprove("the officer who prepared it cannot reject it")
             if rec.status not in ("draft", "awaiting_approval"):
                 raise WrongStatus(f"attestation {att_id} is {rec.status}")
@@ -349,7 +361,7 @@ class AttestationService:
             repo = desk_repo(uow.tx)
             rec = self._get(repo, att_id)
             checker = self._officer(repo, officer)
-            if checker.id == rec.maker_officer_id:
+            if _same_person(repo, checker, rec.maker_officer_id):
                 raise MakerCannotApprove(
                     f"{officer} prepared attestation {att_id}; a different officer must approve"
                 )
@@ -395,28 +407,40 @@ class AttestationService:
         except BaseException as exc:
             self._abort_signing(att_id, officer, exc)
             raise
-        with unit_of_work(self._store, clock=self._clock) as uow:
-            repo = desk_repo(uow.tx)
-            current = self._get(repo, att_id)
-            if current.status != "signing" or current.statement != statement:
-                raise WrongStatus(f"attestation {att_id} changed while signing")
-            repo.record_attestation_signature(
-                att_id,
-                checker.id,
-                base64.b64encode(signature).decode("ascii"),
-                checker.address,
-                uow.now,
-            )
-            uow.audit(
-                f"officer:{officer}",
-                "attestation.sign",
-                {
-                    "attestation_id": att_id,
-                    "key_id": key_id_for(checker.pubkey),
-                    "statement": statement,
-                },
-            )
-            signed = self._get(repo, att_id)
+        try:
+            with unit_of_work(self._store, clock=self._clock) as uow:
+                repo = desk_repo(uow.tx)
+                current = self._get(repo, att_id)
+                if current.status != "signing" or current.statement != statement:
+                    raise WrongStatus(f"attestation {att_id} changed while signing")
+                # the officer may have taken minutes on the device: check again now
+                still = repo.officer_by_id(checker.id)
+                if still is None or not still.active or still.pubkey != checker.pubkey:
+                    raise UnknownOfficer(f"{officer}'s key was revoked while signing")
+                if uow.now > current.expires_at:
+                    raise AttestationExpired(
+                        f"attestation {att_id} expired at {utc(current.expires_at)} while signing"
+                    )
+                repo.record_attestation_signature(
+                    att_id,
+                    checker.id,
+                    base64.b64encode(signature).decode("ascii"),
+                    checker.address,
+                    uow.now,
+                )
+                uow.audit(
+                    f"officer:{officer}",
+                    "attestation.sign",
+                    {
+                        "attestation_id": att_id,
+                        "key_id": key_id_for(checker.pubkey),
+                        "statement": statement,
+                    },
+                )
+                signed = self._get(repo, att_id)
+        except AttestationError as exc:
+            self._abort_signing(att_id, officer, exc)
+            raise
         logger.info("attestation %d signed by %s", att_id, officer)
         return signed
 
@@ -433,6 +457,10 @@ class AttestationService:
             if checker is None:
                 raise AttestationError("the signing officer is missing")
             clients = repo.attestation_clients(att_id)
+        signature = base64.b64decode(rec.signature_b64)
+        # never export what the checker's key did not sign (a store edited behind our back)
+        if not verify_message(checker.pubkey, rec.statement, signature):
+            raise AttestationError(f"attestation {att_id}'s stored signature does not verify")
         key_id = key_id_for(checker.pubkey)
         body: dict[str, Any] = {
             "id": attestation_doc_id(rec.sequence),
@@ -464,6 +492,6 @@ class AttestationService:
             statement=rec.statement,
             body=body,
             signatures=(
-                SignatureEntry(key_id, Party.CUSTODIAN.value, base64.b64decode(rec.signature_b64)),
+                SignatureEntry(key_id, Party.CUSTODIAN.value, signature),
             ),
         )

@@ -17,6 +17,9 @@ from app.services.device_access import SignerFactory, run_on_device
 from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
 from app.store.repo_desk import OfficerRecord, PartyKeyRecord, SqliteDeskRepository
+from signing.crypto.addresses import address_matches, decode_address
+from signing.crypto.secp256k1 import decode_point
+from signing.errors import InvalidInput
 from signing.interface import DeviceIdentity, Interaction, PublicKeyInfo, Signer
 
 logger = logging.getLogger(__name__)
@@ -63,8 +66,7 @@ async def register_officer(
         repo = desk_repo(uow.tx)
         if repo.officer_by_name(name) is not None:
             raise OfficerError(f"officer {name} is already registered")
-        if any(o.pubkey == key.pubkey for o in repo.officers()):
-            raise OfficerError("this device key is already registered to another officer")
+        _refuse_shared_device(repo, identity, key.pubkey)
         record = OfficerRecord(
             id=0,
             name=name,
@@ -95,6 +97,40 @@ async def register_officer(
     return replace(record, id=officer_id)
 
 
+def _refuse_shared_device(
+    repo: SqliteDeskRepository, identity: DeviceIdentity, pubkey: bytes
+) -> None:
+    """One officer, one device: maker != checker would mean nothing otherwise.
+
+    A second path on the same seed is a different key but the same person's
+    device, so the master fingerprint must be new too; and a key another
+    party (regulator, exchange) vouches for can never be a custody officer's.
+    """
+    for other in repo.officers():
+        if other.pubkey == pubkey:
+            raise OfficerError("this device key is already registered to another officer")
+        if identity.master_fingerprint and other.fingerprint == identity.master_fingerprint:
+            raise OfficerError(
+                f"this device (fingerprint {identity.master_fingerprint}) is already "
+                f"registered to officer {other.name}"
+            )
+    for party_key in repo.party_keys():
+        if party_key.pubkey == pubkey and party_key.party != Party.CUSTODIAN.value:
+            raise OfficerError(f"this key is registered to the {party_key.party}")
+
+
+def _check_party_key(pubkey: bytes, address: str) -> None:
+    """A trust-root key must be a real curve point, and its address really its own."""
+    if len(pubkey) != 33 or pubkey[0] not in (2, 3):
+        raise OfficerError("public key must be 33-byte compressed secp256k1")
+    try:
+        decode_point(pubkey)
+        if address and not address_matches(pubkey, decode_address(address)):
+            raise OfficerError(f"address {address} does not belong to this public key")
+    except InvalidInput as exc:
+        raise OfficerError(f"not a usable key or address: {exc}") from exc
+
+
 def list_officers(store: Store) -> list[OfficerRecord]:
     with store.read() as tx:
         return desk_repo(tx).officers()
@@ -112,12 +148,23 @@ def add_party_key(
     is_emulator: bool = False,
 ) -> PartyKeyRecord:
     """Register a counterparty's (or our own emergency) public key in the trust root."""
-    if len(pubkey) != 33 or pubkey[0] not in (2, 3):
-        raise OfficerError("public key must be 33-byte compressed secp256k1")
+    _check_party_key(pubkey, address)
+    if is_emulator and desk_identity(store).env == "prod":
+        raise OfficerError("a test emulator key cannot be registered on a production desk")
     with unit_of_work(store) as uow:
         repo = desk_repo(uow.tx)
         if any(k.pubkey == pubkey and k.role == role.value for k in repo.party_keys()):
             raise OfficerError(f"key {key_id_for(pubkey)} is already registered")
+        # One key, one party: the keys file has one entry per key id, so a key
+        # shared by two parties would let one organisation count as two.
+        holders = {k.party for k in repo.party_keys() if k.pubkey == pubkey}
+        if any(o.pubkey == pubkey for o in repo.officers()):
+            holders.add(Party.CUSTODIAN.value)
+        if holders - {party.value}:
+            raise OfficerError(
+                f"key {key_id_for(pubkey)} is already registered to the "
+                f"{', '.join(sorted(holders))}"
+            )
         record = PartyKeyRecord(
             id=0,
             party=party.value,

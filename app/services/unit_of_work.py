@@ -64,6 +64,7 @@ def unit_of_work(
     """Run one use case in one write transaction (commit on success, rollback on error)."""
     with store.transaction() as tx:
         now = clock()
-        if now.tzinfo is None:
+        if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("the clock must return UTC-aware times")
+        now = now.astimezone(UTC)  # an aware local time is stored as the same instant in UTC
         yield UnitOfWork(tx, now, checkpoint_every)

@@ -114,7 +114,7 @@ class SqliteStore:
         self._in_transaction = False
         self._migrations = all_migrations() if migrations is None else migrations
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        created = not path.exists()
+        created = _create_private(path)
         try:
             self._db = sqlite3.connect(
                 path,
@@ -311,6 +311,7 @@ class SqliteStore:
         partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
         partial.unlink(missing_ok=True)
         try:
+            _create_private(partial)  # a backup holds everything: owner-only from the start
             target = sqlite3.connect(partial, isolation_level=None)
             try:
                 with self._lock:
@@ -388,6 +389,23 @@ def check_store_file(path: Path, *, latest_version: int) -> int:
     if version > latest_version:
         raise SchemaTooNew(f"{path} is at schema v{version}, newer than this desk")
     return version
+
+
+def _create_private(path: Path) -> bool:
+    """Create ``path`` empty with mode 0600 unless it exists; True if it was created.
+
+    SQLite would create the file with the process umask (often world-readable)
+    and its ``-wal``/``-shm`` files copy the main file's mode, so the file is
+    made owner-only before SQLite ever writes a page into it.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    except OSError:  # unwritable place: let SQLite report it as a typed store error
+        return False
+    os.close(fd)
+    return True
 
 
 def _restrict_permissions(path: Path) -> None:

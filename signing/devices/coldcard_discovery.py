@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import glob
 import os
-import socket
 import stat
 
 from signing.devices.coldcard import (
@@ -28,6 +27,7 @@ from signing.errors import InvalidInput
 from signing.interface import DeviceInfo, DeviceKind
 from signing.transport.base import ReportPipe
 from signing.transport.hid_enumerate import EnumerateFn, enumerate_family, text_to_path
+from signing.transport.unix_socket import socket_is_live
 
 
 def emulator_socket_paths() -> list[str]:
@@ -47,20 +47,9 @@ def emulator_socket_paths() -> list[str]:
                 continue
         except OSError:
             continue
-        if _socket_alive(path):
+        if socket_is_live(path):
             found.append(path)
     return found
-
-
-def _socket_alive(path: str) -> bool:
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    try:
-        probe.connect(path)
-    except OSError:
-        return False
-    finally:
-        probe.close()
-    return True
 
 
 def _socket_info(path: str) -> DeviceInfo:

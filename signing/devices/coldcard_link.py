@@ -26,10 +26,9 @@ from hashlib import sha256
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
-from signing.errors import ProtocolError
+from signing.crypto import secp256k1
+from signing.errors import InvalidInput, ProtocolError
 
-_P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F
-_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _CURVE = ec.SECP256K1()
 
 SESSION_KEY_LEN = 32
@@ -50,19 +49,6 @@ def load_peer_pubkey(raw: bytes) -> ec.EllipticCurvePublicKey:
         raise ProtocolError("link public key is not a secp256k1 point") from exc
 
 
-def _affine_add(p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int] | None:
-    """Add two affine points (public values only); None for the point at infinity."""
-    (x1, y1), (x2, y2) = p1, p2
-    if x1 == x2:
-        if (y1 + y2) % _P == 0:
-            return None
-        slope = 3 * x1 * x1 * pow(2 * y1, -1, _P) % _P
-    else:
-        slope = (y2 - y1) * pow(x2 - x1, -1, _P) % _P
-    x3 = (slope * slope - x1 - x2) % _P
-    return x3, (slope * (x1 - x3) - y1) % _P
-
-
 @dataclass
 class EphemeralKey:
     """A one-time key pair for one ``ncry`` exchange."""
@@ -80,18 +66,18 @@ class EphemeralKey:
         """``SHA-256(x || y)`` of ``d * peer``: the key both sides arrive at."""
         peer = load_peer_pubkey(peer_raw)
         x = int.from_bytes(self.private_key.exchange(ec.ECDH(), peer), "big")
-        rhs = (pow(x, 3, _P) + 7) % _P
-        y = pow(rhs, (_P + 1) // 4, _P)
-        if y * y % _P != rhs:
+        shared = secp256k1.lift_x(x, odd=False)
+        if shared is None:
             raise ProtocolError("shared point is not on the curve")
         # Which of (x, y) and (x, -y) is d*Q?  x((d+1)*Q) = x(d*Q + Q) tells them apart.
         d = self.private_key.private_numbers().private_value
-        shifted = ec.derive_private_key((d + 1) % _N or 1, _CURVE)
+        shifted = ec.derive_private_key((d + 1) % secp256k1.N or 1, _CURVE)
         x_shifted = int.from_bytes(shifted.exchange(ec.ECDH(), peer), "big")
         peer_numbers = peer.public_numbers()
-        candidate = _affine_add((x, y), (peer_numbers.x, peer_numbers.y))
+        candidate = secp256k1.add(shared, (peer_numbers.x, peer_numbers.y))
+        y = shared[1]
         if candidate is None or candidate[0] != x_shifted:
-            y = _P - y
+            y = secp256k1.P - y
         return sha256(x.to_bytes(32, "big") + y.to_bytes(32, "big")).digest()
 
 
@@ -105,7 +91,7 @@ class LinkCipher:
 
     def __init__(self, session_key: bytes) -> None:
         if len(session_key) != SESSION_KEY_LEN:
-            raise ValueError("session key must be 32 bytes")
+            raise InvalidInput("session key must be 32 bytes")
         self._outgoing: CipherContext = self._stream(session_key)
         self._incoming: CipherContext = self._stream(session_key)
 
@@ -118,30 +104,3 @@ class LinkCipher:
 
     def open(self, ciphertext: bytes) -> bytes:
         return self._incoming.update(ciphertext)
-
-
-def verify_session_signature(
-    signature: bytes, session_key: bytes, master_pubkey: bytes
-) -> bool:
-    """Check a ``mitm`` answer: the master key's signature over the raw session key."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric.utils import (
-        Prehashed,
-        encode_dss_signature,
-    )
-
-    if len(signature) != 65 or len(session_key) != SESSION_KEY_LEN:
-        return False
-    r = int.from_bytes(signature[1:33], "big")
-    s = int.from_bytes(signature[33:], "big")
-    if not (0 < r < _N and 0 < s < _N):
-        return False
-    try:
-        key = ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, master_pubkey)
-        key.verify(
-            encode_dss_signature(r, s), session_key, ec.ECDSA(Prehashed(hashes.SHA256()))
-        )
-    except (InvalidSignature, ValueError):
-        return False
-    return True

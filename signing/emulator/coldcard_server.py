@@ -35,6 +35,7 @@ from signing.emulator.coldcard_backend import as_coldcard_backend
 from signing.emulator.coldcard_device import ColdcardBackend, ColdcardDevice
 from signing.emulator.hsm import SoftHsm
 from signing.errors import NotAllowed
+from signing.transport.unix_socket import socket_is_live
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +43,6 @@ DEFAULT_SOCKET_PATH = "/tmp/ckcc-simulator.sock"
 MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 _RECV_TIMEOUT_S = 0.02  # how often the loop looks at the stop and unplug flags
 _MAX_DATAGRAM = 1024
-
-
-def _path_in_use(path: str) -> bool:
-    """True if a live socket listens at ``path`` (connecting sends nothing)."""
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    try:
-        probe.connect(path)
-    except OSError:
-        return False
-    finally:
-        probe.close()
-    return True
 
 
 class ColdcardServer:
@@ -155,7 +144,7 @@ class ColdcardServer:
             mode = os.lstat(path).st_mode
             if not stat.S_ISSOCK(mode):
                 raise NotAllowed(f"{path} exists and is not a socket; not touching it")
-            if _path_in_use(path):
+            if socket_is_live(path):
                 raise NotAllowed(f"another emulator is already serving on {path}")
             os.unlink(path)  # stale socket from a run that died
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

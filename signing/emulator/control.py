@@ -79,7 +79,9 @@ def parse_control_address(address: str) -> tuple[str, str | tuple[str, int]]:
         host = host.strip("[]")
         try:
             port = int(port_text)
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+            if host == "localhost":  # never trust name resolution for a bind address
+                host = "127.0.0.1"
+            loopback = ipaddress.ip_address(host).is_loopback
         except ValueError as exc:
             raise InvalidInput(f"bad control address {address!r}") from exc
         if not loopback:

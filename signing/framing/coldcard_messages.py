@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
-from signing.errors import ProtocolError
+from signing.errors import InvalidInput, ProtocolError
 from signing.framing.coldcard import MAX_MSG_LEN
 
 NCRY_V1 = 0x01  # shared AES-CTR key for the session; may be re-keyed
@@ -48,7 +48,7 @@ def encode_version() -> bytes:
 
 def encode_ncry(host_pubkey: bytes, version: int = NCRY_V1) -> bytes:
     if len(host_pubkey) != PUBKEY_LEN:
-        raise ValueError("ncry wants a 64-byte uncompressed public key without prefix")
+        raise InvalidInput("ncry wants a 64-byte uncompressed public key without prefix")
     return struct.pack("<4sI64s", b"ncry", version, host_pubkey)
 
 

@@ -27,6 +27,18 @@ SEND_TIMEOUT_S = 2.0
 LIVENESS_CHECK_S = 0.05  # while waiting for a report, how often to check the device is there
 
 
+def socket_is_live(path: str) -> bool:
+    """True if a live datagram socket listens at ``path`` (connecting sends nothing)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        probe.connect(path)
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
 def _socket_identity(path: str) -> tuple[int, int]:
     info = os.stat(path)
     return info.st_dev, info.st_ino

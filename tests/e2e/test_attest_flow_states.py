@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from officer_desk import PATH, desk_with_officers, officer_emulators
 
 from app.services.attestations import (
     AttestationExpired,
@@ -15,43 +16,21 @@ from app.services.attestations import (
     MakerCannotApprove,
     WrongStatus,
 )
-from app.services.holdings import HoldingsService
 from app.services.officers import OfficerError, register_officer
 from app.services.unit_of_work import utc_now
-from app.store import open_store
 from app.store.sqlite_store import SqliteStore
-from signing.emulator.main import RunningEmulator, start_emulator
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+from signing.emulator.main import RunningEmulator
 from signing.interface import NullInteraction
-
-SNAPSHOT = Path(__file__).resolve().parents[2] / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
 
 
 @pytest.fixture(scope="module")
 def devices() -> Iterator[dict[str, RunningEmulator]]:
-    running = {
-        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
-        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
-    }
-    try:
-        yield running
-    finally:
-        for emu in running.values():
-            emu.stop()
+    yield from officer_emulators()
 
 
 @pytest.fixture
 def store(tmp_path: Path, devices: dict[str, RunningEmulator]) -> Iterator[SqliteStore]:
-    db = open_store(tmp_path / "desk.sqlite3")
-    HoldingsService(db).import_file(SNAPSHOT, "test")
-    for name in ("alice", "bob"):
-        asyncio.run(register_officer(db, name, "officer", devices[name].trezor_uri, PATH,
-                                     interaction=NullInteraction(), actor="test"))
-    try:
-        yield db
-    finally:
-        db.close()
+    yield from desk_with_officers(tmp_path, devices)
 
 
 def status(store: SqliteStore, att_id: int) -> str:

@@ -1,0 +1,56 @@
+"""Shared set-up for service-level attestation tests: two officers on two emulators.
+
+alice (the ``abandon`` test seed) and bob (the ``all`` test seed) each have their
+own in-process emulator and are registered at ``PATH`` on a store loaded with the
+demo snapshot. Test modules wrap these generators in their own fixtures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.services.holdings import HoldingsService
+from app.services.officers import register_officer
+from app.store import open_store
+from app.store.sqlite_store import SqliteStore
+from signing.emulator.main import RunningEmulator, start_emulator
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+from signing.interface import NullInteraction
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "resources" / "demo" / "snapshot.json"
+PATH = "m/44'/0'/0'/0/0"
+
+
+def officer_emulators() -> Iterator[dict[str, RunningEmulator]]:
+    """alice's and bob's emulators, stopped when the generator closes."""
+    running = {
+        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
+        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
+    }
+    try:
+        yield running
+    finally:
+        for emu in running.values():
+            emu.stop()
+
+
+def register(store: SqliteStore, name: str, uri: str, path: str = PATH) -> None:
+    """Register officer ``name`` with the key the device at ``uri`` holds at ``path``."""
+    asyncio.run(register_officer(store, name, "officer", uri, path,
+                                 interaction=NullInteraction(), actor="test"))
+
+
+def desk_with_officers(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> Iterator[SqliteStore]:
+    """A fresh store with the demo snapshot and alice and bob registered."""
+    db = open_store(tmp_path / "desk.sqlite3")
+    HoldingsService(db).import_file(SNAPSHOT, "test")
+    for name in ("alice", "bob"):
+        register(db, name, devices[name].trezor_uri)
+    try:
+        yield db
+    finally:
+        db.close()
