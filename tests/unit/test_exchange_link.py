@@ -130,3 +130,14 @@ def test_sim_idempotency_store() -> None:
     assert sim.post("/v1/attestations", None, b"{}")[0] == 400
     assert sim.post("/v1/nowhere", "k2", b"{}")[0] == 404
     assert sim.stats()["bookings_per_key"] == {}
+
+
+def test_openapi_lists_every_route_of_the_simulator() -> None:
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    spec = (root / "docs" / "exchange-api.yaml").read_text()
+    server = (root / "app" / "exchange" / "sim" / "server.py").read_text()
+    state = (root / "app" / "exchange" / "sim" / "state.py").read_text()
+    routes = set(re.findall(r'"(/v1/[a-z/]+)"', server + state))
+    assert routes and all(f"  {route}:" in spec for route in routes), routes
