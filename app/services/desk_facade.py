@@ -269,6 +269,10 @@ class DeskFacade(ABC):
     @abstractmethod
     async def ratio_history(self, client_id: str) -> Sequence[RatioPoint]: ...
 
+    @abstractmethod
+    async def import_snapshot(self, path: str, officer: str) -> str:
+        """Import a snapshot file (idempotent); a one-line result. Bad files raise RefusedError."""
+
     # --- officers and devices ----------------------------------------------
     @abstractmethod
     async def officers(self) -> Sequence[OfficerRow]: ...
@@ -300,6 +304,10 @@ class DeskFacade(ABC):
         self, att_id: str, officer: str, device_uri: str, interaction: Interaction
     ) -> AttestationRow:
         """Raises ``RefusedError`` (maker = checker, ...) or a ``SigningError``."""
+
+    @abstractmethod
+    async def reject_attestation(self, att_id: str, officer: str, reason: str) -> None:
+        """A checker (never the maker) rejects a prepared attestation."""
 
     @abstractmethod
     async def send_attestation(self, att_id: str, officer: str) -> str | None:
@@ -374,6 +382,10 @@ class DeskFacade(ABC):
 
     @abstractmethod
     async def export_audit_csv(self, path: str) -> int: ...
+
+    @abstractmethod
+    async def audit_checkpoint(self, officer: str) -> int:
+        """Store a checkpoint over the whole log now; returns its tree size."""
 
     # --- lifecycle ---------------------------------------------------------------
     @abstractmethod

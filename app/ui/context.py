@@ -84,6 +84,24 @@ class DeskContext(QObject):
         self.data_changed.emit()
 
 
+class LatestRead:
+    """Keeps a view from showing a read that a newer read has overtaken.
+
+    Reloads run concurrently (an action reloads, ``data_changed`` reloads too);
+    the one started last wins, whatever order the worker threads finish in.
+    """
+
+    def __init__(self) -> None:
+        self._issued = 0
+
+    def ticket(self) -> int:
+        self._issued += 1
+        return self._issued
+
+    def is_current(self, ticket: int) -> bool:
+        return ticket == self._issued
+
+
 def show_refusal(parent: QWidget, exc: RefusedError, title: str) -> QMessageBox:
     """A non-blocking warning listing every reason (one per line)."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, "\n".join(exc.reasons), parent=parent)

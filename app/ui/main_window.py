@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QSystemTrayIcon,
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.desk_facade import RefusedError
 from app.ui import i18n
-from app.ui.context import DeskContext
+from app.ui.context import DeskContext, show_refusal
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.attestations_view import AttestationsView
 from app.ui.views.audit_view import AuditView
@@ -125,6 +127,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         self.file_menu = menu.addMenu("")
+        self.import_action = QAction(self)
+        self.import_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action.triggered.connect(lambda: self.ctx.spawn(self.import_snapshot()))
+        self.file_menu.addAction(self.import_action)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -174,6 +180,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(self.tr("&Refresh"))
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.import_action.setText(self.tr("&Import snapshot…"))
         self.view_menu.setTitle(self.tr("&View"))
         self.actions_menu.setTitle(self.tr("&Actions"))
         self.find_action.setText(self.tr("&Find client"))
@@ -248,6 +255,23 @@ class MainWindow(QMainWindow):
             if self.ctx.emulator_running
             else self.tr("Emulator: off")
         )
+
+    async def import_snapshot(self, path: str | None = None) -> str | None:
+        """Import a snapshot file (idempotent); every view then shows the new holdings."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import snapshot"), "", self.tr("Snapshots (*.json)")
+            )
+        if not path:
+            return None
+        try:
+            result = await self.ctx.facade.import_snapshot(path, self.ctx.officer or "desk")
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Snapshot refused"))
+            return None
+        self.statusBar().showMessage(result, 10000)
+        self.ctx.notify_changed()
+        return result
 
     def _scheme_changed(self, _scheme: object) -> None:
         # Follow the system light/dark switch: semantic colours are re-picked.

@@ -52,153 +52,163 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="63" />
+        <location filename="../../app/ui/views/attestations_view.py" line="67" />
         <source>&amp;Prepare from selected clients</source>
         <translation>从所选客户编制(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="66" />
+        <location filename="../../app/ui/views/attestations_view.py" line="70" />
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation>审批并在设备上签名(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="69" />
+        <location filename="../../app/ui/views/attestations_view.py" line="73" />
         <source>&amp;Verify selected proof</source>
         <translation>验证所选证明(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="72" />
+        <location filename="../../app/ui/views/attestations_view.py" line="76" />
         <source>Verify &amp;all proofs</source>
         <translation>验证全部证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76" />
+        <location filename="../../app/ui/views/attestations_view.py" line="80" />
+        <source>Re&amp;ject…</source>
+        <translation>拒绝(&amp;J)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="83" />
         <source>Send to e&amp;xchange</source>
         <translation>发送至交易所(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="82" />
+        <location filename="../../app/ui/views/attestations_view.py" line="89" />
         <source>Attestation queue</source>
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="86" />
+        <location filename="../../app/ui/views/attestations_view.py" line="93" />
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="91" />
+        <location filename="../../app/ui/views/attestations_view.py" line="98" />
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="91" />
+        <location filename="../../app/ui/views/attestations_view.py" line="98" />
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="106" />
+        <location filename="../../app/ui/views/attestations_view.py" line="118" />
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="111" />
+        <location filename="../../app/ui/views/attestations_view.py" line="123" />
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="127" />
+        <location filename="../../app/ui/views/attestations_view.py" line="139" />
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="128" />
+        <location filename="../../app/ui/views/attestations_view.py" line="140" />
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="129" />
+        <location filename="../../app/ui/views/attestations_view.py" line="141" />
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="130" />
+        <location filename="../../app/ui/views/attestations_view.py" line="142" />
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="134" />
-        <location filename="../../app/ui/views/attestations_view.py" line="137" />
+        <location filename="../../app/ui/views/attestations_view.py" line="146" />
+        <location filename="../../app/ui/views/attestations_view.py" line="149" />
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="203" />
+        <location filename="../../app/ui/views/attestations_view.py" line="220" />
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="207" />
+        <location filename="../../app/ui/views/attestations_view.py" line="224" />
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="219" />
+        <location filename="../../app/ui/views/attestations_view.py" line="236" />
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="220" />
+        <location filename="../../app/ui/views/attestations_view.py" line="237" />
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在"持仓"页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="226" />
+        <location filename="../../app/ui/views/attestations_view.py" line="243" />
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="229" />
+        <location filename="../../app/ui/views/attestations_view.py" line="246" />
         <source>Attestation %1 prepared: awaiting a second officer's approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="254" />
+        <location filename="../../app/ui/views/attestations_view.py" line="271" />
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="294" />
+        <location filename="../../app/ui/views/attestations_view.py" line="323" />
+        <source>Cannot reject</source>
+        <translation>无法拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="335" />
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="299" />
+        <location filename="../../app/ui/views/attestations_view.py" line="340" />
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="318" />
+        <location filename="../../app/ui/views/attestations_view.py" line="359" />
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="323" />
+        <location filename="../../app/ui/views/attestations_view.py" line="364" />
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="331" />
+        <location filename="../../app/ui/views/attestations_view.py" line="372" />
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见"设备"页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="333" />
+        <location filename="../../app/ui/views/attestations_view.py" line="374" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="348" />
+        <location filename="../../app/ui/views/attestations_view.py" line="389" />
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -239,67 +249,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="28" />
+        <location filename="../../app/ui/views/audit_view.py" line="29" />
         <source>&amp;Verify chain and checkpoints</source>
         <translation>验证哈希链与检查点(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="31" />
+        <location filename="../../app/ui/views/audit_view.py" line="32" />
         <source>Export &amp;CSV…</source>
         <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="42" />
+        <location filename="../../app/ui/views/audit_view.py" line="35" />
+        <source>Take a chec&amp;kpoint</source>
+        <translation>建立检查点(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/audit_view.py" line="46" />
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="45" />
+        <location filename="../../app/ui/views/audit_view.py" line="49" />
         <source>Filter: actor, action, details…</source>
         <translation>筛选：操作人、操作、详情…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="45" />
+        <location filename="../../app/ui/views/audit_view.py" line="49" />
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="48" />
+        <location filename="../../app/ui/views/audit_view.py" line="52" />
         <source>Filter by action</source>
         <translation>按操作筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="73" />
+        <location filename="../../app/ui/views/audit_view.py" line="80" />
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="86" />
+        <location filename="../../app/ui/views/audit_view.py" line="93" />
         <source>last checkpoint at entry %1 verified</source>
         <translation>最近检查点（第 %1 条）已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="90" />
+        <location filename="../../app/ui/views/audit_view.py" line="97" />
         <source>no checkpoint yet</source>
         <translation>尚无检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="92" />
+        <location filename="../../app/ui/views/audit_view.py" line="99" />
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation>✔ 哈希链完整：%1 条记录；%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="97" />
+        <location filename="../../app/ui/views/audit_view.py" line="104" />
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation>✘ 审计日志被篡改或损坏：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="105" />
+        <location filename="../../app/ui/views/audit_view.py" line="112" />
+        <source>Checkpoint taken over %1 entries.</source>
+        <translation>已对 %1 条记录建立检查点。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/audit_view.py" line="120" />
         <source>Export audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="111" />
+        <location filename="../../app/ui/views/audit_view.py" line="126" />
         <source>%1 entries exported to %2</source>
         <translation>已导出 %1 条记录到 %2</translation>
     </message>
@@ -655,97 +675,97 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="31" />
+        <location filename="../../app/ui/views/emergency_view.py" line="32" />
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="34" />
+        <location filename="../../app/ui/views/emergency_view.py" line="35" />
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="37" />
+        <location filename="../../app/ui/views/emergency_view.py" line="38" />
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="40" />
+        <location filename="../../app/ui/views/emergency_view.py" line="41" />
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="43" />
+        <location filename="../../app/ui/views/emergency_view.py" line="44" />
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="53" />
+        <location filename="../../app/ui/views/emergency_view.py" line="54" />
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="60" />
+        <location filename="../../app/ui/views/emergency_view.py" line="61" />
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="64" />
+        <location filename="../../app/ui/views/emergency_view.py" line="65" />
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party's signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="149" />
+        <location filename="../../app/ui/views/emergency_view.py" line="154" />
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="165" />
+        <location filename="../../app/ui/views/emergency_view.py" line="170" />
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="165" />
+        <location filename="../../app/ui/views/emergency_view.py" line="170" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="169" />
+        <location filename="../../app/ui/views/emergency_view.py" line="174" />
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="186" />
+        <location filename="../../app/ui/views/emergency_view.py" line="191" />
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="190" />
+        <location filename="../../app/ui/views/emergency_view.py" line="195" />
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="195" />
+        <location filename="../../app/ui/views/emergency_view.py" line="200" />
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="202" />
+        <location filename="../../app/ui/views/emergency_view.py" line="207" />
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="215" />
+        <location filename="../../app/ui/views/emergency_view.py" line="220" />
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="219" />
+        <location filename="../../app/ui/views/emergency_view.py" line="224" />
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220" />
+        <location filename="../../app/ui/views/emergency_view.py" line="225" />
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -781,88 +801,88 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="88" />
+        <location filename="../../app/ui/views/holdings_view.py" line="89" />
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="91" />
+        <location filename="../../app/ui/views/holdings_view.py" line="92" />
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="91" />
+        <location filename="../../app/ui/views/holdings_view.py" line="92" />
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="95" />
+        <location filename="../../app/ui/views/holdings_view.py" line="96" />
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="96" />
+        <location filename="../../app/ui/views/holdings_view.py" line="97" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="98" />
+        <location filename="../../app/ui/views/holdings_view.py" line="99" />
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="99" />
+        <location filename="../../app/ui/views/holdings_view.py" line="100" />
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100" />
+        <location filename="../../app/ui/views/holdings_view.py" line="101" />
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="117" />
+        <location filename="../../app/ui/views/holdings_view.py" line="118" />
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="132" />
+        <location filename="../../app/ui/views/holdings_view.py" line="133" />
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="138" />
+        <location filename="../../app/ui/views/holdings_view.py" line="139" />
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="147" />
+        <location filename="../../app/ui/views/holdings_view.py" line="148" />
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="149" />
+        <location filename="../../app/ui/views/holdings_view.py" line="150" />
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="151" />
+        <location filename="../../app/ui/views/holdings_view.py" line="152" />
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="175" />
+        <location filename="../../app/ui/views/holdings_view.py" line="178" />
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="185" />
+        <location filename="../../app/ui/views/holdings_view.py" line="188" />
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="219" />
+        <location filename="../../app/ui/views/holdings_view.py" line="222" />
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -979,142 +999,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="107" />
+        <location filename="../../app/ui/main_window.py" line="109" />
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="177" />
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="178" />
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="180" />
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
+        <location filename="../../app/ui/main_window.py" line="181" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176" />
+        <location filename="../../app/ui/main_window.py" line="182" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177" />
+        <location filename="../../app/ui/main_window.py" line="183" />
+        <source>&amp;Import snapshot…</source>
+        <translation>导入快照(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="184" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178" />
+        <location filename="../../app/ui/main_window.py" line="185" />
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="186" />
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185" />
+        <location filename="../../app/ui/main_window.py" line="192" />
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186" />
+        <location filename="../../app/ui/main_window.py" line="193" />
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="194" />
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="196" />
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190" />
+        <location filename="../../app/ui/main_window.py" line="197" />
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="198" />
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192" />
+        <location filename="../../app/ui/main_window.py" line="199" />
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211" />
+        <location filename="../../app/ui/main_window.py" line="218" />
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="238" />
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233" />
+        <location filename="../../app/ui/main_window.py" line="240" />
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238" />
+        <location filename="../../app/ui/main_window.py" line="245" />
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243" />
+        <location filename="../../app/ui/main_window.py" line="250" />
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245" />
+        <location filename="../../app/ui/main_window.py" line="252" />
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247" />
+        <location filename="../../app/ui/main_window.py" line="254" />
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249" />
+        <location filename="../../app/ui/main_window.py" line="256" />
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266" />
+        <location filename="../../app/ui/main_window.py" line="263" />
+        <source>Import snapshot</source>
+        <translation>导入快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="263" />
+        <source>Snapshots (*.json)</source>
+        <translation>快照 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="270" />
+        <source>Snapshot refused</source>
+        <translation>快照被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267" />
+        <location filename="../../app/ui/main_window.py" line="291" />
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
@@ -1165,109 +1205,109 @@
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="40" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="41" />
         <source>Ac&amp;knowledge</source>
         <translation>确认(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="43" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="44" />
         <source>Answer with a &amp;top-up attestation</source>
         <translation>以补充抵押证明回应(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="46" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="47" />
         <source>Liquidation &amp;waterfall…</source>
         <translation>强平瀑布(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="49" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="50" />
         <source>&amp;Escalate to liquidation</source>
         <translation>升级为强平(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="52" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="53" />
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation>签署并发送补充回复(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="55" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="56" />
         <source>S&amp;ync with exchange</source>
         <translation>与交易所同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="60" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="61" />
         <source>Margin calls</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="64" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="65" />
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="68" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="69" />
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="68" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="69" />
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="74" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="75" />
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="136" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="149" />
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="147" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="160" />
         <source>Cannot escalate</source>
         <translation>无法升级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="164" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="177" />
         <source>Top-up answer to margin call %1</source>
         <translation>对追加保证金通知 %1 的补充回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="181" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="194" />
         <source>Exchange link</source>
         <translation>交易所链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="187" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="200" />
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="200" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="213" />
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="203" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="216" />
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="158" />
-        <location filename="../../app/ui/views/margin_calls_view.py" line="227" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="171" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="240" />
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="158" />
-        <location filename="../../app/ui/views/margin_calls_view.py" line="227" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="171" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="240" />
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="230" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="243" />
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1538,6 +1578,29 @@
         <location filename="../../app/ui/dialogs/register_officer.py" line="64" />
         <source>Read key and &amp;register</source>
         <translation>读取密钥并登记(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>RejectAttestationDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="23" />
+        <source>Reject attestation %1</source>
+        <translation>拒绝证明 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="28" />
+        <source>The attestation will not be signed. Say why: the reason goes to the audit log and to the officer who prepared it.</source>
+        <translation>该证明将不会被签名。请说明原因：原因会写入审计日志并告知编制该证明的官员。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="35" />
+        <source>Reason for rejecting</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="41" />
+        <source>&amp;Reject</source>
+        <translation>拒绝(&amp;R)</translation>
     </message>
 </context>
 <context>

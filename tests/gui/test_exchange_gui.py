@@ -35,6 +35,9 @@ def close_messages() -> str:
 @pytest.fixture
 def exchange(desk, tmp_path) -> Iterator[object]:
     store = desk.ctx.facade.store
+    # officers first: the sim's frozen clock must not predate their keys
+    desk.register("alice", desk.start_emulator(TEST_MNEMONIC_ALL))
+    desk.register("bob", desk.start_emulator(TEST_MNEMONIC_ABANDON))
     keys_path = tmp_path / "keys.json"
     frozen = datetime.now(UTC)
     sim = make_sim(
@@ -63,8 +66,6 @@ def exchange(desk, tmp_path) -> Iterator[object]:
 def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> None:
     running, keys_path = exchange
     store = desk.ctx.facade.store
-    desk.register("alice", desk.start_emulator(TEST_MNEMONIC_ALL))
-    desk.register("bob", desk.start_emulator(TEST_MNEMONIC_ABANDON))
     keys_path.write_bytes(keys_file(store).to_bytes())  # the sim trusts our officers
     w = desk.window
 

@@ -250,3 +250,68 @@ def test_waterfall_preview_covers_the_shortfall_in_pre_authorised_order(desk, mo
     assert sum((line.usd for line in lines), Decimal(0)) >= Decimal("610000.00")
     assert dialog.sign_button.isEnabled()
     dialog.reject()
+
+
+def test_checker_rejects_with_a_reason_and_the_maker_cannot(desk) -> None:
+    setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    view = desk.window.attestations
+    view.select(att_id)
+    desk.run(view.show_detail())
+    assert not view.reject_action.isEnabled()  # alice made it
+    desk.window.select_officer("bob")
+    view.select(att_id)
+    assert view.reject_action.isEnabled()
+    dialog = view.open_reject_dialog()
+    assert dialog is not None and not dialog.ok_button.isEnabled()
+    dialog.reason.setPlainText("Positions of alnoor-quant differ from the custodian's ledger")
+    dialog.ok_button.click()
+    desk.wait_until(
+        lambda: (
+            view.model.rowCount() == 1 and view.model.row_at(0).status == AttestationStatus.REJECTED
+        )
+    )
+    entries = desk.run(desk.ctx.facade.audit_entries())
+    assert any(e.action == "attestation.reject" and "ledger" in e.payload for e in entries)
+
+
+def test_import_snapshot_refuses_a_bad_file_and_takes_a_good_one(desk, tmp_path) -> None:
+    import json
+
+    from app.services.demo import demo_snapshot_path
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"as_of": "2026-11-26T12:00:00Z", "prices": {"BTC": 1.5e3}, "clients": []}')
+    before = len(desk.run(desk.ctx.facade.audit_entries()))
+    assert desk.run(desk.window.import_snapshot(str(bad))) is None
+    assert "prices" in message_texts()
+    close_messages()
+    assert len(desk.run(desk.ctx.facade.audit_entries())) == before  # nothing written
+
+    good = json.loads(demo_snapshot_path().read_text())
+    good["as_of"] = "2026-11-26T12:00:00Z"
+    good["prices"]["BTC"] = "72750.00"
+    path = tmp_path / "noon.json"
+    path.write_text(json.dumps(good))
+    result = desk.run(desk.window.import_snapshot(str(path)))
+    assert result is not None and "imported" in result
+    desk.run(desk.window.holdings.reload())
+    gulf = next(
+        r for r in desk.window.holdings.clients_model.rows if r.client_id == "gulf-meridian-mm"
+    )
+    assert gulf.market_value == Decimal("1200") * Decimal("72750.00") + Decimal("40000000")
+    history = desk.run(desk.ctx.facade.ratio_history("gulf-meridian-mm"))
+    assert len(history) == 2 and history[1].ratio < history[0].ratio
+
+
+def test_audit_tab_verifies_checkpoints_and_exports_csv(desk, tmp_path) -> None:
+    view = desk.window.audit
+    size = desk.run(view.checkpoint())
+    assert size >= 1
+    status = desk.run(view.verify())
+    assert status.chain_ok and status.last_checkpoint_size == size
+    assert "Chain intact" in view.status_label.text()
+    out = tmp_path / "audit.csv"
+    count = desk.run(view.export_csv(str(out)))
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("seq,time,actor,action") and len(lines) == count + 1

@@ -167,6 +167,22 @@ class StoreDesk(DeskFacade):
             liquidation_ratio=policy.liquidation_ratio,
         )
 
+    async def import_snapshot(self, path: str, officer: str) -> str:
+        from pathlib import Path
+
+        from app.domain.snapshot import SnapshotError
+
+        def run() -> str:
+            try:
+                result = self.holdings_service.import_file(Path(path), f"officer:{officer}")
+            except SnapshotError as exc:
+                raise RefusedError([str(exc)]) from exc
+            if not result.created:
+                return f"{Path(path).name}: already imported, nothing changed"
+            return f"{Path(path).name}: imported ({result.snapshot.client_count} clients)"
+
+        return await asyncio.to_thread(run)
+
     def stress(self, shocks: Mapping[str, Decimal]) -> Sequence[StressRow]:
         if self._cache is None:
             return []
@@ -236,6 +252,9 @@ class StoreDesk(DeskFacade):
         self, att_id: str, officer: str, device_uri: str, interaction: Interaction
     ) -> AttestationRow:
         return await flows.approve_and_sign(self.store, att_id, officer, device_uri, interaction)
+
+    async def reject_attestation(self, att_id: str, officer: str, reason: str) -> None:
+        await asyncio.to_thread(flows.reject_attestation, self.store, att_id, officer, reason)
 
     async def send_attestation(self, att_id: str, officer: str) -> str | None:
         await asyncio.to_thread(flows.queue_attestation, self.store, att_id, officer)
@@ -334,6 +353,12 @@ class StoreDesk(DeskFacade):
             )
 
         return await asyncio.to_thread(verify)
+
+    async def audit_checkpoint(self, officer: str) -> int:
+        def run() -> int:
+            return self.audit_service.checkpoint(f"officer:{officer}").tree_size
+
+        return await asyncio.to_thread(run)
 
     async def export_audit_csv(self, path: str) -> int:
         def export() -> int:

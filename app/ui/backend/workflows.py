@@ -232,6 +232,15 @@ async def approve_and_sign(
     return next(r for r in attestations(store) if r.att_id == att_id)
 
 
+def reject_attestation(store: Store, att_id: str, officer: str, reason: str) -> None:
+    from app.services.attestations import AttestationService
+
+    try:
+        AttestationService(store).reject(int(att_id), officer, reason)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+
+
 def queue_attestation(store: Store, att_id: str, officer: str) -> None:
     """Put the signed bundle in the outbox (sent by the next exchange sync)."""
     try:

@@ -7,6 +7,7 @@ import logging
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +28,8 @@ from app.services.desk_facade import (
 )
 from app.ui import format as fmt
 from app.ui import labels
-from app.ui.context import DeskContext, show_info, show_refusal
+from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
+from app.ui.dialogs.reject_attestation import RejectAttestationDialog
 from app.ui.models.desk import AttestationsModel, ProofsModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.holdings_view import HoldingsView
@@ -53,9 +55,11 @@ class AttestationsView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._reads = LatestRead()
         self.holdings = holdings
         self.detail: AttestationDetail | None = None
         self.last_flow: SigningFlow | None = None
+        self.last_reject_dialog: RejectAttestationDialog | None = None
         self.setObjectName("attestationsView")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -73,6 +77,9 @@ class AttestationsView(QWidget):
         self.verify_all_action.setShortcut(QKeySequence("Ctrl+Alt+V"))
         self.verify_all_action.triggered.connect(lambda: ctx.spawn(self.verify_all_proofs()))
 
+        self.reject_action = QAction(self.tr("Re&ject…"), self)
+        self.reject_action.setShortcut(QKeySequence("Ctrl+Shift+J"))
+        self.reject_action.triggered.connect(self.open_reject_dialog)
         self.send_action = QAction(self.tr("Send to e&xchange"), self)
         self.send_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.send_action.triggered.connect(lambda: ctx.spawn(self.send_selected()))
@@ -90,7 +97,12 @@ class AttestationsView(QWidget):
         bar.addWidget(
             search_box(self.table, self.tr("Filter attestations…"), self.tr("Filter attestations"))
         )
-        for action in (self.prepare_action, self.approve_action, self.send_action):
+        for action in (
+            self.prepare_action,
+            self.approve_action,
+            self.reject_action,
+            self.send_action,
+        ):
             bar.addWidget(action_button(action))
         layout.addLayout(bar)
         self.hint = QLabel()
@@ -168,8 +180,12 @@ class AttestationsView(QWidget):
         self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
+        ticket = self._reads.ticket()
+        rows = list(await self.ctx.facade.attestations())
+        if not self._reads.is_current(ticket):
+            return
         current = self.table.current_row()
-        self.model.set_rows(list(await self.ctx.facade.attestations()))
+        self.model.set_rows(rows)
         if isinstance(current, AttestationRow):
             self.select(current.att_id)
         elif self.model.rowCount():
@@ -195,6 +211,7 @@ class AttestationsView(QWidget):
             and row.prepared_by != officer
         )
         self.approve_action.setEnabled(can_approve)
+        self.reject_action.setEnabled(can_approve)
         self.send_action.setEnabled(
             isinstance(row, AttestationRow) and row.status == AttestationStatus.SIGNED
         )
@@ -282,6 +299,30 @@ class AttestationsView(QWidget):
             for p in self.proofs_model.rows
         ]
         self.proofs_model.set_rows(rows)
+
+    def open_reject_dialog(self) -> RejectAttestationDialog | None:
+        row = self.table.current_row()
+        if not isinstance(row, AttestationRow):
+            return None
+        dialog = RejectAttestationDialog(row.sequence, self)
+        self.last_reject_dialog = dialog
+        dialog.finished.connect(
+            lambda code: (
+                self.ctx.spawn(self.reject(row.att_id, dialog.text()))
+                if code == QDialog.DialogCode.Accepted
+                else None
+            )
+        )
+        dialog.open()
+        return dialog
+
+    async def reject(self, att_id: str, reason: str) -> None:
+        try:
+            await self.ctx.facade.reject_attestation(att_id, self.ctx.officer, reason)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Cannot reject"))
+        await self.reload()
+        self.ctx.notify_changed()
 
     async def send_selected(self) -> str | None:
         """Queue the signed bundle for the exchange and sync at once (when a link is set)."""

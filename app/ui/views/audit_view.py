@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBox
 
 from app.services.desk_facade import AuditStatus
 from app.ui import theme
-from app.ui.context import DeskContext
+from app.ui.context import DeskContext, LatestRead
 from app.ui.models.registry import AuditModel
 from app.ui.views.attestations_view import action_button
 from app.ui.views.table import DeskTable, search_box
@@ -21,6 +21,7 @@ class AuditView(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._reads = LatestRead()
         self.setObjectName("auditView")
         self.status: AuditStatus | None = None
         layout = QVBoxLayout(self)
@@ -31,6 +32,9 @@ class AuditView(QWidget):
         self.export_action = QAction(self.tr("Export &CSV…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.export_action.triggered.connect(lambda: ctx.spawn(self.export_csv()))
+        self.checkpoint_action = QAction(self.tr("Take a chec&kpoint"), self)
+        self.checkpoint_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.checkpoint_action.triggered.connect(lambda: ctx.spawn(self.checkpoint()))
         self.status_label = QLabel()
         self.status_label.setObjectName("auditStatus")
         font = self.status_label.font()
@@ -57,14 +61,17 @@ class AuditView(QWidget):
         ctx.data_changed.connect(self.schedule_reload)
 
     def menu_actions(self) -> list[QAction]:
-        return [self.verify_action, self.export_action]
+        return [self.verify_action, self.checkpoint_action, self.export_action]
 
     def schedule_reload(self) -> None:
         """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
         self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
+        ticket = self._reads.ticket()
         rows = list(await self.ctx.facade.audit_entries())
+        if not self._reads.is_current(ticket):
+            return
         self.model.set_rows(rows)
         actions = sorted({r.action for r in rows})
         current = self.action_filter.currentData()
@@ -98,6 +105,14 @@ class AuditView(QWidget):
             )
             self.status_label.setStyleSheet(f"color: {theme.bad().name()}")
         return status
+
+    async def checkpoint(self) -> int:
+        size = await self.ctx.facade.audit_checkpoint(self.ctx.officer or "desk")
+        self.ctx.status_message.emit(
+            self.tr("Checkpoint taken over %1 entries.").replace("%1", str(size))
+        )
+        await self.reload()
+        return size
 
     async def export_csv(self, path: str | None = None) -> int:
         if path is None:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.desk_facade import EmergencyOrderRow, RefusedError
-from app.ui.context import DeskContext, show_info, show_refusal
+from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
 from app.ui.dialogs.create_order import CreateOrderDialog
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
@@ -23,6 +23,7 @@ class EmergencyView(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._reads = LatestRead()
         self.setObjectName("emergencyView")
         self.last_flow: SigningFlow | None = None
         self.last_dialog: CreateOrderDialog | None = None
@@ -107,8 +108,12 @@ class EmergencyView(QWidget):
         self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
+        ticket = self._reads.ticket()
+        rows = list(await self.ctx.facade.emergency_orders())
+        if not self._reads.is_current(ticket):
+            return
         current = self._current()
-        self.model.set_rows(list(await self.ctx.facade.emergency_orders()))
+        self.model.set_rows(rows)
         if current is not None:
             self.select(current.order_id)
         elif self.model.rowCount():

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.services.desk_facade import ClientRow, HoldingsSnapshot, LineState
 from app.ui import format as fmt
-from app.ui.context import DeskContext
+from app.ui.context import DeskContext, LatestRead
 from app.ui.models.holdings import ClientsModel, PositionsModel
 from app.ui.views.chart_slots import CompositionSlot, RatioHistorySlot
 from app.ui.views.stress_panel import StressPanel
@@ -78,6 +78,7 @@ class HoldingsView(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._reads = LatestRead()
         self.snapshot: HoldingsSnapshot | None = None
         self.setObjectName("holdingsView")
         layout = QVBoxLayout(self)
@@ -164,8 +165,10 @@ class HoldingsView(QWidget):
         self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
+        ticket = self._reads.ticket()
         snapshot = await self.ctx.facade.holdings()
-        await self.show_snapshot(snapshot)
+        if self._reads.is_current(ticket):
+            await self.show_snapshot(snapshot)
 
     async def show_snapshot(self, snapshot: HoldingsSnapshot) -> None:
         self.snapshot = snapshot

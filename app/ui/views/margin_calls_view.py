@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.desk_facade import MarginCallRow, RefusedError
 from app.ui import format as fmt
-from app.ui.context import DeskContext, show_refusal
+from app.ui.context import DeskContext, LatestRead, show_refusal
 from app.ui.dialogs.waterfall import WaterfallDialog
 from app.ui.models.desk import MarginCallColumn, MarginCallsModel
 from app.ui.signing_flow import SigningFlow
@@ -31,6 +31,7 @@ class MarginCallsView(QWidget):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._reads = LatestRead()
         self.setObjectName("marginCallsView")
         self.known: set[str] | None = None
         self.last_flow: SigningFlow | None = None
@@ -113,14 +114,26 @@ class MarginCallsView(QWidget):
         self.ctx.spawn(self.reload())
 
     async def reload(self) -> None:
+        ticket = self._reads.ticket()
         rows = list(await self.ctx.facade.margin_calls())
+        if not self._reads.is_current(ticket):
+            return
         ids = {r.call_id for r in rows}
         fresh = 0 if self.known is None else len(ids - self.known)
         self.known = ids
+        current = self._current()
         self.model.set_rows(rows)
+        if current is not None:
+            self.select(current.call_id)
         self.open_count_changed.emit(self.model.open_count())
         if fresh:
             self.new_calls.emit(fresh)
+
+    def select(self, call_id: str) -> None:
+        for row in range(self.table.proxy.rowCount()):
+            if self.table.proxy.row_object(row).call_id == call_id:
+                self.table.selectRow(row)
+                return
 
     def _current(self) -> MarginCallRow | None:
         row = self.table.current_row()
