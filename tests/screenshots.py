@@ -64,6 +64,26 @@ def main() -> None:
         await ctx.reload_officers()
         await ctx.reload_devices()
         w.select_officer("alice")
+        # A second snapshot three hours later (BTC down 8%) so the ratio history has a line.
+        import json
+
+        from app.services.demo import demo_snapshot_path
+
+        later = json.loads(demo_snapshot_path().read_text())
+        later["as_of"] = "2026-11-26T12:00:00Z"
+        later["prices"]["BTC"] = "89240.00"
+        later_path = Path(data) / "snapshot-1200.json"
+        later_path.write_text(json.dumps(later))
+        await w.import_snapshot(str(later_path))
+        await w.holdings.reload()
+        proxy = w.holdings.clients.proxy
+        w.holdings.clients.selectRow(
+            next(
+                r
+                for r in range(proxy.rowCount())
+                if proxy.row_object(r).client_id == "palm-harbour"
+            )
+        )
         await asyncio.sleep(0.3)
         w.tabs.setCurrentIndex(0)
         shot(w, "holdings")
