@@ -20,8 +20,9 @@ exchange's figure and the difference):
 * ``quantity``: an asset's quantity differs by more than ``Tolerance.quantity``;
 * ``value``: the attested collateral value differs by more than ``Tolerance.usd``.
 
-The ledger is verified (``app.exchange.ledger``) before it is compared; a
-ledger that fails verification (or cannot be fetched) records a ``failed`` run
+The ledger is verified (``app.exchange.ledger``) before it is compared, and
+must be newer (sequence) than the last one used; a ledger that fails (or cannot
+be fetched) records a ``failed`` run
 with the reason, audited. The report is a ``reconciliation_report`` document
 signed on a custody officer's device and can be queued for the exchange.
 """
@@ -40,7 +41,7 @@ from typing import Any
 from app.documents.builders import new_document
 from app.documents.canonical import amount, utc
 from app.documents.envelope import Document, Kind, SignatureEntry
-from app.documents.errors import DocumentError
+from app.documents.errors import DocumentError, Reason
 from app.documents.keys import Party, key_id_for
 from app.exchange.ledger import Ledger, verify_ledger
 from app.exchange.link import ExchangeLink, LinkError
@@ -207,11 +208,18 @@ async def reconcile(
     now = clock()
     error: str | None = None
     ledger: Ledger | None = None
+    with store.read() as tx:
+        last_seq = exchange_repo(tx).last_ledger_sequence()
     try:
         data = await link.fetch_ledger()
         ledger = verify_ledger(data, keys, env=desk.env, exchange_id=desk.exchange_id, now=now)
+        if last_seq is not None and ledger.sequence <= last_seq:
+            raise DocumentError(
+                Reason.REPLAY, f"ledger {ledger.sequence} is not newer than {last_seq}"
+            )
     except (LinkError, DocumentError) as exc:
         error = str(exc)
+        ledger = None
     mine = desk_lines(store)
     breaks = [] if ledger is None else compare(mine, ledger, tolerance)
     status = "failed" if ledger is None else ("breaks" if breaks else "clean")

@@ -389,6 +389,10 @@ class SqliteExchangeRepository:
         row = self._db.execute("SELECT 1 FROM reconciliations WHERE slot = ?", (slot,)).fetchone()
         return row is not None
 
+    def last_ledger_sequence(self) -> int | None:
+        row = self._db.execute("SELECT MAX(ledger_sequence) FROM reconciliations").fetchone()
+        return None if row[0] is None else int(row[0])
+
     def last_scheduled_run(self) -> datetime | None:
         row = self._db.execute(
             "SELECT MAX(run_at) FROM reconciliations WHERE slot IS NOT NULL"

@@ -117,6 +117,15 @@ def test_forged_ledger_is_a_failed_run_and_slots_run_once(
             assert first is not None and first.slot == rc.current_slot(now, rc.DEFAULT_TIMES)
             assert await rc.run_if_due(desk.store, link, actor="sched", clock=lambda: now) is None
             assert [r.status for r in rc.runs(desk.store)] == ["failed", "clean"]
+
+            class ReplayLink:  # an old, genuinely signed ledger played back
+                async def fetch_ledger(self) -> bytes:
+                    return old
+
+            old: bytes = desk.sim.ledger()
+            assert (await rc.reconcile(desk.store, link, actor="test")).status == "clean"
+            replayed = await rc.reconcile(desk.store, ReplayLink(), actor="test")  # type: ignore[arg-type]
+            assert replayed.status == "failed" and "replay" in replayed.report["error"]
         finally:
             await link.aclose()
             desk.running.stop()
