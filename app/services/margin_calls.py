@@ -40,7 +40,7 @@ from typing import Any
 from app.documents.builders import new_document
 from app.documents.canonical import amount, utc
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
-from app.documents.errors import Reason
+from app.documents.errors import DocumentError, Reason
 from app.documents.keys import Party, key_id_for
 from app.documents.verify import VerifyContext
 from app.domain import margin as dm
@@ -311,11 +311,14 @@ def top_up(
     rec = margin_call(store, call_id)
     if rec.status not in ("received", "acknowledged"):
         raise MarginCallServiceError(f"margin call {call_id} is {rec.status}: no top-up now")
-    if rec.status == "received":
-        acknowledge(store, call_id, officer=officer, clock=clock)
+    # prepare first: a refused attestation (limit, eligibility) leaves the call as it was
     att = AttestationService(store, clock=clock).prepare([rec.client_id], officer)
     with unit_of_work(store, clock=clock) as uow:
         call = _domain(_get(uow, call_id))
+        if call.state is dm.MarginCallState.RECEIVED:
+            call = _move(dm.acknowledge, call, uow.now, f"officer:{officer}", "top-up")
+        elif call.state is not dm.MarginCallState.ACKNOWLEDGED:
+            raise MarginCallServiceError(f"margin call {call_id} changed meanwhile")
         _save(uow, call, top_up_attestation_id=att.id)
         uow.audit(f"officer:{officer}", "margin_call.topup_prepare",
                   {"id": call_id, "attestation_id": att.id})
@@ -509,7 +512,20 @@ async def sign_liquidation(
 
 
 def apply_delivery(uow: UnitOfWork, item: OutboxRecord, delivery: Delivery) -> None:
-    """Apply the exchange's answer to a delivered message (runs in the 'sent' transaction)."""
+    """Apply the exchange's answer to a delivered message (runs in the 'sent' transaction).
+
+    An answer that cannot be applied is audited, never raised: the delivery is
+    recorded either way, so the outbox never re-sends for a local problem.
+    """
+    try:
+        _apply(uow, item, delivery)
+    except (MarginCallServiceError, DocumentError) as exc:
+        logger.error("answer to %s not applied: %s", item.idempotency_key, exc)
+        uow.audit("exchange", "exchange.answer_not_applied",
+                  {"key": item.idempotency_key, "error": str(exc)[:300]})
+
+
+def _apply(uow: UnitOfWork, item: OutboxRecord, delivery: Delivery) -> None:
     doc: Document = parse_document(item.payload)
     answer = delivery.body.get("status")
     if doc.kind is Kind.ATTESTATION_BUNDLE:
