@@ -315,3 +315,23 @@ def test_audit_tab_verifies_checkpoints_and_exports_csv(desk, tmp_path) -> None:
     count = desk.run(view.export_csv(str(out)))
     lines = out.read_text().splitlines()
     assert lines[0].startswith("seq,time,actor,action") and len(lines) == count + 1
+
+
+def test_pin_matrix_positions_unlock_the_device_and_sign(desk) -> None:
+    _, bob_emu = setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+
+    def enter_pin(flow) -> None:
+        desk.wait_until(lambda: flow.pin_dialog is not None and flow.pin_dialog.isVisible())
+        matrix = bob_emu.trezor.device.pin_matrix  # what the device screen shows
+        for position in matrix.positions_for("4321"):
+            flow.pin_dialog.buttons[int(position)].click()
+        flow.pin_dialog.ok_button.click()
+
+    def lock() -> None:
+        bob_emu.hsm.set_pin("4321")
+        bob_emu.hsm.lock()
+
+    result = _approve_with(desk, att_id, lock, enter_pin)
+    assert result is not None, message_texts()
+    assert result.status == AttestationStatus.SIGNED
