@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
-import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.cli.device_cmds import TerminalInteraction
 from app.cli.errors import CliError
 from app.cli.store_cmds import default_actor, opened_store
 from app.documents.errors import DocumentError
 from signing.errors import SigningError
-from signing.interface import DevicePrompt
 
 EXIT_INVALID = 1
 EXIT_DEVICE = 4
@@ -29,26 +27,8 @@ PARTIES = ("regulator", "custodian", "exchange")
 T = TypeVar("T")
 
 
-class CliInteraction:
-    """Device prompts on stderr; PIN and passphrase from the terminal when there is one."""
-
-    def on_prompt(self, prompt: DevicePrompt) -> None:
-        print(f"Confirm on your {prompt.device_label}: {prompt.text}", file=sys.stderr)
-
-    def on_done(self) -> None:
-        pass
-
-    def request_pin(self, device_label: str) -> str:
-        from signing.errors import PinRequired
-
-        if not sys.stdin.isatty():
-            raise PinRequired(f"{device_label} asks for a PIN and there is no terminal")
-        return getpass.getpass(f"PIN for {device_label} (keypad positions): ")
-
-    def request_passphrase(self, device_label: str) -> str:
-        if not sys.stdin.isatty():
-            return ""
-        return getpass.getpass(f"Passphrase for {device_label} (empty for none): ")
+# The desk commands prompt exactly as ``sign`` does: one terminal interaction.
+CliInteraction = TerminalInteraction
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

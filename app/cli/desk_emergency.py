@@ -87,13 +87,17 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
     source = Path(args.id)
     local = not source.is_file()
-    keys = parse_keys(args.keys.read_bytes()) if args.keys else None
-    if local:
+    try:
+        keys = parse_keys(args.keys.read_bytes()) if args.keys else None
+        order_bytes = None if local else source.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {exc.filename}: {exc.strerror}") from exc
+    if order_bytes is None:
         with opened_store(args) as store:
             order = export_order(store, args.id)
             keys = keys or keys_file(store)
     else:
-        order = parse_document(source.read_bytes())
+        order = parse_document(order_bytes)
     signed = run_async(
         sign_share(
             order,

@@ -159,6 +159,12 @@ def verify_document(doc: Document, ctx: VerifyContext) -> VerifyReport:
         report.add(failed("kind", Reason.UNKNOWN_KIND, f"no verifier for {doc.kind}"))
         return report
     report.add(passed("format", f"custody-desk document v{doc.version}, kind {doc.kind.value}"))
+    if ctx.keys.env != ctx.env:  # a test trust root never vouches for production, nor back
+        report.add(
+            failed(
+                "keys", Reason.WRONG_ENV, f"keys file is for {ctx.keys.env}, verifying {ctx.env}"
+            )
+        )
     header, checks = _check_header(doc, spec, ctx)
     report.extend(checks)
     if header is None:

@@ -220,7 +220,12 @@ def keys_from_repo(repo: SqliteDeskRepository, env: str) -> KeysFile:
                 path=o.path,
             )
         )
+    officer_keys = {o.pubkey for o in repo.officers()}
     for k in repo.party_keys():
+        if k.pubkey in officer_keys:
+            # the custodian named an officer's key as its emergency key: the officer
+            # entry already counts for the custodian's share and keeps its role
+            continue
         entries.append(
             KeyEntry(
                 key_id=key_id_for(k.pubkey),
@@ -236,7 +241,7 @@ def keys_from_repo(repo: SqliteDeskRepository, env: str) -> KeysFile:
             )
         )
     result = KeysFile(env=env, entries=())
-    for entry in entries:  # one entry per key id; a later registration wins
+    for entry in entries:  # one entry per key id (registration keeps one key, one party)
         result = result.with_entry(entry)
     return result
 

@@ -98,3 +98,16 @@ def test_attest_refusals_without_devices(
     assert code == 0 and json.loads(out) == []
     code, out, _ = cli(tmp_path, capsys, "officers", "list", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_emergency_sign_with_an_unreadable_keys_file_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Security review 2026-11-26: bad input is a one-line refusal, never a traceback."""
+    order = tmp_path / "order.json"
+    order.write_text("{}")
+    code, _, err = cli(tmp_path, capsys, "emergency", "sign", str(order), "--party", "regulator",
+                       "--device", "nope:1", "--path", PATH, "--out", str(tmp_path / "o.json"),
+                       "--keys", str(tmp_path / "missing-keys.json"))
+    assert code == 2 and err.count("\n") == 1 and "cannot read" in err
+    assert not (tmp_path / "o.json").exists()

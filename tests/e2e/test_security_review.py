@@ -18,6 +18,7 @@ import pytest
 from officer_desk import PATH, desk_with_officers, officer_emulators, register
 
 from app.documents.keys import Party, Role, key_id_for
+from app.documents.verify import VerifyContext, verify_document
 from app.services.attestations import (
     AttestationError,
     AttestationExpired,
@@ -29,6 +30,7 @@ from app.services.officers import (
     OfficerError,
     add_party_key,
     desk_repo,
+    keys_file,
     revoke_key,
 )
 from app.services.unit_of_work import utc_now
@@ -227,3 +229,22 @@ def test_a_stored_signature_that_does_not_verify_is_never_exported(
                               (base64.b64encode(bytes(forged)).decode(), rec.id))
     with pytest.raises(AttestationError, match="does not verify"):
         service.export_bundle(rec.id)
+
+
+def test_an_officer_key_named_as_custodian_emergency_key_still_signs_attestations(
+    store: SqliteStore, devices: dict[str, RunningEmulator]
+) -> None:
+    """One entry per key id: the officer entry stays (it also counts for the custodian)."""
+    with store.read() as tx:
+        bob = desk_repo(tx).officer_by_name("bob")
+    assert bob is not None
+    add_party_key(store, Party.CUSTODIAN, bob.pubkey, bob.address, actor="test",
+                  role=Role.EMERGENCY, is_emulator=True)
+    entry = keys_file(store).get(key_id_for(bob.pubkey))
+    assert entry is not None and entry.role is Role.OFFICER and entry.party is Party.CUSTODIAN
+    service = AttestationService(store)
+    rec = service.prepare(["alnoor-quant"], "alice")
+    asyncio.run(service.approve_and_sign(rec.id, "bob", devices["bob"].trezor_uri,
+                                         NullInteraction()))
+    ctx = VerifyContext(keys=keys_file(store), env="test", now=utc_now())
+    assert verify_document(service.export_bundle(rec.id), ctx).ok

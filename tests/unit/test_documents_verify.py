@@ -113,8 +113,8 @@ def test_one_party_is_not_a_quorum() -> None:
     assert failure(twice) is Reason.NO_QUORUM
 
 
-def test_emulator_keys_are_refused_in_prod() -> None:
-    # a prod statement signed with a test key (the emulator itself would refuse to sign it)
+def _prod_margin_call() -> Document:
+    """A prod statement signed with a test key (the emulator itself would refuse to sign it)."""
     node = bip32.master_key(bip39.mnemonic_to_seed(TEST_MNEMONIC_LEGAL)).derive("m/44'/0'/0'/0/0")
     assert node.secret is not None
     body = {"id": "mc-9", "exchange_id": "EXCH-DEMO", "env": "prod", "sequence": 9,
@@ -123,12 +123,26 @@ def test_emulator_keys_are_refused_in_prod() -> None:
                                               datetime(2026, 11, 27, 10, tzinfo=UTC),
                                               body_digest(body)))
     sig = sign_message_digest(node.secret, statement, ScriptType.P2PKH)
-    doc = Document(Kind.MARGIN_CALL, statement, body,
-                   (SignatureEntry(key_id_for(node.public_key), "exchange", sig),))
+    return Document(Kind.MARGIN_CALL, statement, body,
+                    (SignatureEntry(key_id_for(node.public_key), "exchange", sig),))
+
+
+def test_emulator_keys_are_refused_in_prod() -> None:
+    doc = _prod_margin_call()
     keys = replace(parse_keys(VECTORS["keys"]), env="prod")
     assert failure(doc, ctx(keys, env="prod")) is Reason.EMULATOR_KEY
     honest = _keys_with({"is_emulator": False}, "exchange-documents")
     assert failure(doc, ctx(replace(honest, env="prod"), env="prod")) is None
+
+
+def test_a_test_keys_file_never_vouches_for_production() -> None:
+    """Security review 2026-11-26: the trust root's environment must be the verifier's."""
+    doc = _prod_margin_call()
+    honest = _keys_with({"is_emulator": False}, "exchange-documents")
+    assert honest.env == "test"
+    report = verify_document(doc, ctx(honest, env="prod"))
+    assert not report.ok
+    assert [c.reason for c in report.checks if not c.ok] == [Reason.WRONG_ENV]
 
 
 def test_keys_file_is_strict() -> None:
