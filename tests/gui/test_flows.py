@@ -335,3 +335,35 @@ def test_pin_matrix_positions_unlock_the_device_and_sign(desk) -> None:
     result = _approve_with(desk, att_id, lock, enter_pin)
     assert result is not None, message_texts()
     assert result.status == AttestationStatus.SIGNED
+
+
+def test_prepare_refuses_ineligible_clients_and_the_third_settlement_of_the_day(desk) -> None:
+    setup_two_officers(desk)
+    w = desk.window
+    w.select_officer("alice")
+    clients = w.holdings.clients
+    proxy = clients.proxy
+
+    def select(*ids: str) -> None:
+        clients.clearSelection()
+        model = clients.selectionModel()
+        for r in range(proxy.rowCount()):
+            if proxy.row_object(r).client_id in ids:
+                model.select(
+                    proxy.index(r, 0), model.SelectionFlag.Select | model.SelectionFlag.Rows
+                )
+
+    select("creekside-digital")
+    assert desk.run(w.attestations.prepare()) is None
+    text = message_texts()
+    assert "creekside-digital" in text and "5" in text  # under USD 5M net assets
+    close_messages()
+
+    for _ in range(2):
+        select("jumeirah-yield")
+        assert desk.run(w.attestations.prepare()) is not None, message_texts()
+    select("jumeirah-yield")
+    assert desk.run(w.attestations.prepare()) is None
+    text = message_texts()
+    assert "jumeirah-yield" in text and "next slot opens at" in text, text
+    close_messages()
