@@ -65,6 +65,8 @@ logger = logging.getLogger(__name__)
 
 INSTRUCTION_VALIDITY = timedelta(hours=24)
 _LIQUIDATABLE = ("received", "acknowledged", "escalated")
+INBOX_CURSOR = "exchange.inbox_cursor"
+_RETRYABLE = frozenset({Reason.UNKNOWN_KEY, Reason.KEY_NOT_VALID})
 
 _TO_DOMAIN = {
     "received": dm.MarginCallState.RECEIVED,
@@ -267,14 +269,35 @@ def _record(call: dm.MarginCall, notice: Any, now: datetime) -> MarginCallRecord
 
 
 async def pull(store: Store, link: ExchangeLink, *, clock: Clock = utc_now) -> list[InboundResult]:
-    """Fetch everything new from the exchange and receive each document in turn."""
+    """Fetch everything new from the exchange and receive each document in turn.
+
+    The feed cursor (setting ``exchange.inbox_cursor``) moves past accepted
+    documents and past documents rejected for good (forged, replayed,
+    malformed...), so a bad document is audited once, not at every pull. It
+    stops before a document refused for a key the desk may not know *yet*
+    (unknown or not-yet-valid key): after ``parties add`` the next pull
+    accepts it.
+    """
     desk = desk_identity(store)
     with store.read() as tx:
-        after = exchange_repo(tx).last_inbox_sequence(desk.exchange_id)
+        stored = exchange_repo(tx).last_inbox_sequence(desk.exchange_id)
+        cursor_text = tx.settings.get(INBOX_CURSOR)
+    cursor = int(cursor_text) if cursor_text and cursor_text.isdigit() else None
+    after = max((s for s in (stored, cursor) if s is not None), default=None)
     results: list[InboundResult] = []
+    advance: int | None = None
+    blocked = False
     for item in await link.fetch_inbound(after):
-        results.append(receive(store, item.data, clock=clock))
+        result = receive(store, item.data, clock=clock)
+        results.append(result)
         await link.done(item)
+        retryable = isinstance(result, InboundRejected) and result.reason in _RETRYABLE
+        blocked = blocked or retryable
+        if not blocked and item.sequence is not None:
+            advance = item.sequence
+    if advance is not None and (after is None or advance > after):
+        with unit_of_work(store, clock=clock) as uow:
+            uow.tx.settings.put(INBOX_CURSOR, str(advance), uow.now)
     return results
 
 

@@ -152,3 +152,43 @@ def test_liquidation_path_is_yield_first(
             desk.store.close()
 
     asyncio.run(flow())
+
+
+def test_a_bad_document_in_the_feed_is_audited_once(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> None:
+    from app.documents.envelope import SignatureEntry, parse_document
+    from app.exchange.inbound import InboundRejected
+    from app.services.audit import AuditService
+    from signing.emulator.hsm import SoftHsm
+    from signing.emulator.test_seeds import TEST_MNEMONIC_LEGAL
+
+    async def flow() -> None:
+        desk = await make_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
+                               exposures={"palm-harbour": Decimal("44000000.00")})
+        link = desk.link()
+        try:
+            queue_attestation(desk.store, await desk.attest("palm-harbour"), actor="test")
+            await mc.sync(desk.store, link)
+            desk.sim.advance(3600)
+            [(seq, genuine)] = desk.sim.inbox(None)
+            doc = parse_document(genuine)
+            forged = doc.with_signature(SignatureEntry(
+                doc.signatures[0].key_id, "exchange",
+                SoftHsm(TEST_MNEMONIC_LEGAL).sign_message("m/44'/0'/0'/0/0",
+                                                          doc.statement).signature))
+            # a forged copy sits in the feed just before the genuine call
+            desk.sim.documents[:] = [(seq, forged.to_bytes()), (seq + 1, genuine)]
+            first = await mc.sync(desk.store, link)
+            assert [type(r) for r in first.inbound] == [InboundRejected, InboundAccepted]
+            again = await mc.sync(desk.store, link)
+            assert again.inbound == []
+            audited = AuditService(desk.store).entries(action="exchange.inbound_rejected")
+            assert len(audited) == 1 and "bad_signature" in audited[0].payload
+            assert len(mc.list_margin_call_rows(desk.store)) == 1
+        finally:
+            await link.aclose()
+            desk.running.stop()
+            desk.store.close()
+
+    asyncio.run(flow())
