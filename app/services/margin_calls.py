@@ -15,6 +15,7 @@ such as ``mc-000001``; every write is one transaction with its audit entry)::
     lines = waterfall_lines(store, call_id)       # list[WaterfallLine], yield first
     instruction_id = await sign_liquidation(store, call_id, "bob", uri, ui)
     report = await sync(store, link)              # flush the outbox (answers applied) + pull
+    expired = expire_lapsed(store)                # escalated calls whose instruction lapsed
 
 Errors: :class:`MarginCallServiceError` (unknown call, wrong state, top-up too
 small...) and ``signing.errors.SigningError`` from the device; either way the
@@ -25,7 +26,8 @@ one is only audited (``exchange.inbound_rejected`` with its reason).
 Lifecycle (``app.domain.margin``): received -> acknowledged -> resolved by a
 top-up (when the exchange answers ``resolved``), or -> escalated (by the
 officer, or by the exchange's liquidation notice) -> liquidated (when the
-exchange answers ``executed`` to the signed instruction).
+exchange answers ``executed`` to the signed instruction) or -> expired (the
+signed instruction lapsed unexecuted, e.g. refused by the exchange).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.documents.builders import new_document
-from app.documents.canonical import amount, utc
+from app.documents.canonical import amount, parse_utc, utc
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
 from app.documents.errors import DocumentError, Reason
 from app.documents.keys import Party, key_id_for
@@ -531,6 +533,35 @@ async def sign_liquidation(
     return str(body["id"])
 
 
+def expire_lapsed(store: Store, *, clock: Clock = utc_now) -> list[str]:
+    """ESCALATED -> EXPIRED for calls whose signed instruction lapsed unexecuted.
+
+    The instruction is marked ``cancelled``; a new one can then be signed only
+    after the exchange sends a new call. Returns the expired call ids.
+    """
+    expired: list[str] = []
+    with unit_of_work(store, clock=clock) as uow:
+        repo = exchange_repo(uow.tx)
+        for rec in repo.margin_calls():
+            if rec.status != "escalated":
+                continue
+            for instruction in repo.liquidations_for(rec.id):
+                if instruction.status not in ("signed", "sent") or not instruction.document_json:
+                    continue
+                body = parse_document(instruction.document_json.encode("utf-8")).body
+                if parse_utc(body.get("expires_at"), "expires_at") > uow.now:
+                    continue
+                call = _move(dm.expire, _domain(rec), uow.now, "desk",
+                             f"instruction {instruction.public_id} lapsed")
+                _save(uow, call)
+                repo.set_liquidation_status(instruction.public_id, "cancelled", uow.now)
+                uow.audit("desk", "margin_call.expired",
+                          {"id": rec.external_id, "instruction_id": instruction.public_id})
+                expired.append(rec.external_id)
+                break
+    return expired
+
+
 # -- the exchange's answers -----------------------------------------------------------
 
 
@@ -591,6 +622,7 @@ class SyncReport:
 
     outbox: FlushReport
     inbound: list[InboundResult] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)  # calls whose instruction lapsed
 
     @property
     def rejected(self) -> list[InboundRejected]:
@@ -603,7 +635,7 @@ async def sync(store: Store, link: ExchangeLink, *, clock: Clock = utc_now,
     sent = await flush(store, link, clock=clock, on_delivered=apply_delivery,
                        ignore_schedule=ignore_schedule)
     inbound = await pull(store, link, clock=clock)
-    return SyncReport(sent, inbound)
+    return SyncReport(sent, inbound, expire_lapsed(store, clock=clock))
 
 
 def call_document(store: Store, call_id: str) -> dict[str, Any]:

@@ -192,3 +192,36 @@ def test_a_bad_document_in_the_feed_is_audited_once(
             desk.store.close()
 
     asyncio.run(flow())
+
+
+def test_a_lapsed_instruction_expires_the_call(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> None:
+    async def flow() -> None:
+        desk = await make_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
+                               exposures={"jumeirah-yield": Decimal("58000000.00")})
+        link = desk.link()
+        try:
+            queue_attestation(desk.store, await desk.attest("jumeirah-yield"), actor="test")
+            await mc.sync(desk.store, link)
+            desk.sim.advance(60)
+            await mc.sync(desk.store, link)
+            [row] = mc.list_margin_call_rows(desk.store)
+            # signed with a clock 25 hours behind: the instruction has already lapsed
+            stale = datetime.now(UTC) - timedelta(hours=25)
+            await mc.sign_liquidation(desk.store, row.call_id, "bob",
+                                      devices["bob"].trezor_uri, CliInteraction(),
+                                      clock=lambda: stale)
+            report = await mc.sync(desk.store, link)
+            [refusal] = report.outbox.failed.values()
+            assert "expired" in refusal
+            assert report.expired == [row.call_id]
+            [row] = mc.list_margin_call_rows(desk.store)
+            assert row.status == "expired"
+            assert mc.expire_lapsed(desk.store) == []  # once
+        finally:
+            await link.aclose()
+            desk.running.stop()
+            desk.store.close()
+
+    asyncio.run(flow())
