@@ -98,7 +98,11 @@ def main() -> None:
         w.holdings.clients.selectAll()
         await w.attestations.prepare()  # refused: one client is ineligible
         await asyncio.sleep(0.2)
-        shot(w, "attestations-refused")
+        from PySide6.QtWidgets import QMessageBox
+
+        for box in [x for x in app.topLevelWidgets() if isinstance(x, QMessageBox)]:
+            if box.isVisible():
+                shot(box, "dialog-attestation-refused")
         for m in [x for x in app.topLevelWidgets() if x.isVisible() and x is not w]:
             m.close()
         proxy = w.holdings.clients.proxy

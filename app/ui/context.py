@@ -104,14 +104,16 @@ class LatestRead:
 
 def show_refusal(parent: QWidget, exc: RefusedError, title: str) -> QMessageBox:
     """A non-blocking warning listing every reason (one per line)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, "\n".join(exc.reasons), parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, title, parent=parent)
+    box.setInformativeText("\n".join(exc.reasons))
     box.setObjectName("refusalMessage")
     box.open()
     return box
 
 
 def show_info(parent: QWidget, title: str, text: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Information, title, title, parent=parent)
+    box.setInformativeText(text)
     box.setObjectName("infoMessage")
     box.open()
     return box

@@ -89,7 +89,8 @@ class SigningFlow:
         self.dialog.done(QDialog.DialogCode.Accepted)
 
     def _show_message(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.parent)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, title, parent=self.parent)
+        box.setInformativeText(text)
         box.setObjectName("signingResultMessage")
         box.open()  # non-blocking; tests read it and close it
 

@@ -21,7 +21,7 @@ def close_messages() -> str:
     boxes = [
         w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
     ]
-    text = " | ".join(f"{b.windowTitle()}: {b.text()}" for b in boxes)
+    text = " | ".join(f"{b.windowTitle()}: {b.text()} {b.informativeText()}" for b in boxes)
     for b in boxes:
         b.done(0)
     return text

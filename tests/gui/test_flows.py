@@ -20,7 +20,7 @@ def messages() -> list[QMessageBox]:
 
 
 def message_texts() -> str:
-    return " | ".join(f"{m.windowTitle()}: {m.text()}" for m in messages())
+    return " | ".join(f"{m.windowTitle()}: {m.text()} {m.informativeText()}" for m in messages())
 
 
 def close_messages() -> None:
