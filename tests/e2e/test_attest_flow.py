@@ -8,31 +8,16 @@ bundle exits non-zero.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.cli.main import main
-from signing.emulator.main import RunningEmulator, start_emulator
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+from signing.emulator.main import RunningEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
 PATH = "m/44'/0'/0'/0/0"
-
-
-@pytest.fixture(scope="module")
-def devices() -> Iterator[dict[str, RunningEmulator]]:
-    running = {
-        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
-        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
-    }
-    try:
-        yield running
-    finally:
-        for emu in running.values():
-            emu.stop()
 
 
 def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from officer_desk import PATH, desk_with_officers, officer_emulators
+from officer_desk import PATH
 
 from app.services.attestations import (
     AttestationExpired,
@@ -21,16 +19,6 @@ from app.services.unit_of_work import utc_now
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.main import RunningEmulator
 from signing.interface import NullInteraction
-
-
-@pytest.fixture(scope="module")
-def devices() -> Iterator[dict[str, RunningEmulator]]:
-    yield from officer_emulators()
-
-
-@pytest.fixture
-def store(tmp_path: Path, devices: dict[str, RunningEmulator]) -> Iterator[SqliteStore]:
-    yield from desk_with_officers(tmp_path, devices)
 
 
 def status(store: SqliteStore, att_id: int) -> str:

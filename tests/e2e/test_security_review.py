@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from officer_desk import PATH, desk_with_officers, officer_emulators, register
+from officer_desk import PATH, register
 
 from app.documents.keys import Party, Role, key_id_for
 from app.documents.verify import VerifyContext, verify_document
@@ -43,16 +42,6 @@ from signing.interface import NullInteraction, Signer
 from signing.registry import open_signer
 
 OTHER_PATH = "m/44'/0'/7'/0/0"
-
-
-@pytest.fixture(scope="module")
-def devices() -> Iterator[dict[str, RunningEmulator]]:
-    yield from officer_emulators()
-
-
-@pytest.fixture
-def store(tmp_path: Path, devices: dict[str, RunningEmulator]) -> Iterator[SqliteStore]:
-    yield from desk_with_officers(tmp_path, devices)
 
 
 def _status(store: SqliteStore, att_id: int) -> str:
