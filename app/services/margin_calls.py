@@ -35,20 +35,29 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from app.documents.builders import new_document
 from app.documents.canonical import amount, parse_utc, utc
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
-from app.documents.errors import DocumentError, Reason
+from app.documents.errors import DocumentError
 from app.documents.keys import Party, key_id_for
-from app.documents.verify import VerifyContext
 from app.domain import margin as dm
 from app.domain.waterfall import LiquidationPlan, StepKind, WaterfallError, plan_liquidation
 from app.domain.yield_accrual import accrued_yield
-from app.exchange.inbound import InboundAccepted, InboundRejected, InboundResult, check_inbound
+from app.exchange.call_records import (
+    MarginCallServiceError,
+    domain_of,
+    get_call,
+    margin_call,
+    margin_calls,
+    move,
+    save_call,
+)
+from app.exchange.inbound import InboundRejected, InboundResult
+from app.exchange.intake import pull, receive
 from app.exchange.link import Delivery, ExchangeLink
 from app.exchange.outbox import FlushReport, enqueue, exchange_repo, flush
 from app.services.attestations import AttestationService
@@ -56,29 +65,18 @@ from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallL
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import HoldingsService
-from app.services.officers import desk_repo, keys_file
+from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_desk import AttestationRecord
-from app.store.repo_exchange import MarginCallRecord, OutboxRecord
+from app.store.repo_exchange import OutboxRecord
 from signing.interface import Interaction
 
 logger = logging.getLogger(__name__)
 
 INSTRUCTION_VALIDITY = timedelta(hours=24)
 _LIQUIDATABLE = ("received", "acknowledged", "escalated")
-INBOX_CURSOR = "exchange.inbox_cursor"
-_RETRYABLE = frozenset({Reason.UNKNOWN_KEY, Reason.KEY_NOT_VALID})
 
-_TO_DOMAIN = {
-    "received": dm.MarginCallState.RECEIVED,
-    "acknowledged": dm.MarginCallState.ACKNOWLEDGED,
-    "resolved": dm.MarginCallState.RESOLVED_BY_TOPUP,
-    "escalated": dm.MarginCallState.ESCALATED_TO_LIQUIDATION,
-    "liquidated": dm.MarginCallState.LIQUIDATED,
-    "expired": dm.MarginCallState.EXPIRED,
-}
-_TO_STORE = {v: k for k, v in _TO_DOMAIN.items()}
 _TO_ROW = {
     "received": MarginCallStatus.RECEIVED,
     "acknowledged": MarginCallStatus.ACKNOWLEDGED,
@@ -88,74 +86,16 @@ _TO_ROW = {
     "expired": MarginCallStatus.EXPIRED,
 }
 
+_domain, _save, _get, _move = domain_of, save_call, get_call, move
 
-class MarginCallServiceError(Exception):
-    """A margin-call action was refused; the store is unchanged."""
-
-
-# -- domain <-> store -----------------------------------------------------------------
-
-
-def _domain(rec: MarginCallRecord) -> dm.MarginCall:
-    history = tuple(
-        dm.MarginCallEvent(
-            dm.MarginCallState(e["state"]), datetime.fromisoformat(e["at"]), e["actor"],
-            e.get("note", ""),
-        )
-        for e in rec.history
-    )
-    return dm.MarginCall(
-        id=rec.external_id,
-        client_id=rec.client_id,
-        shortfall_usd=rec.shortfall_usd,
-        received_at=rec.received_at,
-        deadline_at=rec.deadline,
-        state=_TO_DOMAIN[rec.status],
-        history=history,
-    )
-
-
-def _history(call: dm.MarginCall) -> list[dict[str, str]]:
-    return [
-        {"state": e.state.value, "at": e.at.isoformat(), "actor": e.actor, "note": e.note}
-        for e in call.history
-    ]
-
-
-def _save(uow: UnitOfWork, call: dm.MarginCall, **extra: Any) -> None:
-    exchange_repo(uow.tx).update_margin_call(
-        call.id, status=_TO_STORE[call.state], history=_history(call), at=uow.now, **extra
-    )
-
-
-def _get(uow_or_tx: Any, call_id: str) -> MarginCallRecord:
-    tx = uow_or_tx.tx if isinstance(uow_or_tx, UnitOfWork) else uow_or_tx
-    rec = exchange_repo(tx).margin_call(call_id)
-    if rec is None:
-        raise MarginCallServiceError(f"no margin call {call_id}")
-    return rec
-
-
-def _move(fn: Any, *args: Any, **kwargs: Any) -> dm.MarginCall:
-    try:
-        result: dm.MarginCall = fn(*args, **kwargs)
-    except dm.MarginCallError as exc:
-        raise MarginCallServiceError(str(exc)) from exc
-    return result
+__all__ = [
+    "MarginCallServiceError", "SyncReport", "acknowledge", "answer_top_up", "apply_delivery",
+    "escalate", "expire_lapsed", "list_margin_call_rows", "margin_call", "margin_calls",
+    "plan", "pull", "receive", "sign_liquidation", "sync", "top_up", "waterfall_lines",
+]
 
 
 # -- reading --------------------------------------------------------------------------
-
-
-def margin_calls(store: Store) -> list[MarginCallRecord]:
-    """Every margin call, oldest first."""
-    with store.read() as tx:
-        return exchange_repo(tx).margin_calls()
-
-
-def margin_call(store: Store, call_id: str) -> MarginCallRecord:
-    with store.read() as tx:
-        return _get(tx, call_id)
 
 
 def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
@@ -178,129 +118,6 @@ def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
             )
         )
     return rows
-
-
-# -- intake ---------------------------------------------------------------------------
-
-
-def receive(
-    store: Store, data: bytes, *, actor: str = "exchange", clock: Clock = utc_now
-) -> InboundResult:
-    """Verify one document from the exchange and store it, or audit its rejection."""
-    desk = desk_identity(store)
-    keys = keys_file(store)
-    with unit_of_work(store, clock=clock) as uow:
-        repo = exchange_repo(uow.tx)
-        ctx = VerifyContext(keys=keys, env=desk.env, now=uow.now, exchange_id=desk.exchange_id)
-        result = check_inbound(
-            data,
-            ctx,
-            seen=lambda doc_id: repo.inbox_has(
-                Kind.MARGIN_CALL.value, desk.exchange_id, doc_id
-            ),
-            last_sequence=repo.last_inbox_sequence(desk.exchange_id),
-        )
-        if isinstance(result, InboundAccepted):
-            notice = result.notice
-            holders = {s.client_id for s in uow.tx.holdings.client_states(None)}
-            if notice.client_id not in holders:
-                result = InboundRejected(
-                    Reason.MISMATCH, f"unknown client {notice.client_id}", notice.document_id
-                )
-        if isinstance(result, InboundRejected):
-            uow.audit(actor, "exchange.inbound_rejected", {
-                "reason": result.reason.value, "detail": result.detail[:300],
-                "document_id": result.document_id,
-            })
-            logger.warning("inbound document rejected: %s %s", result.reason, result.detail)
-            return result
-        _store_notice(uow, result, desk.exchange_id, actor)
-    return result
-
-
-def _deadline(deadline: datetime, now: datetime) -> datetime:
-    # a notice read after its deadline still needs a deadline after its receipt
-    return deadline if deadline > now else now + timedelta(seconds=1)
-
-
-def _store_notice(uow: UnitOfWork, accepted: InboundAccepted, sender: str, actor: str) -> None:
-    notice = accepted.notice
-    repo = exchange_repo(uow.tx)
-    repo.add_inbox(Kind.MARGIN_CALL.value, sender, notice.document_id,
-                   sequence=notice.sequence, at=uow.now, body=notice.raw.decode("utf-8"))
-    if notice.notice == "margin_call":
-        call = _move(dm.receive_margin_call, notice.document_id, notice.client_id,
-                     notice.shortfall_usd, uow.now,
-                     deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
-        repo.add_margin_call(_record(call, notice, uow.now))
-        uow.audit(actor, "margin_call.received", {
-            "id": notice.document_id, "client_id": notice.client_id,
-            "shortfall_usd": amount(notice.shortfall_usd), "sequence": notice.sequence,
-        })
-        return
-    assert notice.margin_call_id is not None
-    rec = repo.margin_call(notice.margin_call_id)
-    if rec is None:  # the notice arrives without its call: create the call from it
-        call = _move(dm.receive_margin_call, notice.margin_call_id, notice.client_id,
-                     notice.shortfall_usd, uow.now,
-                     deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
-        repo.add_margin_call(_record(call, notice, uow.now))
-        rec = repo.margin_call(notice.margin_call_id)
-        assert rec is not None
-    call = _domain(rec)
-    if call.can_become(dm.MarginCallState.ESCALATED_TO_LIQUIDATION):
-        call = _move(dm.escalate, call, uow.now, actor, f"liquidation notice {notice.document_id}")
-    _save(uow, call, liquidation_usd=notice.shortfall_usd,
-          liquidation_notice_id=notice.document_id)
-    uow.audit(actor, "margin_call.liquidation_notice", {
-        "id": notice.document_id, "margin_call_id": notice.margin_call_id,
-        "client_id": notice.client_id, "amount_usd": amount(notice.shortfall_usd),
-    })
-
-
-def _record(call: dm.MarginCall, notice: Any, now: datetime) -> MarginCallRecord:
-    return MarginCallRecord(
-        id=0, external_id=call.id, client_id=call.client_id, status=_TO_STORE[call.state],
-        notice="margin_call", sequence=notice.sequence, issued_at=notice.issued_at,
-        received_at=now, deadline=call.deadline_at, shortfall_usd=call.shortfall_usd,
-        exposure_usd=notice.exposure_usd, collateral_value_usd=notice.collateral_value_usd,
-        collateral_ratio=notice.collateral_ratio, document_json=notice.raw.decode("utf-8"),
-        resolution=None, top_up_attestation_id=None, history=_history(call),
-        liquidation_usd=None, liquidation_notice_id=None, updated_at=now,
-    )
-
-
-async def pull(store: Store, link: ExchangeLink, *, clock: Clock = utc_now) -> list[InboundResult]:
-    """Fetch everything new from the exchange and receive each document in turn.
-
-    The feed cursor (setting ``exchange.inbox_cursor``) moves past accepted
-    documents and past documents rejected for good (forged, replayed,
-    malformed...), so a bad document is audited once, not at every pull. It
-    stops before a document refused for a key the desk may not know *yet*
-    (unknown or not-yet-valid key): after ``parties add`` the next pull
-    accepts it.
-    """
-    desk = desk_identity(store)
-    with store.read() as tx:
-        stored = exchange_repo(tx).last_inbox_sequence(desk.exchange_id)
-        cursor_text = tx.settings.get(INBOX_CURSOR)
-    cursor = int(cursor_text) if cursor_text and cursor_text.isdigit() else None
-    after = max((s for s in (stored, cursor) if s is not None), default=None)
-    results: list[InboundResult] = []
-    advance: int | None = None
-    blocked = False
-    for item in await link.fetch_inbound(after):
-        result = receive(store, item.data, clock=clock)
-        results.append(result)
-        await link.done(item)
-        retryable = isinstance(result, InboundRejected) and result.reason in _RETRYABLE
-        blocked = blocked or retryable
-        if not blocked and item.sequence is not None:
-            advance = item.sequence
-    if advance is not None and (after is None or advance > after):
-        with unit_of_work(store, clock=clock) as uow:
-            uow.tx.settings.put(INBOX_CURSOR, str(advance), uow.now)
-    return results
 
 
 # -- lifecycle actions ---------------------------------------------------------------
