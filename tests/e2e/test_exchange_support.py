@@ -4,7 +4,6 @@ emulated devices, the exchange simulator on loopback (TEST keys only)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -87,9 +86,3 @@ async def make_desk(tmp: Path, devices: dict[str, RunningEmulator], *,
     keys_path.write_bytes(keys_file(store).to_bytes())  # the sim's trust root
     running = start_sim(sim)
     return Desk(store, path, devices, running)
-
-
-def _close(desk: Desk) -> Iterator[None]:
-    yield
-    desk.running.stop()
-    desk.store.close()

@@ -141,3 +141,16 @@ def test_openapi_lists_every_route_of_the_simulator() -> None:
     state = (root / "app" / "exchange" / "sim" / "state.py").read_text()
     routes = {r for r in re.findall(r'"(/v1/[a-z/]+)"', server + state) if not r.endswith("/")}
     assert routes and all(f"  {route}:" in spec for route in routes), routes
+
+
+def test_sim_keys_file_missing_is_transient(tmp_path: Path) -> None:
+    sim = make_sim(tmp_path / "keys.json")  # not written yet
+    status, answer, _ = sim.post("/v1/attestations", "k1", b'{"document":"custody-desk/document",'
+                                 b'"version":1,"kind":"attestation_bundle","statement":"x",'
+                                 b'"body":{},"signatures":[]}')
+    assert status == 503 and answer["error"] == "keys_unavailable"
+    (tmp_path / "keys.json").write_bytes(KeysFile("test", ()).to_bytes())
+    status, answer, replayed = sim.post("/v1/attestations", "k1", b'{"document":"custody-desk/'
+                                        b'document","version":1,"kind":"attestation_bundle",'
+                                        b'"statement":"x","body":{},"signatures":[]}')
+    assert status == 422 and not replayed  # the retry was really run, not answered from store

@@ -247,7 +247,8 @@ class ExchangeSim:
                 status, response = 422, {"error": exc.reason.value, "detail": exc.message}
             except SimError as exc:
                 status, response = exc.status, {"error": exc.reason, "detail": exc.detail}
-            self._idempotency[key] = _Stored(digest, status, response)
+            if status < 500:  # a transient failure is not an answer: the retry runs again
+                self._idempotency[key] = _Stored(digest, status, response)
             if status < 300:
                 self.bookings_per_key[key] += 1
             return status, response, False
@@ -256,8 +257,11 @@ class ExchangeSim:
         doc = parse_document(data)
         if doc.kind is not kind:
             raise SimError(422, "unknown_kind", f"expected {kind.value}, got {doc.kind.value}")
-        ctx = VerifyContext(keys=self.keys(), env=self.env, now=self.now(),
-                            exchange_id=self.exchange_id)
+        try:
+            keys = self.keys()
+        except (OSError, DocumentError) as exc:  # an operator is replacing the file
+            raise SimError(503, "keys_unavailable", f"cannot read the keys file: {exc}") from exc
+        ctx = VerifyContext(keys=keys, env=self.env, now=self.now(), exchange_id=self.exchange_id)
         report = verify_document(doc, ctx)
         failure = report.first_failure()
         if failure is not None:
