@@ -287,11 +287,13 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
     if bool(args.device) == bool(args.pubkey):
         raise CliError("give either --device URI --path PATH or --pubkey HEX")
     emulator = bool(args.emulator)
+    fingerprint = ""
     if args.device:
         if not args.path:
             raise CliError("--device needs --path")
         identity, key = run_async(read_device_key(args.device, args.path, CliInteraction()))
         pubkey, address, emulator = key.pubkey, key.address, identity.is_emulator
+        fingerprint = identity.master_fingerprint
     else:
         try:
             pubkey = bytes.fromhex(args.pubkey)
@@ -308,6 +310,7 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
             role=Role(args.role),
             name=args.name,
             is_emulator=emulator,
+            fingerprint=fingerprint,
         )
     print(f"{args.party} {args.role} {key_id_for(pubkey)}{' (TEST EMULATOR)' if emulator else ''}")
     return 0

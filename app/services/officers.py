@@ -146,8 +146,13 @@ def add_party_key(
     role: Role = Role.EMERGENCY,
     name: str = "",
     is_emulator: bool = False,
+    fingerprint: str = "",
 ) -> PartyKeyRecord:
-    """Register a counterparty's (or our own emergency) public key in the trust root."""
+    """Register a counterparty's (or our own emergency) public key in the trust root.
+
+    ``fingerprint`` is the master fingerprint of the device the key was read
+    from, when it was: a custody officer's device never holds another party's key.
+    """
     _check_party_key(pubkey, address)
     if is_emulator and desk_identity(store).env == "prod":
         raise OfficerError("a test emulator key cannot be registered on a production desk")
@@ -165,6 +170,13 @@ def add_party_key(
                 f"key {key_id_for(pubkey)} is already registered to the "
                 f"{', '.join(sorted(holders))}"
             )
+        if fingerprint and party is not Party.CUSTODIAN:
+            for officer in repo.officers():
+                if officer.fingerprint == fingerprint:
+                    raise OfficerError(
+                        f"this device is custody officer {officer.name}'s; "
+                        f"it cannot hold the {party.value}'s key"
+                    )
         record = PartyKeyRecord(
             id=0,
             party=party.value,

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from officer_desk import PATH, register
 
-from app.documents.keys import Party, Role, key_id_for
+from app.cli.main import main
+from app.documents.keys import Party, Role, key_id_for, parse_keys
 from app.documents.verify import VerifyContext, verify_document
 from app.services.attestations import (
     AttestationError,
@@ -237,3 +238,21 @@ def test_an_officer_key_named_as_custodian_emergency_key_still_signs_attestation
                                          NullInteraction()))
     ctx = VerifyContext(keys=keys_file(store), env="test", now=utc_now())
     assert verify_document(service.export_bundle(rec.id), ctx).ok
+
+
+def test_an_officers_device_cannot_hold_another_partys_key(
+    devices: dict[str, RunningEmulator], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The custodian cannot register a key on its own officer's device as the regulator's."""
+    data = tmp_path / "cli-desk"
+    assert main(["--data-dir", str(data), "officers", "add", "alice", "--role", "officer",
+                 "--device", devices["alice"].trezor_uri, "--path", PATH]) == 0
+    capsys.readouterr()
+    code = main(["--data-dir", str(data), "parties", "add", "--party", "regulator",
+                 "--device", devices["alice"].trezor_uri, "--path", OTHER_PATH])
+    err = capsys.readouterr().err
+    assert code == 2 and "custody officer alice's" in err and err.count("\n") == 1
+    assert main(["--data-dir", str(data), "keys", "export", "--out",
+                 str(tmp_path / "keys.json")]) == 0
+    keys = parse_keys((tmp_path / "keys.json").read_bytes())
+    assert [e.party for e in keys] == [Party.CUSTODIAN]
