@@ -193,7 +193,12 @@ def add_party_key(
         uow.audit(
             actor,
             "party_key.add",
-            {"party": party.value, "role": role.value, "key_id": key_id_for(pubkey)},
+            {
+                "party": party.value,
+                "role": role.value,
+                "key_id": key_id_for(pubkey),
+                "fingerprint": fingerprint or None,  # which device, when read from one
+            },
         )
     return record
 
