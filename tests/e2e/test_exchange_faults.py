@@ -153,3 +153,31 @@ def test_refusal_is_not_retried_and_never_half_applied(
             desk.store.close()
 
     asyncio.run(flow())
+
+
+def test_booked_but_unacknowledged_then_restart_is_booked_once(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> None:
+    """The exchange books, the connection drops before its answer, the desk stops:
+    after the restart the outbox sends again and gets the stored answer."""
+
+    async def flow() -> None:
+        desk = await make_desk(tmp_path, devices)
+        link = desk.link(attempts=1)
+        try:
+            key = await queued(desk)
+            desk.sim.faults.mode, desk.sim.faults.count = "reset", 1
+            report = await flush(desk.store, link)
+            assert key in report.retrying
+            assert desk.sim.stats()["bookings_per_key"] == {key: 1}  # booked, unanswered
+            desk.reopen()
+            report = await flush(desk.store, link, ignore_schedule=True,
+                                 on_delivered=mc.apply_delivery)
+            assert report.sent[key].replayed and report.sent[key].status == 201
+            assert_booked_once(desk, key)
+        finally:
+            await link.aclose()
+            desk.running.stop()
+            desk.store.close()
+
+    asyncio.run(flow())
