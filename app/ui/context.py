@@ -107,6 +107,7 @@ def show_refusal(parent: QWidget, exc: RefusedError, title: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Warning, title, title, parent=parent)
     box.setInformativeText("\n".join(exc.reasons))
     box.setObjectName("refusalMessage")
+    box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 420px; }")
     box.open()
     return box
 

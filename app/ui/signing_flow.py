@@ -92,6 +92,7 @@ class SigningFlow:
         box = QMessageBox(QMessageBox.Icon.Warning, title, title, parent=self.parent)
         box.setInformativeText(text)
         box.setObjectName("signingResultMessage")
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 420px; }")
         box.open()  # non-blocking; tests read it and close it
 
     def _on_prompt(self, prompt: DevicePrompt) -> None:

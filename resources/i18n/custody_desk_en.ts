@@ -328,63 +328,73 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="63"/>
+        <location filename="../../app/ui/models/holdings.py" line="32"/>
+        <source>crossed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="74"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="68"/>
+        <location filename="../../app/ui/models/holdings.py" line="79"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="73"/>
+        <location filename="../../app/ui/models/holdings.py" line="84"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="81"/>
+        <location filename="../../app/ui/models/holdings.py" line="92"/>
         <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="88"/>
+        <location filename="../../app/ui/models/holdings.py" line="99"/>
         <source>To margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="92"/>
+        <location filename="../../app/ui/models/holdings.py" line="104"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="97"/>
+        <location filename="../../app/ui/models/holdings.py" line="109"/>
         <source>To liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="103"/>
+        <location filename="../../app/ui/models/holdings.py" line="116"/>
         <source>Market value (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="109"/>
+        <location filename="../../app/ui/models/holdings.py" line="122"/>
         <source>Collateral value (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="115"/>
+        <location filename="../../app/ui/models/holdings.py" line="128"/>
         <source>Credit line (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="121"/>
+        <location filename="../../app/ui/models/holdings.py" line="134"/>
         <source>Exposure (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="127"/>
+        <location filename="../../app/ui/models/holdings.py" line="140"/>
         <source>Eligible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="306"/>
+        <source>MC %1 · LIQ %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -802,88 +812,93 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="89"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="90"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
         <source>Filter clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="96"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="97"/>
         <source>Filter by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="97"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>Margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
         <source>Liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="118"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="119"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="133"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="139"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="140"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="148"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="149"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="150"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="153"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="179"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="188"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="185"/>
+        <source>%1 clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="191"/>
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="222"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="225"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1421,42 +1436,42 @@
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="164"/>
+        <location filename="../../app/ui/models/holdings.py" line="177"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="167"/>
+        <location filename="../../app/ui/models/holdings.py" line="180"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="173"/>
+        <location filename="../../app/ui/models/holdings.py" line="186"/>
         <source>Price (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="179"/>
+        <location filename="../../app/ui/models/holdings.py" line="192"/>
         <source>Market value (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="185"/>
+        <location filename="../../app/ui/models/holdings.py" line="198"/>
         <source>Collateral factor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="191"/>
+        <location filename="../../app/ui/models/holdings.py" line="204"/>
         <source>Collateral value (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="197"/>
+        <location filename="../../app/ui/models/holdings.py" line="210"/>
         <source>Accrued yield (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="203"/>
+        <location filename="../../app/ui/models/holdings.py" line="216"/>
         <source>Locked for redemption</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1498,7 +1513,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="115"/>
+        <location filename="../../app/ui/views/charts.py" line="116"/>
         <source>Collateral ratio of %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1518,7 +1533,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="85"/>
+        <location filename="../../app/ui/views/charts.py" line="86"/>
         <source>UTC</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1760,37 +1775,37 @@
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="230"/>
+        <location filename="../../app/ui/models/holdings.py" line="243"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="235"/>
+        <location filename="../../app/ui/models/holdings.py" line="248"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="238"/>
+        <location filename="../../app/ui/models/holdings.py" line="251"/>
         <source>Ratio now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="244"/>
+        <location filename="../../app/ui/models/holdings.py" line="257"/>
         <source>Ratio after shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="251"/>
+        <location filename="../../app/ui/models/holdings.py" line="264"/>
         <source>State now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="257"/>
+        <location filename="../../app/ui/models/holdings.py" line="270"/>
         <source>State after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="268"/>
+        <location filename="../../app/ui/models/holdings.py" line="281"/>
         <source>Shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1823,27 +1838,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="83"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="84"/>
         <source>Price shock for %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="85"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="86"/>
         <source>%1 price change:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="112"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="113"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="118"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="119"/>
         <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="126"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="127"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1927,12 +1942,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="102"/>
+        <location filename="../../app/ui/signing_flow.py" line="104"/>
         <source>The device shows the statement: approve or reject it there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="105"/>
+        <location filename="../../app/ui/signing_flow.py" line="107"/>
         <source>Enter the PIN on the device.</source>
         <translation type="unfinished"></translation>
     </message>

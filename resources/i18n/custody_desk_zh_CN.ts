@@ -327,64 +327,74 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="63" />
+        <location filename="../../app/ui/models/holdings.py" line="32" />
+        <source>crossed</source>
+        <translation>已越线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="74" />
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="68" />
+        <location filename="../../app/ui/models/holdings.py" line="79" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="73" />
+        <location filename="../../app/ui/models/holdings.py" line="84" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="81" />
+        <location filename="../../app/ui/models/holdings.py" line="92" />
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="88" />
+        <location filename="../../app/ui/models/holdings.py" line="99" />
         <source>To margin call</source>
         <translation>距追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="92" />
+        <location filename="../../app/ui/models/holdings.py" line="104" />
         <source>How far collateral value may fall before the margin-call line</source>
         <translation>抵押价值在触及追加保证金线前还可下跌的幅度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="97" />
+        <location filename="../../app/ui/models/holdings.py" line="109" />
         <source>To liquidation</source>
         <translation>距强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="103" />
+        <location filename="../../app/ui/models/holdings.py" line="116" />
         <source>Market value (USD)</source>
         <translation>市值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="109" />
+        <location filename="../../app/ui/models/holdings.py" line="122" />
         <source>Collateral value (USD)</source>
         <translation>抵押价值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="115" />
+        <location filename="../../app/ui/models/holdings.py" line="128" />
         <source>Credit line (USD)</source>
         <translation>授信额度 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="121" />
+        <location filename="../../app/ui/models/holdings.py" line="134" />
         <source>Exposure (USD)</source>
         <translation>敞口 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="127" />
+        <location filename="../../app/ui/models/holdings.py" line="140" />
         <source>Eligible</source>
         <translation>合格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="306" />
+        <source>MC %1 · LIQ %2</source>
+        <translation>追加 %1 · 强平 %2</translation>
     </message>
 </context>
 <context>
@@ -801,88 +811,93 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="89" />
+        <location filename="../../app/ui/views/holdings_view.py" line="90" />
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="92" />
+        <location filename="../../app/ui/views/holdings_view.py" line="93" />
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="92" />
+        <location filename="../../app/ui/views/holdings_view.py" line="93" />
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="96" />
+        <location filename="../../app/ui/views/holdings_view.py" line="97" />
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="97" />
+        <location filename="../../app/ui/views/holdings_view.py" line="98" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="99" />
+        <location filename="../../app/ui/views/holdings_view.py" line="100" />
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100" />
+        <location filename="../../app/ui/views/holdings_view.py" line="101" />
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101" />
+        <location filename="../../app/ui/views/holdings_view.py" line="102" />
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="118" />
+        <location filename="../../app/ui/views/holdings_view.py" line="119" />
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="133" />
+        <location filename="../../app/ui/views/holdings_view.py" line="134" />
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="139" />
+        <location filename="../../app/ui/views/holdings_view.py" line="140" />
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="148" />
+        <location filename="../../app/ui/views/holdings_view.py" line="149" />
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="150" />
+        <location filename="../../app/ui/views/holdings_view.py" line="151" />
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152" />
+        <location filename="../../app/ui/views/holdings_view.py" line="153" />
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="178" />
+        <location filename="../../app/ui/views/holdings_view.py" line="179" />
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="188" />
+        <location filename="../../app/ui/views/holdings_view.py" line="185" />
+        <source>%1 clients</source>
+        <translation>%1 个客户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="191" />
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="222" />
+        <location filename="../../app/ui/views/holdings_view.py" line="225" />
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -1420,42 +1435,42 @@
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="164" />
+        <location filename="../../app/ui/models/holdings.py" line="177" />
         <source>Asset</source>
         <translation>资产</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="167" />
+        <location filename="../../app/ui/models/holdings.py" line="180" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="173" />
+        <location filename="../../app/ui/models/holdings.py" line="186" />
         <source>Price (USD)</source>
         <translation>价格 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="179" />
+        <location filename="../../app/ui/models/holdings.py" line="192" />
         <source>Market value (USD)</source>
         <translation>市值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="185" />
+        <location filename="../../app/ui/models/holdings.py" line="198" />
         <source>Collateral factor</source>
         <translation>抵押系数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="191" />
+        <location filename="../../app/ui/models/holdings.py" line="204" />
         <source>Collateral value (USD)</source>
         <translation>抵押价值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="197" />
+        <location filename="../../app/ui/models/holdings.py" line="210" />
         <source>Accrued yield (USD)</source>
         <translation>应计收益 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="203" />
+        <location filename="../../app/ui/models/holdings.py" line="216" />
         <source>Locked for redemption</source>
         <translation>赎回锁定</translation>
     </message>
@@ -1497,7 +1512,7 @@
         <translation>抵押率随时间变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="115" />
+        <location filename="../../app/ui/views/charts.py" line="116" />
         <source>Collateral ratio of %1</source>
         <translation>%1 的抵押率</translation>
     </message>
@@ -1517,7 +1532,7 @@
         <translation>强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="85" />
+        <location filename="../../app/ui/views/charts.py" line="86" />
         <source>UTC</source>
         <translation>UTC</translation>
     </message>
@@ -1759,37 +1774,37 @@
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="230" />
+        <location filename="../../app/ui/models/holdings.py" line="243" />
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="235" />
+        <location filename="../../app/ui/models/holdings.py" line="248" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="238" />
+        <location filename="../../app/ui/models/holdings.py" line="251" />
         <source>Ratio now</source>
         <translation>当前抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="244" />
+        <location filename="../../app/ui/models/holdings.py" line="257" />
         <source>Ratio after shock</source>
         <translation>冲击后抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="251" />
+        <location filename="../../app/ui/models/holdings.py" line="264" />
         <source>State now</source>
         <translation>当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="257" />
+        <location filename="../../app/ui/models/holdings.py" line="270" />
         <source>State after</source>
         <translation>冲击后状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="268" />
+        <location filename="../../app/ui/models/holdings.py" line="281" />
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>
@@ -1822,27 +1837,27 @@
         <translation>压力测试结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="83" />
+        <location filename="../../app/ui/views/stress_panel.py" line="84" />
         <source>Price shock for %1</source>
         <translation>%1 价格冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="85" />
+        <location filename="../../app/ui/views/stress_panel.py" line="86" />
         <source>%1 price change:</source>
         <translation>%1 价格变动：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="112" />
+        <location filename="../../app/ui/views/stress_panel.py" line="113" />
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation>未施加冲击：设置价格变动以查看哪些客户会越线。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="118" />
+        <location filename="../../app/ui/views/stress_panel.py" line="119" />
         <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation>%1 个客户将越线：%2。总缺口 USD %3。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="126" />
+        <location filename="../../app/ui/views/stress_panel.py" line="127" />
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>
@@ -1926,12 +1941,12 @@
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="102" />
+        <location filename="../../app/ui/signing_flow.py" line="104" />
         <source>The device shows the statement: approve or reject it there.</source>
         <translation>设备正在显示声明：请在设备上批准或拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="105" />
+        <location filename="../../app/ui/signing_flow.py" line="107" />
         <source>Enter the PIN on the device.</source>
         <translation>请在设备上输入 PIN。</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
@@ -20,6 +21,16 @@ _NONE_LAST = Decimal("1e30")
 
 def _dec(value: Decimal | None) -> Decimal:
     return _NONE_LAST if value is None else value
+
+
+_PAST_MARGIN = (LineState.MARGIN_CALL, LineState.LIQUIDATION)
+
+
+def _distance(value: Decimal | None, crossed: bool) -> str:
+    """A distance to a line, or 'crossed' once the client is past it."""
+    if crossed:
+        return QCoreApplication.translate("ClientsModel", "crossed")
+    return fmt.percent(value)
 
 
 class ClientColumn(IntEnum):
@@ -86,18 +97,20 @@ class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "To margin call"),
-                lambda r: fmt.percent(r.to_margin_call),
+                lambda r: _distance(r.to_margin_call, r.state in _PAST_MARGIN),
                 lambda r: _dec(r.to_margin_call),
                 RIGHT,
+                foreground=lambda r: theme.warn() if r.state in _PAST_MARGIN else None,
                 tooltip=lambda r: QCoreApplication.translate(
                     "ClientsModel", "How far collateral value may fall before the margin-call line"
                 ),
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "To liquidation"),
-                lambda r: fmt.percent(r.to_liquidation),
+                lambda r: _distance(r.to_liquidation, r.state == LineState.LIQUIDATION),
                 lambda r: _dec(r.to_liquidation),
                 RIGHT,
+                foreground=lambda r: theme.bad() if r.state == LineState.LIQUIDATION else None,
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "Market value (USD)"),
@@ -272,3 +285,52 @@ class StressModel(RowTableModel[StressRow, StressColumn]):
                 foreground=lambda r: theme.bad() if r.shortfall > 0 else None,
             ),
         ]
+
+
+class TotalsModel(ClientsModel):
+    """The pinned TOTAL line: sums, the desk-wide ratio, and how many clients are past a line."""
+
+    CONTEXT = "ClientsModel"
+
+    def __init__(self, parent: Any = None) -> None:
+        self.state_counts: dict[LineState, int] = {}
+        super().__init__(parent)
+
+    def columns(self) -> Sequence[ColumnSpec[ClientRow]]:
+        specs = list(super().columns())
+
+        def counts(_row: ClientRow) -> str:
+            margin = self.state_counts.get(LineState.MARGIN_CALL, 0)
+            liquidation = self.state_counts.get(LineState.LIQUIDATION, 0)
+            return (
+                QCoreApplication.translate("ClientsModel", "MC %1 · LIQ %2")
+                .replace("%1", str(margin))
+                .replace("%2", str(liquidation))
+            )
+
+        specs[ClientColumn.STATE] = ColumnSpec(
+            specs[ClientColumn.STATE].header,
+            counts,
+            lambda r: 0,
+            foreground=lambda r: (
+                theme.bad()
+                if self.state_counts.get(LineState.LIQUIDATION)
+                else (theme.warn() if self.state_counts.get(LineState.MARGIN_CALL) else None)
+            ),
+        )
+        for column in (ClientColumn.TO_MARGIN_CALL, ClientColumn.TO_LIQUIDATION):
+            specs[column] = ColumnSpec(specs[column].header, lambda r: "", lambda r: 0, RIGHT)
+        specs[ClientColumn.RATIO] = ColumnSpec(
+            specs[ClientColumn.RATIO].header,
+            lambda r: fmt.ratio(r.collateral_ratio),
+            lambda r: 0,
+            RIGHT,
+        )
+        specs[ClientColumn.ELIGIBLE] = ColumnSpec(
+            specs[ClientColumn.ELIGIBLE].header, lambda r: "", lambda r: 0
+        )
+        return specs
+
+    def set_totals(self, row: ClientRow, counts: dict[LineState, int]) -> None:
+        self.state_counts = dict(counts)
+        self.set_rows([row])

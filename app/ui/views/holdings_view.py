@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.desk_facade import ClientRow, HoldingsSnapshot, LineState
 from app.ui import format as fmt
 from app.ui.context import DeskContext, LatestRead
-from app.ui.models.holdings import ClientsModel, PositionsModel
+from app.ui.models.holdings import ClientsModel, PositionsModel, TotalsModel
 from app.ui.views.chart_slots import CompositionSlot, RatioHistorySlot
 from app.ui.views.stress_panel import StressPanel
 from app.ui.views.table import DeskTable, search_box
@@ -114,7 +115,7 @@ class HoldingsView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(0)
         left_layout.addWidget(self.clients, 3)
-        self.totals_model = ClientsModel(self)
+        self.totals_model = TotalsModel(self)
         self.totals = DeskTable(self.totals_model, self.tr("Totals"))
         self.totals.setObjectName("totalsTable")
         self.totals.horizontalHeader().setVisible(False)
@@ -181,7 +182,9 @@ class HoldingsView(QWidget):
         else:
             self.clients_model.set_rows(clients)
             total = totals_row(clients)
-        self.totals_model.set_rows([total])
+        total = replace(total, name=self.tr("%1 clients").replace("%1", f"{len(clients):,}"))
+        counts = Counter(c.state for c in clients)
+        self.totals_model.set_totals(total, dict(counts))
         for column in range(self.clients_model.columnCount()):
             self.totals.setColumnWidth(column, self.clients.columnWidth(column))
         self.as_of.setText(

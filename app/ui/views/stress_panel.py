@@ -64,6 +64,7 @@ class StressPanel(QWidget):
         self.model = StressModel(self)
         self.table = DeskTable(self.model, self.tr("Stress results"))
         self.model.sort(StressColumn.STATE_AFTER, Qt.SortOrder.AscendingOrder)
+        self.table.setColumnHidden(StressColumn.NAME, True)  # ids suffice in a side panel
         layout.addWidget(self.table, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
