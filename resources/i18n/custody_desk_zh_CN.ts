@@ -857,47 +857,52 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="134" />
+        <location filename="../../app/ui/views/holdings_view.py" line="135" />
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="140" />
+        <location filename="../../app/ui/views/holdings_view.py" line="141" />
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="149" />
+        <location filename="../../app/ui/views/holdings_view.py" line="150" />
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="151" />
+        <location filename="../../app/ui/views/holdings_view.py" line="152" />
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="153" />
+        <location filename="../../app/ui/views/holdings_view.py" line="154" />
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="179" />
+        <location filename="../../app/ui/views/holdings_view.py" line="180" />
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="185" />
+        <location filename="../../app/ui/views/holdings_view.py" line="188" />
+        <source>TOTAL</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="189" />
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="191" />
+        <location filename="../../app/ui/views/holdings_view.py" line="200" />
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="225" />
+        <location filename="../../app/ui/views/holdings_view.py" line="234" />
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>

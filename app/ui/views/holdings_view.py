@@ -122,9 +122,10 @@ class HoldingsView(QWidget):
         self.totals.setSortingEnabled(False)
         self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFixedHeight(self.totals.verticalHeader().defaultSectionSize() + 4)
-        bold = self.totals.font()
-        bold.setBold(True)
-        self.totals.setFont(bold)
+        # Same font as the clients table (so the synced columns fit), a distinct band.
+        self.totals.setStyleSheet(
+            "QTableView#totalsTable { background: palette(midlight); }"
+        )
         left_layout.addWidget(self.totals)
         header = self.clients.horizontalHeader()
         header.sectionResized.connect(lambda i, _o, n: self.totals.setColumnWidth(i, n))
@@ -182,10 +183,18 @@ class HoldingsView(QWidget):
         else:
             self.clients_model.set_rows(clients)
             total = totals_row(clients)
-        total = replace(total, name=self.tr("%1 clients").replace("%1", f"{len(clients):,}"))
+        total = replace(
+            total,
+            client_id=self.tr("TOTAL"),
+            name=self.tr("%1 clients").replace("%1", f"{len(clients):,}"),
+        )
         counts = Counter(c.state for c in clients)
         self.totals_model.set_totals(total, dict(counts))
         for column in range(self.clients_model.columnCount()):
+            # The TOTAL line's figures are the widest: widen the shared column for them.
+            needed = self.totals.sizeHintForColumn(column)
+            if needed > self.clients.columnWidth(column):
+                self.clients.setColumnWidth(column, needed)
             self.totals.setColumnWidth(column, self.clients.columnWidth(column))
         self.as_of.setText(
             self.tr("As of %1 · margin call below %2 · liquidation below %3")
