@@ -117,4 +117,21 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     dialog = view.last_waterfall
     assert dialog is not None and dialog.model.rowCount() >= 1
     assert dialog.model.rows[-1].remaining_shortfall == Decimal("0.00")
-    dialog.reject()
+    assert dialog.sign_button.isEnabled()
+
+    # bob signs the pre-authorised instruction on his device; the exchange executes it
+    dialog.sign_button.click()
+    desk.wait_until(
+        lambda: (
+            view.last_flow is not None
+            and not view.last_flow.dialog.isVisible()
+            and view.last_flow.interaction is not None
+        ),
+        timeout=15,
+    )
+    assert view.last_flow.error is None, close_messages()
+    desk.run(view.sync())
+    desk.run(view.reload())
+    assert view.model.row_at(0).status == MarginCallStatus.LIQUIDATED, close_messages()
+    entries = desk.run(desk.ctx.facade.audit_entries())
+    assert any("liquidation" in e.action for e in entries)

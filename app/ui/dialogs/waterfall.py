@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from app.services.desk_facade import MarginCallRow, WaterfallLine
+from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
 from app.ui import format as fmt
 from app.ui.models.desk import WaterfallModel
 from app.ui.views.table import DeskTable
@@ -47,7 +47,10 @@ class WaterfallDialog(QDialog):
         self.sign_button = box.addButton(
             self.tr("&Sign liquidation instruction"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.sign_button.setEnabled(call.past_liquidation and bool(lines))
+        # Signable once the call is past the liquidation line (the exchange's notice)
+        # or an officer escalated it; the service refuses anything else too.
+        signable = call.past_liquidation or call.status == MarginCallStatus.ESCALATED
+        self.sign_button.setEnabled(signable and bool(lines))
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout.addWidget(box)

@@ -123,9 +123,7 @@ class HoldingsView(QWidget):
         self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFixedHeight(self.totals.verticalHeader().defaultSectionSize() + 4)
         # Same font as the clients table (so the synced columns fit), a distinct band.
-        self.totals.setStyleSheet(
-            "QTableView#totalsTable { background: palette(midlight); }"
-        )
+        self.totals.setStyleSheet("QTableView#totalsTable { background: palette(midlight); }")
         left_layout.addWidget(self.totals)
         header = self.clients.horizontalHeader()
         header.sectionResized.connect(lambda i, _o, n: self.totals.setColumnWidth(i, n))
