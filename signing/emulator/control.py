@@ -17,7 +17,6 @@ refused. The channel carries no secrets: a PIN can be set but never read.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from signing.emulator.hsm import SoftHsm
+from signing.emulator.trezor_server import require_loopback
 from signing.errors import (
     DeviceTimeout,
     Disconnected,
@@ -76,19 +76,14 @@ def parse_control_address(address: str) -> tuple[str, str | tuple[str, int]]:
         return "unix", rest
     if kind == "tcp":
         host, _, port_text = rest.rpartition(":")
-        host = host.strip("[]")
         try:
             port = int(port_text)
-            if host == "localhost":  # never trust name resolution for a bind address
-                host = "127.0.0.1"
-            loopback = ipaddress.ip_address(host).is_loopback
         except ValueError as exc:
             raise InvalidInput(f"bad control address {address!r}") from exc
-        if not loopback:
-            raise NotAllowed(f"the control channel binds loopback only, not {host}")
         if not 0 <= port <= 65535:
             raise InvalidInput("port out of range")
-        return "tcp", (host, port)
+        # the emulator's one loopback rule: numeric, "localhost" pinned to 127.0.0.1
+        return "tcp", (require_loopback(host.strip("[]")), port)
     raise InvalidInput(f"control address must be unix:PATH or tcp:127.0.0.1:PORT, not {address!r}")
 
 
