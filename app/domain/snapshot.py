@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from app.domain.assets import AssetCatalogue, UnknownAsset
 from app.domain.money import (
@@ -46,6 +46,7 @@ MAX_NAME_LENGTH = 200
 MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 """A snapshot larger than this is refused before it is read (about 1M clients fit)."""
 ROOT = "$"
+_Item = TypeVar("_Item")
 
 _PLAIN_DECIMAL = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
 
@@ -237,19 +238,35 @@ def snapshot_from_document(document: Any, catalogue: AssetCatalogue) -> Snapshot
     root = _require_object(document, ROOT)
     as_of = _parse_time(_require(root, "as_of", ROOT), "as_of")
     prices = _parse_prices(_require(root, "prices", ROOT), catalogue)
-    raw_clients = _require(root, "clients", ROOT)
-    if not isinstance(raw_clients, list):
-        raise SnapshotError("clients", "must be a JSON array")
-    clients: list[ClientRecord] = []
-    seen_ids: set[str] = set()
-    for index, raw in enumerate(raw_clients):
-        path = f"clients[{index}]"
-        client = _parse_client(raw, path, prices, catalogue)
-        if client.id in seen_ids:
-            raise SnapshotError(f"{path}.id", f"duplicate client id {client.id!r}")
-        seen_ids.add(client.id)
-        clients.append(client)
+    clients = _parse_unique_array(
+        _require(root, "clients", ROOT),
+        "clients",
+        lambda raw, path: _parse_client(raw, path, prices, catalogue),
+        key=lambda client: ("id", client.id, f"duplicate client id {client.id!r}"),
+    )
     return Snapshot(as_of=as_of, prices=prices, clients=tuple(clients))
+
+
+def _parse_unique_array(
+    raw: Any,
+    path: str,
+    parse: Callable[[Any, str], _Item],
+    key: Callable[[_Item], tuple[str, str, str]],
+) -> list[_Item]:
+    """A JSON array parsed item by item; ``key`` gives (field, value, message) for repeats."""
+    if not isinstance(raw, list):
+        raise SnapshotError(path, "must be a JSON array")
+    items: list[_Item] = []
+    seen: set[str] = set()
+    for index, raw_item in enumerate(raw):
+        item_path = f"{path}[{index}]"
+        item = parse(raw_item, item_path)
+        field, value, duplicate = key(item)
+        if value in seen:
+            raise SnapshotError(f"{item_path}.{field}", duplicate)
+        seen.add(value)
+        items.append(item)
+    return items
 
 
 def _parse_prices(raw: Any, catalogue: AssetCatalogue) -> dict[str, Decimal]:
@@ -293,18 +310,12 @@ def _parse_client(
     )
     dubai = _parse_bool(_require(obj, "dubai_entity", path), f"{path}.dubai_entity")
     soc2 = _parse_bool(_require(obj, "soc2_type2", path), f"{path}.soc2_type2")
-    raw_positions = _require(obj, "positions", path)
-    if not isinstance(raw_positions, list):
-        raise SnapshotError(f"{path}.positions", "must be a JSON array")
-    positions: list[Position] = []
-    held: set[str] = set()
-    for index, raw_position in enumerate(raw_positions):
-        position_path = f"{path}.positions[{index}]"
-        position = _parse_position(raw_position, position_path, prices, catalogue)
-        if position.asset in held:
-            raise SnapshotError(f"{position_path}.asset", f"duplicate position in {position.asset}")
-        held.add(position.asset)
-        positions.append(position)
+    positions = _parse_unique_array(
+        _require(obj, "positions", path),
+        f"{path}.positions",
+        lambda raw, position_path: _parse_position(raw, position_path, prices, catalogue),
+        key=lambda p: ("asset", p.asset, f"duplicate position in {p.asset}"),
+    )
     order = _parse_order(obj.get("liquidation_order"), f"{path}.liquidation_order", catalogue)
     return ClientRecord(
         id=client_id,
