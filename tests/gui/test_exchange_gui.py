@@ -63,7 +63,8 @@ def exchange(desk, tmp_path) -> Iterator[object]:
     running.stop()
 
 
-def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> None:
+def attest_and_receive_call(desk, exchange):
+    """Attest palm-harbour, send it, shock BTC, pull the call; returns the margin view."""
     running, keys_path = exchange
     store = desk.ctx.facade.store
     keys_path.write_bytes(keys_file(store).to_bytes())  # the sim trusts our officers
@@ -100,6 +101,11 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     call = view.model.row_at(0)
     assert call.client_id == "palm-harbour" and call.status == MarginCallStatus.RECEIVED
     assert call.shortfall > 0
+    return view
+
+
+def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> None:
+    view = attest_and_receive_call(desk, exchange)
     first = view.model.index(0, MarginCallColumn.COUNTDOWN).data()
     desk.wait_until(
         lambda: view.model.index(0, MarginCallColumn.COUNTDOWN).data() != first, timeout=3
@@ -135,3 +141,40 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     assert view.model.row_at(0).status == MarginCallStatus.LIQUIDATED, close_messages()
     entries = desk.run(desk.ctx.facade.audit_entries())
     assert any("liquidation" in e.action for e in entries)
+
+
+def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path) -> None:
+    import json
+
+    from app.services.demo import demo_snapshot_path
+
+    view = attest_and_receive_call(desk, exchange)
+    w = desk.window
+    # the client moves 30 more BTC into custody: the desk imports the new snapshot
+    snapshot = json.loads(demo_snapshot_path().read_text())
+    snapshot["as_of"] = "2026-11-26T09:30:00Z"
+    snapshot["prices"]["BTC"] = "87300.00"
+    for client in snapshot["clients"]:
+        if client["id"] == "palm-harbour":
+            client["positions"] = [{"asset": "BTC", "quantity": "330"}]
+    path = tmp_path / "topup.json"
+    path.write_text(json.dumps(snapshot))
+    assert desk.run(w.import_snapshot(str(path))) is not None, close_messages()
+
+    w.select_officer("alice")
+    view.select(view.model.row_at(0).call_id)
+    desk.run(view.top_up())
+    topup = max(desk.run(desk.ctx.facade.attestations()), key=lambda r: r.sequence)
+    assert topup.client_ids == ("palm-harbour",) and topup.prepared_by == "alice"
+
+    w.select_officer("bob")
+    desk.run(w.attestations.reload())
+    w.attestations.select(topup.att_id)
+    desk.run(w.attestations.show_detail())
+    assert desk.run(w.attestations.approve_selected()) is not None, close_messages()
+
+    view.select(view.model.row_at(0).call_id)
+    desk.run(view.answer_top_up())
+    assert view.last_flow is not None and view.last_flow.error is None, close_messages()
+    desk.run(view.sync())
+    assert view.model.row_at(0).status == MarginCallStatus.TOPPED_UP, close_messages()
