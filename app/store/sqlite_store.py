@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -124,8 +125,7 @@ class SqliteStore:
             )
         except sqlite3.Error as exc:
             raise map_sqlite_error(exc) from exc
-        if created:
-            _restrict_permissions(path)
+        _restrict_permissions(path, created=created)
         self._db.row_factory = sqlite3.Row
         try:
             self._configure(busy_timeout_s)
@@ -408,11 +408,18 @@ def _create_private(path: Path) -> bool:
     return True
 
 
-def _restrict_permissions(path: Path) -> None:
-    try:
-        path.chmod(0o600)
-    except OSError:  # best effort (e.g. Windows ACLs)
-        logger.debug("could not restrict permissions of %s", path)
+def _restrict_permissions(path: Path, *, created: bool) -> None:
+    """Owner-only store, WAL and shared-memory files (a store made by hand is tightened)."""
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if stat.S_IMODE(part.stat().st_mode) & 0o077:
+                if not created:
+                    logger.warning("%s was readable by others; now owner-only", part)
+                part.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except OSError:  # best effort (e.g. Windows ACLs)
+            logger.debug("could not restrict permissions of %s", part)
 
 
 def _fsync_file(path: Path) -> None:

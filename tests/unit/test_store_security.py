@@ -61,3 +61,14 @@ def test_an_aware_local_clock_is_stored_as_utc(tmp_path: Path) -> None:
             pass
     finally:
         store.close()
+
+
+def test_a_store_left_readable_by_others_is_tightened_on_open(tmp_path: Path) -> None:
+    live = tmp_path / "desk.sqlite3"
+    open_store(live).close()
+    live.chmod(0o644)
+    store = open_store(live)
+    try:
+        assert _mode(live) == 0o600
+    finally:
+        store.close()
