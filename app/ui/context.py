@@ -31,6 +31,7 @@ class DeskContext(QObject):
         self.officer: str = ""
         self.officers: list[OfficerRow] = []
         self.devices: list[DeviceRow] = []
+        self._devices_seen = False
         self.emulator_running = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -68,8 +69,11 @@ class DeskContext(QObject):
             self.set_officer("")
 
     async def reload_devices(self) -> None:
-        self.devices = list(await self.facade.devices())
-        self.devices_changed.emit()
+        devices = list(await self.facade.devices())
+        if devices != self.devices or not self._devices_seen:
+            self._devices_seen = True
+            self.devices = devices
+            self.devices_changed.emit()
 
     def device_for_officer(self, name: str | None = None) -> DeviceRow | None:
         """The connected device that holds the officer's registered key, else the first one."""

@@ -217,32 +217,32 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="228"/>
+        <location filename="../../app/ui/models/registry.py" line="238"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="231"/>
+        <location filename="../../app/ui/models/registry.py" line="241"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="234"/>
+        <location filename="../../app/ui/models/registry.py" line="244"/>
         <source>Actor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="237"/>
+        <location filename="../../app/ui/models/registry.py" line="247"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="240"/>
+        <location filename="../../app/ui/models/registry.py" line="250"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="246"/>
+        <location filename="../../app/ui/models/registry.py" line="256"/>
         <source>Entry hash</source>
         <translation type="unfinished"></translation>
     </message>
@@ -504,42 +504,42 @@
 <context>
     <name>DevicesModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="141"/>
+        <location filename="../../app/ui/models/registry.py" line="151"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="145"/>
+        <location filename="../../app/ui/models/registry.py" line="155"/>
         <source>  [TEST EMULATOR]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="154"/>
+        <location filename="../../app/ui/models/registry.py" line="164"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="157"/>
+        <location filename="../../app/ui/models/registry.py" line="167"/>
         <source>Transport</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="162"/>
+        <location filename="../../app/ui/models/registry.py" line="172"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="165"/>
+        <location filename="../../app/ui/models/registry.py" line="175"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="170"/>
+        <location filename="../../app/ui/models/registry.py" line="180"/>
         <source>Officer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="171"/>
+        <location filename="../../app/ui/models/registry.py" line="181"/>
         <source>not registered</source>
         <translation type="unfinished"></translation>
     </message>
@@ -547,60 +547,60 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="31"/>
+        <location filename="../../app/ui/views/devices_view.py" line="34"/>
         <source>&amp;Scan for devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="34"/>
+        <location filename="../../app/ui/views/devices_view.py" line="37"/>
         <source>&amp;Register officer key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="37"/>
-        <location filename="../../app/ui/views/devices_view.py" line="79"/>
+        <location filename="../../app/ui/views/devices_view.py" line="40"/>
+        <location filename="../../app/ui/views/devices_view.py" line="88"/>
         <source>Start test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="44"/>
         <location filename="../../app/ui/views/devices_view.py" line="47"/>
+        <location filename="../../app/ui/views/devices_view.py" line="50"/>
         <source>Detected devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="49"/>
+        <location filename="../../app/ui/views/devices_view.py" line="52"/>
         <source>No signing device found (see the hints below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="56"/>
         <location filename="../../app/ui/views/devices_view.py" line="59"/>
+        <location filename="../../app/ui/views/devices_view.py" line="62"/>
         <source>Registered officers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="63"/>
+        <location filename="../../app/ui/views/devices_view.py" line="66"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="79"/>
+        <location filename="../../app/ui/views/devices_view.py" line="88"/>
         <source>Stop test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="96"/>
+        <location filename="../../app/ui/views/devices_view.py" line="105"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="119"/>
+        <location filename="../../app/ui/views/devices_view.py" line="128"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="128"/>
+        <location filename="../../app/ui/views/devices_view.py" line="137"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -623,62 +623,67 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="63"/>
+        <location filename="../../app/ui/models/registry.py" line="58"/>
+        <source>Signature received %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/registry.py" line="72"/>
         <source>Executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="65"/>
+        <location filename="../../app/ui/models/registry.py" line="74"/>
         <source>Expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="67"/>
+        <location filename="../../app/ui/models/registry.py" line="76"/>
         <source>Quorum — executable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="68"/>
+        <location filename="../../app/ui/models/registry.py" line="77"/>
         <source>%1 of 2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="89"/>
+        <location filename="../../app/ui/models/registry.py" line="99"/>
         <source>Order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="94"/>
+        <location filename="../../app/ui/models/registry.py" line="104"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="98"/>
+        <location filename="../../app/ui/models/registry.py" line="108"/>
         <source>Regulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="99"/>
+        <location filename="../../app/ui/models/registry.py" line="109"/>
         <source>Custodian</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="100"/>
+        <location filename="../../app/ui/models/registry.py" line="110"/>
         <source>Exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="102"/>
+        <location filename="../../app/ui/models/registry.py" line="112"/>
         <source>Quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="108"/>
+        <location filename="../../app/ui/models/registry.py" line="118"/>
         <source>Time left (48 h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="119"/>
+        <location filename="../../app/ui/models/registry.py" line="129"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
@@ -858,52 +863,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="135"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="133"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="141"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="139"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="150"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="148"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="150"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="154"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="180"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="188"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="186"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="189"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="187"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="200"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="198"/>
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="234"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="232"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1336,27 +1341,27 @@
 <context>
     <name>OfficersModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="192"/>
+        <location filename="../../app/ui/models/registry.py" line="202"/>
         <source>Officer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="195"/>
+        <location filename="../../app/ui/models/registry.py" line="205"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="198"/>
+        <location filename="../../app/ui/models/registry.py" line="208"/>
         <source>Key fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="203"/>
+        <location filename="../../app/ui/models/registry.py" line="213"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="208"/>
+        <location filename="../../app/ui/models/registry.py" line="218"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>

@@ -216,32 +216,32 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="228" />
+        <location filename="../../app/ui/models/registry.py" line="238" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="231" />
+        <location filename="../../app/ui/models/registry.py" line="241" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="234" />
+        <location filename="../../app/ui/models/registry.py" line="244" />
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="237" />
+        <location filename="../../app/ui/models/registry.py" line="247" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="240" />
+        <location filename="../../app/ui/models/registry.py" line="250" />
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="246" />
+        <location filename="../../app/ui/models/registry.py" line="256" />
         <source>Entry hash</source>
         <translation>条目哈希</translation>
     </message>
@@ -503,42 +503,42 @@
 <context>
     <name>DevicesModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="141" />
+        <location filename="../../app/ui/models/registry.py" line="151" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="145" />
+        <location filename="../../app/ui/models/registry.py" line="155" />
         <source>  [TEST EMULATOR]</source>
         <translation>  [测试模拟器]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="154" />
+        <location filename="../../app/ui/models/registry.py" line="164" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="157" />
+        <location filename="../../app/ui/models/registry.py" line="167" />
         <source>Transport</source>
         <translation>传输</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="162" />
+        <location filename="../../app/ui/models/registry.py" line="172" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="165" />
+        <location filename="../../app/ui/models/registry.py" line="175" />
         <source>Fingerprint</source>
         <translation>指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="170" />
+        <location filename="../../app/ui/models/registry.py" line="180" />
         <source>Officer</source>
         <translation>官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="171" />
+        <location filename="../../app/ui/models/registry.py" line="181" />
         <source>not registered</source>
         <translation>未登记</translation>
     </message>
@@ -546,60 +546,60 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="31" />
+        <location filename="../../app/ui/views/devices_view.py" line="34" />
         <source>&amp;Scan for devices</source>
         <translation>扫描设备(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="34" />
+        <location filename="../../app/ui/views/devices_view.py" line="37" />
         <source>&amp;Register officer key…</source>
         <translation>登记官员密钥(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="37" />
-        <location filename="../../app/ui/views/devices_view.py" line="79" />
+        <location filename="../../app/ui/views/devices_view.py" line="40" />
+        <location filename="../../app/ui/views/devices_view.py" line="88" />
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="44" />
         <location filename="../../app/ui/views/devices_view.py" line="47" />
+        <location filename="../../app/ui/views/devices_view.py" line="50" />
         <source>Detected devices</source>
         <translation>检测到的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="49" />
+        <location filename="../../app/ui/views/devices_view.py" line="52" />
         <source>No signing device found (see the hints below).</source>
         <translation>未找到签名设备（见下方提示）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="56" />
         <location filename="../../app/ui/views/devices_view.py" line="59" />
+        <location filename="../../app/ui/views/devices_view.py" line="62" />
         <source>Registered officers</source>
         <translation>已登记官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="63" />
+        <location filename="../../app/ui/views/devices_view.py" line="66" />
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation>尚未登记官员。“登记官员密钥” (Ctrl+Shift+R) 会从其设备读取密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="79" />
+        <location filename="../../app/ui/views/devices_view.py" line="88" />
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="96" />
+        <location filename="../../app/ui/views/devices_view.py" line="105" />
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="119" />
+        <location filename="../../app/ui/views/devices_view.py" line="128" />
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="128" />
+        <location filename="../../app/ui/views/devices_view.py" line="137" />
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -622,62 +622,67 @@
         <translation>签名无效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="63" />
+        <location filename="../../app/ui/models/registry.py" line="58" />
+        <source>Signature received %1</source>
+        <translation>签名接收于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/registry.py" line="72" />
         <source>Executed</source>
         <translation>已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="65" />
+        <location filename="../../app/ui/models/registry.py" line="74" />
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="67" />
+        <location filename="../../app/ui/models/registry.py" line="76" />
         <source>Quorum — executable</source>
         <translation>已达法定人数 — 可执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="68" />
+        <location filename="../../app/ui/models/registry.py" line="77" />
         <source>%1 of 2</source>
         <translation>%1 / 2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="89" />
+        <location filename="../../app/ui/models/registry.py" line="99" />
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="94" />
+        <location filename="../../app/ui/models/registry.py" line="104" />
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="98" />
+        <location filename="../../app/ui/models/registry.py" line="108" />
         <source>Regulator</source>
         <translation>监管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="99" />
+        <location filename="../../app/ui/models/registry.py" line="109" />
         <source>Custodian</source>
         <translation>托管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="100" />
+        <location filename="../../app/ui/models/registry.py" line="110" />
         <source>Exchange</source>
         <translation>交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="102" />
+        <location filename="../../app/ui/models/registry.py" line="112" />
         <source>Quorum</source>
         <translation>法定人数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="108" />
+        <location filename="../../app/ui/models/registry.py" line="118" />
         <source>Time left (48 h)</source>
         <translation>剩余时间（48 小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="119" />
+        <location filename="../../app/ui/models/registry.py" line="129" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -857,52 +862,52 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="135" />
+        <location filename="../../app/ui/views/holdings_view.py" line="133" />
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="141" />
+        <location filename="../../app/ui/views/holdings_view.py" line="139" />
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="150" />
+        <location filename="../../app/ui/views/holdings_view.py" line="148" />
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152" />
+        <location filename="../../app/ui/views/holdings_view.py" line="150" />
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="154" />
+        <location filename="../../app/ui/views/holdings_view.py" line="152" />
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="180" />
+        <location filename="../../app/ui/views/holdings_view.py" line="178" />
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="188" />
+        <location filename="../../app/ui/views/holdings_view.py" line="186" />
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="189" />
+        <location filename="../../app/ui/views/holdings_view.py" line="187" />
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="200" />
+        <location filename="../../app/ui/views/holdings_view.py" line="198" />
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="234" />
+        <location filename="../../app/ui/views/holdings_view.py" line="232" />
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -1335,27 +1340,27 @@
 <context>
     <name>OfficersModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="192" />
+        <location filename="../../app/ui/models/registry.py" line="202" />
         <source>Officer</source>
         <translation>官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="195" />
+        <location filename="../../app/ui/models/registry.py" line="205" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="198" />
+        <location filename="../../app/ui/models/registry.py" line="208" />
         <source>Key fingerprint</source>
         <translation>密钥指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="203" />
+        <location filename="../../app/ui/models/registry.py" line="213" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="208" />
+        <location filename="../../app/ui/models/registry.py" line="218" />
         <source>Path</source>
         <translation>路径</translation>
     </message>

@@ -51,6 +51,15 @@ def _party_text(row: EmergencyOrderRow, party: Party) -> str:
     return QCoreApplication.translate("EmergencyModel", "Signature INVALID")
 
 
+def _party_tip(row: EmergencyOrderRow, party: Party) -> str:
+    sig = _party(row, party)
+    if sig is None or sig.signed_at is None:
+        return ""
+    return QCoreApplication.translate("EmergencyModel", "Signature received %1").replace(
+        "%1", fmt.utc(sig.signed_at)
+    )
+
+
 def _party_fg(row: EmergencyOrderRow, party: Party) -> QColor | None:
     sig = _party(row, party)
     if sig is None or not sig.signed:
@@ -82,6 +91,7 @@ class EmergencyModel(RowTableModel[EmergencyOrderRow, EmergencyColumn]):
                 lambda r: _party_text(r, party),
                 CENTER,
                 foreground=lambda r: _party_fg(r, party),
+                tooltip=lambda r: _party_tip(r, party),
             )
 
         return [

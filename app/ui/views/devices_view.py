@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -16,6 +17,8 @@ from app.ui.views.attestations_view import action_button
 from app.ui.views.table import DeskTable
 
 log = logging.getLogger(__name__)
+
+SCAN_INTERVAL_MS = 5000
 
 
 class DevicesView(QWidget):
@@ -66,6 +69,12 @@ class DevicesView(QWidget):
         )
         officers_layout.addWidget(self.officers)
         layout.addWidget(officers_box, 1)
+        # Enumeration never opens a device, so a periodic scan is cheap: plugging or
+        # unplugging a device shows up within seconds.
+        self.scan_timer = QTimer(self)
+        self.scan_timer.setInterval(SCAN_INTERVAL_MS)
+        self.scan_timer.timeout.connect(lambda: ctx.spawn(ctx.reload_devices()))
+        self.scan_timer.start()
         ctx.officers_changed.connect(self._show_officers)
         ctx.devices_changed.connect(self._show_devices)
         ctx.emulator_changed.connect(self._emulator_changed)
