@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -157,9 +158,21 @@ def run_gui(data_dir: str | None) -> int:
     desk.window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    # Ctrl+C in the terminal closes the window like Quit does (state saved).
+    signal.signal(signal.SIGINT, lambda *_: desk.window.close())
     with loop:
         ctx.spawn(desk.start())
         loop.run_until_complete(closed.wait())
         emulator_host().stop_all()
         loop.run_until_complete(facade.close())
+    _stop_device_thread()
     return 0
+
+
+def _stop_device_thread() -> None:
+    """Let the signing library's device thread finish (a device call may be in flight)."""
+    try:
+        from signing.device_thread import shutdown_shared_device_thread
+    except ImportError:
+        return
+    shutdown_shared_device_thread(wait=True)
