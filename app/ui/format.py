@@ -5,13 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from PySide6.QtCore import QCoreApplication
-
 _CENT = Decimal("0.01")
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Format", text)
 
 
 def usd(value: Decimal | None) -> str:
