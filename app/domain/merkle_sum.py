@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
+from app.domain.merkle_sum_levels import Level, SumOverflow, build_levels, proof_paths
 from app.domain.rfc6962 import HASH_SIZE, InvalidProofError, MerkleError
 
 MAX_AMOUNT = 2**64 - 1
@@ -229,11 +230,10 @@ def _hex32(value: object, what: str) -> bytes:
 class MerkleSumTree:
     """An immutable Merkle-sum tree; build once, then hand out proofs.
 
-    Levels are kept as arrays of records (``enc(sums) || hash``). Internally a
-    sum vector is one Python int whose 64-bit lanes are the assets, so a node's
-    sums are one addition; this is exact because the per-asset totals are
-    checked to fit in 64 bits first and all amounts are non-negative, so no
-    lane can carry into its neighbour.
+    The byte-level work (levels, sums, proof paths in bulk) is in
+    ``app.domain.merkle_sum_levels``; this class validates the leaves and keeps
+    the levels. Invalid leaves raise the typed errors below, naming the leaf
+    and asset.
     """
 
     __slots__ = ("_levels", "_n", "_schema", "_totals")
@@ -241,17 +241,18 @@ class MerkleSumTree:
     def __init__(self, schema: AssetSchema, leaves: Sequence[SumLeaf]) -> None:
         if not leaves:
             raise MerkleError("a Merkle-sum tree needs at least one leaf")
-        leaves, totals = _validated(schema, leaves, fast=True)
-        try:
-            levels = _build(schema, leaves)
-        except struct.error:
-            # a negative or over-range amount slipped past the fast checks: name it
-            leaves, totals = _validated(schema, leaves, fast=False)
-            levels = _build(schema, leaves)
+        levels = _fast_build(schema, leaves)
+        if levels is None:
+            # something is off (type, range, size or a sum): the slow pass names it,
+            # or converts what is acceptable (integral Decimals) and we build again
+            checked = _validated(schema, leaves)
+            levels = _fast_build(schema, checked)
+            if levels is None:  # pragma: no cover - _validated refused all that can fail
+                raise AmountError("leaves could not be encoded")
         self._schema = schema
-        self._totals = totals
         self._n = len(leaves)
         self._levels = levels
+        self._totals = schema.decode(levels[-1].last[: schema.width])
 
     @property
     def schema(self) -> AssetSchema:
@@ -264,15 +265,20 @@ class MerkleSumTree:
     @property
     def root(self) -> bytes:
         """Hash of the top node (the value the statement carries)."""
-        return self._levels[-1][0][self._schema.width :]
+        return self._levels[-1].last[self._schema.width :]
 
     @property
     def totals(self) -> tuple[int, ...]:
         """Per-asset sums over every leaf, in schema order."""
         return self._totals
 
+    @property
+    def levels(self) -> Sequence[Level]:
+        """The levels, leaves first (read-only; for bulk export and benchmarks)."""
+        return tuple(self._levels)
+
     def leaf_hash(self, index: int) -> bytes:
-        return self._levels[0][index][self._schema.width :]
+        return self._levels[0].record(index)[self._schema.width :]
 
     def proof(self, index: int, leaf: SumLeaf) -> SumProof:
         """Proof for ``leaf`` at ``index`` (the caller passes the leaf it built with)."""
@@ -284,8 +290,8 @@ class MerkleSumTree:
         i = index
         for level in self._levels[:-1]:
             j = i ^ 1
-            if j < len(level):
-                rec = level[j]
+            if j < level.count:
+                rec = level.record(j)
                 siblings.append(SumSibling(decode(rec[:w]), rec[w:]))
             i >>= 1
         return SumProof(index, self._n, leaf.commitment, tuple(leaf.amounts), tuple(siblings))
@@ -310,8 +316,8 @@ class MerkleSumTree:
                 seen_j, sib = cached[lv]
                 if seen_j != j:
                     sib = None
-                    if j < len(level):
-                        rec = level[j]
+                    if j < level.count:
+                        rec = level.record(j)
                         sib = SumSibling(decode(rec[:w]), rec[w:])
                     cached[lv] = (j, sib)
                 if sib is not None:
@@ -322,57 +328,38 @@ class MerkleSumTree:
     def iter_proof_paths(self) -> Iterator[bytes]:
         """Every leaf's sibling records concatenated, leaf 0 first (bulk export).
 
-        Consecutive leaves share the upper part of their paths, so each level's
-        suffix is rebuilt only when the leaf crosses into a new subtree there.
+        Each item is exactly the ``path`` argument of :func:`verify_path`.
         """
-        levels = self._levels
-        height = len(levels) - 1
-        if height == 0:
-            yield b""
-            return
-        leaves = levels[0]
-        n = self._n
-        suffix = [b""] * (height + 1)
-        level1 = levels[1]
-        len1 = len(level1)
-        # Leaves 2m and 2m+1 share everything above their own siblings: one suffix per pair.
-        for i in range(0, n, 2):
-            top = height - 1 if i == 0 else min((i & -i).bit_length() - 1, height - 1)
-            for lv in range(top, 1, -1):
-                level = levels[lv]
-                j = (i >> lv) ^ 1
-                suffix[lv] = (level[j] if j < len(level) else b"") + suffix[lv + 1]
-            j = (i >> 1) ^ 1
-            s1 = (level1[j] if j < len1 else b"") + suffix[2] if height > 1 else b""
-            suffix[1] = s1
-            if i + 1 < n:
-                yield leaves[i + 1] + s1
-                yield leaves[i] + s1
-            else:
-                yield s1
+        return proof_paths(self._levels)
 
 
-def _validated(
-    schema: AssetSchema, leaves: Sequence[SumLeaf], *, fast: bool
-) -> tuple[Sequence[SumLeaf], tuple[int, ...]]:
-    """Leaves with plain-int amounts, and the per-asset totals; typed errors otherwise.
+def _fast_build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[Level] | None:
+    """Levels from leaves of plain ints in range, or ``None`` for the slow path.
 
-    The common case (all plain ints in range) is checked with C-level passes;
-    anything else takes the slow path, which names the offending leaf and asset.
+    C-level passes only: one ``struct.pack`` encodes every amount and refuses
+    negatives, values above 2**64-1 and non-integers; bools and Decimals are
+    caught by the type pass (``struct`` would take ``True`` as 1); per-asset sums
+    that overflow are detected while the levels are summed.
     """
     k = len(schema.assets)
+    commitments = list(map(attrgetter("commitment"), leaves))
     amounts = list(map(attrgetter("amounts"), leaves))
-    # Plain ints only (bool and Decimal go the slow way); ranges and counts are
-    # enforced again by struct in _build, which falls back here on any error.
-    fast = fast and (
-        set(map(len, map(attrgetter("commitment"), leaves))) == {HASH_SIZE}
+    if not (
+        set(map(len, commitments)) == {HASH_SIZE}
         and set(map(len, amounts)) == {k}
         and set(map(type, chain.from_iterable(amounts))) == {int}
-    )
-    if fast:
-        totals = tuple(sum(map(itemgetter(j), amounts)) for j in range(k))
-        if all(0 <= t <= MAX_AMOUNT for t in totals):
-            return leaves, totals
+    ):
+        return None
+    try:
+        encoded = struct.pack(f">{k * len(amounts)}Q", *chain.from_iterable(amounts))
+        return build_levels(_LEAF + schema.schema_id, commitments, encoded, schema.width)
+    except (struct.error, SumOverflow):
+        return None
+
+
+def _validated(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[SumLeaf]:
+    """Leaves with plain-int amounts; the typed error naming leaf and asset otherwise."""
+    k = len(schema.assets)
     checked: list[SumLeaf] = []
     sums = [0] * k
     for i, leaf in enumerate(leaves):
@@ -384,41 +371,11 @@ def _validated(
                     for j, a in enumerate(leaf.amounts))
         for j, a in enumerate(row):
             sums[j] += a
-        checked.append(SumLeaf(leaf.commitment, row))
+        checked.append(SumLeaf(bytes(leaf.commitment), row))
     for j, total in enumerate(sums):
         if total > MAX_AMOUNT:
             raise SumOverflowError(f"total of {schema.assets[j]} exceeds 2**64-1")
-    return checked, tuple(sums)
-
-
-def _build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[list[bytes]]:
-    w = schema.width
-    sha256 = hashlib.sha256
-    pack = schema._struct.pack
-    prefix = _LEAF + schema.schema_id
-    recs: list[bytes] = []
-    sums: list[int] = []
-    append_rec, append_sum = recs.append, sums.append
-    from_bytes = int.from_bytes
-    for leaf in leaves:
-        enc = pack(*leaf.amounts)
-        append_rec(enc + sha256(prefix + leaf.commitment + enc).digest())
-        append_sum(from_bytes(enc, "big"))
-    levels = [recs]
-    while len(recs) > 1:
-        nrecs: list[bytes] = []
-        nsums: list[int] = []
-        append_rec, append_sum = nrecs.append, nsums.append
-        for i in range(0, len(recs) - 1, 2):
-            s = sums[i] + sums[i + 1]
-            append_rec(s.to_bytes(w, "big") + sha256(_NODE + recs[i] + recs[i + 1]).digest())
-            append_sum(s)
-        if len(recs) % 2:
-            nrecs.append(recs[-1])  # odd node is promoted unchanged (RFC split rule)
-            nsums.append(sums[-1])
-        levels.append(nrecs)
-        recs, sums = nrecs, nsums
-    return levels
+    return checked
 
 
 def leaf_hash(schema: AssetSchema, commitment: bytes, amounts: Sequence[int]) -> bytes:

@@ -74,8 +74,9 @@ def _leaves(n: int) -> list[ms.SumLeaf]:
 def _tree_preimages(tree: ms.MerkleSumTree, leaves: list[ms.SumLeaf]) -> list[bytes]:
     prefix = b"\x00" + SCHEMA.schema_id
     pre = [prefix + leaf.commitment + SCHEMA.encode(leaf.amounts) for leaf in leaves]
-    for level in tree._levels[:-1]:
-        pre.extend(b"\x01" + level[i] + level[i + 1] for i in range(0, len(level) - 1, 2))
+    for level in tree.levels[:-1]:
+        size = 2 * level.record_size + 1
+        pre.extend(level.pairs[i : i + size] for i in range(0, len(level.pairs), size))
     return pre
 
 
