@@ -24,6 +24,7 @@ class DeskContext(QObject):
     devices_changed = Signal()
     emulator_changed = Signal(bool)  # running?
     status_message = Signal(str)
+    task_failed = Signal(str)  # an action failed unexpectedly: one line for the officer
 
     def __init__(self, facade: DeskFacade, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,8 +46,17 @@ class DeskContext(QObject):
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background task failed", exc_info=task.exception())
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is None:
+            return
+        if not task.get_loop().is_running():
+            # Shutting down (or a test between loop runs): nobody to tell.
+            log.debug("task ended outside the running loop", exc_info=error)
+            return
+        log.error("background task failed", exc_info=error)
+        self.task_failed.emit(f"{type(error).__name__}: {error}")
 
     @property
     def pending_tasks(self) -> int:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSystemTrayIcon,
     QTabWidget,
     QToolBar,
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         ctx.emulator_changed.connect(self._on_emulator_changed)
         ctx.devices_changed.connect(self._update_status)
         ctx.status_message.connect(self._show_message)
+        ctx.task_failed.connect(self._show_failure)
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
         self.clock.timeout.connect(self._tick)
@@ -279,6 +281,23 @@ class MainWindow(QMainWindow):
 
         theme.refresh()
         self.ctx.notify_changed()
+
+    def _show_failure(self, text: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            self.tr("The action failed"),
+            self.tr("The action failed"),
+            parent=self,
+        )
+        box.setObjectName("failureMessage")
+        box.setInformativeText(
+            self.tr(
+                "%1\n\nWhatever the store had committed before the failure is kept; the"
+                " desk's log has the details. Refresh (F5) and check before trying again."
+            ).replace("%1", text)
+        )
+        box.open()
+        self.statusBar().showMessage(text, 15000)
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

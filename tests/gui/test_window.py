@@ -126,3 +126,26 @@ def test_passphrase_must_be_typed_twice(qtbot) -> None:
     dialog.second.setText("correct horse")
     assert dialog.ok_button.isEnabled()
     assert dialog.passphrase() == "correct horse"
+
+
+def test_an_unexpected_failure_is_shown_not_swallowed(desk, monkeypatch) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.store.errors import StoreError
+
+    async def broken():
+        raise StoreError("database is locked")
+
+    monkeypatch.setattr(desk.ctx.facade, "audit_entries", broken)
+    task = desk.ctx.spawn(desk.window.audit.reload())
+    desk.wait_until(task.done)
+    desk.wait_until(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
+    box = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    )
+    assert "database is locked" in box.informativeText()
+    box.done(0)
