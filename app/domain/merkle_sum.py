@@ -444,30 +444,28 @@ def verify_proof(
         )
 
 
-def _path_sides(index: int, size: int) -> list[bool]:
-    """For each step of the audit path of leaf ``index``: is the sibling on the left?
+def _path_sides(index: int, size: int) -> str:
+    """For each step of the audit path of leaf ``index``: ``"1"`` if the sibling is on the left.
 
-    The RFC 9162 §2.1.3.2 walk without the hashing.
+    The RFC 9162 §2.1.3.2 walk without its loop. Below the highest bit where
+    ``index`` and ``size - 1`` differ, every node has a sibling, on the left iff
+    the node is odd (that bit of ``index``); from there up the node is the last of
+    its level and has a (left) sibling only where ``size - 1`` has a 1 bit.
     """
-    sides: list[bool] = []
-    fn, sn = index, size - 1
-    while sn:
-        if fn & 1 or fn == sn:
-            sides.append(True)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            sides.append(False)
-        fn >>= 1
-        sn >>= 1
-    return sides
+    last = size - 1
+    below = (index ^ last).bit_length()
+    low = f"{index & ((1 << below) - 1):0{below}b}"[::-1] if below else ""
+    return low + "1" * (last >> below).bit_count()
 
 
 @lru_cache(maxsize=256)
-def _path_struct(lanes: int, steps: int) -> struct.Struct:
-    """Decodes the sums of every sibling record of a path (hashes skipped)."""
-    return struct.Struct(">" + f"{lanes}Q{HASH_SIZE}x" * steps)
+def _path_codec(lanes: int, steps: int) -> tuple[struct.Struct, struct.Struct, struct.Struct]:
+    """Structs for a path of ``steps`` records: their sums, the records, the running sums."""
+    return (
+        struct.Struct(">" + f"{lanes}Q{HASH_SIZE}x" * steps),
+        struct.Struct(f"{8 * lanes + HASH_SIZE}s" * steps),
+        struct.Struct(f"{8 * lanes}s" * (steps + 1)),
+    )
 
 
 def verify_path(
@@ -510,23 +508,23 @@ def verify_path(
     # accumulate), packed in one struct call, which refuses any value above 2**64-1.
     # Sums only grow up the path, so checking each one is checking them all.
     k = len(schema.assets)
-    sibling_sums = _path_struct(k, steps).unpack(path)
+    sums_of, records_of, running_of = _path_codec(k, steps)
+    sibling_sums = sums_of.unpack(path)
     running = [accumulate(sibling_sums[j::k], initial=amounts[j]) for j in range(k)]
     try:
         encs = struct.pack(f">{k * (steps + 1)}Q", *chain.from_iterable(zip(*running, strict=True)))
     except struct.error:
         raise InvalidSumProofError("a node sum exceeds 2**64-1") from None
     sha256 = hashlib.sha256
+    node = _NODE
     h = sha256(_LEAF + schema.schema_id + commitment + own).digest()
-    offsets = range(0, len(path), rec_len)
-    # encs holds one more vector than there are steps (the top's sums): not strict.
-    for sibling_left, off, eo in zip(sides, offsets, range(0, len(encs), w), strict=False):
-        sib = path[off : off + rec_len]
-        mine = encs[eo : eo + w]
-        if sibling_left:
-            h = sha256(_NODE + sib + mine + h).digest()
+    # mines[t] is this node's enc(sums) at step t; the top's sums are not hashed
+    mines = running_of.unpack(encs)[:-1]
+    for side, sib, mine in zip(sides, records_of.unpack(path), mines, strict=True):
+        if side == "1":
+            h = sha256(node + sib + mine + h).digest()
         else:
-            h = sha256(_NODE + mine + h + sib).digest()
+            h = sha256(node + mine + h + sib).digest()
     if not hmac.compare_digest(h, root):
         raise InvalidSumProofError("proof does not lead to the root")
     if encs[-w:] != claimed:
