@@ -55,7 +55,11 @@ from .harness import (
     wait_until,
 )
 
-pytestmark = pytest.mark.timeout(30)
+pytestmark = [
+    pytest.mark.timeout(30),
+    # A crash in any thread (driver, emulator, canceller) is a second, untyped error.
+    pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning"),
+]
 
 PATH = "m/44'/0'/0'/0/0"
 TEXT = "ATTEST client=ACME total=1000 USD env=test"
@@ -370,18 +374,36 @@ def test_locked_with_nobody_to_enter_the_pin_is_pin_required(
     sign_works(signer)
 
 
-def test_cancel_at_the_pin_prompt(driver: DriverHarness, signer: Signer, ui: UI) -> None:
+@pytest.mark.parametrize("how", ["keypad_closed", "cancel_from_another_thread"])
+def test_cancel_at_the_pin_prompt(driver: DriverHarness, signer: Signer, ui: UI, how: str) -> None:
     require_capability(signer, Capability.PIN_MATRIX)
     driver.lock_with_pin(PIN)
+    enter = driver.host_pin_entry(PIN)
 
     def closes_the_keypad() -> str:
         raise CancelledByHost("the officer closed the PIN keypad")
 
-    ui.pin = closes_the_keypad
+    def cancelled_while_typing() -> str:
+        typed = enter()  # the right PIN, but the host cancels before it is sent
+        canceller = threading.Thread(target=signer.cancel)
+        canceller.start()
+        canceller.join()
+        return typed
+
+    ui.pin = closes_the_keypad if how == "keypad_closed" else cancelled_while_typing
     one_error(CancelledByHost, lambda: signer.sign_message(PATH, TEXT))
     assert driver.state()["locked"] is True and driver.signatures_made() == 0
-    ui.pin = driver.host_pin_entry(PIN)
+    ui.pin = enter
     sign_works(signer)
+
+
+def test_cancel_while_idle_does_not_cancel_the_next_call(
+    driver: DriverHarness, signer: Signer
+) -> None:
+    signer.get_public_key(PATH)
+    signer.cancel()  # e.g. a late click on "Cancel" after the last flow ended
+    sign_works(signer)
+    assert driver.signatures_made() == 1
 
 
 def test_unplug_at_the_pin_prompt(driver: DriverHarness, signer: Signer, ui: UI) -> None:
@@ -415,15 +437,42 @@ def test_unplug_at_the_confirmation_prompt(driver: DriverHarness, signer: Signer
     sign_works(signer)
 
 
+OPERATIONS: dict[str, Callable[[Signer], object]] = {
+    "sign_message": lambda signer: signer.sign_message(PATH, TEXT),
+    "get_public_key": lambda signer: signer.get_public_key("m/84'/0'/0'/0/5"),  # not cached
+}
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_unplug_while_idle_is_disconnected_on_the_next_call(
-    driver: DriverHarness, signer: Signer
+    driver: DriverHarness, signer: Signer, operation: str
 ) -> None:
     signer.get_public_key(PATH)
     driver.unplug()
-    one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
+    one_error(Disconnected, lambda: OPERATIONS[operation](signer))
     assert driver.signatures_made() == 0
     driver.replug()
     sign_works(signer)
+
+
+def test_replugged_while_idle_at_most_one_disconnected_then_success(
+    driver: DriverHarness, signer: Signer
+) -> None:
+    """Cable out and back in between two requests, nothing in flight.
+
+    A connectionless link (Trezor over UDP) just carries on; a link whose handle
+    died with the cable (Coldcard socket or HID) may report the loss once. Either
+    way: no other error, nothing signed by the failed call, and the next call works.
+    """
+    signer.get_public_key(PATH)
+    driver.unplug()
+    driver.replug()
+    try:
+        sign_works(signer)
+    except BaseException as exc:
+        assert type(exc) is Disconnected, repr(exc)
+        assert driver.signatures_made() == 0
+        sign_works(signer)
 
 
 def test_still_unplugged_every_call_is_disconnected(driver: DriverHarness, signer: Signer) -> None:
