@@ -243,7 +243,9 @@ def _send(store: Any, link: Any) -> int:
     for key, error in report.outbox.retrying.items():
         print(f"not delivered {key}: {error} (queued, will retry)", file=sys.stderr)
     _print_inbound(report.inbound)
-    if report.outbox.retrying:
+    if report.inbound_error:
+        print(f"could not fetch from the exchange: {report.inbound_error}", file=sys.stderr)
+    if report.outbox.retrying or report.inbound_error:
         return EXIT_UNREACHABLE
     if report.outbox.failed:
         return 2
@@ -308,6 +310,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
+    from app.exchange.link import LinkError
     from app.services.margin_calls import pull
 
     with opened_store(args) as store:
@@ -319,7 +322,10 @@ def cmd_pull(args: argparse.Namespace) -> int:
             finally:
                 await link.aclose()
 
-        results = _run(go())
+        try:
+            results = _run(go())
+        except LinkError as exc:
+            raise CliError(f"could not reach the exchange: {exc}", EXIT_UNREACHABLE) from exc
     _print_inbound(results)
     if not results:
         print("nothing new from the exchange")

@@ -58,7 +58,7 @@ from app.exchange.call_records import (
 )
 from app.exchange.inbound import InboundRejected, InboundResult
 from app.exchange.intake import pull, receive
-from app.exchange.link import Delivery, ExchangeLink
+from app.exchange.link import Delivery, ExchangeLink, LinkError
 from app.exchange.outbox import FlushReport, enqueue, exchange_repo, flush
 from app.services.attestations import AttestationService
 from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
@@ -440,6 +440,7 @@ class SyncReport:
     outbox: FlushReport
     inbound: list[InboundResult] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)  # calls whose instruction lapsed
+    inbound_error: str | None = None  # the feed could not be fetched (transient)
 
     @property
     def rejected(self) -> list[InboundRejected]:
@@ -448,11 +449,21 @@ class SyncReport:
 
 async def sync(store: Store, link: ExchangeLink, *, clock: Clock = utc_now,
                ignore_schedule: bool = False) -> SyncReport:
-    """Send the outbox (applying each answer) and receive everything new."""
+    """Send the outbox (applying each answer) and receive everything new.
+
+    Never raises for an unreachable exchange: undelivered messages are in
+    ``outbox.retrying`` and a feed that could not be read is ``inbound_error``.
+    """
     sent = await flush(store, link, clock=clock, on_delivered=apply_delivery,
                        ignore_schedule=ignore_schedule)
-    inbound = await pull(store, link, clock=clock)
-    return SyncReport(sent, inbound, expire_lapsed(store, clock=clock))
+    inbound: list[InboundResult] = []
+    inbound_error: str | None = None
+    try:
+        inbound = await pull(store, link, clock=clock)
+    except LinkError as exc:  # the exchange is down: the next round fetches it all
+        inbound_error = str(exc)
+        logger.warning("could not fetch from the exchange: %s", exc)
+    return SyncReport(sent, inbound, expire_lapsed(store, clock=clock), inbound_error)
 
 
 def call_document(store: Store, call_id: str) -> dict[str, Any]:

@@ -134,3 +134,24 @@ def test_sim_command_serves_until_stopped(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_exchange_down_is_exit_5_and_nothing_is_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
+) -> None:
+    data = tmp_path / "desk"
+    ok(data, capsys, "import", str(SNAPSHOT))
+    for name in ("alice", "bob"):
+        ok(data, capsys, "officers", "add", name, "--role", "officer",
+           "--device", devices[name].trezor_uri, "--path", PATH)
+    att = ok(data, capsys, "attest", "prepare", "--clients", "alnoor-quant",
+             "--officer", "alice").strip()
+    ok(data, capsys, "attest", "sign", att, "--officer", "bob",
+       "--device", devices["bob"].trezor_uri)
+    nowhere = "http://127.0.0.1:9"  # discard port: nothing listens
+    code, _, err = cli(data, capsys, "push", att, "--exchange", nowhere)
+    assert code == 5 and "queued, will retry" in err
+    code, _, err = cli(data, capsys, "pull", "--exchange", nowhere)
+    assert code == 5 and "could not reach the exchange" in err
+    [row] = json.loads(ok(data, capsys, "outbox", "--json"))
+    assert row["status"] == "pending" and row["attempts"] == 1

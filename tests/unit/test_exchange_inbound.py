@@ -103,7 +103,6 @@ def test_lower_sequence_is_a_replay(store: SqliteStore, sim: ExchangeSim) -> Non
 
 
 def test_forged_signature(store: SqliteStore, sim: ExchangeSim) -> None:
-    doc = Document.__new__(Document)
     genuine = sim.sign(new_document(Kind.MARGIN_CALL, body(1)))
     other = SoftHsm(TEST_MNEMONIC_LEGAL).sign_message("m/44'/0'/0'/0/0", genuine.statement)
     entry = genuine.signatures[0]
