@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -323,16 +323,27 @@ class MainWindow(QMainWindow):
             self.restoreState(state)  # type: ignore[arg-type]
         tab = self.settings.value("window/tab", 0)
         self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+        saved = {}
+        for key in ("holdings/splitter", "holdings/clients"):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray):
+                saved[key] = value
+        self.holdings.restore_state(saved)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.setValue("ui/officer", self.ctx.officer)
+        for key, value in self.holdings.save_state().items():
+            self.settings.setValue(key, value)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
+        # No more polling (exchange, devices, countdowns) once the window is gone.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         super().closeEvent(event)
 
     async def load_all(self) -> None:

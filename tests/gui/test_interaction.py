@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.ui.interaction import QtInteraction
 from app.ui.signing_flow import SigningFlow
@@ -65,6 +65,8 @@ def test_cancel_while_the_device_waits_for_a_pin_releases_the_device_thread(desk
     assert task.result() is None
     desk.wait_until(lambda: bool(raised))
     assert isinstance(raised[0], CancelledByHost)
+    for box in parent.findChildren(QMessageBox):
+        box.done(0)
 
 
 @pytest.mark.parametrize("answer", [None, "1234"])

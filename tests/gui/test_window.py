@@ -100,6 +100,13 @@ def test_window_state_is_remembered(desk) -> None:
     w.save_state()
     settings = QSettings(str(desk.data_dir / "gui.ini"), QSettings.Format.IniFormat)
     assert int(settings.value("window/tab")) == 4
+    assert settings.value("holdings/clients") is not None  # column widths and order
+    header = w.holdings.clients.horizontalHeader()
+    header.resizeSection(1, 333)
+    w.save_state()
+    header.resizeSection(1, 50)
+    w.restore_state()
+    assert header.sectionSize(1) == 333
 
 
 def test_pin_matrix_sends_keypad_positions(qtbot) -> None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -110,6 +110,7 @@ class HoldingsView(QWidget):
         layout.addLayout(bar)
 
         split = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = split
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -247,6 +248,20 @@ class HoldingsView(QWidget):
     def _apply_state_filter(self) -> None:
         state = self.state_filter.currentData()
         self.clients.proxy.set_tag(f"state:{state}" if state else "")
+
+    def save_state(self) -> dict[str, QByteArray]:
+        """Splitter and column layout, for QSettings."""
+        return {
+            "holdings/splitter": self.splitter.saveState(),
+            "holdings/clients": self.clients.horizontalHeader().saveState(),
+        }
+
+    def restore_state(self, values: dict[str, QByteArray]) -> None:
+        if "holdings/splitter" in values:
+            self.splitter.restoreState(values["holdings/splitter"])
+        if "holdings/clients" in values:
+            self.clients.horizontalHeader().restoreState(values["holdings/clients"])
+            self.clients.keep_column_widths()
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -44,14 +44,22 @@ class DeskTable(QTableView):
         header.setResizeContentsPrecision(64)
         model.rows_changed.connect(self._fit_once)
         self._fitted = False
+        self._keep_widths = False
         self._placeholder = ""
         self.resizeColumnsToContents()  # at least the headers are readable before data
 
     def _fit_once(self, count: int) -> None:
         # Small tables follow their content; a big one is sized once (sampling rows).
+        if self._keep_widths:
+            return
         if count and (count <= 500 or not self._fitted):
             self._fitted = True
             self.resizeColumnsToContents()
+
+    def keep_column_widths(self) -> None:
+        """The officer's saved widths win: no more fitting to content."""
+        self._fitted = True
+        self._keep_widths = True
 
     def set_placeholder(self, text: str) -> None:
         """What an empty table says (e.g. how to create the first item)."""
