@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -52,12 +53,16 @@ class RestLink:
         backoff: Backoff | None = None,
         client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        verify: ssl.SSLContext | str | bool = True,
     ) -> None:
+        """``verify``: TLS verification for ``https://`` URLs (True: the system's CAs,
+        a path: the exchange's CA bundle, an SSLContext e.g. with a client
+        certificate for mutual TLS). Never disable it outside a test."""
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.base_url = base_url.rstrip("/")
         self._client = client or httpx.AsyncClient(
-            base_url=self.base_url, timeout=httpx.Timeout(timeout_s)
+            base_url=self.base_url, timeout=httpx.Timeout(timeout_s), verify=verify
         )
         self._max_attempts = max_attempts
         self._backoff = backoff or Backoff()

@@ -181,3 +181,28 @@ def test_booked_but_unacknowledged_then_restart_is_booked_once(
             desk.store.close()
 
     asyncio.run(flow())
+
+
+def test_two_desk_processes_flushing_at_once_book_once(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> None:
+    """The GUI's timer and a CLI `outbox --send` race on the same message."""
+
+    async def flow() -> None:
+        desk = await make_desk(tmp_path, devices)
+        links = [desk.link(), desk.link()]
+        try:
+            key = await queued(desk)
+            desk.sim.faults.mode, desk.sim.faults.count = "slow", 2
+            desk.sim.faults.delay_s = 0.2  # both requests are in flight together
+            reports = await asyncio.gather(*(flush(desk.store, link) for link in links))
+            assert all(key in r.sent for r in reports)
+            assert sorted(r.sent[key].replayed for r in reports) == [False, True]
+            assert_booked_once(desk, key)
+        finally:
+            for link in links:
+                await link.aclose()
+            desk.running.stop()
+            desk.store.close()
+
+    asyncio.run(flow())
