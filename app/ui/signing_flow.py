@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.services.desk_facade import RefusedError
@@ -42,7 +43,9 @@ class SigningFlow:
         self._task: asyncio.Task[object] | None = None
         self.interaction.prompt_shown.connect(self._on_prompt)
         self.interaction.prompt_done.connect(
-            lambda: self.dialog.set_status(self.dialog.tr("Device answered; checking…"))
+            lambda: self.dialog.set_status(
+                QCoreApplication.translate("SigningFlow", "Device answered; checking…")
+            )
         )
         self.interaction.pin_requested.connect(self._ask_pin)
         self.interaction.passphrase_requested.connect(self._ask_passphrase)
@@ -63,8 +66,10 @@ class SigningFlow:
             self.error = asyncio.CancelledError()
             self._close()
             self._show_message(
-                self.dialog.tr("Cancelled"),
-                self.dialog.tr("The request was cancelled. Nothing was signed."),
+                QCoreApplication.translate("SigningFlow", "Cancelled"),
+                QCoreApplication.translate(
+                    "SigningFlow", "The request was cancelled. Nothing was signed."
+                ),
             )
             return None
         except SigningError as exc:
@@ -77,7 +82,9 @@ class SigningFlow:
         except RefusedError as exc:
             self.error = exc
             self._close()
-            self._show_message(self.dialog.tr("Refused"), "\n".join(exc.reasons))
+            self._show_message(
+                QCoreApplication.translate("SigningFlow", "Refused"), "\n".join(exc.reasons)
+            )
             return None
         self._close()
         return result
@@ -101,10 +108,14 @@ class SigningFlow:
             self.dialog.statement.setPlainText(prompt.text)
         if prompt.kind == PromptKind.CONFIRM_ON_DEVICE:
             self.dialog.set_status(
-                self.dialog.tr("The device shows the statement: approve or reject it there.")
+                QCoreApplication.translate(
+                    "SigningFlow", "The device shows the statement: approve or reject it there."
+                )
             )
         else:
-            self.dialog.set_status(self.dialog.tr("Enter the PIN on the device."))
+            self.dialog.set_status(
+                QCoreApplication.translate("SigningFlow", "Enter the PIN on the device.")
+            )
 
     def _ask_pin(self, device_label: str) -> None:
         self.pin_dialog = PinMatrixDialog(device_label, self.dialog)

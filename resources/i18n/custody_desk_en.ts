@@ -858,57 +858,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="119"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="120"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="133"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="139"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="140"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="148"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="149"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="150"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="153"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="179"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="186"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="187"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="187"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="188"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="198"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="199"/>
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="232"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="233"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1796,6 +1796,39 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     </message>
 </context>
 <context>
+    <name>SigningFlow</name>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="47"/>
+        <source>Device answered; checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="69"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="70"/>
+        <source>The request was cancelled. Nothing was signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="86"/>
+        <source>Refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="111"/>
+        <source>The device shows the statement: approve or reject it there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="117"/>
+        <source>Enter the PIN on the device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StressModel</name>
     <message>
         <location filename="../../app/ui/models/holdings.py" line="243"/>
@@ -1939,39 +1972,6 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/models/desk.py" line="296"/>
         <source>Shortfall left (USD)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>self.dialog</name>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="45"/>
-        <source>Device answered; checking…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="66"/>
-        <source>Cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="67"/>
-        <source>The request was cancelled. Nothing was signed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="80"/>
-        <source>Refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="104"/>
-        <source>The device shows the statement: approve or reject it there.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="107"/>
-        <source>Enter the PIN on the device.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

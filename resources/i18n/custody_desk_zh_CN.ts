@@ -857,57 +857,57 @@
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="119" />
+        <location filename="../../app/ui/views/holdings_view.py" line="120" />
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="133" />
+        <location filename="../../app/ui/views/holdings_view.py" line="134" />
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="139" />
+        <location filename="../../app/ui/views/holdings_view.py" line="140" />
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="148" />
+        <location filename="../../app/ui/views/holdings_view.py" line="149" />
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="150" />
+        <location filename="../../app/ui/views/holdings_view.py" line="151" />
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152" />
+        <location filename="../../app/ui/views/holdings_view.py" line="153" />
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="178" />
+        <location filename="../../app/ui/views/holdings_view.py" line="179" />
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="186" />
+        <location filename="../../app/ui/views/holdings_view.py" line="187" />
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="187" />
+        <location filename="../../app/ui/views/holdings_view.py" line="188" />
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="198" />
+        <location filename="../../app/ui/views/holdings_view.py" line="199" />
         <source>As of %1 · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="232" />
+        <location filename="../../app/ui/views/holdings_view.py" line="233" />
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -1797,6 +1797,39 @@ Whatever the store had committed before the failure is kept; the desk's log has 
     </message>
 </context>
 <context>
+    <name>SigningFlow</name>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="47" />
+        <source>Device answered; checking…</source>
+        <translation>设备已响应；正在校验…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="69" />
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="70" />
+        <source>The request was cancelled. Nothing was signed.</source>
+        <translation>请求已取消。未签署任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="86" />
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="111" />
+        <source>The device shows the statement: approve or reject it there.</source>
+        <translation>设备正在显示声明：请在设备上批准或拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signing_flow.py" line="117" />
+        <source>Enter the PIN on the device.</source>
+        <translation>请在设备上输入 PIN。</translation>
+    </message>
+</context>
+<context>
     <name>StressModel</name>
     <message>
         <location filename="../../app/ui/models/holdings.py" line="243" />
@@ -1941,39 +1974,6 @@ Whatever the store had committed before the failure is kept; the desk's log has 
         <location filename="../../app/ui/models/desk.py" line="296" />
         <source>Shortfall left (USD)</source>
         <translation>剩余缺口 (USD)</translation>
-    </message>
-</context>
-<context>
-    <name>self.dialog</name>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="45" />
-        <source>Device answered; checking…</source>
-        <translation>设备已响应；正在校验…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="66" />
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="67" />
-        <source>The request was cancelled. Nothing was signed.</source>
-        <translation>请求已取消。未签署任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="80" />
-        <source>Refused</source>
-        <translation>已拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="104" />
-        <source>The device shows the statement: approve or reject it there.</source>
-        <translation>设备正在显示声明：请在设备上批准或拒绝。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signing_flow.py" line="107" />
-        <source>Enter the PIN on the device.</source>
-        <translation>请在设备上输入 PIN。</translation>
     </message>
 </context>
 </TS>

@@ -156,3 +156,20 @@ def test_an_unexpected_failure_is_shown_not_swallowed(desk, monkeypatch) -> None
     )
     assert "database is locked" in box.informativeText()
     box.done(0)
+
+
+def test_signing_errors_and_column_headers_are_translated(desk) -> None:
+    from app.ui.signing_errors import describe
+    from signing.errors import UserRejected, WrongPin
+
+    assert i18n.translator().switch("zh_CN")
+    try:
+        title, advice = describe(UserRejected())
+        assert title == "已在设备上拒绝" and "未签署" in advice
+        assert describe(WrongPin())[0] == "PIN 错误"
+        header = desk.window.holdings.clients_model.headerData(
+            ClientColumn.RATIO, Qt.Orientation.Horizontal
+        )
+        assert header == "抵押率"
+    finally:
+        i18n.translator().switch("en")

@@ -73,6 +73,7 @@ async def register_officer(
         )
     except OfficerError as exc:
         raise RefusedError([str(exc)]) from exc
+    remember_fingerprint(uri, record.fingerprint)
     return OfficerRow(record.name, record.role, record.fingerprint, record.address, record.path)
 
 
