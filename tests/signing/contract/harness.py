@@ -37,15 +37,25 @@ FLOW_SIGN_NEW_PATH = "sign_new_path"  # first signature at a path: the driver re
 FLOW_SIGN_KNOWN_PATH = "sign_known_path"
 FLOW_REJECT = "reject"  # key already known
 FLOW_HOST_CANCEL = "host_cancel"  # key already known; repeated waiting polls collapsed
+FLOW_CONFIRM_TIMEOUT = "confirm_timeout"  # key already known; polls collapsed
 FLOW_UNPLUG_AT_PROMPT = "unplug_at_prompt"  # key already known
+FLOW_LOCKED = "locked"  # key known, device locked, nobody can enter the PIN on the host
+# Only for families with host PIN entry (Capability.PIN_MATRIX); key already known:
+FLOW_WRONG_PIN = "wrong_pin"
+FLOW_PIN_CANCELLED = "pin_cancelled"
+FLOW_UNPLUG_AT_PIN_PROMPT = "unplug_at_pin_prompt"
+FLOW_PIN_THEN_SIGN = "pin_then_sign"
 FLOWS = (
     FLOW_OPEN,
     FLOW_SIGN_NEW_PATH,
     FLOW_SIGN_KNOWN_PATH,
     FLOW_REJECT,
     FLOW_HOST_CANCEL,
+    FLOW_CONFIRM_TIMEOUT,
     FLOW_UNPLUG_AT_PROMPT,
+    FLOW_LOCKED,
 )
+PIN_FLOWS = (FLOW_WRONG_PIN, FLOW_PIN_CANCELLED, FLOW_UNPLUG_AT_PIN_PROMPT, FLOW_PIN_THEN_SIGN)
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = 5.0, what: str = "") -> None:
@@ -115,7 +125,8 @@ class DriverHarness(ABC):
 
     @abstractmethod
     def expected_transcript(self, flow: str) -> Transcript:
-        """The exact device-side transcript of ``flow`` (one of ``FLOWS``)."""
+        """The exact device-side transcript of ``flow``: one of ``FLOWS``, and of
+        ``PIN_FLOWS`` for a family with host PIN entry."""
 
     def normalised(self, transcript: Transcript) -> Transcript:
         """``transcript`` with timing-dependent repeats removed (default: none)."""
@@ -218,6 +229,8 @@ class TrezorHarness(DriverHarness):
 
     def expected_transcript(self, flow: str) -> Transcript:
         sign = [("in", "SignMessage"), ("out", "ButtonRequest"), ("in", "ButtonAck")]
+        pin = [("in", "SignMessage"), ("out", "PinMatrixRequest")]
+        cancelled = [("in", "Cancel"), ("out", "Failure")]
         return {
             FLOW_OPEN: [
                 ("in", "Cancel"), ("out", "Failure"),  # trezorlib's protocol probe: v1
@@ -232,8 +245,17 @@ class TrezorHarness(DriverHarness):
             ],
             FLOW_SIGN_KNOWN_PATH: [*sign, ("out", "MessageSignature")],
             FLOW_REJECT: [*sign, ("out", "Failure")],
-            FLOW_HOST_CANCEL: [*sign, ("in", "Cancel"), ("out", "Failure")],
+            FLOW_HOST_CANCEL: [*sign, *cancelled],
+            FLOW_CONFIRM_TIMEOUT: [*sign, *cancelled],  # the driver cancels what it gave up on
             FLOW_UNPLUG_AT_PROMPT: sign,
+            FLOW_LOCKED: [*pin, *cancelled],
+            FLOW_WRONG_PIN: [*pin, ("in", "PinMatrixAck"), ("out", "Failure")],
+            FLOW_PIN_CANCELLED: [*pin, *cancelled],
+            FLOW_UNPLUG_AT_PIN_PROMPT: pin,
+            FLOW_PIN_THEN_SIGN: [
+                *pin, ("in", "PinMatrixAck"), ("out", "ButtonRequest"), ("in", "ButtonAck"),
+                ("out", "MessageSignature"),
+            ],
         }[flow]  # fmt: skip
 
 
@@ -326,7 +348,9 @@ class ColdcardHarness(DriverHarness):
             FLOW_REJECT: [*start, ("in", "smok"), ("out", "refu")],
             # No cancel command in the protocol: the host stops polling; the prompt stays.
             FLOW_HOST_CANCEL: [*start, ("in", "smok"), ("out", "okay")],
+            FLOW_CONFIRM_TIMEOUT: [*start, ("in", "smok"), ("out", "okay")],
             FLOW_UNPLUG_AT_PROMPT: start,
+            FLOW_LOCKED: [("in", "smsg"), ("out", "err_")],  # "Locked: enter the PIN on the device"
         }[flow]  # fmt: skip
 
 
