@@ -47,7 +47,7 @@ def main() -> None:
     w.show()
 
     def shot(widget: QWidget, name: str) -> None:
-        app.processEvents()
+        # No processEvents() here: it would step other tasks inside this one (qasync).
         widget.grab().save(str(OUT / f"{name}.png"))
         print("wrote", OUT / f"{name}.png")
 
@@ -233,9 +233,49 @@ def main() -> None:
             await asyncio.sleep(0.3)
             shot(desk.window, "attestations-zh_CN")
             i18n.translator().switch("en")
+            await asyncio.sleep(0.5)  # the rebuilt window loads its data
+
+    async def dark() -> None:
+        # The system switches to dark. Offscreen has no platform theme, so the dark
+        # palette is set here the way a desktop would deliver it.
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QColor, QPalette
+
+        from app.ui import theme
+
+        app.setStyle("Fusion")
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        palette = QPalette()
+        for role, color in (
+            (QPalette.ColorRole.Window, "#202124"),
+            (QPalette.ColorRole.WindowText, "#e8eaed"),
+            (QPalette.ColorRole.Base, "#17181a"),
+            (QPalette.ColorRole.AlternateBase, "#24262a"),
+            (QPalette.ColorRole.Text, "#e8eaed"),
+            (QPalette.ColorRole.Button, "#2d2f33"),
+            (QPalette.ColorRole.ButtonText, "#e8eaed"),
+            (QPalette.ColorRole.Highlight, "#3d6fb6"),
+            (QPalette.ColorRole.HighlightedText, "#ffffff"),
+            (QPalette.ColorRole.Midlight, "#303236"),
+            (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
+        ):
+            palette.setColor(role, QColor(color))
+        app.setPalette(palette)
+        theme.refresh()
+        w = desk.window
+        w.resize(1440, 900)
+        await w.load_all()
+        w.tabs.setCurrentIndex(0)
+        w.holdings.stress.btc_preset.click()
+        await asyncio.sleep(0.3)
+        shot(w, "holdings-dark")
+        w.tabs.setCurrentIndex(2)
+        await asyncio.sleep(0.3)
+        shot(w, "margin-calls-dark")
 
     with loop:
         loop.run_until_complete(run())
+        loop.run_until_complete(dark())
         emulator_host().stop_all()
     os._exit(0)  # PySide6 6.12 exit-time refcount bug, see tests/gui/conftest.py
 

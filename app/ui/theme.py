@@ -79,6 +79,11 @@ def muted() -> QColor:
     return _pick("#5f6368", "#a0a4a8")
 
 
+def band() -> QColor:
+    """Background of a pinned summary line (the TOTAL row)."""
+    return _pick("#e6e8eb", "#2e3136")
+
+
 def warn_bg() -> QColor:
     return _pick("#fff1d6", "#4a3610")
 

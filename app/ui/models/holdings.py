@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from enum import IntEnum
 from typing import Any
@@ -329,7 +330,8 @@ class TotalsModel(ClientsModel):
         specs[ClientColumn.ELIGIBLE] = ColumnSpec(
             specs[ClientColumn.ELIGIBLE].header, lambda r: "", lambda r: 0
         )
-        return specs
+        # One band across the line, readable on light and dark schemes.
+        return [replace(spec, background=lambda r: theme.band()) for spec in specs]
 
     def set_totals(self, row: ClientRow, counts: dict[LineState, int]) -> None:
         self.state_counts = dict(counts)

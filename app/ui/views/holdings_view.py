@@ -123,8 +123,9 @@ class HoldingsView(QWidget):
         self.totals.setSortingEnabled(False)
         self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFixedHeight(self.totals.verticalHeader().defaultSectionSize() + 4)
-        # Same font as the clients table (so the synced columns fit), a distinct band.
-        self.totals.setStyleSheet("QTableView#totalsTable { background: palette(midlight); }")
+        # Same font as the clients table (so the synced columns fit); the model paints
+        # the band, in colours that follow the light/dark scheme.
+        self.totals.setAlternatingRowColors(False)
         left_layout.addWidget(self.totals)
         header = self.clients.horizontalHeader()
         header.sectionResized.connect(lambda i, _o, n: self.totals.setColumnWidth(i, n))
