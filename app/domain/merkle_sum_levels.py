@@ -16,7 +16,7 @@ this module only makes it fast in pure Python. The rules it follows, and why:
   big integer ``Z`` of 64-bit lanes; ``Z + (Z >> node_bits)`` holds every pair's
   sum at the odd positions. No lane can carry because every sum of non-negative
   amounts is at most the per-asset total, which the caller has checked fits in
-  64 bits (:func:`lane_totals` computes it exactly, also in bulk).
+  64 bits.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import hashlib
 import struct
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import add
 
 HASH_SIZE = 32
@@ -55,10 +55,6 @@ def pieces(buf: bytes | memoryview, size: int, skip: int = 0, tail: int = 0) -> 
         chain.from_iterable(_pieces_struct(size, skip, tail, _FOLD).iter_unpack(view[:whole])),
         chain.from_iterable(_pieces_struct(size, skip, tail, 1).iter_unpack(view[whole:])),
     )
-
-
-class SumOverflow(Exception):
-    """Some per-asset sum does not fit in 64 bits (the caller names the asset)."""
 
 
 class Level:
@@ -100,26 +96,37 @@ class Level:
         return out
 
 
-def _pair_sums(encoded: bytes, width: int, lane_bits: int) -> bytes:
+def _pair_sums(encoded: bytes, width: int) -> bytes:
     """``Z + (Z >> node)`` with ``Z`` the vectors as one integer: pair sums at odd positions.
 
-    Every position holds the sum of two adjacent vectors, and any two adjacent
-    subtrees are disjoint sets of leaves, so with per-asset totals below 2**64
-    no lane carries. A carry is exactly a total that does not fit: detected from
-    the carry-in bits ``a ^ b ^ (a + b)`` at the lane boundaries, and reported.
+    Every position holds the sum of two adjacent vectors, i.e. of two disjoint
+    sets of leaves, so with per-asset totals below 2**64 no lane ever carries.
     """
     z = int.from_bytes(encoded, "big")
-    shifted = z >> 8 * width
-    total = z + shifted
-    size = len(encoded)
-    if total >> 8 * size or (z ^ shifted ^ total) & lane_bits:
-        raise SumOverflow
-    return total.to_bytes(size, "big")
+    return (z + (z >> 8 * width)).to_bytes(len(encoded), "big")
 
 
-def _hashed(chunk: bytes, piece_size: int) -> bytes:
-    """Digests of every ``piece_size`` piece of ``chunk``, concatenated."""
-    return b"".join(map(_DIGEST, map(hashlib.sha256, pieces(chunk, piece_size))))
+def _leaf_chunks(
+    leaf_prefix: bytes, commitments: Sequence[bytes], encoded: bytes, width: int
+) -> Iterator[bytes]:
+    """Leaf preimages ``prefix || commitment || enc(amounts)``, ``_CHUNK`` per buffer.
+
+    The parts are interleaved by list slice assignment (C speed) and joined.
+    """
+    enc_pieces = pieces(encoded, width)
+    count = len(commitments)
+    for start in range(0, count, _CHUNK):
+        stop = min(start + _CHUNK, count)
+        parts = [leaf_prefix] * (3 * (stop - start))
+        parts[1::3] = commitments[start:stop]
+        parts[2::3] = islice(enc_pieces, stop - start)
+        yield b"".join(parts)
+
+
+def _digests(chunks: Iterator[bytes], piece_size: int) -> Iterator[bytes]:
+    """SHA-256 of every ``piece_size`` piece of every chunk, lazily."""
+    preimages = chain.from_iterable(map(pieces, chunks, repeat(piece_size)))
+    return map(_DIGEST, map(hashlib.sha256, preimages))
 
 
 def build_levels(
@@ -129,54 +136,41 @@ def build_levels(
 
     ``leaf_prefix`` is ``0x00 || schema_id``; ``encoded`` is every leaf's ``enc(amounts)``
     (``width`` bytes each, in leaf order). The caller guarantees 32-byte
-    commitments and per-asset totals below 2**64 (no lane may carry).
+    commitments and per-asset totals below 2**64.
 
-    Work goes in chunks of ``_CHUNK`` nodes whose pieces are interleaved by list
-    slice assignment and joined, then hashed while the chunk is in cache; digests
-    are joined per chunk at once, so no million-object list is ever kept.
+    A level's pairs buffer is one C pipeline: ``zip(0x01, encs, digests, encs,
+    digests)`` pulls the even then the odd child from each iterator, the digests
+    are computed lazily from the level below as they are pulled, and the parts
+    are joined ``_CHUNK`` pairs at a time. No per-node list is ever kept.
     """
     record_size = width + HASH_SIZE
     count = len(commitments)
-    enc_pieces = pieces(encoded, width)
-    leaf_size = len(leaf_prefix) + HASH_SIZE + width
-    digest_chunks = []
-    for start in range(0, count, _CHUNK):
-        stop = min(start + _CHUNK, count)
-        parts = [leaf_prefix] * (3 * (stop - start))
-        parts[1::3] = commitments[start:stop]
-        parts[2::3] = islice(enc_pieces, stop - start)
-        digest_chunks.append(_hashed(b"".join(parts), leaf_size))
-    digests = b"".join(digest_chunks)
+    digests = _digests(_leaf_chunks(leaf_prefix, commitments, encoded, width),
+                       len(leaf_prefix) + HASH_SIZE + width)
     levels: list[Level] = []
     lanes = width // 8
-    # bit 0 of every 64-bit lane: where a carry out of the lane below would land
-    lane_bits = int.from_bytes((b"\x00" * 7 + b"\x01") * (len(encoded) // 8), "big")
     while True:
         paired = count - count % 2
-        enc_it = pieces(memoryview(encoded)[: paired * width], width)
-        dig_it = pieces(memoryview(digests)[: paired * HASH_SIZE], HASH_SIZE)
-        pair_chunks, digest_chunks = [], []
-        for start in range(0, paired, _CHUNK):
-            nodes = min(_CHUNK, paired - start)
-            e, h = list(islice(enc_it, nodes)), list(islice(dig_it, nodes))
-            parts = [_NODE] * (5 * (nodes // 2))
-            parts[1::5], parts[2::5], parts[3::5], parts[4::5] = e[0::2], h[0::2], e[1::2], h[1::2]
-            chunk = b"".join(parts)
-            pair_chunks.append(chunk)
-            digest_chunks.append(_hashed(chunk, 2 * record_size + 1))
-        odd = encoded[-width:] + digests[-HASH_SIZE:] if count % 2 else b""
-        levels.append(Level(b"".join(pair_chunks), count, odd, record_size))
+        encs = pieces(memoryview(encoded)[: paired * width], width)
+        pair_digests = islice(digests, paired)
+        stream = zip(repeat(_NODE), encs, pair_digests, encs, pair_digests)
+        chunks = []
+        while chunk := b"".join(chain.from_iterable(islice(stream, _CHUNK))):
+            chunks.append(chunk)
+        odd = encoded[-width:] + next(digests) if count % 2 else b""
+        pairs = b"".join(chunks)
+        del chunks
+        levels.append(Level(pairs, count, odd, record_size))
         if count == 1:
             return levels
-        del pair_chunks
-        # lane_bits was made for the leaf level; the low end of it fits any shorter level
-        summed = memoryview(_pair_sums(encoded, width, lane_bits)).cast("Q")
+        summed = memoryview(_pair_sums(encoded, width)).cast("Q")
         parents = bytearray(paired // 2 * width)
         lanes_out = memoryview(parents).cast("Q")
         for j in range(lanes):  # copy the odd vectors out, lane by lane (bytes kept as they are)
             lanes_out[j::lanes] = summed[lanes + j : paired * lanes : 2 * lanes]
         encoded = bytes(parents) + odd[:width]  # the odd node is promoted unchanged
-        digests = b"".join(digest_chunks) + odd[width:]
+        promoted = (odd[width:],) if count % 2 else ()
+        digests = chain(_digests(iter((pairs,)), 2 * record_size + 1), promoted)
         count = paired // 2 + count % 2
 
 
