@@ -64,6 +64,11 @@ class Desk:
                 actions.append(row.action)
         return actions
 
+    def signature_entries(self) -> list[str]:
+        """Every audit entry that records a signature (of any attestation), as payload text."""
+        rows = AuditService(self.store).entries()
+        return [row.payload for row in rows if row.action == "attestation.sign"]
+
     def close(self) -> None:
         self.store.close()
         self.maker_device.stop()
