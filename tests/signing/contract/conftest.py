@@ -3,6 +3,7 @@
 Every test in this package runs once per family in ``harness.HARNESSES``; a
 family's known driver bugs (``known_bugs``) mark exactly those tests
 ``xfail(strict=True)`` for that family, so a fix shows up as an XPASS failure.
+Each test gets 30 s at most, and an exception in any thread fails it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(item.path).resolve().parent != HERE:
             continue
+        item.add_marker(pytest.mark.timeout(30))
+        # A crash in any thread (driver, emulator, canceller) is a second, untyped error.
+        item.add_marker(
+            pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+        )
         callspec = getattr(item, "callspec", None)
         if callspec is None or "driver" not in callspec.params:
             continue

@@ -16,11 +16,9 @@ TEST ONLY: keys come from the public BIP-39 test mnemonic of twelve times "all".
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -36,13 +34,13 @@ from signing.errors import (
     InvalidText,
     NotAllowed,
     PinRequired,
-    SigningError,
     UserRejected,
     WrongPin,
 )
 from signing.interface import Capability, DevicePrompt, PromptKind, Signer
 from signing.verify import require_valid, verify_message, verify_message_pubkey
 
+from .checks import UI, one_error
 from .harness import (
     FLOW_CONFIRM_TIMEOUT,
     FLOW_HOST_CANCEL,
@@ -62,12 +60,6 @@ from .harness import (
     wait_until,
 )
 
-pytestmark = [
-    pytest.mark.timeout(30),
-    # A crash in any thread (driver, emulator, canceller) is a second, untyped error.
-    pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning"),
-]
-
 PATH = "m/44'/0'/0'/0/0"
 TEXT = "ATTEST client=ACME total=1000 USD env=test"
 # trezor-firmware tests/device_tests/bitcoin/test_signmessage.py: seed "all" x12, same path.
@@ -79,37 +71,6 @@ VECTOR_SIGNATURE_HEX = (
 )
 PIN = "2589"  # digits 1..9 only: the Trezor keypad has no 0
 REFERENCE = SoftHsm(TEST_MNEMONIC_ALL)  # an independent secure element with the same seed
-
-
-class UI:
-    """An ``Interaction`` that records prompts and can act when one shows."""
-
-    def __init__(self) -> None:
-        self.prompts: list[DevicePrompt] = []
-        self.done = 0
-        self.events: list[str] = []  # "prompt" / "done", in order
-        self.pin: Callable[[], str] | None = None  # None: nobody can enter a PIN
-        self.pin_asked = 0
-        self.on_prompt_hook: Callable[[], None] | None = None
-
-    def on_prompt(self, prompt: DevicePrompt) -> None:
-        self.prompts.append(prompt)
-        self.events.append("prompt")
-        if self.on_prompt_hook is not None:
-            self.on_prompt_hook()
-
-    def on_done(self) -> None:
-        self.done += 1
-        self.events.append("done")
-
-    def request_pin(self, device_label: str) -> str:
-        self.pin_asked += 1
-        if self.pin is None:
-            raise PinRequired(f"{device_label}: no one can enter the PIN")
-        return self.pin()
-
-    def request_passphrase(self, device_label: str) -> str:
-        return ""
 
 
 @pytest.fixture
@@ -124,18 +85,6 @@ def signer(driver: DriverHarness, ui: UI) -> Iterator[Signer]:
     opened.open(ui)
     yield opened
     opened.close()
-
-
-def one_error(expected: type[SigningError], call: Callable[[], object]) -> SigningError:
-    """``call`` fails with exactly one error, of exactly class ``expected``; returns it."""
-    try:
-        result = call()
-    except BaseException as exc:  # anything at all: it must be the one typed error
-        assert isinstance(exc, SigningError), f"untyped {type(exc).__name__}: {exc!r}"
-        assert type(exc) is expected, f"expected {expected.__name__}, got {exc!r}"
-        assert exc.code == expected.code and exc.user_message
-        return exc
-    raise AssertionError(f"expected {expected.__name__}, the call returned {result!r}")
 
 
 def assert_prompt_closed(ui: UI) -> None:
@@ -519,40 +468,3 @@ def test_still_unplugged_every_call_is_disconnected(driver: DriverHarness, signe
         one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
     driver.replug()
     sign_works(signer)
-
-
-# ---- nothing persisted: through the desk's attestation service ---------------------------
-
-
-SNAPSHOT = Path(__file__).resolve().parents[3] / "resources" / "demo" / "snapshot.json"
-
-
-@pytest.mark.parametrize("failure", ["reject", "unplug"])
-def test_attestation_failure_persists_nothing(
-    driver: DriverHarness, tmp_path: Path, failure: str
-) -> None:
-    from .attestation_desk import Desk
-
-    with Desk(tmp_path, checker_uri=driver.uri, snapshot=SNAPSHOT) as desk:
-        att_id = desk.prepare()
-        if failure == "reject":
-            driver.set_approve("reject")
-            expected: type[SigningError] = UserRejected
-        else:
-            driver.arm_unplug_at_next_prompt()
-            expected = Disconnected
-        one_error(expected, lambda: asyncio.run(desk.approve(att_id)))
-        record = desk.record(att_id)
-        assert record.status == "awaiting_approval"
-        assert record.signature_b64 is None and record.signer_address is None
-        assert record.signed_at is None and record.checker_officer_id is None
-        assert desk.signature_entries() == []
-        assert desk.audit_actions(att_id)[-1] == "attestation.sign_failed"
-        assert driver.signatures_made() == 0
-        # The checker tries again once the device is back: signed, logged once.
-        if failure == "unplug":
-            driver.replug()
-        driver.set_approve("auto")
-        signed = asyncio.run(desk.approve(att_id))
-        assert signed.status == "signed" and signed.signature_b64
-        assert len(desk.signature_entries()) == 1 and driver.signatures_made() == 1
