@@ -180,6 +180,7 @@ def main() -> None:
         await w.emergency.sign_selected()
         await w.emergency.reload()
         await w.margin_calls.reload()
+        await w.audit.reload()
         for index, name in ((2, "margin-calls"), (3, "emergency"), (4, "devices"), (5, "audit")):
             w.tabs.setCurrentIndex(index)
             await asyncio.sleep(0.2)

@@ -225,8 +225,8 @@ class AuditColumn(IntEnum):
     TIME = 1
     ACTOR = 2
     ACTION = 3
-    DETAILS = 4
-    HASH = 5
+    HASH = 4
+    DETAILS = 5  # last: it stretches
 
 
 class AuditModel(RowTableModel[AuditEntryRow, AuditColumn]):
@@ -247,16 +247,16 @@ class AuditModel(RowTableModel[AuditEntryRow, AuditColumn]):
                 QT_TRANSLATE_NOOP("AuditModel", "Action"), lambda r: r.action, lambda r: r.action
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("AuditModel", "Details"),
-                lambda r: r.payload[:160],
-                lambda r: r.payload,
-                tooltip=lambda r: r.payload,
-            ),
-            ColumnSpec(
                 QT_TRANSLATE_NOOP("AuditModel", "Entry hash"),
                 lambda r: fmt.short_hex(r.entry_hash, 8),
                 lambda r: r.entry_hash,
                 tooltip=lambda r: r.entry_hash,
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("AuditModel", "Details"),
+                lambda r: r.payload[:160],
+                lambda r: r.payload,
+                tooltip=lambda r: r.payload,
             ),
         ]
 

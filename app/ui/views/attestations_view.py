@@ -249,6 +249,7 @@ class AttestationsView(QWidget):
         )
         await self.reload()
         self.select(row.att_id)
+        self.ctx.notify_changed()  # the audit log and the counts moved
         return row
 
     # --- detail -----------------------------------------------------------------

@@ -133,6 +133,7 @@ class DevicesView(QWidget):
         if officer is not None:
             await self.ctx.reload_officers()
             await self.reload()
+            self.ctx.notify_changed()
             self.ctx.status_message.emit(
                 self.tr("Officer %1 registered with key %2")
                 .replace("%1", officer.name)

@@ -180,6 +180,7 @@ class EmergencyView(QWidget):
             )
         )
         await self.reload()
+        self.ctx.notify_changed()
         return result
 
     async def export_selected(self, path: str | None = None) -> None:
@@ -208,6 +209,7 @@ class EmergencyView(QWidget):
             return None
         await self.reload()
         self.select(order.order_id)
+        self.ctx.notify_changed()
         return order
 
     async def execute_selected(self) -> EmergencyOrderRow | None:
