@@ -37,7 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -466,12 +466,18 @@ def _path_sides(index: int, size: int) -> str:
 
 @lru_cache(maxsize=256)
 def _path_codec(lanes: int, steps: int) -> tuple[struct.Struct, struct.Struct, struct.Struct]:
-    """Structs for a path of ``steps`` records: their sums, the records, the running sums."""
+    """Structs for a path of ``steps`` records: sums as ints, records, sums as bytes."""
+    width = 8 * lanes
     return (
         struct.Struct(">" + f"{lanes}Q{HASH_SIZE}x" * steps),
-        struct.Struct(f"{8 * lanes + HASH_SIZE}s" * steps),
-        struct.Struct(f"{8 * lanes}s" * (steps + 1)),
+        struct.Struct(f"{width + HASH_SIZE}s" * steps),
+        struct.Struct(f"{width}s{HASH_SIZE}x" * steps),
     )
+
+
+@lru_cache(maxsize=256)
+def _vectors_struct(width: int, count: int) -> struct.Struct:
+    return struct.Struct(f"{width}s" * count)
 
 
 def verify_path(
@@ -510,22 +516,26 @@ def verify_path(
         raise InvalidSumProofError(
             f"proof has {steps} steps, a leaf at {index} of {size} needs {len(sides)}"
         )
-    # Every intermediate sum at once: per-asset running totals up the path (C-level
-    # accumulate), packed in one struct call, which refuses any value above 2**64-1.
-    # Sums only grow up the path, so checking each one is checking them all.
+    # Exact per-asset totals first: sums only grow up the path, so if the top fits
+    # in 64 bits every intermediate sum does, and the bulk prefix sums below are exact.
     k = len(schema.assets)
-    sums_of, records_of, running_of = _path_codec(k, steps)
+    sums_of, records_of, fields_of = _path_codec(k, steps)
     sibling_sums = sums_of.unpack(path)
-    running = [accumulate(sibling_sums[j::k], initial=amounts[j]) for j in range(k)]
-    try:
-        encs = struct.pack(f">{k * (steps + 1)}Q", *chain.from_iterable(zip(*running, strict=True)))
-    except struct.error:
-        raise InvalidSumProofError("a node sum exceeds 2**64-1") from None
+    if any(amounts[j] + sum(sibling_sums[j::k]) > MAX_AMOUNT for j in range(k)):
+        raise InvalidSumProofError("a node sum exceeds 2**64-1")
+    # Running sums of every step at once: the vectors as one integer, prefix-summed
+    # by doubling (x[i] += x[i - d] for d = 1, 2, 4, ...), lanes never carry (above).
+    running = int.from_bytes(own + b"".join(fields_of.unpack(path)), "big")
+    span, d = steps + 1, 1
+    while d < span:
+        running += running >> (8 * w * d)
+        d *= 2
+    encs = running.to_bytes(span * w, "big")
     sha256 = hashlib.sha256
     node = _NODE
     h = sha256(_LEAF + schema.schema_id + commitment + own).digest()
     # mines[t] is this node's enc(sums) at step t; the top's sums are not hashed
-    mines = running_of.unpack(encs)[:-1]
+    mines = _vectors_struct(w, span).unpack(encs)[:-1]
     for side, sib, mine in zip(sides, records_of.unpack(path), mines, strict=True):
         if side == "1":
             h = sha256(node + sib + mine + h).digest()

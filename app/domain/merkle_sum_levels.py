@@ -174,34 +174,56 @@ def build_levels(
         count = paired // 2 + count % 2
 
 
-def proof_paths(levels: Sequence[Level], block_height: int = 12) -> Iterator[bytes]:
+def proof_paths(
+    levels: Sequence[Level], block_height: int = 12, low_height: int = 4
+) -> Iterator[bytes]:
     """Every leaf's sibling records from the leaf up, concatenated, leaf 0 first.
 
-    Suffixes are shared: one per pair of leaves, one per four, and so on, each
-    list made from the one above by :meth:`Level.suffixes`. Done per block of
-    ``2**block_height`` leaves so that the suffix lists stay a few MB (a whole
-    level of them would be hundreds of MB); the leaf paths themselves are never
-    held in a list.
+    A path is ``low || high``: ``low``, the siblings of the bottom ``low_height``
+    levels, is under 512 bytes, so its pieces are joined by cheap small-object
+    concatenations; ``high``, the rest (about 1 KB), is one shared suffix per node
+    at level ``low_height``, copied once more into each path. Suffix lists are
+    made level by level with :meth:`Level.suffixes` (one C-level ``map`` each),
+    per block of ``2**block_height`` leaves so that they stay a few MB (a whole
+    level of them would be hundreds of MB).
     """
     top = len(levels) - 1
     if top == 0:
         return iter((b"",))
     split = min(block_height, top)
+    low = min(low_height, split)
     uppers = _suffix_list(levels, top, split, 0, [b""])
     return chain.from_iterable(
-        levels[0].suffixes(g << split, min((g + 1) << split, levels[0].count),
-                           _suffix_list(levels, split, 1, g, [upper]))
-        for g, upper in enumerate(uppers)
+        _block_paths(levels, split, low, g, upper) for g, upper in enumerate(uppers)
     )
 
 
+def _block_paths(
+    levels: Sequence[Level], split: int, low: int, block: int, upper: bytes
+) -> Iterator[bytes]:
+    """Paths of the leaves under node ``block`` of level ``split`` (see :func:`proof_paths`)."""
+    highs = _suffix_list(levels, split, low, block, [upper])
+    lows = _suffix_list(levels, low, 1, 0, [b""] * len(highs), offset=block << (split - low))
+    leaves = levels[0]
+    start = block << split
+    paths = leaves.suffixes(start, min(start + (1 << split), leaves.count), lows)
+    # every leaf under one level-`low` node shares its high suffix; map stops with `paths`
+    return map(add, paths, chain.from_iterable(map(repeat, highs, repeat(1 << low))))
+
+
 def _suffix_list(
-    levels: Sequence[Level], high: int, low: int, block: int, suffixes: list[bytes]
+    levels: Sequence[Level], high: int, low: int, block: int, suffixes: list[bytes],
+    *, offset: int = 0,
 ) -> list[bytes]:
-    """Suffixes of the nodes at level ``low`` below node ``block`` of level ``high``."""
+    """Suffixes of the nodes at level ``low`` below node ``block`` of level ``high``.
+
+    ``suffixes`` are those of the level-``high`` nodes ``offset + block ...`` (one
+    node by default, several when starting from a row of empty suffixes).
+    """
+    first, last = offset + block, offset + block + len(suffixes)
     for lv in range(high - 1, low - 1, -1):
         level = levels[lv]
-        start = block << (high - lv)
-        stop = min((block + 1) << (high - lv), level.count)
+        start = first << (high - lv)
+        stop = min(last << (high - lv), level.count)
         suffixes = list(level.suffixes(start, stop, suffixes))
     return suffixes

@@ -44,12 +44,15 @@ def test_path_sides_match_the_rfc_walk() -> None:
     assert ms._path_sides(999_999, 1_000_000) == _rfc_sides(999_999, 1_000_000)
 
 
-@pytest.mark.parametrize("block_height", [1, 2, 3, 12])
-def test_bulk_paths_equal_per_leaf_proofs_across_block_edges(block_height: int) -> None:
-    for n in (1, 2, 3, 5, 8, 9, 17, 33, 70):
+@pytest.mark.parametrize(("block_height", "low_height"),
+                         [(1, 1), (2, 1), (3, 2), (4, 4), (5, 3), (12, 4)])
+def test_bulk_paths_equal_per_leaf_proofs_across_block_edges(
+    block_height: int, low_height: int
+) -> None:
+    for n in (1, 2, 3, 5, 8, 9, 17, 33, 70, 100):
         leaves = _leaves(n)
         tree = MerkleSumTree(SCHEMA, leaves)
-        paths = list(lv.proof_paths(tree.levels, block_height))
+        paths = list(lv.proof_paths(tree.levels, block_height, low_height))
         assert len(paths) == n
         for i, leaf in enumerate(leaves):
             proof = tree.proof(i, leaf)
