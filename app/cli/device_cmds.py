@@ -42,6 +42,16 @@ from signing.verify import require_valid, verify_message_pubkey
 _BAD_INPUT = (InvalidText, InvalidInput)
 
 
+NOT_FOUND_HINTS = """\
+Hints:
+  - plug the device in and unlock it (PIN) and leave it on its home screen;
+  - Linux: install the udev rules once, then replug:
+      sudo packaging/udev/install-udev-rules.sh   (the .deb installs them for you)
+  - close other wallet apps (Trezor Suite, Electrum, another desk) that may hold the device;
+  - an emulator on a non-default port or socket is found through
+    CUSTODY_DESK_TREZOR_UDP_PORTS=PORT[,PORT] and CUSTODY_DESK_COLDCARD_SOCKETS=PATH[:PATH]."""
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add `devices`, `sign` and `verify-message`."""
     devices = sub.add_parser("devices", help="list signing devices (emulators included)")
@@ -106,6 +116,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
         return 0
     if not found:
         print("No signing devices found.")
+        print(NOT_FOUND_HINTS)
         return 0
     for info in found:
         tag = "  [EMULATOR]" if info.is_emulator else ""
