@@ -33,16 +33,18 @@ import re
 import struct
 import sys
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 from app.domain.merkle_sum_levels import Level, build_levels, proof_paths
-from app.domain.rfc6962 import HASH_SIZE, InvalidProofError, MerkleError
+from app.domain.merkle_sum_verify import InvalidSumProofError, ProofPath
+from app.domain.merkle_sum_verify import verify_paths as _verify_paths
+from app.domain.rfc6962 import HASH_SIZE, MerkleError
 
 MAX_AMOUNT = 2**64 - 1
 SCHEMA_TAG = b"CDESK-MSUM/1\x00"
@@ -59,10 +61,6 @@ class AmountError(MerkleError):
 
 class SumOverflowError(AmountError):
     """A per-asset sum over the tree does not fit in 64 bits."""
-
-
-class InvalidSumProofError(InvalidProofError):
-    """A Merkle-sum proof does not verify; the message says why."""
 
 
 def check_amount(value: object, where: str = "amount") -> int:
@@ -450,36 +448,6 @@ def verify_proof(
         )
 
 
-def _path_sides(index: int, size: int) -> str:
-    """For each step of the audit path of leaf ``index``: ``"1"`` if the sibling is on the left.
-
-    The RFC 9162 §2.1.3.2 walk without its loop. Below the highest bit where
-    ``index`` and ``size - 1`` differ, every node has a sibling, on the left iff
-    the node is odd (that bit of ``index``); from there up the node is the last of
-    its level and has a (left) sibling only where ``size - 1`` has a 1 bit.
-    """
-    last = size - 1
-    below = (index ^ last).bit_length()
-    low = f"{index & ((1 << below) - 1):0{below}b}"[::-1] if below else ""
-    return low + "1" * (last >> below).bit_count()
-
-
-@lru_cache(maxsize=256)
-def _path_codec(lanes: int, steps: int) -> tuple[struct.Struct, struct.Struct, struct.Struct]:
-    """Structs for a path of ``steps`` records: sums as ints, records, sums as bytes."""
-    width = 8 * lanes
-    return (
-        struct.Struct(">" + f"{lanes}Q{HASH_SIZE}x" * steps),
-        struct.Struct(f"{width + HASH_SIZE}s" * steps),
-        struct.Struct(f"{width}s{HASH_SIZE}x" * steps),
-    )
-
-
-@lru_cache(maxsize=256)
-def _vectors_struct(width: int, count: int) -> struct.Struct:
-    return struct.Struct(f"{width}s" * count)
-
-
 def verify_path(
     schema: AssetSchema,
     *,
@@ -493,55 +461,25 @@ def verify_path(
 ) -> None:
     """Fast verifier over a concatenated sibling-record path (see ``iter_proof_paths``).
 
-    Same checks as :func:`verify_proof`, with the per-step sums computed in bulk.
+    Same checks as :func:`verify_proof`, with the per-step sums computed in bulk
+    (``app.domain.merkle_sum_verify``).
     """
-    if size <= 0 or not 0 <= index < size:
-        raise InvalidSumProofError(f"leaf index {index} outside a tree of {size}")
-    w = schema.width
-    rec_len = w + HASH_SIZE
-    if len(path) % rec_len:
-        raise InvalidSumProofError("path is not a whole number of sibling records")
-    if len(commitment) != HASH_SIZE:
-        raise InvalidSumProofError(f"commitment must be {HASH_SIZE} bytes")
-    if bool in map(type, chain(amounts, totals)):
-        raise InvalidSumProofError("amounts must be integers, not bool")
-    try:
-        own = schema.encode(amounts)  # struct refuses non-int, negative and > 2**64-1
-        claimed = schema.encode(totals)
-    except AmountError as exc:
-        raise InvalidSumProofError(str(exc)) from None
-    steps = len(path) // rec_len
-    sides = _path_sides(index, size)
-    if steps != len(sides):
-        raise InvalidSumProofError(
-            f"proof has {steps} steps, a leaf at {index} of {size} needs {len(sides)}"
-        )
-    # Exact per-asset totals first: sums only grow up the path, so if the top fits
-    # in 64 bits every intermediate sum does, and the bulk prefix sums below are exact.
-    k = len(schema.assets)
-    sums_of, records_of, fields_of = _path_codec(k, steps)
-    sibling_sums = sums_of.unpack(path)
-    if any(amounts[j] + sum(sibling_sums[j::k]) > MAX_AMOUNT for j in range(k)):
-        raise InvalidSumProofError("a node sum exceeds 2**64-1")
-    # Running sums of every step at once: the vectors as one integer, prefix-summed
-    # by doubling (x[i] += x[i - d] for d = 1, 2, 4, ...), lanes never carry (above).
-    running = int.from_bytes(own + b"".join(fields_of.unpack(path)), "big")
-    span, d = steps + 1, 1
-    while d < span:
-        running += running >> (8 * w * d)
-        d *= 2
-    encs = running.to_bytes(span * w, "big")
-    sha256 = hashlib.sha256
-    node = _NODE
-    h = sha256(_LEAF + schema.schema_id + commitment + own).digest()
-    # mines[t] is this node's enc(sums) at step t; the top's sums are not hashed
-    mines = _vectors_struct(w, span).unpack(encs)[:-1]
-    for side, sib, mine in zip(sides, records_of.unpack(path), mines, strict=True):
-        if side == "1":
-            h = sha256(node + sib + mine + h).digest()
-        else:
-            h = sha256(node + mine + h + sib).digest()
-    if not hmac.compare_digest(h, root):
-        raise InvalidSumProofError("proof does not lead to the root")
-    if encs[-w:] != claimed:
-        raise InvalidSumProofError("recomputed totals differ from the claimed totals")
+    verify_paths(schema, size=size, root=root, totals=totals,
+                 proofs=((index, commitment, amounts, path),))
+
+
+def verify_paths(
+    schema: AssetSchema,
+    *,
+    size: int,
+    root: bytes,
+    totals: Sequence[int],
+    proofs: Iterable[ProofPath],
+) -> int:
+    """:func:`verify_path` over many ``(index, commitment, amounts, path)`` of one tree.
+
+    Returns how many verified; raises :class:`InvalidSumProofError` naming the
+    first leaf that does not. The per-tree work is done once.
+    """
+    return _verify_paths(schema.schema_id, len(schema.assets), size=size, root=root,
+                         totals=totals, proofs=proofs)

@@ -10,6 +10,7 @@ import pytest
 from app.domain import merkle_sum as ms
 from app.domain import merkle_sum_levels as lv
 from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf
+from app.domain.merkle_sum_verify import path_sides
 
 SCHEMA = AssetSchema(("BENJI", "BTC", "USDC"))
 TOP = ms.MAX_AMOUNT
@@ -40,8 +41,8 @@ def _rfc_sides(index: int, size: int) -> str:
 def test_path_sides_match_the_rfc_walk() -> None:
     for size in range(1, 130):
         for index in range(size):
-            assert ms._path_sides(index, size) == _rfc_sides(index, size), (index, size)
-    assert ms._path_sides(999_999, 1_000_000) == _rfc_sides(999_999, 1_000_000)
+            assert path_sides(index, size) == _rfc_sides(index, size), (index, size)
+    assert path_sides(999_999, 1_000_000) == _rfc_sides(999_999, 1_000_000)
 
 
 @pytest.mark.parametrize(("block_height", "low_height"),
@@ -104,3 +105,22 @@ def test_level_records_are_the_nodes_of_the_tree() -> None:
         assert record == SCHEMA.encode(leaf.amounts) + ms.leaf_hash(
             SCHEMA, leaf.commitment, leaf.amounts)
     assert tree.levels[-1].record(0) == SCHEMA.encode(tree.totals) + tree.root
+
+
+def test_batch_verification_counts_and_names_the_first_bad_leaf() -> None:
+    leaves = _leaves(11)
+    tree = MerkleSumTree(SCHEMA, leaves)
+    proofs = [(i, leaf.commitment, leaf.amounts, path)
+              for (i, leaf), path in zip(enumerate(leaves), tree.iter_proof_paths(), strict=True)]
+    assert ms.verify_paths(SCHEMA, size=11, root=tree.root, totals=tree.totals,
+                           proofs=proofs) == 11
+    bad = list(proofs)
+    index, commitment, amounts, path = bad[7]
+    bad[7] = (index, commitment, (amounts[0] + 1, *amounts[1:]), path)
+    with pytest.raises(ms.InvalidSumProofError, match="leaf 7"):
+        ms.verify_paths(SCHEMA, size=11, root=tree.root, totals=tree.totals, proofs=bad)
+    with pytest.raises(ms.InvalidSumProofError, match="leaf 3"):
+        ms.verify_paths(SCHEMA, size=11, root=tree.root, totals=tree.totals,
+                        proofs=[(3, commitment, amounts, path[:-1])])
+    with pytest.raises(ms.InvalidSumProofError, match="totals"):
+        ms.verify_paths(SCHEMA, size=11, root=tree.root, totals=(1, 2), proofs=proofs)
