@@ -334,12 +334,23 @@ class MerkleSumTree:
 
 
 def _fast_build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[Level] | None:
-    """Levels from leaves of plain ints in range, or ``None`` for the slow path.
+    """Levels from leaves of plain ints in range, or ``None`` for the slow path."""
+    encoded = encode_leaves(schema, leaves)
+    if encoded is None:
+        return None
+    return build_levels(_LEAF + schema.schema_id, encoded[0], encoded[1], schema.width)
+
+
+def encode_leaves(
+    schema: AssetSchema, leaves: Sequence[SumLeaf]
+) -> tuple[list[bytes], bytes] | None:
+    """``(commitments, every enc(amounts) concatenated)``, or ``None`` if any leaf needs care.
 
     C-level passes only: ``array("Q")`` encodes every amount and refuses
     negatives and values above 2**64-1; bools and Decimals are caught by the type
     pass first (``array`` would take ``True`` as 1); exact per-asset totals must
     fit in 64 bits, which also guarantees that no node's sum overflows.
+    ``None`` sends the caller to :func:`_validated`, which names the problem.
     """
     k = len(schema.assets)
     commitments = list(map(attrgetter("commitment"), leaves))
@@ -358,7 +369,7 @@ def _fast_build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[Level] |
         return None
     if sys.byteorder == "little":
         values.byteswap()  # enc() is big-endian
-    return build_levels(_LEAF + schema.schema_id, commitments, values.tobytes(), schema.width)
+    return commitments, values.tobytes()
 
 
 def _validated(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[SumLeaf]:
