@@ -23,6 +23,11 @@ Format (byte-exact; ``docs/attestation-format.md`` is the normative write-up):
 
 Amounts are integer base units (see ``app.domain.money.to_base_units``) in
 ``0 .. 2**64-1``; every sum, including every node's, must also fit.
+
+This module is the API and the readable reference (``root_from_proof``); the
+bulk work is in ``app.domain.merkle_sum_levels`` (build, proof paths) and
+``app.domain.merkle_sum_verify`` (byte-path verifier), written for speed in
+pure Python (see ``tests/benchmarks/bench_merkle.py`` for figures and limits).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from operator import attrgetter
 from typing import Any
 
 from app.domain.merkle_sum_levels import Level, build_levels, proof_paths
-from app.domain.merkle_sum_verify import InvalidSumProofError, ProofPath
+from app.domain.merkle_sum_verify import InvalidSumProofError as InvalidSumProofError
+from app.domain.merkle_sum_verify import ProofPath
 from app.domain.merkle_sum_verify import verify_paths as _verify_paths
 from app.domain.rfc6962 import HASH_SIZE, MerkleError
 

@@ -21,6 +21,7 @@ import hmac
 import struct
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import add
 
 from app.domain.rfc6962 import InvalidProofError
 
@@ -100,6 +101,7 @@ def verify_paths(
     leaf_prefix = _LEAF + schema_id
     sha256 = hashlib.sha256
     node = _NODE
+    lane_slices = [slice(j, None, lanes) for j in range(lanes)]  # one asset's sibling sums
     count = 0
     for index, commitment, amounts, path in proofs:
         if not 0 <= index < size:
@@ -118,7 +120,7 @@ def verify_paths(
         # fits in 64 bits every intermediate sum does, and the prefix sums are exact.
         sums_of, records_of, fields_of = _path_codec(lanes, steps)
         sibling_sums = sums_of.unpack(path)
-        if any(amounts[j] + sum(sibling_sums[j::lanes]) > MAX_U64 for j in range(lanes)):
+        if max(map(add, amounts, map(sum, map(sibling_sums.__getitem__, lane_slices)))) > MAX_U64:
             raise InvalidSumProofError(f"leaf {index}: a node sum exceeds 2**64-1")
         # Running sums of every step at once: the vectors as one integer, prefix-summed
         # by doubling (x[i] += x[i - d] for d = 1, 2, 4, ...); lanes never carry (above).
