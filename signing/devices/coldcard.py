@@ -10,6 +10,7 @@ Flows:
 * open: resynchronise (empty report), ``ncry`` (ECDH, AES-256-CTR from then
   on), ``vers``. The master fingerprint in the ``ncry`` answer is checked
   against the expected one, and against the first session's on reconnect.
+  The identity's label is what ``vers`` says (``coldcard_version``).
 * ``get_public_key``: ``xpub`` (encrypted, as the device requires).
 * ``sign_message``: device-text rules checked here first, then ``smsg`` and
   ``smok`` polls. ``okay`` means the human has not decided yet, ``busy`` to
@@ -19,13 +20,14 @@ Flows:
   showing its prompt until the human answers it, as a real Coldcard does.
 
 Any transport or protocol failure drops the session (the CTR streams may be
-out of step); the next call reconnects and re-keys.
+out of step); the next call reconnects and re-keys. A device that was opened
+once and cannot be reached again is ``Disconnected`` on every call until it is
+back; ``DeviceNotFound`` is only for a device this signer never reached.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -41,20 +43,19 @@ from signing.crypto.addresses import (
     script_type_for_path,
 )
 from signing.crypto.bip32 import format_path, parse_extended_key, parse_path
+from signing.devices.coldcard_answers import map_remote_error, parse_version
 from signing.devices.coldcard_link import EphemeralKey, LinkCipher
 from signing.devicetext import check_device_text
 from signing.errors import (
     DeviceBusy,
     DeviceNotFound,
     DeviceTimeout,
+    Disconnected,
     InvalidInput,
     InvalidSignature,
-    InvalidText,
-    NotAllowed,
     PinRequired,
     ProtocolError,
     SigningError,
-    Unsupported,
     UserRejected,
     WrongDevice,
 )
@@ -103,24 +104,6 @@ _FORMAT_FOR_SCRIPT = {
     ScriptType.P2WPKH: msgs.AddressFormat.P2WPKH,
     ScriptType.P2SH_P2WPKH: msgs.AddressFormat.P2SH_P2WPKH,
 }
-
-
-_LOCKED = re.compile(r"\blocked\b|\bpin\b", re.IGNORECASE)
-_REFUSED_BY_POLICY = re.compile(r"env=prod|production|not allowed|policy", re.IGNORECASE)
-_BAD_TEXT = re.compile(r"\bmsg\b|ascii|spaces?\b|bad char|character|text", re.IGNORECASE)
-
-
-def map_remote_error(text: str) -> SigningError:
-    """The typed error for an ``err_`` answer (firmware wording, and the emulator's)."""
-    if _LOCKED.search(text):
-        return PinRequired(f"device says: {text}")
-    if _REFUSED_BY_POLICY.search(text):
-        return NotAllowed(f"device says: {text}")
-    if _BAD_TEXT.search(text):
-        return InvalidText(f"device says: {text}")
-    if "unsupported" in text.lower():
-        return Unsupported(f"device says: {text}")
-    return ProtocolError(f"device error: {text}")
 
 
 class _Session:
@@ -243,9 +226,12 @@ class ColdcardSigner(Signer):
         self._drop_session()
         try:
             pipe = self._pipe_factory()
-        except SigningError:
-            raise
-        except OSError as exc:
+        except (DeviceNotFound, OSError) as exc:
+            # Once this signer has met its device, its absence is a disconnect.
+            if self._identity is not None:
+                raise Disconnected(f"{self.info.uri} is gone") from exc
+            if isinstance(exc, DeviceNotFound):
+                raise
             raise DeviceNotFound(f"{self.info.uri}: {exc}") from exc
         session = _Session(pipe)
         self._session = session
@@ -272,17 +258,19 @@ class ColdcardSigner(Signer):
         return identity
 
     def _make_identity(self, session: _Session) -> DeviceIdentity:
-        lines = session.version_lines
-        hw_label = lines[-1] if lines else "unknown"
-        is_emulator = self.info.is_emulator or any("emulator" in ln.lower() for ln in lines)
+        version = parse_version("\n".join(session.version_lines))
         return DeviceIdentity(
             kind=DeviceKind.COLDCARD,
-            label=self.info.label,
-            model=f"Coldcard {hw_label}",
-            firmware_version=lines[1] if len(lines) > 1 else "unknown",
+            label=version.label,
+            model=f"Coldcard {version.hardware}",
+            firmware_version=version.firmware,
             master_fingerprint=session.master_fingerprint,
-            is_emulator=is_emulator,
+            is_emulator=self.info.is_emulator or version.says_emulator,
         )
+
+    def _label(self) -> str:
+        """The device's own name once known (what the officer sees on prompts)."""
+        return self._identity.label if self._identity is not None else self.info.label
 
     def _resync(self, session: _Session) -> None:
         self._flush(session.pipe)
@@ -378,7 +366,7 @@ class ColdcardSigner(Signer):
         deadline = time.monotonic() + self.approval_timeout_s
         addr_fmt = _FORMAT_FOR_SCRIPT[script_type]
         request = msgs.encode_sign_message(text.encode("ascii"), path, addr_fmt)
-        prompt = DevicePrompt(PromptKind.CONFIRM_ON_DEVICE, self.info.label, text)
+        prompt = DevicePrompt(PromptKind.CONFIRM_ON_DEVICE, self._label(), text)
         prompted = False
         try:
             answer = self._call(request)
@@ -389,7 +377,7 @@ class ColdcardSigner(Signer):
                     self._interaction.on_prompt(
                         DevicePrompt(
                             PromptKind.CONFIRM_ON_DEVICE,
-                            self.info.label,
+                            self._label(),
                             "Finish or dismiss the previous request on the device",
                         )
                     )

@@ -38,6 +38,8 @@ from signing.devices.trezor_uri import (
     DEFAULT_UDP_HOST,
     DEFAULT_UDP_PORT,
     URI_PREFIX,
+    coin_for_path,
+    desk_xpub,
     device_info_for,
     looks_like_emulator,
     script_for_path,
@@ -312,6 +314,9 @@ class TrezorSigner(Signer):
             try:
                 inner = trezor_get_transport(trezorlib_path(self.info.uri), prefix_search=False)
             except TransportException as exc:
+                # Once this signer has met its device, its absence is a disconnect.
+                if self._identity is not None:
+                    raise errors.Disconnected(f"{self.info.uri} is gone") from exc
                 raise errors.DeviceNotFound(self.info.uri) from exc
             guard = GuardedTransport(inner)
             guard.response_timeout = self.response_timeout
@@ -371,10 +376,7 @@ class TrezorSigner(Signer):
             return
         if self._interaction is None:
             raise errors.InvalidInput("open() the device before using it")
-        try:
-            self._connect(self._interaction)
-        except errors.DeviceNotFound as exc:
-            raise errors.Disconnected(f"{self.info.uri} is gone") from exc
+        self._connect(self._interaction)
 
     # ---- operations ------------------------------------------------------------------
 
@@ -391,16 +393,18 @@ class TrezorSigner(Signer):
             return cached
         self._ensure_open()
         script, trezor_script = script_for_path(indices)
+        coin, network = coin_for_path(indices)
         with self._mapped("reading a public key"):
             node = _btc.get_public_node(
                 self._session,
                 list(indices),
-                coin_name="Bitcoin",
+                coin_name=coin,
                 script_type=trezor_script,
                 ignore_xpub_magic=True,
             )
         pubkey = bytes(node.node.public_key)
-        info = PublicKeyInfo(canonical, node.xpub, pubkey, address_for(pubkey, script))
+        xpub = desk_xpub(node.xpub, pubkey)
+        info = PublicKeyInfo(canonical, xpub, pubkey, address_for(pubkey, script, network))
         self._pubkeys[canonical] = info
         return info
 
@@ -411,10 +415,11 @@ class TrezorSigner(Signer):
         indices = parse_path(path)
         key = self._public_key(path)
         _script, trezor_script = script_for_path(indices)
+        coin, _network = coin_for_path(indices)
         self._prompt_text = text
         with self._mapped("signing"):
             result = _btc.sign_message(
-                self._session, "Bitcoin", list(indices), text, script_type=trezor_script
+                self._session, coin, list(indices), text, script_type=trezor_script
             )
         signature = bytes(result.signature)
         if result.address != key.address or len(signature) != 65:

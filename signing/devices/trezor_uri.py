@@ -11,8 +11,8 @@ import socket
 from collections.abc import Sequence
 
 from signing import errors
-from signing.crypto.addresses import ScriptType
-from signing.crypto.bip32 import HARDENED
+from signing.crypto.addresses import TESTNET, Network, ScriptType, network_for_path
+from signing.crypto.bip32 import HARDENED, parse_extended_key
 from signing.interface import Capability, DeviceInfo, DeviceKind
 
 URI_PREFIX = "trezor:"
@@ -47,6 +47,31 @@ def script_for_path(indices: Sequence[int]) -> tuple[ScriptType, int]:
     if indices:
         return _SCRIPT_FOR_PURPOSE.get(indices[0], _P2PKH)
     return _P2PKH
+
+
+def coin_for_path(indices: Sequence[int]) -> tuple[str, Network]:
+    """trezorlib's coin name and the address network for a path: SLIP-44 coin type 1' is
+    ``Testnet`` (m/n/2/tb1 addresses), anything else ``Bitcoin``, as SoftHsm and the
+    Coldcard driver decide it (``signing.crypto.addresses.network_for_path``)."""
+    network = network_for_path(tuple(indices))
+    return ("Testnet" if network is TESTNET else "Bitcoin"), network
+
+
+def desk_xpub(device_xpub: str, pubkey: bytes) -> str:
+    """The device's extended key in the desk's one form, the ``xpub`` version bytes.
+
+    Firmware serialises with the coin's version (``tpub`` for Testnet even with
+    ``ignore_xpub_magic``); the desk stores and compares keys as ``xpub`` whatever the
+    path's network, as SoftHsm and the Coldcard emulator report them. The key must be
+    the one the device sent beside it (ProtocolError otherwise).
+    """
+    try:
+        node = parse_extended_key(device_xpub)
+    except errors.InvalidInput as exc:
+        raise errors.ProtocolError(f"device returned an invalid xpub: {exc.detail}") from exc
+    if node.public_key != pubkey:
+        raise errors.ProtocolError("device's xpub does not carry the public key it reported")
+    return node.to_xpub()
 
 
 def udp_probe(host: str, port: int, timeout: float = 0.2) -> str:

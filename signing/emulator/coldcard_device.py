@@ -10,12 +10,18 @@ text and framing faults ``fram``.
 
 Keys, signing, approval, PIN and unplug come from a ``ColdcardBackend``
 (the SoftHsm, through ``signing.emulator.coldcard_backend``).
+
+The device names itself in its ``vers`` answer (an addition after the five
+firmware lines: ``label=EMULATOR <name>``), and ``transcript`` records the
+plaintext command and answer kinds it handles (``("in", "smsg")``,
+``("out", "okay")``...), where the encrypted link is already opened.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +36,8 @@ from signing.framing.coldcard import FramingError, Reassembler, Side, frame_mess
 log = logging.getLogger(__name__)
 
 EMULATOR_HW_LABEL = "emulator"
+LABEL_PREFIX = "EMULATOR"  # every label the emulator reports starts with it
+TRANSCRIPT_LENGTH = 512
 # vers lines as the firmware lays them out: date, version, bootloader, build stamp, hardware.
 EMULATOR_VERSION_LINES = (
     "2026-11-26",
@@ -115,8 +123,12 @@ class ColdcardDevice:
 
     MAX_CLIENTS = 16
 
-    def __init__(self, backend: ColdcardBackend) -> None:
+    def __init__(self, backend: ColdcardBackend, *, label: str = LABEL_PREFIX) -> None:
         self._backend = backend
+        label = " ".join(label.split())  # one line: it travels as a line of ``vers``
+        self.label = label if label.startswith(LABEL_PREFIX) else f"{LABEL_PREFIX} {label}"
+        # (direction, 4-letter kind) of every command read and answer given, oldest first.
+        self.transcript: deque[tuple[str, str]] = deque(maxlen=TRANSCRIPT_LENGTH)
         self._lock = threading.Lock()
         self._links: dict[str, _Link] = {}
         self._approval: _Approval | None = None
@@ -188,9 +200,11 @@ class ColdcardDevice:
             payload = message.payload
             if message.encrypted:
                 if link.cipher is None:
+                    self._record("in", b"?")  # unreadable without the link key
                     return self._reply(link, msgs.respond_framing("no key"))
                 payload = link.cipher.open(payload)
-            elif link.bound:
+            self._record("in", payload)
+            if link.bound and not message.encrypted:
                 return self._reply(link, msgs.respond_framing("must encrypt"))
             link.last_encrypted = message.encrypted
             try:
@@ -203,8 +217,11 @@ class ColdcardDevice:
                 response = msgs.respond_error(exc.detail or exc.code.value)
             return self._reply(link, response)
 
-    @staticmethod
-    def _reply(link: _Link, response: bytes) -> list[bytes]:
+    def _record(self, direction: str, message: bytes) -> None:
+        self.transcript.append((direction, message[:4].decode("ascii", "replace")))
+
+    def _reply(self, link: _Link, response: bytes) -> list[bytes]:
+        self._record("out", response)
         # Like the firmware: encrypt when the link is up and the last request was encrypted.
         cipher = link.cipher if link.last_encrypted else None
         body = cipher.seal(response) if cipher is not None else response
@@ -218,7 +235,9 @@ class ColdcardDevice:
         if command == "ping":
             return msgs.respond_binary(args)
         if command == "vers":
-            return msgs.respond_ascii("\n".join(EMULATOR_VERSION_LINES))
+            # The firmware's five lines, then this device's name as an addition.
+            lines = (*EMULATOR_VERSION_LINES, f"label={self.label}")
+            return msgs.respond_ascii("\n".join(lines))
         if command == "ncry":
             return self._ncry(link, args)
         if self._backend.locked:

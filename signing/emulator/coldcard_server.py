@@ -20,6 +20,10 @@ from the network; the socket file is made owner-only (0600).
 Simulated unplug (``server.unplug()`` or the HSM's unplug flag) closes the
 socket and power-cycles the device state, as pulling the cable would; clients
 see ``Disconnected`` and must reconnect after ``replug()``.
+
+``server.transcript`` is what the emulated device saw and answered, as
+``("in" | "out", kind)`` pairs of plaintext command and answer kinds (the link
+itself is encrypted); tests compare it with a flow's exact expected sequence.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ import os
 import socket
 import stat
 import threading
+from collections import deque
 
 from signing.emulator.coldcard_backend import as_coldcard_backend
-from signing.emulator.coldcard_device import ColdcardBackend, ColdcardDevice
+from signing.emulator.coldcard_device import LABEL_PREFIX, ColdcardBackend, ColdcardDevice
 from signing.emulator.hsm import SoftHsm
 from signing.errors import NotAllowed
 from signing.transport.unix_socket import socket_is_live
@@ -55,7 +60,9 @@ class ColdcardServer:
             raise NotAllowed(f"socket path longer than {MAX_SOCKET_PATH} bytes: {socket_path}")
         self.socket_path = socket_path
         self.backend: ColdcardBackend = as_coldcard_backend(hsm)
-        self.device = ColdcardDevice(self.backend)
+        # Same name as the SoftHsm's Trezor face: one emulator, one label.
+        label = hsm.label if isinstance(hsm, SoftHsm) else LABEL_PREFIX
+        self.device = ColdcardDevice(self.backend, label=label)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -66,6 +73,11 @@ class ColdcardServer:
     @property
     def uri(self) -> str:
         return f"coldcard:sock:{self.socket_path}"
+
+    @property
+    def transcript(self) -> deque[tuple[str, str]]:
+        """The device's record of commands read and answers given (``clear()`` it freely)."""
+        return self.device.transcript
 
     @property
     def running(self) -> bool:

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from signing.emulator.hsm import ApprovalPolicy, SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
 from signing.emulator.trezor_server import DEFAULT_HOST, DEFAULT_PORT, TrezorUdpServer
-from signing.errors import InvalidInput
+from signing.errors import DeviceNotFound, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,24 @@ class RunningEmulator:
 
     @property
     def trezor_uri(self) -> str:
-        """The desk's URI of the emulated Trezor, e.g. ``trezor:udp:127.0.0.1:21324``."""
+        """The desk's URI of the emulated Trezor, e.g. ``trezor:udp:127.0.0.1:21324``.
+
+        ``DeviceNotFound`` when this emulator was started without one (``trezor_port=None``).
+        """
         if self.trezor is None:
-            raise RuntimeError("this emulator serves no Trezor")
+            raise DeviceNotFound("this emulator serves no Trezor (started without trezor_port)")
         return f"trezor:{self.trezor.endpoint}"
 
     @property
     def coldcard_uri(self) -> str:
+        """The desk's URI of the emulated Coldcard, e.g. ``coldcard:sock:/tmp/cc.sock``.
+
+        ``DeviceNotFound`` when this emulator was started without one (no ``coldcard_socket``).
+        """
         if self.coldcard is None:
-            raise RuntimeError("this emulator serves no Coldcard")
+            raise DeviceNotFound(
+                "this emulator serves no Coldcard (started without coldcard_socket)"
+            )
         return str(self.coldcard.uri)
 
     def endpoints(self) -> list[tuple[str, str]]:

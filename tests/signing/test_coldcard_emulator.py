@@ -88,7 +88,9 @@ def test_plaintext_ping_and_version_report_an_emulator(
     version = client.call(msgs.encode_version())
     assert isinstance(version, msgs.Ascii)
     lines = version.text.split("\n")
-    assert len(lines) == 5 and lines[-1] == "emulator" and "TEST ONLY" in lines[3]
+    # The firmware's five lines (hardware label last), then the device's name as an addition.
+    assert lines[4] == "emulator" and "TEST ONLY" in lines[3]
+    assert lines[5:] == ["label=EMULATOR 5c9e228d"]
 
 
 def test_ncry_answer_carries_master_fingerprint_and_xpub(

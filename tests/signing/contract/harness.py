@@ -179,13 +179,6 @@ class DriverHarness(ABC):
 
 class TrezorHarness(DriverHarness):
     family = "trezor"
-    known_bugs: ClassVar[dict[str, str]] = {
-        "test_testnet_path_gives_the_testnet_key_and_address": (
-            "TrezorSigner always asks for coin_name='Bitcoin' and derives the address with "
-            "address_for(pubkey, script) (mainnet), so m/44'/1'/... reports and signs for a "
-            "mainnet 1... address where SoftHsm and the Coldcard driver give testnet m/n..."
-        ),
-    }
 
     @staticmethod
     def emulator_endpoints(workdir: str) -> dict[str, Any]:
@@ -209,7 +202,7 @@ class TrezorHarness(DriverHarness):
         signer.response_timeout = response_s
 
     def install_recorder(self) -> None:
-        pass  # the emulated Trezor keeps its own transcript
+        self.clear_transcript()  # the emulated Trezor keeps its own transcript
 
     def transcript(self) -> Transcript:
         return list(self._server.device.transcript)
@@ -261,17 +254,6 @@ class TrezorHarness(DriverHarness):
 
 class ColdcardHarness(DriverHarness):
     family = "coldcard"
-    known_bugs: ClassVar[dict[str, str]] = {
-        "test_identity_says_emulator": (
-            "ColdcardSigner's DeviceIdentity.label is the host-made DeviceInfo label "
-            "('Coldcard emulator (TEST ONLY) at <path>'), not the device's own "
-            "'EMULATOR ...' label the Trezor driver reports"
-        ),
-        "test_still_unplugged_every_call_is_disconnected": (
-            "once the session is dropped, ColdcardSigner._connect raises DeviceNotFound "
-            "for a vanished socket, where TrezorSigner._ensure_open maps it to Disconnected"
-        ),
-    }
 
     @staticmethod
     def emulator_endpoints(workdir: str) -> dict[str, Any]:
@@ -294,31 +276,15 @@ class ColdcardHarness(DriverHarness):
         signer.io_timeout_ms = int(response_s * 1000)
 
     def install_recorder(self) -> None:
-        # The link is encrypted (ncry), so the socket carries ciphertext: record the
-        # plaintext command and answer kinds where the emulated device decrypts them.
-        from signing.emulator.coldcard_device import ColdcardDevice
-
-        recorded: Transcript = []
-
-        class RecordingColdcardDevice(ColdcardDevice):
-            def _dispatch(self, link: Any, payload: bytes, encrypted: bool) -> bytes:
-                recorded.append(("in", payload[:4].decode("ascii", "replace")))
-                try:
-                    answer = super()._dispatch(link, payload, encrypted)
-                except Exception as exc:
-                    recorded.append(("out", f"!{type(exc).__name__}"))
-                    raise
-                recorded.append(("out", answer[:4].decode("ascii", "replace")))
-                return answer
-
-        self._recorded = recorded
-        self._server.device = RecordingColdcardDevice(self._server.backend)
+        # The link is encrypted (ncry): the emulated device records the plaintext
+        # command and answer kinds itself (ColdcardServer.transcript).
+        self.clear_transcript()
 
     def transcript(self) -> Transcript:
-        return list(self._recorded)
+        return list(self._server.transcript)
 
     def clear_transcript(self) -> None:
-        self._recorded.clear()
+        self._server.transcript.clear()
 
     def stall(self, stalled: bool = True) -> None:
         self._server.stall(stalled)
