@@ -47,7 +47,9 @@ from operator import attrgetter
 from typing import Any
 
 from app.domain.merkle_sum_levels import Level, build_levels, proof_paths
-from app.domain.merkle_sum_verify import InvalidSumProofError as InvalidSumProofError
+from app.domain.merkle_sum_verify import (  # explicit re-export: callers import it from here
+    InvalidSumProofError as InvalidSumProofError,  # noqa: PLC0414
+)
 from app.domain.merkle_sum_verify import ProofPath
 from app.domain.merkle_sum_verify import verify_paths as _verify_paths
 from app.domain.rfc6962 import HASH_SIZE, MerkleError
@@ -481,8 +483,8 @@ def verify_path(
     Same checks as :func:`verify_proof`, with the per-step sums computed in bulk
     (``app.domain.merkle_sum_verify``).
     """
-    verify_paths(schema, size=size, root=root, totals=totals,
-                 proofs=((index, commitment, amounts, path),))
+    _verify_paths(schema.schema_id, len(schema.assets), size=size, root=root, totals=totals,
+                  proofs=((index, commitment, amounts, path),))
 
 
 def verify_paths(
