@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
 
@@ -29,6 +30,7 @@ from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
 from signing.errors import (
     CancelledByHost,
+    DeviceNotFound,
     DeviceTimeout,
     Disconnected,
     InvalidText,
@@ -138,6 +140,13 @@ def test_every_registered_family_has_a_harness() -> None:
     assert registry.families() == sorted(HARNESSES)
 
 
+def test_the_emulator_names_only_the_endpoints_it_serves(driver: DriverHarness) -> None:
+    """Asking a harness's emulator for another family's URI is a typed error."""
+    assert driver.uri == getattr(driver.emu, f"{driver.family}_uri")
+    for family in sorted(set(HARNESSES) - {driver.family}):
+        one_error(DeviceNotFound, partial(getattr, driver.emu, f"{family}_uri"))
+
+
 # ---- identity, keys, signatures ---------------------------------------------------------
 
 
@@ -152,6 +161,9 @@ def test_identity_says_emulator(driver: DriverHarness, ui: UI) -> None:
         child = parse_extended_key(signer.get_public_key("m/0'").xpub)
         assert child.parent_fingerprint.hex() == identity.master_fingerprint
         assert identity.label.startswith("EMULATOR"), identity.label
+        # The device's own name, the same whatever protocol the emulator speaks; the
+        # host-made enumeration label stays what it was.
+        assert identity.label == driver.emu.hsm.label != signer.info.label
     finally:
         signer.close()
 
@@ -167,13 +179,21 @@ def test_public_key_matches_the_soft_hsm(signer: Signer, path: str) -> None:
     )  # fmt: skip
 
 
-def test_testnet_path_gives_the_testnet_key_and_address(signer: Signer) -> None:
+# trezor-firmware tests/device_tests/bitcoin/test_signmessage.py testnet vectors (seed "all").
+TESTNET_ADDRESSES = {
+    "m/44'/1'/0'/0/0": "mvbu1Gdy8SUjTenqerxUaZyYjmveZvt33q",
+    "m/49'/1'/0'/0/0": "2N4Q5FhU2497BryFfUgbqkAJE87aKHUhXMp",
+    "m/84'/1'/0'/0/0": "tb1qkvwu9g3k2pdxewfqr7syz89r3gj557l3uuf9r9",
+}
+
+
+@pytest.mark.parametrize("path", sorted(TESTNET_ADDRESSES))
+def test_testnet_path_gives_the_testnet_key_and_address(signer: Signer, path: str) -> None:
     """Coin type 1' is testnet (SLIP-44): every family must agree on the address."""
-    path = "m/44'/1'/0'/0/0"
     got = signer.get_public_key(path)
     want = REFERENCE.get_public_key(path)
     assert (got.xpub, got.pubkey) == (want.xpub, want.pubkey)
-    assert got.address == want.address, f"{got.address} is not testnet {want.address}"
+    assert got.address == want.address == TESTNET_ADDRESSES[path], got.address
     made = signer.sign_message(path, TEXT)
     assert made.address == want.address
     assert verify_message(want.address, TEXT, made.signature)
@@ -468,3 +488,27 @@ def test_still_unplugged_every_call_is_disconnected(driver: DriverHarness, signe
         one_error(Disconnected, lambda: signer.sign_message(PATH, TEXT))
     driver.replug()
     sign_works(signer)
+
+
+def test_never_reached_is_device_not_found_and_once_met_gone_is_disconnected(
+    driver: DriverHarness, ui: UI
+) -> None:
+    """``DeviceNotFound`` only until the signer has met its device; after that, its
+    absence is ``Disconnected`` on every call (opening again too) until it is back."""
+    signer = driver.make_signer()
+    driver.unplug()
+    one_error(DeviceNotFound, lambda: signer.open(ui))
+    one_error(DeviceNotFound, lambda: signer.get_public_key(PATH))
+    driver.replug()
+    assert signer.open(ui).master_fingerprint == REFERENCE.fingerprint()
+    driver.unplug()
+    for call in (
+        lambda: signer.get_public_key("m/84'/0'/0'/0/7"),
+        lambda: signer.open(ui),
+        lambda: signer.sign_message(PATH, TEXT),
+    ):
+        one_error(Disconnected, call)
+    assert driver.signatures_made() == 0
+    driver.replug()
+    sign_works(signer)
+    signer.close()
