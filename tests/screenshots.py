@@ -157,6 +157,37 @@ def main() -> None:
             return sample
 
         facade.margin_calls = calls  # type: ignore[method-assign]
+        # Their recorded history and document ids, as the store would hold them (test data).
+        from dataclasses import replace as _replace
+
+        from app.services.desk_facade import CallEvent, DocumentRef
+
+        real_detail = facade.margin_call_detail
+
+        async def call_detail(call: MarginCallRow):  # type: ignore[no-untyped-def]
+            detail = await real_detail(call)
+            events = [CallEvent(MarginCallStatus.RECEIVED, call.received_at, "exchange")]
+            documents = [DocumentRef("margin_call", call.call_id)]
+            if call.status == MarginCallStatus.ESCALATED:
+                events.append(
+                    CallEvent(
+                        MarginCallStatus.ACKNOWLEDGED,
+                        call.received_at + timedelta(minutes=4),
+                        "officer:alice",
+                    )
+                )
+                events.append(
+                    CallEvent(
+                        MarginCallStatus.ESCALATED,
+                        call.received_at + timedelta(hours=2, minutes=51),
+                        "exchange",
+                        "liquidation line crossed",
+                    )
+                )
+                documents.append(DocumentRef("liquidation_notice", "ln-" + call.call_id))
+            return _replace(detail, history=tuple(events), documents=tuple(documents))
+
+        facade.margin_call_detail = call_detail  # type: ignore[method-assign]
         # An emergency order with the custodian's share signed on alice's emulator.
         from app.documents.keys import Party, Role
         from app.services.officers import add_party_key, list_officers
@@ -181,9 +212,17 @@ def main() -> None:
         await w.emergency.reload()
         await w.margin_calls.reload()
         await w.audit.reload()
+        calls_proxy = w.margin_calls.table.proxy
+        w.margin_calls.table.selectRow(
+            next(
+                r
+                for r in range(calls_proxy.rowCount())
+                if calls_proxy.row_object(r).call_id == "mc-1041"
+            )
+        )
         for index, name in ((2, "margin-calls"), (3, "emergency"), (4, "devices"), (5, "audit")):
             w.tabs.setCurrentIndex(index)
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.3)
             shot(w, name)
         w.tabs.setCurrentIndex(2)
         calls_proxy = w.margin_calls.table.proxy
@@ -233,6 +272,10 @@ def main() -> None:
             desk.window.tabs.setCurrentIndex(1)
             await asyncio.sleep(0.3)
             shot(desk.window, "attestations-zh_CN")
+            for index, name in ((2, "margin-calls-zh_CN"), (3, "emergency-zh_CN")):
+                desk.window.tabs.setCurrentIndex(index)
+                await asyncio.sleep(0.3)
+                shot(desk.window, name)
             i18n.translator().switch("en")
             await asyncio.sleep(0.5)  # the rebuilt window loads its data
 
@@ -273,6 +316,9 @@ def main() -> None:
         w.tabs.setCurrentIndex(2)
         await asyncio.sleep(0.3)
         shot(w, "margin-calls-dark")
+        w.tabs.setCurrentIndex(3)
+        await asyncio.sleep(0.3)
+        shot(w, "emergency-dark")
 
     with loop:
         loop.run_until_complete(run())

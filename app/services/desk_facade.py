@@ -157,6 +157,11 @@ class MarginCallRow:
     status: MarginCallStatus
     past_liquidation: bool
 
+    @property
+    def liquidation_path_open(self) -> bool:
+        """Past the line (the exchange's notice) or escalated: the waterfall applies."""
+        return self.past_liquidation or self.status == MarginCallStatus.ESCALATED
+
 
 @dataclass(frozen=True, slots=True)
 class WaterfallLine:
@@ -165,6 +170,34 @@ class WaterfallLine:
     quantity: Decimal
     usd: Decimal
     remaining_shortfall: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    """One step of a margin call's lifecycle, as recorded."""
+
+    state: MarginCallStatus
+    at: datetime
+    actor: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """A signed document tied to an item: what it is and its id."""
+
+    kind: str  # e.g. "margin_call", "liquidation_notice", "top_up_attestation"
+    doc_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarginCallDetail:
+    """What the margin-call details pane shows for one call."""
+
+    row: MarginCallRow
+    history: tuple[CallEvent, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
+    waterfall: tuple[WaterfallLine, ...] = ()  # only when past the liquidation line
 
 
 class Party(StrEnum):
@@ -199,6 +232,30 @@ class EmergencyOrderRow:
     @property
     def quorum(self) -> bool:
         return self.valid_signatures >= 2
+
+
+@dataclass(frozen=True, slots=True)
+class PartyDetail:
+    """One party's share of an emergency order, as re-verified by the desk."""
+
+    party: Party
+    signed: bool
+    verified: bool
+    key_id: str | None = None
+    address: str | None = None
+    signed_at: datetime | None = None
+    problem: str = ""  # why a stored signature does not count, when it does not
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyOrderDetail:
+    """What the emergency details pane shows for one order."""
+
+    row: EmergencyOrderRow
+    statement: str  # exactly the text each party signs
+    parties: tuple[PartyDetail, ...]
+    status: str  # open, executable, executed, expired
+    release_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +407,15 @@ class DeskFacade(ABC):
         self, call_id: str, officer: str, device_uri: str, interaction: Interaction
     ) -> None: ...
 
+    async def margin_call_detail(self, call: MarginCallRow) -> MarginCallDetail:
+        """History, signed documents and (past the liquidation line) the waterfall.
+
+        The default knows only the row and the waterfall; a store-backed facade adds
+        the recorded history and document ids.
+        """
+        lines = await self.waterfall(call) if call.liquidation_path_open else ()
+        return MarginCallDetail(row=call, waterfall=tuple(lines))
+
     # --- emergency ---------------------------------------------------------------
     @abstractmethod
     async def emergency_orders(self) -> Sequence[EmergencyOrderRow]: ...
@@ -372,6 +438,18 @@ class DeskFacade(ABC):
 
     @abstractmethod
     async def execute_order(self, order_id: str, officer: str) -> EmergencyOrderRow: ...
+
+    async def emergency_order_detail(self, order: EmergencyOrderRow) -> EmergencyOrderDetail:
+        """The signed statement and each party's key and verification result.
+
+        The default knows only the row; a store-backed facade reads the statement
+        and re-verifies every stored signature.
+        """
+        parties = tuple(
+            PartyDetail(p.party, p.signed, p.verified, signed_at=p.signed_at) for p in order.parties
+        )
+        status = "executed" if order.executed_at else ("executable" if order.quorum else "open")
+        return EmergencyOrderDetail(order, "", parties, status)
 
     # --- audit -------------------------------------------------------------------
     @abstractmethod

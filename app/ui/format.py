@@ -57,3 +57,23 @@ def countdown(deadline: datetime, now: datetime | None = None) -> str:
 
 def short_hex(value: str, keep: int = 10) -> str:
     return value if len(value) <= 2 * keep + 1 else f"{value[:keep]}…{value[-keep:]}"
+
+
+_UNITS = (
+    (Decimal("1e12"), "T"),
+    (Decimal("1e9"), "B"),
+    (Decimal("1e6"), "M"),
+    (Decimal("1e3"), "K"),
+)
+
+
+def compact_usd(value: Decimal | None) -> str:
+    """147,088,000.00 -> '147.09M': a dense column; the full amount goes in the tooltip."""
+    if value is None:
+        return "—"
+    magnitude = abs(value)
+    for threshold, unit in _UNITS:
+        if magnitude >= threshold:
+            scaled = (value / threshold).quantize(_CENT, rounding=ROUND_HALF_EVEN)
+            return f"{scaled:,}{unit}"
+    return usd(value)

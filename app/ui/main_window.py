@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         tab = self.settings.value("window/tab", 0)
         self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
         saved = {}
-        for key in ("holdings/splitter", "holdings/clients"):
+        for key in ("holdings/splitter", "holdings/lower", "holdings/clients"):
             value = self.settings.value(key)
             if isinstance(value, QByteArray):
                 saved[key] = value

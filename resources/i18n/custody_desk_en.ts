@@ -169,47 +169,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="271"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="272"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="323"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="324"/>
         <source>Cannot reject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="335"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="336"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="340"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="341"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="359"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="360"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="364"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="365"/>
         <source>Approval refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="372"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="374"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="375"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="390"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -237,12 +237,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="250"/>
+        <location filename="../../app/ui/models/registry.py" line="256"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="256"/>
+        <location filename="../../app/ui/models/registry.py" line="250"/>
         <source>Entry hash</source>
         <translation type="unfinished"></translation>
     </message>
@@ -328,72 +328,82 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="32"/>
+        <location filename="../../app/ui/models/holdings.py" line="34"/>
         <source>crossed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="74"/>
+        <location filename="../../app/ui/models/holdings.py" line="69"/>
+        <source>INELIGIBLE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="76"/>
+        <source>Not eligible for the pilot: no attestation can be prepared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="106"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="79"/>
+        <location filename="../../app/ui/models/holdings.py" line="111"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="84"/>
+        <location filename="../../app/ui/models/holdings.py" line="116"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="92"/>
+        <location filename="../../app/ui/models/holdings.py" line="127"/>
         <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="99"/>
+        <location filename="../../app/ui/models/holdings.py" line="134"/>
         <source>To margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="104"/>
+        <location filename="../../app/ui/models/holdings.py" line="139"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="109"/>
+        <location filename="../../app/ui/models/holdings.py" line="144"/>
         <source>To liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="116"/>
-        <source>Market value (USD)</source>
+        <location filename="../../app/ui/models/holdings.py" line="150"/>
+        <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="122"/>
-        <source>Collateral value (USD)</source>
+        <location filename="../../app/ui/models/holdings.py" line="152"/>
+        <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="128"/>
-        <source>Credit line (USD)</source>
+        <location filename="../../app/ui/models/holdings.py" line="155"/>
+        <source>Credit line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="134"/>
-        <source>Exposure (USD)</source>
+        <location filename="../../app/ui/models/holdings.py" line="156"/>
+        <source>Exposure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="140"/>
+        <location filename="../../app/ui/models/holdings.py" line="158"/>
         <source>Eligible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="306"/>
+        <location filename="../../app/ui/models/holdings.py" line="337"/>
         <source>MC %1 · LIQ %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -600,7 +610,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="137"/>
+        <location filename="../../app/ui/views/devices_view.py" line="138"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -689,99 +699,227 @@
     </message>
 </context>
 <context>
+    <name>EmergencyOrderDetails</name>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="46"/>
+        <source>Statement each party signs (exactly as shown on the device)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="52"/>
+        <source>Statement each party signs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="61"/>
+        <source>Signatures (2 of 3 distinct parties)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Key id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Verification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="83"/>
+        <source>Order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="94"/>
+        <source>Order / client:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="95"/>
+        <source>Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
+        <source>Created:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
+        <source>Expires (48 h):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
+        <source>Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
+        <source>Executed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
+        <source>Release instruction:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="107"/>
+        <source>Open: waiting for a second party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="108"/>
+        <source>Quorum reached: executable once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
+        <source>Executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
+        <source>Expired: can no longer execute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="118"/>
+        <source>Select an order to see what is signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="145"/>
+        <source>Not executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="153"/>
+        <source>Not signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="159"/>
+        <source>Signed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <source>✓ Verified against the registered key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
+        <source>✗ Not valid: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="32"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
         <source>&amp;New order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="35"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
         <source>&amp;Sign custodian share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="38"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="61"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="71"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="65"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="154"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="194"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="170"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="170"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="214"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="191"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="232"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="195"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="200"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="241"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="207"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="262"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="224"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="266"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="225"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="267"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -858,57 +996,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="120"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <source>Ineligible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="125"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="140"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="156"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="149"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="167"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="153"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="169"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="179"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="199"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="187"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="207"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="188"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="199"/>
-        <source>As of %1 · margin call below %2 · liquidation below %3</source>
+        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
+        <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="233"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="254"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1199,6 +1342,124 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     </message>
 </context>
 <context>
+    <name>MarginCallDetails</name>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="51"/>
+        <source>Selected call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="62"/>
+        <source>Client:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="63"/>
+        <source>Status:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
+        <source>Received:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
+        <source>Deadline:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <source>Time left:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <source>Shortfall (USD):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <source>Exposure (USD):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <source>Collateral ratio:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <source>Status history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="83"/>
+        <source>Signed documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="95"/>
+        <source>Liquidation waterfall (yield first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
+        <source>Waterfall preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="124"/>
+        <source>Select a call to see its history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="143"/>
+        <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="146"/>
+        <source>Past the liquidation line, but nothing to sell.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="151"/>
+        <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="168"/>
+        <source>No recorded history for this call.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
+        <source>No signed documents yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="179"/>
+        <source>Margin call (signed by the exchange)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="180"/>
+        <source>Liquidation notice (exchange)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
+        <source>Top-up attestation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="182"/>
+        <source>Liquidation instruction (custodian)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MarginCallsModel</name>
     <message>
         <location filename="../../app/ui/models/desk.py" line="207"/>
@@ -1244,109 +1505,109 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="41"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="43"/>
         <source>Ac&amp;knowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="44"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="46"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="47"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="49"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="50"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="52"/>
         <source>&amp;Escalate to liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="53"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="55"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="56"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="58"/>
         <source>S&amp;ync with exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="61"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="63"/>
         <source>Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="65"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="67"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="69"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
         <source>Filter calls…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="69"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
         <source>Filter calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="75"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="77"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="149"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="183"/>
         <source>Cannot acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="160"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="194"/>
         <source>Cannot escalate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="177"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="211"/>
         <source>Top-up answer to margin call %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="194"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="200"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="213"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="247"/>
         <source>Top-up refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="216"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="171"/>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="240"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="171"/>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="240"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="243"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="277"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1459,43 +1720,48 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="177"/>
+        <location filename="../../app/ui/models/holdings.py" line="195"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="180"/>
+        <location filename="../../app/ui/models/holdings.py" line="198"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="186"/>
-        <source>Price (USD)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="192"/>
-        <source>Market value (USD)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="198"/>
-        <source>Collateral factor</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/models/holdings.py" line="204"/>
-        <source>Collateral value (USD)</source>
+        <source>Price</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/models/holdings.py" line="210"/>
-        <source>Accrued yield (USD)</source>
+        <source>Market value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="222"/>
+        <source>Collateral value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="228"/>
+        <source>Accrued yield</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="234"/>
+        <source>Redemption lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="239"/>
+        <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/models/holdings.py" line="216"/>
-        <source>Locked for redemption</source>
+        <source>Collateral factor</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1831,37 +2097,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="243"/>
+        <location filename="../../app/ui/models/holdings.py" line="266"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="248"/>
+        <location filename="../../app/ui/models/holdings.py" line="271"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="251"/>
+        <location filename="../../app/ui/models/holdings.py" line="274"/>
         <source>Ratio now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="257"/>
-        <source>Ratio after shock</source>
+        <location filename="../../app/ui/models/holdings.py" line="278"/>
+        <source>Collateral ratio now, coloured by the state now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="264"/>
+        <location filename="../../app/ui/models/holdings.py" line="285"/>
+        <source>After shock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="289"/>
+        <source>Collateral ratio after the shock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="293"/>
         <source>State now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="270"/>
+        <location filename="../../app/ui/models/holdings.py" line="299"/>
         <source>State after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="281"/>
+        <location filename="../../app/ui/models/holdings.py" line="310"/>
         <source>Shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1894,27 +2170,27 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="84"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="86"/>
         <source>Price shock for %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="86"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="88"/>
         <source>%1 price change:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="113"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="115"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="119"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="121"/>
         <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="127"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,50 +1,51 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AttestationsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="56" />
+        <location filename="../../app/ui/models/desk.py" line="56"/>
         <source>Seq</source>
         <extracomment>A call this close to its deadline turns amber.</extracomment>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="62" />
+        <location filename="../../app/ui/models/desk.py" line="62"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="68" />
+        <location filename="../../app/ui/models/desk.py" line="68"/>
         <source>Clients</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="73" />
+        <location filename="../../app/ui/models/desk.py" line="73"/>
         <source>Collateral value (USD)</source>
         <translation>抵押价值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="79" />
+        <location filename="../../app/ui/models/desk.py" line="79"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="84" />
+        <location filename="../../app/ui/models/desk.py" line="84"/>
         <source>Expires</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="89" />
+        <location filename="../../app/ui/models/desk.py" line="89"/>
         <source>Prepared by</source>
         <translation>制单人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="94" />
+        <location filename="../../app/ui/models/desk.py" line="94"/>
         <source>Approved by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="99" />
+        <location filename="../../app/ui/models/desk.py" line="99"/>
         <source>Root</source>
         <translation>根哈希</translation>
     </message>
@@ -52,163 +53,163 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="67" />
+        <location filename="../../app/ui/views/attestations_view.py" line="67"/>
         <source>&amp;Prepare from selected clients</source>
         <translation>从所选客户编制(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="70" />
+        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation>审批并在设备上签名(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73" />
+        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
         <source>&amp;Verify selected proof</source>
         <translation>验证所选证明(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76" />
+        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
         <source>Verify &amp;all proofs</source>
         <translation>验证全部证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="80" />
+        <location filename="../../app/ui/views/attestations_view.py" line="80"/>
         <source>Re&amp;ject…</source>
         <translation>拒绝(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="83" />
+        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
         <source>Send to e&amp;xchange</source>
         <translation>发送至交易所(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="89" />
+        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
         <source>Attestation queue</source>
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="93" />
+        <location filename="../../app/ui/views/attestations_view.py" line="93"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="98" />
+        <location filename="../../app/ui/views/attestations_view.py" line="98"/>
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="98" />
+        <location filename="../../app/ui/views/attestations_view.py" line="98"/>
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="118" />
+        <location filename="../../app/ui/views/attestations_view.py" line="118"/>
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="123" />
+        <location filename="../../app/ui/views/attestations_view.py" line="123"/>
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="139" />
+        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="140" />
+        <location filename="../../app/ui/views/attestations_view.py" line="140"/>
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="141" />
+        <location filename="../../app/ui/views/attestations_view.py" line="141"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="142" />
+        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="146" />
-        <location filename="../../app/ui/views/attestations_view.py" line="149" />
+        <location filename="../../app/ui/views/attestations_view.py" line="146"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="149"/>
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="220" />
+        <location filename="../../app/ui/views/attestations_view.py" line="220"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="224" />
+        <location filename="../../app/ui/views/attestations_view.py" line="224"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="236" />
+        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="237" />
+        <location filename="../../app/ui/views/attestations_view.py" line="237"/>
         <source>Select one or more clients on the Holdings tab first.</source>
-        <translation>请先在"持仓"页选择一个或多个客户。</translation>
+        <translation>请先在&quot;持仓&quot;页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="243" />
+        <location filename="../../app/ui/views/attestations_view.py" line="243"/>
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="246" />
-        <source>Attestation %1 prepared: awaiting a second officer's approval.</source>
+        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
+        <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="271" />
+        <location filename="../../app/ui/views/attestations_view.py" line="272"/>
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="323" />
+        <location filename="../../app/ui/views/attestations_view.py" line="324"/>
         <source>Cannot reject</source>
         <translation>无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="335" />
+        <location filename="../../app/ui/views/attestations_view.py" line="336"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="340" />
+        <location filename="../../app/ui/views/attestations_view.py" line="341"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="359" />
+        <location filename="../../app/ui/views/attestations_view.py" line="360"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="364" />
+        <location filename="../../app/ui/views/attestations_view.py" line="365"/>
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="372" />
+        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
-        <translation>未找到签名设备。请插入您的设备（见"设备"页）。</translation>
+        <translation>未找到签名设备。请插入您的设备（见&quot;设备&quot;页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="374" />
+        <location filename="../../app/ui/views/attestations_view.py" line="375"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="389" />
+        <location filename="../../app/ui/views/attestations_view.py" line="390"/>
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -216,32 +217,32 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="238" />
+        <location filename="../../app/ui/models/registry.py" line="238"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="241" />
+        <location filename="../../app/ui/models/registry.py" line="241"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="244" />
+        <location filename="../../app/ui/models/registry.py" line="244"/>
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="247" />
+        <location filename="../../app/ui/models/registry.py" line="247"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="250" />
+        <location filename="../../app/ui/models/registry.py" line="256"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="256" />
+        <location filename="../../app/ui/models/registry.py" line="250"/>
         <source>Entry hash</source>
         <translation>条目哈希</translation>
     </message>
@@ -249,77 +250,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="29" />
+        <location filename="../../app/ui/views/audit_view.py" line="29"/>
         <source>&amp;Verify chain and checkpoints</source>
         <translation>验证哈希链与检查点(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="32" />
+        <location filename="../../app/ui/views/audit_view.py" line="32"/>
         <source>Export &amp;CSV…</source>
         <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="35" />
+        <location filename="../../app/ui/views/audit_view.py" line="35"/>
         <source>Take a chec&amp;kpoint</source>
         <translation>建立检查点(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="46" />
+        <location filename="../../app/ui/views/audit_view.py" line="46"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="49" />
+        <location filename="../../app/ui/views/audit_view.py" line="49"/>
         <source>Filter: actor, action, details…</source>
         <translation>筛选：操作人、操作、详情…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="49" />
+        <location filename="../../app/ui/views/audit_view.py" line="49"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="52" />
+        <location filename="../../app/ui/views/audit_view.py" line="52"/>
         <source>Filter by action</source>
         <translation>按操作筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="80" />
+        <location filename="../../app/ui/views/audit_view.py" line="80"/>
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="93" />
+        <location filename="../../app/ui/views/audit_view.py" line="93"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation>最近检查点（第 %1 条）已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="97" />
+        <location filename="../../app/ui/views/audit_view.py" line="97"/>
         <source>no checkpoint yet</source>
         <translation>尚无检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="99" />
+        <location filename="../../app/ui/views/audit_view.py" line="99"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation>✔ 哈希链完整：%1 条记录；%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="104" />
+        <location filename="../../app/ui/views/audit_view.py" line="104"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation>✘ 审计日志被篡改或损坏：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="112" />
+        <location filename="../../app/ui/views/audit_view.py" line="112"/>
         <source>Checkpoint taken over %1 entries.</source>
         <translation>已对 %1 条记录建立检查点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="120" />
+        <location filename="../../app/ui/views/audit_view.py" line="120"/>
         <source>Export audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="126" />
+        <location filename="../../app/ui/views/audit_view.py" line="126"/>
         <source>%1 entries exported to %2</source>
         <translation>已导出 %1 条记录到 %2</translation>
     </message>
@@ -327,72 +328,82 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="32" />
+        <location filename="../../app/ui/models/holdings.py" line="34"/>
         <source>crossed</source>
         <translation>已越线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="74" />
+        <location filename="../../app/ui/models/holdings.py" line="69"/>
+        <source>INELIGIBLE</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="76"/>
+        <source>Not eligible for the pilot: no attestation can be prepared.</source>
+        <translation>不符合试点资格：不能为其准备证明。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="106"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="79" />
+        <location filename="../../app/ui/models/holdings.py" line="111"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="84" />
+        <location filename="../../app/ui/models/holdings.py" line="116"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="92" />
+        <location filename="../../app/ui/models/holdings.py" line="127"/>
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="99" />
+        <location filename="../../app/ui/models/holdings.py" line="134"/>
         <source>To margin call</source>
         <translation>距追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="104" />
+        <location filename="../../app/ui/models/holdings.py" line="139"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation>抵押价值在触及追加保证金线前还可下跌的幅度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="109" />
+        <location filename="../../app/ui/models/holdings.py" line="144"/>
         <source>To liquidation</source>
         <translation>距强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="116" />
-        <source>Market value (USD)</source>
-        <translation>市值 (USD)</translation>
+        <location filename="../../app/ui/models/holdings.py" line="150"/>
+        <source>Market value</source>
+        <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="122" />
-        <source>Collateral value (USD)</source>
-        <translation>抵押价值 (USD)</translation>
+        <location filename="../../app/ui/models/holdings.py" line="152"/>
+        <source>Collateral value</source>
+        <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="128" />
-        <source>Credit line (USD)</source>
-        <translation>授信额度 (USD)</translation>
+        <location filename="../../app/ui/models/holdings.py" line="155"/>
+        <source>Credit line</source>
+        <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="134" />
-        <source>Exposure (USD)</source>
-        <translation>敞口 (USD)</translation>
+        <location filename="../../app/ui/models/holdings.py" line="156"/>
+        <source>Exposure</source>
+        <translation>敞口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="140" />
+        <location filename="../../app/ui/models/holdings.py" line="158"/>
         <source>Eligible</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="306" />
+        <location filename="../../app/ui/models/holdings.py" line="337"/>
         <source>MC %1 · LIQ %2</source>
         <translation>追加 %1 · 强平 %2</translation>
     </message>
@@ -400,12 +411,12 @@
 <context>
     <name>CompositionChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="48" />
+        <location filename="../../app/ui/views/charts.py" line="48"/>
         <source>Composition by asset</source>
         <translation>按资产构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="49" />
+        <location filename="../../app/ui/views/charts.py" line="49"/>
         <source>Desk collateral by asset</source>
         <translation>全台抵押按资产分布</translation>
     </message>
@@ -413,33 +424,33 @@
 <context>
     <name>ConfirmOnDeviceDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="27" />
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="30" />
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="27"/>
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="30"/>
         <source>Confirm on your %1</source>
         <translation>请在您的 %1 上确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="38" />
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="38"/>
         <source>Check that the device shows exactly the text below, character for character, then approve on the device. If anything differs, reject it on the device.</source>
         <translation>请逐字核对设备显示的文本与下方完全一致，然后在设备上批准。如有任何不同，请在设备上拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="47" />
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="47"/>
         <source>Statement being signed</source>
         <translation>正在签名的声明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="54" />
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="54"/>
         <source>Waiting for the device…</source>
         <translation>等待设备…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="64" />
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="64"/>
         <source>Cancel the device request</source>
         <translation>取消设备请求</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="74" />
+        <location filename="../../app/ui/dialogs/confirm_on_device.py" line="74"/>
         <source>Cancelling on the device…</source>
         <translation>正在取消设备操作…</translation>
     </message>
@@ -447,42 +458,42 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="27" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="27"/>
         <source>New emergency unfreeze order</source>
         <translation>新建紧急解冻指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="32" />
-        <source>Any two of regulator, custodian and exchange can unfreeze a client's assets within 48 hours. The custodian's share is signed on the officer's device.</source>
+        <location filename="../../app/ui/dialogs/create_order.py" line="32"/>
+        <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation>监管方、托管方、交易所中任意两方可在 48 小时内解冻客户资产。托管方份额在官员设备上签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="41" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="41"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="43" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="44" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation>必须解冻资产的原因（可打印 ASCII）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
         <source>&amp;Client:</source>
         <translation>客户(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="52" />
+        <location filename="../../app/ui/dialogs/create_order.py" line="52"/>
         <source>C&amp;reate order</source>
         <translation>创建指令(&amp;R)</translation>
     </message>
@@ -490,12 +501,12 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="104" />
+        <location filename="../../app/ui/main.py" line="104"/>
         <source>Emulator refused</source>
         <translation>模拟器被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="105" />
+        <location filename="../../app/ui/main.py" line="105"/>
         <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
         <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
     </message>
@@ -503,42 +514,42 @@
 <context>
     <name>DevicesModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="151" />
+        <location filename="../../app/ui/models/registry.py" line="151"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="155" />
+        <location filename="../../app/ui/models/registry.py" line="155"/>
         <source>  [TEST EMULATOR]</source>
         <translation>  [测试模拟器]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="164" />
+        <location filename="../../app/ui/models/registry.py" line="164"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="167" />
+        <location filename="../../app/ui/models/registry.py" line="167"/>
         <source>Transport</source>
         <translation>传输</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="172" />
+        <location filename="../../app/ui/models/registry.py" line="172"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="175" />
+        <location filename="../../app/ui/models/registry.py" line="175"/>
         <source>Fingerprint</source>
         <translation>指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="180" />
+        <location filename="../../app/ui/models/registry.py" line="180"/>
         <source>Officer</source>
         <translation>官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="181" />
+        <location filename="../../app/ui/models/registry.py" line="181"/>
         <source>not registered</source>
         <translation>未登记</translation>
     </message>
@@ -546,60 +557,60 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="34" />
+        <location filename="../../app/ui/views/devices_view.py" line="34"/>
         <source>&amp;Scan for devices</source>
         <translation>扫描设备(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="37" />
+        <location filename="../../app/ui/views/devices_view.py" line="37"/>
         <source>&amp;Register officer key…</source>
         <translation>登记官员密钥(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="40" />
-        <location filename="../../app/ui/views/devices_view.py" line="88" />
+        <location filename="../../app/ui/views/devices_view.py" line="40"/>
+        <location filename="../../app/ui/views/devices_view.py" line="88"/>
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="47" />
-        <location filename="../../app/ui/views/devices_view.py" line="50" />
+        <location filename="../../app/ui/views/devices_view.py" line="47"/>
+        <location filename="../../app/ui/views/devices_view.py" line="50"/>
         <source>Detected devices</source>
         <translation>检测到的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="52" />
+        <location filename="../../app/ui/views/devices_view.py" line="52"/>
         <source>No signing device found (see the hints below).</source>
         <translation>未找到签名设备（见下方提示）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="59" />
-        <location filename="../../app/ui/views/devices_view.py" line="62" />
+        <location filename="../../app/ui/views/devices_view.py" line="59"/>
+        <location filename="../../app/ui/views/devices_view.py" line="62"/>
         <source>Registered officers</source>
         <translation>已登记官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="66" />
+        <location filename="../../app/ui/views/devices_view.py" line="66"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation>尚未登记官员。“登记官员密钥” (Ctrl+Shift+R) 会从其设备读取密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="88" />
+        <location filename="../../app/ui/views/devices_view.py" line="88"/>
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="105" />
+        <location filename="../../app/ui/views/devices_view.py" line="105"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="128" />
+        <location filename="../../app/ui/views/devices_view.py" line="128"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="137" />
+        <location filename="../../app/ui/views/devices_view.py" line="138"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -607,180 +618,308 @@
 <context>
     <name>EmergencyModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="48" />
+        <location filename="../../app/ui/models/registry.py" line="48"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="50" />
+        <location filename="../../app/ui/models/registry.py" line="50"/>
         <source>✓ Signed, verified</source>
         <translation>✓ 已签名，已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="51" />
+        <location filename="../../app/ui/models/registry.py" line="51"/>
         <source>Signature INVALID</source>
         <translation>签名无效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="58" />
+        <location filename="../../app/ui/models/registry.py" line="58"/>
         <source>Signature received %1</source>
         <translation>签名接收于 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="72" />
+        <location filename="../../app/ui/models/registry.py" line="72"/>
         <source>Executed</source>
         <translation>已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="74" />
+        <location filename="../../app/ui/models/registry.py" line="74"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="76" />
+        <location filename="../../app/ui/models/registry.py" line="76"/>
         <source>Quorum — executable</source>
         <translation>已达法定人数 — 可执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="77" />
+        <location filename="../../app/ui/models/registry.py" line="77"/>
         <source>%1 of 2</source>
         <translation>%1 / 2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="99" />
+        <location filename="../../app/ui/models/registry.py" line="99"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="104" />
+        <location filename="../../app/ui/models/registry.py" line="104"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="108" />
+        <location filename="../../app/ui/models/registry.py" line="108"/>
         <source>Regulator</source>
         <translation>监管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="109" />
+        <location filename="../../app/ui/models/registry.py" line="109"/>
         <source>Custodian</source>
         <translation>托管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="110" />
+        <location filename="../../app/ui/models/registry.py" line="110"/>
         <source>Exchange</source>
         <translation>交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="112" />
+        <location filename="../../app/ui/models/registry.py" line="112"/>
         <source>Quorum</source>
         <translation>法定人数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="118" />
+        <location filename="../../app/ui/models/registry.py" line="118"/>
         <source>Time left (48 h)</source>
         <translation>剩余时间（48 小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="129" />
+        <location filename="../../app/ui/models/registry.py" line="129"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
 </context>
 <context>
+    <name>EmergencyOrderDetails</name>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="46"/>
+        <source>Statement each party signs (exactly as shown on the device)</source>
+        <translation>各方签署的声明（与设备显示完全一致）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="52"/>
+        <source>Statement each party signs</source>
+        <translation>各方签署的声明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="61"/>
+        <source>Signatures (2 of 3 distinct parties)</source>
+        <translation>签名（三方中任意两方）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Party</source>
+        <translation>参与方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Share</source>
+        <translation>份额签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Key id</source>
+        <translation>密钥 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <source>Verification</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="83"/>
+        <source>Order</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="94"/>
+        <source>Order / client:</source>
+        <translation>指令 / 客户：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="95"/>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
+        <source>Created:</source>
+        <translation>创建时间：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
+        <source>Expires (48 h):</source>
+        <translation>到期（48 小时）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
+        <source>Executed:</source>
+        <translation>执行：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
+        <source>Release instruction:</source>
+        <translation>释放指令：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="107"/>
+        <source>Open: waiting for a second party</source>
+        <translation>待签：等待第二方签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="108"/>
+        <source>Quorum reached: executable once</source>
+        <translation>已达法定人数：可执行一次</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
+        <source>Executed</source>
+        <translation>已执行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
+        <source>Expired: can no longer execute</source>
+        <translation>已过期：不能再执行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="118"/>
+        <source>Select an order to see what is signed.</source>
+        <translation>选择一条指令以查看签署内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="145"/>
+        <source>Not executed</source>
+        <translation>未执行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="153"/>
+        <source>Not signed</source>
+        <translation>未签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="159"/>
+        <source>Signed %1</source>
+        <translation>已签名 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <source>✓ Verified against the registered key</source>
+        <translation>✓ 已用登记的密钥验证</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
+        <source>✗ Not valid: %1</source>
+        <translation>✗ 无效：%1</translation>
+    </message>
+</context>
+<context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="32" />
+        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="35" />
+        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="38" />
+        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="41" />
+        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="44" />
+        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="54" />
+        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="61" />
+        <location filename="../../app/ui/views/emergency_view.py" line="71"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="65" />
-        <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party's signed copy.</source>
+        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
+        <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="154" />
+        <location filename="../../app/ui/views/emergency_view.py" line="194"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="170" />
+        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="170" />
+        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="174" />
+        <location filename="../../app/ui/views/emergency_view.py" line="214"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="191" />
+        <location filename="../../app/ui/views/emergency_view.py" line="232"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="195" />
+        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="200" />
+        <location filename="../../app/ui/views/emergency_view.py" line="241"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="207" />
+        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220" />
+        <location filename="../../app/ui/views/emergency_view.py" line="262"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="224" />
+        <location filename="../../app/ui/views/emergency_view.py" line="266"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="225" />
+        <location filename="../../app/ui/views/emergency_view.py" line="267"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -788,27 +927,27 @@
 <context>
     <name>EmulatorOfferDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="15" />
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="15"/>
         <source>No signing device found</source>
         <translation>未找到签名设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="16" />
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="16"/>
         <source>No hardware signing device is plugged in.</source>
         <translation>未插入硬件签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="19" />
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="19"/>
         <source>Start the software HSM emulator for testing? Everything it signs is marked TEST and refused by a production desk. Plug in a real device to sign for real.</source>
         <translation>是否启动软件 HSM 模拟器用于测试？其所有签名均标记为 TEST，生产环境会拒绝。真实签名请插入真实设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="24" />
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="24"/>
         <source>Start test emulator</source>
         <translation>启动测试模拟器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="26" />
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="26"/>
         <source>Not now</source>
         <translation>暂不</translation>
     </message>
@@ -816,98 +955,103 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="90" />
+        <location filename="../../app/ui/views/holdings_view.py" line="90"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="93" />
+        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="93" />
+        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="97" />
+        <location filename="../../app/ui/views/holdings_view.py" line="97"/>
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="98" />
+        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100" />
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101" />
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="102" />
+        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="120" />
+        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <source>Ineligible</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="125"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="134" />
+        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="140" />
+        <location filename="../../app/ui/views/holdings_view.py" line="156"/>
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="149" />
+        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="151" />
+        <location filename="../../app/ui/views/holdings_view.py" line="167"/>
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="153" />
+        <location filename="../../app/ui/views/holdings_view.py" line="169"/>
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="179" />
+        <location filename="../../app/ui/views/holdings_view.py" line="199"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="187" />
+        <location filename="../../app/ui/views/holdings_view.py" line="207"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="188" />
+        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="199" />
-        <source>As of %1 · margin call below %2 · liquidation below %3</source>
-        <translation>截至 %1 · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
+        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
+        <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
+        <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="233" />
+        <location filename="../../app/ui/views/holdings_view.py" line="254"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -915,108 +1059,108 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../app/ui/labels.py" line="16" />
+        <location filename="../../app/ui/labels.py" line="16"/>
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="17" />
+        <location filename="../../app/ui/labels.py" line="17"/>
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="18" />
+        <location filename="../../app/ui/labels.py" line="18"/>
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="19" />
+        <location filename="../../app/ui/labels.py" line="19"/>
         <source>No exposure</source>
         <translation>无敞口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="22" />
+        <location filename="../../app/ui/labels.py" line="22"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="23" />
+        <location filename="../../app/ui/labels.py" line="23"/>
         <source>Awaiting approval</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="24" />
+        <location filename="../../app/ui/labels.py" line="24"/>
         <source>Signing</source>
         <translation>签名中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="25" />
+        <location filename="../../app/ui/labels.py" line="25"/>
         <source>Signed</source>
         <translation>已签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="26" />
+        <location filename="../../app/ui/labels.py" line="26"/>
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="27" />
+        <location filename="../../app/ui/labels.py" line="27"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="28" />
-        <location filename="../../app/ui/labels.py" line="36" />
+        <location filename="../../app/ui/labels.py" line="28"/>
+        <location filename="../../app/ui/labels.py" line="36"/>
         <source>Expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="31" />
+        <location filename="../../app/ui/labels.py" line="31"/>
         <source>Received</source>
         <translation>已收到</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="32" />
+        <location filename="../../app/ui/labels.py" line="32"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="33" />
+        <location filename="../../app/ui/labels.py" line="33"/>
         <source>Topped up</source>
         <translation>已补足</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="34" />
+        <location filename="../../app/ui/labels.py" line="34"/>
         <source>Escalated to liquidation</source>
         <translation>已升级为强平</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="35" />
+        <location filename="../../app/ui/labels.py" line="35"/>
         <source>Liquidated</source>
         <translation>已强平</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="39" />
+        <location filename="../../app/ui/labels.py" line="39"/>
         <source>Regulator (VARA)</source>
         <translation>监管方 (VARA)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="40" />
+        <location filename="../../app/ui/labels.py" line="40"/>
         <source>Custodian</source>
         <translation>托管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="41" />
+        <location filename="../../app/ui/labels.py" line="41"/>
         <source>Exchange</source>
         <translation>交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="66" />
+        <location filename="../../app/ui/labels.py" line="66"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/ui/labels.py" line="66" />
+        <location filename="../../app/ui/labels.py" line="66"/>
         <source>No</source>
         <translation>否</translation>
     </message>
@@ -1024,220 +1168,338 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111" />
+        <location filename="../../app/ui/main_window.py" line="111"/>
         <source>Desk</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180" />
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181" />
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182" />
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183" />
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184" />
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185" />
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186" />
+        <location filename="../../app/ui/main_window.py" line="186"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="189"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194" />
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195" />
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196" />
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198" />
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199" />
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200" />
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201" />
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220" />
+        <location filename="../../app/ui/main_window.py" line="220"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240" />
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247" />
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
+        <location filename="../../app/ui/main_window.py" line="252"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="254"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256" />
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258" />
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="272"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288" />
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295" />
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>%1
 
-Whatever the store had committed before the failure is kept; the desk's log has the details. Refresh (F5) and check before trying again.</source>
+Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation>%1
 
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309" />
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310" />
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
 </context>
 <context>
+    <name>MarginCallDetails</name>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="51"/>
+        <source>Selected call</source>
+        <translation>所选追加保证金通知</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="62"/>
+        <source>Client:</source>
+        <translation>客户：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="63"/>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
+        <source>Received:</source>
+        <translation>收到时间：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
+        <source>Deadline:</source>
+        <translation>截止时间：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <source>Time left:</source>
+        <translation>剩余时间：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <source>Shortfall (USD):</source>
+        <translation>缺口 (USD)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <source>Exposure (USD):</source>
+        <translation>敞口 (USD)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <source>Collateral ratio:</source>
+        <translation>抵押率：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <source>Status history</source>
+        <translation>状态历史</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="83"/>
+        <source>Signed documents</source>
+        <translation>已签名文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="95"/>
+        <source>Liquidation waterfall (yield first)</source>
+        <translation>强平瀑布（收益优先）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
+        <source>Waterfall preview</source>
+        <translation>瀑布预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="124"/>
+        <source>Select a call to see its history.</source>
+        <translation>选择一条通知以查看其历史。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="143"/>
+        <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
+        <translation>未低于强平线：以补仓回应，或升级处理。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="146"/>
+        <source>Past the liquidation line, but nothing to sell.</source>
+        <translation>已低于强平线，但没有可出售的资产。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="151"/>
+        <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
+        <translation>已低于强平线：先使用应计收益，再按预授权顺序处置资产。瀑布后剩余缺口：USD %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="168"/>
+        <source>No recorded history for this call.</source>
+        <translation>此通知没有记录的历史。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
+        <source>No signed documents yet.</source>
+        <translation>尚无已签名文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="179"/>
+        <source>Margin call (signed by the exchange)</source>
+        <translation>追加保证金通知（交易所签名）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="180"/>
+        <source>Liquidation notice (exchange)</source>
+        <translation>强平通知（交易所）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
+        <source>Top-up attestation</source>
+        <translation>补仓证明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="182"/>
+        <source>Liquidation instruction (custodian)</source>
+        <translation>强平指令（托管方）</translation>
+    </message>
+</context>
+<context>
     <name>MarginCallsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="207" />
+        <location filename="../../app/ui/models/desk.py" line="207"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="212" />
+        <location filename="../../app/ui/models/desk.py" line="212"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="217" />
+        <location filename="../../app/ui/models/desk.py" line="217"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="223" />
+        <location filename="../../app/ui/models/desk.py" line="223"/>
         <source>Deadline</source>
         <translation>截止时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="228" />
+        <location filename="../../app/ui/models/desk.py" line="228"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="236" />
+        <location filename="../../app/ui/models/desk.py" line="236"/>
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="242" />
+        <location filename="../../app/ui/models/desk.py" line="242"/>
         <source>Exposure (USD)</source>
         <translation>敞口 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="248" />
+        <location filename="../../app/ui/models/desk.py" line="248"/>
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
@@ -1245,109 +1507,109 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="41" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="43"/>
         <source>Ac&amp;knowledge</source>
         <translation>确认(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="44" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="46"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation>以补充抵押证明回应(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="47" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="49"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation>强平瀑布(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="50" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="52"/>
         <source>&amp;Escalate to liquidation</source>
         <translation>升级为强平(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="53" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="55"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation>签署并发送补充回复(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="56" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="58"/>
         <source>S&amp;ync with exchange</source>
         <translation>与交易所同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="61" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="63"/>
         <source>Margin calls</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="65" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="67"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="69" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="69" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="75" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="77"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="149" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="183"/>
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="160" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="194"/>
         <source>Cannot escalate</source>
         <translation>无法升级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="177" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="211"/>
         <source>Top-up answer to margin call %1</source>
         <translation>对追加保证金通知 %1 的补充回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="194" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
         <source>Exchange link</source>
         <translation>交易所链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="200" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="213" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="247"/>
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="216" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="171" />
-        <location filename="../../app/ui/views/margin_calls_view.py" line="240" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="171" />
-        <location filename="../../app/ui/views/margin_calls_view.py" line="240" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="243" />
+        <location filename="../../app/ui/views/margin_calls_view.py" line="277"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1355,27 +1617,27 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>OfficersModel</name>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="202" />
+        <location filename="../../app/ui/models/registry.py" line="202"/>
         <source>Officer</source>
         <translation>官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="205" />
+        <location filename="../../app/ui/models/registry.py" line="205"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="208" />
+        <location filename="../../app/ui/models/registry.py" line="208"/>
         <source>Key fingerprint</source>
         <translation>密钥指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="213" />
+        <location filename="../../app/ui/models/registry.py" line="213"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/registry.py" line="218" />
+        <location filename="../../app/ui/models/registry.py" line="218"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
@@ -1383,42 +1645,42 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="25" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="25"/>
         <source>Passphrase for %1</source>
         <translation>%1 的口令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="29" />
-        <source>The device asks for its passphrase. A different passphrase opens a different key, which the desk will refuse as not the officer's registered key.</source>
+        <location filename="../../app/ui/dialogs/passphrase.py" line="29"/>
+        <source>The device asks for its passphrase. A different passphrase opens a different key, which the desk will refuse as not the officer&apos;s registered key.</source>
         <translation>设备要求输入口令。不同的口令会打开不同的密钥，工作台会因其不是官员登记的密钥而拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="38" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="38"/>
         <source>Passphrase</source>
         <translation>口令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="41" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="41"/>
         <source>Passphrase again</source>
         <translation>再次输入口令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="42" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="42"/>
         <source>&amp;Passphrase:</source>
         <translation>口令(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="43" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="43"/>
         <source>&amp;Again:</source>
         <translation>再次(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="45" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="45"/>
         <source>&amp;Show</source>
         <translation>显示(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/passphrase.py" line="48" />
+        <location filename="../../app/ui/dialogs/passphrase.py" line="48"/>
         <source>The two entries differ.</source>
         <translation>两次输入不一致。</translation>
     </message>
@@ -1426,33 +1688,33 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>PinMatrixDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/pin_matrix.py" line="30" />
+        <location filename="../../app/ui/dialogs/pin_matrix.py" line="30"/>
         <source>Enter the PIN of %1</source>
         <extracomment>Keypad layout: the digit each button sends is its position on a numeric keypad.</extracomment>
         <translation>输入 %1 的 PIN</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/pin_matrix.py" line="34" />
-        <source>Look at the device: it shows the digits in a scrambled order. Click the positions of your PIN's digits here (or use the numeric keypad).</source>
+        <location filename="../../app/ui/dialogs/pin_matrix.py" line="34"/>
+        <source>Look at the device: it shows the digits in a scrambled order. Click the positions of your PIN&apos;s digits here (or use the numeric keypad).</source>
         <translation>请看设备：它以打乱的顺序显示数字。在此点击您 PIN 各位数字所在的位置（或使用小键盘）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/pin_matrix.py" line="43" />
+        <location filename="../../app/ui/dialogs/pin_matrix.py" line="43"/>
         <source>PIN positions entered</source>
         <translation>已输入的 PIN 位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/pin_matrix.py" line="51" />
+        <location filename="../../app/ui/dialogs/pin_matrix.py" line="51"/>
         <source>Keypad position %1</source>
         <translation>键盘位置 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/pin_matrix.py" line="57" />
+        <location filename="../../app/ui/dialogs/pin_matrix.py" line="57"/>
         <source>⌫ Delete</source>
         <translation>⌫ 删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/pin_matrix.py" line="65" />
+        <location filename="../../app/ui/dialogs/pin_matrix.py" line="65"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
@@ -1460,70 +1722,75 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="177" />
+        <location filename="../../app/ui/models/holdings.py" line="195"/>
         <source>Asset</source>
         <translation>资产</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="180" />
+        <location filename="../../app/ui/models/holdings.py" line="198"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="186" />
-        <source>Price (USD)</source>
-        <translation>价格 (USD)</translation>
+        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <source>Price</source>
+        <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="192" />
-        <source>Market value (USD)</source>
-        <translation>市值 (USD)</translation>
+        <location filename="../../app/ui/models/holdings.py" line="210"/>
+        <source>Market value</source>
+        <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="198" />
+        <location filename="../../app/ui/models/holdings.py" line="222"/>
+        <source>Collateral value</source>
+        <translation>抵押价值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="228"/>
+        <source>Accrued yield</source>
+        <translation>应计收益</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="234"/>
+        <source>Redemption lock</source>
+        <translation>赎回锁定</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="239"/>
+        <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
+        <translation>为赎回锁定在托管方合约中的数量（法币在 24 小时内结算）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="216"/>
         <source>Collateral factor</source>
         <translation>抵押系数</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="204" />
-        <source>Collateral value (USD)</source>
-        <translation>抵押价值 (USD)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="210" />
-        <source>Accrued yield (USD)</source>
-        <translation>应计收益 (USD)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="216" />
-        <source>Locked for redemption</source>
-        <translation>赎回锁定</translation>
     </message>
 </context>
 <context>
     <name>ProofsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="121" />
+        <location filename="../../app/ui/models/desk.py" line="121"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="126" />
+        <location filename="../../app/ui/models/desk.py" line="126"/>
         <source>Leaf</source>
         <translation>叶子</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="132" />
+        <location filename="../../app/ui/models/desk.py" line="132"/>
         <source>Collateral value (USD)</source>
         <translation>抵押价值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="138" />
+        <location filename="../../app/ui/models/desk.py" line="138"/>
         <source>Proof length</source>
         <translation>证明长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="144" />
+        <location filename="../../app/ui/models/desk.py" line="144"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
@@ -1531,33 +1798,33 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>RatioHistoryChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="74" />
-        <location filename="../../app/ui/views/charts.py" line="75" />
+        <location filename="../../app/ui/views/charts.py" line="74"/>
+        <location filename="../../app/ui/views/charts.py" line="75"/>
         <source>Collateral ratio over time</source>
         <translation>抵押率随时间变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="116" />
+        <location filename="../../app/ui/views/charts.py" line="116"/>
         <source>Collateral ratio of %1</source>
         <translation>%1 的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="78" />
+        <location filename="../../app/ui/views/charts.py" line="78"/>
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="81" />
+        <location filename="../../app/ui/views/charts.py" line="81"/>
         <source>Margin-call line</source>
         <translation>追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="82" />
+        <location filename="../../app/ui/views/charts.py" line="82"/>
         <source>Liquidation line</source>
         <translation>强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="86" />
+        <location filename="../../app/ui/views/charts.py" line="86"/>
         <source>UTC</source>
         <translation>UTC</translation>
     </message>
@@ -1565,57 +1832,57 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>RegisterOfficerDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="31" />
-        <source>Register an officer's key</source>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="31"/>
+        <source>Register an officer&apos;s key</source>
         <translation>登记官员密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="36" />
-        <source>The officer's public key is read from their own device; from then on only a signature by that key counts as that officer's approval.</source>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="36"/>
+        <source>The officer&apos;s public key is read from their own device; from then on only a signature by that key counts as that officer&apos;s approval.</source>
         <translation>官员公钥从其本人设备读取；此后只有该密钥的签名才算该官员的审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="44" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="44"/>
         <source>Officer name</source>
         <translation>官员姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="48" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="48"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="50" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="50"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="54" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="54"/>
         <source>Key path</source>
         <translation>密钥路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="55" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="55"/>
         <source>&amp;Name:</source>
         <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="56" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="56"/>
         <source>&amp;Role:</source>
         <translation>角色(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="57" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="57"/>
         <source>&amp;Device:</source>
         <translation>设备(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="58" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="58"/>
         <source>Key &amp;path:</source>
         <translation>密钥路径(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="64" />
+        <location filename="../../app/ui/dialogs/register_officer.py" line="64"/>
         <source>Read key and &amp;register</source>
         <translation>读取密钥并登记(&amp;R)</translation>
     </message>
@@ -1623,22 +1890,22 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>RejectAttestationDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="23" />
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="23"/>
         <source>Reject attestation %1</source>
         <translation>拒绝证明 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="28" />
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="28"/>
         <source>The attestation will not be signed. Say why: the reason goes to the audit log and to the officer who prepared it.</source>
         <translation>该证明将不会被签名。请说明原因：原因会写入审计日志并告知编制该证明的官员。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="35" />
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="35"/>
         <source>Reason for rejecting</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="41" />
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="41"/>
         <source>&amp;Reject</source>
         <translation>拒绝(&amp;R)</translation>
     </message>
@@ -1646,185 +1913,185 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>SigningErrors</name>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="14" />
+        <location filename="../../app/ui/signing_errors.py" line="14"/>
         <source>No signing device found</source>
         <translation>未找到签名设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="15" />
+        <location filename="../../app/ui/signing_errors.py" line="15"/>
         <source>Plug the device in and unlock it. On Linux install the udev rules from packaging/udev, and close any other app (a wallet, a browser tab) that holds it.</source>
         <translation>请插入并解锁设备。Linux 上请安装 packaging/udev 中的 udev 规则，并关闭占用设备的其他应用（钱包、浏览器标签页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="22" />
-        <source>This is not the officer's registered device</source>
+        <location filename="../../app/ui/signing_errors.py" line="22"/>
+        <source>This is not the officer&apos;s registered device</source>
         <translation>这不是该官员登记的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="23" />
-        <source>Its key fingerprint does not match the key registered for the officer on duty. Plug in the officer's own device, or change the officer on duty.</source>
+        <location filename="../../app/ui/signing_errors.py" line="23"/>
+        <source>Its key fingerprint does not match the key registered for the officer on duty. Plug in the officer&apos;s own device, or change the officer on duty.</source>
         <translation>其密钥指纹与当班官员登记的密钥不符。请插入该官员本人的设备，或更换当班官员。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="30" />
+        <location filename="../../app/ui/signing_errors.py" line="30"/>
         <source>The device is busy</source>
         <translation>设备忙</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="31" />
+        <location filename="../../app/ui/signing_errors.py" line="31"/>
         <source>Another request or another app is using it. Finish or close that, then try again.</source>
         <translation>另一请求或应用正在使用该设备。请完成或关闭后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="37" />
+        <location filename="../../app/ui/signing_errors.py" line="37"/>
         <source>The device is locked</source>
         <translation>设备已锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="38" />
+        <location filename="../../app/ui/signing_errors.py" line="38"/>
         <source>Unlock it with its PIN and try again.</source>
         <translation>请用 PIN 解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="41" />
+        <location filename="../../app/ui/signing_errors.py" line="41"/>
         <source>Wrong PIN</source>
         <translation>PIN 错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="42" />
+        <location filename="../../app/ui/signing_errors.py" line="42"/>
         <source>Nothing was signed. The device counts failed attempts and wipes itself after too many: check the digits on the device before trying again.</source>
         <translation>未签署任何内容。设备会累计失败次数，次数过多将自动清除：重试前请核对设备上的数字。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="49" />
+        <location filename="../../app/ui/signing_errors.py" line="49"/>
         <source>Rejected on the device</source>
         <translation>已在设备上拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="50" />
-        <source>Nothing was signed. If the text on the device differed from the desk's, report it to security before trying again.</source>
+        <location filename="../../app/ui/signing_errors.py" line="50"/>
+        <source>Nothing was signed. If the text on the device differed from the desk&apos;s, report it to security before trying again.</source>
         <translation>未签署任何内容。如果设备上的文本与工作台不同，请在重试前报告安全团队。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="57" />
+        <location filename="../../app/ui/signing_errors.py" line="57"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="58" />
+        <location filename="../../app/ui/signing_errors.py" line="58"/>
         <source>The request was cancelled. Nothing was signed.</source>
         <translation>请求已取消。未签署任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="61" />
+        <location filename="../../app/ui/signing_errors.py" line="61"/>
         <source>The device was disconnected</source>
         <translation>设备已断开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="62" />
+        <location filename="../../app/ui/signing_errors.py" line="62"/>
         <source>Nothing was signed. Reconnect the device and start again.</source>
         <translation>未签署任何内容。请重新连接设备后重新开始。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="67" />
+        <location filename="../../app/ui/signing_errors.py" line="67"/>
         <source>The device did not answer in time</source>
         <translation>设备未及时响应</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="68" />
+        <location filename="../../app/ui/signing_errors.py" line="68"/>
         <source>Check that it is awake and unlocked, then retry.</source>
         <translation>请确认设备已唤醒并解锁，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="71" />
+        <location filename="../../app/ui/signing_errors.py" line="71"/>
         <source>The device sent something unexpected</source>
         <translation>设备返回了意外内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="72" />
+        <location filename="../../app/ui/signing_errors.py" line="72"/>
         <source>Reconnect it and retry; if it persists, update its firmware.</source>
         <translation>请重新连接并重试；如仍出现，请更新固件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="77" />
+        <location filename="../../app/ui/signing_errors.py" line="77"/>
         <source>The device cannot do this</source>
         <translation>设备不支持此操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="78" />
+        <location filename="../../app/ui/signing_errors.py" line="78"/>
         <source>Use a device that can sign messages.</source>
         <translation>请使用支持消息签名的设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="81" />
+        <location filename="../../app/ui/signing_errors.py" line="81"/>
         <source>The statement cannot be shown whole on the device</source>
         <translation>声明无法在设备上完整显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="82" />
-        <source>It must be one line of printable ASCII of at most 240 characters. Report this to the desk's administrators.</source>
+        <location filename="../../app/ui/signing_errors.py" line="82"/>
+        <source>It must be one line of printable ASCII of at most 240 characters. Report this to the desk&apos;s administrators.</source>
         <translation>声明必须是一行不超过 240 个字符的可打印 ASCII。请报告工作台管理员。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="89" />
+        <location filename="../../app/ui/signing_errors.py" line="89"/>
         <source>The signature did not verify</source>
         <translation>签名验证失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="90" />
-        <source>Nothing was stored as signed. The device signed with a key that is not the officer's registered key (another passphrase or device?).</source>
+        <location filename="../../app/ui/signing_errors.py" line="90"/>
+        <source>Nothing was stored as signed. The device signed with a key that is not the officer&apos;s registered key (another passphrase or device?).</source>
         <translation>未保存为已签名。设备使用的密钥不是官员登记的密钥（口令或设备不同？）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="97" />
+        <location filename="../../app/ui/signing_errors.py" line="97"/>
         <source>Invalid request</source>
         <translation>无效请求</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="98" />
+        <location filename="../../app/ui/signing_errors.py" line="98"/>
         <source>Check the device address and key path.</source>
         <translation>请检查设备地址和密钥路径。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="101" />
+        <location filename="../../app/ui/signing_errors.py" line="101"/>
         <source>Refused by policy</source>
         <translation>策略拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_errors.py" line="102" />
-        <source>The desk's policy does not allow this signature here.</source>
+        <location filename="../../app/ui/signing_errors.py" line="102"/>
+        <source>The desk&apos;s policy does not allow this signature here.</source>
         <translation>工作台策略不允许在此处进行此签名。</translation>
     </message>
 </context>
 <context>
     <name>SigningFlow</name>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="47" />
+        <location filename="../../app/ui/signing_flow.py" line="47"/>
         <source>Device answered; checking…</source>
         <translation>设备已响应；正在校验…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="69" />
+        <location filename="../../app/ui/signing_flow.py" line="69"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="70" />
+        <location filename="../../app/ui/signing_flow.py" line="70"/>
         <source>The request was cancelled. Nothing was signed.</source>
         <translation>请求已取消。未签署任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="86" />
+        <location filename="../../app/ui/signing_flow.py" line="86"/>
         <source>Refused</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="111" />
+        <location filename="../../app/ui/signing_flow.py" line="111"/>
         <source>The device shows the statement: approve or reject it there.</source>
         <translation>设备正在显示声明：请在设备上批准或拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signing_flow.py" line="117" />
+        <location filename="../../app/ui/signing_flow.py" line="117"/>
         <source>Enter the PIN on the device.</source>
         <translation>请在设备上输入 PIN。</translation>
     </message>
@@ -1832,37 +2099,47 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="243" />
+        <location filename="../../app/ui/models/holdings.py" line="266"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="248" />
+        <location filename="../../app/ui/models/holdings.py" line="271"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="251" />
+        <location filename="../../app/ui/models/holdings.py" line="274"/>
         <source>Ratio now</source>
         <translation>当前抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="257" />
-        <source>Ratio after shock</source>
-        <translation>冲击后抵押率</translation>
+        <location filename="../../app/ui/models/holdings.py" line="278"/>
+        <source>Collateral ratio now, coloured by the state now</source>
+        <translation>当前抵押率，按当前状态着色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="264" />
+        <location filename="../../app/ui/models/holdings.py" line="285"/>
+        <source>After shock</source>
+        <translation>冲击后</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="289"/>
+        <source>Collateral ratio after the shock</source>
+        <translation>冲击后的抵押率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="293"/>
         <source>State now</source>
         <translation>当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="270" />
+        <location filename="../../app/ui/models/holdings.py" line="299"/>
         <source>State after</source>
         <translation>冲击后状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="281" />
+        <location filename="../../app/ui/models/holdings.py" line="310"/>
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>
@@ -1870,52 +2147,52 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>StressPanel</name>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="46" />
+        <location filename="../../app/ui/views/stress_panel.py" line="46"/>
         <source>BTC −25%</source>
         <translation>BTC −25%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="47" />
+        <location filename="../../app/ui/views/stress_panel.py" line="47"/>
         <source>Alt+B</source>
         <translation>Alt+B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="50" />
+        <location filename="../../app/ui/views/stress_panel.py" line="50"/>
         <source>USDC depeg to 0.97</source>
         <translation>USDC 脱锚至 0.97</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="53" />
+        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
         <source>Reset shocks</source>
         <translation>重置冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="65" />
+        <location filename="../../app/ui/views/stress_panel.py" line="65"/>
         <source>Stress results</source>
         <translation>压力测试结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="84" />
+        <location filename="../../app/ui/views/stress_panel.py" line="86"/>
         <source>Price shock for %1</source>
         <translation>%1 价格冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="86" />
+        <location filename="../../app/ui/views/stress_panel.py" line="88"/>
         <source>%1 price change:</source>
         <translation>%1 价格变动：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="113" />
+        <location filename="../../app/ui/views/stress_panel.py" line="115"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation>未施加冲击：设置价格变动以查看哪些客户会越线。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="119" />
+        <location filename="../../app/ui/views/stress_panel.py" line="121"/>
         <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation>%1 个客户将越线：%2。总缺口 USD %3。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="127" />
+        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>
@@ -1923,27 +2200,27 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>WaterfallDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/waterfall.py" line="25" />
+        <location filename="../../app/ui/dialogs/waterfall.py" line="25"/>
         <source>Liquidation waterfall — %1</source>
         <translation>强平瀑布 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/waterfall.py" line="30" />
-        <source>Shortfall USD %1. Accrued yield is applied first, then assets in the client's pre-authorised order, never more than needed.</source>
+        <location filename="../../app/ui/dialogs/waterfall.py" line="30"/>
+        <source>Shortfall USD %1. Accrued yield is applied first, then assets in the client&apos;s pre-authorised order, never more than needed.</source>
         <translation>缺口 USD %1。先使用应计收益，再按客户预授权顺序处置资产，绝不超过所需。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/waterfall.py" line="38" />
+        <location filename="../../app/ui/dialogs/waterfall.py" line="38"/>
         <source>Waterfall steps</source>
         <translation>瀑布步骤</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/waterfall.py" line="43" />
+        <location filename="../../app/ui/dialogs/waterfall.py" line="43"/>
         <source>Shortfall left after the waterfall: USD %1</source>
         <translation>瀑布后剩余缺口：USD %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/waterfall.py" line="48" />
+        <location filename="../../app/ui/dialogs/waterfall.py" line="48"/>
         <source>&amp;Sign liquidation instruction</source>
         <translation>签署强平指令(&amp;S)</translation>
     </message>
@@ -1951,27 +2228,27 @@ Whatever the store had committed before the failure is kept; the desk's log has 
 <context>
     <name>WaterfallModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="273" />
+        <location filename="../../app/ui/models/desk.py" line="273"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="279" />
+        <location filename="../../app/ui/models/desk.py" line="279"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="284" />
+        <location filename="../../app/ui/models/desk.py" line="284"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="290" />
+        <location filename="../../app/ui/models/desk.py" line="290"/>
         <source>Covers (USD)</source>
         <translation>覆盖 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="296" />
+        <location filename="../../app/ui/models/desk.py" line="296"/>
         <source>Shortfall left (USD)</source>
         <translation>剩余缺口 (USD)</translation>
     </message>

@@ -92,9 +92,22 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     assert {p.party for p in imported.parties if p.verified} == {Party.CUSTODIAN, Party.REGULATOR}
     assert view.execute_action.isEnabled()
 
+    # the details pane: both shares verified, each with its key id, the exchange missing
+    desk.run(view.load_detail())
+    cells = view.details.party_cells
+    for party in (Party.CUSTODIAN, Party.REGULATOR):
+        share, key, verification = cells[party]
+        assert share.text().startswith("Signed") and key.text().startswith("k-")
+        assert "Verified" in verification.text()
+    assert cells[Party.EXCHANGE][0].text() == "Not signed"
+    assert "Quorum reached" in view.details.status.text()
+
     done = desk.run(view.execute_selected())
     assert done is not None and done.executed_at is not None
     close_messages()
+    desk.run(view.load_detail())
+    assert view.details.release.text() == f"rel-{done.order_id}"
+    assert view.details.executed.text() != "Not executed"
     assert not view.execute_action.isEnabled()
     again = desk.run(view.execute_selected())
     assert again is None

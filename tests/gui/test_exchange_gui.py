@@ -119,6 +119,18 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     desk.run(view.escalate())
     assert view.model.row_at(0).status == MarginCallStatus.ESCALATED, close_messages()
     view.table.selectRow(0)
+    # the details pane: recorded history, the exchange's signed call, the waterfall preview
+    desk.run(view.load_detail())
+    detail = view.details.detail
+    assert detail is not None
+    assert [e.state for e in detail.history] == [
+        MarginCallStatus.RECEIVED,
+        MarginCallStatus.ACKNOWLEDGED,
+        MarginCallStatus.ESCALATED,
+    ]
+    assert [d.kind for d in detail.documents] == ["margin_call"]
+    assert view.details.waterfall_model.rowCount() >= 1
+    assert "Escalated to liquidation" in view.details.history.text()
     desk.run(view.preview_waterfall())
     dialog = view.last_waterfall
     assert dialog is not None and dialog.model.rowCount() >= 1
@@ -139,6 +151,10 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     desk.run(view.sync())
     desk.run(view.reload())
     assert view.model.row_at(0).status == MarginCallStatus.LIQUIDATED, close_messages()
+    call_id = view.model.row_at(0).call_id
+    view.select(call_id)
+    desk.run(view.load_detail())
+    assert f"li-{call_id}" in view.details.documents.text()
     entries = desk.run(desk.ctx.facade.audit_entries())
     assert any("liquidation" in e.action for e in entries)
 

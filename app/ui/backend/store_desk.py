@@ -26,9 +26,11 @@ from app.services.desk_facade import (
     ClientRow,
     DeskFacade,
     DeviceRow,
+    EmergencyOrderDetail,
     EmergencyOrderRow,
     HoldingsSnapshot,
     LineState,
+    MarginCallDetail,
     MarginCallRow,
     OfficerRow,
     PositionRow,
@@ -307,6 +309,17 @@ class StoreDesk(DeskFacade):
         self, call_id: str, officer: str, device_uri: str, interaction: Interaction
     ) -> None:
         await flows.sign_liquidation(self.store, call_id, officer, device_uri, interaction)
+
+    async def margin_call_detail(self, call: MarginCallRow) -> MarginCallDetail:
+        from app.ui.backend import details
+
+        lines = tuple(await self.waterfall(call)) if call.liquidation_path_open else ()
+        return await asyncio.to_thread(details.margin_call_detail, self.store, call, lines)
+
+    async def emergency_order_detail(self, order: EmergencyOrderRow) -> EmergencyOrderDetail:
+        from app.ui.backend import details
+
+        return await asyncio.to_thread(details.emergency_order_detail, self.store, order)
 
     # --- emergency ---------------------------------------------------------------------
     async def emergency_orders(self) -> Sequence[EmergencyOrderRow]:

@@ -83,6 +83,7 @@ class ColumnSpec(Generic[RowT]):
     foreground: Callable[[RowT], QColor | None] | None = None
     background: Callable[[RowT], QColor | None] | None = None
     tooltip: Callable[[RowT], str] | None = None
+    header_tip: str = ""  # untranslated; explains a short header
 
 
 class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
@@ -155,6 +156,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
                 return QCoreApplication.translate(self.CONTEXT, self._specs[section].header)
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(self._specs[section].align.value)
+            if role == Qt.ItemDataRole.ToolTipRole and self._specs[section].header_tip:
+                return QCoreApplication.translate(self.CONTEXT, self._specs[section].header_tip)
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from enum import IntEnum
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -60,6 +61,35 @@ def _eligible_text(row: ClientRow) -> str:
     return f"{labels.yes_no(False)} — {'; '.join(row.ineligible_reasons)}"
 
 
+def _state_text(row: ClientRow) -> str:
+    """The line state; an ineligible client says so first, so nobody can miss it."""
+    state = labels.line_state(row.state)
+    if row.eligible:
+        return state
+    marker = QCoreApplication.translate("ClientsModel", "INELIGIBLE")
+    return f"⚠ {marker} · {state}"
+
+
+def _state_tooltip(row: ClientRow) -> str:
+    if row.eligible:
+        return ""
+    title = QCoreApplication.translate(
+        "ClientsModel", "Not eligible for the pilot: no attestation can be prepared."
+    )
+    return "\n".join((title, *(f"• {r}" for r in row.ineligible_reasons)))
+
+
+def _money(header: str, value: Callable[[ClientRow], Decimal]) -> ColumnSpec[ClientRow]:
+    """A compact USD column (147.09M); the exact amount is the tooltip."""
+    return ColumnSpec(
+        header,
+        lambda r: fmt.compact_usd(value(r)),
+        value,
+        RIGHT,
+        tooltip=lambda r: f"USD {fmt.usd(value(r))}",
+    )
+
+
 class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
     """Every client's valuation; state coloured, ineligible rows explained."""
 
@@ -67,7 +97,8 @@ class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
 
     def search_text(self, row: ClientRow) -> str:
         # Cheap on purpose: called once per row by the filter proxy (100k+ rows).
-        return f"{row.client_id} {row.name} state:{row.state.value}".lower()
+        eligible = "eligible:yes" if row.eligible else "eligible:no"
+        return f"{row.client_id} {row.name} state:{row.state.value} {eligible}".lower()
 
     def columns(self) -> Sequence[ColumnSpec[ClientRow]]:
         return [
@@ -83,11 +114,14 @@ class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "State"),
-                lambda r: labels.line_state(r.state),
+                _state_text,
                 lambda r: _STATE_ORDER[r.state],
                 LEFT,
-                foreground=_state_fg,
-                background=lambda r: theme.state_background(r.state),
+                foreground=lambda r: _state_fg(r) if r.eligible else theme.bad(),
+                background=lambda r: (
+                    theme.state_background(r.state) if r.eligible else theme.bad_bg()
+                ),
+                tooltip=_state_tooltip,
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "Collateral ratio"),
@@ -113,30 +147,13 @@ class ClientsModel(RowTableModel[ClientRow, ClientColumn]):
                 RIGHT,
                 foreground=lambda r: theme.bad() if r.state == LineState.LIQUIDATION else None,
             ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "Market value (USD)"),
-                lambda r: fmt.usd(r.market_value),
-                lambda r: r.market_value,
-                RIGHT,
+            _money(QT_TRANSLATE_NOOP("ClientsModel", "Market value"), attrgetter("market_value")),
+            _money(
+                QT_TRANSLATE_NOOP("ClientsModel", "Collateral value"),
+                attrgetter("collateral_value"),
             ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "Collateral value (USD)"),
-                lambda r: fmt.usd(r.collateral_value),
-                lambda r: r.collateral_value,
-                RIGHT,
-            ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "Credit line (USD)"),
-                lambda r: fmt.usd(r.credit_line),
-                lambda r: r.credit_line,
-                RIGHT,
-            ),
-            ColumnSpec(
-                QT_TRANSLATE_NOOP("ClientsModel", "Exposure (USD)"),
-                lambda r: fmt.usd(r.exposure),
-                lambda r: r.exposure,
-                RIGHT,
-            ),
+            _money(QT_TRANSLATE_NOOP("ClientsModel", "Credit line"), attrgetter("credit_line")),
+            _money(QT_TRANSLATE_NOOP("ClientsModel", "Exposure"), attrgetter("exposure")),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("ClientsModel", "Eligible"),
                 _eligible_text,
@@ -184,13 +201,13 @@ class PositionsModel(RowTableModel[PositionRow, PositionColumn]):
                 RIGHT,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("PositionsModel", "Price (USD)"),
+                QT_TRANSLATE_NOOP("PositionsModel", "Price"),
                 lambda r: fmt.quantity(r.price),
                 lambda r: r.price,
                 RIGHT,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("PositionsModel", "Market value (USD)"),
+                QT_TRANSLATE_NOOP("PositionsModel", "Market value"),
                 lambda r: fmt.usd(r.market_value),
                 lambda r: r.market_value,
                 RIGHT,
@@ -202,23 +219,28 @@ class PositionsModel(RowTableModel[PositionRow, PositionColumn]):
                 RIGHT,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("PositionsModel", "Collateral value (USD)"),
+                QT_TRANSLATE_NOOP("PositionsModel", "Collateral value"),
                 lambda r: fmt.usd(r.collateral_value),
                 lambda r: r.collateral_value,
                 RIGHT,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("PositionsModel", "Accrued yield (USD)"),
+                QT_TRANSLATE_NOOP("PositionsModel", "Accrued yield"),
                 lambda r: fmt.usd(r.accrued_yield),
                 lambda r: r.accrued_yield,
                 RIGHT,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("PositionsModel", "Locked for redemption"),
+                QT_TRANSLATE_NOOP("PositionsModel", "Redemption lock"),
                 lambda r: fmt.quantity(r.locked_quantity),
                 lambda r: r.locked_quantity,
                 RIGHT,
                 foreground=lambda r: theme.warn() if r.locked_quantity > 0 else None,
+                header_tip=QT_TRANSLATE_NOOP(
+                    "PositionsModel",
+                    "Quantity locked in the custodian's contract for redemption (fiat settles"
+                    " within 24 hours)",
+                ),
             ),
         ]
 
@@ -253,12 +275,18 @@ class StressModel(RowTableModel[StressRow, StressColumn]):
                 lambda r: fmt.ratio(r.ratio_before),
                 lambda r: _dec(r.ratio_before),
                 RIGHT,
+                header_tip=QT_TRANSLATE_NOOP(
+                    "StressModel", "Collateral ratio now, coloured by the state now"
+                ),
+                foreground=lambda r: theme.state_color(r.state_before),
+                tooltip=lambda r: labels.line_state(r.state_before),
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("StressModel", "Ratio after shock"),
+                QT_TRANSLATE_NOOP("StressModel", "After shock"),
                 lambda r: fmt.ratio(r.ratio_after),
                 lambda r: _dec(r.ratio_after),
                 RIGHT,
+                header_tip=QT_TRANSLATE_NOOP("StressModel", "Collateral ratio after the shock"),
                 foreground=lambda r: theme.state_color(r.state_after),
             ),
             ColumnSpec(
@@ -280,10 +308,11 @@ class StressModel(RowTableModel[StressRow, StressColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("StressModel", "Shortfall (USD)"),
-                lambda r: fmt.usd(r.shortfall),
+                lambda r: fmt.compact_usd(r.shortfall),
                 lambda r: r.shortfall,
                 RIGHT,
                 foreground=lambda r: theme.bad() if r.shortfall > 0 else None,
+                tooltip=lambda r: f"USD {fmt.usd(r.shortfall)}",
             ),
         ]
 
@@ -295,6 +324,7 @@ class TotalsModel(ClientsModel):
 
     def __init__(self, parent: Any = None) -> None:
         self.state_counts: dict[LineState, int] = {}
+        self.ineligible = 0
         super().__init__(parent)
 
     def columns(self) -> Sequence[ColumnSpec[ClientRow]]:
@@ -303,11 +333,14 @@ class TotalsModel(ClientsModel):
         def counts(_row: ClientRow) -> str:
             margin = self.state_counts.get(LineState.MARGIN_CALL, 0)
             liquidation = self.state_counts.get(LineState.LIQUIDATION, 0)
-            return (
+            text = (
                 QCoreApplication.translate("ClientsModel", "MC %1 · LIQ %2")
                 .replace("%1", str(margin))
                 .replace("%2", str(liquidation))
             )
+            if self.ineligible:
+                text += " · ⚠ " + str(self.ineligible)
+            return text
 
         specs[ClientColumn.STATE] = ColumnSpec(
             specs[ClientColumn.STATE].header,
@@ -315,7 +348,7 @@ class TotalsModel(ClientsModel):
             lambda r: 0,
             foreground=lambda r: (
                 theme.bad()
-                if self.state_counts.get(LineState.LIQUIDATION)
+                if self.state_counts.get(LineState.LIQUIDATION) or self.ineligible
                 else (theme.warn() if self.state_counts.get(LineState.MARGIN_CALL) else None)
             ),
         )
@@ -333,6 +366,7 @@ class TotalsModel(ClientsModel):
         # One band across the line, readable on light and dark schemes.
         return [replace(spec, background=lambda r: theme.band()) for spec in specs]
 
-    def set_totals(self, row: ClientRow, counts: dict[LineState, int]) -> None:
+    def set_totals(self, row: ClientRow, counts: dict[LineState, int], ineligible: int = 0) -> None:
         self.state_counts = dict(counts)
+        self.ineligible = ineligible
         self.set_rows([row])

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.desk_facade import EmergencyOrderRow, RefusedError
 from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
@@ -14,6 +22,7 @@ from app.ui.dialogs.create_order import CreateOrderDialog
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
+from app.ui.views.emergency_details import EmergencyOrderDetails
 from app.ui.views.table import DeskTable
 
 log = logging.getLogger(__name__)
@@ -24,6 +33,7 @@ class EmergencyView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._reads = LatestRead()
+        self._detail_reads = LatestRead()
         self.setObjectName("emergencyView")
         self.last_flow: SigningFlow | None = None
         self.last_dialog: CreateOrderDialog | None = None
@@ -66,8 +76,17 @@ class EmergencyView(QWidget):
                 "(Ctrl+Shift+I) reads another party's signed copy."
             )
         )
-        layout.addWidget(self.table, 1)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.table.stretch_column(EmergencyColumn.REASON)
+        self.details = EmergencyOrderDetails()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 2)
+        split.setSizes([330, 350])
+        layout.addWidget(split, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
@@ -84,7 +103,27 @@ class EmergencyView(QWidget):
             self.execute_action,
         ]
 
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        self.ctx.spawn(self.load_detail())
+
+    async def load_detail(self) -> None:
+        """Fill the details pane for the selected order (the newest request wins)."""
+        ticket = self._detail_reads.ticket()
+        order = self._current()
+        if order is None:
+            self.details.show_detail(None)
+            return
+        try:
+            detail = await self.ctx.facade.emergency_order_detail(order)
+        except RefusedError:
+            log.info("order %s vanished", order.order_id, exc_info=True)
+            return
+        if self._detail_reads.is_current(ticket):
+            self.details.show_detail(detail)
+
     def _tick(self) -> None:
+        self.details.tick()
         if self.model.rowCount():
             column = EmergencyColumn.TIME_LEFT
             self.model.dataChanged.emit(
@@ -119,6 +158,7 @@ class EmergencyView(QWidget):
         elif self.model.rowCount():
             self.table.selectRow(0)
         self._update_actions()
+        await self.load_detail()
 
     def select(self, order_id: str) -> None:
         for row in range(self.table.proxy.rowCount()):

@@ -102,6 +102,7 @@ class HoldingsView(QWidget):
             (LineState.LIQUIDATION, self.tr("Liquidation")),
         ):
             self.state_filter.addItem(label, state.value)
+        self.state_filter.addItem(self.tr("Ineligible"), "eligible:no")
         self.state_filter.currentIndexChanged.connect(self._apply_state_filter)
         bar.addWidget(self.state_filter)
         self.as_of = QLabel()
@@ -109,40 +110,54 @@ class HoldingsView(QWidget):
         bar.addWidget(self.as_of, 1, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(bar)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # Clients get the full width (every column, eligibility included, visible at
+        # 1440 px); positions and the stress/chart tabs share the lower half.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("holdingsSplitter")
+        split.setChildrenCollapsible(False)
         self.splitter = split
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(0)
-        left_layout.addWidget(self.clients, 3)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.clients, 1)
         self.totals_model = TotalsModel(self)
         self.totals = DeskTable(self.totals_model, self.tr("Totals"))
         self.totals.setObjectName("totalsTable")
         self.totals.horizontalHeader().setVisible(False)
         self.totals.setSortingEnabled(False)
         self.totals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals.setFixedHeight(self.totals.verticalHeader().defaultSectionSize() + 4)
         # Same font as the clients table (so the synced columns fit); the model paints
         # the band, in colours that follow the light/dark scheme.
         self.totals.setAlternatingRowColors(False)
-        left_layout.addWidget(self.totals)
+        top_layout.addWidget(self.totals)
         header = self.clients.horizontalHeader()
         header.sectionResized.connect(lambda i, _o, n: self.totals.setColumnWidth(i, n))
         self.clients.horizontalScrollBar().valueChanged.connect(
             self.totals.horizontalScrollBar().setValue
         )
+        split.addWidget(top)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.setObjectName("holdingsLowerSplitter")
+        lower.setChildrenCollapsible(False)
+        self.lower_splitter = lower
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 4, 0, 0)
+        left_layout.setSpacing(2)
         self.positions_label = QLabel(self.tr("Positions"))
         self.positions_label.setObjectName("positionsLabel")
-        left_layout.addSpacing(6)
         left_layout.addWidget(self.positions_label)
         self.positions_model = PositionsModel(self)
         self.positions = DeskTable(
             self.positions_model, self.tr("Positions of the selected client")
         )
         self.positions.setObjectName("positionsTable")
-        left_layout.addWidget(self.positions, 2)
-        split.addWidget(left)
+        left_layout.addWidget(self.positions, 1)
+        lower.addWidget(left)
 
         self.side = QTabWidget()
         self.side.setObjectName("holdingsSideTabs")
@@ -152,10 +167,14 @@ class HoldingsView(QWidget):
         self.side.addTab(self.composition, self.tr("Composition"))
         self.history = RatioHistorySlot()
         self.side.addTab(self.history, self.tr("Ratio history"))
-        split.addWidget(self.side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([1000, 440])
+        lower.addWidget(self.side)
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
+        lower.setSizes([865, 555])
+        split.addWidget(lower)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([340, 400])
         layout.addWidget(split, 1)
 
         self.clients.selectionModel().currentRowChanged.connect(self._on_current_changed)
@@ -189,7 +208,8 @@ class HoldingsView(QWidget):
             name=self.tr("%1 clients").replace("%1", f"{len(clients):,}"),
         )
         counts = Counter(c.state for c in clients)
-        self.totals_model.set_totals(total, dict(counts))
+        ineligible = sum(1 for c in clients if not c.eligible)
+        self.totals_model.set_totals(total, dict(counts), ineligible)
         for column in range(self.clients_model.columnCount()):
             # The TOTAL line's figures are the widest: widen the shared column for them.
             needed = self.totals.sizeHintForColumn(column)
@@ -197,7 +217,7 @@ class HoldingsView(QWidget):
                 self.clients.setColumnWidth(column, needed)
             self.totals.setColumnWidth(column, self.clients.columnWidth(column))
         self.as_of.setText(
-            self.tr("As of %1 · margin call below %2 · liquidation below %3")
+            self.tr("As of %1 · amounts in USD · margin call below %2 · liquidation below %3")
             .replace("%1", fmt.utc(snapshot.as_of))
             .replace("%2", fmt.ratio(snapshot.margin_call_ratio))
             .replace("%3", fmt.ratio(snapshot.liquidation_ratio))
@@ -248,18 +268,24 @@ class HoldingsView(QWidget):
 
     def _apply_state_filter(self) -> None:
         state = self.state_filter.currentData()
-        self.clients.proxy.set_tag(f"state:{state}" if state else "")
+        tag = str(state or "")
+        self.clients.proxy.set_tag(tag if ":" in tag or not tag else f"state:{tag}")
 
     def save_state(self) -> dict[str, QByteArray]:
         """Splitter and column layout, for QSettings."""
         return {
             "holdings/splitter": self.splitter.saveState(),
+            "holdings/lower": self.lower_splitter.saveState(),
             "holdings/clients": self.clients.horizontalHeader().saveState(),
         }
 
     def restore_state(self, values: dict[str, QByteArray]) -> None:
         if "holdings/splitter" in values:
             self.splitter.restoreState(values["holdings/splitter"])
+            # A layout saved by an older desk (side panel on the right) is not reused.
+            self.splitter.setOrientation(Qt.Orientation.Vertical)
+        if "holdings/lower" in values:
+            self.lower_splitter.restoreState(values["holdings/lower"])
         if "holdings/clients" in values:
             self.clients.horizontalHeader().restoreState(values["holdings/clients"])
             self.clients.keep_column_widths()

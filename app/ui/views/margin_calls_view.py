@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.services.desk_facade import MarginCallRow, RefusedError
 from app.ui import format as fmt
@@ -15,6 +15,7 @@ from app.ui.dialogs.waterfall import WaterfallDialog
 from app.ui.models.desk import MarginCallColumn, MarginCallsModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
+from app.ui.views.margin_call_details import MarginCallDetails
 from app.ui.views.table import DeskTable, search_box
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class MarginCallsView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._reads = LatestRead()
+        self._detail_reads = LatestRead()
         self.setObjectName("marginCallsView")
         self.known: set[str] | None = None
         self.last_flow: SigningFlow | None = None
@@ -79,7 +81,17 @@ class MarginCallsView(QWidget):
         )
         self.legend.setWordWrap(True)
         layout.addWidget(self.legend)
-        layout.addWidget(self.table, 1)
+        self.table.stretch_column(MarginCallColumn.NAME)
+        self.details = MarginCallDetails()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([260, 420])
+        layout.addWidget(split, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.schedule_detail())
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
@@ -101,7 +113,26 @@ class MarginCallsView(QWidget):
             self.sync_action,
         ]
 
+    def schedule_detail(self) -> None:
+        self.ctx.spawn(self.load_detail())
+
+    async def load_detail(self) -> None:
+        """Fill the details pane for the selected call (the newest request wins)."""
+        ticket = self._detail_reads.ticket()
+        call = self._current()
+        if call is None:
+            self.details.show_detail(None)
+            return
+        try:
+            detail = await self.ctx.facade.margin_call_detail(call)
+        except RefusedError:
+            log.info("no details for %s", call.call_id, exc_info=True)
+            return
+        if self._detail_reads.is_current(ticket):
+            self.details.show_detail(detail)
+
     def _tick(self) -> None:
+        self.details.tick()
         # Only the countdown column changes: repaint it, no reload.
         if self.model.rowCount():
             column = MarginCallColumn.COUNTDOWN
@@ -125,6 +156,9 @@ class MarginCallsView(QWidget):
         self.model.set_rows(rows)
         if current is not None:
             self.select(current.call_id)
+        elif self.model.rowCount():
+            self.table.selectRow(0)
+        await self.load_detail()
         self.open_count_changed.emit(self.model.open_count())
         if fresh:
             self.new_calls.emit(fresh)

@@ -64,7 +64,9 @@ class StressPanel(QWidget):
         self.model = StressModel(self)
         self.table = DeskTable(self.model, self.tr("Stress results"))
         self.model.sort(StressColumn.STATE_AFTER, Qt.SortOrder.AscendingOrder)
-        self.table.setColumnHidden(StressColumn.NAME, True)  # ids suffice in a side panel
+        # Ids suffice in a side panel; the ratio now is coloured by the state now.
+        self.table.setColumnHidden(StressColumn.NAME, True)
+        self.table.setColumnHidden(StressColumn.STATE_BEFORE, True)
         layout.addWidget(self.table, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

@@ -61,6 +61,12 @@ class DeskTable(QTableView):
         self._fitted = True
         self._keep_widths = True
 
+    def stretch_column(self, column: int) -> None:
+        """Let a text column take the spare width (not the last, often numeric, one)."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
     def set_placeholder(self, text: str) -> None:
         """What an empty table says (e.g. how to create the first item)."""
         self._placeholder = text

@@ -1,0 +1,173 @@
+"""The details pane under the emergency orders: the exact statement each party signs, each
+party's share (key id, verification result), the 48-hour window and the execution."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.desk_facade import EmergencyOrderDetail, Party, PartyDetail
+from app.ui import format as fmt
+from app.ui import labels, theme
+
+_SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
+_PARTY_ORDER = (Party.REGULATOR, Party.CUSTODIAN, Party.EXCHANGE)
+
+
+def _cell(name: str = "") -> QLabel:
+    label = QLabel("—")
+    if name:
+        label.setObjectName(name)
+    label.setTextInteractionFlags(_SELECTABLE)
+    return label
+
+
+class EmergencyOrderDetails(QWidget):
+    """Read-only: everything a party (or the regulator) would check before co-signing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emergencyDetails")
+        self.detail: EmergencyOrderDetail | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+
+        statement_box = QGroupBox(
+            self.tr("Statement each party signs (exactly as shown on the device)")
+        )
+        statement_layout = QVBoxLayout(statement_box)
+        self.statement = QPlainTextEdit()
+        self.statement.setObjectName("orderStatement")
+        self.statement.setReadOnly(True)
+        self.statement.setAccessibleName(self.tr("Statement each party signs"))
+        self.statement.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The statement is a few lines: room for a wrapped line or two, no more.
+        lines = self.statement.fontMetrics().lineSpacing()
+        self.statement.setFixedHeight(lines * 4 + 12)
+        statement_layout.addWidget(self.statement)
+        layout.addWidget(statement_box)
+
+        right = QHBoxLayout()
+        parties_box = QGroupBox(self.tr("Signatures (2 of 3 distinct parties)"))
+        grid = QGridLayout(parties_box)
+        for column, title in enumerate(
+            (self.tr("Party"), self.tr("Share"), self.tr("Key id"), self.tr("Verification"))
+        ):
+            header = QLabel(f"<b>{title}</b>")
+            grid.addWidget(header, 0, column)
+        self.party_cells: dict[Party, tuple[QLabel, QLabel, QLabel]] = {}
+        for row, party in enumerate(_PARTY_ORDER, start=1):
+            grid.addWidget(QLabel(labels.party(party)), row, 0)
+            cells = (
+                _cell(f"{party.value}Share"),
+                _cell(f"{party.value}Key"),
+                _cell(f"{party.value}Verification"),
+            )
+            for column, cell in enumerate(cells, start=1):
+                grid.addWidget(cell, row, column)
+            self.party_cells[party] = cells
+        grid.setColumnStretch(3, 1)
+        grid.setRowStretch(len(_PARTY_ORDER) + 1, 1)
+        right.addWidget(parties_box, 3)
+
+        order_box = QGroupBox(self.tr("Order"))
+        form = QFormLayout(order_box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.order = _cell("orderId")
+        self.created = _cell("orderCreated")
+        self.expires = _cell("orderExpires")
+        self.status = _cell("orderStatus")
+        self.executed = _cell("orderExecuted")
+        self.release = _cell("orderRelease")
+        self.reason = _cell("orderReason")
+        self.reason.setWordWrap(True)
+        form.addRow(self.tr("Order / client:"), self.order)
+        form.addRow(self.tr("Reason:"), self.reason)
+        form.addRow(self.tr("Created:"), self.created)
+        form.addRow(self.tr("Expires (48 h):"), self.expires)
+        form.addRow(self.tr("Status:"), self.status)
+        form.addRow(self.tr("Executed:"), self.executed)
+        form.addRow(self.tr("Release instruction:"), self.release)
+        right.addWidget(order_box, 2)
+        layout.addLayout(right, 1)
+        self.show_detail(None)
+
+    def _status_text(self, status: str) -> str:
+        texts = {
+            "open": self.tr("Open: waiting for a second party"),
+            "executable": self.tr("Quorum reached: executable once"),
+            "executed": self.tr("Executed"),
+            "expired": self.tr("Expired: can no longer execute"),
+        }
+        return texts.get(status, status)
+
+    def show_detail(self, detail: EmergencyOrderDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.statement.setPlainText("")
+            self.statement.setPlaceholderText(self.tr("Select an order to see what is signed."))
+            for cells in self.party_cells.values():
+                for cell in cells:
+                    cell.setText("—")
+                    cell.setStyleSheet("")
+            for label in (
+                self.order,
+                self.reason,
+                self.created,
+                self.expires,
+                self.status,
+                self.executed,
+                self.release,
+            ):
+                label.setText("—")
+            return
+        row = detail.row
+        self.statement.setPlainText(detail.statement)
+        by_party = {p.party: p for p in detail.parties}
+        for party, (share, key, verification) in self.party_cells.items():
+            self._show_party(by_party.get(party), share, key, verification)
+        self.order.setText(f"{row.order_id} · {row.client_id}")
+        self.reason.setText(row.reason)
+        self.created.setText(fmt.utc(row.created_at))
+        self.expires.setText(f"{fmt.utc(row.expires_at)} ({fmt.countdown(row.expires_at)})")
+        self.status.setText(self._status_text(detail.status))
+        self.executed.setText(
+            fmt.utc(row.executed_at) if row.executed_at is not None else self.tr("Not executed")
+        )
+        self.release.setText(detail.release_id or "—")
+
+    def _show_party(
+        self, party: PartyDetail | None, share: QLabel, key: QLabel, verification: QLabel
+    ) -> None:
+        if party is None or not party.signed:
+            share.setText(self.tr("Not signed"))
+            key.setText("—")
+            verification.setText("—")
+            verification.setStyleSheet("")
+            return
+        when = fmt.utc(party.signed_at) if party.signed_at is not None else ""
+        share.setText(self.tr("Signed %1").replace("%1", when).strip())
+        key.setText(party.key_id or "—")
+        key.setToolTip(party.address or "")
+        if party.verified:
+            verification.setText(self.tr("✓ Verified against the registered key"))
+            verification.setStyleSheet(f"color: {theme.ok().name()};")
+        else:
+            verification.setText(self.tr("✗ Not valid: %1").replace("%1", party.problem or "—"))
+            verification.setStyleSheet(f"color: {theme.bad().name()};")
+
+    def tick(self) -> None:
+        """Refresh the countdown (called every second by the view)."""
+        if self.detail is not None:
+            row = self.detail.row
+            self.expires.setText(f"{fmt.utc(row.expires_at)} ({fmt.countdown(row.expires_at)})")
