@@ -23,9 +23,11 @@ Rows:
   units, per-client valuation, tree, proofs, statement) for a smaller set.
 
 Goal (issue 2): build + all proofs, and verification, within 1.5x the floor.
-Not reached in pure Python; on the project machine (2-core x86_64, Python
-3.11.7, OpenSSL 3.0) the figures went from 3.25x / 3.47x to about 2.7x / 2.8x,
-and the diagnostic rows show why 1.5x is out of reach for this API:
+Not reached in pure Python. On the project machine (2-core x86_64, Python
+3.11.7, OpenSSL 3.0, shared; +-5% run to run) build + all proofs went from
+3.25x to 2.7-2.8x and verification from 3.47x to 2.9-3.1x with one call per
+proof (2.85x through ``verify_paths``). The diagnostic rows show why 1.5x is out
+of reach for this API:
 
 * The floor costs ~255 ns per call, and ~120 ns of that is ``digest()`` alone
   (OpenSSL copies the context to finalise). Any build must make the same 2n-1
@@ -37,7 +39,7 @@ and the diagnostic rows show why 1.5x is out of reach for this API:
   ``bool`` (``struct``/``array`` would take ``True`` as 1), the length checks and
   the encoding. SHA-256 plus intake is already ~1.7x, before one byte of a
   node is assembled.
-* The rest of the build is ~0.6x: interleaving ``0x01 || enc || hash`` pairs
+* The rest of the build is ~0.65x: interleaving ``0x01 || enc || hash`` pairs
   (a ``zip`` + ``join`` per chunk, ~30-60 ns a node: every per-node Python object
   costs that, and ``bytes.join`` allocates an 80-byte ``Py_buffer`` per item, so
   it must run in chunks), the per-level sums (big-integer lanes: ~1 ns a byte for
