@@ -48,7 +48,7 @@ Architecture: $arch
 Maintainer: Custody Desk engineering <desk@custodydesk.com>
 Section: misc
 Priority: optional
-Depends: libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3, libxcb-cursor0
+Depends: libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-shape0, libxcb-randr0, libxcb-xkb1
 Description: Custody operations desk for mirrored collateral
  Review holdings, approve Merkle attestations and sign them on a hardware wallet
  (Trezor or a Coldcard-protocol HID module), work margin calls and co-sign
