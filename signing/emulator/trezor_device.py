@@ -37,6 +37,7 @@ from signing.emulator.trezor_requests import (
     SCRIPT_TYPES,
     DeviceFailure,
     PinMatrix,
+    check_coin_path,
     request_coin,
     request_path,
     request_script,
@@ -404,6 +405,7 @@ class TrezorDevice:
             raise DeviceFailure(FailureType.DataError, "Multisig is not supported by the emulator")
         path = request_path(record)
         network, _versions = request_coin(record)
+        check_coin_path(record, path)
         script = SCRIPT_TYPES[request_script(record, allow_taproot=False)]
 
         def reply() -> None:
@@ -422,6 +424,7 @@ class TrezorDevice:
     def _sign_message(self, record: Record) -> None:
         path = request_path(record)
         network, _versions = request_coin(record)
+        check_coin_path(record, path)
         script = SCRIPT_TYPES[request_script(record, allow_taproot=False)]
         raw = record.get("message", b"")
         assert isinstance(raw, bytes)

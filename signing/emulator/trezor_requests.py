@@ -32,8 +32,21 @@ COINS: dict[str, tuple[Network, dict[InputScriptType, int]]] = {
             InputScriptType.SPENDWITNESS: 0x045F1CF6,
         },
     ),
-    "Regtest": (REGTEST, {InputScriptType.SPENDADDRESS: 0x043587CF}),
+    "Regtest": (
+        REGTEST,
+        {
+            InputScriptType.SPENDADDRESS: 0x043587CF,
+            InputScriptType.SPENDP2SHWITNESS: 0x044A5262,
+            InputScriptType.SPENDWITNESS: 0x045F1CF6,
+        },
+    ),
 }
+# coin name -> SLIP-44 coin type (the second level of a BIP-44/48/49/84/86 path)
+COIN_TYPES = {"Bitcoin": 0, "Testnet": 1, "Regtest": 1}
+_HARDENED = 0x80000000
+_COIN_TYPED_PURPOSES = frozenset(purpose + _HARDENED for purpose in (44, 48, 49, 84, 86))
+_CASA_PURPOSE = 49  # m/49/coin_type/...: the same, unhardened
+_BITCOIN_ONLY_ROOTS = frozenset((1, 4, 3 + _HARDENED, 1195487518))  # GreenAddress
 SCRIPT_TYPES = {
     InputScriptType.SPENDADDRESS: ScriptType.P2PKH,
     InputScriptType.SPENDP2SHWITNESS: ScriptType.P2SH_P2WPKH,
@@ -92,6 +105,26 @@ def request_coin(record: Record) -> tuple[Network, dict[InputScriptType, int]]:
     if found is None:
         raise DeviceFailure(FailureType.DataError, "Invalid coin name")
     return found
+
+
+def check_coin_path(record: Record, path: tuple[int, ...]) -> None:
+    """Refuse a key path of another coin, as the firmware does with its default safety
+    checks (strict): legacy ``coin_path_check`` at level BASIC, so m/44'/1'/... cannot
+    sign or show an address as ``Bitcoin``, nor m/84'/0'/... as ``Testnet``. Path shapes
+    the firmware does not know pass (it would show an "unknown path" warning)."""
+    coin_type = COIN_TYPES[str(record.get("coin_name", "Bitcoin"))] + _HARDENED
+    if not path:
+        return
+    if path[0] in _COIN_TYPED_PURPOSES:
+        allowed = len(path) >= 2 and path[1] == coin_type
+    elif path[0] == _CASA_PURPOSE:
+        allowed = len(path) >= 2 and path[1] | _HARDENED == coin_type
+    elif path[0] in _BITCOIN_ONLY_ROOTS:
+        allowed = coin_type == _HARDENED  # Bitcoin's coin type 0
+    else:
+        return
+    if not allowed:
+        raise DeviceFailure(FailureType.DataError, "Forbidden key path")
 
 
 def request_script(record: Record, *, allow_taproot: bool) -> InputScriptType:

@@ -26,6 +26,7 @@ from coldcard_helpers import (
 )
 
 from signing.devices.coldcard import ColdcardSigner
+from signing.devices.coldcard_answers import parse_version
 from signing.errors import (
     CancelledByHost,
     DeviceBusy,
@@ -95,6 +96,27 @@ def test_identity_ping_version_and_xpub_match_the_soft_hsm() -> None:
                 expected.address,
             )
         signer.close()
+
+
+@pytest.mark.parametrize(
+    ("vers", "label", "hardware", "firmware"),
+    [
+        # The firmware's layout: date, version, bootloader, build stamp, hardware label.
+        ("2024-05-09\n5.3.1\n3.0.0\n240509152712\nmk4", "Coldcard mk4 5.3.1", "mk4", "5.3.1"),
+        # "Be ready for additions": an unknown one changes nothing.
+        ("2025-01-02\n1.3.0Q\n3.1.0\n250102\nq1\nfoo=bar", "Coldcard q1 1.3.0Q", "q1", "1.3.0Q"),
+        # A device that names itself (the desk's emulator) is called by that name.
+        ("d\n1.0.0-emulator\nnone\nb\nemulator\nlabel=EMULATOR custodian",
+         "EMULATOR custodian", "emulator", "1.0.0-emulator"),
+        ("2018-01-01\n1.0.0", "Coldcard unknown 1.0.0", "unknown", "1.0.0"),  # short answer
+    ],
+)  # fmt: skip
+def test_identity_is_named_by_what_the_coldcard_reports(
+    vers: str, label: str, hardware: str, firmware: str
+) -> None:
+    version = parse_version(vers)
+    assert (version.label, version.hardware, version.firmware) == (label, hardware, firmware)
+    assert version.says_emulator == ("emulator" in vers)
 
 
 def test_link_is_encrypted_on_the_wire() -> None:

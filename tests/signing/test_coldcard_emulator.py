@@ -243,6 +243,6 @@ def test_two_emulators_with_different_seeds_side_by_side() -> None:
     ],
 )
 def test_device_error_texts_map_to_typed_errors(text: str, expected: str) -> None:
-    from signing.devices.coldcard import map_remote_error
+    from signing.devices.coldcard_answers import map_remote_error
 
     assert type(map_remote_error(text)).__name__ == expected

@@ -209,6 +209,32 @@ def test_unknown_coin_and_curve_are_device_failures(emulator: RunningEmulator) -
         btc.get_public_node(session, parse_path("m/44h/0h/0h"), ecdsa_curve_name="ed25519")
 
 
+@pytest.mark.parametrize(
+    ("coin", "path"),
+    [("Bitcoin", "m/44h/1h/0h/0/0"), ("Testnet", "m/84h/0h/0h/0/0"), ("Testnet", "m/1/0")],
+)
+def test_a_key_path_of_another_coin_is_forbidden(
+    emulator: RunningEmulator, coin: str, path: str
+) -> None:
+    """Strict safety checks, as the firmware's default: no testnet signature as Bitcoin
+    (nor the reverse), and no address shown for it; reading the xpub stays allowed."""
+    session = stock_session(emulator)
+    with pytest.raises(exceptions.TrezorFailure, match="Forbidden key path") as signing:
+        btc.sign_message(session, coin, parse_path(path), MESSAGE)
+    with pytest.raises(exceptions.TrezorFailure, match="Forbidden key path") as showing:
+        btc.get_address(session, coin, parse_path(path))
+    assert signing.value.code == showing.value.code == messages.FailureType.DataError
+    assert btc.get_public_node(session, parse_path(path), coin_name=coin).xpub
+
+
+def test_regtest_uses_testnet_xpub_versions(emulator: RunningEmulator) -> None:
+    session = stock_session(emulator)
+    node = btc.get_public_node(
+        session, parse_path("m/84h/1h/0h"), coin_name="Regtest", script_type=S.SPENDWITNESS
+    )
+    assert node.xpub.startswith("vpub")
+
+
 def test_emulator_refuses_production_statements(emulator: RunningEmulator) -> None:
     session = stock_session(emulator)
     with pytest.raises(exceptions.TrezorFailure, match="env=prod"):
