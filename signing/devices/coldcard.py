@@ -10,7 +10,7 @@ Flows:
 * open: resynchronise (empty report), ``ncry`` (ECDH, AES-256-CTR from then
   on), ``vers``. The master fingerprint in the ``ncry`` answer is checked
   against the expected one, and against the first session's on reconnect.
-  The identity's label is what ``vers`` says (``coldcard_version``).
+  The identity's label is what ``vers`` says (``coldcard_answers``).
 * ``get_public_key``: ``xpub`` (encrypted, as the device requires).
 * ``sign_message``: device-text rules checked here first, then ``smsg`` and
   ``smok`` polls. ``okay`` means the human has not decided yet, ``busy`` to

@@ -12,7 +12,8 @@ ever on a declared length of 0xFFFFFFFF), enforces response and confirmation
 deadlines, notices an unplugged UDP emulator while a prompt is open, and sends the
 ``Cancel`` (through ``client.cancel``) on the device thread when another thread calls
 ``TrezorSigner.cancel``. Every trezorlib exception is mapped to ``signing.errors`` with
-``raise ... from``.
+``raise ... from``. The coin follows the path (SLIP-44 coin type 1' is ``Testnet``), as
+the firmware's path checks require; xpubs are reported in the desk's ``xpub`` form.
 """
 
 from __future__ import annotations
