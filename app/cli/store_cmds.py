@@ -1,9 +1,10 @@
-"""Store commands: ``import``, ``holdings``, ``audit verify|log|checkpoint``, ``backup``,
-``restore``.
+"""Store commands: ``import``, ``holdings``, ``audit verify|log|checkpoint|sign-checkpoint|
+export-checkpoint``, ``backup``, ``restore``.
 
 All of them work on the store in the data folder (``--data-dir``, else
 ``CUSTODY_DESK_DATA_DIR``, else the platform user data dir). Exit codes: 0 done,
-1 verification failed, 2 bad input or refused, 3 the store itself failed.
+1 verification failed, 2 bad input or refused, 3 the store itself failed, 4 the
+device failed (typed signing error, nothing stored).
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     checkpoint = audit_sub.add_parser("checkpoint", help="store a checkpoint of the whole log")
     checkpoint.add_argument("--actor")
     checkpoint.set_defaults(handler=cmd_audit_checkpoint)
+    sign = audit_sub.add_parser(
+        "sign-checkpoint", help="sign a checkpoint on the officer's own registered device"
+    )
+    sign.add_argument("id", metavar="ID", help="checkpoint id (as `audit checkpoint` prints)")
+    sign.add_argument("--officer", required=True, metavar="NAME")
+    sign.add_argument("--device", required=True, metavar="URI")
+    sign.set_defaults(handler=cmd_audit_sign_checkpoint)
+    export = audit_sub.add_parser(
+        "export-checkpoint", help="write a signed checkpoint as an audit_checkpoint document"
+    )
+    export.add_argument("id", metavar="ID")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.set_defaults(handler=cmd_audit_export_checkpoint)
 
     backup = sub.add_parser("backup", help="write a consistent copy of the store to PATH")
     backup.add_argument("path", type=Path, metavar="PATH")
@@ -182,10 +196,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from app.services.audit import AuditService
 
     with opened_store(args) as store:
-        report = AuditService(store).verify()
-    for check in report.checks:
+        service = AuditService(store)
+        report = service.verify()
+        signatures = service.verify_checkpoint_signatures()
+    for check in (*report.checks, signatures):
         print(check.line())
-    return 0 if report.ok else EXIT_VERIFY_FAILED
+    return 0 if report.ok and signatures.ok else EXIT_VERIFY_FAILED
 
 
 def cmd_audit_log(args: argparse.Namespace) -> int:
@@ -218,10 +234,55 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from app.services.audit import AuditService
 
     with opened_store(args) as store:
-        checkpoint = AuditService(store).checkpoint(args.actor or default_actor())
+        try:
+            checkpoint = AuditService(store).checkpoint(args.actor or default_actor())
+        except ValueError as exc:  # an empty log
+            raise CliError(str(exc)) from exc
     print(
         f"checkpoint #{checkpoint.id}: {checkpoint.tree_size} entries, root {checkpoint.root_hash}"
     )
+    return 0
+
+
+def cmd_audit_sign_checkpoint(args: argparse.Namespace) -> int:
+    """Exit 0 signed; 2 refused (unknown id or officer, already signed, log does not back
+    it); 4 the device refused or is not the officer's (nothing stored either way)."""
+    # desk_cmds imports this module, so its helpers are imported here, not at the top
+    from app.cli.desk_cmds import CliInteraction, run_async
+    from app.services.audit_checkpoints import (
+        AuditCheckpointService,
+        CheckpointError,
+        parse_checkpoint_id,
+    )
+
+    with opened_store(args) as store:
+        try:
+            row = run_async(
+                AuditCheckpointService(store).sign_checkpoint(
+                    parse_checkpoint_id(args.id), args.officer, args.device, CliInteraction()
+                )
+            )
+        except CheckpointError as exc:
+            raise CliError(str(exc)) from exc
+    print(f"checkpoint #{row.id} signed by {args.officer} ({row.signer}): {row.statement}")
+    return 0
+
+
+def cmd_audit_export_checkpoint(args: argparse.Namespace) -> int:
+    from app.cli.desk_cmds import _write  # atomic: a reader never sees half a document
+    from app.services.audit_checkpoints import (
+        AuditCheckpointService,
+        CheckpointError,
+        parse_checkpoint_id,
+    )
+
+    with opened_store(args) as store:
+        try:
+            doc = AuditCheckpointService(store).export_checkpoint(parse_checkpoint_id(args.id))
+        except CheckpointError as exc:
+            raise CliError(str(exc)) from exc
+    _write(args.out, doc.to_bytes())
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from app.documents.canonical import parse_amount, parse_utc
+from app.documents.canonical import field, parse_amount, parse_utc
 from app.documents.envelope import Document, Kind, body_digest
 from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader, parse_header
@@ -15,6 +15,7 @@ from app.documents.report import Check, failed, passed
 from app.documents.statement_adapter import domain_statement_parser, rerender_check
 from app.documents.verify import KindSpec, SignerRule
 from app.domain.multisig import EMERGENCY_WINDOW
+from app.domain.rfc6962 import InvalidProofError, verify_consistency
 
 # Body fields that are money or quantities: always decimal strings.
 _AMOUNT_KEY = re.compile(r".*(_usd|_value|quantity|amount|_ratio|shortfall)$")
@@ -86,6 +87,37 @@ def _unfreeze_checks(doc: Document, header: StatementHeader) -> list[Check]:
     return checks
 
 
+def _checkpoint_checks(doc: Document, header: StatementHeader) -> list[Check]:
+    """An audit checkpoint may carry an RFC 6962 proof that it extends an earlier one.
+
+    ``body.consistency`` (null for the first signed checkpoint) names the earlier
+    checkpoint's ``from_size`` and ``from_root``; the proof must lead from that
+    root to the signed ``root``. A holder of the earlier signed checkpoint then
+    compares ``from_root`` with its own copy: equal means the log only grew.
+    """
+    checks = _domain_checks(doc, header)
+    consistency = doc.body.get("consistency")
+    if not checks[0].ok or consistency is None:
+        return checks
+    size = field(doc.body, "size", int, "body")
+    from_size = field(consistency, "from_size", int, "body.consistency")
+    try:
+        from_root = bytes.fromhex(field(consistency, "from_root", str, "body.consistency"))
+        proof = [bytes.fromhex(p) for p in field(consistency, "proof", list, "body.consistency")]
+        root = bytes.fromhex(field(doc.body, "root", str, "body"))
+        if from_size >= size:
+            raise InvalidProofError(f"from_size {from_size} is not below size {size}")
+        verify_consistency(from_size, size, proof, from_root, root)
+    except (ValueError, TypeError) as exc:  # InvalidProofError is a ValueError
+        checks.append(failed("consistency", Reason.BAD_PROOF, f"{exc}"))
+        return checks
+    checks.append(
+        passed("consistency", f"extends the checkpoint at size {from_size} "
+               f"(root {from_root.hex()[:16]}...)")
+    )
+    return checks
+
+
 def _release_checks(doc: Document, header: StatementHeader) -> list[Check]:
     """A release carries the order body; the quorum signed the order's statement."""
     order = doc.body.get("order")
@@ -129,7 +161,7 @@ def default_specs() -> dict[Kind, KindSpec]:
         _generic(Kind.RECONCILIATION_REPORT, CUSTODIAN_OFFICER),
         _domain(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER),
         _domain(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER),
-        _domain(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER),
+        _domain(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER, _checkpoint_checks),
         _domain(Kind.UNFREEZE_ORDER, EMERGENCY_QUORUM, _unfreeze_checks),
         KindSpec(
             kind=Kind.RELEASE_INSTRUCTION,

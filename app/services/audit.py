@@ -7,6 +7,9 @@ API::
     rows = service.entries(actor="officer:alice", limit=100)
     entry = service.record("cli:bob", "note", {"text": "..."})  # own transaction, after COMMIT
     checkpoint = service.checkpoint("cli:bob")  # root over the whole log, audited
+    signatures = service.verify_checkpoint_signatures()  # AuditCheck over signed checkpoints
+
+Signing and exporting checkpoints: :mod:`app.services.audit_checkpoints`.
 
 State-changing services do not call :meth:`AuditService.record`; they append in
 their own transaction through :class:`app.services.unit_of_work.UnitOfWork`.
@@ -14,7 +17,9 @@ their own transaction through :class:`app.services.unit_of_work.UnitOfWork`.
 What :meth:`verify` detects: an edited entry (its hash no longer recomputes), a
 deleted or reordered entry (sequence gap, broken ``prev_hash`` link), a truncated
 tail (the head row, SQLite's AUTOINCREMENT high-water mark and every checkpoint
-remember the longer log), a forged tree (roots recomputed from the entries). A
+remember the longer log), a forged tree (roots recomputed from the entries); and
+:meth:`AuditService.verify_checkpoint_signatures`: a signed checkpoint whose
+statement or signature was edited, or whose officer key was revoked. A
 forger who rewrites the whole file consistently is caught only by checkpoints
 signed and held outside the store (exported to the exchange and the regulator).
 """
@@ -29,7 +34,9 @@ from typing import Any
 
 from app.domain import audit_chain
 from app.domain.rfc6962 import MerkleError, MerkleTree
+from app.services.audit_checkpoints import verify_checkpoint_signatures
 from app.services.audit_log import head_root
+from app.services.desk_identity import desk_identity
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
 from app.store.records import AuditRow, CheckpointRow
@@ -132,6 +139,20 @@ class AuditService:
         """Check the chain, the head, the tree and every checkpoint; never raises on tampering."""
         with self._store.read() as tx:
             return _verify(tx, self._store)
+
+    def verify_checkpoint_signatures(self) -> AuditCheck:
+        """Every signed checkpoint verifies under its officer's registered, unrevoked key.
+
+        ``audit verify`` prints this after :meth:`verify`'s checks; see
+        :func:`app.services.audit_checkpoints.verify_checkpoint_signatures`.
+        """
+        env = desk_identity(self._store).env
+        with self._store.read() as tx:
+            result = verify_checkpoint_signatures(tx, env)
+        check = AuditCheck("checkpoint signatures", result.ok, result.detail())
+        if not check.ok:
+            logger.warning("audit verification failed: %s", check.line())
+        return check
 
 
 def _verify(tx: Transaction, store: Store) -> AuditReport:
