@@ -322,3 +322,28 @@ def test_refusals_before_the_device(
     assert code == 2 and "not signed" in err
     assert devices["alice"].hsm.state()["signatures"] == signatures_before, "device never asked"
     assert stored(desk, ckpt) == (None, None, None)
+
+
+def test_a_checkpoint_the_log_no_longer_backs_is_never_signed(
+    desk: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator],
+) -> None:
+    ckpt, _ = take_checkpoint(desk, capsys)
+    tamper(desk, ("UPDATE audit_entries SET actor = 'someone-else' WHERE seq = 1", ()))
+    signatures_before = devices["alice"].hsm.state()["signatures"]
+    code, _, err = cli(desk, capsys, "audit", "sign-checkpoint", ckpt, "--officer", "alice",
+                       "--device", devices["alice"].trezor_uri)
+    assert code == 2 and "the audit log does not verify" in err, err
+    assert devices["alice"].hsm.state()["signatures"] == signatures_before, "device never asked"
+    assert stored(desk, ckpt) == (None, None, None)
+
+
+def test_a_half_erased_signature_record_is_reported_not_raised(
+    desk: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator],
+) -> None:
+    ckpt, _ = take_checkpoint(desk, capsys)
+    sign(desk, capsys, ckpt, "alice", devices["alice"])
+    tamper(desk, ("UPDATE audit_checkpoints SET signer = NULL WHERE id = ?", (ckpt,)))
+    code, out, _ = cli(desk, capsys, "audit", "verify")
+    assert code == 1
+    assert f"FAIL checkpoint signatures: checkpoint #{ckpt}: the stored signature record is " \
+        "incomplete" in out
