@@ -7,7 +7,7 @@ API::
     rows = service.entries(actor="officer:alice", limit=100)
     entry = service.record("cli:bob", "note", {"text": "..."})  # own transaction, after COMMIT
     checkpoint = service.checkpoint("cli:bob")  # root over the whole log, audited
-    signatures = service.verify_checkpoint_signatures()  # AuditCheck over signed checkpoints
+    signatures = service.verify_checkpoint_signatures()  # that one check alone
 
 Signing and exporting checkpoints: :mod:`app.services.audit_checkpoints`.
 
@@ -17,9 +17,9 @@ their own transaction through :class:`app.services.unit_of_work.UnitOfWork`.
 What :meth:`verify` detects: an edited entry (its hash no longer recomputes), a
 deleted or reordered entry (sequence gap, broken ``prev_hash`` link), a truncated
 tail (the head row, SQLite's AUTOINCREMENT high-water mark and every checkpoint
-remember the longer log), a forged tree (roots recomputed from the entries); and
-:meth:`AuditService.verify_checkpoint_signatures`: a signed checkpoint whose
-statement or signature was edited, or whose officer key was revoked. A
+remember the longer log), a forged tree (roots recomputed from the entries), and a
+signed checkpoint whose statement or signature was edited, or whose officer key
+was revoked. A
 forger who rewrites the whole file consistently is caught only by checkpoints
 signed and held outside the store (exported to the exchange and the regulator).
 """
@@ -136,26 +136,27 @@ class AuditService:
     # -- verification ----------------------------------------------------------
 
     def verify(self) -> AuditReport:
-        """Check the chain, the head, the tree and every checkpoint; never raises on tampering."""
-        with self._store.read() as tx:
-            return _verify(tx, self._store)
-
-    def verify_checkpoint_signatures(self) -> AuditCheck:
-        """Every signed checkpoint verifies under its officer's registered, unrevoked key.
-
-        ``audit verify`` prints this after :meth:`verify`'s checks; see
-        :func:`app.services.audit_checkpoints.verify_checkpoint_signatures`.
-        """
+        """Check the chain, the head, the tree, every checkpoint and every checkpoint
+        signature; never raises on tampering."""
         env = desk_identity(self._store).env
         with self._store.read() as tx:
-            result = verify_checkpoint_signatures(tx, env)
-        check = AuditCheck("checkpoint signatures", result.ok, result.detail())
-        if not check.ok:
-            logger.warning("audit verification failed: %s", check.line())
-        return check
+            return _verify(tx, self._store, env)
+
+    def verify_checkpoint_signatures(self) -> AuditCheck:
+        """Every signed checkpoint verifies under its officer's registered, unrevoked key
+        (also one of :meth:`verify`'s checks); see
+        :func:`app.services.audit_checkpoints.verify_checkpoint_signatures`."""
+        env = desk_identity(self._store).env
+        with self._store.read() as tx:
+            return _signature_check(tx, env)
 
 
-def _verify(tx: Transaction, store: Store) -> AuditReport:
+def _signature_check(tx: Transaction, env: str) -> AuditCheck:
+    result = verify_checkpoint_signatures(tx, env)
+    return AuditCheck("checkpoint signatures", result.ok, result.detail())
+
+
+def _verify(tx: Transaction, store: Store, env: str) -> AuditReport:
     entries = list(tx.audit.iter_all())
     log_tree = audit_chain.tree(entries)
     root = log_tree.root.hex()
@@ -164,6 +165,7 @@ def _verify(tx: Transaction, store: Store) -> AuditReport:
         _head_check(tx, entries, root),
         _checkpoint_check(tx.audit.checkpoints(), log_tree),
         _store_check(store),
+        _signature_check(tx, env),
     )
     for check in checks:
         if not check.ok:

@@ -68,7 +68,13 @@ def tamper(path: Path, *statements: str) -> None:
 
 
 def test_untouched_log_verifies(log_path: Path) -> None:
-    assert verify(log_path) == {"chain": True, "head": True, "checkpoints": True, "store": True}
+    assert verify(log_path) == {
+        "chain": True,
+        "head": True,
+        "checkpoints": True,
+        "store": True,
+        "checkpoint signatures": True,
+    }
     store = open_store(log_path)
     try:
         report = AuditService(store).verify()
