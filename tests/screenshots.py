@@ -304,6 +304,13 @@ def main() -> None:
             (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
         ):
             palette.setColor(role, QColor(color))
+        # Disabled controls look disabled, as under a real dark desktop palette.
+        for role in (
+            QPalette.ColorRole.WindowText,
+            QPalette.ColorRole.Text,
+            QPalette.ColorRole.ButtonText,
+        ):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f75"))
         app.setPalette(palette)
         theme.refresh()
         w = desk.window

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from signing.interface import Interaction
+if TYPE_CHECKING:  # the signing library is only needed once a device is used
+    from signing.interface import Interaction
 
 
 class LineState(StrEnum):

@@ -65,17 +65,20 @@ class DeskApp:
         self.offer: EmulatorOfferDialog | None = None
         i18n.translator().language_changed.connect(self._rebuild)
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
-        self.window.devices.emulator_action.triggered.connect(self.toggle_emulator)
+        self.window.when_built(self._connect_emulator_action)
 
     def _rebuild(self, _code: str) -> None:
         old = self.window
         old.save_state()
         self.window = MainWindow(self.ctx, self.settings, self.icon)
-        self.window.devices.emulator_action.triggered.connect(self.toggle_emulator)
+        self.window.when_built(self._connect_emulator_action)
         self.window.show()
         self.ctx.spawn(self.window.load_all())
         old.close()
         old.deleteLater()
+
+    def _connect_emulator_action(self, window: MainWindow) -> None:
+        window.devices.emulator_action.triggered.connect(self.toggle_emulator)
 
     @staticmethod
     def emulator_allowed() -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
@@ -25,14 +27,40 @@ from app.services.desk_facade import RefusedError
 from app.ui import i18n
 from app.ui.context import DeskContext, show_refusal
 from app.ui.theme import BANNER_STYLE
-from app.ui.views.attestations_view import AttestationsView
-from app.ui.views.audit_view import AuditView
-from app.ui.views.devices_view import DevicesView
-from app.ui.views.emergency_view import EmergencyView
 from app.ui.views.holdings_view import HoldingsView
-from app.ui.views.margin_calls_view import MarginCallsView
+
+if TYPE_CHECKING:
+    from app.ui.views.attestations_view import AttestationsView
+    from app.ui.views.audit_view import AuditView
+    from app.ui.views.devices_view import DevicesView
+    from app.ui.views.emergency_view import EmergencyView
+    from app.ui.views.margin_calls_view import MarginCallsView
 
 log = logging.getLogger(__name__)
+
+#: Holdings, attestations, margin calls, emergency, devices, audit.
+TAB_COUNT = 6
+
+
+class _Rest:
+    """The tabs after Holdings, built once the window is interactive (cold start)."""
+
+    def __init__(
+        self,
+        attestations: AttestationsView,
+        margin_calls: MarginCallsView,
+        emergency: EmergencyView,
+        devices: DevicesView,
+        audit: AuditView,
+    ) -> None:
+        self.attestations = attestations
+        self.margin_calls = margin_calls
+        self.emergency = emergency
+        self.devices = devices
+        self.audit = audit
+
+    def views(self) -> list[QWidget]:
+        return [self.attestations, self.margin_calls, self.emergency, self.devices, self.audit]
 
 
 class MainWindow(QMainWindow):
@@ -62,13 +90,15 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.holdings = HoldingsView(ctx)
-        self.attestations = AttestationsView(ctx, self.holdings)
-        self.margin_calls = MarginCallsView(ctx)
-        self.emergency = EmergencyView(ctx)
-        self.devices = DevicesView(ctx)
-        self.audit = AuditView(ctx)
-        for view in self.views():
-            self.tabs.addTab(view, "")
+        self.tabs.addTab(self.holdings, "")
+        # The other tabs are built right after the first data is shown (or as soon as
+        # anything asks for one): a placeholder holds each place until then.
+        self._rest: _Rest | None = None
+        self.closed = False  # a closed window (e.g. replaced on a language switch) loads nothing
+        self._when_built: list[Callable[[MainWindow], None]] = []
+        for _ in range(TAB_COUNT - 1):
+            self.tabs.addTab(QWidget(), "")
+        self.tabs.currentChanged.connect(lambda _i: self._ensure_built())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -79,8 +109,6 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable() and icon is not None:
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.show()
-        self.margin_calls.new_calls.connect(self._notify_new_calls)
-        self.margin_calls.open_count_changed.connect(lambda _n: self.retranslate())
         ctx.officers_changed.connect(self._fill_officers)
         ctx.emulator_changed.connect(self._on_emulator_changed)
         ctx.devices_changed.connect(self._update_status)
@@ -95,16 +123,85 @@ class MainWindow(QMainWindow):
         hints.colorSchemeChanged.connect(self._scheme_changed)
         self.retranslate()
         self.restore_state()
+        # Nothing worth painting until the first holdings arrive (a few tens of ms):
+        # skip the frame of empty tables; a timer guarantees the window never stays blank.
+        central.setUpdatesEnabled(False)
+        QTimer.singleShot(1000, self, self._reveal)
+
+    def _reveal(self) -> None:
+        central = self.centralWidget()
+        if central is not None and not central.updatesEnabled():
+            central.setUpdatesEnabled(True)
+
+    # --- the tabs after Holdings, built on first need -----------------------------
+    def _ensure_built(self) -> _Rest:
+        if self._rest is not None:
+            return self._rest
+        from app.ui.views.attestations_view import AttestationsView
+        from app.ui.views.audit_view import AuditView
+        from app.ui.views.devices_view import DevicesView
+        from app.ui.views.emergency_view import EmergencyView
+        from app.ui.views.margin_calls_view import MarginCallsView
+
+        ctx = self.ctx
+        rest = _Rest(
+            AttestationsView(ctx, self.holdings),
+            MarginCallsView(ctx),
+            EmergencyView(ctx),
+            DevicesView(ctx),
+            AuditView(ctx),
+        )
+        self._rest = rest
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        for n, view in enumerate(rest.views(), start=1):
+            placeholder = self.tabs.widget(n)
+            self.tabs.removeTab(n)
+            self.tabs.insertTab(n, view, "")
+            if placeholder is not None:
+                placeholder.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        for view in rest.views():
+            for action in getattr(view, "menu_actions", list)():
+                self.actions_menu.addAction(action)
+        rest.margin_calls.new_calls.connect(self._notify_new_calls)
+        rest.margin_calls.open_count_changed.connect(lambda _n: self.retranslate())
+        self.retranslate()
+        for callback in self._when_built:
+            callback(self)
+        self._when_built.clear()
+        return rest
+
+    def when_built(self, callback: Callable[[MainWindow], None]) -> None:
+        """Run ``callback(window)`` once every tab exists (now, if they already do)."""
+        if self._rest is not None:
+            callback(self)
+        else:
+            self._when_built.append(callback)
+
+    @property
+    def attestations(self) -> AttestationsView:
+        return self._ensure_built().attestations
+
+    @property
+    def margin_calls(self) -> MarginCallsView:
+        return self._ensure_built().margin_calls
+
+    @property
+    def emergency(self) -> EmergencyView:
+        return self._ensure_built().emergency
+
+    @property
+    def devices(self) -> DevicesView:
+        return self._ensure_built().devices
+
+    @property
+    def audit(self) -> AuditView:
+        return self._ensure_built().audit
 
     def views(self) -> list[QWidget]:
-        return [
-            self.holdings,
-            self.attestations,
-            self.margin_calls,
-            self.emergency,
-            self.devices,
-            self.audit,
-        ]
+        return [self.holdings, *self._ensure_built().views()]
 
     # --- chrome ----------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -139,7 +236,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.view_menu = menu.addMenu("")
         self.tab_actions: list[QAction] = []
-        for n in range(len(self.views())):
+        for n in range(TAB_COUNT):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{n + 1}"))
             action.triggered.connect(lambda _=False, i=n: self.tabs.setCurrentIndex(i))
@@ -157,10 +254,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, c=code: i18n.translator().switch(c))
             self.language_menu.addAction(action)
             self.language_actions[code] = action
-        self.actions_menu = menu.addMenu("")
-        for view in self.views():
-            for action in getattr(view, "menu_actions", list)():
-                self.actions_menu.addAction(action)
+        self.actions_menu = menu.addMenu("")  # each tab adds its actions when built
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -189,7 +283,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         for code, action in self.language_actions.items():
             action.setChecked(code == i18n.translator().current)
-        open_calls = self.margin_calls.model.open_count()
+        open_calls = self._rest.margin_calls.model.open_count() if self._rest else 0
         titles = [
             self.tr("&Holdings"),
             self.tr("&Attestations"),
@@ -340,6 +434,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.closed = True
         self.save_state()
         # No more polling (exchange, devices, countdowns) once the window is gone.
         for timer in self.findChildren(QTimer):
@@ -349,10 +444,21 @@ class MainWindow(QMainWindow):
     async def load_all(self) -> None:
         """First load of every view (called once the loop runs)."""
         # Officers and holdings come from independent reads: fetch them together.
-        await asyncio.gather(self.ctx.reload_officers(), self.holdings.reload())
+        try:
+            await asyncio.gather(self.ctx.reload_officers(), self.holdings.reload())
+        finally:
+            if not self.closed:
+                self._reveal()
+        if self.closed:
+            return
         saved = str(self.settings.value("ui/officer", "") or "")
         if saved:
             self.select_officer(saved)
         self.ready.emit()
+        await asyncio.sleep(0)  # let the first frame paint before building the other tabs
+        if self.closed:
+            return
         for view in self.views()[1:]:
+            if self.closed:
+                return
             await view.reload()  # type: ignore[attr-defined]

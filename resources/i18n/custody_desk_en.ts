@@ -501,12 +501,12 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="104"/>
+        <location filename="../../app/ui/main.py" line="107"/>
         <source>Emulator refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="105"/>
+        <location filename="../../app/ui/main.py" line="108"/>
         <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,175 +1168,176 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Desk</source>
+        <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>Officer on &amp;duty: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Officer on duty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>&amp;Attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>De&amp;vices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>— nobody on duty —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="341"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="366"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="383"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1344,117 +1345,122 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallDetails</name>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="51"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="52"/>
         <source>Selected call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="62"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
         <source>Client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="63"/>
-        <source>Status:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
-        <source>Received:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
-        <source>Deadline:</source>
+        <source>Call:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
-        <source>Time left:</source>
+        <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
-        <source>Shortfall (USD):</source>
+        <source>Received:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
-        <source>Exposure (USD):</source>
+        <source>Deadline:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <source>Time left:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
+        <source>Shortfall (USD):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
+        <source>Exposure (USD):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="72"/>
         <source>Collateral ratio:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="77"/>
         <source>Status history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="83"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="89"/>
         <source>Signed documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="95"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
         <source>Liquidation waterfall (yield first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="109"/>
         <source>Waterfall preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="124"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="132"/>
         <source>Select a call to see its history.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="143"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="152"/>
         <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="146"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
         <source>Past the liquidation line, but nothing to sell.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="151"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="160"/>
         <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="168"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
         <source>No recorded history for this call.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="186"/>
         <source>No signed documents yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="179"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="188"/>
         <source>Margin call (signed by the exchange)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="180"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="189"/>
         <source>Liquidation notice (exchange)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="190"/>
         <source>Top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="182"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="191"/>
         <source>Liquidation instruction (custodian)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2145,52 +2151,52 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressPanel</name>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="46"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="48"/>
         <source>BTC −25%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="47"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="49"/>
         <source>Alt+B</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="50"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
         <source>USDC depeg to 0.97</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="55"/>
         <source>Reset shocks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="65"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="69"/>
         <source>Stress results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="86"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="90"/>
         <source>Price shock for %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="88"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="93"/>
         <source>%1 price change:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="115"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="123"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="121"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
         <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="137"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -501,12 +501,12 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="104"/>
+        <location filename="../../app/ui/main.py" line="107"/>
         <source>Emulator refused</source>
         <translation>模拟器被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="105"/>
+        <location filename="../../app/ui/main.py" line="108"/>
         <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
         <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
     </message>
@@ -1168,163 +1168,164 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Desk</source>
+        <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="341"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="366"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="383"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1333,12 +1334,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
@@ -1346,117 +1347,122 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallDetails</name>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="51"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="52"/>
         <source>Selected call</source>
         <translation>所选追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="62"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
         <source>Client:</source>
         <translation>客户：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="63"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
+        <source>Call:</source>
+        <translation>通知编号：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
         <source>Received:</source>
         <translation>收到时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
         <source>Deadline:</source>
         <translation>截止时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
         <source>Time left:</source>
         <translation>剩余时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
         <source>Shortfall (USD):</source>
         <translation>缺口 (USD)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
         <source>Exposure (USD):</source>
         <translation>敞口 (USD)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="72"/>
         <source>Collateral ratio:</source>
         <translation>抵押率：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="77"/>
         <source>Status history</source>
         <translation>状态历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="83"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="89"/>
         <source>Signed documents</source>
         <translation>已签名文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="95"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
         <source>Liquidation waterfall (yield first)</source>
         <translation>强平瀑布（收益优先）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="109"/>
         <source>Waterfall preview</source>
         <translation>瀑布预览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="124"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="132"/>
         <source>Select a call to see its history.</source>
         <translation>选择一条通知以查看其历史。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="143"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="152"/>
         <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
         <translation>未低于强平线：以补仓回应，或升级处理。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="146"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
         <source>Past the liquidation line, but nothing to sell.</source>
         <translation>已低于强平线，但没有可出售的资产。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="151"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="160"/>
         <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
         <translation>已低于强平线：先使用应计收益，再按预授权顺序处置资产。瀑布后剩余缺口：USD %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="168"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
         <source>No recorded history for this call.</source>
         <translation>此通知没有记录的历史。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="186"/>
         <source>No signed documents yet.</source>
         <translation>尚无已签名文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="179"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="188"/>
         <source>Margin call (signed by the exchange)</source>
         <translation>追加保证金通知（交易所签名）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="180"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="189"/>
         <source>Liquidation notice (exchange)</source>
         <translation>强平通知（交易所）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="190"/>
         <source>Top-up attestation</source>
         <translation>补仓证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="182"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="191"/>
         <source>Liquidation instruction (custodian)</source>
         <translation>强平指令（托管方）</translation>
     </message>
@@ -2147,52 +2153,52 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressPanel</name>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="46"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="48"/>
         <source>BTC −25%</source>
         <translation>BTC −25%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="47"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="49"/>
         <source>Alt+B</source>
         <translation>Alt+B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="50"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
         <source>USDC depeg to 0.97</source>
         <translation>USDC 脱锚至 0.97</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="55"/>
         <source>Reset shocks</source>
         <translation>重置冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="65"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="69"/>
         <source>Stress results</source>
         <translation>压力测试结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="86"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="90"/>
         <source>Price shock for %1</source>
         <translation>%1 价格冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="88"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="93"/>
         <source>%1 price change:</source>
         <translation>%1 价格变动：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="115"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="123"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation>未施加冲击：设置价格变动以查看哪些客户会越线。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="121"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
         <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation>%1 个客户将越线：%2。总缺口 USD %3。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="137"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>

@@ -48,6 +48,10 @@ class Desk:
 
         self.run(poll(), timeout + 5)
 
+    def settle(self, timeout: float = 15) -> None:
+        """Wait until every task the views spawned (reloads, detail reads) has finished."""
+        self.wait_until(lambda: self.ctx.pending_tasks == 0, timeout)
+
     def start_emulator(self, mnemonic: str, **kwargs: Any) -> Any:
         emulator = emulator_host().start(mnemonic=mnemonic, **kwargs)
         self.ctx.emulator_running = True

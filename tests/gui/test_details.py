@@ -129,8 +129,10 @@ def test_margin_call_details_show_the_waterfall_past_the_liquidation_line(desk: 
     desk.run(view.reload())
     view.select(past.call_id)
     desk.run(view.load_detail())
+    desk.settle()
     details = view.details
     assert details.client.text().startswith("Sandstone Arbitrage Fund (sandstone-arb)")
+    assert details.call.text() == past.call_id
     assert details.shortfall.text() == "610,000.00"
     assert details.exposure.text() == "34,000,000.00"
     assert details.ratio.text() == "44.21%"
@@ -141,6 +143,7 @@ def test_margin_call_details_show_the_waterfall_past_the_liquidation_line(desk: 
 
     view.select(open_call.call_id)
     desk.run(view.load_detail())
+    desk.settle()
     assert details.waterfall_model.rowCount() == 0
     assert "Not past the liquidation line" in details.waterfall_note.text()
     # the name column takes the spare width, not the last (ratio) column
@@ -174,6 +177,7 @@ def test_emergency_details_show_each_party_and_the_statement(desk: Any) -> None:
     assert order is not None
     details = view.details
     desk.run(view.load_detail())
+    desk.settle()
     statement = emergency.export_order(store, order.order_id).statement
     assert details.statement.toPlainText() == statement
     share, key, verification = details.party_cells[Party.CUSTODIAN]
@@ -181,6 +185,7 @@ def test_emergency_details_show_each_party_and_the_statement(desk: Any) -> None:
 
     assert desk.run(view.sign_selected()) is not None
     desk.run(view.load_detail())
+    desk.settle()
     share, key, verification = details.party_cells[Party.CUSTODIAN]
     assert share.text().startswith("Signed")
     assert key.text().startswith("k-")

@@ -94,6 +94,7 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
 
     # the details pane: both shares verified, each with its key id, the exchange missing
     desk.run(view.load_detail())
+    desk.settle()
     cells = view.details.party_cells
     for party in (Party.CUSTODIAN, Party.REGULATOR):
         share, key, verification = cells[party]
@@ -106,6 +107,7 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     assert done is not None and done.executed_at is not None
     close_messages()
     desk.run(view.load_detail())
+    desk.settle()
     assert view.details.release.text() == f"rel-{done.order_id}"
     assert view.details.executed.text() != "Not executed"
     assert not view.execute_action.isEnabled()

@@ -121,6 +121,7 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     view.table.selectRow(0)
     # the details pane: recorded history, the exchange's signed call, the waterfall preview
     desk.run(view.load_detail())
+    desk.settle()
     detail = view.details.detail
     assert detail is not None
     assert [e.state for e in detail.history] == [
@@ -154,6 +155,7 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     call_id = view.model.row_at(0).call_id
     view.select(call_id)
     desk.run(view.load_detail())
+    desk.settle()
     assert f"li-{call_id}" in view.details.documents.text()
     entries = desk.run(desk.ctx.facade.audit_entries())
     assert any("liquidation" in e.action for e in entries)

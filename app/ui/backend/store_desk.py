@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.valuation import ClientValuation, CollateralState, value_client
-from app.services.audit import AuditService
 from app.services.desk_facade import (
     AttestationDetail,
     AttestationRow,
@@ -42,7 +41,10 @@ from app.services.desk_facade import (
 from app.services.holdings import ClientHolding, HoldingsService
 from app.store.interface import Store
 from app.ui.backend import workflows as flows
-from signing.interface import Interaction
+
+if TYPE_CHECKING:  # imported when first used: not on the cold-start path
+    from app.services.audit import AuditService
+    from signing.interface import Interaction
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +117,17 @@ class StoreDesk(DeskFacade):
         self.store = store
         self.env = env
         self.holdings_service = HoldingsService(store)
-        self.audit_service = AuditService(store)
+        self._audit: AuditService | None = None
         self._cache: _Cache | None = None
+
+    @property
+    def audit_service(self) -> AuditService:
+        """The audit service (its checkpoint crypto loads on first use, not at start)."""
+        if self._audit is None:
+            from app.services.audit import AuditService
+
+            self._audit = AuditService(self.store)
+        return self._audit
 
     def store_description(self) -> str:
         return f"SQLite {self.store.location}"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.services.desk_facade import (
     AttestationDetail,
@@ -32,7 +32,9 @@ from app.services.desk_facade import (
 )
 from app.store.interface import Store
 from app.store.repo_desk import AttestationRecord, SqliteDeskRepository
-from signing.interface import Interaction
+
+if TYPE_CHECKING:  # the signing library is only needed once a device is used
+    from signing.interface import Interaction
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,10 +26,10 @@ _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
 
 
 def _html_row(*cells: str) -> str:
-    """One table row of escaped cells, the first ones padded."""
-    style = "padding-right:10px; white-space:nowrap"
-    tds = "".join(f"<td style='{style}'>{escape(c)}</td>" for c in cells)
-    return f"<tr>{tds}</tr>"
+    """One table row of escaped cells; only the last (free text) may wrap."""
+    fixed = "padding-right:10px; white-space:nowrap"
+    tds = "".join(f"<td style='{fixed}'>{escape(c)}</td>" for c in cells[:-1])
+    return f"<tr>{tds}<td>{escape(cells[-1])}</td></tr>"
 
 
 def _value_label(name: str) -> QLabel:
@@ -52,6 +53,7 @@ class MarginCallDetails(QWidget):
         form = QFormLayout(summary)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.client = _value_label("callClient")
+        self.call = _value_label("callId")
         self.status = _value_label("callStatus")
         self.deadline = _value_label("callDeadline")
         self.time_left = _value_label("callTimeLeft")
@@ -60,6 +62,7 @@ class MarginCallDetails(QWidget):
         self.ratio = _value_label("callRatio")
         self.received = _value_label("callReceived")
         form.addRow(self.tr("Client:"), self.client)
+        form.addRow(self.tr("Call:"), self.call)
         form.addRow(self.tr("Status:"), self.status)
         form.addRow(self.tr("Received:"), self.received)
         form.addRow(self.tr("Deadline:"), self.deadline)
@@ -67,6 +70,7 @@ class MarginCallDetails(QWidget):
         form.addRow(self.tr("Shortfall (USD):"), self.shortfall)
         form.addRow(self.tr("Exposure (USD):"), self.exposure)
         form.addRow(self.tr("Collateral ratio:"), self.ratio)
+        summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(summary, 3)
 
         middle = QVBoxLayout()
@@ -78,6 +82,8 @@ class MarginCallDetails(QWidget):
         self.history.setTextInteractionFlags(_SELECTABLE)
         self.history.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.history.setWordWrap(True)
+        # Long notes must not widen the pane at the waterfall's expense.
+        self.history.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         history_layout.addWidget(self.history)
         middle.addWidget(history_box, 3)
         documents_box = QGroupBox(self.tr("Signed documents"))
@@ -88,6 +94,7 @@ class MarginCallDetails(QWidget):
         self.documents.setTextInteractionFlags(_SELECTABLE)
         self.documents.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.documents.setWordWrap(True)
+        self.documents.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         documents_layout.addWidget(self.documents)
         middle.addWidget(documents_box, 2)
         layout.addLayout(middle, 4)
@@ -103,7 +110,7 @@ class MarginCallDetails(QWidget):
         self.waterfall.setObjectName("callWaterfall")
         self.waterfall.setSortingEnabled(False)
         waterfall_layout.addWidget(self.waterfall, 1)
-        layout.addWidget(waterfall_box, 5)
+        layout.addWidget(waterfall_box, 4)
         self.show_detail(None)
 
     # --- content -----------------------------------------------------------------
@@ -112,6 +119,7 @@ class MarginCallDetails(QWidget):
         if detail is None:
             for label in (
                 self.client,
+                self.call,
                 self.status,
                 self.received,
                 self.deadline,
@@ -127,7 +135,8 @@ class MarginCallDetails(QWidget):
             self.waterfall_note.setText("")
             return
         row = detail.row
-        self.client.setText(f"{row.client_name} ({row.client_id}) · {row.call_id}")
+        self.client.setText(f"{row.client_name} ({row.client_id})")
+        self.call.setText(row.call_id)
         self.status.setText(labels.call_status(row.status))
         self.received.setText(fmt.utc(row.received_at))
         self.deadline.setText(fmt.utc(row.deadline))

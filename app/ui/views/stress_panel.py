@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -40,7 +40,9 @@ class StressPanel(QWidget):
         self.spins: dict[str, QDoubleSpinBox] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.form = QFormLayout()
+        # Two assets per row: the results table keeps the height.
+        self.form = QGridLayout()
+        self.form.setHorizontalSpacing(8)
         layout.addLayout(self.form)
         presets = QHBoxLayout()
         self.btc_preset = QPushButton(self.tr("BTC −25%"))
@@ -60,6 +62,8 @@ class StressPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("stressSummary")
         self.summary.setWordWrap(True)
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 2 + 4)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
         self.model = StressModel(self)
         self.table = DeskTable(self.model, self.tr("Stress results"))
@@ -85,7 +89,11 @@ class StressPanel(QWidget):
             spin.setMaximumWidth(120)
             spin.setAccessibleName(self.tr("Price shock for %1").replace("%1", asset))
             spin.valueChanged.connect(lambda _v: self._debounce.start())
-            self.form.addRow(self.tr("%1 price change:").replace("%1", asset), spin)
+            row, pair = divmod(len(self.spins), 2)
+            label = QLabel(self.tr("%1 price change:").replace("%1", asset))
+            label.setBuddy(spin)
+            self.form.addWidget(label, row, pair * 2)
+            self.form.addWidget(spin, row, pair * 2 + 1)
             self.spins[asset] = spin
         self.recompute()
 
