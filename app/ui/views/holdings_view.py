@@ -92,6 +92,7 @@ class HoldingsView(QWidget):
         self.search = search_box(
             self.clients, self.tr("Filter clients (Ctrl+F)…"), self.tr("Filter clients")
         )
+        self.search.setMaximumWidth(480)  # the as-of line beside it must fit in Chinese too
         bar.addWidget(self.search, 2)
         self.state_filter = QComboBox()
         self.state_filter.setAccessibleName(self.tr("Filter by state"))
