@@ -1,0 +1,89 @@
+"""Real-device checks: run only with ``pytest --run-hardware`` and a device plugged in.
+
+An officer or tester runs these on a workstation with a Trezor or a Coldcard-protocol
+module attached, unlocked and on its home screen, and approves the one signature on the
+device when asked. Emulators are skipped: this is the suite that proves the drivers
+against hardware. ``CUSTODY_DESK_HW_PATH`` picks the key path (default m/44'/0'/0'/0/0).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from signing.device_thread import DeviceThread
+from signing.errors import CancelledByHost
+from signing.interface import DeviceInfo, NullInteraction
+from signing.registry import enumerate_devices, open_signer
+from signing.verify import verify_message
+
+pytestmark = pytest.mark.hardware
+
+PATH = os.environ.get("CUSTODY_DESK_HW_PATH", "m/44'/0'/0'/0/0")
+TEXT = "CDESK-HWTEST/1 env=test purpose=hardware-check approve-on-device"
+
+
+def _hardware() -> list[DeviceInfo]:
+    return [info for info in enumerate_devices() if not info.is_emulator]
+
+
+@pytest.fixture
+def device() -> DeviceInfo:
+    found = _hardware()
+    if not found:
+        pytest.fail("no hardware signing device found: plug one in (see packaging/udev)")
+    return found[0]
+
+
+def test_enumeration_does_not_open_the_device(device: DeviceInfo) -> None:
+    # A second enumeration while nothing is open finds the same device again.
+    assert device.uri in {info.uri for info in _hardware()}
+
+
+def test_identity_public_key_and_a_signature_that_verifies(device: DeviceInfo) -> None:
+    thread = DeviceThread()
+    signer = open_signer(device.uri)
+
+    def flow() -> tuple[str, bytes]:
+        identity = signer.open(NullInteraction())
+        try:
+            assert not identity.is_emulator
+            assert len(identity.master_fingerprint) == 8
+            key = signer.get_public_key(PATH)
+            print(f"\nApprove on {identity.label}: {TEXT}")
+            signature = signer.sign_message(PATH, TEXT)
+            assert signature.pubkey == key.pubkey
+            return signature.address, signature.signature
+        finally:
+            signer.close()
+
+    try:
+        address, sig = thread.submit(flow).result(timeout=300)
+    finally:
+        thread.shutdown()
+    assert verify_message(address, TEXT, sig)
+
+
+def test_host_cancel_leaves_nothing_signed(device: DeviceInfo) -> None:
+    """Do NOT approve: the host cancels after two seconds."""
+    import threading
+
+    thread = DeviceThread()
+    signer = open_signer(device.uri)
+
+    def flow() -> object:
+        signer.open(NullInteraction())
+        try:
+            return signer.sign_message(PATH, TEXT)
+        finally:
+            signer.close()
+
+    timer = threading.Timer(2.0, signer.cancel)
+    timer.start()
+    try:
+        with pytest.raises(CancelledByHost):
+            thread.submit(flow).result(timeout=60)
+    finally:
+        timer.cancel()
+        thread.shutdown()
