@@ -267,6 +267,7 @@ class OfficerRow:
     fingerprint: str
     address: str
     path: str
+    is_emulator: bool = False  # a test emulator's key: the officer picker marks it (TEST)
 
 
 @dataclass(frozen=True, slots=True)

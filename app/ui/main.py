@@ -11,7 +11,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,6 +20,7 @@ from app.ui import i18n
 from app.ui.backend.emulator import emulator_host
 from app.ui.context import DeskContext
 from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
+from app.ui.emulator_control import EmulatorControl
 from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -62,75 +63,61 @@ class DeskApp:
         self.settings = settings
         self.icon = icon
         self.window = MainWindow(ctx, settings, icon)
-        self.offer: EmulatorOfferDialog | None = None
+        self.emulators = EmulatorControl(ctx, lambda: self.window)
         i18n.translator().language_changed.connect(self._rebuild)
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
-        self.window.when_built(self._connect_emulator_action)
+        self.window.when_built(self._connect_emulator_actions)
+
+    @property
+    def offer(self) -> EmulatorOfferDialog | None:
+        """The last "start the test emulator?" dialog opened."""
+        return self.emulators.offer
 
     def _rebuild(self, _code: str) -> None:
         old = self.window
         old.save_state()
         self.window = MainWindow(self.ctx, self.settings, self.icon)
-        self.window.when_built(self._connect_emulator_action)
+        self.window.when_built(self._connect_emulator_actions)
         self.window.show()
         self.ctx.spawn(self.window.load_all())
         old.close()
         old.deleteLater()
 
-    def _connect_emulator_action(self, window: MainWindow) -> None:
-        window.devices.emulator_action.triggered.connect(self.toggle_emulator)
+    def _connect_emulator_actions(self, window: MainWindow) -> None:
+        devices = window.devices
+        devices.emulator_action.triggered.connect(self.toggle_emulator)
+        devices.another_emulator_action.triggered.connect(self.emulators.start_another)
+        devices.ask_on_screen_action.setChecked(emulator_host().ask_on_screen)
+        devices.ask_on_screen_action.toggled.connect(self.emulators.set_ask_on_screen)
+        allowed = self.emulator_allowed()
+        for action in (
+            devices.emulator_action,
+            devices.another_emulator_action,
+            devices.ask_on_screen_action,
+        ):
+            action.setEnabled(allowed)
 
     @staticmethod
     def emulator_allowed() -> bool:
         """A production build never offers the test emulator unless explicitly allowed."""
-        from app.build_info import ALLOW_EMULATOR_FLAG, emulator_allowed
-
-        return emulator_allowed(ALLOW_EMULATOR_FLAG in sys.argv)
+        return EmulatorControl.allowed()
 
     async def start(self, offer_emulator: bool = True) -> None:
         await self.window.load_all()
         await self.ctx.reload_devices()
         self.window.devices.emulator_action.setEnabled(self.emulator_allowed())
         if offer_emulator and not self.ctx.devices and self.emulator_allowed():
-            self.offer = EmulatorOfferDialog(self.window)
-            self.offer.finished.connect(self._offer_answered)
-            self.offer.open()
+            self.emulators.open_offer(no_device=True)
 
-    def _offer_answered(self, _code: int) -> None:
-        if self.offer is not None and self.offer.clickedButton() is self.offer.start_button:
-            self.start_emulator()
-
-    def start_emulator(self) -> None:
-        if not self.emulator_allowed():
-            QMessageBox.warning(
-                self.window,
-                QCoreApplication.translate("DeskApp", "Emulator refused"),
-                QCoreApplication.translate(
-                    "DeskApp",
-                    "This is a production build: the test emulator is disabled. Plug in a"
-                    " hardware device.",
-                ),
-            )
-            return
-        try:
-            emulator_host().start()
-        except Exception as exc:
-            log.exception("emulator failed to start")
-            QMessageBox.warning(self.window, "Emulator", str(exc))
-            return
-        self.ctx.emulator_running = True
-        self.ctx.emulator_changed.emit(True)
+    def start_emulator(self, demo_officers: bool = False) -> None:
+        """Start the test emulator (two, with the demo officers, when asked)."""
+        self.emulators.start(demo_officers=demo_officers)
 
     def stop_emulator(self) -> None:
-        emulator_host().stop_all()
-        self.ctx.emulator_running = False
-        self.ctx.emulator_changed.emit(False)
+        self.emulators.stop()
 
     def toggle_emulator(self) -> None:
-        if emulator_host().active:
-            self.stop_emulator()
-        else:
-            self.start_emulator()
+        self.emulators.toggle()
 
 
 def run_gui(data_dir: str | None) -> int:

@@ -28,6 +28,7 @@ from app.ui import i18n
 from app.ui.context import DeskContext, show_refusal
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.holdings_view import HoldingsView
+from app.ui.window_size import default_window_geometry
 
 if TYPE_CHECKING:
     from app.ui.views.attestations_view import AttestationsView
@@ -313,7 +314,10 @@ class MainWindow(QMainWindow):
         combo.clear()
         combo.addItem(self.tr("— nobody on duty —"), "")
         for officer in self.ctx.officers:
-            combo.addItem(f"{officer.name} · {officer.role} · {officer.fingerprint}", officer.name)
+            text = f"{officer.name} · {officer.role} · {officer.fingerprint}"
+            if officer.is_emulator:
+                text += " " + self.tr("(TEST)")
+            combo.addItem(text, officer.name)
         index = combo.findData(self.ctx.officer)
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)
@@ -412,6 +416,11 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            # First run: big enough for every Holdings column, centred.
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.setGeometry(default_window_geometry(screen.availableGeometry()))
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)  # type: ignore[arg-type]

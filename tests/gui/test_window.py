@@ -143,17 +143,20 @@ def test_an_unexpected_failure_is_shown_not_swallowed(desk, monkeypatch) -> None
     async def broken():
         raise StoreError("database is locked")
 
+    def boxes() -> list[QMessageBox]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+
+    for stale in boxes():  # a window of an earlier test may have left one open
+        stale.done(0)
     monkeypatch.setattr(desk.ctx.facade, "audit_entries", broken)
     task = desk.ctx.spawn(desk.window.audit.reload())
     desk.wait_until(task.done)
-    desk.wait_until(
-        lambda: any(
-            isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
-        )
-    )
-    box = next(
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-    )
+    desk.wait_until(lambda: bool(boxes()))
+    box = next(b for b in boxes() if b.parent() is desk.window)
     assert "database is locked" in box.informativeText()
     box.done(0)
 

@@ -60,7 +60,11 @@ def _missing(what: str) -> RefusedError:
 def officers(store: Store) -> list[OfficerRow]:
     with store.read() as tx:
         rows = _repo(tx).officers()
-    return [OfficerRow(o.name, o.role, o.fingerprint, o.address, o.path) for o in rows if o.active]
+    return [
+        OfficerRow(o.name, o.role, o.fingerprint, o.address, o.path, o.is_emulator)
+        for o in rows
+        if o.active
+    ]
 
 
 async def register_officer(
@@ -76,7 +80,14 @@ async def register_officer(
     except OfficerError as exc:
         raise RefusedError([str(exc)]) from exc
     remember_fingerprint(uri, record.fingerprint)
-    return OfficerRow(record.name, record.role, record.fingerprint, record.address, record.path)
+    return OfficerRow(
+        record.name,
+        record.role,
+        record.fingerprint,
+        record.address,
+        record.path,
+        record.is_emulator,
+    )
 
 
 def devices(store: Store) -> list[DeviceRow]:

@@ -39,6 +39,20 @@ class DevicesView(QWidget):
         self.register_action.triggered.connect(self.open_register_dialog)
         self.emulator_action = QAction(self.tr("Start test &emulator"), self)
         self.emulator_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.another_emulator_action = QAction(self.tr("Start &another test emulator"), self)
+        self.another_emulator_action.setShortcut(QKeySequence("Ctrl+Alt+E"))
+        self.another_emulator_action.setToolTip(
+            self.tr("One more emulator on the next public test seed: a device for one more officer")
+        )
+        self.ask_on_screen_action = QAction(self.tr("Ask on the emulator &screen"), self)
+        self.ask_on_screen_action.setCheckable(True)
+        self.ask_on_screen_action.setShortcut(QKeySequence("Ctrl+Alt+S"))
+        self.ask_on_screen_action.setToolTip(
+            self.tr(
+                "Off: test emulators approve automatically. On: each emulator shows the"
+                " statement on its device screen and waits for Approve or Reject."
+            )
+        )
         bar = QHBoxLayout()
         for action in self.menu_actions():
             bar.addWidget(action_button(action))
@@ -81,12 +95,20 @@ class DevicesView(QWidget):
         self._emulator_changed(ctx.emulator_running)
 
     def menu_actions(self) -> list[QAction]:
-        return [self.scan_action, self.register_action, self.emulator_action]
+        return [
+            self.scan_action,
+            self.register_action,
+            self.emulator_action,
+            self.another_emulator_action,
+            self.ask_on_screen_action,
+        ]
 
     def _emulator_changed(self, running: bool) -> None:
         self.emulator_action.setText(
             self.tr("Stop test &emulator") if running else self.tr("Start test &emulator")
         )
+        if not running:
+            self.ask_on_screen_action.setChecked(False)  # stopping resets it to automatic
 
     async def reload(self) -> None:
         await self.ctx.reload_devices()
