@@ -254,13 +254,26 @@ def main() -> None:
         from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
         from app.ui.dialogs.register_officer import RegisterOfficerDialog
 
+        # As a tester sees it on a first run: no officer yet, demo officers offered.
         for dialog, name in (
-            (EmulatorOfferDialog(w), "dialog-emulator-offer"),
+            (EmulatorOfferDialog(w, offer_demo_officers=True), "dialog-emulator-offer"),
             (RegisterOfficerDialog(ctx.devices, w), "dialog-register-officer"),
         ):
             dialog.show()
             shot(dialog, name)
             dialog.close()
+        # The emulator's device screen ("ask on the emulator screen"), showing what bob's
+        # emulator shows for the attestation: the device's own wording, then the statement.
+        from app.ui.dialogs.emulator_screen import EmulatorScreenWindow
+
+        key = b.hsm.get_public_key("m/44'/0'/0'/0/0")
+        device_screen = EmulatorScreenWindow("Emulator #2 (Trezor)", b.hsm.fingerprint())
+        device_screen.show_prompt(f"Sign message with {key.address} ({key.path}): {statement}")
+        device_screen.resize(560, device_screen.sizeHint().height())
+        device_screen.show()
+        await asyncio.sleep(0.1)
+        shot(device_screen, "dialog-emulator-screen")
+        device_screen.close()
         from app.ui import i18n
 
         if i18n.translator().switch("zh_CN"):

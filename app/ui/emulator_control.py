@@ -22,7 +22,6 @@ from app.services.desk_facade import OfficerRow
 from app.ui.backend.emulator import NoTestSeedLeft, emulator_host
 from app.ui.context import DeskContext
 from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
-from app.ui.dialogs.register_officer import DEFAULT_PATH
 from app.ui.emulator_screens import EmulatorScreens
 
 if TYPE_CHECKING:
@@ -35,10 +34,6 @@ log = logging.getLogger(__name__)
 
 DEMO_OFFICERS = ("alice", "bob")
 DEMO_ROLE = "custody officer (demo)"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EmulatorControl", text)
 
 
 class EmulatorControl(QObject):
@@ -98,7 +93,7 @@ class EmulatorControl(QObject):
                 started.append(emulator_host().start(mnemonic=mnemonic, name=name))
         except Exception as exc:
             log.exception("emulator failed to start")
-            self._warn(_tr("Emulator"), str(exc))
+            self._warn(QCoreApplication.translate("EmulatorControl", "Emulator"), str(exc))
         if started:
             self._announce()
         if demo_officers and len(started) == 2:
@@ -113,11 +108,12 @@ class EmulatorControl(QObject):
             mnemonic = emulator_host().next_test_mnemonic()
         except NoTestSeedLeft:
             self._warn(
-                _tr("No test seed left"),
-                _tr(
+                QCoreApplication.translate("EmulatorControl", "No test seed left"),
+                QCoreApplication.translate(
+                    "EmulatorControl",
                     "Every public test seed already has a running emulator (%1 emulators)."
                     " One device belongs to one officer only, so another emulator would"
-                    " need another seed: stop the emulators first, or plug in a device."
+                    " need another seed: stop the emulators first, or plug in a device.",
                 ).replace("%1", str(len(emulator_host().running))),
             )
             return None
@@ -125,7 +121,7 @@ class EmulatorControl(QObject):
             emulator = emulator_host().start(mnemonic=mnemonic)
         except Exception as exc:
             log.exception("emulator failed to start")
-            self._warn(_tr("Emulator"), str(exc))
+            self._warn(QCoreApplication.translate("EmulatorControl", "Emulator"), str(exc))
             return None
         self._announce()
         return emulator
@@ -139,21 +135,28 @@ class EmulatorControl(QObject):
         """Approve automatically, or ask the tester on each emulator's device screen."""
         emulator_host().set_ask_on_screen(ask)
         self.ctx.status_message.emit(
-            _tr("Test emulators now ask on their device screen.")
+            QCoreApplication.translate(
+                "EmulatorControl", "Test emulators now ask on their device screen."
+            )
             if ask
-            else _tr("Test emulators now approve automatically.")
+            else QCoreApplication.translate(
+                "EmulatorControl", "Test emulators now approve automatically."
+            )
         )
 
     # --- demo officers -------------------------------------------------------------------
     async def register_demo_officers(self, emulators: list[Any]) -> list[OfficerRow] | None:
         """Register alice and bob from the two emulators' keys and put alice on duty."""
+        from app.ui.dialogs.register_officer import DEFAULT_PATH
         from app.ui.signing_flow import SigningFlow
 
         window = self.window()
         flow = SigningFlow(
             window,
-            _tr("test emulators"),
-            _tr("Reading the demo officers' keys from the test emulators"),
+            QCoreApplication.translate("EmulatorControl", "test emulators"),
+            QCoreApplication.translate(
+                "EmulatorControl", "Reading the demo officers' keys from the test emulators"
+            ),
         )
 
         async def register_both(interaction: QtInteraction) -> list[OfficerRow]:
@@ -173,9 +176,10 @@ class EmulatorControl(QObject):
         if officers:
             self.window().select_officer(DEMO_OFFICERS[0])
             self.ctx.status_message.emit(
-                _tr(
+                QCoreApplication.translate(
+                    "EmulatorControl",
                     "Demo officers alice and bob registered with test keys; alice is on duty."
-                    " Prepare as alice, then switch to bob to approve."
+                    " Prepare as alice, then switch to bob to approve.",
                 )
             )
         return officers
@@ -193,10 +197,11 @@ class EmulatorControl(QObject):
         if self.allowed():
             return True
         self._warn(
-            _tr("Emulator refused"),
-            _tr(
+            QCoreApplication.translate("EmulatorControl", "Emulator refused"),
+            QCoreApplication.translate(
+                "EmulatorControl",
                 "This is a production build: the test emulator is disabled. Plug in a"
-                " hardware device."
+                " hardware device.",
             ),
         )
         return False

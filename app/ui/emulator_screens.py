@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 
 from app.ui.backend.emulator import emulator_host
 from app.ui.backend.emulator_terminal import ClosedReason
@@ -66,6 +67,9 @@ class EmulatorScreens(QObject):
             host = emulator_host()
             window = EmulatorScreenWindow(host.label_of(emulator), emulator.hsm.fingerprint())
             window.answered.connect(lambda approve, u=uri: self._answer(u, approve))
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                window.place_beside(screen.availableGeometry(), len(self.windows))
             self.windows[uri] = window
         window.show_prompt(text)
         window.show()

@@ -10,6 +10,7 @@ import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -20,8 +21,10 @@ from app.ui import i18n
 from app.ui.backend.emulator import emulator_host
 from app.ui.context import DeskContext
 from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
-from app.ui.emulator_control import EmulatorControl
 from app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from app.ui.emulator_control import EmulatorControl
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +66,19 @@ class DeskApp:
         self.settings = settings
         self.icon = icon
         self.window = MainWindow(ctx, settings, icon)
-        self.emulators = EmulatorControl(ctx, lambda: self.window)
+        self._emulators: EmulatorControl | None = None
         i18n.translator().language_changed.connect(self._rebuild)
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
         self.window.when_built(self._connect_emulator_actions)
+
+    @property
+    def emulators(self) -> EmulatorControl:
+        """The emulator actions (imported and created on first use: cold start)."""
+        if self._emulators is None:
+            from app.ui.emulator_control import EmulatorControl
+
+            self._emulators = EmulatorControl(self.ctx, lambda: self.window)
+        return self._emulators
 
     @property
     def offer(self) -> EmulatorOfferDialog | None:
@@ -86,9 +98,9 @@ class DeskApp:
     def _connect_emulator_actions(self, window: MainWindow) -> None:
         devices = window.devices
         devices.emulator_action.triggered.connect(self.toggle_emulator)
-        devices.another_emulator_action.triggered.connect(self.emulators.start_another)
+        devices.another_emulator_action.triggered.connect(self.start_another_emulator)
         devices.ask_on_screen_action.setChecked(emulator_host().ask_on_screen)
-        devices.ask_on_screen_action.toggled.connect(self.emulators.set_ask_on_screen)
+        devices.ask_on_screen_action.toggled.connect(self.ask_on_emulator_screen)
         allowed = self.emulator_allowed()
         for action in (
             devices.emulator_action,
@@ -100,7 +112,9 @@ class DeskApp:
     @staticmethod
     def emulator_allowed() -> bool:
         """A production build never offers the test emulator unless explicitly allowed."""
-        return EmulatorControl.allowed()
+        from app.build_info import ALLOW_EMULATOR_FLAG, emulator_allowed
+
+        return emulator_allowed(ALLOW_EMULATOR_FLAG in sys.argv)
 
     async def start(self, offer_emulator: bool = True) -> None:
         await self.window.load_all()
@@ -118,6 +132,12 @@ class DeskApp:
 
     def toggle_emulator(self) -> None:
         self.emulators.toggle()
+
+    def start_another_emulator(self) -> None:
+        self.emulators.start_another()
+
+    def ask_on_emulator_screen(self, ask: bool) -> None:
+        self.emulators.set_ask_on_screen(ask)
 
 
 def run_gui(data_dir: str | None) -> int:

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         self.officer_combo = QComboBox()
         self.officer_combo.setObjectName("officerCombo")
         self.officer_combo.setMinimumWidth(260)
+        self.officer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.officer_combo.currentIndexChanged.connect(self._officer_picked)
         bar.addWidget(self.officer_combo)
         self.officer_label.setBuddy(self.officer_combo)
@@ -314,10 +315,10 @@ class MainWindow(QMainWindow):
         combo.clear()
         combo.addItem(self.tr("— nobody on duty —"), "")
         for officer in self.ctx.officers:
-            text = f"{officer.name} · {officer.role} · {officer.fingerprint}"
-            if officer.is_emulator:
-                text += " " + self.tr("(TEST)")
-            combo.addItem(text, officer.name)
+            # An emulator's key is marked right after the name: it must never pass as real.
+            test_mark = self.tr("(TEST)")
+            name = f"{officer.name} {test_mark}" if officer.is_emulator else officer.name
+            combo.addItem(f"{name} · {officer.role} · {officer.fingerprint}", officer.name)
         index = combo.findData(self.ctx.officer)
         combo.setCurrentIndex(max(index, 0))
         combo.blockSignals(False)

@@ -499,19 +499,6 @@
     </message>
 </context>
 <context>
-    <name>DeskApp</name>
-    <message>
-        <location filename="../../app/ui/main.py" line="107"/>
-        <source>Emulator refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main.py" line="108"/>
-        <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>DevicesModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="151"/>
@@ -568,49 +555,69 @@
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="40"/>
-        <location filename="../../app/ui/views/devices_view.py" line="88"/>
+        <location filename="../../app/ui/views/devices_view.py" line="108"/>
         <source>Start test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../app/ui/views/devices_view.py" line="42"/>
+        <source>Start &amp;another test emulator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="45"/>
+        <source>One more emulator on the next public test seed: a device for one more officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../app/ui/views/devices_view.py" line="47"/>
-        <location filename="../../app/ui/views/devices_view.py" line="50"/>
-        <source>Detected devices</source>
+        <source>Ask on the emulator &amp;screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="52"/>
-        <source>No signing device found (see the hints below).</source>
+        <source>Off: test emulators approve automatically. On: each emulator shows the statement on its device screen and waits for Approve or Reject.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="59"/>
-        <location filename="../../app/ui/views/devices_view.py" line="62"/>
-        <source>Registered officers</source>
+        <location filename="../../app/ui/views/devices_view.py" line="61"/>
+        <location filename="../../app/ui/views/devices_view.py" line="64"/>
+        <source>Detected devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="66"/>
+        <source>No signing device found (see the hints below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="73"/>
+        <location filename="../../app/ui/views/devices_view.py" line="76"/>
+        <source>Registered officers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="80"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="88"/>
+        <location filename="../../app/ui/views/devices_view.py" line="108"/>
         <source>Stop test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="105"/>
+        <location filename="../../app/ui/views/devices_view.py" line="127"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="128"/>
+        <location filename="../../app/ui/views/devices_view.py" line="150"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="138"/>
+        <location filename="../../app/ui/views/devices_view.py" line="160"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -925,30 +932,185 @@
     </message>
 </context>
 <context>
+    <name>EmulatorControl</name>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="97"/>
+        <location filename="../../app/ui/emulator_control.py" line="125"/>
+        <source>Emulator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="112"/>
+        <source>No test seed left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="113"/>
+        <source>Every public test seed already has a running emulator (%1 emulators). One device belongs to one officer only, so another emulator would need another seed: stop the emulators first, or plug in a device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="139"/>
+        <source>Test emulators now ask on their device screen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="143"/>
+        <source>Test emulators now approve automatically.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="156"/>
+        <source>test emulators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="157"/>
+        <source>Reading the demo officers&apos; keys from the test emulators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="179"/>
+        <source>Demo officers alice and bob registered with test keys; alice is on duty. Prepare as alice, then switch to bob to approve.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="200"/>
+        <source>Emulator refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="201"/>
+        <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EmulatorOfferDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="15"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="26"/>
         <source>No signing device found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="16"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="27"/>
         <source>No hardware signing device is plugged in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="19"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="29"/>
+        <source>Start the test emulator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="30"/>
+        <source>Start the software HSM emulator?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="32"/>
         <source>Start the software HSM emulator for testing? Everything it signs is marked TEST and refused by a production desk. Plug in a real device to sign for real.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="24"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="38"/>
+        <source>No officer is registered yet. One officer prepares an attestation and a different officer, on a different device, approves it: the demo officers alice and bob each get their own emulator with a public test key, and alice is put on duty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="44"/>
+        <source>Also register two &amp;demo officers with test keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="51"/>
         <source>Start test emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="26"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="53"/>
         <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmulatorScreenWindow</name>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="32"/>
+        <source>EMULATOR — device screen (TEST ONLY)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="35"/>
+        <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="41"/>
+        <source>%1 · key fingerprint %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="50"/>
+        <source>Text on the emulated device&apos;s screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="61"/>
+        <source>✗ &amp;Reject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="62"/>
+        <source>Reject on the emulated device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="63"/>
+        <source>✓ &amp;Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="64"/>
+        <source>Approve on the emulated device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="71"/>
+        <source>Nothing to approve.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="78"/>
+        <source>The device asks you to approve this text. Check it against the desk&apos;s &quot;Confirm on your device&quot; window, then press a button.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="102"/>
+        <source>You approved on the device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="104"/>
+        <source>You rejected on the device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmulatorScreens</name>
+    <message>
+        <location filename="../../app/ui/emulator_screens.py" line="84"/>
+        <source>Decided by the approval setting (approve automatically).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_screens.py" line="88"/>
+        <source>The desk cancelled the request (or the device was unplugged).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_screens.py" line="98"/>
+        <source>The device is no longer waiting: nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -971,87 +1133,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="97"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
         <source>Filter by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
         <source>Margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="106"/>
         <source>Ineligible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="125"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="126"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="156"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="157"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="166"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="167"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="168"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="169"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="170"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="199"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="200"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="207"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="209"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="254"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="255"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1168,176 +1330,181 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Officer on &amp;duty: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Officer on duty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>&amp;Attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>De&amp;vices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>— nobody on duty —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
+        <source>(TEST)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="339"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/main_window.py" line="341"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
+        <location filename="../../app/ui/main_window.py" line="355"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="357"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="366"/>
+        <location filename="../../app/ui/main_window.py" line="371"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389"/>
+        <location filename="../../app/ui/main_window.py" line="394"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="403"/>
+        <location filename="../../app/ui/main_window.py" line="408"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="404"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation type="unfinished"></translation>
     </message>

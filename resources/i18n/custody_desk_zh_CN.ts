@@ -499,19 +499,6 @@
     </message>
 </context>
 <context>
-    <name>DeskApp</name>
-    <message>
-        <location filename="../../app/ui/main.py" line="107"/>
-        <source>Emulator refused</source>
-        <translation>模拟器被拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main.py" line="108"/>
-        <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
-        <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
-    </message>
-</context>
-<context>
     <name>DevicesModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="151"/>
@@ -568,49 +555,69 @@
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="40"/>
-        <location filename="../../app/ui/views/devices_view.py" line="88"/>
+        <location filename="../../app/ui/views/devices_view.py" line="108"/>
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
     <message>
+        <location filename="../../app/ui/views/devices_view.py" line="42"/>
+        <source>Start &amp;another test emulator</source>
+        <translation>再启动一个测试模拟器(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="45"/>
+        <source>One more emulator on the next public test seed: a device for one more officer</source>
+        <translation>使用下一个公开测试种子再启动一个模拟器：为另一名人员提供设备</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/views/devices_view.py" line="47"/>
-        <location filename="../../app/ui/views/devices_view.py" line="50"/>
+        <source>Ask on the emulator &amp;screen</source>
+        <translation>在模拟器屏幕上确认(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="52"/>
+        <source>Off: test emulators approve automatically. On: each emulator shows the statement on its device screen and waits for Approve or Reject.</source>
+        <translation>关闭：测试模拟器自动批准。开启：每个模拟器在其设备屏幕上显示声明，并等待“批准”或“拒绝”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="61"/>
+        <location filename="../../app/ui/views/devices_view.py" line="64"/>
         <source>Detected devices</source>
         <translation>检测到的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="52"/>
+        <location filename="../../app/ui/views/devices_view.py" line="66"/>
         <source>No signing device found (see the hints below).</source>
         <translation>未找到签名设备（见下方提示）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="59"/>
-        <location filename="../../app/ui/views/devices_view.py" line="62"/>
+        <location filename="../../app/ui/views/devices_view.py" line="73"/>
+        <location filename="../../app/ui/views/devices_view.py" line="76"/>
         <source>Registered officers</source>
         <translation>已登记官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="66"/>
+        <location filename="../../app/ui/views/devices_view.py" line="80"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation>尚未登记官员。“登记官员密钥” (Ctrl+Shift+R) 会从其设备读取密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="88"/>
+        <location filename="../../app/ui/views/devices_view.py" line="108"/>
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="105"/>
+        <location filename="../../app/ui/views/devices_view.py" line="127"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="128"/>
+        <location filename="../../app/ui/views/devices_view.py" line="150"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="138"/>
+        <location filename="../../app/ui/views/devices_view.py" line="160"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -925,31 +932,186 @@
     </message>
 </context>
 <context>
+    <name>EmulatorControl</name>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="97"/>
+        <location filename="../../app/ui/emulator_control.py" line="125"/>
+        <source>Emulator</source>
+        <translation>模拟器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="112"/>
+        <source>No test seed left</source>
+        <translation>没有剩余的测试种子</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="113"/>
+        <source>Every public test seed already has a running emulator (%1 emulators). One device belongs to one officer only, so another emulator would need another seed: stop the emulators first, or plug in a device.</source>
+        <translation>每个公开测试种子都已有正在运行的模拟器（%1 个模拟器）。一台设备只属于一名人员，因此再启动模拟器需要另一个种子：请先停止模拟器，或插入设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="139"/>
+        <source>Test emulators now ask on their device screen.</source>
+        <translation>测试模拟器现在在其设备屏幕上请求确认。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="143"/>
+        <source>Test emulators now approve automatically.</source>
+        <translation>测试模拟器现在自动批准。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="156"/>
+        <source>test emulators</source>
+        <translation>测试模拟器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="157"/>
+        <source>Reading the demo officers&apos; keys from the test emulators</source>
+        <translation>正在从测试模拟器读取演示人员的密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="179"/>
+        <source>Demo officers alice and bob registered with test keys; alice is on duty. Prepare as alice, then switch to bob to approve.</source>
+        <translation>演示人员 alice 和 bob 已用测试密钥登记；alice 正在值班。以 alice 身份准备，然后切换到 bob 进行批准。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="200"/>
+        <source>Emulator refused</source>
+        <translation>模拟器被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_control.py" line="201"/>
+        <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
+        <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
+    </message>
+</context>
+<context>
     <name>EmulatorOfferDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="15"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="26"/>
         <source>No signing device found</source>
         <translation>未找到签名设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="16"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="27"/>
         <source>No hardware signing device is plugged in.</source>
         <translation>未插入硬件签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="19"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="29"/>
+        <source>Start the test emulator</source>
+        <translation>启动测试模拟器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="30"/>
+        <source>Start the software HSM emulator?</source>
+        <translation>启动软件 HSM 模拟器？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="32"/>
         <source>Start the software HSM emulator for testing? Everything it signs is marked TEST and refused by a production desk. Plug in a real device to sign for real.</source>
         <translation>是否启动软件 HSM 模拟器用于测试？其所有签名均标记为 TEST，生产环境会拒绝。真实签名请插入真实设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="24"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="38"/>
+        <source>No officer is registered yet. One officer prepares an attestation and a different officer, on a different device, approves it: the demo officers alice and bob each get their own emulator with a public test key, and alice is put on duty.</source>
+        <translation>尚未登记任何人员。一名人员准备证明，另一名人员在另一台设备上批准：演示人员 alice 和 bob 各自获得一个使用公开测试密钥的模拟器，并由 alice 值班。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="44"/>
+        <source>Also register two &amp;demo officers with test keys</source>
+        <translation>同时用测试密钥登记两名演示人员(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="51"/>
         <source>Start test emulator</source>
         <translation>启动测试模拟器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_offer.py" line="26"/>
+        <location filename="../../app/ui/dialogs/emulator_offer.py" line="53"/>
         <source>Not now</source>
         <translation>暂不</translation>
+    </message>
+</context>
+<context>
+    <name>EmulatorScreenWindow</name>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="32"/>
+        <source>EMULATOR — device screen (TEST ONLY)</source>
+        <translation>模拟器 — 设备屏幕（仅供测试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="35"/>
+        <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠</source>
+        <translation>⚠ 测试模拟器 — 不得用于生产 ⚠</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="41"/>
+        <source>%1 · key fingerprint %2</source>
+        <translation>%1 · 密钥指纹 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="50"/>
+        <source>Text on the emulated device&apos;s screen</source>
+        <translation>模拟设备屏幕上的文字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="61"/>
+        <source>✗ &amp;Reject</source>
+        <translation>✗ 拒绝(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="62"/>
+        <source>Reject on the emulated device</source>
+        <translation>在模拟设备上拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="63"/>
+        <source>✓ &amp;Approve</source>
+        <translation>✓ 批准(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="64"/>
+        <source>Approve on the emulated device</source>
+        <translation>在模拟设备上批准</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="71"/>
+        <source>Nothing to approve.</source>
+        <translation>没有待批准的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="78"/>
+        <source>The device asks you to approve this text. Check it against the desk&apos;s &quot;Confirm on your device&quot; window, then press a button.</source>
+        <translation>设备请您批准这段文字。请与工作台的“在设备上确认”窗口逐字核对，然后按下按钮。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="102"/>
+        <source>You approved on the device.</source>
+        <translation>您已在设备上批准。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="104"/>
+        <source>You rejected on the device.</source>
+        <translation>您已在设备上拒绝。</translation>
+    </message>
+</context>
+<context>
+    <name>EmulatorScreens</name>
+    <message>
+        <location filename="../../app/ui/emulator_screens.py" line="84"/>
+        <source>Decided by the approval setting (approve automatically).</source>
+        <translation>已由批准设置决定（自动批准）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_screens.py" line="88"/>
+        <source>The desk cancelled the request (or the device was unplugged).</source>
+        <translation>工作台已取消请求（或设备已拔出）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/emulator_screens.py" line="98"/>
+        <source>The device is no longer waiting: nothing was sent.</source>
+        <translation>设备已不再等待：未发送任何内容。</translation>
     </message>
 </context>
 <context>
@@ -971,87 +1133,87 @@
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="97"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="106"/>
         <source>Ineligible</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="125"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="126"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="151"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="156"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="157"/>
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="166"/>
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="167"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="168"/>
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="169"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="170"/>
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="199"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="200"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="207"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="209"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="254"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="255"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -1168,164 +1330,169 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
+        <source>(TEST)</source>
+        <translation>（测试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="339"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/main_window.py" line="341"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
+        <location filename="../../app/ui/main_window.py" line="355"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="357"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="366"/>
+        <location filename="../../app/ui/main_window.py" line="371"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389"/>
+        <location filename="../../app/ui/main_window.py" line="394"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1334,12 +1501,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="403"/>
+        <location filename="../../app/ui/main_window.py" line="408"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="404"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>

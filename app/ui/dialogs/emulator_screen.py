@@ -7,7 +7,7 @@ device). Used when the Devices tab is set to "ask on the emulator screen".
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,6 +33,7 @@ class EmulatorScreenWindow(QWidget):
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         banner = QLabel(self.tr("⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠"))
+        banner.setObjectName("emulatorBanner")  # the main window's red test banner style
         banner.setStyleSheet(BANNER_STYLE)
         banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(banner)
@@ -81,6 +82,14 @@ class EmulatorScreenWindow(QWidget):
         self.approve_button.setEnabled(True)
         self.reject_button.setEnabled(True)
         self.approve_button.setFocus()
+
+    def place_beside(self, available: QRect, index: int = 0) -> None:
+        """First showing: the screen's top-right corner, like a device beside the desk.
+
+        The ``index``-th emulator's screen sits a little lower, so none hides another.
+        """
+        size = self.sizeHint().expandedTo(self.minimumSizeHint())
+        self.move(available.right() - size.width() - 24, available.top() + 24 + 48 * index)
 
     def show_idle(self, status: str) -> None:
         """No question on screen (answered, cancelled by the host, or none yet)."""
