@@ -209,5 +209,6 @@ class EmulatorControl(QObject):
     def _warn(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, title, parent=self.window())
         box.setObjectName("emulatorMessage")
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 420px; }")
         box.setInformativeText(text)
         box.open()
