@@ -4,41 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QWidget
 
-from app.services.desk_facade import EmergencyOrderRow, RefusedError
-from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
+from app.services.desk_facade import EmergencyOrderDetail, EmergencyOrderRow, RefusedError
+from app.ui.context import DeskContext, show_info, show_refusal
 from app.ui.dialogs.create_order import CreateOrderDialog
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
 from app.ui.views.emergency_details import EmergencyOrderDetails
+from app.ui.views.queue_view import QueueView
 from app.ui.views.table import DeskTable
 
 log = logging.getLogger(__name__)
 
 
-class EmergencyView(QWidget):
+class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._reads = LatestRead()
-        self._detail_reads = LatestRead()
+        super().__init__(ctx, EmergencyOrderRow, EmergencyColumn.TIME_LEFT, parent)
         self.setObjectName("emergencyView")
-        self.last_flow: SigningFlow | None = None
         self.last_dialog: CreateOrderDialog | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout = self.box
         self.create_action = QAction(self.tr("&New order…"), self)
         self.create_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.create_action.triggered.connect(self.open_create_dialog)
@@ -67,7 +54,7 @@ class EmergencyView(QWidget):
         )
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.model = EmergencyModel(self)
+        self.model: EmergencyModel = EmergencyModel(self)
         self.table = DeskTable(self.model, self.tr("Emergency orders"))
         self.table.setObjectName("emergencyTable")
         self.table.set_placeholder(
@@ -78,19 +65,8 @@ class EmergencyView(QWidget):
         )
         self.table.stretch_column(EmergencyColumn.REASON)
         self.details = EmergencyOrderDetails()
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.table)
-        split.addWidget(self.details)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 2)
-        split.setSizes([330, 350])
-        layout.addWidget(split, 1)
+        self._place_table(self.details, stretch=(2, 2), sizes=[330, 350])
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
         ctx.data_changed.connect(self.schedule_reload)
         self._update_actions()
 
@@ -107,32 +83,11 @@ class EmergencyView(QWidget):
         self._update_actions()
         self.ctx.spawn(self.load_detail())
 
-    async def load_detail(self) -> None:
-        """Fill the details pane for the selected order (the newest request wins)."""
-        ticket = self._detail_reads.ticket()
-        order = self._current()
-        if order is None:
-            self.details.show_detail(None)
-            return
-        try:
-            detail = await self.ctx.facade.emergency_order_detail(order)
-        except RefusedError:
-            log.info("order %s vanished", order.order_id, exc_info=True)
-            return
-        if self._detail_reads.is_current(ticket):
-            self.details.show_detail(detail)
+    def _row_id(self, row: EmergencyOrderRow) -> str:
+        return row.order_id
 
-    def _tick(self) -> None:
-        self.details.tick()
-        if self.model.rowCount():
-            column = EmergencyColumn.TIME_LEFT
-            self.model.dataChanged.emit(
-                self.model.index(0, column), self.model.index(self.model.rowCount() - 1, column)
-            )
-
-    def _current(self) -> EmergencyOrderRow | None:
-        row = self.table.current_row()
-        return row if isinstance(row, EmergencyOrderRow) else None
+    async def _fetch_detail(self, row: EmergencyOrderRow) -> EmergencyOrderDetail:
+        return await self.ctx.facade.emergency_order_detail(row)
 
     def _update_actions(self) -> None:
         order = self._current()
@@ -142,29 +97,14 @@ class EmergencyView(QWidget):
         for action in (self.sign_action, self.export_action):
             action.setEnabled(order is not None and order.executed_at is None)
 
-    def schedule_reload(self) -> None:
-        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
-        self.ctx.spawn(self.reload())
-
     async def reload(self) -> None:
         ticket = self._reads.ticket()
         rows = list(await self.ctx.facade.emergency_orders())
         if not self._reads.is_current(ticket):
             return
-        current = self._current()
-        self.model.set_rows(rows)
-        if current is not None:
-            self.select(current.order_id)
-        elif self.model.rowCount():
-            self.table.selectRow(0)
+        self._show_rows(rows)
         self._update_actions()
         await self.load_detail()
-
-    def select(self, order_id: str) -> None:
-        for row in range(self.table.proxy.rowCount()):
-            if self.table.proxy.row_object(row).order_id == order_id:
-                self.table.selectRow(row)
-                return
 
     def open_create_dialog(self) -> CreateOrderDialog:
         async def clients() -> list[str]:
@@ -202,13 +142,8 @@ class EmergencyView(QWidget):
         order = self._current()
         if order is None:
             return None
-        device = self.ctx.device_for_officer()
-        if device_uri is not None:
-            device = next((d for d in self.ctx.devices if d.uri == device_uri), device)
+        device = self._signing_device(device_uri)
         if device is None:
-            show_refusal(
-                self, RefusedError([self.tr("No signing device found.")]), self.tr("No device")
-            )
             return None
         flow = SigningFlow(
             self, device.label, self.tr("Emergency unfreeze order %1").replace("%1", order.order_id)

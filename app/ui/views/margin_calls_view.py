@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QWidget
 
-from app.services.desk_facade import MarginCallRow, RefusedError
+from app.services.desk_facade import MarginCallDetail, MarginCallRow, RefusedError
 from app.ui import format as fmt
-from app.ui.context import DeskContext, LatestRead, show_refusal
+from app.ui.context import DeskContext, show_refusal
 from app.ui.dialogs.waterfall import WaterfallDialog
 from app.ui.models.desk import MarginCallColumn, MarginCallsModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
 from app.ui.views.margin_call_details import MarginCallDetails
+from app.ui.views.queue_view import QueueView
 from app.ui.views.table import DeskTable, search_box
 
 log = logging.getLogger(__name__)
@@ -23,23 +24,18 @@ log = logging.getLogger(__name__)
 SYNC_INTERVAL_MS = 30_000
 
 
-class MarginCallsView(QWidget):
+class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
     """The queue of calls from the exchange; repaints countdowns every second."""
 
     new_calls = Signal(int)  # how many calls appeared since the last load
     open_count_changed = Signal(int)
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._reads = LatestRead()
-        self._detail_reads = LatestRead()
+        super().__init__(ctx, MarginCallRow, MarginCallColumn.COUNTDOWN, parent)
         self.setObjectName("marginCallsView")
         self.known: set[str] | None = None
-        self.last_flow: SigningFlow | None = None
         self.last_waterfall: WaterfallDialog | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout = self.box
         self.ack_action = QAction(self.tr("Ac&knowledge"), self)
         self.ack_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.ack_action.triggered.connect(lambda: ctx.spawn(self.acknowledge()))
@@ -59,7 +55,7 @@ class MarginCallsView(QWidget):
         self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         self.sync_action.triggered.connect(lambda: ctx.spawn(self.sync()))
         bar = QHBoxLayout()
-        self.model = MarginCallsModel(self)
+        self.model: MarginCallsModel = MarginCallsModel(self)
         self.table = DeskTable(self.model, self.tr("Margin calls"))
         self.table.setObjectName("marginCallsTable")
         self.table.set_placeholder(
@@ -83,19 +79,8 @@ class MarginCallsView(QWidget):
         layout.addWidget(self.legend)
         self.table.stretch_column(MarginCallColumn.NAME)
         self.details = MarginCallDetails()
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.table)
-        split.addWidget(self.details)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([260, 420])
-        layout.addWidget(split, 1)
+        self._place_table(self.details, stretch=(2, 3), sizes=[260, 420])
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.schedule_detail())
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
         # Poll the exchange link (when one is configured) so new calls arrive on their own.
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(SYNC_INTERVAL_MS)
@@ -116,33 +101,11 @@ class MarginCallsView(QWidget):
     def schedule_detail(self) -> None:
         self.ctx.spawn(self.load_detail())
 
-    async def load_detail(self) -> None:
-        """Fill the details pane for the selected call (the newest request wins)."""
-        ticket = self._detail_reads.ticket()
-        call = self._current()
-        if call is None:
-            self.details.show_detail(None)
-            return
-        try:
-            detail = await self.ctx.facade.margin_call_detail(call)
-        except RefusedError:
-            log.info("no details for %s", call.call_id, exc_info=True)
-            return
-        if self._detail_reads.is_current(ticket):
-            self.details.show_detail(detail)
+    def _row_id(self, row: MarginCallRow) -> str:
+        return row.call_id
 
-    def _tick(self) -> None:
-        self.details.tick()
-        # Only the countdown column changes: repaint it, no reload.
-        if self.model.rowCount():
-            column = MarginCallColumn.COUNTDOWN
-            self.model.dataChanged.emit(
-                self.model.index(0, column), self.model.index(self.model.rowCount() - 1, column)
-            )
-
-    def schedule_reload(self) -> None:
-        """Slot for ``DeskContext.data_changed`` (a bound method: disconnected with the view)."""
-        self.ctx.spawn(self.reload())
+    async def _fetch_detail(self, row: MarginCallRow) -> MarginCallDetail:
+        return await self.ctx.facade.margin_call_detail(row)
 
     async def reload(self) -> None:
         ticket = self._reads.ticket()
@@ -152,26 +115,11 @@ class MarginCallsView(QWidget):
         ids = {r.call_id for r in rows}
         fresh = 0 if self.known is None else len(ids - self.known)
         self.known = ids
-        current = self._current()
-        self.model.set_rows(rows)
-        if current is not None:
-            self.select(current.call_id)
-        elif self.model.rowCount():
-            self.table.selectRow(0)
+        self._show_rows(rows)
         await self.load_detail()
         self.open_count_changed.emit(self.model.open_count())
         if fresh:
             self.new_calls.emit(fresh)
-
-    def select(self, call_id: str) -> None:
-        for row in range(self.table.proxy.rowCount()):
-            if self.table.proxy.row_object(row).call_id == call_id:
-                self.table.selectRow(row)
-                return
-
-    def _current(self) -> MarginCallRow | None:
-        row = self.table.current_row()
-        return row if isinstance(row, MarginCallRow) else None
 
     async def acknowledge(self) -> None:
         call = self._current()
@@ -197,13 +145,10 @@ class MarginCallsView(QWidget):
 
     async def answer_top_up(self) -> None:
         call = self._current()
-        device = self.ctx.device_for_officer()
         if call is None:
             return
+        device = self._signing_device()
         if device is None:
-            show_refusal(
-                self, RefusedError([self.tr("No signing device found.")]), self.tr("No device")
-            )
             return
         flow = SigningFlow(
             self,
@@ -268,11 +213,8 @@ class MarginCallsView(QWidget):
         dialog.open()
 
     async def sign_liquidation(self, call: MarginCallRow) -> None:
-        device = self.ctx.device_for_officer()
+        device = self._signing_device()
         if device is None:
-            show_refusal(
-                self, RefusedError([self.tr("No signing device found.")]), self.tr("No device")
-            )
             return
         statement = self.tr("Liquidation instruction for %1, shortfall USD %2").replace(
             "%1", call.client_id
