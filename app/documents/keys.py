@@ -26,19 +26,12 @@ from typing import Any
 
 from app.documents.canonical import decode, encode, field, parse_utc, utc
 from app.documents.errors import DocumentError, Reason
+from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
 
 KEYS_DOCUMENT = "custody-desk/keys"
 KEYS_VERSION = 1
 
 _PUBKEY_RE = re.compile(r"0[23][0-9a-f]{64}")
-
-
-class Party(StrEnum):
-    """The three organisations of the programme."""
-
-    REGULATOR = "regulator"
-    CUSTODIAN = "custodian"
-    EXCHANGE = "exchange"
 
 
 class Role(StrEnum):

@@ -27,8 +27,8 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
 from app.domain.statement import Environment, StatementError, UnfreezeStatement
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,6 @@ class QuorumNotReached(MultisigError):
 
 class AlreadyExecuted(MultisigError):
     """The order has been executed; it never executes twice."""
-
-
-class Party(StrEnum):
-    REGULATOR = "regulator"
-    CUSTODIAN = "custodian"
-    EXCHANGE = "exchange"
 
 
 @dataclass(frozen=True)

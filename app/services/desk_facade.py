@@ -19,6 +19,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
+
 if TYPE_CHECKING:  # the signing library is only needed once a device is used
     from signing.interface import Interaction
 
@@ -200,12 +202,6 @@ class MarginCallDetail:
     history: tuple[CallEvent, ...] = ()
     documents: tuple[DocumentRef, ...] = ()
     waterfall: tuple[WaterfallLine, ...] = ()  # only when past the liquidation line
-
-
-class Party(StrEnum):
-    REGULATOR = "regulator"
-    CUSTODIAN = "custodian"
-    EXCHANGE = "exchange"
 
 
 @dataclass(frozen=True, slots=True)

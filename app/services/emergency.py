@@ -348,16 +348,11 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
         policy = multisig.EmergencyUnfreeze(
             order=_domain_order(order.body),
             keys=multisig.PartyKeys(
-                tuple(
-                    multisig.PartyKey(multisig.Party(v.entry.party.value), v.entry.pubkey)
-                    for v in valid
-                )
+                tuple(multisig.PartyKey(v.entry.party, v.entry.pubkey) for v in valid)
             ),
             verify=verify_message,
             signatures=[
-                multisig.PartySignature(
-                    multisig.Party(v.entry.party.value), v.entry.pubkey, v.signature
-                )
+                multisig.PartySignature(v.entry.party, v.entry.pubkey, v.signature)
                 for v in valid
             ],
         )

@@ -484,7 +484,6 @@ async def sign_order(
     store: Store, order_id: str, officer: str, uri: str, interaction: Interaction
 ) -> EmergencyOrderRow:
     """Sign the custodian's share on the officer's device, verify it, store it."""
-    from app.documents.keys import Party as DocParty
     from app.services import emergency
     from app.services.officers import keys_file
 
@@ -493,7 +492,7 @@ async def sign_order(
         document = emergency.export_order(store, order_id)
         signed = await emergency.sign_share(
             document,
-            DocParty.CUSTODIAN,
+            Party.CUSTODIAN,
             uri,
             path,
             interaction=interaction,
