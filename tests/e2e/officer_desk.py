@@ -19,21 +19,25 @@ from signing.emulator.main import RunningEmulator, start_emulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 from signing.interface import NullInteraction
 
-SNAPSHOT = Path(__file__).resolve().parents[2] / "resources" / "demo" / "snapshot.json"
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
 PATH = "m/44'/0'/0'/0/0"
 
 
-def officer_emulators() -> Iterator[dict[str, RunningEmulator]]:
-    """alice's and bob's emulators, stopped when the generator closes."""
-    running = {
-        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
-        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
-    }
+def running_emulators(seeds: dict[str, str]) -> Iterator[dict[str, RunningEmulator]]:
+    """One emulator per name, each on its own (public test) seed; stopped when the
+    generator closes."""
+    running = {n: start_emulator(trezor_port=0, mnemonic=m, name=n) for n, m in seeds.items()}
     try:
         yield running
     finally:
         for emu in running.values():
             emu.stop()
+
+
+def officer_emulators() -> Iterator[dict[str, RunningEmulator]]:
+    """alice's and bob's emulators, stopped when the generator closes."""
+    yield from running_emulators({"alice": TEST_MNEMONIC_ABANDON, "bob": TEST_MNEMONIC_ALL})
 
 
 def register(store: SqliteStore, name: str, uri: str, path: str = PATH) -> None:

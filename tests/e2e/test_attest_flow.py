@@ -11,26 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli, ok
+from officer_desk import PATH, SNAPSHOT
 
-from app.cli.main import main
 from signing.emulator.main import RunningEmulator
-
-ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
-
-
-def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["--data-dir", str(data), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = cli(data, capsys, *argv)
-    assert code == 0, f"{argv}: exit {code}: {err}"
-    return out
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli, ok
+from officer_desk import PATH, SNAPSHOT
 
-from app.cli.main import main
 from app.documents.keys import key_id_for
 from app.domain.rfc6962 import leaf_hash
 from app.services.audit import AuditService
@@ -30,23 +31,7 @@ from signing.emulator.main import RunningEmulator
 from signing.errors import UserRejected, WrongDevice
 from signing.interface import NullInteraction
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
 SIGNATURE_LINE = re.compile(r"^ok   checkpoint signatures: (\d+) signed, all valid$", re.M)
-
-
-def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["--data-dir", str(data), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = cli(data, capsys, *argv)
-    assert code == 0, f"{argv}: exit {code}: {out} {err}"
-    return out
 
 
 def signed_count(verify_output: str) -> int:

@@ -6,21 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli
+from officer_desk import PATH, SNAPSHOT
 
-from app.cli.main import main
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
-
-ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
-
-
-def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["--data-dir", str(data), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_verify_exit_codes_and_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

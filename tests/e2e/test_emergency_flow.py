@@ -13,49 +13,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli, ok
+from officer_desk import PATH, SNAPSHOT, running_emulators
 
-from app.cli.main import main
 from app.paths import store_path
 from app.store import open_store
-from signing.emulator.main import RunningEmulator, start_emulator
+from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ALL,
     TEST_MNEMONIC_LEGAL,
     TEST_MNEMONIC_ZOO,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
 PATH_2 = "m/44'/0'/2'/0/0"
 
 
 @pytest.fixture(scope="module")
 def emulators() -> Iterator[dict[str, RunningEmulator]]:
-    seeds = {
+    """The regulator's, the custodian's and the exchange's emulators, each on its own seed."""
+    yield from running_emulators({
         "regulator": TEST_MNEMONIC_ZOO,
         "custodian": TEST_MNEMONIC_ALL,
         "exchange": TEST_MNEMONIC_LEGAL,
-    }
-    running = {p: start_emulator(trezor_port=0, mnemonic=m, name=p) for p, m in seeds.items()}
-    try:
-        yield running
-    finally:
-        for emu in running.values():
-            emu.stop()
-
-
-def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["--data-dir", str(data), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = cli(data, capsys, *argv)
-    assert code == 0, f"{argv}: exit {code}: {err}"
-    return out
+    })
 
 
 def status(data: Path, capsys: pytest.CaptureFixture[str], order: str) -> dict[str, object]:

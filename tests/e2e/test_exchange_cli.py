@@ -7,50 +7,19 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
+from cli_helpers import cli, ok
+from officer_desk import PATH, ROOT, SNAPSHOT
 
-from app.cli.main import main
 from app.exchange.sim.factory import make_sim
 from app.exchange.sim.price_path import parse_price_path
 from app.exchange.sim.server import start_sim
-from signing.emulator.main import RunningEmulator, start_emulator
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
-
-ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
-
-
-@pytest.fixture(scope="module")
-def devices() -> Iterator[dict[str, RunningEmulator]]:
-    running = {
-        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
-        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
-    }
-    try:
-        yield running
-    finally:
-        for emu in running.values():
-            emu.stop()
-
-
-def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(["--data-dir", str(data), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = cli(data, capsys, *argv)
-    assert code == 0, f"{argv}: exit {code}: {err}"
-    return out
+from signing.emulator.main import RunningEmulator
 
 
 def test_cli_attest_push_call_reconcile(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from test_exchange_support import make_desk
 
 from app.exchange.drop_folder import DropFolderLink
@@ -15,21 +13,7 @@ from app.exchange.inbound import InboundRejected
 from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
-from signing.emulator.main import RunningEmulator, start_emulator
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
-
-
-@pytest.fixture(scope="module")
-def devices() -> Iterator[dict[str, RunningEmulator]]:
-    running = {
-        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
-        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
-    }
-    try:
-        yield running
-    finally:
-        for emu in running.values():
-            emu.stop()
+from signing.emulator.main import RunningEmulator
 
 
 def test_drop_folder_round_trip(tmp_path: Path, devices: dict[str, RunningEmulator]) -> None:

@@ -9,7 +9,6 @@ idempotency key: exactly one, and the outbox ends with the message sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,21 +18,7 @@ from app.exchange.outbox import exchange_repo, flush, pending
 from app.exchange.push import queue_attestation
 from app.exchange.sim.server import start_sim
 from app.services import margin_calls as mc
-from signing.emulator.main import RunningEmulator, start_emulator
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
-
-
-@pytest.fixture(scope="module")
-def devices() -> Iterator[dict[str, RunningEmulator]]:
-    running = {
-        "alice": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ABANDON, name="alice"),
-        "bob": start_emulator(trezor_port=0, mnemonic=TEST_MNEMONIC_ALL, name="bob"),
-    }
-    try:
-        yield running
-    finally:
-        for emu in running.values():
-            emu.stop()
+from signing.emulator.main import RunningEmulator
 
 
 def outbox_states(desk: Desk) -> list[tuple[str, int]]:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from officer_desk import PATH, SNAPSHOT
+
 from app.cli.desk_cmds import CliInteraction
 from app.documents.keys import Party, Role
 from app.exchange.backoff import Backoff
@@ -22,10 +24,6 @@ from app.services.holdings import HoldingsService
 from app.services.officers import add_party_key, keys_file, register_officer
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.main import RunningEmulator
-
-ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
-PATH = "m/44'/0'/0'/0/0"
 
 
 @dataclass
