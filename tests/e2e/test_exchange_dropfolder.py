@@ -6,7 +6,7 @@ import asyncio
 from decimal import Decimal
 from pathlib import Path
 
-from test_exchange_support import make_desk
+from test_exchange_support import open_desk
 
 from app.exchange.drop_folder import DropFolderLink
 from app.exchange.inbound import InboundRejected
@@ -18,11 +18,10 @@ from signing.emulator.main import RunningEmulator
 
 def test_drop_folder_round_trip(tmp_path: Path, devices: dict[str, RunningEmulator]) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
-                               exposures={"palm-harbour": Decimal("44000000.00")})
-        folder = tmp_path / "drop"
-        link = DropFolderLink(folder)
-        try:
+        async with open_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
+                             exposures={"palm-harbour": Decimal("44000000.00")}) as desk:
+            folder = tmp_path / "drop"
+            link = DropFolderLink(folder)
             queue_attestation(desk.store, await desk.attest("palm-harbour"), actor="test")
             report = await mc.sync(desk.store, link)
             assert report.outbox.clean
@@ -49,8 +48,5 @@ def test_drop_folder_round_trip(tmp_path: Path, devices: dict[str, RunningEmulat
 
             run = await rc.reconcile(desk.store, link, actor="test")
             assert run.status == "clean"
-        finally:
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())

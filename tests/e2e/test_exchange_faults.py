@@ -12,7 +12,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from test_exchange_support import Desk, make_desk
+from test_exchange_support import Desk, open_desk
 
 from app.exchange.outbox import exchange_repo, flush, pending
 from app.exchange.push import queue_attestation
@@ -44,9 +44,8 @@ def test_transient_fault_is_retried_with_the_same_key(
     tmp_path: Path, devices: dict[str, RunningEmulator], mode: str
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        link = desk.link(attempts=3)
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            link = desk.link(attempts=3)
             key = await queued(desk)
             desk.sim.faults.mode, desk.sim.faults.count = mode, 2  # two failures, then fine
             report = await flush(desk.store, link, on_delivered=mc.apply_delivery)
@@ -54,10 +53,6 @@ def test_transient_fault_is_retried_with_the_same_key(
             # after a reset the exchange had booked: the retry got the stored answer back
             assert report.sent[key].replayed is (mode == "reset")
             assert_booked_once(desk, key)
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -66,9 +61,8 @@ def test_slow_exchange_times_out_then_the_retry_books_once(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        link = desk.link(timeout_s=0.3, attempts=4)
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            link = desk.link(timeout_s=0.3, attempts=4)
             key = await queued(desk)
             desk.sim.faults.mode, desk.sim.faults.count = "slow", 1
             desk.sim.faults.delay_s = 0.8
@@ -76,10 +70,6 @@ def test_slow_exchange_times_out_then_the_retry_books_once(
             assert report.clean
             await asyncio.sleep(0.8)  # let the slow request finish on the exchange's side
             assert_booked_once(desk, key)
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -88,10 +78,9 @@ def test_exchange_down_then_desk_restart_sends_from_the_store(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        port = desk.running.port
-        link = desk.link(timeout_s=0.5, attempts=2)
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            port = desk.running.port
+            link = desk.link(timeout_s=0.5, attempts=2)
             key = await queued(desk)
             desk.running.stop()  # the exchange is gone: connection refused
             report = await flush(desk.store, link)
@@ -111,10 +100,6 @@ def test_exchange_down_then_desk_restart_sends_from_the_store(
             # flushing again sends nothing
             assert (await flush(desk.store, link, ignore_schedule=True)).sent == {}
             assert desk.sim.stats()["bookings_per_key"] == {key: 1}
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -123,19 +108,14 @@ def test_refusal_is_not_retried_and_never_half_applied(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            link = desk.link()
             key = await queued(desk)
             desk.sim._keys_source = desk.sim.keys().__class__("test", ())  # forgets our keys
             report = await flush(desk.store, link)
             assert key in report.failed and "unknown_key" in report.failed[key]
             assert outbox_states(desk) == [("failed", 1)]
             assert desk.sim.stats()["bookings_per_key"] == {}
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -147,9 +127,8 @@ def test_booked_but_unacknowledged_then_restart_is_booked_once(
     after the restart the outbox sends again and gets the stored answer."""
 
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        link = desk.link(attempts=1)
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            link = desk.link(attempts=1)
             key = await queued(desk)
             desk.sim.faults.mode, desk.sim.faults.count = "reset", 1
             report = await flush(desk.store, link)
@@ -160,10 +139,6 @@ def test_booked_but_unacknowledged_then_restart_is_booked_once(
                                  on_delivered=mc.apply_delivery)
             assert report.sent[key].replayed and report.sent[key].status == 201
             assert_booked_once(desk, key)
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -174,9 +149,8 @@ def test_two_desk_processes_flushing_at_once_book_once(
     """The GUI's timer and a CLI `outbox --send` race on the same message."""
 
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        links = [desk.link(), desk.link()]
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            links = [desk.link(), desk.link()]
             key = await queued(desk)
             desk.sim.faults.mode, desk.sim.faults.count = "slow", 2
             desk.sim.faults.delay_s = 0.2  # both requests are in flight together
@@ -184,10 +158,5 @@ def test_two_desk_processes_flushing_at_once_book_once(
             assert all(key in r.sent for r in reports)
             assert sorted(r.sent[key].replayed for r in reports) == [False, True]
             assert_booked_once(desk, key)
-        finally:
-            for link in links:
-                await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())

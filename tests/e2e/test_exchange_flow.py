@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_exchange_support import Desk, make_desk, snapshot_with
+from test_exchange_support import open_desk, snapshot_with
 
 from app.cli.desk_cmds import CliInteraction
 from app.exchange.inbound import InboundAccepted
@@ -24,18 +24,13 @@ from app.services.holdings import HoldingsService
 from signing.emulator.main import RunningEmulator
 
 
-def run(desk_factory: object) -> Desk:
-    return asyncio.run(desk_factory)  # type: ignore[arg-type]
-
-
 def test_margin_call_resolved_by_top_up(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
-                               exposures={"palm-harbour": Decimal("44000000.00")})
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
+                             exposures={"palm-harbour": Decimal("44000000.00")}) as desk:
+            link = desk.link()
             att = await desk.attest("palm-harbour")
             queue_attestation(desk.store, att, actor="test")
             report = await mc.sync(desk.store, link)
@@ -77,10 +72,6 @@ def test_margin_call_resolved_by_top_up(
             [call] = desk.sim.accounts_json()["calls"]
             assert call["status"] == "resolved"
             assert all(n == 1 for n in desk.sim.stats()["bookings_per_key"].values())
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -93,10 +84,9 @@ def test_liquidation_path_is_yield_first(
     later = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 3, tzinfo=UTC)
 
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
-                               exposures={"jumeirah-yield": Decimal("58000000.00")})
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
+                             exposures={"jumeirah-yield": Decimal("58000000.00")}) as desk:
+            link = desk.link()
             att = await desk.attest("jumeirah-yield")
             queue_attestation(desk.store, att, actor="test")
             await mc.sync(desk.store, link)
@@ -131,10 +121,6 @@ def test_liquidation_path_is_yield_first(
             [account] = sim["accounts"]
             assert account["exposure_usd"] == "54320000.00"  # 58M - 3.68M raised
             assert instruction == f"li-{row.call_id}"
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -149,10 +135,9 @@ def test_a_bad_document_in_the_feed_is_audited_once(
     from signing.emulator.test_seeds import TEST_MNEMONIC_LEGAL
 
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
-                               exposures={"palm-harbour": Decimal("44000000.00")})
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
+                             exposures={"palm-harbour": Decimal("44000000.00")}) as desk:
+            link = desk.link()
             queue_attestation(desk.store, await desk.attest("palm-harbour"), actor="test")
             await mc.sync(desk.store, link)
             desk.sim.advance(3600)
@@ -171,10 +156,6 @@ def test_a_bad_document_in_the_feed_is_audited_once(
             audited = AuditService(desk.store).entries(action="exchange.inbound_rejected")
             assert len(audited) == 1 and "bad_signature" in audited[0].payload
             assert len(mc.list_margin_call_rows(desk.store)) == 1
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -183,10 +164,9 @@ def test_a_lapsed_instruction_expires_the_call(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
-                               exposures={"jumeirah-yield": Decimal("58000000.00")})
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
+                             exposures={"jumeirah-yield": Decimal("58000000.00")}) as desk:
+            link = desk.link()
             queue_attestation(desk.store, await desk.attest("jumeirah-yield"), actor="test")
             await mc.sync(desk.store, link)
             desk.sim.advance(60)
@@ -204,9 +184,5 @@ def test_a_lapsed_instruction_expires_the_call(
             [row] = mc.list_margin_call_rows(desk.store)
             assert row.status == "expired"
             assert mc.expire_lapsed(desk.store) == []  # once
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())

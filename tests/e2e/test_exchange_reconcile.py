@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_exchange_support import make_desk
+from test_exchange_support import open_desk
 
 from app.cli.desk_cmds import CliInteraction
 from app.documents.envelope import parse_document
@@ -29,9 +29,8 @@ def test_reconcile_clean_then_breaks_signed_and_exported(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            link = desk.link()
             for client in ("alnoor-quant", "palm-harbour"):
                 queue_attestation(desk.store, await desk.attest(client), actor="test")
             assert (await mc.sync(desk.store, link)).outbox.clean
@@ -70,10 +69,6 @@ def test_reconcile_clean_then_breaks_signed_and_exported(
                 await rc.sign_report(desk.store, run.id, officer="bob",
                                      device_uri=devices["bob"].trezor_uri,
                                      interaction=CliInteraction())
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())
 
@@ -92,9 +87,8 @@ def test_forged_ledger_is_a_failed_run_and_slots_run_once(
             return json.dumps(doc).encode()
 
     async def flow() -> None:
-        desk = await make_desk(tmp_path, devices)
-        link = desk.link()
-        try:
+        async with open_desk(tmp_path, devices) as desk:
+            link = desk.link()
             run = await rc.reconcile(desk.store, ForgingLink(link), actor="test")  # type: ignore[arg-type]
             assert run.status == "failed" and "mismatch" in run.report["error"]
             now = datetime.now(UTC)
@@ -111,9 +105,5 @@ def test_forged_ledger_is_a_failed_run_and_slots_run_once(
             assert (await rc.reconcile(desk.store, link, actor="test")).status == "clean"
             replayed = await rc.reconcile(desk.store, ReplayLink(), actor="test")  # type: ignore[arg-type]
             assert replayed.status == "failed" and "replay" in replayed.report["error"]
-        finally:
-            await link.aclose()
-            desk.running.stop()
-            desk.store.close()
 
     asyncio.run(flow())

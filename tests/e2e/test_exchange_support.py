@@ -4,7 +4,9 @@ emulated devices, the exchange simulator on loopback (TEST keys only)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,14 +34,25 @@ class Desk:
     path: Path
     devices: dict[str, RunningEmulator]
     running: RunningSim
+    links: list[RestLink] = field(default_factory=list)
 
     @property
     def sim(self) -> Any:
         return self.running.sim
 
     def link(self, timeout_s: float = 2.0, attempts: int = 3) -> RestLink:
-        return RestLink(self.running.url, timeout_s=timeout_s, max_attempts=attempts,
+        """A REST link to the simulator, closed with the desk."""
+        link = RestLink(self.running.url, timeout_s=timeout_s, max_attempts=attempts,
                         backoff=Backoff(base_s=0.01, cap_s=0.05))
+        self.links.append(link)
+        return link
+
+    async def close(self) -> None:
+        """Close the links, stop the simulator, close the store."""
+        for link in self.links:
+            await link.aclose()
+        self.running.stop()
+        self.store.close()
 
     async def attest(self, client_id: str) -> int:
         service = AttestationService(self.store)
@@ -84,3 +97,15 @@ async def make_desk(tmp: Path, devices: dict[str, RunningEmulator], *,
     keys_path.write_bytes(keys_file(store).to_bytes())  # the sim's trust root
     running = start_sim(sim)
     return Desk(store, path, devices, running)
+
+
+@asynccontextmanager
+async def open_desk(tmp: Path, devices: dict[str, RunningEmulator], *,
+                    price_path: str | None = None,
+                    exposures: dict[str, Decimal] | None = None) -> AsyncIterator[Desk]:
+    """:func:`make_desk`, closed (links, simulator, store) when the block ends."""
+    desk = await make_desk(tmp, devices, price_path=price_path, exposures=exposures)
+    try:
+        yield desk
+    finally:
+        await desk.close()
