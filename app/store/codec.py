@@ -41,3 +41,23 @@ def decimal_to_text(value: Decimal) -> str:
 def text_to_decimal(text: str) -> Decimal:
     """Decode a decimal written by :func:`decimal_to_text`."""
     return Decimal(text)
+
+
+def optional_time_to_text(moment: datetime | None) -> str | None:
+    """:func:`time_to_text` for a nullable column (None stays NULL)."""
+    return None if moment is None else time_to_text(moment)
+
+
+def text_to_optional_time(text: str | None) -> datetime | None:
+    """:func:`text_to_time` for a nullable column (NULL reads as None)."""
+    return None if text is None else text_to_time(text)
+
+
+def optional_decimal_to_text(value: Decimal | None) -> str | None:
+    """:func:`decimal_to_text` for a nullable column (None stays NULL)."""
+    return None if value is None else decimal_to_text(value)
+
+
+def text_to_optional_decimal(text: str | None) -> Decimal | None:
+    """:func:`text_to_decimal` for a nullable column (NULL reads as None)."""
+    return None if text is None else text_to_decimal(text)

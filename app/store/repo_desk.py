@@ -14,7 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.store.codec import decimal_to_text, text_to_decimal, text_to_time, time_to_text
+from app.store.codec import (
+    decimal_to_text,
+    optional_time_to_text,
+    text_to_decimal,
+    text_to_optional_time,
+    text_to_time,
+    time_to_text,
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,6 @@ class EmergencySignatureRecord:
     imported_at: datetime
 
 
-def _opt_time(value: str | None) -> datetime | None:
-    return None if value is None else text_to_time(value)
-
-
 class SqliteDeskRepository:
     """Rows of the officer, key, attestation and emergency tables."""
 
@@ -181,8 +184,8 @@ class SqliteDeskRepository:
                 key.address,
                 int(key.is_emulator),
                 time_to_text(key.valid_from),
-                None if key.valid_until is None else time_to_text(key.valid_until),
-                None if key.revoked_at is None else time_to_text(key.revoked_at),
+                optional_time_to_text(key.valid_until),
+                optional_time_to_text(key.revoked_at),
                 time_to_text(added_at),
             ),
         )
@@ -200,8 +203,8 @@ class SqliteDeskRepository:
                 address=r["address"],
                 is_emulator=bool(r["is_emulator"]),
                 valid_from=text_to_time(r["valid_from"]),
-                valid_until=_opt_time(r["valid_until"]),
-                revoked_at=_opt_time(r["revoked_at"]),
+                valid_until=text_to_optional_time(r["valid_until"]),
+                revoked_at=text_to_optional_time(r["revoked_at"]),
             )
             for r in rows
         ]
@@ -290,7 +293,7 @@ class SqliteDeskRepository:
             checker_officer_id=r["checker_officer_id"],
             signature_b64=r["signature"],
             signer_address=r["signer_address"],
-            signed_at=_opt_time(r["signed_at"]),
+            signed_at=text_to_optional_time(r["signed_at"]),
             status_reason=r["status_reason"],
         )
 
@@ -385,7 +388,7 @@ class SqliteDeskRepository:
             created_by=r["created_by"],
             created_at=text_to_time(r["created_at"]),
             expires_at=text_to_time(r["expires_at"]),
-            executed_at=_opt_time(r["executed_at"]),
+            executed_at=text_to_optional_time(r["executed_at"]),
             release_json=r["release_json"],
         )
 

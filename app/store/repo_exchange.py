@@ -15,11 +15,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.store.codec import decimal_to_text, text_to_decimal, text_to_time, time_to_text
-
-
-def _opt_time(value: str | None) -> datetime | None:
-    return None if value is None else text_to_time(value)
+from app.store.codec import (
+    decimal_to_text,
+    optional_decimal_to_text,
+    text_to_decimal,
+    text_to_optional_decimal,
+    text_to_optional_time,
+    text_to_time,
+    time_to_text,
+)
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,8 @@ class SqliteExchangeRepository:
             status=r["status"],
             attempts=r["attempts"],
             created_at=text_to_time(r["created_at"]),
-            next_attempt_at=_opt_time(r["next_attempt_at"]),
-            sent_at=_opt_time(r["sent_at"]),
+            next_attempt_at=text_to_optional_time(r["next_attempt_at"]),
+            sent_at=text_to_optional_time(r["sent_at"]),
             last_error=r["last_error"],
             response=None if r["response"] is None else json.loads(r["response"]),
         )
@@ -218,7 +222,7 @@ class SqliteExchangeRepository:
                 rec.external_id, rec.client_id, rec.status, time_to_text(rec.issued_at),
                 time_to_text(rec.received_at), time_to_text(rec.deadline),
                 decimal_to_text(rec.shortfall_usd), decimal_to_text(rec.exposure_usd),
-                None if rec.collateral_ratio is None else decimal_to_text(rec.collateral_ratio),
+                optional_decimal_to_text(rec.collateral_ratio),
                 rec.document_json, time_to_text(rec.updated_at), rec.notice, rec.sequence,
                 decimal_to_text(rec.collateral_value_usd), json.dumps(rec.history),
             ),
@@ -240,16 +244,12 @@ class SqliteExchangeRepository:
             shortfall_usd=text_to_decimal(r["shortfall_usd"]),
             exposure_usd=text_to_decimal(r["exposure_usd"]),
             collateral_value_usd=text_to_decimal(r["collateral_value_usd"]),
-            collateral_ratio=(
-                None if r["collateral_ratio"] is None else text_to_decimal(r["collateral_ratio"])
-            ),
+            collateral_ratio=text_to_optional_decimal(r["collateral_ratio"]),
             document_json=r["document_json"],
             resolution=r["resolution"],
             top_up_attestation_id=r["top_up_attestation_id"],
             history=json.loads(r["history_json"]),
-            liquidation_usd=(
-                None if r["liquidation_usd"] is None else text_to_decimal(r["liquidation_usd"])
-            ),
+            liquidation_usd=text_to_optional_decimal(r["liquidation_usd"]),
             liquidation_notice_id=r["liquidation_notice_id"],
             updated_at=text_to_time(r["updated_at"]),
         )
@@ -286,7 +286,7 @@ class SqliteExchangeRepository:
             (
                 status, json.dumps(history), time_to_text(at), resolution,
                 top_up_attestation_id,
-                None if liquidation_usd is None else decimal_to_text(liquidation_usd),
+                optional_decimal_to_text(liquidation_usd),
                 liquidation_notice_id, external_id,
             ),
         )
@@ -397,4 +397,4 @@ class SqliteExchangeRepository:
         row = self._db.execute(
             "SELECT MAX(run_at) FROM reconciliations WHERE slot IS NOT NULL"
         ).fetchone()
-        return None if row[0] is None else text_to_time(row[0])
+        return text_to_optional_time(row[0])

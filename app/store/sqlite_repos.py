@@ -15,7 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.store.codec import decimal_to_text, text_to_decimal, text_to_time, time_to_text
+from app.store.codec import (
+    decimal_to_text,
+    optional_time_to_text,
+    text_to_decimal,
+    text_to_time,
+    time_to_text,
+)
 from app.store.records import (
     AuditHead,
     AuditRow,
@@ -159,7 +165,7 @@ class SqliteHoldingsRepository:
         self._db = connection
 
     def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
-        params = {"as_of": None if as_of is None else time_to_text(as_of)}
+        params = {"as_of": optional_time_to_text(as_of)}
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: this loop is hot for 100k clients
         states: list[StoredClientState] = []
@@ -178,7 +184,7 @@ class SqliteHoldingsRepository:
         return states
 
     def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
-        params = {"as_of": None if as_of is None else time_to_text(as_of)}
+        params = {"as_of": optional_time_to_text(as_of)}
         rows = self._db.execute(
             "SELECT p.asset, p.price_usd, p.as_of, p.snapshot_id FROM prices AS p"
             " WHERE p.snapshot_id = (SELECT q.snapshot_id FROM prices AS q"
