@@ -8,13 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from app.ui.dialogs.reason_buttons import one_line, reason_buttons
 
 
 class CreateOrderDialog(QDialog):
@@ -45,18 +46,7 @@ class CreateOrderDialog(QDialog):
         form.addRow(self.tr("&Client:"), self.client)
         form.addRow(self.tr("&Reason:"), self.reason)
         layout.addLayout(form)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("C&reate order"))
-        self.ok_button.setEnabled(False)
-        self.reason.textChanged.connect(
-            lambda: self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
-        )
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
+        self.ok_button = reason_buttons(self, self.reason, self.tr("C&reate order"))
 
     def values(self) -> tuple[str, str]:
-        return self.client.currentText(), " ".join(self.reason.toPlainText().split())
+        return self.client.currentText(), one_line(self.reason)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from app.ui.dialogs.reason_buttons import one_line, reason_buttons
 
 
 class RejectAttestationDialog(QDialog):
@@ -34,18 +35,7 @@ class RejectAttestationDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName(self.tr("Reason for rejecting"))
         layout.addWidget(self.reason)
-        box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("&Reject"))
-        self.ok_button.setEnabled(False)
-        self.reason.textChanged.connect(
-            lambda: self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
-        )
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
+        self.ok_button = reason_buttons(self, self.reason, self.tr("&Reject"))
 
     def text(self) -> str:
-        return " ".join(self.reason.toPlainText().split())
+        return one_line(self.reason)
