@@ -12,6 +12,8 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from app.documents.keys import Party, Role
+from app.services.officers import add_party_key, list_officers
 from app.ui.backend.emulator import emulator_host
 from app.ui.context import DeskContext
 from app.ui.main import DeskApp, make_settings, open_facade
@@ -67,6 +69,23 @@ class Desk:
         )
         self.run(self.ctx.reload_officers())
         self.run(self.ctx.reload_devices())
+
+    def add_emergency_key(self, party: Party, pubkey: bytes, address: str) -> None:
+        """Register ``pubkey`` as ``party``'s (emulator) key for the emergency channel."""
+        add_party_key(
+            self.ctx.facade.store,
+            party,
+            pubkey,
+            address,
+            actor="test",
+            role=Role.EMERGENCY,
+            is_emulator=True,
+        )
+
+    def add_officer_emergency_key(self, name: str, party: Party = Party.CUSTODIAN) -> None:
+        """Name registered officer ``name``'s key as ``party``'s emergency key."""
+        officer = next(o for o in list_officers(self.ctx.facade.store) if o.name == name)
+        self.add_emergency_key(party, officer.pubkey, officer.address)
 
 
 @pytest.fixture

@@ -152,24 +152,12 @@ def test_margin_call_details_show_the_waterfall_past_the_liquidation_line(desk: 
 
 
 def test_emergency_details_show_each_party_and_the_statement(desk: Any) -> None:
-    from app.documents.keys import Party as DocParty
-    from app.documents.keys import Role
     from app.services import emergency
-    from app.services.officers import add_party_key, list_officers
     from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
 
     store = desk.ctx.facade.store
     desk.register("alice", desk.start_emulator(TEST_MNEMONIC_ALL))
-    alice = next(o for o in list_officers(store) if o.name == "alice")
-    add_party_key(
-        store,
-        DocParty.CUSTODIAN,
-        alice.pubkey,
-        alice.address,
-        actor="test",
-        role=Role.EMERGENCY,
-        is_emulator=True,
-    )
+    desk.add_officer_emergency_key("alice")
     w = desk.window
     w.select_officer("alice")
     view = w.emergency

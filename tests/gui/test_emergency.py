@@ -5,26 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from message_boxes import close_messages
 
 from app.documents.envelope import parse_document
-from app.documents.keys import Party, Role
+from app.documents.keys import Party
 from app.services import emergency
-from app.services.officers import add_party_key, keys_file, list_officers, read_device_key
+from app.services.officers import keys_file, read_device_key
 from signing.emulator.test_seeds import TEST_MNEMONIC_ALL, TEST_MNEMONIC_ZOO
 from signing.interface import NullInteraction
 
 PATH = "m/44'/0'/0'/0/0"
-
-
-def close_messages() -> str:
-    boxes = [
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-    ]
-    text = " | ".join(f"{b.windowTitle()}: {b.text()} {b.informativeText()}" for b in boxes)
-    for b in boxes:
-        b.done(0)
-    return text
 
 
 def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, tmp_path: Path):
@@ -32,26 +22,9 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     custodian_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
     regulator_emu = desk.start_emulator(TEST_MNEMONIC_ZOO)
     desk.register("alice", custodian_emu)
-    alice = next(o for o in list_officers(store) if o.name == "alice")
-    add_party_key(
-        store,
-        Party.CUSTODIAN,
-        alice.pubkey,
-        alice.address,
-        actor="test",
-        role=Role.EMERGENCY,
-        is_emulator=True,
-    )
+    desk.add_officer_emergency_key("alice")
     _, reg_key = desk.run(read_device_key(regulator_emu.trezor_uri, PATH, NullInteraction()))
-    add_party_key(
-        store,
-        Party.REGULATOR,
-        reg_key.pubkey,
-        reg_key.address,
-        actor="test",
-        role=Role.EMERGENCY,
-        is_emulator=True,
-    )
+    desk.add_emergency_key(Party.REGULATOR, reg_key.pubkey, reg_key.address)
 
     w = desk.window
     w.select_officer("alice")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from message_boxes import close_messages
 
 from app.documents.keys import Party, Role
 from app.exchange.sim.factory import make_sim
@@ -20,16 +20,6 @@ from app.services.officers import add_party_key, keys_file
 from app.ui.backend.workflows import EXCHANGE_LINK_SETTING
 from app.ui.models.desk import MarginCallColumn
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
-
-
-def close_messages() -> str:
-    boxes = [
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-    ]
-    text = " | ".join(f"{b.windowTitle()}: {b.text()} {b.informativeText()}" for b in boxes)
-    for b in boxes:
-        b.done(0)
-    return text
 
 
 @pytest.fixture

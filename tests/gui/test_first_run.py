@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from message_boxes import close_messages, message_texts
 from PySide6.QtCore import QRect, QSettings, QSize
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services.desk_facade import AttestationStatus
 from app.ui.backend.emulator import emulator_host
 from app.ui.main_window import MainWindow
 from app.ui.window_size import default_window_geometry, default_window_size
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL, TEST_MNEMONICS
-
-
-def messages() -> list[QMessageBox]:
-    return [
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-    ]
-
-
-def message_texts() -> str:
-    return " | ".join(f"{m.windowTitle()}: {m.text()} {m.informativeText()}" for m in messages())
-
-
-def close_messages() -> None:
-    for m in messages():
-        m.done(0)
 
 
 def prepare_as(desk, officer: str) -> str:

@@ -6,26 +6,11 @@ import base64
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from message_boxes import close_messages, message_texts
 
 from app.documents.signatures import verify_message
 from app.services.desk_facade import AttestationStatus, MarginCallRow, MarginCallStatus
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
-
-
-def messages() -> list[QMessageBox]:
-    return [
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-    ]
-
-
-def message_texts() -> str:
-    return " | ".join(f"{m.windowTitle()}: {m.text()} {m.informativeText()}" for m in messages())
-
-
-def close_messages() -> None:
-    for m in messages():
-        m.done(0)
 
 
 def setup_two_officers(desk):
