@@ -330,6 +330,9 @@ def test_prepare_refuses_ineligible_clients_and_the_third_settlement_of_the_day(
     proxy = clients.proxy
 
     def select(*ids: str) -> None:
+        # a holdings reload still running (after the last prepare) would put the
+        # selection back on the current row: let it finish first
+        desk.settle()
         clients.clearSelection()
         model = clients.selectionModel()
         for r in range(proxy.rowCount()):
