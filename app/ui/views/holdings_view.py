@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from decimal import Decimal
-from operator import attrgetter
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -195,6 +195,8 @@ class HoldingsView(QWidget):
     async def show_snapshot(self, snapshot: HoldingsSnapshot) -> None:
         self.snapshot = snapshot
         current = self.clients.current_row()
+        # Prepare acts on the selected clients: a reload must never change which ones.
+        selected = set(self.selected_client_ids())
         clients = list(snapshot.clients)
         if len(clients) > CHUNKED_LOAD_THRESHOLD:
             self.as_of.setText(self.tr("Loading %1 clients…").replace("%1", f"{len(clients):,}"))
@@ -230,18 +232,37 @@ class HoldingsView(QWidget):
         self.composition.set_values(by_asset)
         self.stress.set_assets(sorted(snapshot.prices))
         self.stress.recompute()
-        self._reselect(current.client_id if isinstance(current, ClientRow) else None)
+        self._reselect(current.client_id if isinstance(current, ClientRow) else None, selected)
 
-    def _reselect(self, client_id: str | None) -> None:
-        row = 0
-        if client_id is not None:
-            # A list scan (milliseconds for 100k rows), not 100k proxy lookups.
-            found = self.clients_model.find(attrgetter("client_id"), client_id)
-            if found is not None:
-                mapped = self.clients.proxy.mapFromSource(self.clients_model.index(found, 0))
-                row = mapped.row() if mapped.isValid() else 0
-        if self.clients.proxy.rowCount():
-            self.clients.selectRow(row)
+    def _reselect(self, client_id: str | None, selected: AbstractSet[str] = frozenset()) -> None:
+        """Restore the current row and every selected client, by id, after a reload."""
+        proxy = self.clients.proxy
+        if not proxy.rowCount():
+            return
+        current = 0
+        selected_rows: list[int] = []
+        # One list scan (milliseconds for 100k rows), not one proxy lookup per row.
+        for source_row, row in enumerate(self.clients_model.rows):
+            if row.client_id != client_id and row.client_id not in selected:
+                continue
+            mapped = proxy.mapFromSource(self.clients_model.index(source_row, 0))
+            if not mapped.isValid():
+                continue  # filtered out: it cannot stay selected
+            if row.client_id == client_id:
+                current = mapped.row()
+            if row.client_id in selected:
+                selected_rows.append(mapped.row())
+        if len(selected_rows) <= 1:
+            self.clients.selectRow(current)
+            return
+        selection = QItemSelection()
+        last_column = proxy.columnCount() - 1
+        for row_number in selected_rows:
+            selection.select(proxy.index(row_number, 0), proxy.index(row_number, last_column))
+        model = self.clients.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        model.setCurrentIndex(proxy.index(current, 0), flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
 
     # --- selection -----------------------------------------------------------------
     def _on_current_changed(self, *_: object) -> None:
