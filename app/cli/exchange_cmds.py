@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 
 from app.cli.errors import CliError
 from app.cli.store_cmds import default_actor, opened_store
+from app.exchange.configured import LINK_SETTING
 
 EXIT_REJECTED = 1
 EXIT_UNREACHABLE = 5
-SETTING_LINK = "exchange.link"
 T = TypeVar("T")
 
 
@@ -148,18 +148,12 @@ def _exchange_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _link(args: argparse.Namespace, store: Any) -> Any:
-    from app.exchange.drop_folder import DropFolderLink
-    from app.exchange.rest import RestLink
+    from app.exchange.configured import configured_target, link_for
 
-    target = getattr(args, "exchange", None)
-    if not target:
-        with store.read() as tx:
-            target = tx.settings.get(SETTING_LINK)
+    target = getattr(args, "exchange", None) or configured_target(store)
     if not target:
         raise CliError("no exchange link: use --exchange or custody-desk exchange-link --url URL")
-    if target.startswith(("http://", "https://")):
-        return RestLink(target)
-    return DropFolderLink(Path(target))
+    return link_for(target)
 
 
 # -- exchange-sim -----------------------------------------------------------------------
@@ -218,9 +212,9 @@ def cmd_link(args: argparse.Namespace) -> int:
         if args.url or args.drop:
             value = args.url or str(args.drop.resolve())
             with store.transaction() as tx:
-                tx.settings.put(SETTING_LINK, value, datetime.now(UTC))
+                tx.settings.put(LINK_SETTING, value, datetime.now(UTC))
         with store.read() as tx:
-            current = tx.settings.get(SETTING_LINK)
+            current = tx.settings.get(LINK_SETTING)
     print(current or "(no exchange link set)")
     return 0
 

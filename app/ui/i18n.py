@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
 
+from app.resources_path import resources_dir
+
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+I18N_DIR = resources_dir() / "i18n"
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 
 

@@ -26,11 +26,11 @@ from app.ui.main_window import MainWindow
 if TYPE_CHECKING:
     from app.ui.emulator_control import EmulatorControl
 
+from app.resources_path import resources_dir
+
 log = logging.getLogger(__name__)
 
-ICON_PATH = (
-    Path(__file__).resolve().parents[2] / "resources" / "icons" / "com.custodydesk.CustodyDesk.svg"
-)
+ICON_PATH = resources_dir() / "icons" / "com.custodydesk.CustodyDesk.svg"
 
 
 def open_facade(data_dir: str | None) -> DeskFacade:

@@ -12,12 +12,12 @@ import pytest
 from message_boxes import close_messages
 
 from app.documents.keys import Party, Role
+from app.exchange.configured import LINK_SETTING
 from app.exchange.sim.factory import make_sim
 from app.exchange.sim.price_path import parse_price_path
 from app.exchange.sim.server import start_sim
 from app.services.desk_facade import AttestationStatus, MarginCallStatus
 from app.services.officers import add_party_key, keys_file
-from app.ui.backend.workflows import EXCHANGE_LINK_SETTING
 from app.ui.models.desk import MarginCallColumn
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 
@@ -48,7 +48,7 @@ def exchange(desk, tmp_path) -> Iterator[object]:
     )
     running = start_sim(sim)
     with store.transaction() as tx:
-        tx.settings.put(EXCHANGE_LINK_SETTING, running.url, datetime.now(UTC))
+        tx.settings.put(LINK_SETTING, running.url, datetime.now(UTC))
     yield running, keys_path
     running.stop()
 

@@ -388,28 +388,17 @@ async def sign_liquidation(
         raise _refusal(exc) from exc
 
 
-EXCHANGE_LINK_SETTING = "exchange.link"  # as `custody-desk exchange-link` stores it
-
-
 async def sync_exchange(store: Store, *, now: bool = False) -> str | None:
     """One round with the configured exchange link; None when none is configured."""
     module = service("margin_calls")
     if module is None:
         return None
-    with store.read() as tx:
-        target = tx.settings.get(EXCHANGE_LINK_SETTING)
+    from app.exchange.configured import configured_target, link_for
+
+    target = configured_target(store)
     if not target:
         return None
-    from pathlib import Path
-
-    from app.exchange.drop_folder import DropFolderLink
-    from app.exchange.rest import RestLink
-
-    link: Any = (
-        RestLink(target)
-        if target.startswith(("http://", "https://"))
-        else DropFolderLink(Path(target))
-    )
+    link: Any = link_for(target)
     try:
         report = await module.sync(store, link, ignore_schedule=now)
     except Exception as exc:
