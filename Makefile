@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 test: lint
+	bash packaging/system-deps.sh --test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
