@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -126,6 +127,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     padd.add_argument("--role", default="emergency", choices=("emergency", "exchange"))
     padd.add_argument("--name", default="")
     padd.add_argument("--emulator", action="store_true", help="flag a --pubkey as a test key")
+    padd.add_argument(
+        "--fingerprint",
+        default="",
+        metavar="HEX8",
+        help="master fingerprint of the device a --pubkey comes from (independence check)",
+    )
     padd.set_defaults(handler=guarded(cmd_parties_add))
 
     desk_emergency.register(sub, guarded)
@@ -293,8 +300,11 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
             raise CliError("--device needs --path")
         identity, key = run_async(read_device_key(args.device, args.path, CliInteraction()))
         pubkey, address, emulator = key.pubkey, key.address, identity.is_emulator
-        fingerprint = identity.master_fingerprint
+        fingerprint, path = identity.master_fingerprint, key.path
     else:
+        if args.fingerprint and not re.fullmatch(r"[0-9a-fA-F]{8}", args.fingerprint):
+            raise CliError("--fingerprint must be 8 hex digits")
+        fingerprint, path = args.fingerprint.lower(), ""
         try:
             pubkey = bytes.fromhex(args.pubkey)
         except ValueError as exc:
@@ -311,6 +321,7 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
             name=args.name,
             is_emulator=emulator,
             fingerprint=fingerprint,
+            path=path,
         )
     print(f"{args.party} {args.role} {key_id_for(pubkey)}{' (TEST EMULATOR)' if emulator else ''}")
     return 0

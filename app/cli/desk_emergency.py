@@ -30,9 +30,11 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     sign.add_argument("--path", required=True)
     sign.add_argument("--out", required=True, type=Path)
     sign.add_argument("--keys", type=Path, help="keys file to check the device key against")
+    _replace_options(sign)
     sign.set_defaults(handler=guarded(cmd_sign))
     imp = esub.add_parser("import", help="import a signed copy (every signature verified)")
     imp.add_argument("file", type=Path)
+    _replace_options(imp)
     imp.set_defaults(handler=guarded(cmd_import))
     status = esub.add_parser("status", help="parties signed, quorum, executable, expiry")
     status.add_argument("id")
@@ -61,6 +63,23 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     verify.set_defaults(handler=guarded(cmd_verify))
 
 
+def _replace_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a share the party already gave on this order (audited; needs --reason)",
+    )
+    parser.add_argument("--reason", default="", help="why the share is replaced")
+
+
+def _replace_args(args: argparse.Namespace) -> tuple[bool, str]:
+    if args.reason and not args.replace:
+        raise CliError("--reason goes with --replace")
+    if args.replace and not args.reason.strip():
+        raise CliError("--replace needs --reason TEXT (it is written to the audit trail)")
+    return bool(args.replace), str(args.reason)
+
+
 def _write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(data)
@@ -82,9 +101,16 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
     from app.documents.envelope import parse_document
     from app.documents.keys import Party, parse_keys
-    from app.services.emergency import export_order, import_signed, sign_share
+    from app.services.emergency import (
+        ShareAlreadySigned,
+        export_order,
+        import_signed,
+        share_of,
+        sign_share,
+    )
     from app.services.officers import keys_file
 
+    replace, reason = _replace_args(args)
     source = Path(args.id)
     local = not source.is_file()
     try:
@@ -96,6 +122,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
         with opened_store(args) as store:
             order = export_order(store, args.id)
             keys = keys or keys_file(store)
+            held = share_of(store, args.id, Party(args.party))
+        if held is not None and not replace:  # refuse before the device is even asked
+            raise ShareAlreadySigned(args.id, args.party, held)
     else:
         order = parse_document(order_bytes)
     signed = run_async(
@@ -106,12 +135,15 @@ def cmd_sign(args: argparse.Namespace) -> int:
             args.path,
             interaction=CliInteraction(),
             keys=keys,
+            replace=replace,
         )
     )
     _write(args.out, signed.to_bytes())
     if local:  # our own share goes straight into the store too
         with opened_store(args) as store:
-            import_signed(store, signed.to_bytes(), actor=default_actor())
+            import_signed(
+                store, signed.to_bytes(), actor=default_actor(), replace=replace, reason=reason
+            )
     print(f"wrote {args.out}")
     return 0
 
@@ -120,12 +152,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
     from app.services.emergency import import_signed
 
+    replace, reason = _replace_args(args)
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
     with opened_store(args) as store:
-        result = import_signed(store, data, actor=default_actor())
+        result = import_signed(store, data, actor=default_actor(), replace=replace, reason=reason)
     print(
         f"{result.order_id}: new {','.join(result.new_parties) or 'none'}; "
         f"signed by {','.join(result.status.parties_signed) or 'none'}; "

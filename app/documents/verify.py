@@ -139,11 +139,26 @@ def check_signatures(
     return valid, checks
 
 
+def device_of(entry: KeyEntry) -> str:
+    """The device a key lives on: its master fingerprint, or the key itself when unknown."""
+    return entry.fingerprint.lower() if entry.fingerprint else entry.key_id
+
+
 def quorum_check(valid: Iterable[ValidSignature], rule: SignerRule) -> Check:
-    """Distinct parties among valid signatures; a party signing twice counts once."""
+    """Distinct parties *and* distinct devices among valid signatures.
+
+    A party signing twice counts once; two parties' signatures from one device
+    (one master fingerprint) count as one device, and the quorum needs as many
+    devices as parties: one device can never stand in for two organisations.
+    """
+    valid = list(valid)
     parties = sorted({v.entry.party.value for v in valid})
-    detail = f"{len(parties)} of {rule.quorum} distinct parties ({', '.join(parties) or 'none'})"
-    if len(parties) >= rule.quorum:
+    devices = {device_of(v.entry) for v in valid}
+    detail = (
+        f"{len(parties)} of {rule.quorum} distinct parties ({', '.join(parties) or 'none'}) "
+        f"on {len(devices)} distinct device{'' if len(devices) == 1 else 's'}"
+    )
+    if len(parties) >= rule.quorum and len(devices) >= rule.quorum:
         return passed("quorum", detail)
     return failed("quorum", Reason.NO_QUORUM, detail)
 

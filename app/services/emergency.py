@@ -17,6 +17,7 @@ import base64
 import logging
 import secrets
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -28,7 +29,13 @@ from app.documents.keys import KeysFile, Party, key_id_for
 from app.documents.signatures import verify_message
 from app.documents.specs import EMERGENCY_QUORUM
 from app.documents.statement_adapter import unfreeze_from_body
-from app.documents.verify import VerifyContext, check_signatures, quorum_check, verify_document
+from app.documents.verify import (
+    VerifyContext,
+    check_signatures,
+    device_of,
+    quorum_check,
+    verify_document,
+)
 from app.domain import multisig
 from app.domain.statement import Environment
 from app.services.desk_identity import desk_identity
@@ -48,6 +55,22 @@ class EmergencyError(Exception):
     """An emergency operation was refused; the store is unchanged."""
 
 
+class ShareAlreadySigned(EmergencyError):
+    """The party already has a share on this order; a second one replaces it only when
+    asked to (``replace=True`` with a reason, audited as ``emergency.share_replace``)."""
+
+    def __init__(self, order_id: str, party: str, key_id: str, new_key_id: str = "") -> None:
+        with_key = f" with key {new_key_id}" if new_key_id else ""
+        super().__init__(
+            f"the {party} already signed order {order_id} with key {key_id}; one share per "
+            f"party: replacing it{with_key} needs an explicit confirmation and a reason"
+        )
+        self.order_id = order_id
+        self.party = party
+        self.key_id = key_id
+        self.new_key_id = new_key_id
+
+
 @dataclass(frozen=True)
 class QuorumStatus:
     """Where an order stands, recomputed from verified signatures."""
@@ -56,6 +79,7 @@ class QuorumStatus:
     client_id: str
     status: str
     parties_signed: tuple[str, ...]
+    devices_signed: int  # distinct devices (master fingerprints) among valid signatures
     quorum_reached: bool
     executable: bool
     executed: bool
@@ -68,6 +92,7 @@ class QuorumStatus:
             "client_id": self.client_id,
             "status": self.status,
             "parties_signed": list(self.parties_signed),
+            "devices_signed": self.devices_signed,
             "quorum_reached": self.quorum_reached,
             "executable": self.executable,
             "executed": self.executed,
@@ -194,14 +219,23 @@ async def sign_share(
     interaction: Interaction,
     keys: KeysFile | None = None,
     signer_factory: SignerFactory | None = None,
+    replace: bool = False,
 ) -> Document:
     """Sign ``party``'s share of ``order`` on the device at ``uri``; return the signed copy.
 
     The signature is checked against the device's key and, when ``keys`` is
-    given, that key must be ``party``'s registered emergency key.
+    given, that key must be ``party``'s registered emergency key. A copy that
+    already carries ``party``'s share is refused before the device is asked
+    (:class:`ShareAlreadySigned`) unless ``replace``: then the new share takes
+    the old one's place in the copy (the desk audits it on import).
     """
     if order.kind is not Kind.UNFREEZE_ORDER:
         raise EmergencyError(f"not an unfreeze order: {order.kind}")
+    earlier = [s for s in order.signatures if s.party == party.value]
+    if earlier and not replace:
+        raise ShareAlreadySigned(
+            str(order.body.get("id", "?")), party.value, earlier[0].key_id
+        )
 
     made = await sign_on_device(
         uri, path, order.statement, interaction, signer_factory=signer_factory
@@ -214,7 +248,10 @@ async def sign_share(
             raise DocumentError(
                 Reason.UNKNOWN_KEY, f"key {key_id} is not {party.value}'s registered emergency key"
             )
-    return order.with_signature(SignatureEntry(key_id, party.value, signature))
+    others = tuple(s for s in order.signatures if s.party != party.value)
+    return dc_replace(order, signatures=others).with_signature(
+        SignatureEntry(key_id, party.value, signature)
+    )
 
 
 def _status(
@@ -227,6 +264,7 @@ def _status(
     ctx = VerifyContext(keys=keys, env=env, now=now)
     valid, _ = check_signatures(_document(order, sigs), EMERGENCY_QUORUM, ctx)
     parties = tuple(sorted({v.entry.party.value for v in valid}))
+    devices = len({device_of(v.entry) for v in valid})
     reached = quorum_check(valid, EMERGENCY_QUORUM).ok
     executed = order.status == "executed"
     return QuorumStatus(
@@ -242,6 +280,7 @@ def _status(
             else "open"
         ),
         parties_signed=parties,
+        devices_signed=devices,
         quorum_reached=reached,
         executable=reached and not executed and now < order.expires_at,
         executed=executed,
@@ -250,8 +289,39 @@ def _status(
     )
 
 
-def import_signed(store: Store, data: bytes, *, actor: str, clock: Clock = utc_now) -> ImportResult:
-    """Import a signed copy: every signature must verify, or nothing is stored."""
+def share_of(store: Store, order_id: str, party: Party) -> str | None:
+    """The key id of ``party``'s share already stored on ``order_id`` (None: not signed).
+
+    Lets a caller (CLI, window) ask for confirmation before a device is even asked."""
+    with store.read() as tx:
+        repo = desk_repo(tx)
+        order = repo.order(order_id)
+        if order is None:
+            raise EmergencyError(f"no emergency order {order_id}")
+        for sig in repo.order_signatures(order.id):
+            if sig.party == party.value:
+                return key_id_for(sig.pubkey)
+    return None
+
+
+def import_signed(
+    store: Store,
+    data: bytes,
+    *,
+    actor: str,
+    clock: Clock = utc_now,
+    replace: bool = False,
+    reason: str = "",
+) -> ImportResult:
+    """Import a signed copy: every signature must verify, or nothing is stored.
+
+    One share per party per order: a signature of a party that already has a
+    share under another key raises :class:`ShareAlreadySigned`, unless
+    ``replace`` is set with a ``reason``; then the earlier share is removed and
+    the replacement audited (``emergency.share_replace``: who, which keys, why).
+    """
+    if replace and not reason.strip():
+        raise EmergencyError("replacing a party's share needs a reason")
     doc = parse_document(data)
     if doc.kind is not Kind.UNFREEZE_ORDER:
         raise DocumentError(Reason.UNKNOWN_KIND, f"expected an unfreeze order, got {doc.kind}")
@@ -277,6 +347,31 @@ def import_signed(store: Store, data: bytes, *, actor: str, clock: Clock = utc_n
             raise DocumentError(Reason.REPLAY, f"order {order_id} was already executed")
         new_parties: list[str] = []
         known = 0
+        stored = {s.party: s for s in repo.order_signatures(order.id)}
+        offered: dict[str, str] = {}
+        for sig in doc.signatures:
+            entry = keys.get(sig.key_id)
+            assert entry is not None  # verified above
+            party = entry.party.value
+            if offered.setdefault(party, sig.key_id) != sig.key_id:
+                raise EmergencyError(f"the copy carries two shares of the {party}")
+            held = stored.get(party)
+            if held is None or held.pubkey == entry.pubkey:
+                continue
+            if not replace:
+                raise ShareAlreadySigned(order_id, party, key_id_for(held.pubkey), sig.key_id)
+            repo.remove_order_signature(order.id, party)
+            uow.audit(
+                actor,
+                "emergency.share_replace",
+                {
+                    "order_id": order_id,
+                    "party": party,
+                    "old_key_id": key_id_for(held.pubkey),
+                    "new_key_id": sig.key_id,
+                    "reason": reason,
+                },
+            )
         for sig in doc.signatures:
             entry = keys.get(sig.key_id)
             assert entry is not None  # verified above
@@ -344,6 +439,9 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
         status = _status(order, sigs, keys, env, uow.now)
         ctx = VerifyContext(keys=keys, env=env, now=uow.now)
         valid, _ = check_signatures(_document(order, sigs), EMERGENCY_QUORUM, ctx)
+        quorum = quorum_check(valid, EMERGENCY_QUORUM)
+        if not quorum.ok and uow.now < order.expires_at:  # one device is one signer
+            raise DocumentError(Reason.NO_QUORUM, f"order {order_id}: {quorum.detail}")
         # the domain policy has the last word: 2 distinct parties, before expiry, once
         policy = multisig.EmergencyUnfreeze(
             order=_domain_order(order.body),

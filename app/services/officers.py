@@ -12,8 +12,10 @@ from dataclasses import replace
 from typing import cast
 
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
+from app.domain.names import InvalidName, check_name
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
+from app.services.independence import KeyClaim, NotIndependent, known_holders, refuse_dependent
 from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
 from app.store.repo_desk import OfficerRecord, PartyKeyRecord, SqliteDeskRepository
@@ -57,8 +59,7 @@ async def register_officer(
     signer_factory: SignerFactory | None = None,
 ) -> OfficerRecord:
     """Register ``name`` with the key read from their device at ``path``."""
-    if not name.strip():
-        raise OfficerError("officer name must not be empty")
+    _checked_name(name, "officer name")
     identity, key = await read_device_key(uri, path, interaction, signer_factory)
     if identity.is_emulator and desk_identity(store).env == "prod":
         raise OfficerError("a test emulator key cannot be registered on a production desk")
@@ -66,7 +67,10 @@ async def register_officer(
         repo = desk_repo(uow.tx)
         if repo.officer_by_name(name) is not None:
             raise OfficerError(f"officer {name} is already registered")
-        _refuse_shared_device(repo, identity, key.pubkey)
+        _refuse_dependent(
+            repo, KeyClaim(Party.CUSTODIAN, identity.master_fingerprint, key.pubkey.hex(),
+                           officer=True)
+        )
         record = OfficerRecord(
             id=0,
             name=name,
@@ -97,26 +101,19 @@ async def register_officer(
     return replace(record, id=officer_id)
 
 
-def _refuse_shared_device(
-    repo: SqliteDeskRepository, identity: DeviceIdentity, pubkey: bytes
-) -> None:
-    """One officer, one device: maker != checker would mean nothing otherwise.
+def _checked_name(name: str, what: str) -> str:
+    try:
+        return check_name(name, what)
+    except InvalidName as exc:
+        raise OfficerError(str(exc)) from exc
 
-    A second path on the same seed is a different key but the same person's
-    device, so the master fingerprint must be new too; and a key another
-    party (regulator, exchange) vouches for can never be a custody officer's.
-    """
-    for other in repo.officers():
-        if other.pubkey == pubkey:
-            raise OfficerError("this device key is already registered to another officer")
-        if identity.master_fingerprint and other.fingerprint == identity.master_fingerprint:
-            raise OfficerError(
-                f"this device (fingerprint {identity.master_fingerprint}) is already "
-                f"registered to officer {other.name}"
-            )
-    for party_key in repo.party_keys():
-        if party_key.pubkey == pubkey and party_key.party != Party.CUSTODIAN.value:
-            raise OfficerError(f"this key is registered to the {party_key.party}")
+
+def _refuse_dependent(repo: SqliteDeskRepository, claim: KeyClaim) -> None:
+    """Independent parties, one device per officer (``app.services.independence``)."""
+    try:
+        refuse_dependent(claim, known_holders(repo))
+    except NotIndependent as exc:
+        raise OfficerError(str(exc)) from exc
 
 
 def _check_party_key(pubkey: bytes, address: str) -> None:
@@ -147,6 +144,7 @@ def add_party_key(
     name: str = "",
     is_emulator: bool = False,
     fingerprint: str = "",
+    path: str = "",
 ) -> PartyKeyRecord:
     """Register a counterparty's (or our own emergency) public key in the trust root.
 
@@ -154,29 +152,17 @@ def add_party_key(
     from, when it was: a custody officer's device never holds another party's key.
     """
     _check_party_key(pubkey, address)
+    if name:
+        _checked_name(name, "key name")
     if is_emulator and desk_identity(store).env == "prod":
         raise OfficerError("a test emulator key cannot be registered on a production desk")
     with unit_of_work(store) as uow:
         repo = desk_repo(uow.tx)
         if any(k.pubkey == pubkey and k.role == role.value for k in repo.party_keys()):
             raise OfficerError(f"key {key_id_for(pubkey)} is already registered")
-        # One key, one party: the keys file has one entry per key id, so a key
-        # shared by two parties would let one organisation count as two.
-        holders = {k.party for k in repo.party_keys() if k.pubkey == pubkey}
-        if any(o.pubkey == pubkey for o in repo.officers()):
-            holders.add(Party.CUSTODIAN.value)
-        if holders - {party.value}:
-            raise OfficerError(
-                f"key {key_id_for(pubkey)} is already registered to the "
-                f"{', '.join(sorted(holders))}"
-            )
-        if fingerprint and party is not Party.CUSTODIAN:
-            for officer in repo.officers():
-                if officer.fingerprint == fingerprint:
-                    raise OfficerError(
-                        f"this device is custody officer {officer.name}'s; "
-                        f"it cannot hold the {party.value}'s key"
-                    )
+        # One key, one party, one device per party: a key or device shared by two
+        # parties would let one organisation count as two in the 2-of-3.
+        _refuse_dependent(repo, KeyClaim(party, fingerprint, pubkey.hex()))
         record = PartyKeyRecord(
             id=0,
             party=party.value,
@@ -188,6 +174,8 @@ def add_party_key(
             valid_from=uow.now,
             valid_until=None,
             revoked_at=None,
+            fingerprint=fingerprint,
+            path=path,
         )
         repo.add_party_key(record, added_at=uow.now)
         uow.audit(
@@ -255,6 +243,8 @@ def keys_from_repo(repo: SqliteDeskRepository, env: str) -> KeysFile:
                 valid_until=k.valid_until,
                 revoked=k.revoked_at is not None,
                 is_emulator=k.is_emulator,
+                fingerprint=k.fingerprint,
+                path=k.path,
             )
         )
     result = KeysFile(env=env, entries=())

@@ -52,6 +52,8 @@ class PartyKeyRecord:
     valid_from: datetime
     valid_until: datetime | None
     revoked_at: datetime | None
+    fingerprint: str = ""  # master fingerprint of the device it was read from ("" typed in)
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ class SqliteDeskRepository:
     def add_party_key(self, key: PartyKeyRecord, added_at: datetime) -> int:
         cur = self._db.execute(
             "INSERT INTO party_keys (party, role, name, pubkey, address, is_emulator,"
-            " valid_from, valid_until, revoked_at, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " valid_from, valid_until, revoked_at, added_at, fingerprint, path)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key.party,
                 key.role,
@@ -187,6 +190,8 @@ class SqliteDeskRepository:
                 optional_time_to_text(key.valid_until),
                 optional_time_to_text(key.revoked_at),
                 time_to_text(added_at),
+                key.fingerprint,
+                key.path,
             ),
         )
         return int(cur.lastrowid or 0)
@@ -205,6 +210,8 @@ class SqliteDeskRepository:
                 valid_from=text_to_time(r["valid_from"]),
                 valid_until=text_to_optional_time(r["valid_until"]),
                 revoked_at=text_to_optional_time(r["revoked_at"]),
+                fingerprint=r["fingerprint"],
+                path=r["path"],
             )
             for r in rows
         ]
@@ -426,6 +433,13 @@ class SqliteDeskRepository:
             ),
         )
         return cur.rowcount == 1
+
+    def remove_order_signature(self, order_id: int, party: str) -> int:
+        """Drop ``party``'s share of an order (an audited replacement follows)."""
+        cur = self._db.execute(
+            "DELETE FROM emergency_signatures WHERE order_id = ? AND party = ?", (order_id, party)
+        )
+        return cur.rowcount
 
     def set_order_status(self, order_id: int, status: str, at: datetime) -> None:
         self._db.execute(

@@ -67,10 +67,17 @@ def test_two_of_three_unfreeze_survives_restarts_and_executes_once(
     cust = tmp_path / "custodian.json"
     ok(desk, capsys, "emergency", "sign", order, "--party", "custodian",
        "--device", uri["custodian"], "--path", PATH, "--out", str(cust))
+    # one share per party: a second custodian key is refused, on the copy and on import
     cust2 = tmp_path / "custodian2.json"
+    code, _, err = cli(desk, capsys, "emergency", "sign", str(cust), "--party", "custodian",
+                       "--device", uri["custodian"], "--path", PATH_2, "--out", str(cust2),
+                       "--keys", str(keys))
+    assert code == 2 and "already signed" in err and not cust2.exists()
     ok(desk, capsys, "emergency", "sign", str(cust), "--party", "custodian",
-       "--device", uri["custodian"], "--path", PATH_2, "--out", str(cust2), "--keys", str(keys))
-    ok(desk, capsys, "emergency", "import", str(cust2))
+       "--device", uri["custodian"], "--path", PATH_2, "--out", str(cust2), "--keys", str(keys),
+       "--replace", "--reason", "second key")
+    code, _, err = cli(desk, capsys, "emergency", "import", str(cust2))
+    assert code == 2 and "one share per party" in err
     st = status(desk, capsys, order)
     assert st["parties_signed"] == ["custodian"], "a repeated party counts once"
     assert st["quorum_reached"] is False and st["executable"] is False

@@ -23,13 +23,20 @@ class Migration:
 
 def all_migrations() -> tuple[Migration, ...]:
     """Every migration in version order (checked to be 1..n without gaps)."""
-    from app.store.migrations import m0001_core, m0002_desk, m0003_documents, m0004_exchange
+    from app.store.migrations import (
+        m0001_core,
+        m0002_desk,
+        m0003_documents,
+        m0004_exchange,
+        m0005_party_devices,
+    )
 
     migrations = (
         m0001_core.MIGRATION,
         m0002_desk.MIGRATION,
         m0003_documents.MIGRATION,
         m0004_exchange.MIGRATION,
+        m0005_party_devices.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -37,4 +44,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 4
+LATEST_VERSION = 5
