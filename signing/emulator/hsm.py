@@ -231,6 +231,26 @@ class SoftHsm:
             pubkey=node.public_key,
         )
 
+    def sign_digest(self, path: str | tuple[int, ...], digest: bytes) -> bytes:
+        """A DER ECDSA signature of a 32-byte transaction digest (BIP-143 sighash).
+
+        libsecp256k1 through coincurve: RFC 6979 nonces and low-s, as Trezor's
+        firmware signs, so test vectors match byte for byte. Approval is the caller's
+        step (the device flow shows outputs, amount and fee first).
+        """
+        import coincurve
+
+        if len(digest) != 32:
+            raise InvalidInput("a transaction digest is 32 bytes")
+        with self._lock:
+            self._require_ready()
+        secret = self._node(_indices(path)).secret
+        assert secret is not None  # every cached node descends from the private master
+        signature = coincurve.PrivateKey(secret.to_bytes(32, "big")).sign(digest, hasher=None)
+        with self._lock:
+            self._signatures += 1
+        return bytes(signature)
+
     def sign(self, path: tuple[int, ...], message: bytes, script_type: ScriptType) -> bytes:
         """The 65-byte signature only (the shape the Trezor emulator wants)."""
         return self.sign_message(path, message, script_type).signature

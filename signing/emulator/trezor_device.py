@@ -24,6 +24,7 @@ from signing.crypto.addresses import ScriptType, address_for
 from signing.crypto.bip32 import ExtendedKey, format_path
 from signing.crypto.message import decode_compact, encode_compact
 from signing.devicetext import mentions_production
+from signing.emulator import trezor_signtx
 from signing.emulator.trezor_messages import (
     SCHEMAS,
     ButtonRequestType,
@@ -42,6 +43,7 @@ from signing.emulator.trezor_requests import (
     request_path,
     request_script,
 )
+from signing.emulator.trezor_signtx import Screen, SignTxFlow, TransactionType, TxSigner
 from signing.errors import SigningError
 from signing.framing import protobuf_lite
 from signing.framing.protobuf_lite import ProtobufError, Record
@@ -57,6 +59,8 @@ FW_VENDOR = "Custody Desk SoftHsm EMULATOR - TEST ONLY, NOT FOR PRODUCTION"
 LABEL_PREFIX = "EMULATOR"
 MAX_SIGN_MESSAGE = 8 * 1024
 TRANSCRIPT_LENGTH = 512
+RAW = "_payload"
+RAW_MESSAGES = frozenset((MessageType.SignTx, MessageType.TxAck))
 
 
 class TrezorHsm(Protocol):
@@ -67,6 +71,8 @@ class TrezorHsm(Protocol):
     def public_node(self, path: tuple[int, ...]) -> ExtendedKey: ...
 
     def sign(self, path: tuple[int, ...], message: bytes, script_type: ScriptType) -> bytes: ...
+
+    def sign_digest(self, path: tuple[int, ...], digest: bytes) -> bytes: ...
 
     def request_approval(self, text: str, cancel_event: threading.Event) -> bool: ...
 
@@ -98,9 +104,15 @@ _Approval = tuple[str, threading.Event, int, Callable[[], None]]
 class TrezorDevice:
     """One emulated Trezor One. ``handle`` is called from the server's receive thread."""
 
-    def __init__(self, hsm: TrezorHsm, send: Callable[[MessageType, Record], None]) -> None:
+    def __init__(
+        self,
+        hsm: TrezorHsm,
+        send: Callable[[MessageType, Record], None],
+        send_encoded: Callable[[int, bytes], None] | None = None,
+    ) -> None:
         self.hsm = hsm
         self._send_raw = send
+        self._send_encoded = send_encoded
         self._lock = threading.RLock()
         self._session_id: bytes | None = None
         self._flags = 0
@@ -132,16 +144,21 @@ class TrezorDevice:
         with self._lock:
             try:
                 msg_type = MessageType(frame.msg_type)
+                if msg_type not in SCHEMAS and msg_type not in RAW_MESSAGES:
+                    raise ValueError(msg_type)  # a device-to-host type sent by the host
             except ValueError:
                 self.transcript.append(("in", f"#{frame.msg_type}"))
                 self._fail(FailureType.UnexpectedMessage, "Unexpected message")
                 return
             self.transcript.append(("in", msg_type.name))
-            try:
-                record = protobuf_lite.decode(SCHEMAS[msg_type], frame.payload)
-            except ProtobufError as exc:
-                self._fail(FailureType.DataError, f"Invalid message: {exc.detail}")
-                return
+            if msg_type in RAW_MESSAGES:  # decoded by trezorlib's classes in the flow itself
+                record: Record = {RAW: frame.payload}
+            else:
+                try:
+                    record = protobuf_lite.decode(SCHEMAS[msg_type], frame.payload)
+                except ProtobufError as exc:
+                    self._fail(FailureType.DataError, f"Invalid message: {exc.detail}")
+                    return
             try:
                 self._dispatch(msg_type, record)
             except DeviceFailure as exc:
@@ -190,6 +207,7 @@ class TrezorDevice:
             MessageType.GetPublicKey: self._get_public_key,
             MessageType.GetAddress: self._get_address,
             MessageType.SignMessage: self._sign_message,
+            MessageType.SignTx: self._sign_tx,
             MessageType.VerifyMessage: self._verify_message,
             MessageType.ApplyFlags: self._apply_flags,
             MessageType.LockDevice: self._lock_device,
@@ -462,6 +480,47 @@ class TrezorDevice:
             )
 
         self._with_pin(show)
+
+    def _sign_tx(self, record: Record) -> None:
+        if self._send_encoded is None:
+            raise DeviceFailure(FailureType.UnexpectedMessage, "Unexpected message")
+        payload = record[RAW]
+        assert isinstance(payload, bytes)
+        signer = TxSigner(
+            lambda path: self.hsm.public_node(path).public_key, self._sign_tx_digest
+        )
+        flow = SignTxFlow(trezor_signtx.decode_signtx(payload), signer).run()
+        self._with_pin(lambda: self._tx_step(flow, None))
+
+    def _sign_tx_digest(self, path: tuple[int, ...], digest: bytes) -> bytes:
+        try:
+            return self.hsm.sign_digest(path, digest)
+        except SigningError as exc:
+            raise DeviceFailure(FailureType.ProcessError, str(exc)) from exc
+
+    def _tx_step(self, flow: trezor_signtx.Flow, answer: TransactionType | None) -> None:
+        """Advance the SignTx flow by one step: a screen, or the next TxRequest."""
+        try:
+            step = flow.send(answer)
+        except StopIteration:
+            return
+        if isinstance(step, Screen):
+            self._confirm(step.code, step.text, lambda: self._tx_step(flow, None))
+            return
+        assert self._send_encoded is not None
+        self.transcript.append(("out", MessageType.TxRequest.name))
+        self._send_encoded(int(MessageType.TxRequest), trezor_signtx.encode(step))
+        if step.request_type == trezor_signtx.R.TXFINISHED:
+            flow.close()
+            self._generation += 1
+            return
+
+        def on_ack(ack: Record) -> None:
+            payload = ack[RAW]
+            assert isinstance(payload, bytes)
+            self._tx_step(flow, trezor_signtx.decode_txack(payload))
+
+        self._wait = _Wait(MessageType.TxAck, on_ack)
 
     def _verify_message(self, record: Record) -> None:
         from signing.errors import InvalidInput, InvalidSignature

@@ -19,11 +19,14 @@ class MessageType(IntEnum):
     Success = 2
     Failure = 3
     GetPublicKey = 11
+    SignTx = 15
     PublicKey = 12
     Features = 17
     PinMatrixRequest = 18
     PinMatrixAck = 19
     Cancel = 20
+    TxRequest = 21
+    TxAck = 22
     LockDevice = 24
     ButtonRequest = 26
     ButtonAck = 27
@@ -49,6 +52,7 @@ class FailureType(IntEnum):
     PinInvalid = 7
     InvalidSignature = 8
     ProcessError = 9
+    NotEnoughFunds = 10
     NotInitialized = 11
     InvalidSession = 14
     Busy = 15
@@ -58,7 +62,9 @@ class FailureType(IntEnum):
 
 class ButtonRequestType(IntEnum):
     Other = 1
+    ConfirmOutput = 3
     ProtectCall = 7
+    SignTx = 8
     Address = 10
     PublicKey = 11
 

@@ -110,7 +110,7 @@ class TrezorUdpServer:
         self._requested_port = port
         self.port = port
         self.hsm = hsm
-        self.device = TrezorDevice(hsm, self._send)
+        self.device = TrezorDevice(hsm, self._send, self._send_encoded)
         self.decoder = ServerDecoder()
         self._on_frame = on_frame
         self._sock: socket.socket | None = None
@@ -267,10 +267,12 @@ class TrezorUdpServer:
             log.exception("emulated Trezor failed on message type %d", frame.msg_type)
 
     def _send(self, msg_type: MessageType, record: Record) -> None:
-        payload = protobuf_lite.encode(SCHEMAS[msg_type], record)
-        chunks = trezor_v1.encode(int(msg_type), payload)
+        self._send_encoded(int(msg_type), protobuf_lite.encode(SCHEMAS[msg_type], record))
+
+    def _send_encoded(self, msg_type: int, payload: bytes) -> None:
+        chunks = trezor_v1.encode(msg_type, payload)
         if self._on_frame is not None:
-            self._on_frame("out", int(msg_type))
+            self._on_frame("out", msg_type)
         with self._sock_lock:
             sock, peer = self._sock, self._peer
             if sock is None or peer is None:
