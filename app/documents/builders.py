@@ -7,24 +7,25 @@ signatures over ``document.statement``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.documents.canonical import field, parse_utc
 from app.documents.envelope import Document, Kind, SignatureEntry, body_digest
 from app.documents.errors import DocumentError, Reason
 from app.documents.header import VERSION, StatementHeader, render_header
+from app.documents.order_body import order_statement
 from app.documents.statement_adapter import (
     attestation_from_body,
     checkpoint_from_body,
     liquidation_from_body,
     topup_from_body,
-    unfreeze_from_body,
 )
-from app.domain.statement import StatementError
+from app.domain.statement import Statement, StatementError
 
-_DOMAIN = {
+_DOMAIN: dict[Kind, Callable[[dict[str, Any]], Statement]] = {
     Kind.ATTESTATION_BUNDLE: attestation_from_body,
-    Kind.UNFREEZE_ORDER: unfreeze_from_body,
+    Kind.UNFREEZE_ORDER: order_statement,
     Kind.TOPUP_ANSWER: topup_from_body,
     Kind.LIQUIDATION_INSTRUCTION: liquidation_from_body,
     Kind.AUDIT_CHECKPOINT: checkpoint_from_body,

@@ -172,3 +172,19 @@ def field(obj: object, name: str, kind: type, where: str = "$") -> Any:
     if not isinstance(value, kind):
         raise DocumentError(Reason.MALFORMED, f"{where}.{name}: expected {kind.__name__}")
     return value
+
+
+def exact_fields(obj: object, fields: Mapping[str, type], where: str = "$") -> dict[str, Any]:
+    """``obj`` as an object with exactly ``fields`` (name -> type), each checked.
+
+    An unknown field, a missing one or one of the wrong type is refused, naming
+    the field (``body.destination: unknown field``).
+    """
+    if not isinstance(obj, dict):
+        raise DocumentError(Reason.MALFORMED, f"{where}: expected an object")
+    unknown = sorted(set(obj) - set(fields))
+    if unknown:
+        raise DocumentError(Reason.MALFORMED, f"{where}.{unknown[0]}: unknown field")
+    for name, kind in fields.items():
+        field(obj, name, kind, where)
+    return obj

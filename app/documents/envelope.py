@@ -23,12 +23,17 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from app.documents.canonical import decode, encode
+from app.documents.canonical import decode, encode, exact_fields
 from app.documents.canonical import field as get_field
 from app.documents.errors import DocumentError, Reason
 
 DOCUMENT_FORMAT = "custody-desk/document"
 DOCUMENT_VERSION = 1
+# The envelope's top-level keys, exactly: any other key is refused by name.
+ENVELOPE_KEYS: frozenset[str] = frozenset(
+    {"document", "version", "kind", "statement", "body", "signatures"}
+)
+SIGNATURE_FIELDS: dict[str, type] = {"key_id": str, "party": str, "signature": str}
 
 
 class Kind(StrEnum):
@@ -59,11 +64,14 @@ class SignatureEntry:
 
     @classmethod
     def from_json(cls, obj: object, where: str) -> SignatureEntry:
+        exact_fields(obj, SIGNATURE_FIELDS, where)
         raw = get_field(obj, "signature", str, where)
         try:
             signature = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise DocumentError(Reason.MALFORMED, f"{where}.signature is not base64") from exc
+        if base64.b64encode(signature).decode("ascii") != raw:  # unused bits set, or padding
+            raise DocumentError(Reason.MALFORMED, f"{where}.signature is not canonical base64")
         return cls(
             key_id=get_field(obj, "key_id", str, where),
             party=get_field(obj, "party", str, where),
@@ -111,6 +119,9 @@ def parse_document(data: bytes) -> Document:
     obj = decode(data)
     if not isinstance(obj, dict) or obj.get("document") != DOCUMENT_FORMAT:
         raise DocumentError(Reason.MALFORMED, "not a custody-desk document")
+    extra = sorted(set(obj) - ENVELOPE_KEYS)
+    if extra:
+        raise DocumentError(Reason.MALFORMED, f"$.{extra[0]}: unknown top-level key")
     version = get_field(obj, "version", int)
     if version != DOCUMENT_VERSION:
         raise DocumentError(Reason.UNSUPPORTED_VERSION, f"document version {version}")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.documents.canonical import field, parse_amount, parse_utc
+from app.documents.canonical import exact_fields, field, parse_amount, parse_utc
 from app.documents.envelope import Document, Kind, body_digest
-from app.documents.errors import DocumentError, Reason
+from app.documents.errors import Reason
 from app.documents.header import StatementHeader, parse_header
 from app.documents.keys import Party, Role
+from app.documents.order_body import order_checks
 from app.documents.report import Check, failed, passed
 from app.documents.statement_adapter import domain_statement_parser, rerender_check
 from app.documents.verify import KindSpec, SignerRule
@@ -76,7 +77,8 @@ def _domain_checks(doc: Document, header: StatementHeader) -> list[Check]:
 
 
 def _unfreeze_checks(doc: Document, header: StatementHeader) -> list[Check]:
-    checks = _domain_checks(doc, header)
+    """Every order field against the signed statement (a share is an order copy)."""
+    checks = [order_checks(doc.body, doc.statement)]
     if not checks[0].ok:
         return checks
     created = parse_utc(doc.body.get("created_at"), "body.created_at")
@@ -96,10 +98,20 @@ def _checkpoint_checks(doc: Document, header: StatementHeader) -> list[Check]:
     compares ``from_root`` with its own copy: equal means the log only grew.
     """
     checks = _domain_checks(doc, header)
-    consistency = doc.body.get("consistency")
-    if not checks[0].ok or consistency is None:
+    if not checks[0].ok:
         return checks
     size = field(doc.body, "size", int, "body")
+    if doc.body["id"] != f"ckpt-{size}":
+        return [failed("body", Reason.MISMATCH,
+                       f"body.id is {doc.body['id']!r}, expected 'ckpt-{size}'")]
+    signers = sorted(s.key_id for s in doc.signatures)
+    if doc.body["signer_key_ids"] != signers:
+        return [failed("body", Reason.MISMATCH,
+                       "body.signer_key_ids differ from the keys that signed")]
+    consistency = doc.body["consistency"]
+    if consistency is None:
+        return checks
+    exact_fields(consistency, CONSISTENCY_FIELDS, "body.consistency")
     from_size = field(consistency, "from_size", int, "body.consistency")
     try:
         from_root = bytes.fromhex(field(consistency, "from_root", str, "body.consistency"))
@@ -118,19 +130,36 @@ def _checkpoint_checks(doc: Document, header: StatementHeader) -> list[Check]:
     return checks
 
 
+RELEASE_FIELDS: Mapping[str, type] = {
+    "id": str, "order": dict, "executed_at": str, "executed_by": str,
+}
+
+
 def _release_checks(doc: Document, header: StatementHeader) -> list[Check]:
-    """A release carries the order body; the quorum signed the order's statement."""
-    order = doc.body.get("order")
-    if not isinstance(order, dict):
-        raise DocumentError(Reason.MALFORMED, "body.order: missing")
-    checks = [rerender_check(doc, order)]
+    """A release carries the order body; the quorum signed the order's statement.
+
+    The release's own fields are the desk's record of the execution: ``id`` must
+    be ``rel-<order id>`` and ``executed_at`` inside the order's window; the
+    audit chain binds ``executed_by`` and the release's digest (docs/documents.md).
+    """
+    body = exact_fields(doc.body, RELEASE_FIELDS, "body")
+    checks = [order_checks(body["order"], doc.statement, "body.order")]
     if not checks[0].ok:
         return checks
-    executed = parse_utc(doc.body.get("executed_at"), "body.executed_at")
-    if executed > header.expires_at:
+    order = body["order"]
+    if body["id"] != f"rel-{order['id']}":
+        return [failed("body", Reason.MISMATCH,
+                       f"body.id is {body['id']!r}, expected 'rel-{order['id']}'")]
+    if not body["executed_by"].strip():
+        return [failed("body", Reason.MALFORMED, "body.executed_by: empty")]
+    executed = parse_utc(body["executed_at"], "body.executed_at")
+    created = parse_utc(order["created_at"], "body.order.created_at")
+    if executed >= header.expires_at:
         checks.append(failed("executed", Reason.EXPIRED, "executed after the order expired"))
+    elif executed < created:
+        checks.append(failed("executed", Reason.MISMATCH, "executed before the order was created"))
     else:
-        checks.append(passed("executed", f"at {doc.body.get('executed_at')}, before expiry"))
+        checks.append(passed("executed", f"at {body['executed_at']}, before expiry"))
     return checks
 
 
@@ -141,14 +170,29 @@ def _generic(kind: Kind, signers: SignerRule) -> KindSpec:
 
 
 def _domain(
-    kind: Kind, signers: SignerRule, checks: Callable[..., list[Check]] = _domain_checks
+    kind: Kind,
+    signers: SignerRule,
+    checks: Callable[..., list[Check]] = _domain_checks,
+    body_fields: Mapping[str, type] | None = None,
 ) -> KindSpec:
     return KindSpec(
         kind=kind,
         parse_statement=domain_statement_parser(kind),
         body_checks=checks,
         signers=signers,
+        body_fields=body_fields,
     )
+
+
+_ISSUED = {"id": str, "exchange_id": str, "env": str, "margin_call_id": str,
+           "client_id": str, "amount_usd": str, "expires_at": str}
+TOPUP_FIELDS: Mapping[str, type] = {**_ISSUED, "attestation_seq": int}
+LIQUIDATION_FIELDS: Mapping[str, type] = {**_ISSUED, "lines": list}
+CHECKPOINT_FIELDS: Mapping[str, type] = {
+    "id": str, "custodian_id": str, "exchange_id": str, "env": str, "size": int, "at": str,
+    "expires_at": str, "root": str, "signer_key_ids": list, "consistency": object,
+}
+CONSISTENCY_FIELDS: Mapping[str, type] = {"from_size": int, "from_root": str, "proof": list}
 
 
 def default_specs() -> dict[Kind, KindSpec]:
@@ -159,9 +203,9 @@ def default_specs() -> dict[Kind, KindSpec]:
         attestation_spec(),
         _generic(Kind.MARGIN_CALL, EXCHANGE_SIGNER),
         _generic(Kind.RECONCILIATION_REPORT, CUSTODIAN_OFFICER),
-        _domain(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER),
-        _domain(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER),
-        _domain(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER, _checkpoint_checks),
+        _domain(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER, body_fields=TOPUP_FIELDS),
+        _domain(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER, body_fields=LIQUIDATION_FIELDS),
+        _domain(Kind.AUDIT_CHECKPOINT, CUSTODIAN_OFFICER, _checkpoint_checks, CHECKPOINT_FIELDS),
         _domain(Kind.UNFREEZE_ORDER, EMERGENCY_QUORUM, _unfreeze_checks),
         KindSpec(
             kind=Kind.RELEASE_INSTRUCTION,

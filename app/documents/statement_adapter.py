@@ -18,6 +18,7 @@ from app.documents.canonical import encode, field, parse_amount, parse_utc
 from app.documents.envelope import Document, Kind
 from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader
+from app.documents.order_body import order_statement
 from app.documents.report import Check, failed, passed
 from app.domain import statement as st
 
@@ -54,20 +55,6 @@ def attestation_from_body(b: dict[str, Any]) -> st.Statement:
         client_count=field(b, "client_count", int, "body"),
         collateral_value_usd=parse_amount(b.get("total_collateral_usd"), "body.total"),
         root=bytes.fromhex(field(b, "root", str, "body")),
-    )
-
-
-def unfreeze_from_body(b: dict[str, Any]) -> st.Statement:
-    assets = field(b, "assets", list, "body")
-    codes = tuple(sorted({field(a, "asset", str, "body.assets") for a in assets}))
-    return st.UnfreezeStatement(
-        exchange=field(b, "exchange_id", str, "body"),
-        env=_env(b),
-        order_id=field(b, "id", str, "body"),
-        client_id=field(b, "client_id", str, "body"),
-        assets=codes,
-        expires_at=_time(b, "expires_at"),
-        reason_digest=st.UnfreezeStatement.reason_digest_of(field(b, "reason", str, "body")),
     )
 
 
@@ -125,7 +112,7 @@ def _doc_id(s: st.Statement) -> tuple[str, int | None]:
 
 _DOMAIN_KINDS: dict[Kind, tuple[type[st.Statement], Callable[[dict[str, Any]], st.Statement]]] = {
     Kind.ATTESTATION_BUNDLE: (st.AttestationStatement, attestation_from_body),
-    Kind.UNFREEZE_ORDER: (st.UnfreezeStatement, unfreeze_from_body),
+    Kind.UNFREEZE_ORDER: (st.UnfreezeStatement, order_statement),
     Kind.TOPUP_ANSWER: (st.TopUpStatement, topup_from_body),
     Kind.LIQUIDATION_INSTRUCTION: (st.LiquidationStatement, liquidation_from_body),
     Kind.AUDIT_CHECKPOINT: (st.CheckpointStatement, checkpoint_from_body),
@@ -139,6 +126,8 @@ def domain_statement_parser(kind: Kind) -> Callable[[str], StatementHeader]:
     def parse(text: str) -> StatementHeader:
         try:
             parsed = st.parse(text)
+        except st.RetiredStatementVersion as exc:
+            raise DocumentError(Reason.UNSUPPORTED_VERSION, f"statement: {exc}") from exc
         except st.StatementError as exc:
             raise DocumentError(Reason.MALFORMED, f"statement: {exc}") from exc
         if not isinstance(parsed, cls):
@@ -155,7 +144,7 @@ def domain_statement_parser(kind: Kind) -> Callable[[str], StatementHeader]:
         doc_id, sequence = _doc_id(parsed)
         return StatementHeader(
             kind=kind.value,
-            version=st.VERSION,
+            version=parsed.VERSION,
             exchange_id=parsed.exchange,
             env=parsed.env.value,
             doc_id=doc_id,

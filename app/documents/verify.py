@@ -8,11 +8,11 @@ exactly what the desk accepts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.documents.canonical import utc
+from app.documents.canonical import exact_fields, utc
 from app.documents.envelope import Document, Kind
 from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader
@@ -43,6 +43,9 @@ class KindSpec:
     # the statement's kind when it differs from the document's (a release carries
     # the unfreeze order's statement and the quorum's signatures over it)
     statement_kind: str | None = None
+    # the body's exact top-level fields (name -> type), when the kind fixes them:
+    # an unknown, missing or mistyped field is refused by name before any other check
+    body_fields: Mapping[str, type] | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ def verify_document(doc: Document, ctx: VerifyContext) -> VerifyReport:
     if header is None:
         return report
     try:
+        if spec.body_fields is not None:
+            exact_fields(doc.body, spec.body_fields, "body")
         report.extend(spec.body_checks(doc, header))
     except DocumentError as exc:
         report.add(failed("body", exc.reason, exc.message))

@@ -1,6 +1,6 @@
 """Emergency 2-of-3 unfreeze policy.
 
-An :class:`UnfreezeOrder` names the client and assets, a reason, its creation
+An :class:`UnfreezeOrder` names the client, every asset with its quantity, a reason, its creation
 time and an expiry exactly 48 hours later, the environment and the exchange.
 Three parties (regulator, custodian, exchange) hold registered public keys.
 The order is executable only with valid signatures, over the order's canonical
@@ -24,9 +24,10 @@ functions here are pure and :class:`EmergencyUnfreeze` rebuilds from them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
 from app.domain.statement import Environment, StatementError, UnfreezeStatement
@@ -91,16 +92,24 @@ class PartyKeys:
 
 @dataclass(frozen=True)
 class UnfreezeOrder:
-    """An emergency unfreeze order; its statement text is what every party signs."""
+    """An emergency unfreeze order; its statement text is what every party signs.
+
+    ``body_digest`` is the SHA-256 of the order's canonical document body
+    (computed by ``app.documents``); the statement carries it, so the reason
+    and every other body field are bound by the same signatures.
+    """
 
     order_id: str
     client_id: str
-    assets: tuple[str, ...]
+    assets: tuple[tuple[str, Decimal], ...]  # (code, quantity), codes ascending
     reason: str
     created_at: datetime
     expires_at: datetime
     env: Environment
     exchange: str
+    custodian: str
+    body_digest: bytes
+    tx_prefix: bytes | None = None  # first 8 bytes of an on-chain order's transaction hash
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
@@ -118,25 +127,28 @@ class UnfreezeOrder:
         *,
         order_id: str,
         client_id: str,
-        assets: Iterable[str],
+        assets: Mapping[str, Decimal],
         reason: str,
         created_at: datetime,
         env: Environment,
         exchange: str,
+        custodian: str,
+        body_digest: bytes,
+        tx_prefix: bytes | None = None,
     ) -> UnfreezeOrder:
         """A new order expiring :data:`EMERGENCY_WINDOW` after ``created_at``.
 
         ``created_at`` is floored to whole seconds: the signed text carries seconds.
         """
         created = created_at.replace(microsecond=0)
-        return cls(order_id, client_id, tuple(sorted(set(assets))), reason, created,
-                   created + EMERGENCY_WINDOW, env, exchange)
+        return cls(order_id, client_id, tuple(sorted(assets.items())), reason, created,
+                   created + EMERGENCY_WINDOW, env, exchange, custodian, body_digest, tx_prefix)
 
     def statement(self) -> UnfreezeStatement:
         return UnfreezeStatement(
-            exchange=self.exchange, env=self.env, order_id=self.order_id,
-            client_id=self.client_id, assets=self.assets, expires_at=self.expires_at,
-            reason_digest=UnfreezeStatement.reason_digest_of(self.reason),
+            custodian=self.custodian, exchange=self.exchange, env=self.env,
+            order_id=self.order_id, client_id=self.client_id, assets=self.assets,
+            expires_at=self.expires_at, body_digest=self.body_digest, tx_prefix=self.tx_prefix,
         )
 
     @property

@@ -77,8 +77,9 @@ _COUNT_RE = re.compile(r"[1-9][0-9]{0,6}")
 _TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _USD_RE = re.compile(r"USD(0|[1-9][0-9]{0,14})\.[0-9]{2}")
 _HEX32_RE = re.compile(r"[0-9a-f]{64}")
-_ASSETS_RE = re.compile(r"[A-Z0-9]{1,12}(,[A-Z0-9]{1,12})*")
-_MAX_ASSETS_TEXT = 48
+_HEX8_RE = re.compile(r"[0-9a-f]{16}")
+_QTY = r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?"
+_ASSET_QTYS_RE = re.compile(rf"[A-Z0-9]{{1,12}}:{_QTY}(,[A-Z0-9]{{1,12}}:{_QTY})*")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -134,15 +135,33 @@ def _hex32_text(value: bytes) -> str:
     return value.hex()
 
 
-def _assets_text(value: tuple[str, ...]) -> str:
+def _hex8_text(value: bytes) -> str:
+    if not isinstance(value, bytes) or len(value) != 8:
+        raise ValueError("must be 8 bytes")
+    return value.hex()
+
+
+def _asset_quantities_text(value: tuple[tuple[str, Decimal], ...]) -> str:
     if not isinstance(value, tuple) or not value:
-        raise ValueError("must be a non-empty tuple of asset codes")
-    if list(value) != sorted(set(value)):
+        raise ValueError("must be a non-empty tuple of (asset code, quantity)")
+    codes = [code for code, _ in value]
+    if codes != sorted(set(codes)):
         raise ValueError("asset codes must be unique and ascending")
-    text = ",".join(value)
-    if not _ASSETS_RE.fullmatch(text) or len(text) > _MAX_ASSETS_TEXT:
-        raise ValueError(f"must be codes [A-Z0-9]{{1,12}}, at most {_MAX_ASSETS_TEXT} chars")
+    parts = []
+    for code, quantity in value:
+        if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
+            raise ValueError(f"{code}: quantity must be a positive finite Decimal")
+        parts.append(f"{code}:{quantity:f}")
+    text = ",".join(parts)
+    if not _ASSET_QTYS_RE.fullmatch(text):
+        raise ValueError("must be CODE:quantity pairs, codes [A-Z0-9]{1,12}, at most 30 integer "
+                         "and 18 fraction digits")
     return text
+
+
+def _asset_quantities_value(text: str) -> tuple[tuple[str, Decimal], ...]:
+    pairs = (item.split(":") for item in text.split(","))
+    return tuple((code, Decimal(quantity)) for code, quantity in pairs)
 
 
 ID: _Codec[str] = _Codec(_ID_RE, _id_text, str)
@@ -151,11 +170,12 @@ COUNT: _Codec[int] = _Codec(_COUNT_RE, lambda v: _uint_text(v, _COUNT_RE), int)
 TIME: _Codec[datetime] = _Codec(_TIME_RE, _time_text, _time_value)
 USD: _Codec[Decimal] = _Codec(_USD_RE, _usd_text, lambda t: Decimal(t[3:]))
 HEX32: _Codec[bytes] = _Codec(_HEX32_RE, _hex32_text, bytes.fromhex)
+HEX8: _Codec[bytes] = _Codec(_HEX8_RE, _hex8_text, bytes.fromhex)
 ENV: _Codec[Environment] = _Codec(
     re.compile(r"prod|test"), lambda e: Environment(e).value, Environment
 )
-ASSETS: _Codec[tuple[str, ...]] = _Codec(
-    _ASSETS_RE, _assets_text, lambda t: tuple(t.split(","))
+ASSET_QUANTITIES: _Codec[tuple[tuple[str, Decimal], ...]] = _Codec(
+    _ASSET_QTYS_RE, _asset_quantities_text, _asset_quantities_value
 )
 
 
@@ -163,17 +183,24 @@ ASSETS: _Codec[tuple[str, ...]] = _Codec(
 
 
 class Statement:
-    """Base of every signable statement: tag, ordered fields, render and parse."""
+    """Base of every signable statement: tag, ordered fields, render and parse.
+
+    ``FIELDS`` lists ``(key, attribute, codec)`` in signing order; a key in
+    ``OPTIONAL`` may be absent (attribute ``None``), and is then left out of
+    the text entirely. Each kind has its own format ``VERSION``.
+    """
 
     KIND: ClassVar[str]
+    VERSION: ClassVar[int] = VERSION
     FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]]  # (key, attribute, codec)
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
     exchange: str
     env: Environment
     expires_at: datetime
 
     @classmethod
     def tag(cls) -> str:
-        return f"CDESK-{cls.KIND}/{VERSION}"
+        return f"CDESK-{cls.KIND}/{cls.VERSION}"
 
     def __post_init__(self) -> None:
         text = self._render_unchecked()
@@ -186,8 +213,11 @@ class Statement:
     def _render_unchecked(self) -> str:
         parts = [self.tag()]
         for key, attr, codec in self.FIELDS:
+            value = getattr(self, attr)
+            if value is None and key in self.OPTIONAL:
+                continue
             try:
-                parts.append(f"{key}={codec.to_text(getattr(self, attr))}")
+                parts.append(f"{key}={codec.to_text(value)}")
             except ValueError as exc:
                 raise StatementError(f"{self.KIND} field {attr} ({key}): {exc}") from None
         return " ".join(parts)
@@ -237,26 +267,40 @@ class AttestationStatement(Statement):
 
 @dataclass(frozen=True)
 class UnfreezeStatement(Statement):
-    """An emergency 2-of-3 unfreeze order, as each party signs it."""
+    """An emergency 2-of-3 unfreeze order, as each party signs it (format 2).
+
+    It shows what a person must see before signing: the custodian and the
+    exchange (the parties besides the regulator), the client, every asset *with
+    its quantity*, the expiry, and, for an order executed on chain, the first 8
+    bytes of the transaction's own hash (``tx``: SafeTx hash or Bitcoin txid;
+    enough for a person to match what their wallet shows, and two full hashes do
+    not fit 240 characters). ``body`` is the SHA-256 of the order's canonical
+    document body, so every other field (the reason, the creation time, the
+    full on-chain details) is bound too.
+    """
 
     KIND: ClassVar[str] = "UNFREEZE"
+    VERSION: ClassVar[int] = 2
     FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
-        ("ex", "exchange", ID), ("env", "env", ENV), ("id", "order_id", ID),
-        ("client", "client_id", ID), ("assets", "assets", ASSETS),
-        ("exp", "expires_at", TIME), ("why", "reason_digest", HEX32),
+        ("cust", "custodian", ID), ("ex", "exchange", ID), ("env", "env", ENV),
+        ("id", "order_id", ID), ("client", "client_id", ID),
+        ("assets", "assets", ASSET_QUANTITIES), ("exp", "expires_at", TIME),
+        ("tx", "tx_prefix", HEX8), ("body", "body_digest", HEX32),
     )
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"tx"})
+    custodian: str
     exchange: str
     env: Environment
     order_id: str
     client_id: str
-    assets: tuple[str, ...]
+    assets: tuple[tuple[str, Decimal], ...]  # (code, quantity), codes ascending
     expires_at: datetime
-    reason_digest: bytes
+    body_digest: bytes
+    tx_prefix: bytes | None = None  # first 8 bytes of the on-chain transaction hash
 
-    @staticmethod
-    def reason_digest_of(reason: str) -> bytes:
-        """``SHA-256(utf8(reason))``: the reason is free text, too long for a device."""
-        return hashlib.sha256(reason.encode("utf-8")).digest()
+    def quantities(self) -> dict[str, Decimal]:
+        """Asset code -> quantity, as signed."""
+        return dict(self.assets)
 
 
 @dataclass(frozen=True)
@@ -336,6 +380,20 @@ def render(statement: Statement) -> str:
     return statement.render()
 
 
+class RetiredStatementVersion(StatementError):
+    """A statement in a format this version no longer accepts (the message says why)."""
+
+
+# Formats that were once signed and are now refused by version, with the reason.
+RETIRED_TAGS: dict[str, str] = {
+    "CDESK-UNFREEZE/1": (
+        "CDESK-UNFREEZE/1 orders are no longer accepted: they name the assets but not "
+        "their quantities, and do not bind the order body; create a new order "
+        "(CDESK-UNFREEZE/2) and have it signed again"
+    ),
+}
+
+
 def parse(text: str, kind: type[_S] | None = None) -> Any:
     """Parse canonical text into its statement; anything non-canonical is refused.
 
@@ -347,18 +405,22 @@ def parse(text: str, kind: type[_S] | None = None) -> Any:
     tag = tokens[0]
     cls = _BY_TAG.get(tag)
     if cls is None:
+        if tag in RETIRED_TAGS:
+            raise RetiredStatementVersion(RETIRED_TAGS[tag])
         if tag.startswith("CDESK-") and "/" in tag:
             raise StatementError(f"unknown statement tag or version {tag!r}")
         raise StatementError("not a Custody Desk statement (no CDESK- tag)")
     if kind is not None and cls is not kind:
         raise StatementError(f"expected a {kind.KIND} statement, got {cls.KIND}")
-    if len(tokens) != len(cls.FIELDS) + 1:
-        raise StatementError(
-            f"{cls.KIND} statement has {len(tokens) - 1} fields, expected {len(cls.FIELDS)}"
-        )
     values: dict[str, Any] = {}
-    for token, (key, attr, codec) in zip(tokens[1:], cls.FIELDS, strict=True):
+    rest = tokens[1:]
+    for key, attr, codec in cls.FIELDS:
         prefix = key + "="
+        if key in cls.OPTIONAL and not (rest and rest[0].startswith(prefix)):
+            continue
+        if not rest:
+            raise StatementError(f"{cls.KIND} statement ends before field {key!r}")
+        token = rest.pop(0)
         if not token.startswith(prefix):
             raise StatementError(f"expected field {key!r}, found {token.split('=')[0]!r}")
         raw = token[len(prefix) :]
@@ -368,6 +430,11 @@ def parse(text: str, kind: type[_S] | None = None) -> Any:
             values[attr] = codec.from_text(raw)
         except ValueError as exc:
             raise StatementError(f"field {key!r}: {exc}") from None
+    if rest:
+        raise StatementError(
+            f"{cls.KIND} statement has {len(rest)} field(s) after the last one "
+            f"({rest[0].split('=')[0]!r})"
+        )
     statement = cls(**values)
     if statement.render() != text:
         raise StatementError("statement is not in canonical form")

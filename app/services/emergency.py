@@ -22,13 +22,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.documents.canonical import amount, encode, parse_utc, utc
-from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
+from app.documents.canonical import amount, encode, parse_amount, parse_utc, utc
+from app.documents.envelope import Document, Kind, SignatureEntry, body_digest, parse_document
 from app.documents.errors import DocumentError, Reason
 from app.documents.keys import KeysFile, Party, key_id_for
+from app.documents.order_body import order_statement
 from app.documents.signatures import verify_message
 from app.documents.specs import EMERGENCY_QUORUM
-from app.documents.statement_adapter import unfreeze_from_body
 from app.documents.verify import (
     VerifyContext,
     check_signatures,
@@ -114,11 +114,17 @@ def _domain_order(body: dict[str, Any]) -> multisig.UnfreezeOrder:
     return multisig.UnfreezeOrder.create(
         order_id=str(body["id"]),
         client_id=str(body["client_id"]),
-        assets=[str(a["asset"]) for a in body["assets"]],
+        assets={
+            str(a["asset"]): parse_amount(a["quantity"], "assets.quantity")
+            for a in body["assets"]
+        },
         reason=str(body["reason"]),
         created_at=parse_utc(body["created_at"], "created_at"),
         env=Environment(str(body["env"])),
         exchange=str(body["exchange_id"]),
+        custodian=str(body["custodian_id"]),
+        body_digest=bytes.fromhex(body_digest(body)),
+        tx_prefix=order_statement(body).tx_prefix,
     )
 
 
@@ -153,7 +159,7 @@ def create_order(
             states = [s for s in uow.tx.holdings.client_states() if s.client_id == client_id]
             if not states:
                 raise EmergencyError(f"unknown client {client_id}")
-            assets = {p.asset: p.quantity for p in states[0].positions}
+            assets = {p.asset: p.quantity for p in states[0].positions if p.quantity > 0}
         elif client_id not in uow.tx.holdings.client_ids():
             raise EmergencyError(f"unknown client {client_id}")
         if not assets:
@@ -172,9 +178,12 @@ def create_order(
         }
         try:
             statement = _domain_order(body).text
-        except ValueError as exc:
-            raise EmergencyError(f"cannot form the order statement: {exc}") from exc
-        if statement != unfreeze_from_body(body).render():  # the document binding agrees
+        except (ValueError, DocumentError) as exc:  # MultisigError is a ValueError
+            raise EmergencyError(
+                f"cannot form the order statement: {exc} (a device shows at most 240 "
+                "characters: split the assets over several orders)"
+            ) from exc
+        if statement != order_statement(body).render():  # the document binding agrees
             raise EmergencyError("order statement and document body disagree")
         record = EmergencyOrderRecord(
             id=0,

@@ -159,9 +159,9 @@ def test_statement_vectors_match_the_code() -> None:
     t0 = datetime(2026, 11, 26, 9, tzinfo=UTC)
     built = {
         "UNFREEZE": sm.UnfreezeStatement(
-            "OKX", Environment.TEST, "UF-0001", "QF-001", ("BENJI", "BTC"),
-            t0 + timedelta(hours=48),
-            _sha(b"exchange unreachable for 6 hours")),
+            "SCB-DXB", "OKX", Environment.TEST, "UF-0001", "QF-001",
+            (("BENJI", Decimal("80000000.00")), ("BTC", Decimal("300"))),
+            t0 + timedelta(hours=48), bytes(range(32))),
         "LIQUIDATE": sm.LiquidationStatement(
             "OKX", Environment.TEST, "LQ-0001", "MC-0007", "MM-002", Decimal("1250000.00"),
             t0 + timedelta(hours=24), _sha(b"[]")),

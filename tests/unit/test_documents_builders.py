@@ -28,8 +28,10 @@ BODIES: dict[Kind, dict[str, Any]] = {
         "lines": [{"source": "accrued_yield", "asset": "BENJI", "quantity": "1200.00"},
                   {"source": "position", "asset": "BTC", "quantity": "5.25000000"}],
     },
-    Kind.AUDIT_CHECKPOINT: {**COMMON, "custodian_id": "CUST-DEMO", "size": 1024,
-                            "at": "2026-11-26T09:00:00Z", "root": "ab" * 32},
+    Kind.AUDIT_CHECKPOINT: {**COMMON, "id": "ckpt-1024", "custodian_id": "CUST-DEMO",
+                            "size": 1024, "at": "2026-11-26T09:00:00Z", "root": "ab" * 32,
+                            "signer_key_ids": ["k-a41ac9373b9868ec"],  # alice, who signs
+                            "consistency": None},
     Kind.RECONCILIATION_REPORT: {**COMMON, "id": "rec-20261126-1200", "sequence": 3,
                                  "breaks": [{"client_id": "x", "difference_usd": "10.00"}]},
 }

@@ -17,7 +17,7 @@ import pytest
 from app.documents.envelope import Document, SignatureEntry, parse_document
 from app.documents.errors import DocumentError, Reason
 from app.documents.keys import Party, key_id_for
-from app.documents.statement_adapter import unfreeze_from_body
+from app.documents.order_body import order_statement
 from app.services.emergency import create_order, execute, import_signed, quorum_status
 from app.services.holdings import HoldingsService
 from app.services.officers import add_party_key, revoke_key
@@ -126,14 +126,14 @@ def test_expired_copy(desk: Desk) -> None:
 
 def _reissued(desk: Desk, **changes: str) -> Document:
     body = {**desk.order.body, **changes}
-    doc = Document(desk.order.kind, unfreeze_from_body(body).render(), body)
+    doc = Document(desk.order.kind, order_statement(body).render(), body)
     return sign(doc, desk.hsm["regulator"], "regulator")
 
 
 def test_wrong_environment(desk: Desk) -> None:
     # the emulator never signs env=prod, so the prod copy carries a test signature
     body = {**desk.order.body, "env": "prod"}
-    doc = Document(desk.order.kind, unfreeze_from_body(body).render(), body)
+    doc = Document(desk.order.kind, order_statement(body).render(), body)
     test_sig = sign(desk.order, desk.hsm["regulator"], "regulator").signatures[-1]
     rejected(desk, doc.with_signature(test_sig).to_bytes(), Reason.WRONG_ENV)
 

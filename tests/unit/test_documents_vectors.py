@@ -17,7 +17,8 @@ from app.documents.canonical import utc
 from app.documents.envelope import Document, Kind, SignatureEntry, body_digest, parse_document
 from app.documents.header import StatementHeader, render_header
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for, parse_keys
-from app.documents.statement_adapter import attestation_from_body, unfreeze_from_body
+from app.documents.order_body import order_statement
+from app.documents.statement_adapter import attestation_from_body
 from app.documents.verify import VerifyContext, verify_document
 from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_commitment
 from signing.emulator.hsm import SoftHsm
@@ -79,7 +80,7 @@ def build_vectors() -> dict[str, bytes]:
         "reason": "exchange unreachable for 6 hours",
         "created_at": "2026-11-26T08:00:00Z", "expires_at": "2026-11-28T08:00:00Z",
     }
-    order = Document(Kind.UNFREEZE_ORDER, unfreeze_from_body(order_body).render(), order_body)
+    order = Document(Kind.UNFREEZE_ORDER, order_statement(order_body).render(), order_body)
     order = _sign(order, hsms["custodian-emergency"], "custodian")
     order = _sign(order, hsms["vara-emergency"], "regulator")
 

@@ -7,6 +7,7 @@ public BIP-39 test mnemonic (TEST ONLY), checked by ``signing.verify``.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 
 import pytest
@@ -59,9 +60,10 @@ KEYS = PartyKeys((
 
 def _order(env: Environment = Environment.TEST, **changes: object) -> UnfreezeOrder:
     args: dict[str, object] = {
-        "order_id": "UF-0001", "client_id": "QF-001", "assets": ["BTC", "BENJI"],
+        "order_id": "UF-0001", "client_id": "QF-001",
+        "assets": {"BTC": Decimal("300"), "BENJI": Decimal("80000000.00")},
         "reason": "exchange unreachable for 6 hours", "created_at": CREATED, "env": env,
-        "exchange": "OKX",
+        "exchange": "OKX", "custodian": "SCB-DXB", "body_digest": bytes(range(32)),
     }
     args.update(changes)
     return UnfreezeOrder.create(**args)  # type: ignore[arg-type]
@@ -79,12 +81,15 @@ def _machine(order: UnfreezeOrder | None = None) -> EmergencyUnfreeze:
 def test_order_statement_and_48_hour_expiry() -> None:
     order = _order()
     assert order.expires_at == CREATED + timedelta(hours=48)
-    assert order.assets == ("BENJI", "BTC")
-    assert order.text.startswith("CDESK-UNFREEZE/1 ex=OKX env=test id=UF-0001 client=QF-001 "
-                                 "assets=BENJI,BTC exp=2026-11-28T09:00:00Z why=")
+    assert order.assets == (("BENJI", Decimal("80000000.00")), ("BTC", Decimal("300")))
+    assert order.text == (
+        "CDESK-UNFREEZE/2 cust=SCB-DXB ex=OKX env=test id=UF-0001 client=QF-001 "
+        "assets=BENJI:80000000.00,BTC:300 exp=2026-11-28T09:00:00Z body=" + bytes(range(32)).hex()
+    )
     with pytest.raises(MultisigError, match="48 hours"):
-        UnfreezeOrder("UF-1", "QF-001", ("BTC",), "r", CREATED, CREATED + timedelta(hours=49),
-                      Environment.TEST, "OKX")
+        UnfreezeOrder("UF-1", "QF-001", (("BTC", Decimal(1)),), "r", CREATED,
+                      CREATED + timedelta(hours=49), Environment.TEST, "OKX", "SCB-DXB",
+                      bytes(32))
     with pytest.raises(MultisigError, match="reason"):
         _order(reason="  ")
     assert _order(created_at=CREATED.replace(microsecond=999)).created_at == CREATED

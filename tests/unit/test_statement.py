@@ -45,9 +45,12 @@ def _attest(**changes: Any) -> AttestationStatement:
 def _all_kinds() -> list[sm.Statement]:
     return [
         _attest(),
-        UnfreezeStatement("OKX", Environment.TEST, "UF-0001", "QF-001", ("BENJI", "BTC"),
-                          ASOF + timedelta(hours=48),
-                          UnfreezeStatement.reason_digest_of("exchange insolvent")),
+        UnfreezeStatement("SCB-DXB", "OKX", Environment.TEST, "UF-0001", "QF-001",
+                          (("BENJI", Decimal("80000000")), ("BTC", Decimal("300.5"))),
+                          ASOF + timedelta(hours=48), bytes(range(32))),
+        UnfreezeStatement("SCB-DXB", "OKX", Environment.TEST, "UF-0002", "QF-001",
+                          (("BTC", Decimal("1.25")),), ASOF + timedelta(hours=48),
+                          bytes(range(32)), tx_prefix=b"\x11" * 8),
         LiquidationStatement("OKX", Environment.TEST, "LQ-0001", "MC-0007", "MM-002",
                              Decimal("1250000.00"), EXP, bytes(range(32))),
         TopUpStatement("OKX", Environment.TEST, "TU-0001", "MC-0007", "MM-002",
@@ -62,11 +65,11 @@ def test_attestation_statement_is_byte_exact() -> None:
     assert len(GOLDEN) <= sm.MAX_LENGTH
 
 
-@pytest.mark.parametrize("stmt", _all_kinds(), ids=lambda s: s.KIND)
+@pytest.mark.parametrize("stmt", _all_kinds(), ids=lambda s: s.render()[:20])
 def test_every_kind_round_trips_and_obeys_the_device_rules(stmt: sm.Statement) -> None:
     text = stmt.render()
     sm.check_device_text(text)
-    assert text.startswith(f"CDESK-{stmt.KIND}/1 ")
+    assert text.startswith(f"CDESK-{stmt.KIND}/{type(stmt).VERSION} ")
     parsed = sm.parse(text)
     assert parsed == stmt
     assert parsed.render() == text
@@ -81,8 +84,10 @@ def test_longest_values_still_fit_the_device() -> None:
     stmts = [
         AttestationStatement(big, big, Environment.PROD, 10**12 - 1, ASOF, far, 10**7 - 1,
                              usd, b"\xff" * 32),
-        UnfreezeStatement(big, Environment.PROD, big, big, ("A" * 12, "B" * 12, "C" * 12, "D" * 9),
-                          far, b"\xff" * 32),
+        # the longest ids leave room for one asset with a 12-digit quantity; an order
+        # whose statement would not fit is refused when it is created
+        UnfreezeStatement(big, big, Environment.PROD, big, big,
+                          (("A" * 12, Decimal("123456789012")),), far, b"\xff" * 32),
         LiquidationStatement(big, Environment.PROD, big, big, big, usd, far, b"\xff" * 32),
         TopUpStatement(big, Environment.PROD, big, big, big, usd, 10**12 - 1, far),
         CheckpointStatement(big, big, Environment.PROD, 10**12 - 1, ASOF, far, b"\xff" * 32),
@@ -189,12 +194,42 @@ def test_amount_scale_is_normalised_only_when_exact() -> None:
     assert "cv=USD5.10 " in _attest(collateral_value_usd=Decimal("5.100")).render()
 
 
-def test_unfreeze_assets_must_be_canonical() -> None:
+def _unfreeze(assets: tuple[tuple[str, Decimal], ...]) -> UnfreezeStatement:
+    return UnfreezeStatement("SCB", "OKX", Environment.TEST, "UF-1", "QF-001", assets, EXP,
+                             bytes(32))
+
+
+@pytest.mark.parametrize(
+    "assets",
+    [
+        (("BTC", Decimal(1)), ("BENJI", Decimal(1))),  # not ascending
+        (("BTC", Decimal(1)), ("BTC", Decimal(2))),  # twice
+        (),
+        (("BTC", Decimal(0)),),
+        (("BTC", Decimal("-1")),),
+        (("BTC", Decimal("NaN")),),
+        (("BTC", Decimal("1E+40")),),  # more than 30 integer digits
+    ],
+)
+def test_unfreeze_assets_must_be_canonical(assets: tuple[tuple[str, Decimal], ...]) -> None:
     with pytest.raises(StatementError):
-        UnfreezeStatement("OKX", Environment.TEST, "UF-1", "QF-001", ("BTC", "BENJI"),
-                          EXP, bytes(32))
-    with pytest.raises(StatementError):
-        UnfreezeStatement("OKX", Environment.TEST, "UF-1", "QF-001", (), EXP, bytes(32))
+        _unfreeze(assets)
+
+
+def test_unfreeze_statement_shows_every_quantity_and_the_body_digest() -> None:
+    text = _unfreeze((("BENJI", Decimal("80000000.00")), ("BTC", Decimal("0.5")))).render()
+    assert " assets=BENJI:80000000.00,BTC:0.5 " in text
+    assert text.endswith(" body=" + "00" * 32)
+    assert sm.parse(text).quantities() == {"BENJI": Decimal("80000000.00"), "BTC": Decimal("0.5")}
+    with pytest.raises(StatementError, match="not canonical"):
+        sm.parse(text.replace("BTC:0.5", "BTC:0.50e0"))
+
+
+def test_version_1_unfreeze_orders_are_refused_by_version() -> None:
+    old = ("CDESK-UNFREEZE/1 ex=OKX env=test id=UF-0001 client=QF-001 assets=BENJI,BTC "
+           "exp=2026-11-28T09:00:00Z why=" + "ab" * 32)
+    with pytest.raises(sm.RetiredStatementVersion, match="quantities"):
+        sm.parse(old)
 
 
 @pytest.mark.parametrize(
