@@ -37,3 +37,13 @@ class ConstraintViolation(StoreError):
 
 class BackupError(StoreError):
     """A backup or restore could not be made (target exists, disk full, ...)."""
+
+
+class StoreUnavailable(StoreBusy):
+    """The database server cannot be reached (or the connection broke).
+
+    A subclass of :class:`StoreBusy` so every caller that already tells the officer
+    "try again" for a busy SQLite store does the same for a shared desk whose
+    server is restarting. Raised during ``COMMIT`` the message says the outcome is
+    unknown.
+    """

@@ -22,6 +22,7 @@ from app.store.codec import (
     text_to_time,
     time_to_text,
 )
+from app.store.dialect import dialect_of
 from app.store.records import (
     AuditHead,
     AuditRow,
@@ -159,6 +160,28 @@ LEFT JOIN positions AS p ON p.snapshot_id = cs.snapshot_id AND p.client_id = cs.
 ORDER BY cs.client_id, p.ordinal
 """
 
+# PostgreSQL: DISTINCT ON picks each client's latest record (same tie rule); the
+# parameter is typed so a NULL as_of means "the latest".
+_HOLDINGS_SQL_PG = """
+WITH chosen AS (
+    SELECT DISTINCT ON (cs.client_id) cs.client_id, cs.snapshot_id
+    FROM client_states AS cs JOIN snapshots AS s ON s.id = cs.snapshot_id
+    WHERE CAST(:as_of AS timestamptz) IS NULL OR s.as_of <= CAST(:as_of AS timestamptz)
+    ORDER BY cs.client_id, s.as_of DESC, s.id DESC
+)
+SELECT cs.snapshot_id, cs.client_id, cs.name, cs.net_assets_usd, cs.dubai_entity,
+       cs.soc2_type2, cs.exposure_usd, cs.liquidation_order, cs.extra_json,
+       s.as_of, p.asset, p.quantity, p.locked_quantity
+FROM chosen
+JOIN client_states AS cs USING (client_id, snapshot_id)
+JOIN snapshots AS s ON s.id = cs.snapshot_id
+LEFT JOIN positions AS p ON p.snapshot_id = cs.snapshot_id AND p.client_id = cs.client_id
+ORDER BY cs.client_id, p.ordinal
+"""
+
+_AS_OF_SQLITE = ":as_of IS NULL OR q.as_of <= :as_of"
+_AS_OF_PG = "CAST(:as_of AS timestamptz) IS NULL OR q.as_of <= CAST(:as_of AS timestamptz)"
+
 
 class SqliteHoldingsRepository:
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -172,7 +195,8 @@ class SqliteHoldingsRepository:
         times: dict[str, datetime] = {}  # one parse per snapshot, not per client
         current: tuple[Any, ...] | None = None
         positions: list[StoredPosition] = []
-        for row in cursor.execute(_HOLDINGS_SQL, params):
+        postgres = dialect_of(self._db) == "postgresql"
+        for row in cursor.execute(_HOLDINGS_SQL_PG if postgres else _HOLDINGS_SQL, params):
             if current is None or row[1] != current[1]:
                 if current is not None:
                     states.append(_client_state(current, positions, times))
@@ -185,10 +209,11 @@ class SqliteHoldingsRepository:
 
     def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
         params = {"as_of": optional_time_to_text(as_of)}
+        as_of_clause = _AS_OF_PG if dialect_of(self._db) == "postgresql" else _AS_OF_SQLITE
         rows = self._db.execute(
             "SELECT p.asset, p.price_usd, p.as_of, p.snapshot_id FROM prices AS p"
             " WHERE p.snapshot_id = (SELECT q.snapshot_id FROM prices AS q"
-            "   WHERE q.asset = p.asset AND (:as_of IS NULL OR q.as_of <= :as_of)"
+            f"   WHERE q.asset = p.asset AND ({as_of_clause})"
             "   ORDER BY q.as_of DESC, q.snapshot_id DESC LIMIT 1)"
             " ORDER BY p.asset",
             params,
@@ -343,12 +368,22 @@ class SqliteAuditRepository:
 
     def iter_all(self) -> Iterator[AuditRow]:
         # rowid order is storage order: an entry moved by editing seq shows up.
-        cursor = self._db.execute("SELECT * FROM audit_entries ORDER BY rowid")
+        # PostgreSQL has no stable rowid; there UPDATE is refused by trigger and grants.
+        order = "seq" if dialect_of(self._db) == "postgresql" else "rowid"
+        cursor = self._db.execute(f"SELECT * FROM audit_entries ORDER BY {order}")
         while batch := cursor.fetchmany(1000):
             for row in batch:
                 yield _audit_row(row)
 
     def high_water_mark(self) -> int | None:
+        if dialect_of(self._db) == "postgresql":
+            # No AUTOINCREMENT table: DELETE is refused by trigger and grants, so the
+            # largest seq ever allocated is the largest present (or the head's size).
+            row = self._db.execute(
+                "SELECT GREATEST((SELECT MAX(seq) FROM audit_entries),"
+                " (SELECT size FROM audit_head WHERE id = 1))"
+            ).fetchone()
+            return None if row is None or row[0] is None or int(row[0]) == 0 else int(row[0])
         row = self._db.execute(
             "SELECT seq FROM sqlite_sequence WHERE name = 'audit_entries'"
         ).fetchone()

@@ -103,6 +103,8 @@ def _split_statements(sql: str) -> Iterator[str]:
 class SqliteStore:
     """A desk store in one SQLite file. Thread-safe: one connection behind a lock."""
 
+    dialect = "sqlite"
+
     def __init__(
         self,
         path: Path,

@@ -122,7 +122,9 @@ def test_store_newer_than_the_desk_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "desk.sqlite3"
     future = (
         *all_migrations(),
-        Migration(len(all_migrations()) + 1, "future", "CREATE TABLE f (x)"),
+        Migration(
+            len(all_migrations()) + 1, "future", "CREATE TABLE f (x)", "CREATE TABLE f (x int)"
+        ),
     )
     SqliteStore(path, migrations=future).close()
     with pytest.raises(SchemaTooNew):
@@ -134,7 +136,9 @@ def test_failed_migration_leaves_previous_version(tmp_path: Path) -> None:
     open_store(path).close()
     broken = (
         *all_migrations(),
-        Migration(len(all_migrations()) + 1, "broken", "CREATE TABLE ok_table (x);\nNOT SQL;"),
+        Migration(
+            len(all_migrations()) + 1, "broken", "CREATE TABLE ok_table (x);\nNOT SQL;", "NOT SQL;"
+        ),
     )
     with pytest.raises(Exception, match="broken"):
         SqliteStore(path, migrations=broken)

@@ -20,4 +20,12 @@ ALTER TABLE emergency_orders ADD COLUMN body_json TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE emergency_orders ADD COLUMN release_json TEXT;
 """
 
-MIGRATION = Migration(version=3, name="documents", sql=SQL)
+POSTGRES_SQL = """
+ALTER TABLE party_keys ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE party_keys ADD COLUMN is_emulator INTEGER NOT NULL DEFAULT 0
+    CHECK (is_emulator IN (0, 1));
+ALTER TABLE emergency_orders ADD COLUMN body_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE emergency_orders ADD COLUMN release_json TEXT;
+"""
+
+MIGRATION = Migration(version=3, name="documents", sql=SQL, postgres_sql=POSTGRES_SQL)

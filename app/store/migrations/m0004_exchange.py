@@ -33,4 +33,22 @@ CREATE UNIQUE INDEX reconciliations_slot ON reconciliations (slot);
 CREATE INDEX inbox_by_sender ON inbox (sender, kind, sequence);
 """
 
-MIGRATION = Migration(version=4, name="exchange", sql=SQL)
+POSTGRES_SQL = """
+ALTER TABLE margin_calls ADD COLUMN notice TEXT NOT NULL DEFAULT 'margin_call'
+    CHECK (notice IN ('margin_call', 'liquidation'));
+ALTER TABLE margin_calls ADD COLUMN sequence BIGINT;
+ALTER TABLE margin_calls ADD COLUMN collateral_value_usd NUMERIC NOT NULL DEFAULT 0;
+ALTER TABLE margin_calls ADD COLUMN history_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE margin_calls ADD COLUMN liquidation_usd NUMERIC;
+ALTER TABLE margin_calls ADD COLUMN liquidation_notice_id TEXT;
+ALTER TABLE liquidation_instructions ADD COLUMN public_id TEXT;
+ALTER TABLE liquidation_instructions ADD COLUMN document_json TEXT;
+CREATE UNIQUE INDEX liquidation_instructions_public ON liquidation_instructions (public_id);
+ALTER TABLE reconciliations ADD COLUMN slot TEXT;
+ALTER TABLE reconciliations ADD COLUMN ledger_sequence BIGINT;
+ALTER TABLE reconciliations ADD COLUMN document_json TEXT;
+CREATE UNIQUE INDEX reconciliations_slot ON reconciliations (slot);
+CREATE INDEX inbox_by_sender ON inbox (sender, kind, sequence);
+"""
+
+MIGRATION = Migration(version=4, name="exchange", sql=SQL, postgres_sql=POSTGRES_SQL)
