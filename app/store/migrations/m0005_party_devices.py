@@ -15,4 +15,5 @@ ALTER TABLE party_keys ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
 ALTER TABLE party_keys ADD COLUMN path TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATION = Migration(version=5, name="party_devices", sql=SQL)
+# Portable text: two TEXT columns with defaults read the same in both dialects.
+MIGRATION = Migration(version=5, name="party_devices", sql=SQL, postgres_sql=SQL)
