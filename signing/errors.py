@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     INVALID_TEXT = "invalid_text"
     INVALID_SIGNATURE = "invalid_signature"
     INVALID_INPUT = "invalid_input"
+    INVALID_TYPED_DATA = "invalid_typed_data"
     NOT_ALLOWED = "not_allowed"
 
 
@@ -117,6 +118,14 @@ class InvalidInput(SigningError):
     user_message = "Invalid input to the signing library."
 
 
+class InvalidTypedData(InvalidInput):
+    code = ErrorCode.INVALID_TYPED_DATA
+    user_message = (
+        "The EIP-712 typed data is malformed (types, primaryType, domain, message): "
+        "nothing was sent to the device."
+    )
+
+
 class NotAllowed(SigningError):
     code = ErrorCode.NOT_ALLOWED
     user_message = "Refused by policy."
@@ -137,5 +146,6 @@ ALL_ERRORS: tuple[type[SigningError], ...] = (
     InvalidText,
     InvalidSignature,
     InvalidInput,
+    InvalidTypedData,
     NotAllowed,
 )

@@ -12,7 +12,7 @@ import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class DeviceKind(StrEnum):
@@ -27,6 +27,9 @@ class Capability(StrEnum):
     PASSPHRASE = "passphrase"
     ENCRYPTED_LINK = "encrypted_link"
     CANCEL = "cancel"
+    ETH_ADDRESS = "eth_address"  # EthereumGetAddress
+    ETH_TYPED_DATA = "eth_typed_data"  # EIP-712 shown field by field (EthereumSignTypedData)
+    ETH_TYPED_HASH = "eth_typed_hash"  # EIP-712 by its two hashes (EthereumSignTypedHash)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,24 @@ class MessageSignature:
     address: str
     signature: bytes  # 65 bytes: header || r || s
     pubkey: bytes  # 33-byte compressed
+
+
+@dataclass(frozen=True)
+class TypedDataSignature:
+    """An EIP-712 signature as the device returned it, with the hashes it covers.
+
+    ``signature`` is the standard 65 bytes ``r || s || v`` (v 27 or 28) over
+    ``keccak(0x1901 || domain_hash || message_hash)``; ``message_hash`` is None when
+    the primary type is the domain itself. ``shown_in_full`` tells whether the device
+    walked through every field (``sign_typed_data``) or showed only the two hashes.
+    """
+
+    path: str
+    address: str  # EIP-55
+    signature: bytes
+    domain_hash: bytes
+    message_hash: bytes | None
+    shown_in_full: bool
 
 
 class PromptKind(StrEnum):
@@ -167,6 +188,36 @@ class Signer(ABC):
     @abstractmethod
     def sign_message(self, path: str, text: str) -> MessageSignature:
         """Have the device show ``text`` in full and sign it (BIP-137)."""
+
+    # ---- Ethereum (EIP-712); a device family without them keeps these refusals ----------
+
+    def get_eth_address(self, path: str) -> str:
+        """The EIP-55 Ethereum address at ``path`` (e.g. m/44'/60'/0'/0/0)."""
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} has no Ethereum app")
+
+    def sign_typed_data(
+        self, path: str, data: dict[str, Any], *, shown: str = ""
+    ) -> TypedDataSignature:
+        """Have the device walk through EIP-712 ``data`` (domain and every field) and sign.
+
+        ``shown`` is what the host's "confirm on your device" prompt says. Raises
+        ``InvalidTypedData`` before touching the device when ``data`` is malformed, and
+        ``Unsupported`` when the device cannot show typed data (a Trezor One):
+        fall back to ``sign_typed_hash``.
+        """
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} cannot sign EIP-712 typed data")
+
+    def sign_typed_hash(
+        self, path: str, domain_hash: bytes, message_hash: bytes | None, *, shown: str = ""
+    ) -> TypedDataSignature:
+        """Sign EIP-712 data by its domain separator and message hash (the device shows both)."""
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} cannot sign EIP-712 hashes")
 
     @abstractmethod
     def cancel(self) -> None:

@@ -55,6 +55,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--control", default=None, metavar="PATH", help="Unix socket of the control channel"
     )
     parser.add_argument(
+        "--eth-hash-only",
+        action="store_true",
+        help="behave as a Trezor One for Ethereum: EIP-712 signed by its two hashes only "
+        "(EthereumSignTypedData is refused as unknown)",
+    )
+    parser.add_argument(
         "--allow-test-emulator",
         action="store_true",
         help="needed to start the emulator from a production build",
@@ -84,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
             approve=args.approve,
             pin=args.pin,
             control=args.control,
+            typed_data_full=not args.eth_hash_only,
         )
     except SigningError as exc:
         raise CliError(exc.detail or exc.user_message) from exc

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from trezorlib import btc, exceptions, messages
+from trezorlib import btc, ethereum, exceptions, messages
 from trezorlib import client as trezor_client
 from trezorlib.transport import DeviceIsBusy, Timeout, Transport, TransportException
 from trezorlib.transport import get_transport as trezor_get_transport
@@ -50,6 +50,13 @@ from signing.devices.trezor_uri import (
     udp_probe,
 )
 from signing.devicetext import check_device_text
+from signing.ethereum import (
+    check_typed_data,
+    checksum_address,
+    recover_address,
+    typed_data_digest,
+    typed_data_hashes,
+)
 from signing.framing import trezor_v1
 from signing.interface import (
     Capability,
@@ -62,6 +69,7 @@ from signing.interface import (
     PromptKind,
     PublicKeyInfo,
     Signer,
+    TypedDataSignature,
 )
 from signing.registry import register_family
 
@@ -74,6 +82,7 @@ POLL_INTERVAL = 0.05  # how often a blocked read looks at the cancel flag
 LIVENESS_INTERVAL = 0.5  # how often a waiting read checks that a UDP device is still there
 # trezorlib's @workflow decorator erases the signatures of btc.* for mypy.
 _btc: Any = btc
+_eth: Any = ethereum
 _WIRE_NAMES = {int(t): t.name for t in messages.MessageType}
 _KNOWN_TYPES = frozenset(_WIRE_NAMES)
 # ---- enumeration (never opens a device) ------------------------------------------------
@@ -428,6 +437,81 @@ class TrezorSigner(Signer):
                 f"device signed for {result.address}, expected {key.address} at {key.path}"
             )
         return MessageSignature(key.path, text, result.address, signature, key.pubkey)
+
+    # ---- Ethereum (trezorlib.ethereum) -------------------------------------------------
+
+    def get_eth_address(self, path: str) -> str:
+        self.require(Capability.ETH_ADDRESS)
+        self._begin()
+        return self._eth_address(path)
+
+    def _eth_address(self, path: str) -> str:
+        indices = parse_path(path)
+        self._ensure_open()
+        with self._mapped("reading an Ethereum address"):
+            address = str(_eth.get_address(self._session, list(indices)))
+        try:
+            return checksum_address(address)
+        except errors.InvalidInput as exc:
+            raise errors.ProtocolError(f"device returned {address!r}: {exc}") from exc
+
+    def sign_typed_data(
+        self, path: str, data: dict[str, Any], *, shown: str = ""
+    ) -> TypedDataSignature:
+        self.require(Capability.ETH_TYPED_DATA)
+        self._begin()
+        check_typed_data(data)  # InvalidTypedData before anything reaches the device
+        domain_hash, message_hash = typed_data_hashes(data)
+        address = self._eth_address(path)
+        self._prompt_text = shown
+        with self._mapped("signing typed data"):
+            try:
+                result = _eth.sign_typed_data(
+                    self._session, list(parse_path(path)), data, metamask_v4_compat=True
+                )
+            except exceptions.TrezorFailure as exc:
+                if exc.code == messages.FailureType.UnexpectedMessage:
+                    raise errors.Unsupported(
+                        f"{self._label()} cannot show EIP-712 typed data (a Trezor One): "
+                        "sign its hashes instead"
+                    ) from exc
+                raise
+        return self._typed_result(path, address, result, domain_hash, message_hash, full=True)
+
+    def sign_typed_hash(
+        self, path: str, domain_hash: bytes, message_hash: bytes | None, *, shown: str = ""
+    ) -> TypedDataSignature:
+        self.require(Capability.ETH_TYPED_HASH)
+        self._begin()
+        if len(domain_hash) != 32 or (message_hash is not None and len(message_hash) != 32):
+            raise errors.InvalidInput("EIP-712 hashes are 32 bytes")
+        address = self._eth_address(path)
+        self._prompt_text = shown
+        with self._mapped("signing a typed-data hash"):
+            result = _eth.sign_typed_data_hash(
+                self._session, list(parse_path(path)), domain_hash, message_hash
+            )
+        return self._typed_result(path, address, result, domain_hash, message_hash, full=False)
+
+    def _typed_result(
+        self,
+        path: str,
+        address: str,
+        result: Any,
+        domain_hash: bytes,
+        message_hash: bytes | None,
+        *,
+        full: bool,
+    ) -> TypedDataSignature:
+        signature = bytes(result.signature)
+        digest = typed_data_digest(domain_hash, message_hash)
+        if result.address != address or recover_address(digest, signature) != address:
+            raise errors.InvalidSignature(
+                f"device signature is not {address}'s over 0x{digest.hex()}"
+            )
+        return TypedDataSignature(
+            canonical_path(path), address, signature, domain_hash, message_hash, full
+        )
 
     def ping(self, message: str = "ping") -> str:
         """A bare round trip (benchmarks, health checks)."""

@@ -21,7 +21,15 @@ DEFAULT_UDP_PORT = 21324
 UDP_PORTS_ENV = "CUSTODY_DESK_TREZOR_UDP_PORTS"
 TRANSPORTS = ("udp", "webusb", "hid", "bridge")
 CAPABILITIES = frozenset(
-    {Capability.GET_XPUB, Capability.SIGN_MESSAGE, Capability.PIN_MATRIX, Capability.CANCEL}
+    {
+        Capability.GET_XPUB,
+        Capability.SIGN_MESSAGE,
+        Capability.PIN_MATRIX,
+        Capability.CANCEL,
+        Capability.ETH_ADDRESS,
+        Capability.ETH_TYPED_DATA,  # a Trezor One refuses it at run time: Unsupported
+        Capability.ETH_TYPED_HASH,
+    }
 )
 # trezor-common InputScriptType numbers (what trezorlib's enum holds)
 SPENDADDRESS, SPENDWITNESS, SPENDP2SHWITNESS = 0, 3, 4

@@ -338,4 +338,3 @@ class ColdcardDevice:
         if approval.failed:
             return msgs.respond_error(approval.failed)
         return msgs.respond_signed_message(approval.address, approval.signature)
-

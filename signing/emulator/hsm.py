@@ -42,6 +42,7 @@ from signing.errors import (
     PinRequired,
     WrongPin,
 )
+from signing.ethereum import address_from_pubkey, sign_digest
 from signing.interface import DeviceIdentity, DeviceKind, MessageSignature, PublicKeyInfo
 
 log = logging.getLogger(__name__)
@@ -254,6 +255,25 @@ class SoftHsm:
     def sign(self, path: tuple[int, ...], message: bytes, script_type: ScriptType) -> bytes:
         """The 65-byte signature only (the shape the Trezor emulator wants)."""
         return self.sign_message(path, message, script_type).signature
+
+    def eth_address(self, path: str | tuple[int, ...]) -> str:
+        """The EIP-55 Ethereum address at ``path``."""
+        return address_from_pubkey(self._node(_indices(path)).public_key)
+
+    def sign_eth_digest(self, path: str | tuple[int, ...], digest: bytes) -> bytes:
+        """``r || s || v`` over a 32-byte EIP-712 digest at ``path`` (approval is the caller's).
+
+        Raises ``Disconnected`` when unplugged and ``PinRequired`` when locked.
+        """
+        indices = _indices(path)
+        with self._lock:
+            self._require_ready()
+        secret = self._node(indices).secret
+        assert secret is not None  # every cached node descends from the private master
+        signature = sign_digest(secret, digest)
+        with self._lock:
+            self._signatures += 1
+        return signature
 
     def _require_ready(self) -> None:
         if self._unplugged:

@@ -134,13 +134,15 @@ def start_emulator(
     name: str | None = None,
     terminal_in: TextIO | None = None,
     terminal_out: TextIO | None = None,
+    typed_data_full: bool = True,
 ) -> RunningEmulator:
     """Start an emulator in threads of this process and return it once it serves.
 
     ``trezor_port=0`` picks a free port (tests); ``None`` serves no Trezor.
     ``coldcard_socket=None`` serves no Coldcard. ``host`` must be a loopback address.
     Raises ``signing.errors.InvalidInput``/``NotAllowed`` for bad settings and
-    ``OSError`` when a port or path is taken.
+    ``OSError`` when a port or path is taken. ``typed_data_full=False`` makes the
+    Trezor a Trezor One for Ethereum: EIP-712 by its two hashes only.
     """
     if trezor_port is not None and pin is not None and "0" in pin:
         raise InvalidInput("the Trezor PIN matrix has the digits 1 to 9 only: no 0 in --pin")
@@ -157,7 +159,9 @@ def start_emulator(
     control_server: Any | None = None
     try:
         if trezor_port is not None:
-            trezor = TrezorUdpServer(hsm, host=host, port=trezor_port)
+            trezor = TrezorUdpServer(
+                hsm, host=host, port=trezor_port, typed_data_full=typed_data_full
+            )
             trezor.start()
         if coldcard_socket is not None:
             from signing.emulator.coldcard_server import ColdcardServer  # lazily: optional
@@ -229,6 +233,7 @@ def run_foreground(
     pin: str | None = None,
     control: str | None = None,
     out: TextIO | None = None,
+    typed_data_full: bool = True,
 ) -> int:
     """Serve until SIGTERM/SIGINT (main thread only). Returns the exit code."""
     stream = out or sys.stdout
@@ -247,6 +252,7 @@ def run_foreground(
             approve=approve,
             pin=pin,
             control=control,
+            typed_data_full=typed_data_full,
         ) as running:
             stream.write("\n".join(banner_lines(running)) + "\n")
             stream.flush()

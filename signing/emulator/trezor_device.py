@@ -18,13 +18,13 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from signing.crypto.addresses import ScriptType, address_for
 from signing.crypto.bip32 import ExtendedKey, format_path
 from signing.crypto.message import decode_compact, encode_compact
 from signing.devicetext import mentions_production
-from signing.emulator import trezor_signtx
+from signing.emulator import trezor_ethereum, trezor_signtx
 from signing.emulator.trezor_messages import (
     SCHEMAS,
     ButtonRequestType,
@@ -73,6 +73,7 @@ class TrezorHsm(Protocol):
     def sign(self, path: tuple[int, ...], message: bytes, script_type: ScriptType) -> bytes: ...
 
     def sign_digest(self, path: tuple[int, ...], digest: bytes) -> bytes: ...
+    def sign_eth_digest(self, path: tuple[int, ...], digest: bytes) -> bytes: ...
 
     def request_approval(self, text: str, cancel_event: threading.Event) -> bool: ...
 
@@ -93,8 +94,8 @@ class TrezorHsm(Protocol):
 class _Wait:
     """A request parked behind a prompt: what to expect and what to do next."""
 
-    expect: MessageType  # ButtonAck or PinMatrixAck
-    resume: Callable[[Record], None]
+    expect: int  # ButtonAck, PinMatrixAck, or an Ethereum app's ack
+    resume: Callable[[Any], None]
     cancel_code: FailureType = FailureType.ActionCancelled
 
 
@@ -108,11 +109,14 @@ class TrezorDevice:
         self,
         hsm: TrezorHsm,
         send: Callable[[MessageType, Record], None],
+        *,
         send_encoded: Callable[[int, bytes], None] | None = None,
+        typed_data_full: bool = True,
     ) -> None:
         self.hsm = hsm
         self._send_raw = send
         self._send_encoded = send_encoded
+        self.ethereum = trezor_ethereum.EthereumApp(self, typed_data_full=typed_data_full)
         self._lock = threading.RLock()
         self._session_id: bytes | None = None
         self._flags = 0
@@ -139,9 +143,40 @@ class TrezorDevice:
     def _fail(self, code: FailureType, message: str) -> None:
         self._send(MessageType.Failure, {"code": int(code), "message": message})
 
+    def send_message(self, message: Any) -> None:
+        """Send one of trezorlib's message objects (the Ethereum app's replies)."""
+        wire, payload = trezor_ethereum.encode(message)
+        self.transcript.append(("out", type(message).__name__))
+        if self._send_encoded is None:
+            raise DeviceFailure(FailureType.FirmwareError, "no encoded channel")
+        self._send_encoded(wire, payload)
+
+    def expect(self, wire_type: int, resume: Callable[[Any], None]) -> None:
+        """Park the flow until the host sends ``wire_type`` (Cancel still interrupts)."""
+        self._wait = _Wait(wire_type, resume)
+
+    def confirm(self, code: ButtonRequestType, text: str, on_approved: Callable[[], None]) -> None:
+        self._confirm(code, text, on_approved)
+
+    def with_pin(self, then: Callable[[], None]) -> None:
+        self._with_pin(then)
+
     def handle(self, frame: Frame) -> None:
         """Process one complete message from the host."""
         with self._lock:
+            wait = self._wait
+            if (
+                wait is not None
+                and wait.expect in trezor_ethereum.WIRE_TYPES
+                and frame.msg_type not in (wait.expect, MessageType.Cancel, MessageType.Initialize)
+            ):
+                # a new request aborts an Ethereum flow the host walked away from, as the
+                # Model T firmware restarts its workflow (trezorlib stops mid typed-data
+                # flow on types it cannot encode)
+                self._end_flow()
+            if frame.msg_type in trezor_ethereum.WIRE_TYPES:
+                self._handle_ethereum(frame)
+                return
             try:
                 msg_type = MessageType(frame.msg_type)
                 if msg_type not in SCHEMAS and msg_type not in RAW_MESSAGES:
@@ -165,6 +200,22 @@ class TrezorDevice:
                 self._end_flow()
                 self._fail(exc.code, exc.message)
 
+    def _handle_ethereum(self, frame: Frame) -> None:
+        try:
+            message = trezor_ethereum.decode(frame.msg_type, frame.payload)
+            self.transcript.append(("in", type(message).__name__))
+            if self._wait is not None or self._approval_cancel is not None:
+                self._while_waiting(frame.msg_type, message)
+                return
+            handler = self.ethereum.handlers().get(frame.msg_type)
+            if handler is None:
+                self._fail(FailureType.UnexpectedMessage, "Unexpected message")
+                return
+            handler(message)
+        except DeviceFailure as exc:
+            self._end_flow()
+            self._fail(exc.code, exc.message)
+
     def _dispatch(self, msg_type: MessageType, record: Record) -> None:
         if self._wait is not None or self._approval_cancel is not None:
             self._while_waiting(msg_type, record)
@@ -175,7 +226,7 @@ class TrezorDevice:
             return
         handler(record)
 
-    def _while_waiting(self, msg_type: MessageType, record: Record) -> None:
+    def _while_waiting(self, msg_type: int, record: Any) -> None:
         wait = self._wait
         if msg_type is MessageType.Cancel:
             code = wait.cancel_code if wait else FailureType.ActionCancelled
@@ -184,7 +235,7 @@ class TrezorDevice:
         elif msg_type is MessageType.Initialize:
             self._end_flow()
             self._initialize(record)
-        elif wait is not None and msg_type is wait.expect:
+        elif wait is not None and msg_type == wait.expect:
             self._wait = None
             wait.resume(record)
         else:
@@ -340,7 +391,11 @@ class TrezorDevice:
             "fw_vendor": FW_VENDOR,
             "unfinished_backup": False,
             "no_backup": False,
-            "capabilities": [int(Capability.Bitcoin), int(Capability.Crypto)],
+            "capabilities": [
+                int(Capability.Bitcoin),
+                int(Capability.Crypto),
+                int(Capability.Ethereum),
+            ],
             "busy": False,
             "internal_model": "T1B1",
         }
@@ -486,9 +541,7 @@ class TrezorDevice:
             raise DeviceFailure(FailureType.UnexpectedMessage, "Unexpected message")
         payload = record[RAW]
         assert isinstance(payload, bytes)
-        signer = TxSigner(
-            lambda path: self.hsm.public_node(path).public_key, self._sign_tx_digest
-        )
+        signer = TxSigner(lambda path: self.hsm.public_node(path).public_key, self._sign_tx_digest)
         flow = SignTxFlow(trezor_signtx.decode_signtx(payload), signer).run()
         self._with_pin(lambda: self._tx_step(flow, None))
 

@@ -86,6 +86,7 @@ class Capability(IntEnum):
     Bitcoin = 1
     Bitcoin_like = 2
     Crypto = 5
+    Ethereum = 7
 
 
 U32, U64, BOOL, ENUM, STR, BYTES = (

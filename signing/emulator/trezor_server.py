@@ -105,12 +105,15 @@ class TrezorUdpServer:
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
         on_frame: Callable[[str, int], None] | None = None,
+        typed_data_full: bool = True,
     ) -> None:
         self.host = require_loopback(host)
         self._requested_port = port
         self.port = port
         self.hsm = hsm
-        self.device = TrezorDevice(hsm, self._send, self._send_encoded)
+        self.device = TrezorDevice(
+            hsm, self._send, send_encoded=self._send_encoded, typed_data_full=typed_data_full
+        )
         self.decoder = ServerDecoder()
         self._on_frame = on_frame
         self._sock: socket.socket | None = None

@@ -133,7 +133,14 @@ class FramingComplaint:
 
 
 Response = (
-    Okay | Binary | Ascii | DevicePubkey | SignedMessage | Refused | Busy | RemoteError
+    Okay
+    | Binary
+    | Ascii
+    | DevicePubkey
+    | SignedMessage
+    | Refused
+    | Busy
+    | RemoteError
     | FramingComplaint
 )
 
