@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     imp = sub.add_parser("import", help="import a snapshot file into the store (idempotent)")
     imp.add_argument("snapshot", type=Path, metavar="SNAPSHOT.json")
     imp.add_argument("--actor", help="who is importing (default: cli:<login name>)")
+    imp.add_argument(
+        "--allow-older",
+        action="store_true",
+        help="import a snapshot older than the newest one as history (holdings keep the newest)",
+    )
     imp.set_defaults(handler=cmd_import)
 
     hold = sub.add_parser("holdings", help="every client's holdings and valuation from the store")
@@ -121,9 +126,16 @@ def cmd_import(args: argparse.Namespace) -> int:
             snapshot = service.parse(data)
         except SnapshotError as exc:
             raise CliError(f"{source.name}: {exc.field}: {exc.message}") from exc
-        result = service.import_snapshot(
-            snapshot, actor, raw_json=data.decode("utf-8"), source_name=source.name
-        )
+        try:
+            result = service.import_snapshot(
+                snapshot,
+                actor,
+                raw_json=data.decode("utf-8"),
+                source_name=source.name,
+                allow_older=args.allow_older,
+            )
+        except SnapshotError as exc:
+            raise CliError(f"{source.name}: {exc.field}: {exc.message}") from exc
     record = result.snapshot
     if result.created:
         print(

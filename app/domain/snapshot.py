@@ -244,6 +244,8 @@ def snapshot_from_document(document: Any, catalogue: AssetCatalogue) -> Snapshot
         lambda raw, path: _parse_client(raw, path, prices, catalogue),
         key=lambda client: ("id", client.id, f"duplicate client id {client.id!r}"),
     )
+    if not clients:
+        raise SnapshotError("clients", "empty: a snapshot lists at least one client")
     return Snapshot(as_of=as_of, prices=prices, clients=tuple(clients))
 
 

@@ -40,6 +40,7 @@ from app.domain import multisig
 from app.domain.statement import Environment
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
+from app.services.holdings import current_cutoff
 from app.services.officers import desk_repo, keys_from_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store
@@ -156,7 +157,10 @@ def create_order(
     with unit_of_work(store, clock=clock) as uow:
         now = uow.now.replace(microsecond=0)
         if assets is None:
-            states = [s for s in uow.tx.holdings.client_states() if s.client_id == client_id]
+            cutoff = current_cutoff(uow.tx, uow.now)  # never a snapshot dated in the future
+            states = [
+                s for s in uow.tx.holdings.client_states(cutoff) if s.client_id == client_id
+            ]
             if not states:
                 raise EmergencyError(f"unknown client {client_id}")
             assets = {p.asset: p.quantity for p in states[0].positions if p.quantity > 0}

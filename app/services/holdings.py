@@ -20,7 +20,15 @@ written.
 A client's holding as of a time is its record from the latest snapshot (by
 ``as_of``, then import order) at or before that time; prices are each asset's
 latest at or before that time; shares locked by pending redemptions (table
-``redemptions``) never count as collateral.
+``redemptions``) never count as collateral. "Now" (``as_of=None``) means the
+desk clock plus the allowed skew, so a snapshot dated in the future is never
+shown, even one imported before this guard existed.
+
+Import guards (each a :class:`SnapshotError` naming ``as_of``, nothing stored):
+an ``as_of`` more than the allowed skew ahead of the desk clock (setting
+``snapshot.max_future_skew_seconds``, default 300), and an ``as_of`` older than
+the newest snapshot already imported, unless ``allow_older=True`` (history
+back-fill; holdings keep showing the newest).
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain.assets import AssetCatalogue, RiskPolicy
@@ -54,6 +62,62 @@ from app.store.records import (
 )
 
 logger = logging.getLogger(__name__)
+
+SKEW_SETTING = "snapshot.max_future_skew_seconds"
+DEFAULT_FUTURE_SKEW = timedelta(minutes=5)
+
+
+def future_skew(tx: Transaction) -> timedelta:
+    """How far ahead of the desk clock a snapshot's ``as_of`` may be (the setting)."""
+    raw = tx.settings.get(SKEW_SETTING)
+    if raw is None:
+        return DEFAULT_FUTURE_SKEW
+    try:
+        seconds = int(raw)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds <= 86_400:
+        raise SnapshotError("$", f"setting {SKEW_SETTING}={raw!r} is not 0..86400 seconds")
+    return timedelta(seconds=seconds)
+
+
+def current_cutoff(tx: Transaction, now: datetime) -> datetime:
+    """The latest ``as_of`` "now" may show: the desk clock plus the allowed skew."""
+    return now + future_skew(tx)
+
+
+def check_import_time(
+    tx: Transaction, snapshot: Snapshot, now: datetime, *, allow_older: bool
+) -> None:
+    """Refuse a snapshot from the future, or older than the newest one (unless allowed)."""
+    skew = future_skew(tx)
+    if snapshot.as_of > now + skew:
+        ahead = snapshot.as_of - now
+        raise SnapshotError(
+            "as_of",
+            f"{format_utc(snapshot.as_of)} is {_duration(ahead)} ahead of the desk clock "
+            f"({format_utc(now)}); at most {_duration(skew)} is allowed ({SKEW_SETTING})",
+        )
+    known = [r for r in tx.snapshots.list() if r.as_of <= now + skew]  # a future one never counts
+    newest = max(known, key=lambda r: r.as_of) if known else None
+    if newest is not None and snapshot.as_of < newest.as_of and not allow_older:
+        raise SnapshotError(
+            "as_of",
+            f"{format_utc(snapshot.as_of)} is older than the newest snapshot already imported "
+            f"(#{newest.id} as of {format_utc(newest.as_of)}); to add it as history, "
+            "import it explicitly with --allow-older",
+        )
+
+
+def _duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds >= 86_400:
+        return f"{seconds // 86_400} d {seconds % 86_400 // 3600} h"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    if seconds >= 60:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds} s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +179,7 @@ class HoldingsService:
         """Parse a snapshot document strictly (raises SnapshotError naming the field)."""
         return parse_snapshot(text, self._catalogue)
 
-    def import_file(self, path: Path, actor: str) -> ImportResult:
+    def import_file(self, path: Path, actor: str, *, allow_older: bool = False) -> ImportResult:
         """Read, parse and import a snapshot file."""
         try:
             data = path.read_bytes()  # read once: what is parsed is what is kept
@@ -123,7 +187,11 @@ class HoldingsService:
             raise SnapshotError("$", f"cannot read {path}: {exc.strerror or exc}") from None
         snapshot = self.parse(data)
         return self.import_snapshot(
-            snapshot, actor, raw_json=data.decode("utf-8"), source_name=path.name
+            snapshot,
+            actor,
+            raw_json=data.decode("utf-8"),
+            source_name=path.name,
+            allow_older=allow_older,
         )
 
     def import_snapshot(
@@ -133,8 +201,13 @@ class HoldingsService:
         *,
         raw_json: str | None = None,
         source_name: str = "",
+        allow_older: bool = False,
     ) -> ImportResult:
-        """Store ``snapshot`` once (idempotent) with its audit entry; returns after COMMIT."""
+        """Store ``snapshot`` once (idempotent) with its audit entry; returns after COMMIT.
+
+        Refuses (SnapshotError on ``as_of``) a snapshot dated beyond the allowed
+        skew, or older than the newest imported unless ``allow_older``.
+        """
         canonical = canonical_snapshot_json(snapshot)
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         new = _to_new_snapshot(snapshot, digest, raw_json or canonical, source_name)
@@ -143,6 +216,7 @@ class HoldingsService:
             if existing is not None:
                 logger.info("snapshot %s already imported as #%d", digest[:12], existing.id)
                 return ImportResult(snapshot=existing, created=False, audit_seq=None)
+            check_import_time(uow.tx, snapshot, uow.now, allow_older=allow_older)
             record = uow.tx.snapshots.add(new, imported_by=actor, imported_at=uow.now)
             entry = uow.audit(
                 actor,
@@ -175,6 +249,8 @@ class HoldingsService:
         A use case that decides from holdings (an attestation, a margin-call answer)
         reads them in its own write transaction, so no import can slip in between.
         """
+        if as_of is None:
+            as_of = current_cutoff(tx, self._clock())
         states = tx.holdings.client_states(as_of)
         prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
         locks = tx.holdings.locked_quantities()

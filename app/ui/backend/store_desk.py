@@ -38,7 +38,7 @@ from app.services.desk_facade import (
     StressRow,
     WaterfallLine,
 )
-from app.services.holdings import ClientHolding, HoldingsService
+from app.services.holdings import ClientHolding, HoldingsService, current_cutoff
 from app.store.interface import Store
 from app.ui.backend import workflows as flows
 
@@ -143,7 +143,8 @@ class StoreDesk(DeskFacade):
             for p in h.positions:
                 prices[p.asset] = p.price
         with self.store.read() as tx:
-            for asset, stored in tx.holdings.prices().items():
+            cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
+            for asset, stored in tx.holdings.prices(cutoff).items():
                 prices[asset] = stored.price_usd
         return _Cache(holdings, prices, self._accrued(holdings, prices))
 
