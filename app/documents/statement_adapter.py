@@ -21,11 +21,12 @@ from app.documents.header import StatementHeader
 from app.documents.order_body import order_statement
 from app.documents.report import Check, failed, passed
 from app.domain import statement as st
+from app.domain.attestation import doc_id_for
 
 
 def attestation_doc_id(sequence: int) -> str:
-    """The document id of the attestation with ``sequence``."""
-    return f"att-{sequence}"
+    """The document id of the attestation with ``sequence`` (``app.domain.attestation``)."""
+    return doc_id_for(sequence)
 
 
 def lines_digest(lines: list[Any]) -> bytes:
@@ -133,7 +134,7 @@ def domain_statement_parser(kind: Kind) -> Callable[[str], StatementHeader]:
         if not isinstance(parsed, cls):
             return StatementHeader(
                 kind=f"{parsed.KIND}",
-                version=st.VERSION,
+                version=parsed.VERSION,
                 exchange_id=parsed.exchange,
                 env=parsed.env.value,
                 doc_id="",

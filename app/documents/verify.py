@@ -18,7 +18,7 @@ from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader
 from app.documents.keys import KeyEntry, KeysFile, Party, Role
 from app.documents.report import Check, VerifyReport, failed, passed
-from app.documents.signatures import verify_message
+from app.documents.signatures import header_problem, verify_message
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +136,10 @@ def check_signatures(
             checks.append(
                 failed(name, Reason.BAD_SIGNATURE, f"does not verify under {entry.name}'s key")
             )
+            continue
+        problem = header_problem(entry.address, sig.signature)
+        if problem is not None:
+            checks.append(failed(name, Reason.BAD_SIGNATURE, problem))
             continue
         valid.append(ValidSignature(entry, sig.signature))
         checks.append(passed(name, f"valid, {entry.name} ({entry.role.value})"))

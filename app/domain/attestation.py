@@ -1,94 +1,210 @@
-"""An attestation: clients' positions as of a time, committed in a Merkle-sum tree.
+"""Attestation bundles (format 2): the one builder and the one verifier.
 
-:func:`build_attestation` turns holdings (Decimal quantities) into integer base
-units, builds the Merkle-sum tree (``app.domain.merkle_sum``) over salted client
-commitments, values each client (quantity x price x collateral factor, rounded
-down to the cent per client, as ``app.domain.valuation`` does) and renders the
-statement the officer signs (``app.domain.statement``). The statement's total
-collateral value is the sum of the per-client values.
+Everything here follows ``docs/attestation-format.md`` section 3, which is
+normative. In short:
 
-:func:`verify_attestation` checks a whole bundle: statement <-> root <-> every
-proof <-> totals <-> figures; :func:`verify_client` checks one client's figures
-against a signed statement, which is what an exchange does for a single account.
+* The **asset schema** is every asset some attested client holds, ascending,
+  each with its decimals, USD price and collateral factor. Its id hashes all
+  four (``schema_text``), so a changed decimal, price or factor changes every
+  leaf hash and therefore the signed root.
+* A client's **leaf** commits to its salted commitment (client id + salt) and to
+  the sum vector ``quantities || locked || [collateral value in cents]``: held
+  quantities and locked quantities in base units, schema order, then the value.
+  The Merkle-sum tree adds every lane, so the root's sums are the per-asset
+  totals and the total collateral value the statement carries as ``cv``.
+* **Valuation** (as ``app.domain.valuation``): a client's value is
+  ``ROUND_DOWN_to_cents(sum((quantity - locked) x price x factor))``; locked
+  shares are held but never count as collateral.
+* Leaves are ordered by commitment (ascending bytes); ``clients[i]`` is leaf ``i``.
+
+:func:`build_attestation` is the only way the desk makes one (the services
+layer feeds it holdings); :func:`verify_bundle` is the only verifier: the CLI
+``verify``, every import, the exchange simulator and the GUI call it on the
+wire form of the body, and :func:`verify_attestation` runs it over a built
+attestation's own body. It raises :class:`AttestationError` naming the first
+check that fails (the names and their order are :data:`CHECKS`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from app.domain import merkle_sum as ms
-from app.domain.merkle_sum import AssetSchema, SumLeaf, SumProof
-from app.domain.money import MoneyError, from_base_units, money_context, to_base_units, usd_down
+from app.domain.merkle_sum import LaneSchema, SumLeaf, SumProof, SumSibling
+from app.domain.money import (
+    USD_SCALE,
+    MoneyError,
+    from_base_units,
+    money_context,
+    to_base_units,
+    usd_down,
+)
 from app.domain.rfc6962 import MerkleError
 from app.domain.statement import (
     AttestationStatement,
     Environment,
+    RetiredStatementVersion,
     StatementError,
     parse_as,
 )
 
 log = logging.getLogger(__name__)
 
+FORMAT = 2
+"""Bundle format; the statement tag says it (``CDESK-ATTEST/2``)."""
 MAX_DECIMALS = 18
+SCHEMA_TAG = b"CDESK-MSUM/2\x00"
+SIGNATURE_ACTS: tuple[str, ...] = ("approved-by",)
+"""What each entry of ``signatures`` (and of ``body.signer_key_ids``) is, by position.
+
+Format 2 carries exactly one signature: the approving (checker) officer's. The
+maker's ``prepared-by`` signature (issue #13) is to be the second entry of both
+lists; ``docs/attestation-format.md`` section 3.6 says how it will be checked.
+"""
+
+# The checks of verify_bundle, in the order they run (docs/attestation-format.md 3.5).
+CHECK_VERSION = "version"
+CHECK_FIELDS = "fields"
+CHECK_STATEMENT = "statement"
+CHECK_ID = "id"
+CHECK_ASSETS = "assets"
+CHECK_CLIENT_COUNT = "client count"
+CHECK_CLIENT_IDS = "client ids"
+CHECK_POSITIONS = "positions"
+CHECK_VALUES = "values"
+CHECK_LEAF_ORDER = "leaf order"
+CHECK_PROOF_SIZE = "proof size"
+CHECK_PROOFS = "proofs"
+CHECK_TOTALS = "totals"
+CHECK_TOTAL_VALUE = "total value"
+CHECK_SIGNERS = "signers"
+CHECK_TIME = "time"
+CHECKS: tuple[str, ...] = (
+    CHECK_VERSION, CHECK_FIELDS, CHECK_STATEMENT, CHECK_ID, CHECK_ASSETS, CHECK_CLIENT_COUNT,
+    CHECK_CLIENT_IDS, CHECK_POSITIONS, CHECK_VALUES, CHECK_LEAF_ORDER, CHECK_PROOF_SIZE,
+    CHECK_PROOFS, CHECK_TOTALS, CHECK_TOTAL_VALUE, CHECK_SIGNERS, CHECK_TIME,
+)
+
+BODY_KEYS = frozenset({
+    "id", "custodian_id", "exchange_id", "env", "sequence", "as_of", "expires_at", "root",
+    "assets", "totals", "client_count", "total_collateral_usd", "signer_key_ids", "clients",
+})
+ASSET_KEYS = frozenset({"asset", "decimals", "price_usd", "collateral_factor"})
+TOTAL_KEYS = frozenset({"quantity", "locked"})
+CLIENT_KEYS = frozenset({"client_id", "salt", "collateral_value_usd", "positions", "proof"})
+POSITION_KEYS = frozenset({"asset", "quantity", "locked_quantity"})
+PROOF_KEYS = frozenset({"index", "size", "siblings"})
+SIBLING_KEYS = frozenset({"sums", "hash"})
+
+_ASSET_RE = re.compile(r"[A-Z0-9]{1,12}")
+_DECIMAL_RE = re.compile(r"(?=.{1,40}$)(0|[1-9][0-9]*)(\.[0-9]+)?")  # prices, factors (hashed)
+_QUANTITY_RE = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")  # shortest form
+_USD_RE = re.compile(r"(0|[1-9][0-9]{0,15})\.[0-9]{2}")
+_UNITS_RE = re.compile(r"0|[1-9][0-9]{0,19}")
+_HEX32_RE = re.compile(r"[0-9a-f]{64}")
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class AttestationError(ValueError):
-    """Inputs that cannot form an attestation, or a bundle that does not verify."""
+    """Inputs that cannot form an attestation, or a bundle that fails ``check``."""
+
+    def __init__(self, check: str, detail: str) -> None:
+        super().__init__(f"{check}: {detail}")
+        self.check = check
+        self.detail = detail
 
 
 @dataclass(frozen=True)
 class AssetTerms:
-    """What the attestation needs to know about one asset, in schema order."""
+    """One asset of the schema: code, decimals, USD price and collateral factor."""
 
     asset: str
     decimals: int
     price_usd: Decimal
     collateral_factor: Decimal
 
+    def unit_value(self) -> Decimal:
+        """Collateral value of one base unit (exact): price x factor / 10**decimals."""
+        with money_context():
+            return self.price_usd * self.collateral_factor * from_base_units(1, self.decimals)
+
+
+def schema_text(terms: Sequence[AssetTerms]) -> str:
+    """``asset,decimals,price_usd,collateral_factor`` per asset, joined by ``;``."""
+    return ";".join(
+        f"{t.asset},{t.decimals},{t.price_usd:f},{t.collateral_factor:f}" for t in terms
+    )
+
+
+def bundle_schema(terms: Sequence[AssetTerms]) -> LaneSchema:
+    """The tree's lanes (quantities, locked, value) under the id that hashes the terms."""
+    assets = [t.asset for t in terms]
+    lanes = (*assets, *(f"{a}.locked" for a in assets), "value")
+    schema_id = hashlib.sha256(SCHEMA_TAG + schema_text(terms).encode("ascii")).digest()
+    return LaneSchema(lanes, schema_id)
+
 
 @dataclass(frozen=True)
 class ClientHoldings:
-    """One client's quantities that count as collateral (locked shares excluded)."""
+    """One client's held quantities (locked shares included) and the locked part of each."""
 
     client_id: str
     quantities: Mapping[str, Decimal]
+    locked: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ClientFigures:
-    """One client's line in an attestation: its salt, amounts, value and proof."""
+    """One client's leaf: salt, quantities and locked (base units), value and proof."""
 
     client_id: str
     salt: bytes
-    amounts: tuple[int, ...]  # base units, schema order
+    quantities: tuple[int, ...]  # base units, schema order
+    locked: tuple[int, ...]  # base units, schema order; locked[j] <= quantities[j]
     collateral_value_usd: Decimal
-    proof: SumProof
+    proof: SumProof  # commitment and lanes included
+
+    @property
+    def lanes(self) -> tuple[int, ...]:
+        return lanes_of(self.quantities, self.locked, self.collateral_value_usd)
+
+
+def lanes_of(
+    quantities: Sequence[int], locked: Sequence[int], value_usd: Decimal
+) -> tuple[int, ...]:
+    """The sum vector of a leaf: quantities, then locked, then the value in cents."""
+    return (*quantities, *locked, to_base_units(value_usd, USD_SCALE))
 
 
 @dataclass(frozen=True)
 class Attestation:
-    """A prepared attestation: statement text to sign plus everything to verify it."""
+    """A built or verified attestation: the statement to sign and every figure behind it."""
 
     statement: AttestationStatement
     terms: tuple[AssetTerms, ...]
-    totals: tuple[int, ...]
+    totals: tuple[int, ...]  # the root's sums: quantities, locked, value in cents
     clients: tuple[ClientFigures, ...]  # leaf order
 
     @property
-    def schema(self) -> AssetSchema:
-        return AssetSchema(tuple(t.asset for t in self.terms))
+    def schema(self) -> LaneSchema:
+        return bundle_schema(self.terms)
 
     @property
     def text(self) -> str:
         """The exact statement text the officer signs."""
         return self.statement.render()
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id_for(self.statement.seq)
 
     def figures_for(self, client_id: str) -> ClientFigures:
         for figures in self.clients:
@@ -96,10 +212,12 @@ class Attestation:
                 return figures
         raise KeyError(client_id)
 
-    def to_body(self) -> dict[str, Any]:
-        """JSON-ready bundle body (decimal strings, lowercase hex, UTC ``...Z``)."""
+    def to_body(self, signer_key_ids: Sequence[str]) -> dict[str, Any]:
+        """The bundle body, JSON-ready (the only writer of it; section 3.4 of the spec)."""
         s = self.statement
+        k = len(self.terms)
         return {
+            "id": self.doc_id,
             "custodian_id": s.custodian,
             "exchange_id": s.exchange,
             "env": s.env.value,
@@ -108,108 +226,56 @@ class Attestation:
             "expires_at": _utc_text(s.expires_at),
             "root": s.root.hex(),
             "assets": [
-                {"asset": t.asset, "decimals": t.decimals, "price_usd": _dec(t.price_usd),
-                 "collateral_factor": _dec(t.collateral_factor)}
+                {"asset": t.asset, "decimals": t.decimals, "price_usd": f"{t.price_usd:f}",
+                 "collateral_factor": f"{t.collateral_factor:f}"}
                 for t in self.terms
             ],
-            "totals": {t.asset: str(v) for t, v in zip(self.terms, self.totals, strict=True)},
+            "totals": {
+                t.asset: {"quantity": str(self.totals[j]), "locked": str(self.totals[k + j])}
+                for j, t in enumerate(self.terms)
+            },
             "client_count": s.client_count,
-            "total_collateral_usd": _dec(s.collateral_value_usd),
-            "statement": s.render(),
-            "clients": [
-                {
-                    "client_id": c.client_id,
-                    "salt": c.salt.hex(),
-                    "collateral_value_usd": _dec(c.collateral_value_usd),
-                    "positions": [
-                        {"asset": t.asset, "quantity": _dec(from_base_units(a, t.decimals))}
-                        for t, a in zip(self.terms, c.amounts, strict=True) if a
-                    ],
-                    "proof": c.proof.to_dict(),
-                }
-                for c in self.clients
-            ],
+            "total_collateral_usd": f"{s.collateral_value_usd:.2f}",
+            "signer_key_ids": list(signer_key_ids),
+            "clients": [_client_body(self.terms, c) for c in self.clients],
         }
 
-    @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> Attestation:
-        """Inverse of :meth:`to_body`; raises :class:`AttestationError` on malformed input.
 
-        Only the structure is checked here; call :func:`verify_attestation` next.
-        """
-        try:
-            statement = parse_as(body["statement"], AttestationStatement)
-            terms = tuple(
-                AssetTerms(
-                    _str(row["asset"]), _int(row["decimals"]), _decimal(row["price_usd"]),
-                    _decimal(row["collateral_factor"]),
-                )
-                for row in body["assets"]
-            )
-            schema = AssetSchema(tuple(t.asset for t in terms))
-            totals = tuple(_units(body["totals"][a]) for a in schema.assets)
-            clients = []
-            for entry in body["clients"]:
-                held: dict[str, Decimal] = {}
-                for pos in entry["positions"]:
-                    asset = _str(pos["asset"])
-                    if asset in held:
-                        raise AttestationError(f"asset {asset} listed twice")
-                    held[asset] = _decimal(pos["quantity"])
-                amounts = _amounts(schema, terms, held, _str(entry["client_id"]))
-                clients.append(ClientFigures(
-                    client_id=_str(entry["client_id"]),
-                    salt=_hex(entry["salt"], ms.SALT_SIZE),
-                    amounts=amounts,
-                    collateral_value_usd=_decimal(entry["collateral_value_usd"]),
-                    proof=SumProof.from_dict(entry["proof"]),
-                ))
-        except (KeyError, TypeError, StatementError, MerkleError) as exc:
-            raise AttestationError(f"malformed attestation body: {exc}") from None
-        if body.get("root") != statement.root.hex():
-            raise AttestationError("body root differs from the statement")
-        return cls(statement, terms, totals, tuple(clients))
+def _client_body(terms: Sequence[AssetTerms], c: ClientFigures) -> dict[str, Any]:
+    return {
+        "client_id": c.client_id,
+        "salt": c.salt.hex(),
+        "collateral_value_usd": f"{c.collateral_value_usd:.2f}",
+        "positions": [
+            {"asset": t.asset, "quantity": quantity_text(q, t.decimals),
+             "locked_quantity": quantity_text(lk, t.decimals)}
+            for t, q, lk in zip(terms, c.quantities, c.locked, strict=True) if q
+        ],
+        "proof": {
+            "index": c.proof.index,
+            "size": c.proof.size,
+            "siblings": [
+                {"sums": [str(v) for v in sib.sums], "hash": sib.hash.hex()}
+                for sib in c.proof.siblings
+            ],
+        },
+    }
+
+
+def doc_id_for(sequence: int) -> str:
+    """``body.id`` of attestation ``sequence``: ``att-<sequence>``."""
+    return f"att-{sequence}"
+
+
+def quantity_text(units: int, decimals: int) -> str:
+    """The canonical (shortest) text of ``units`` base units: ``"120.5"``, ``"0"``, ``"300"``."""
+    whole, frac = divmod(units, 10**decimals)
+    digits = f"{frac:0{decimals}d}".rstrip("0") if decimals else ""
+    return f"{whole}.{digits}" if digits else str(whole)
 
 
 def _utc_text(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dec(value: Decimal) -> str:
-    return f"{value:f}"
-
-
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise AttestationError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise AttestationError(f"expected an integer, got {type(value).__name__}")
-    return value
-
-
-_DECIMAL_RE = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
-
-
-def _decimal(value: object) -> Decimal:
-    if not isinstance(value, str) or not _DECIMAL_RE.fullmatch(value):
-        raise AttestationError(f"{value!r} is not a plain non-negative decimal string")
-    return Decimal(value)
-
-
-def _units(value: object) -> int:
-    if not isinstance(value, str) or not re.fullmatch(r"0|[1-9][0-9]{0,19}", value):
-        raise AttestationError(f"{value!r} is not a base-unit integer string")
-    return int(value)
-
-
-def _hex(value: object, size: int) -> bytes:
-    if not isinstance(value, str) or not re.fullmatch(f"[0-9a-f]{{{2 * size}}}", value):
-        raise AttestationError(f"expected {2 * size} lowercase hex digits")
-    return bytes.fromhex(value)
+    return moment.strftime(_TIME_FORMAT)
 
 
 def random_salt(client_id: str) -> bytes:
@@ -217,75 +283,48 @@ def random_salt(client_id: str) -> bytes:
     return secrets.token_bytes(ms.SALT_SIZE)
 
 
-def _terms_for(
-    assets: Sequence[str],
-    decimals: Mapping[str, int],
-    prices: Mapping[str, Decimal],
-    factors: Mapping[str, Decimal],
-) -> tuple[AssetTerms, ...]:
-    terms = []
-    for asset in assets:
-        if asset not in decimals or asset not in prices or asset not in factors:
-            raise AttestationError(f"asset {asset}: decimals, price and collateral factor needed")
-        dec, price, factor = decimals[asset], prices[asset], factors[asset]
-        if isinstance(dec, bool) or not isinstance(dec, int) or not 0 <= dec <= MAX_DECIMALS:
-            raise AttestationError(f"asset {asset}: decimals must be an int in 0..{MAX_DECIMALS}")
-        for what, value in (("price", price), ("collateral factor", factor)):
-            if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-                raise AttestationError(f"asset {asset}: {what} must be a finite Decimal >= 0")
-        if factor > 1:
-            raise AttestationError(f"asset {asset}: collateral factor above 1")
-        terms.append(AssetTerms(asset, dec, price, factor))
-    return tuple(terms)
+# ------------------------------------------------------------------ building
 
 
-def _amounts(
-    schema: AssetSchema, terms: Sequence[AssetTerms], quantities: Mapping[str, Decimal],
-    client_id: str,
-) -> tuple[int, ...]:
-    unknown = set(quantities) - set(schema.assets)
-    if unknown:
-        raise AttestationError(f"client {client_id}: unknown asset(s) {sorted(unknown)}")
-    out = []
+def _check_terms(terms: Sequence[AssetTerms], check: str = CHECK_ASSETS) -> None:
+    if not terms:
+        raise AttestationError(check, "an attestation needs at least one asset")
+    codes = [t.asset for t in terms]
+    if codes != sorted(set(codes)):
+        raise AttestationError(check, "asset codes must be unique and in ascending order")
     for t in terms:
-        quantity = quantities.get(t.asset, Decimal(0))
-        where = f"client {client_id} {t.asset}"
-        if isinstance(quantity, bool) or not isinstance(quantity, Decimal):
-            raise AttestationError(f"{where}: quantity must be a Decimal, "
-                                   f"not {type(quantity).__name__}")
-        try:
-            units = to_base_units(quantity, t.decimals)
-        except MoneyError as exc:
-            raise AttestationError(f"{where}: {exc}") from None
-        try:
-            out.append(ms.check_amount(units, where))
-        except ms.AmountError as exc:
-            raise AttestationError(str(exc)) from None
-    return tuple(out)
+        if not isinstance(t.asset, str) or not _ASSET_RE.fullmatch(t.asset):
+            raise AttestationError(check, f"asset code {t.asset!r} must match [A-Z0-9]{{1,12}}")
+        dec = t.decimals
+        if isinstance(dec, bool) or not isinstance(dec, int) or not 0 <= dec <= MAX_DECIMALS:
+            raise AttestationError(check, f"{t.asset}: decimals must be 0..{MAX_DECIMALS}")
+        for what, value in (("price", t.price_usd), ("collateral factor", t.collateral_factor)):
+            if not isinstance(value, Decimal) or not value.is_finite() or value.is_signed():
+                raise AttestationError(check, f"{t.asset}: {what} must be a finite Decimal >= 0")
+        if t.collateral_factor > 1:
+            raise AttestationError(check, f"{t.asset}: collateral factor above 1")
 
 
-def client_collateral_value(terms: Sequence[AssetTerms], amounts: Sequence[int]) -> Decimal:
-    """Sum of quantity x price x factor over the client's assets, rounded down to the cent."""
-    return _collateral_values(terms, [amounts])[0]
+def _units(quantity: object, t: AssetTerms, where: str) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, Decimal):
+        raise AttestationError(CHECK_POSITIONS, f"{where}: quantity must be a Decimal, "
+                               f"not {type(quantity).__name__}")
+    try:
+        return ms.check_amount(to_base_units(quantity, t.decimals), where)
+    except (MoneyError, MerkleError) as exc:
+        raise AttestationError(CHECK_POSITIONS, f"{where}: {exc}") from None
 
 
-def _collateral_values(
-    terms: Sequence[AssetTerms], rows: Sequence[Sequence[int]]
-) -> list[Decimal]:
-    # One decimal context for all clients; per asset, the value of one base unit
-    # (price x factor / 10**decimals) is exact, so units x unit value is too.
+def client_collateral_value(
+    terms: Sequence[AssetTerms], quantities: Sequence[int], locked: Sequence[int]
+) -> Decimal:
+    """ROUND_DOWN to cents of sum((quantity - locked) x price x factor), exact before rounding."""
     with money_context():
-        unit_values = [
-            t.price_usd * t.collateral_factor * from_base_units(1, t.decimals) for t in terms
-        ]
-        out = []
-        for amounts in rows:
-            total = Decimal(0)
-            for units, unit_value in zip(amounts, unit_values, strict=True):
-                if units:
-                    total += units * unit_value
-            out.append(usd_down(total))
-        return out
+        total = Decimal(0)
+        for t, q, lk in zip(terms, quantities, locked, strict=True):
+            if q - lk:
+                total += (q - lk) * t.unit_value()
+        return usd_down(total)
 
 
 def build_attestation(
@@ -304,43 +343,55 @@ def build_attestation(
 ) -> Attestation:
     """Build the tree, proofs, figures and statement for ``holdings`` as of ``as_of``.
 
-    The schema is every asset any client holds, in ascending order. Leaves are
-    ordered by commitment, so a leaf's index tells nothing about the client.
+    The schema is every asset some client holds a non-zero quantity of,
+    ascending; zero positions are left out. Leaves are ordered by commitment.
     """
     if not holdings:
-        raise AttestationError("an attestation covers at least one client")
+        raise AttestationError(CHECK_CLIENT_COUNT, "an attestation covers at least one client")
     ids = [h.client_id for h in holdings]
     if len(set(ids)) != len(ids):
-        raise AttestationError("a client appears twice")
-    assets = sorted({a for h in holdings for a in h.quantities})
+        raise AttestationError(CHECK_CLIENT_IDS, "a client appears twice")
+    assets = sorted({a for h in holdings for a, q in h.quantities.items() if q != 0})
     if not assets:
-        raise AttestationError("no positions to attest")
-    try:
-        schema = AssetSchema(tuple(assets))
-    except MerkleError as exc:
-        raise AttestationError(str(exc)) from None
-    terms = _terms_for(assets, decimals, prices, factors)
+        raise AttestationError(CHECK_ASSETS, "no positions to attest")
+    for h in holdings:
+        unknown = {a for a, q in h.locked.items() if q != 0} - set(assets)
+        if unknown:
+            raise AttestationError(CHECK_POSITIONS, f"client {h.client_id}: locked quantity of "
+                                   f"{sorted(unknown)} without a holding")
+    missing = [a for a in assets if a not in decimals or a not in prices or a not in factors]
+    if missing:
+        raise AttestationError(CHECK_ASSETS, f"asset(s) {missing}: decimals, price and "
+                               "collateral factor needed")
+    terms = tuple(AssetTerms(a, decimals[a], prices[a], factors[a]) for a in assets)
+    _check_terms(terms)
+    schema = bundle_schema(terms)
     rows = []
     for h in holdings:
         salt = salt_for(h.client_id)
         try:
             commitment = ms.client_commitment(h.client_id, salt)
         except MerkleError as exc:
-            raise AttestationError(f"client {h.client_id!r}: {exc}") from None
-        amounts = _amounts(schema, terms, h.quantities, h.client_id)
-        rows.append((commitment, h.client_id, salt, amounts))
-    rows.sort()
-    leaves = [SumLeaf(c, a) for c, _, _, a in rows]
+            raise AttestationError(CHECK_FIELDS, f"client {h.client_id!r}: {exc}") from None
+        qty = tuple(_units(h.quantities.get(t.asset, Decimal(0)), t, f"client {h.client_id} "
+                           f"{t.asset}") for t in terms)
+        lck = tuple(_units(h.locked.get(t.asset, Decimal(0)), t, f"client {h.client_id} "
+                           f"{t.asset} locked") for t in terms)
+        for t, q, lk in zip(terms, qty, lck, strict=True):
+            if lk > q:
+                raise AttestationError(CHECK_POSITIONS, f"client {h.client_id} {t.asset}: "
+                                       "locked quantity above the quantity held")
+        value = client_collateral_value(terms, qty, lck)
+        rows.append((commitment, h.client_id, salt, qty, lck, value))
+    rows.sort(key=lambda r: r[0])
+    leaves = [SumLeaf(c, lanes_of(q, lk, v)) for c, _, _, q, lk, v in rows]
     try:
         tree = ms.MerkleSumTree(schema, leaves)
     except MerkleError as exc:
-        raise AttestationError(str(exc)) from None
-    values = _collateral_values(terms, [amounts for *_, amounts in rows])
+        raise AttestationError(CHECK_TOTALS, str(exc)) from None
     clients = tuple(
-        ClientFigures(cid, salt, amounts, value, proof)
-        for (_, cid, salt, amounts), value, proof in zip(
-            rows, values, tree.iter_proofs(leaves), strict=True
-        )
+        ClientFigures(cid, salt, q, lk, v, proof)
+        for (_, cid, salt, q, lk, v), proof in zip(rows, tree.iter_proofs(leaves), strict=True)
     )
     total_value = sum((c.collateral_value_usd for c in clients), Decimal("0.00"))
     try:
@@ -350,78 +401,317 @@ def build_attestation(
             collateral_value_usd=total_value, root=tree.root,
         )
     except StatementError as exc:
-        raise AttestationError(str(exc)) from None
+        raise AttestationError(CHECK_STATEMENT, str(exc)) from None
     log.info("attestation seq=%s prepared over %d clients", seq, len(clients))
     return Attestation(statement, terms, tree.totals, clients)
 
 
-def verify_client(
-    statement: AttestationStatement,
-    terms: Sequence[AssetTerms],
-    totals: Sequence[int],
-    figures: ClientFigures,
-) -> None:
-    """Check one client's figures against a signed statement (no other client needed)."""
-    schema = AssetSchema(tuple(t.asset for t in terms))
-    name = figures.client_id
-    proof = figures.proof
-    if proof.size != statement.client_count:
-        raise AttestationError(f"{name}: proof is for {proof.size} leaves, statement says "
-                               f"{statement.client_count}")
+# ------------------------------------------------------------------ verifying
+
+
+@dataclass(frozen=True)
+class Passed:
+    """One check that passed, with what it established."""
+
+    check: str
+    detail: str
+
+
+def _fail(check: str, detail: str) -> AttestationError:
+    return AttestationError(check, detail)
+
+
+def _keys(obj: object, expected: frozenset[str], where: str) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise _fail(CHECK_FIELDS, f"{where} must be an object")
+    extra = sorted(set(obj) - expected)
+    if extra:
+        raise _fail(CHECK_FIELDS, f"{where}: unknown key(s) {extra}")
+    missing = sorted(expected - set(obj))
+    if missing:
+        raise _fail(CHECK_FIELDS, f"{where}: missing key(s) {missing}")
+    return obj
+
+
+def _typed(obj: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    value = obj[key]
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+        raise _fail(CHECK_FIELDS, f"{where}.{key} must be a {kind.__name__}")
+    return value
+
+
+def _text(obj: Mapping[str, Any], key: str, regex: re.Pattern[str], where: str,
+          what: str) -> str:
+    value = obj[key]
+    if not isinstance(value, str) or not regex.fullmatch(value):
+        raise _fail(CHECK_FIELDS, f"{where}.{key} {value!r} is not {what}")
+    return value
+
+
+def _base_units(value: object, where: str) -> int:
+    if not isinstance(value, str) or not _UNITS_RE.fullmatch(value) or int(value) > ms.MAX_AMOUNT:
+        raise _fail(CHECK_FIELDS, f"{where} {value!r} is not a base-unit integer in 0..2**64-1")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class _RawClient:
+    client_id: str
+    salt: bytes
+    value: Decimal
+    value_text: str
+    positions: tuple[tuple[str, str, str], ...]  # (asset, quantity text, locked text)
+    index: int
+    size: int
+    siblings: tuple[SumSibling, ...]
+
+
+def _parse_client(entry: object, i: int, lanes: int) -> _RawClient:
+    where = f"body.clients[{i}]"
+    entry = _keys(entry, CLIENT_KEYS, where)
+    client_id = _typed(entry, "client_id", str, where)
+    if not client_id:
+        raise _fail(CHECK_FIELDS, f"{where}.client_id is empty")
+    salt = bytes.fromhex(_text(entry, "salt", _HEX32_RE, where, "32 bytes of lowercase hex"))
+    value_text = _text(entry, "collateral_value_usd", _USD_RE, where, "a USD amount (2 places)")
+    positions = []
+    for j, raw_pos in enumerate(_typed(entry, "positions", list, where)):
+        pw = f"{where}.positions[{j}]"
+        pos = _keys(raw_pos, POSITION_KEYS, pw)
+        positions.append((
+            _text(pos, "asset", _ASSET_RE, pw, "an asset code"),
+            _text(pos, "quantity", _QUANTITY_RE, pw, "a quantity in shortest form"),
+            _text(pos, "locked_quantity", _QUANTITY_RE, pw, "a quantity in shortest form"),
+        ))
+    proof = _keys(entry["proof"], PROOF_KEYS, f"{where}.proof")
+    index = _typed(proof, "index", int, f"{where}.proof")
+    size = _typed(proof, "size", int, f"{where}.proof")
+    siblings = []
+    for j, raw_sib in enumerate(_typed(proof, "siblings", list, f"{where}.proof")):
+        sw = f"{where}.proof.siblings[{j}]"
+        sib = _keys(raw_sib, SIBLING_KEYS, sw)
+        sums = _typed(sib, "sums", list, sw)
+        if len(sums) != lanes:
+            raise _fail(CHECK_FIELDS, f"{sw}.sums has {len(sums)} values, the schema {lanes}")
+        siblings.append(SumSibling(
+            tuple(_base_units(v, f"{sw}.sums") for v in sums),
+            bytes.fromhex(_text(sib, "hash", _HEX32_RE, sw, "32 bytes of lowercase hex")),
+        ))
+    return _RawClient(client_id, salt, Decimal(value_text), value_text, tuple(positions),
+                      index, size, tuple(siblings))
+
+
+def _parse_statement(text: str) -> AttestationStatement:
     try:
-        commitment = ms.client_commitment(figures.client_id, figures.salt)
-    except MerkleError as exc:
-        raise AttestationError(f"{name}: {exc}") from None
-    if proof.commitment != commitment:
-        raise AttestationError(f"{name}: commitment does not match the client id and salt")
-    if proof.amounts != figures.amounts:
-        raise AttestationError(f"{name}: figures differ from the amounts in the proof")
-    try:
-        ms.verify_proof(schema, proof, statement.root, totals)
-    except MerkleError as exc:
-        raise AttestationError(f"{name}: {exc}") from None
-    if client_collateral_value(terms, figures.amounts) != figures.collateral_value_usd:
-        raise AttestationError(f"{name}: collateral value does not follow from the amounts")
+        return parse_as(text, AttestationStatement)
+    except RetiredStatementVersion as exc:
+        raise _fail(CHECK_VERSION, str(exc)) from None
+    except StatementError as exc:
+        raise _fail(CHECK_STATEMENT, f"the signed text is not an attestation statement: "
+                    f"{exc}") from None
 
 
-def verify_attestation(att: Attestation, *, now: datetime | None = None) -> None:
-    """Check a whole bundle; raises :class:`AttestationError` naming the first failure.
+def verify_bundle(
+    body: object,
+    *,
+    statement: str,
+    signature_key_ids: Sequence[str] | None,
+    now: datetime | None = None,
+) -> tuple[Attestation, list[Passed]]:
+    """Check a bundle body against the signed ``statement``; every check of section 3.5.
 
-    Statement <-> client count <-> every proof (commitment, amounts, path, root,
-    totals) <-> totals as the sum of every client's amounts <-> each client's
-    collateral value <-> the statement's total. With ``now``, also that the
-    statement is in force (as-of reached, not expired).
+    ``signature_key_ids`` are the envelope's signatures' key ids, in order (the
+    signatures themselves are checked by ``app.documents``); ``None`` skips the
+    ``signers`` check (an attestation not yet signed). With ``now``, also
+    ``as_of <= now < expires_at``. Raises :class:`AttestationError` with the
+    name of the first failing check; returns the attestation and what passed.
     """
-    s = att.statement
+    passed: list[Passed] = []
+    signed = _parse_statement(statement)
+    passed.append(Passed(CHECK_VERSION, f"bundle format {FORMAT} ({signed.tag()})"))
+
+    # fields: exact keys everywhere, every value in its grammar
+    b = _keys(body, BODY_KEYS, "body")
+    for key in ("id", "custodian_id", "exchange_id", "env", "as_of", "expires_at"):
+        _typed(b, key, str, "body")
+    sequence = _typed(b, "sequence", int, "body")
+    client_count = _typed(b, "client_count", int, "body")
+    root_text = _text(b, "root", _HEX32_RE, "body", "32 bytes of lowercase hex")
+    total_text = _text(b, "total_collateral_usd", _USD_RE, "body", "a USD amount (2 places)")
+    signer_ids = _typed(b, "signer_key_ids", list, "body")
+    if not all(isinstance(k, str) for k in signer_ids):
+        raise _fail(CHECK_FIELDS, "body.signer_key_ids must be strings")
+    terms_list = []
+    for j, raw_row in enumerate(_typed(b, "assets", list, "body")):
+        aw = f"body.assets[{j}]"
+        row = _keys(raw_row, ASSET_KEYS, aw)
+        terms_list.append(AssetTerms(
+            _text(row, "asset", _ASSET_RE, aw, "an asset code"),
+            _typed(row, "decimals", int, aw),
+            Decimal(_text(row, "price_usd", _DECIMAL_RE, aw, "a plain decimal")),
+            Decimal(_text(row, "collateral_factor", _DECIMAL_RE, aw, "a plain decimal")),
+        ))
+    terms = tuple(terms_list)
+    if not terms:
+        raise _fail(CHECK_FIELDS, "body.assets is empty")
+    k = len(terms)
+    raw_totals = _keys(_typed(b, "totals", dict, "body"), frozenset(t.asset for t in terms),
+                       "body.totals")
+    claimed_q, claimed_l = [], []
+    for t in terms:
+        tw = f"body.totals.{t.asset}"
+        row = _keys(raw_totals[t.asset], TOTAL_KEYS, tw)
+        claimed_q.append(_base_units(row["quantity"], f"{tw}.quantity"))
+        claimed_l.append(_base_units(row["locked"], f"{tw}.locked"))
+    raw_clients = [
+        _parse_client(e, i, 2 * k + 1) for i, e in enumerate(_typed(b, "clients", list, "body"))
+    ]
+    passed.append(Passed(CHECK_FIELDS, "every key known, every value in its grammar"))
+
+    # statement: the body's own fields render the signed text byte for byte
     try:
-        terms = _terms_for(
-            [t.asset for t in att.terms], {t.asset: t.decimals for t in att.terms},
-            {t.asset: t.price_usd for t in att.terms},
-            {t.asset: t.collateral_factor for t in att.terms},
-        )
-        schema = AssetSchema(tuple(t.asset for t in terms))
-    except MerkleError as exc:
-        raise AttestationError(str(exc)) from None
-    if len(att.totals) != len(schema.assets):
-        raise AttestationError("totals do not match the asset list")
-    if len(att.clients) != s.client_count:
-        raise AttestationError(f"statement says {s.client_count} clients, bundle has "
-                               f"{len(att.clients)}")
-    if len({c.client_id for c in att.clients}) != len(att.clients):
-        raise AttestationError("a client appears twice")
-    if sorted(c.proof.index for c in att.clients) != list(range(s.client_count)):
-        raise AttestationError("proof indices do not cover every leaf exactly once")
-    for figures in att.clients:
-        verify_client(s, terms, att.totals, figures)
-    sums = tuple(sum(c.amounts[j] for c in att.clients) for j in range(len(terms)))
-    if sums != tuple(att.totals):
-        raise AttestationError("totals are not the sum of the clients' amounts")
-    total_value = sum((c.collateral_value_usd for c in att.clients), Decimal(0))
-    if total_value != s.collateral_value_usd:
-        raise AttestationError(f"clients add up to {total_value} USD, statement says "
-                               f"{s.collateral_value_usd}")
+        rebuilt = AttestationStatement(
+            custodian=b["custodian_id"], exchange=b["exchange_id"], env=Environment(b["env"]),
+            seq=sequence, as_of=_parse_time(b["as_of"]), expires_at=_parse_time(b["expires_at"]),
+            client_count=client_count, collateral_value_usd=Decimal(total_text),
+            root=bytes.fromhex(root_text),
+        ).render()
+    except (StatementError, ValueError) as exc:
+        raise _fail(CHECK_STATEMENT, f"the body cannot form a statement: {exc}") from None
+    if rebuilt != statement:
+        raise _fail(CHECK_STATEMENT, "the body differs from the signed statement")
+    passed.append(Passed(CHECK_STATEMENT, "the body rebuilds the signed text byte for byte"))
+
+    if b["id"] != doc_id_for(sequence):
+        raise _fail(CHECK_ID, f"body.id is {b['id']!r}, attestation {sequence} is "
+                    f"{doc_id_for(sequence)!r}")
+    passed.append(Passed(CHECK_ID, doc_id_for(sequence)))
+
+    _check_terms(terms)
+    schema = bundle_schema(terms)
+    passed.append(Passed(CHECK_ASSETS, schema_text(terms)))
+
+    n = signed.client_count
+    if len(raw_clients) != n:
+        raise _fail(CHECK_CLIENT_COUNT, f"the statement says {n} clients, the bundle lists "
+                    f"{len(raw_clients)}")
+    passed.append(Passed(CHECK_CLIENT_COUNT, f"{n} clients"))
+
+    seen: set[str] = set()
+    for c in raw_clients:
+        if c.client_id in seen:
+            raise _fail(CHECK_CLIENT_IDS, f"client {c.client_id} appears twice")
+        seen.add(c.client_id)
+    passed.append(Passed(CHECK_CLIENT_IDS, "every client id once"))
+
+    by_code = {t.asset: j for j, t in enumerate(terms)}
+    figures_q: list[tuple[int, ...]] = []
+    figures_l: list[tuple[int, ...]] = []
+    for c in raw_clients:
+        held, locked = [0] * k, [0] * k
+        last = -1
+        for asset, q_text, l_text in c.positions:
+            where = f"client {c.client_id} {asset}"
+            j = by_code.get(asset, -1)
+            if j < 0:
+                raise _fail(CHECK_POSITIONS, f"{where}: not in the asset schema")
+            if j <= last:
+                raise _fail(CHECK_POSITIONS, f"client {c.client_id}: positions must follow the "
+                            "schema order, each asset once")
+            last = j
+            held[j] = _units(Decimal(q_text), terms[j], where)
+            locked[j] = _units(Decimal(l_text), terms[j], f"{where} locked")
+            if held[j] == 0:
+                raise _fail(CHECK_POSITIONS, f"{where}: a zero position is not listed")
+            if locked[j] > held[j]:
+                raise _fail(CHECK_POSITIONS, f"{where}: locked quantity above the quantity")
+        figures_q.append(tuple(held))
+        figures_l.append(tuple(locked))
+    passed.append(Passed(CHECK_POSITIONS, "in schema order, non-zero, locked within held, "
+                         "within each asset's decimals"))
+
+    for c, qty, lck in zip(raw_clients, figures_q, figures_l, strict=True):
+        expected = client_collateral_value(terms, qty, lck)
+        if c.value != expected:
+            raise _fail(CHECK_VALUES, f"client {c.client_id}: collateral value {c.value_text} "
+                        f"does not follow from its positions ({expected:.2f})")
+    passed.append(Passed(CHECK_VALUES, "each client's value = round_down(sum((quantity - "
+                         "locked) x price x factor))"))
+
+    commitments = []
+    for i, c in enumerate(raw_clients):
+        if c.index != i:
+            raise _fail(CHECK_LEAF_ORDER, f"client {c.client_id} is listed at {i} with a proof "
+                        f"for leaf {c.index}")
+        commitments.append(ms.client_commitment(c.client_id, c.salt))
+        if i and commitments[i - 1] >= commitments[i]:
+            raise _fail(CHECK_LEAF_ORDER, f"client {c.client_id}: leaves are not in ascending "
+                        "commitment order")
+    passed.append(Passed(CHECK_LEAF_ORDER, f"clients[i] is leaf i for i in 0..{n - 1}, "
+                         "commitments ascending"))
+
+    for c in raw_clients:
+        if c.size != n:
+            raise _fail(CHECK_PROOF_SIZE, f"client {c.client_id}: proof for {c.size} leaves, "
+                        f"the statement says {n}")
+    passed.append(Passed(CHECK_PROOF_SIZE, f"every proof is for {n} leaves"))
+
+    claimed = (*claimed_q, *claimed_l, to_base_units(signed.collateral_value_usd, USD_SCALE))
+    figures = []
+    for c, commitment, qty, lck in zip(raw_clients, commitments, figures_q, figures_l,
+                                        strict=True):
+        proof = SumProof(c.index, c.size, commitment, lanes_of(qty, lck, c.value), c.siblings)
+        try:
+            ms.verify_proof(schema, proof, signed.root, claimed)
+        except MerkleError as exc:
+            raise _fail(CHECK_PROOFS, f"client {c.client_id}: {exc}") from None
+        figures.append(ClientFigures(c.client_id, c.salt, qty, lck, c.value, proof))
+    passed.append(Passed(CHECK_PROOFS, f"all {n} inclusion proofs lead to the signed root"))
+
+    sums = tuple(sum(lanes) for lanes in zip(*(f.lanes for f in figures), strict=True))
+    if sums[: 2 * k] != claimed[: 2 * k]:
+        raise _fail(CHECK_TOTALS, "body.totals are not the sums of the clients' quantities "
+                    "and locked quantities")
+    passed.append(Passed(CHECK_TOTALS, "quantities and locked quantities add up"))
+
+    total_value = sum((f.collateral_value_usd for f in figures), Decimal("0.00"))
+    if total_value != signed.collateral_value_usd:
+        raise _fail(CHECK_TOTAL_VALUE, f"clients add up to {total_value:.2f} USD, the statement "
+                    f"says {signed.collateral_value_usd:.2f}")
+    passed.append(Passed(CHECK_TOTAL_VALUE, f"clients add up to {total_value:.2f} USD"))
+
+    if signature_key_ids is not None:
+        _check_signers(signer_ids, signature_key_ids)
+        passed.append(Passed(CHECK_SIGNERS, ", ".join(
+            f"{act} {key}" for act, key in zip(SIGNATURE_ACTS, signer_ids, strict=True))))
+
     if now is not None:
-        if now < s.as_of:
-            raise AttestationError("statement is dated in the future")
-        if s.is_expired(now):
-            raise AttestationError(f"statement expired at {_utc_text(s.expires_at)}")
+        if now < signed.as_of:
+            raise _fail(CHECK_TIME, "the statement is dated in the future")
+        if signed.is_expired(now):
+            raise _fail(CHECK_TIME, f"the statement expired at {_utc_text(signed.expires_at)}")
+        passed.append(Passed(CHECK_TIME, "in force"))
+    att = Attestation(signed, terms, claimed, tuple(figures))
+    return att, passed
+
+
+def _check_signers(signer_ids: Sequence[str], signature_key_ids: Sequence[str]) -> None:
+    if list(signer_ids) != list(signature_key_ids):
+        raise _fail(CHECK_SIGNERS, f"body.signer_key_ids {list(signer_ids)} are not the "
+                    f"signatures' key ids {list(signature_key_ids)} in order")
+    if len(signer_ids) != len(SIGNATURE_ACTS):
+        raise _fail(CHECK_SIGNERS, f"a format {FORMAT} bundle carries {len(SIGNATURE_ACTS)} "
+                    f"signature(s) ({', '.join(SIGNATURE_ACTS)}), this one {len(signer_ids)}")
+    if len(set(signer_ids)) != len(signer_ids):
+        raise _fail(CHECK_SIGNERS, "a key signs twice")
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def verify_attestation(att: Attestation, *, now: datetime | None = None) -> list[Passed]:
+    """:func:`verify_bundle` over ``att``'s own (unsigned) body: what the desk checks
+    before it stores a prepared attestation."""
+    _, passed = verify_bundle(att.to_body([]), statement=att.text, signature_key_ids=None, now=now)
+    return passed

@@ -2,10 +2,14 @@
 
 Format (byte-exact; ``docs/attestation-format.md`` is the normative write-up):
 
-* An :class:`AssetSchema` is the strictly ascending tuple of asset codes
-  (``[A-Z0-9]{1,12}``). ``W = 8 * len(assets)``. ``enc(sums)`` is each per-asset
-  amount as an unsigned 64-bit big-endian integer, in schema order (``W`` bytes).
-* ``schema_id = SHA-256("CDESK-MSUM/1" || 0x00 || ",".join(assets))``.
+* A :class:`SumSchema` names the lanes of every sum vector and gives the
+  ``schema_id`` leaves hash; ``W = 8 * lanes``. ``enc(sums)`` is each lane as an
+  unsigned 64-bit big-endian integer, in order (``W`` bytes). Attestation
+  bundles use a :class:`LaneSchema` (lanes and id from
+  ``app.domain.attestation``: quantities, locked quantities, value; the id hashes
+  codes, decimals, prices and factors). :class:`AssetSchema` is one lane per
+  asset code with ``schema_id = SHA-256("CDESK-MSUM/1" || 0x00 || ",".join(assets))``
+  (format 1, kept for the tree's own tests and benchmarks).
 * ``commitment = SHA-256("CDESK-CLIENT/1" || 0x00 || salt(32) || utf8(client_id))``
   hides the client id from everyone without the salt.
 * leaf hash ``= SHA-256(0x00 || schema_id || commitment || enc(amounts))``,
@@ -91,34 +95,24 @@ def check_amount(value: object, where: str = "amount") -> int:
     return int(value)
 
 
-@dataclass(frozen=True)
-class AssetSchema:
-    """The fixed, strictly ascending asset order every sum vector follows."""
+class SumSchema:
+    """What a sum vector is: its lane names (``assets``) and the ``schema_id`` leaves hash.
 
-    assets: tuple[str, ...]
+    Subclasses fix how ``schema_id`` is derived: :class:`AssetSchema` (one lane
+    per asset code, format 1) and :class:`LaneSchema` (lanes and id given, as the
+    attestation bundle of format 2 derives them, ``app.domain.attestation``).
+    """
 
-    def __post_init__(self) -> None:
-        if not self.assets:
-            raise MerkleError("asset schema needs at least one asset")
-        for code in self.assets:
-            if not isinstance(code, str) or not _ASSET_CODE.match(code):
-                raise MerkleError(f"asset code {code!r} must match [A-Z0-9]{{1,12}}")
-        if list(self.assets) != sorted(set(self.assets)):
-            raise MerkleError("asset codes must be unique and in ascending order")
+    assets: tuple[str, ...]  # lane names, in vector order
 
-    @classmethod
-    def of(cls, assets: Sequence[str]) -> AssetSchema:
-        """Schema over ``assets`` in canonical (sorted) order."""
-        return cls(tuple(sorted(assets)))
+    @property
+    def schema_id(self) -> bytes:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
 
     @property
     def width(self) -> int:
-        """Bytes of one encoded sum vector (8 per asset)."""
+        """Bytes of one encoded sum vector (8 per lane)."""
         return 8 * len(self.assets)
-
-    @cached_property
-    def schema_id(self) -> bytes:
-        return hashlib.sha256(SCHEMA_TAG + ",".join(self.assets).encode("ascii")).digest()
 
     @cached_property
     def _struct(self) -> struct.Struct:
@@ -146,6 +140,49 @@ class AssetSchema:
         if len(data) != self.width:
             raise InvalidSumProofError(f"sum vector is {len(data)} bytes, expected {self.width}")
         return tuple(self._struct.unpack(data))
+
+
+@dataclass(frozen=True)
+class AssetSchema(SumSchema):
+    """The fixed, strictly ascending asset order every sum vector follows."""
+
+    assets: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.assets:
+            raise MerkleError("asset schema needs at least one asset")
+        for code in self.assets:
+            if not isinstance(code, str) or not _ASSET_CODE.match(code):
+                raise MerkleError(f"asset code {code!r} must match [A-Z0-9]{{1,12}}")
+        if list(self.assets) != sorted(set(self.assets)):
+            raise MerkleError("asset codes must be unique and in ascending order")
+
+    @classmethod
+    def of(cls, assets: Sequence[str]) -> AssetSchema:
+        """Schema over ``assets`` in canonical (sorted) order."""
+        return cls(tuple(sorted(assets)))
+
+    @cached_property
+    def schema_id(self) -> bytes:
+        return hashlib.sha256(SCHEMA_TAG + ",".join(self.assets).encode("ascii")).digest()
+
+
+@dataclass(frozen=True)
+class LaneSchema(SumSchema):
+    """Lanes named by the caller under a schema id the caller derived (and hashes)."""
+
+    assets: tuple[str, ...]
+    id: bytes
+
+    def __post_init__(self) -> None:
+        if not self.assets:
+            raise MerkleError("a sum schema needs at least one lane")
+        if len(self.id) != HASH_SIZE:
+            raise MerkleError(f"schema id must be {HASH_SIZE} bytes")
+
+    @property
+    def schema_id(self) -> bytes:
+        return self.id
 
 
 def client_commitment(client_id: str, salt: bytes) -> bytes:
@@ -246,7 +283,7 @@ class MerkleSumTree:
 
     __slots__ = ("_levels", "_n", "_schema", "_totals")
 
-    def __init__(self, schema: AssetSchema, leaves: Sequence[SumLeaf]) -> None:
+    def __init__(self, schema: SumSchema, leaves: Sequence[SumLeaf]) -> None:
         if not leaves:
             raise MerkleError("a Merkle-sum tree needs at least one leaf")
         levels = _fast_build(schema, leaves)
@@ -263,7 +300,7 @@ class MerkleSumTree:
         self._totals = schema.decode(levels[-1].last[: schema.width])
 
     @property
-    def schema(self) -> AssetSchema:
+    def schema(self) -> SumSchema:
         return self._schema
 
     @property
@@ -341,7 +378,7 @@ class MerkleSumTree:
         return proof_paths(self._levels)
 
 
-def _fast_build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[Level] | None:
+def _fast_build(schema: SumSchema, leaves: Sequence[SumLeaf]) -> list[Level] | None:
     """Levels from leaves of plain ints in range, or ``None`` for the slow path."""
     encoded = encode_leaves(schema, leaves)
     if encoded is None:
@@ -350,7 +387,7 @@ def _fast_build(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[Level] |
 
 
 def encode_leaves(
-    schema: AssetSchema, leaves: Sequence[SumLeaf]
+    schema: SumSchema, leaves: Sequence[SumLeaf]
 ) -> tuple[list[bytes], bytes] | None:
     """``(commitments, every enc(amounts) concatenated)``, or ``None`` if any leaf needs care.
 
@@ -380,7 +417,7 @@ def encode_leaves(
     return commitments, values.tobytes()
 
 
-def _validated(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[SumLeaf]:
+def _validated(schema: SumSchema, leaves: Sequence[SumLeaf]) -> list[SumLeaf]:
     """Leaves with plain-int amounts; the typed error naming leaf and asset otherwise."""
     k = len(schema.assets)
     checked: list[SumLeaf] = []
@@ -401,7 +438,7 @@ def _validated(schema: AssetSchema, leaves: Sequence[SumLeaf]) -> list[SumLeaf]:
     return checked
 
 
-def leaf_hash(schema: AssetSchema, commitment: bytes, amounts: Sequence[int]) -> bytes:
+def leaf_hash(schema: SumSchema, commitment: bytes, amounts: Sequence[int]) -> bytes:
     """``SHA-256(0x00 || schema_id || commitment || enc(amounts))``."""
     if len(commitment) != HASH_SIZE:
         raise InvalidSumProofError(f"commitment must be {HASH_SIZE} bytes")
@@ -410,7 +447,7 @@ def leaf_hash(schema: AssetSchema, commitment: bytes, amounts: Sequence[int]) ->
     return hashlib.sha256(_LEAF + schema.schema_id + commitment + schema.encode(amounts)).digest()
 
 
-def root_from_proof(schema: AssetSchema, proof: SumProof) -> tuple[bytes, tuple[int, ...]]:
+def root_from_proof(schema: SumSchema, proof: SumProof) -> tuple[bytes, tuple[int, ...]]:
     """Recompute ``(root hash, totals)`` from a proof (RFC 9162 §2.1.3.2 walk).
 
     Every intermediate sum is recomputed by addition and must fit in 64 bits.
@@ -455,7 +492,7 @@ def root_from_proof(schema: AssetSchema, proof: SumProof) -> tuple[bytes, tuple[
 
 
 def verify_proof(
-    schema: AssetSchema, proof: SumProof, root: bytes, totals: Sequence[int]
+    schema: SumSchema, proof: SumProof, root: bytes, totals: Sequence[int]
 ) -> None:
     """Raise :class:`InvalidSumProofError` unless ``proof`` leads to ``root`` and ``totals``."""
     h, sums = root_from_proof(schema, proof)
@@ -468,7 +505,7 @@ def verify_proof(
 
 
 def verify_path(
-    schema: AssetSchema,
+    schema: SumSchema,
     *,
     index: int,
     size: int,
@@ -488,7 +525,7 @@ def verify_path(
 
 
 def verify_paths(
-    schema: AssetSchema,
+    schema: SumSchema,
     *,
     size: int,
     root: bytes,

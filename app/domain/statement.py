@@ -242,9 +242,15 @@ def _check_times(start: datetime, end: datetime, what: str) -> None:
 
 @dataclass(frozen=True)
 class AttestationStatement(Statement):
-    """What an approving officer signs for one attestation."""
+    """What an approving officer signs for one attestation (bundle format 2).
+
+    The text is unchanged from format 1 but for the tag: the ``root`` is the
+    format-2 Merkle-sum root, whose leaves and schema bind every per-client
+    figure (``app.domain.attestation``).
+    """
 
     KIND: ClassVar[str] = "ATTEST"
+    VERSION: ClassVar[int] = 2
     FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
         ("cust", "custodian", ID), ("ex", "exchange", ID), ("env", "env", ENV),
         ("seq", "seq", UINT), ("asof", "as_of", TIME), ("exp", "expires_at", TIME),
@@ -386,6 +392,11 @@ class RetiredStatementVersion(StatementError):
 
 # Formats that were once signed and are now refused by version, with the reason.
 RETIRED_TAGS: dict[str, str] = {
+    "CDESK-ATTEST/1": (
+        "attestation bundle format 1 (CDESK-ATTEST/1) is retired: its per-client values, "
+        "locked shares, decimals and prices are not bound by the signature; "
+        "ask the custodian for a format 2 (CDESK-ATTEST/2) bundle"
+    ),
     "CDESK-UNFREEZE/1": (
         "CDESK-UNFREEZE/1 orders are no longer accepted: they name the assets but not "
         "their quantities, and do not bind the order body; create a new order "

@@ -14,22 +14,29 @@ from __future__ import annotations
 
 import base64
 import logging
-import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.documents.canonical import amount, utc
+from app.documents.canonical import utc
 from app.documents.envelope import Document, Kind, SignatureEntry
 from app.documents.keys import Party, key_id_for
 from app.documents.signatures import verify_message
-from app.documents.statement_adapter import attestation_doc_id, attestation_from_body
 from app.domain.assets import AssetCatalogue
-from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_commitment
-from app.domain.rfc6962 import MerkleError
+from app.domain.attestation import (
+    FORMAT,
+    Attestation,
+    ClientHoldings,
+    build_attestation,
+    doc_id_for,
+    verify_attestation,
+    verify_bundle,
+)
+from app.domain.attestation import AttestationError as DomainAttestationError
 from app.domain.settlement import SettlementLimitReached, ensure_settlement_slots
-from app.domain.statement import StatementError
+from app.domain.statement import Environment, StatementError
 from app.domain.utc import start_of_utc_day, utc_day
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
@@ -201,30 +208,41 @@ class AttestationService:
             except SettlementLimitReached as exc:
                 raise SettlementLimit(exc) from exc
             try:
-                body, clients = self._build(
+                att = self._build(
                     [holdings[c] for c in sorted(wanted)],
                     desk,
                     repo.next_attestation_sequence(),
                     now,
                 )
-                statement = attestation_from_body(body).render()
-            except (MerkleError, StatementError, ValueError) as exc:
+            except (DomainAttestationError, StatementError, ValueError) as exc:
                 raise AttestationError(f"cannot build the attestation: {exc}") from exc
+            body = att.to_body([])
+            statement = att.text
+            clients = [
+                AttestationClientRecord(
+                    client_id=entry["client_id"],
+                    leaf_index=entry["proof"]["index"],
+                    collateral_value_usd=figures.collateral_value_usd,
+                    leaf={"salt": entry["salt"], "positions": entry["positions"]},
+                    proof=entry["proof"],
+                )
+                for entry, figures in zip(body["clients"], att.clients, strict=True)
+            ]
             record = AttestationRecord(
                 id=0,
-                sequence=body["sequence"],
+                sequence=att.statement.seq,
                 status="awaiting_approval" if submit else "draft",
                 env=desk.env,
                 custodian_id=desk.custodian_id,
                 exchange_id=desk.exchange_id,
-                as_of=datetime.fromisoformat(body["as_of"]),
+                as_of=att.statement.as_of,
                 created_at=uow.now,
-                expires_at=now + self._validity,
+                expires_at=att.statement.expires_at,
                 statement=statement,
                 root_hex=body["root"],
                 client_count=len(clients),
-                total_collateral_usd=Decimal(body["total_collateral_usd"]),
-                tree={"assets": body["assets"], "totals": body["totals"]},
+                total_collateral_usd=att.statement.collateral_value_usd,
+                tree={"format": FORMAT, "assets": body["assets"], "totals": body["totals"]},
                 maker_officer_id=maker.id,
                 checker_officer_id=None,
                 signature_b64=None,
@@ -243,56 +261,42 @@ class AttestationService:
 
     def _build(
         self, holdings: list[ClientHolding], desk: DeskIdentity, sequence: int, now: datetime
-    ) -> tuple[dict[str, Any], list[AttestationClientRecord]]:
-        assets = sorted({p.asset for h in holdings for p in h.record.positions})
-        schema = AssetSchema.of(assets)
-        decimals = {a: self._catalogue.get(a).decimals for a in assets}
-        leaves: list[SumLeaf] = []
-        salts: list[bytes] = []
+    ) -> Attestation:
+        """The domain's builder over the valued holdings (prices, factors, locked shares)."""
+        prices: dict[str, Decimal] = {}
+        factors: dict[str, Decimal] = {}
+        rows = []
         for h in holdings:
-            salt = secrets.token_bytes(32)
-            held = {a: 0 for a in assets}
-            for p in h.record.positions:
-                held[p.asset] += self._catalogue.get(p.asset).to_base_units(p.quantity)
-            salts.append(salt)
-            leaves.append(
-                SumLeaf(client_commitment(h.record.id, salt), tuple(held[a] for a in assets))
-            )
-        tree = MerkleSumTree(schema, leaves)
+            held: dict[str, Decimal] = {}
+            locked: dict[str, Decimal] = {}
+            for p in h.valuation.positions:
+                held[p.asset] = held.get(p.asset, Decimal(0)) + p.quantity
+                locked[p.asset] = locked.get(p.asset, Decimal(0)) + p.locked_quantity
+                prices[p.asset] = p.price
+                factors[p.asset] = p.collateral_factor
+            rows.append(ClientHoldings(h.record.id, held, locked))
         as_of = max(h.record_as_of for h in holdings).replace(microsecond=0)
-        total = sum((h.valuation.collateral_value_usd for h in holdings), Decimal("0.00"))
-        clients = []
-        for index, (h, salt, leaf) in enumerate(zip(holdings, salts, leaves, strict=True)):
-            clients.append(
-                AttestationClientRecord(
-                    client_id=h.record.id,
-                    leaf_index=index,
-                    collateral_value_usd=h.valuation.collateral_value_usd,
-                    leaf={
-                        "salt": salt.hex(),
-                        "positions": [
-                            {"asset": p.asset, "quantity": amount(p.quantity)}
-                            for p in h.record.positions
-                        ],
-                    },
-                    proof=tree.proof(index, leaf).to_dict(),
+        att = build_attestation(
+            custodian=desk.custodian_id,
+            exchange=desk.exchange_id,
+            env=Environment(desk.env),
+            seq=sequence,
+            as_of=min(as_of, now),
+            expires_at=now + self._validity,
+            holdings=rows,
+            decimals={a: self._catalogue.get(a).decimals for a in prices},
+            prices=prices,
+            factors=factors,
+        )
+        verify_attestation(att)  # what is stored is what any verifier accepts
+        for h in holdings:  # one valuation: the desk's figures are the bundle's
+            bundled = att.figures_for(h.record.id).collateral_value_usd
+            if bundled != h.valuation.collateral_value_usd:
+                raise AttestationError(
+                    f"{h.record.id}: the bundle values it at {bundled}, the desk at "
+                    f"{h.valuation.collateral_value_usd}"
                 )
-            )
-        body = {
-            "id": attestation_doc_id(sequence),
-            "custodian_id": desk.custodian_id,
-            "exchange_id": desk.exchange_id,
-            "env": desk.env,
-            "sequence": sequence,
-            "as_of": utc(min(as_of, now)),
-            "expires_at": utc(now + self._validity),
-            "root": tree.root.hex(),
-            "assets": [{"asset": a, "decimals": decimals[a]} for a in assets],
-            "totals": {a: str(t) for a, t in zip(assets, tree.totals, strict=True)},
-            "client_count": len(holdings),
-            "total_collateral_usd": amount(total.quantize(Decimal("0.01"))),
-        }
-        return body, clients
+        return att
 
     def submit(self, att_id: int, officer: str) -> None:
         """Move a draft to awaiting approval."""
@@ -462,31 +466,11 @@ class AttestationService:
         if not verify_message(checker.pubkey, rec.statement, signature):
             raise AttestationError(f"attestation {att_id}'s stored signature does not verify")
         key_id = key_id_for(checker.pubkey)
-        body: dict[str, Any] = {
-            "id": attestation_doc_id(rec.sequence),
-            "custodian_id": rec.custodian_id,
-            "exchange_id": rec.exchange_id,
-            "env": rec.env,
-            "sequence": rec.sequence,
-            "as_of": utc(rec.as_of),
-            "expires_at": utc(rec.expires_at),
-            "root": rec.root_hex,
-            "assets": rec.tree["assets"],
-            "totals": rec.tree["totals"],
-            "client_count": rec.client_count,
-            "total_collateral_usd": amount(rec.total_collateral_usd),
-            "signer_key_ids": [key_id],
-            "clients": [
-                {
-                    "client_id": c.client_id,
-                    "salt": c.leaf["salt"],
-                    "collateral_value_usd": amount(c.collateral_value_usd),
-                    "positions": c.leaf["positions"],
-                    "proof": c.proof,
-                }
-                for c in clients
-            ],
-        }
+        body = stored_body(rec, clients, [key_id])
+        try:  # never export a bundle that a verifier would refuse
+            verify_bundle(body, statement=rec.statement, signature_key_ids=[key_id])
+        except DomainAttestationError as exc:
+            raise AttestationError(f"attestation {att_id} does not verify: {exc}") from exc
         return Document(
             kind=Kind.ATTESTATION_BUNDLE,
             statement=rec.statement,
@@ -495,3 +479,45 @@ class AttestationService:
                 SignatureEntry(key_id, Party.CUSTODIAN.value, signature),
             ),
         )
+
+
+def stored_body(
+    rec: AttestationRecord,
+    clients: Sequence[AttestationClientRecord],
+    signer_key_ids: Sequence[str],
+) -> dict[str, Any]:
+    """The bundle body of a stored attestation (format 2, as ``Attestation.to_body``).
+
+    A store row prepared before format 2 is refused by name: its statement is
+    ``CDESK-ATTEST/1``, which no verifier of this version accepts.
+    """
+    if rec.tree.get("format") != FORMAT:
+        raise AttestationError(
+            f"attestation {rec.id} was prepared in bundle format 1, which verifiers no longer "
+            "accept (its per-client figures are not bound); prepare a new attestation"
+        )
+    return {
+        "id": doc_id_for(rec.sequence),
+        "custodian_id": rec.custodian_id,
+        "exchange_id": rec.exchange_id,
+        "env": rec.env,
+        "sequence": rec.sequence,
+        "as_of": utc(rec.as_of),
+        "expires_at": utc(rec.expires_at),
+        "root": rec.root_hex,
+        "assets": rec.tree["assets"],
+        "totals": rec.tree["totals"],
+        "client_count": rec.client_count,
+        "total_collateral_usd": f"{rec.total_collateral_usd:.2f}",
+        "signer_key_ids": list(signer_key_ids),
+        "clients": [
+            {
+                "client_id": c.client_id,
+                "salt": c.leaf["salt"],
+                "collateral_value_usd": f"{c.collateral_value_usd:.2f}",
+                "positions": c.leaf["positions"],
+                "proof": c.proof,
+            }
+            for c in clients
+        ],
+    }

@@ -17,9 +17,9 @@ from typing import Any
 
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
-from app.documents.statement_adapter import attestation_from_body
 from app.documents.verify import VerifyContext, verify_document
-from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_commitment
+from app.domain.attestation import ClientHoldings, build_attestation
+from app.domain.statement import Environment
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON
 
@@ -28,34 +28,28 @@ NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 
 def build_bundle(n: int, hsm: SoftHsm) -> Document:
-    assets = ["BENJI", "BTC", "USDC"]
-    decimals = {"BENJI": 2, "BTC": 8, "USDC": 6}
-    leaves, clients = [], []
-    for i in range(n):
-        salt = i.to_bytes(32, "big")
-        held = {"BENJI": Decimal(1000 + i), "BTC": Decimal(i % 7), "USDC": Decimal(500 * i)}
-        amounts = tuple(int(held[a] * 10 ** decimals[a]) for a in assets)
-        leaves.append(SumLeaf(client_commitment(f"client-{i:05d}", salt), amounts))
-        clients.append((f"client-{i:05d}", salt, held))
-    tree = MerkleSumTree(AssetSchema.of(assets), leaves)
-    body: dict[str, Any] = {
-        "id": "att-1", "custodian_id": "CUST-DEMO", "exchange_id": "EXCH-DEMO", "env": "test",
-        "sequence": 1, "as_of": "2026-11-26T08:00:00Z", "expires_at": "2026-11-27T08:00:00Z",
-        "root": tree.root.hex(),
-        "assets": [{"asset": a, "decimals": decimals[a]} for a in assets],
-        "totals": {a: str(t) for a, t in zip(assets, tree.totals, strict=True)},
-        "client_count": n, "total_collateral_usd": f"{n}.00",
-        "signer_key_ids": [],
-        "clients": [
-            {"client_id": cid, "salt": salt.hex(), "collateral_value_usd": "1.00",
-             "positions": [{"asset": a, "quantity": f"{q:f}"} for a, q in held.items()],
-             "proof": tree.proof(i, leaves[i]).to_dict()}
-            for i, (cid, salt, held) in enumerate(clients)
-        ],
-    }
-    doc = Document(Kind.ATTESTATION_BUNDLE, attestation_from_body(body).render(), body)
-    sig = hsm.sign_message(PATH, doc.statement)
-    return doc.with_signature(SignatureEntry(key_id_for(sig.pubkey), "custodian", sig.signature))
+    """An ``n``-client, 3-asset format-2 bundle from the desk's one builder, signed."""
+    holdings = [
+        ClientHoldings(
+            f"client-{i:05d}",
+            {"BENJI": Decimal(1000 + i), "BTC": Decimal(i % 7), "USDC": Decimal(500 * i)},
+            {"BENJI": Decimal(i % 3)},
+        )
+        for i in range(n)
+    ]
+    att = build_attestation(
+        custodian="CUST-DEMO", exchange="EXCH-DEMO", env=Environment.TEST, seq=1,
+        as_of=datetime(2026, 11, 26, 8, tzinfo=UTC),
+        expires_at=datetime(2026, 11, 27, 8, tzinfo=UTC), holdings=holdings,
+        decimals={"BENJI": 2, "BTC": 8, "USDC": 6},
+        prices={"BENJI": Decimal("1.00"), "BTC": Decimal("91000.00"), "USDC": Decimal("1.00")},
+        factors={"BENJI": Decimal("0.98"), "BTC": Decimal("0.80"), "USDC": Decimal("0.95")},
+        salt_for=lambda cid: int(cid[7:]).to_bytes(32, "big"),
+    )
+    sig = hsm.sign_message(PATH, att.text)
+    key_id = key_id_for(sig.pubkey)
+    doc = Document(Kind.ATTESTATION_BUNDLE, att.text, att.to_body([key_id]))
+    return doc.with_signature(SignatureEntry(key_id, "custodian", sig.signature))
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:

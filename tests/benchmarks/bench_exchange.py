@@ -19,8 +19,8 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,14 +29,9 @@ from bench_documents import build_bundle
 
 from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
-from app.documents.statement_adapter import attestation_from_body
 from app.documents.verify import VerifyContext, verify_document
-from app.domain.merkle_sum import (
-    AssetSchema,
-    MerkleSumTree,
-    SumLeaf,
-    client_commitment,
-)
+from app.domain.attestation import ClientHoldings, build_attestation
+from app.domain.statement import Environment
 from app.exchange.backoff import Backoff
 from app.exchange.link import OutboundMessage
 from app.exchange.outbox import enqueue, flush
@@ -53,23 +48,15 @@ PUSHES = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 
 
 def one_client_bundle(seq: int, hsm: SoftHsm, key_id: str, now: datetime) -> Document:
-    salt = seq.to_bytes(32, "big")
-    leaf = SumLeaf(client_commitment("bench-client", salt), (100_000_000,))
-    tree = MerkleSumTree(AssetSchema.of(["BTC"]), [leaf])
-    body: dict[str, Any] = {
-        "id": f"att-{seq}", "custodian_id": "CUST-DEMO", "exchange_id": "EXCH-DEMO",
-        "env": "test", "sequence": seq,
-        "as_of": (now - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "expires_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "root": tree.root.hex(), "assets": [{"asset": "BTC", "decimals": 8}],
-        "totals": {"BTC": str(tree.totals[0])}, "client_count": 1,
-        "total_collateral_usd": "77600.00", "signer_key_ids": [key_id],
-        "clients": [{"client_id": "bench-client", "salt": salt.hex(),
-                     "collateral_value_usd": "77600.00",
-                     "positions": [{"asset": "BTC", "quantity": "1.00000000"}],
-                     "proof": tree.proof(0, leaf).to_dict()}],
-    }
-    doc = Document(Kind.ATTESTATION_BUNDLE, attestation_from_body(body).render(), body)
+    att = build_attestation(
+        custodian="CUST-DEMO", exchange="EXCH-DEMO", env=Environment.TEST, seq=seq,
+        as_of=(now - timedelta(minutes=5)).replace(microsecond=0),
+        expires_at=(now + timedelta(days=1)).replace(microsecond=0),
+        holdings=[ClientHoldings("bench-client", {"BTC": Decimal(1)})],
+        decimals={"BTC": 8}, prices={"BTC": Decimal("97000.00")},
+        factors={"BTC": Decimal("0.80")}, salt_for=lambda _: seq.to_bytes(32, "big"),
+    )
+    doc = Document(Kind.ATTESTATION_BUNDLE, att.text, att.to_body([key_id]))
     made = hsm.sign_message(PATH, doc.statement)
     return doc.with_signature(SignatureEntry(key_id, "custodian", made.signature))
 

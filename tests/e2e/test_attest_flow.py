@@ -44,7 +44,7 @@ def test_prepare_approve_export_verify(
     [row] = attest_list(desk, capsys)
     assert row["status"] == "awaiting_approval"
     statement = str(row["statement"])
-    assert statement.startswith("CDESK-ATTEST/1 ") and " env=test " in statement
+    assert statement.startswith("CDESK-ATTEST/2 ") and " env=test " in statement
 
     # maker != checker, even with the maker's own device
     code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "alice",
@@ -74,15 +74,16 @@ def test_prepare_approve_export_verify(
     assert document["body"]["client_count"] == 2
 
     out = ok(desk, capsys, "verify", str(bundle), "--keys", str(keys))
-    assert "OK   proof alnoor-quant" in out and "OK   sum:" in out
+    assert "OK   proofs: all 2 inclusion proofs lead to the signed root" in out
+    assert "OK   total value: clients add up to" in out
     assert out.strip().endswith("VALID")
 
-    # tamper with one client's figures: the proof no longer matches
+    # tamper with one client's figures: its value no longer follows from them
     document["body"]["clients"][0]["positions"][0]["quantity"] = "90000000"
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(document))
     code, out, _ = cli(desk, capsys, "verify", str(tampered), "--keys", str(keys))
-    assert code == 1 and "bad_proof" in out
+    assert code == 1 and "FAIL values:" in out and "bad_sum" in out
     # tamper with the statement's total: the signature no longer verifies
     document = json.loads(bundle.read_text())
     document["body"]["total_collateral_usd"] = "1.00"

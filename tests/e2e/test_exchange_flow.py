@@ -85,17 +85,19 @@ def test_liquidation_path_is_yield_first(
 
     async def flow() -> None:
         async with open_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
-                             exposures={"jumeirah-yield": Decimal("58000000.00")}) as desk:
+                             exposures={"jumeirah-yield": Decimal("54000000.00")}) as desk:
             link = desk.link()
             att = await desk.attest("jumeirah-yield")
             queue_attestation(desk.store, att, actor="test")
             await mc.sync(desk.store, link)
-            desk.sim.advance(60)  # ratio 25,320,000 / 58,000,000 < 0.45: call + notice
+            # 27,240,000 of collateral (the 2M locked BENJI count for nothing) / 54M: healthy;
+            # BUIDL -20%: 23,360,000 / 54,000,000 < 0.45: call + notice
+            desk.sim.advance(60)
             report = await mc.sync(desk.store, link)
             assert [r.ok for r in report.inbound] == [True, True]
             [row] = mc.list_margin_call_rows(desk.store)
             assert row.status == "escalated" and row.past_liquidation
-            assert row.shortfall == Decimal("3680000.00")
+            assert row.shortfall == Decimal("3640000.00")  # 27M - 23.36M
 
             lines = mc.waterfall_lines(desk.store, row.call_id, clock=lambda: later)
             assert lines[0].source == "accrued yield"
@@ -119,7 +121,7 @@ def test_liquidation_path_is_yield_first(
             call = next(c for c in sim["calls"] if c["id"] == row.call_id)
             assert call["status"] == "liquidated"
             [account] = sim["accounts"]
-            assert account["exposure_usd"] == "54320000.00"  # 58M - 3.68M raised
+            assert account["exposure_usd"] == "50360000.00"  # 54M - 3.64M raised
             assert instruction == f"li-{row.call_id}"
 
     asyncio.run(flow())
@@ -165,7 +167,7 @@ def test_a_lapsed_instruction_expires_the_call(
 ) -> None:
     async def flow() -> None:
         async with open_desk(tmp_path, devices, price_path="BUIDL:-20%:60s",
-                             exposures={"jumeirah-yield": Decimal("58000000.00")}) as desk:
+                             exposures={"jumeirah-yield": Decimal("54000000.00")}) as desk:
             link = desk.link()
             queue_attestation(desk.store, await desk.attest("jumeirah-yield"), actor="test")
             await mc.sync(desk.store, link)

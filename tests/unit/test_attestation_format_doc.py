@@ -6,21 +6,30 @@ rules as the document states them, and with the domain modules.
 
 from __future__ import annotations
 
+import base64
+import copy
 import hashlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from app.documents.envelope import Document, Kind, SignatureEntry, parse_document
+from app.documents.errors import DocumentError
+from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
+from app.documents.verify import VerifyContext, verify_document
 from app.domain import attestation as at
 from app.domain import audit_chain as ac
 from app.domain import merkle_sum as ms
 from app.domain import statement as sm
 from app.domain.attestation import ClientHoldings
 from app.domain.statement import Environment
+from signing.emulator.hsm import SoftHsm
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "attestation-format.md"
 
@@ -32,9 +41,12 @@ SALTS = {"QF-001": bytes([0x11] * 32), "MM-002": bytes([0x22] * 32), "MM-003": b
 HOLDINGS = {
     "QF-001": {"BENJI": Decimal("80000000")},
     "MM-002": {"BTC": Decimal("120.5"), "USDC": Decimal("25000000.25")},
-    "MM-003": {"BTC": Decimal("0.00000001")},
+    "MM-003": {"BTC": Decimal("0.00000001"), "USDC": Decimal("0")},  # a zero position
 }
+LOCKED = {"QF-001": {"BENJI": Decimal("2000000")}}  # a pending redemption
 ASOF = datetime(2026, 11, 26, 8, tzinfo=UTC)
+SIGNER_SEED = TEST_MNEMONIC_ABANDON  # TEST-ONLY public seed: alice of docs/documents.md
+SIGNER_PATH = "m/44'/0'/0'/0/0"
 
 
 def _block(name: str) -> str:
@@ -61,26 +73,33 @@ def _u64s(values: list[int]) -> bytes:
 
 
 def test_merkle_sum_vector_follows_from_the_written_rules() -> None:
+    """Sections 2 and 3.2-3.3 transcribed with hashlib and Decimal only."""
     v = _pairs("merkle-sum")
-    schema_id = _sha(b"CDESK-MSUM/1\x00" + ",".join(ASSETS).encode())
+    held = [a for a in ASSETS if any(HOLDINGS[c].get(a, 0) for c in HOLDINGS)]
+    schema_text = ";".join(f"{a},{DECIMALS[a]},{PRICES[a]},{FACTORS[a]}" for a in held)
+    assert v["schema_text"] == schema_text
+    schema_id = _sha(b"CDESK-MSUM/2\x00" + schema_text.encode("ascii"))
     assert v["schema_id"] == schema_id.hex()
     leaves = []
-    for client, held in HOLDINGS.items():
+    for client, holding in HOLDINGS.items():
         commitment = _sha(b"CDESK-CLIENT/1\x00" + SALTS[client] + client.encode())
-        amounts = [int(held.get(a, Decimal(0)) * 10 ** DECIMALS[a]) for a in ASSETS]
-        value = sum(held.get(a, Decimal(0)) * PRICES[a] * FACTORS[a] for a in ASSETS)
-        leaves.append((commitment, client, amounts,
-                       Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_DOWN)))
+        locked = LOCKED.get(client, {})
+        quantity = [int(holding.get(a, Decimal(0)) * 10 ** DECIMALS[a]) for a in held]
+        lock = [int(locked.get(a, Decimal(0)) * 10 ** DECIMALS[a]) for a in held]
+        value = sum((holding.get(a, Decimal(0)) - locked.get(a, Decimal(0)))
+                    * PRICES[a] * FACTORS[a] for a in held)
+        value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        leaves.append((commitment, client, [*quantity, *lock, int(value * 100)], value))
     leaves.sort()  # ordered by commitment
     records = []
-    for i, (commitment, client, amounts, value) in enumerate(leaves):
-        leaf_hash = _sha(b"\x00" + schema_id + commitment + _u64s(amounts))
+    for i, (commitment, client, sums, value) in enumerate(leaves):
+        leaf_hash = _sha(b"\x00" + schema_id + commitment + _u64s(sums))
         assert v[f"leaf.{i}.client"] == client
         assert v[f"leaf.{i}.commitment"] == commitment.hex()
-        assert v[f"leaf.{i}.amounts"] == ",".join(map(str, amounts))
+        assert v[f"leaf.{i}.sums"] == ",".join(map(str, sums))
         assert v[f"leaf.{i}.hash"] == leaf_hash.hex()
         assert v[f"leaf.{i}.value"] == f"{value:.2f}"
-        records.append((amounts, leaf_hash))
+        records.append((sums, leaf_hash))
 
     def node(left: tuple[list[int], bytes], right: tuple[list[int], bytes]
              ) -> tuple[list[int], bytes]:
@@ -94,8 +113,9 @@ def test_merkle_sum_vector_follows_from_the_written_rules() -> None:
     assert v["root"] == top[1].hex()
     assert v["totals"] == ",".join(map(str, top[0]))
     cv = sum(value for *_, value in leaves)
+    assert top[0][-1] == int(cv * 100)  # the value lane adds up to cv
     assert v["statement"] == (
-        "CDESK-ATTEST/1 cust=SCB-DXB ex=OKX env=test seq=42 asof=2026-11-26T08:00:00Z "
+        "CDESK-ATTEST/2 cust=SCB-DXB ex=OKX env=test seq=42 asof=2026-11-26T08:00:00Z "
         f"exp=2026-11-27T08:00:00Z n=3 cv=USD{cv:.2f} root={top[1].hex()}"
     )
 
@@ -104,9 +124,75 @@ def _attestation() -> at.Attestation:
     return at.build_attestation(
         custodian="SCB-DXB", exchange="OKX", env=Environment.TEST, seq=42, as_of=ASOF,
         expires_at=ASOF + timedelta(days=1),
-        holdings=[ClientHoldings(c, h) for c, h in HOLDINGS.items()],
+        holdings=[ClientHoldings(c, h, LOCKED.get(c, {})) for c, h in HOLDINGS.items()],
         decimals=DECIMALS, prices=PRICES, factors=FACTORS, salt_for=SALTS.__getitem__,
     )
+
+
+def _hsm() -> SoftHsm:
+    return SoftHsm(SIGNER_SEED)
+
+
+def _keys() -> KeysFile:
+    key = _hsm().get_public_key(SIGNER_PATH)
+    entry = KeyEntry(key_id_for(key.pubkey), Party.CUSTODIAN, Role.OFFICER, "alice", key.pubkey,
+                     key.address, datetime(2026, 1, 1, tzinfo=UTC), None, False, True)
+    return KeysFile("test", (entry,))
+
+
+def build_bundle() -> Document:
+    """The signed bundle of section 5.1 (deterministic: RFC 6979 signature, fixed salts)."""
+    att = _attestation()
+    sig = _hsm().sign_message(SIGNER_PATH, att.text)
+    key_id = key_id_for(sig.pubkey)
+    doc = Document(Kind.ATTESTATION_BUNDLE, att.text, att.to_body([key_id]))
+    return doc.with_signature(SignatureEntry(key_id, "custodian", sig.signature))
+
+
+def build_vectors() -> dict[str, str]:
+    """name -> the exact text of each generated vector block (without the refusals)."""
+    att = _attestation()
+    schema = att.schema
+    lines = [f"schema_text: {at.schema_text(att.terms)}", f"schema_id: {schema.schema_id.hex()}"]
+    for i, c in enumerate(att.clients):
+        lines += [
+            f"leaf.{i}.client: {c.client_id}",
+            f"leaf.{i}.commitment: {c.proof.commitment.hex()}",
+            f"leaf.{i}.sums: {','.join(map(str, c.lanes))}",
+            f"leaf.{i}.hash: {ms.leaf_hash(schema, c.proof.commitment, c.lanes).hex()}",
+            f"leaf.{i}.value: {c.collateral_value_usd:.2f}",
+        ]
+    tree = ms.MerkleSumTree(schema, [ms.SumLeaf(c.proof.commitment, c.lanes)
+                                     for c in att.clients])
+    lines += [
+        f"node.01.record: {tree.levels[1].record(0).hex()}",
+        f"root.record: {tree.levels[-1].record(0).hex()}",
+        f"root: {tree.root.hex()}",
+        f"totals: {','.join(map(str, tree.totals))}",
+        f"statement: {att.text}",
+    ]
+    bundle = build_bundle()
+    proof = bundle.body["clients"][2]["proof"]
+    quantities = [(30000000000, 8), (12050000000, 8), (1, 8), (0, 6), (25000000250000, 6),
+                  (80000000000000, 6)]
+    sig = bundle.signatures[0].signature
+    return {
+        "merkle-sum": "\n".join(lines) + "\n",
+        "proof": json.dumps(proof, indent=2) + "\n",
+        "quantity-text": "".join(f"{u} {d}: {at.quantity_text(u, d)}\n" for u, d in quantities),
+        "bundle": bundle.to_bytes().decode("utf-8"),
+        "header-byte": (
+            f"signature: {base64.b64encode(sig).decode()}\n"
+            f"valid header: {sig[0]}\n"
+            f"refused headers: {','.join(str(h) for h in range(27, 43) if h != sig[0])}\n"
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["merkle-sum", "proof", "quantity-text", "bundle",
+                                  "header-byte"])
+def test_generated_vectors_are_in_the_doc_byte_for_byte(name: str) -> None:
+    assert _block(name) == build_vectors()[name]
 
 
 def test_merkle_sum_vector_matches_the_code() -> None:
@@ -114,27 +200,36 @@ def test_merkle_sum_vector_matches_the_code() -> None:
     att = _attestation()
     at.verify_attestation(att, now=ASOF)
     assert att.text == v["statement"]
-    assert att.statement.root.hex() == v["root"]
-    assert att.schema.schema_id.hex() == v["schema_id"]
-    for i, c in enumerate(att.clients):
-        assert c.client_id == v[f"leaf.{i}.client"]
-        assert f"{c.collateral_value_usd:.2f}" == v[f"leaf.{i}.value"]
+    assert [f"{c.collateral_value_usd:.2f}" for c in att.clients] == [
+        v[f"leaf.{i}.value"] for i in range(3)]
+    # jumeirah-style valuation: 2,000,000 of QF-001's BENJI are locked and worth nothing
+    assert att.figures_for("QF-001").collateral_value_usd == Decimal("76440000.00")
+    # MM-003's zero USDC is not listed; its 1 satoshi is worth 0.000728 USD, i.e. 0.00
+    mm3 = next(c for c in build_bundle().body["clients"] if c["client_id"] == "MM-003")
+    assert [p["asset"] for p in mm3["positions"]] == ["BTC"]
 
 
-def test_proof_vector_matches_the_code_and_the_written_algorithm() -> None:
+def test_quantity_text_vector_follows_from_the_written_rule() -> None:
+    for line in _block("quantity-text").splitlines():
+        spec, _, text = line.partition(": ")
+        units, decimals = map(int, spec.split())
+        assert re.fullmatch(r"(0|[1-9][0-9]*)(\.[0-9]*[1-9])?", text)
+        assert Decimal(text) * 10**decimals == units
+
+
+def test_proof_vector_matches_the_written_algorithm() -> None:
     doc_proof = json.loads(_block("proof"))
-    att = _attestation()
-    assert att.figures_for("MM-002").proof.to_dict() == doc_proof
-    proof = ms.SumProof.from_dict(doc_proof)
-    root = bytes.fromhex(_pairs("merkle-sum")["root"])
-    totals = [int(t) for t in _pairs("merkle-sum")["totals"].split(",")]
-    ms.verify_proof(att.schema, proof, root, totals)
+    v = _pairs("merkle-sum")
+    root = bytes.fromhex(v["root"])
+    totals = [int(t) for t in v["totals"].split(",")]
+    schema_id = bytes.fromhex(v["schema_id"])
+    leaf = doc_proof["index"]
+    sums = [int(x) for x in v[f"leaf.{leaf}.sums"].split(",")]
+    commitment = bytes.fromhex(v[f"leaf.{leaf}.commitment"])
 
-    # The pseudo-code of section 2.6, transcribed.
-    schema_id = _sha(b"CDESK-MSUM/1\x00" + ",".join(ASSETS).encode())
-    amounts = [int(a) for a in doc_proof["amounts"]]
-    h = _sha(b"\x00" + schema_id + bytes.fromhex(doc_proof["commitment"]) + _u64s(amounts))
-    s = amounts
+    # The pseudo-code of section 2.5, transcribed.
+    h = _sha(b"\x00" + schema_id + commitment + _u64s(sums))
+    s = sums
     fn, sn = doc_proof["index"], doc_proof["size"] - 1
     for sib in doc_proof["siblings"]:
         assert sn != 0
@@ -152,6 +247,104 @@ def test_proof_vector_matches_the_code_and_the_written_algorithm() -> None:
         fn >>= 1
         sn >>= 1
     assert sn == 0 and h == root and s == totals
+
+
+def _verify(doc_bytes: bytes) -> list[str]:
+    """What ``custody-desk verify`` prints for ``doc_bytes`` against the vector's key."""
+    try:
+        doc = parse_document(doc_bytes)
+    except DocumentError as exc:
+        return [f"FAIL format: {exc.message} [{exc.reason.value}]"]
+    ctx = VerifyContext(keys=_keys(), env="test", now=ASOF + timedelta(hours=1),
+                        exchange_id="OKX")
+    return verify_document(doc, ctx).lines()
+
+
+def test_the_bundle_vector_verifies() -> None:
+    lines = _verify(_block("bundle").encode())
+    assert all(line.startswith("OK ") for line in lines), lines
+    names = [line[5:].split(":")[0] for line in lines]
+    body = names[names.index("expiry") + 1 : names.index("quorum") - 1]  # then the signature
+    assert body == [c for c in at.CHECKS if c != at.CHECK_TIME]
+
+
+def test_header_byte_vector_follows_from_the_written_rule() -> None:
+    v = _pairs("header-byte")
+    bundle = json.loads(_block("bundle"))
+    assert bundle["signatures"][0]["signature"] == v["signature"]
+    sig = base64.b64decode(v["signature"])
+    assert 31 <= int(v["valid header"]) <= 34  # a compressed-P2PKH (1...) key
+    for header in map(int, v["refused headers"].split(",")):
+        bundle["signatures"][0]["signature"] = base64.b64encode(
+            bytes([header]) + sig[1:]).decode()
+        lines = _verify(json.dumps(bundle).encode())
+        failures = [line for line in lines if line.startswith("FAIL")]
+        assert len(failures) >= 1 and "signature custodian/" in failures[0], (header, lines)
+        assert "[bad_signature]" in failures[0]
+
+
+def _path(doc: Any, path: str) -> tuple[Any, str | int]:
+    """The container and key/index that ``a.b[2].c`` names inside ``doc``."""
+    tokens = re.findall(r"[^.\[\]]+|\[\d+\]", path)
+    node = doc
+    for token in tokens[:-1]:
+        node = node[int(token[1:-1])] if token.startswith("[") else node[token]
+    last = tokens[-1]
+    return node, int(last[1:-1]) if last.startswith("[") else last
+
+
+def mutate(doc: Any, ops: str) -> Any:
+    """Apply the section-5.4 mutation language to a copy of ``doc``."""
+    doc = copy.deepcopy(doc)
+    for op in ops.split(" ; "):
+        verb, path, *rest = op.split(" ", 2)
+        node, key = _path(doc, path)
+        arg = rest[0] if rest else ""
+        if verb == "set":
+            node[key] = json.loads(arg)
+        elif verb == "del":
+            del node[key]
+        elif verb == "append":
+            node[key].append(json.loads(arg))
+        elif verb == "copy":
+            src, skey = _path(doc, arg)
+            node[key] = copy.deepcopy(src[skey])
+        elif verb == "swap":
+            other, okey = _path(doc, arg)
+            node[key], other[okey] = other[okey], node[key]
+        elif verb == "sub":
+            old, new = json.loads(f"[{arg}]")
+            node[key] = node[key].replace(old, new)
+        elif verb == "header":
+            raw = base64.b64decode(node[key])
+            node[key] = base64.b64encode(bytes([int(arg)]) + raw[1:]).decode()
+        else:  # pragma: no cover - a typo in the document
+            raise AssertionError(f"unknown mutation {verb}")
+    return doc
+
+
+def _refusals() -> list[tuple[str, str]]:
+    out = []
+    for line in _block("refusals").splitlines():
+        check, _, ops = line.partition(" <= ")
+        out.append((check, ops))
+    return out
+
+
+@pytest.mark.parametrize(("check", "ops"), _refusals())
+def test_each_refusal_vector_fails_the_check_it_names(check: str, ops: str) -> None:
+    bundle = json.loads(_block("bundle"))
+    lines = _verify(json.dumps(mutate(bundle, ops)).encode())
+    failures = [line for line in lines if line.startswith("FAIL")]
+    assert failures, (ops, lines)
+    assert failures[0].startswith(f"FAIL {check}:"), (ops, failures)
+
+
+def test_every_check_has_a_refusal_vector() -> None:
+    named = {check.split(" custodian/")[0] for check, _ in _refusals()}
+    reachable = set(at.CHECKS) - {at.CHECK_TIME, at.CHECK_VERSION, at.CHECK_TOTALS,
+                                  at.CHECK_TOTAL_VALUE}  # 13-14 follow from 12 (3.5)
+    assert reachable <= named, reachable - named
 
 
 def test_statement_vectors_match_the_code() -> None:
@@ -206,6 +399,12 @@ def test_audit_vectors_follow_from_the_rules_and_match_the_code() -> None:
     assert text == v["checkpoint"]
 
 
-@pytest.mark.parametrize("name", ["merkle-sum", "proof", "statements", "audit"])
+@pytest.mark.parametrize("name", ["merkle-sum", "proof", "quantity-text", "bundle",
+                                  "header-byte", "refusals", "statements", "audit"])
 def test_every_vector_is_present(name: str) -> None:
     assert _block(name).strip()
+
+
+if __name__ == "__main__":
+    for vector_name, text in build_vectors().items():
+        print(f"<!-- vector:{vector_name} -->\n```\n{text}```\n")

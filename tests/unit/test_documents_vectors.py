@@ -18,9 +18,9 @@ from app.documents.envelope import Document, Kind, SignatureEntry, body_digest, 
 from app.documents.header import StatementHeader, render_header
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for, parse_keys
 from app.documents.order_body import order_statement
-from app.documents.statement_adapter import attestation_from_body
 from app.documents.verify import VerifyContext, verify_document
-from app.domain.merkle_sum import AssetSchema, MerkleSumTree, SumLeaf, client_commitment
+from app.domain.attestation import ClientHoldings, build_attestation
+from app.domain.statement import Environment
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ABANDON,
@@ -84,31 +84,25 @@ def build_vectors() -> dict[str, bytes]:
     order = _sign(order, hsms["custodian-emergency"], "custodian")
     order = _sign(order, hsms["vara-emergency"], "regulator")
 
-    assets = ["BENJI", "BTC"]
-    decimals = {"BENJI": 2, "BTC": 8}
-    clients = [("alnoor-quant", {"BENJI": "80000000"}, "78400000.00", bytes(range(32))),
-               ("palm-harbour", {"BTC": "300"}, "13950000.00", bytes(range(32, 64)))]
-    leaves = [SumLeaf(client_commitment(cid, salt),
-                      tuple(int(Decimal(held.get(a, "0")) * 10 ** decimals[a]) for a in assets))
-              for cid, held, _, salt in clients]
-    tree = MerkleSumTree(AssetSchema.of(assets), leaves)
-    att_body = {
-        "id": "att-1", "custodian_id": "CUST-DEMO", "exchange_id": "EXCH-DEMO", "env": "test",
-        "sequence": 1, "as_of": "2026-11-26T08:00:00Z", "expires_at": "2026-11-27T08:00:00Z",
-        "root": tree.root.hex(),
-        "assets": [{"asset": a, "decimals": decimals[a]} for a in assets],
-        "totals": {a: str(t) for a, t in zip(assets, tree.totals, strict=True)},
-        "client_count": 2, "total_collateral_usd": "92350000.00",
-        "signer_key_ids": [key_id_for(hsms["alice"].get_public_key(PATH).pubkey)],
-        "clients": [
-            {"client_id": cid, "salt": salt.hex(), "collateral_value_usd": cv,
-             "positions": [{"asset": a, "quantity": q} for a, q in held.items()],
-             "proof": tree.proof(i, leaves[i]).to_dict()}
-            for i, (cid, held, cv, salt) in enumerate(clients)
+    # alnoor-quant has 1,000,000 BENJI locked by a pending redemption: held, not collateral
+    salts = {"alnoor-quant": bytes(range(32)), "palm-harbour": bytes(range(32, 64))}
+    att = build_attestation(
+        custodian="CUST-DEMO", exchange="EXCH-DEMO", env=Environment.TEST, seq=1,
+        as_of=datetime(2026, 11, 26, 8, tzinfo=UTC),
+        expires_at=datetime(2026, 11, 27, 8, tzinfo=UTC),
+        holdings=[
+            ClientHoldings("alnoor-quant", {"BENJI": Decimal("80000000"), "USDC": Decimal(0)},
+                           {"BENJI": Decimal("1000000")}),
+            ClientHoldings("palm-harbour", {"BTC": Decimal("300")}),
         ],
-    }
-    bundle = _sign(Document(Kind.ATTESTATION_BUNDLE, attestation_from_body(att_body).render(),
-                            att_body), hsms["alice"], "custodian")
+        decimals={"BENJI": 6, "BTC": 8, "USDC": 6},
+        prices={"BENJI": Decimal("1.00"), "BTC": Decimal("58125.00"), "USDC": Decimal("1.00")},
+        factors={"BENJI": Decimal("0.98"), "BTC": Decimal("0.80"), "USDC": Decimal("0.95")},
+        salt_for=salts.__getitem__,
+    )
+    alice = key_id_for(hsms["alice"].get_public_key(PATH).pubkey)
+    bundle = _sign(Document(Kind.ATTESTATION_BUNDLE, att.text, att.to_body([alice])),
+                   hsms["alice"], "custodian")
     return {
         "keys": keys.to_bytes(),
         "margin_call": margin_call.to_bytes(),

@@ -69,7 +69,9 @@ def test_body_edits_are_caught() -> None:
     body["clients"][1]["collateral_value_usd"] = "1.00"
     assert failure(replace(bundle, body=body)) is Reason.BAD_SUM
     body = json.loads(json.dumps(bundle.body))
-    body["clients"][0]["positions"][0]["quantity"] = "80000001"
+    body["clients"][0]["positions"][0]["quantity"] = "301"  # its value no longer follows
+    assert failure(replace(bundle, body=body)) is Reason.BAD_SUM
+    body["clients"][0]["collateral_value_usd"] = "13996500.00"  # ... and now it does
     assert failure(replace(bundle, body=body)) is Reason.BAD_PROOF
     body = json.loads(json.dumps(bundle.body))
     del body["clients"][1]
@@ -101,7 +103,8 @@ def test_a_key_signs_only_for_its_role() -> None:
     bundle = vector("attestation_bundle")
     keys = _keys_with({"party": Party.CUSTODIAN}, "exchange-documents")
     call_sig = vector("margin_call").signatures[0]
-    forged = replace(bundle, signatures=(replace(call_sig, party="custodian"),))
+    body = {**bundle.body, "signer_key_ids": [call_sig.key_id]}
+    forged = replace(bundle, body=body, signatures=(replace(call_sig, party="custodian"),))
     assert failure(forged, ctx(keys)) is Reason.KEY_NOT_VALID
 
 

@@ -26,7 +26,7 @@ EXP = ASOF + timedelta(days=1)
 ROOT = bytes.fromhex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")
 
 GOLDEN = (
-    "CDESK-ATTEST/1 cust=SCB-DXB ex=OKX env=test seq=42 asof=2026-11-26T08:00:00Z "
+    "CDESK-ATTEST/2 cust=SCB-DXB ex=OKX env=test seq=42 asof=2026-11-26T08:00:00Z "
     "exp=2026-11-27T08:00:00Z n=3 cv=USD235200000.00 "
     "root=5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
 )
@@ -120,9 +120,9 @@ def test_longest_values_still_fit_the_device() -> None:
         GOLDEN.replace("env=test", "env=TEST"),
         GOLDEN.replace("env=test", "env=staging"),
         GOLDEN.replace("n=3", "n=0"),
-        GOLDEN.replace("CDESK-ATTEST/1", "CDESK-ATTEST/2"),
-        GOLDEN.replace("CDESK-ATTEST/1", "CDESK-ATTESTATION/1"),
-        GOLDEN.replace("CDESK-ATTEST/1", "XDESK-ATTEST/1"),
+        GOLDEN.replace("CDESK-ATTEST/2", "CDESK-ATTEST/3"),
+        GOLDEN.replace("CDESK-ATTEST/2", "CDESK-ATTESTATION/2"),
+        GOLDEN.replace("CDESK-ATTEST/2", "XDESK-ATTEST/2"),
         GOLDEN.replace(" n=3", ""),
         GOLDEN + " extra=1",
         GOLDEN.replace("ex=OKX env=test", "env=test ex=OKX"),
@@ -140,6 +140,11 @@ def test_longest_values_still_fit_the_device() -> None:
 def test_non_canonical_text_is_refused(text: str) -> None:
     with pytest.raises(StatementError):
         sm.parse(text)
+
+
+def test_a_format_1_attestation_is_refused_by_version_with_the_reason() -> None:
+    with pytest.raises(sm.RetiredStatementVersion, match=r"format 1 \(CDESK-ATTEST/1\) is retired"):
+        sm.parse(GOLDEN.replace("CDESK-ATTEST/2", "CDESK-ATTEST/1"))
 
 
 def test_a_statement_of_one_kind_never_parses_as_another() -> None:

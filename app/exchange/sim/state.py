@@ -20,7 +20,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from pathlib import Path
@@ -34,6 +34,8 @@ from app.documents.errors import DocumentError
 from app.documents.keys import KeysFile, key_id_for, parse_keys
 from app.documents.verify import VerifyContext, verify_document
 from app.domain.assets import PILOT_LEVERAGE_CAP, AssetCatalogue
+from app.domain.attestation import verify_bundle
+from app.domain.money import from_base_units
 from app.exchange.ledger import ledger_bytes, ledger_statement
 from app.exchange.sim.price_path import PricePath
 from app.services.unit_of_work import utc_now
@@ -68,6 +70,8 @@ class Account:
     positions: dict[str, Decimal]
     attested_collateral_usd: Decimal
     exposure_usd: Decimal
+    # shares locked by a pending redemption: held (in positions) but never collateral
+    locked: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -204,7 +208,8 @@ class ExchangeSim:
         total = Decimal(0)
         for asset, quantity in account.positions.items():
             factor = self.catalogue.get(asset).collateral_factor
-            total += quantity * prices.get(asset, Decimal(0)) * factor
+            free = quantity - account.locked.get(asset, Decimal(0))
+            total += free * prices.get(asset, Decimal(0)) * factor
         return total.quantize(CENT, ROUND_DOWN)
 
     def credit_line(self, account: Account) -> Decimal:
@@ -280,17 +285,23 @@ class ExchangeSim:
         self.last_attestation_seq = seq
         self.bookings_per_attestation[seq] += 1
         booked = []
-        for entry in get_field(doc.body, "clients", list, "body"):
-            client_id = get_field(entry, "client_id", str, "client")
-            positions: dict[str, Decimal] = {}
-            for pos in get_field(entry, "positions", list, "client"):
-                asset = get_field(pos, "asset", str, "position")
-                positions[asset] = positions.get(asset, Decimal(0)) + parse_amount(
-                    pos.get("quantity"), "quantity")
-            attested = parse_amount(entry.get("collateral_value_usd"), "collateral_value_usd")
+        # the verifier's own reading of the bundle (verified above), not the raw JSON
+        att, _ = verify_bundle(doc.body, statement=doc.statement,
+                               signature_key_ids=[sig.key_id for sig in doc.signatures])
+        for figures in att.clients:
+            client_id = figures.client_id
+            positions = {
+                t.asset: from_base_units(units, t.decimals)
+                for t, units in zip(att.terms, figures.quantities, strict=True) if units
+            }
+            locked = {
+                t.asset: from_base_units(units, t.decimals)
+                for t, units in zip(att.terms, figures.locked, strict=True) if units
+            }
+            attested = figures.collateral_value_usd
             account = self.accounts.get(client_id)
             if account is None:
-                account = Account(client_id, seq, positions, attested, Decimal(0))
+                account = Account(client_id, seq, positions, attested, Decimal(0), locked)
                 preset = self._preset.get(client_id)
                 account.exposure_usd = (
                     preset if preset is not None
@@ -299,6 +310,7 @@ class ExchangeSim:
                 self.accounts[client_id] = account
             else:
                 account.attestation_seq, account.positions = seq, positions
+                account.locked = locked
                 account.attested_collateral_usd = attested
             booked.append(self._account_json(account))
         logger.info("sim booked attestation %d (%d clients)", seq, len(booked))

@@ -202,7 +202,8 @@ def attestation_detail(store: Store, att_id: str) -> AttestationDetail:
     totals: dict[str, Decimal] = {}
     tree = record.tree
     for spec in tree.get("assets", []):
-        units = int(tree.get("totals", {}).get(spec["asset"], 0))
+        total = tree.get("totals", {}).get(spec["asset"], 0)
+        units = int(total["quantity"] if isinstance(total, dict) else total)  # format 2 | 1
         totals[spec["asset"]] = Decimal(units).scaleb(-int(spec["decimals"]))
     proofs = [
         ProofRow(
@@ -266,42 +267,29 @@ def queue_attestation(store: Store, att_id: str, officer: str) -> None:
 
 
 def verify_proof(store: Store, att_id: str, client_id: str) -> bool:
-    """Recompute the client's leaf and walk its Merkle-sum proof up to the stored root."""
-    from app.domain.merkle_sum import (
-        AssetSchema,
-        SumProof,
-        client_commitment,
-    )
-    from app.domain.merkle_sum import (
-        verify_proof as verify_sum_proof,
-    )
-    from app.domain.money import to_base_units
+    """Run the bundle verifier over the stored attestation; True if it holds this client.
+
+    The one verifier (``app.domain.attestation.verify_bundle``) recomputes the
+    client's leaf from its id, salt, quantities, locked quantities and value and
+    walks its Merkle-sum proof to the stored root (and every other check).
+    """
+    from app.domain.attestation import AttestationError, verify_bundle
+    from app.services.attestations import AttestationError as StoredFormatError
+    from app.services.attestations import stored_body
 
     with store.read() as tx:
         repo = _repo(tx)
         record = repo.attestation(int(att_id))
         clients = repo.attestation_clients(int(att_id))
-    entry = next((c for c in clients if c.client_id == client_id), None)
-    if record is None or entry is None:
+    if record is None or not any(c.client_id == client_id for c in clients):
         return False
     try:
-        tree = record.tree
-        assets = [a["asset"] for a in tree["assets"]]
-        decimals = {a["asset"]: int(a["decimals"]) for a in tree["assets"]}
-        proof = SumProof.from_dict(entry.proof)
-        if proof.commitment != client_commitment(client_id, bytes.fromhex(entry.leaf["salt"])):
-            return False
-        held = dict.fromkeys(assets, 0)
-        for pos in entry.leaf["positions"]:
-            held[pos["asset"]] += to_base_units(Decimal(pos["quantity"]), decimals[pos["asset"]])
-        if tuple(held[a] for a in assets) != proof.amounts:
-            return False
-        totals = [int(tree["totals"][a]) for a in assets]
-        verify_sum_proof(AssetSchema.of(assets), proof, bytes.fromhex(record.root_hex), totals)
-    except Exception:
-        log.info("proof of %s in attestation %s did not verify", client_id, att_id, exc_info=True)
+        body = stored_body(record, clients, [])
+        att, _ = verify_bundle(body, statement=record.statement, signature_key_ids=None)
+    except (AttestationError, StoredFormatError) as exc:
+        log.info("attestation %s does not verify: %s", att_id, exc)
         return False
-    return True
+    return any(c.client_id == client_id for c in att.clients)
 
 
 def _refusal(exc: Exception) -> Exception:
