@@ -8,7 +8,6 @@ desk-made bundle in ``tests/e2e/test_attest_tamper_cli.py``.
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import json
@@ -17,6 +16,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
+from bundle_tampering import TAMPERED, client_entry
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -99,11 +99,6 @@ def _first_failure(document: dict[str, Any] | bytes) -> str:
     return failures[0]
 
 
-def _client(doc: dict[str, Any], client_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(c for c in doc["body"]["clients"] if c["client_id"] == client_id)
-    return found
-
-
 # ------------------------------------------------------------------ building
 
 
@@ -124,7 +119,7 @@ def test_worked_example_from_the_brief() -> None:
 
 
 def test_locked_shares_are_held_but_not_valued() -> None:
-    jumeirah = _client(BUNDLE_JSON, "jumeirah-yield")
+    jumeirah = client_entry(BUNDLE_JSON, "jumeirah-yield")
     # 20M BUIDL x 0.97 + (10M - 2M) BENJI x 0.98: the issue's 27,240,000.00
     assert jumeirah["collateral_value_usd"] == "27240000.00"
     assert jumeirah["positions"] == [
@@ -258,88 +253,6 @@ def _edit(change: Any) -> dict[str, Any]:
     doc = copy.deepcopy(BUNDLE_JSON)
     change(doc)
     return doc
-
-
-def _duplicate_palm_over_sandstone(doc: dict[str, Any]) -> None:
-    """The issue's case 1: sandstone-arb replaced by a copy of palm-harbour, the value
-    adjusted so that the total still matches."""
-    clients = doc["body"]["clients"]
-    i = next(i for i, c in enumerate(clients) if c["client_id"] == "sandstone-arb")
-    palm = next(c for c in clients if c["client_id"] == "palm-harbour")
-    sandstone_value = Decimal(clients[i]["collateral_value_usd"])
-    clients[i] = copy.deepcopy(palm)
-    clients[i]["proof"]["index"] = i
-    clients[i]["collateral_value_usd"] = f"{sandstone_value:.2f}"
-
-
-def _drop_sandstone(doc: dict[str, Any]) -> None:
-    doc["body"]["clients"] = [c for c in doc["body"]["clients"]
-                              if c["client_id"] != "sandstone-arb"]
-
-
-def _move_value(doc: dict[str, Any]) -> None:
-    """Case 2: collateral value moved between two clients, total unchanged."""
-    a, b = _client(doc, "alnoor-quant"), _client(doc, "palm-harbour")
-    a["collateral_value_usd"] = f"{Decimal(a['collateral_value_usd']) - 1000000:.2f}"
-    b["collateral_value_usd"] = f"{Decimal(b['collateral_value_usd']) + 1000000:.2f}"
-
-
-def _lower_decimals(doc: dict[str, Any]) -> None:
-    """Case 2: BENJI's decimals lowered by one and its quantities multiplied by ten
-    (same base units): alnoor-quant would show 800,000,000 BENJI."""
-    body = doc["body"]
-    row = next(a for a in body["assets"] if a["asset"] == "BENJI")
-    row["decimals"] -= 1
-    for c in body["clients"]:
-        for p in c["positions"]:
-            if p["asset"] == "BENJI":
-                p["quantity"] = str(Decimal(p["quantity"]) * 10)
-                p["locked_quantity"] = str(Decimal(p["locked_quantity"]) * 10)
-
-
-def _lower_decimals_keep_values(doc: dict[str, Any]) -> None:
-    """The same, with each client's value recomputed to match: refused by the root."""
-    _lower_decimals(doc)
-    _client(doc, "alnoor-quant")["collateral_value_usd"] = "784000000.00"
-    _client(doc, "jumeirah-yield")["collateral_value_usd"] = "97800000.00"
-
-
-def _other_header(doc: dict[str, Any]) -> None:
-    """Case 2: the same r, s under a P2SH-P2WPKH header."""
-    raw = base64.b64decode(doc["signatures"][0]["signature"])
-    doc["signatures"][0]["signature"] = base64.b64encode(bytes([raw[0] + 4]) + raw[1:]).decode()
-
-
-TAMPERED = {
-    "duplicated client": (_duplicate_palm_over_sandstone, "client ids"),
-    "dropped client": (_drop_sandstone, "client count"),
-    "dropped client, count edited": (
-        lambda d: (_drop_sandstone(d), d["body"].update(client_count=3)), "statement"),
-    "moved value": (_move_value, "values"),
-    "changed decimals": (_lower_decimals, "values"),
-    "changed decimals, values recomputed": (_lower_decimals_keep_values, "proofs"),
-    "changed price text": (lambda d: d["body"]["assets"][1].update(price_usd="97000.0"),
-                           "proofs"),
-    "changed id": (lambda d: d["body"].update(id="att-8"), "id"),
-    "proof size": (lambda d: d["body"]["clients"][0]["proof"].update(size=5), "proof size"),
-    "header byte": (_other_header, "signature custodian/"),
-    "extra body key": (lambda d: d["body"].update(destination="attacker"), "fields"),
-    "extra top-level key": (lambda d: d.update(note="x"), "format"),
-    "extra client key": (lambda d: d["body"]["clients"][0].update(extra=1), "fields"),
-    "empty signer_key_ids": (lambda d: d["body"].update(signer_key_ids=[]), "signers"),
-    "indices not 0..n-1": (lambda d: d["body"]["clients"][1]["proof"].update(index=0),
-                           "leaf order"),
-    "locked shares unlocked": (
-        lambda d: _client(d, "jumeirah-yield")["positions"][0].update(locked_quantity="0"),
-        "values"),
-    "zero position listed": (
-        lambda d: _client(d, "palm-harbour")["positions"].append(
-            {"asset": "USDC", "locked_quantity": "0", "quantity": "0"}), "positions"),
-    "totals edited": (lambda d: d["body"]["totals"]["BTC"].update(quantity="1"), "proofs"),
-    "format 1 statement": (
-        lambda d: d.update(statement=d["statement"].replace("ATTEST/2", "ATTEST/1")),
-        "statement"),
-}
 
 
 @pytest.mark.parametrize("case", list(TAMPERED))

@@ -1,0 +1,60 @@
+"""``custody-desk verify`` on a real desk bundle and on tampered copies of it.
+
+The bundle is what the desk exports after alice prepares and bob approves on his
+own emulator, over four demo clients (sandstone-arb in margin call,
+jumeirah-yield with a pending BENJI redemption). Each tampered copy
+(tests/bundle_tampering.py: the issue's duplicated client, dropped client, moved
+value, changed decimals, changed id, proof size, header byte, extra key, ...)
+must exit 1 with its check named on the first FAIL line.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from bundle_tampering import TAMPERED, client_entry
+from cli_helpers import cli, ok
+from officer_desk import PATH, SNAPSHOT
+
+from signing.emulator.main import RunningEmulator
+
+CLIENTS = "alnoor-quant,palm-harbour,sandstone-arb,jumeirah-yield"
+
+
+def test_every_tampered_copy_of_a_desk_bundle_is_refused_by_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
+) -> None:
+    data = tmp_path / "desk"
+    ok(data, capsys, "import", str(SNAPSHOT))
+    for name, role in (("alice", "operations"), ("bob", "approver")):
+        ok(data, capsys, "officers", "add", name, "--role", role,
+           "--device", devices[name].trezor_uri, "--path", PATH)
+    att = ok(data, capsys, "attest", "prepare", "--clients", CLIENTS, "--officer", "alice")
+    ok(data, capsys, "attest", "sign", att.strip(), "--officer", "bob",
+       "--device", devices["bob"].trezor_uri)
+    bundle, keys = tmp_path / "bundle.json", tmp_path / "keys.json"
+    ok(data, capsys, "attest", "export", att.strip(), "--out", str(bundle))
+    ok(data, capsys, "keys", "export", "--out", str(keys))
+
+    out = ok(data, capsys, "verify", str(bundle), "--keys", str(keys))
+    assert out.strip().endswith("VALID")
+    assert "OK   client ids: every client id once" in out
+    original = json.loads(bundle.read_text())
+    assert client_entry(original, "jumeirah-yield")["collateral_value_usd"] == "27240000.00"
+
+    tampered = tmp_path / "tampered.json"
+    wrong = {}
+    for case, (change, check) in TAMPERED.items():
+        doc = copy.deepcopy(original)
+        change(doc)
+        tampered.write_text(json.dumps(doc))
+        code, out, _ = cli(data, capsys, "verify", str(tampered), "--keys", str(keys))
+        fails = [line for line in out.splitlines() if line.startswith("FAIL")]
+        if code != 1 or not fails or not fails[0].startswith(f"FAIL {check}") or (
+            out.splitlines()[-1] != "INVALID"
+        ):
+            wrong[case] = (code, fails[:1])
+    assert not wrong, wrong
