@@ -30,6 +30,7 @@ class Capability(StrEnum):
     ETH_ADDRESS = "eth_address"  # EthereumGetAddress
     ETH_TYPED_DATA = "eth_typed_data"  # EIP-712 shown field by field (EthereumSignTypedData)
     ETH_TYPED_HASH = "eth_typed_hash"  # EIP-712 by its two hashes (EthereumSignTypedHash)
+    SIGN_PSBT = "sign_psbt"  # Bitcoin multisig spends (BIP-174)
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,19 @@ class Signer(ABC):
         from signing.errors import Unsupported
 
         raise Unsupported(f"{self.info.label} cannot sign EIP-712 hashes")
+
+    # ---- Bitcoin multisig (BIP-174) -------------------------------------------------------
+
+    def sign_psbt(self, psbt: str) -> str:
+        """Have the device show the spend (outputs, amount, fee) and sign its own inputs.
+
+        ``psbt`` and the result are base64 BIP-174; the result adds this device's
+        partial signatures. Devices without ``SIGN_PSBT`` raise ``Unsupported``.
+        """
+        self.require(Capability.SIGN_PSBT)
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} cannot sign PSBTs")
 
     @abstractmethod
     def cancel(self) -> None:

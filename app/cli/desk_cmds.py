@@ -46,13 +46,15 @@ def guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     def wrapper(args: argparse.Namespace) -> int:
         from app.services.attestations import AttestationError
         from app.services.emergency import EmergencyError
+        from app.services.emergency_btc import PsbtRefused
         from app.services.officers import OfficerError
+        from app.services.vault import VaultError
 
         try:
             return fn(args)
         except DocumentError as exc:
             raise CliError(str(exc), 2) from exc
-        except (AttestationError, EmergencyError, OfficerError) as exc:
+        except (AttestationError, EmergencyError, OfficerError, PsbtRefused, VaultError) as exc:
             raise CliError(str(exc), 2) from exc
         except SigningError as exc:
             raise CliError(f"{exc.code.value}: {exc}", EXIT_DEVICE) from exc
@@ -132,6 +134,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         default="",
         metavar="HEX8",
         help="master fingerprint of the device a --pubkey comes from (independence check)",
+    )
+    padd.add_argument(
+        "--multisig-path",
+        metavar="PATH",
+        help="register the party's multisig account key read from --device at this BIP-48 "
+        "path (m/48'/1'/0'/2' on test networks)",
+    )
+    padd.add_argument(
+        "--multisig-xpub",
+        metavar="KEY",
+        help='register a multisig account key given with its origin: "[fp/48h/1h/0h/2h]tpub…"',
     )
     padd.set_defaults(handler=guarded(cmd_parties_add))
 
@@ -291,6 +304,8 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
     from app.documents.keys import Party, Role, key_id_for
     from app.services.officers import add_party_key, read_device_key
 
+    if args.multisig_path or args.multisig_xpub:
+        return _add_multisig_key(args)
     if bool(args.device) == bool(args.pubkey):
         raise CliError("give either --device URI --path PATH or --pubkey HEX")
     emulator = bool(args.emulator)
@@ -324,4 +339,34 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
             path=path,
         )
     print(f"{args.party} {args.role} {key_id_for(pubkey)}{' (TEST EMULATOR)' if emulator else ''}")
+    return 0
+
+
+def _add_multisig_key(args: argparse.Namespace) -> int:
+    from app.documents.keys import Party
+    from app.services.vault import add_multisig_key, parse_account_key, read_multisig_key
+
+    if bool(args.multisig_path) == bool(args.multisig_xpub) or args.pubkey or args.path:
+        raise CliError("give either --device URI --multisig-path PATH or --multisig-xpub KEY")
+    device_fingerprint = ""
+    emulator = bool(args.emulator)
+    with opened_store(args) as store:
+        if args.multisig_path:
+            if not args.device:
+                raise CliError("--multisig-path needs --device")
+            identity, key = run_async(
+                read_multisig_key(args.device, args.multisig_path, CliInteraction())
+            )
+            device_fingerprint, emulator = identity.master_fingerprint, identity.is_emulator
+        else:
+            key = parse_account_key(args.multisig_xpub, store)
+        add_multisig_key(
+            store,
+            Party(args.party),
+            key,
+            actor=default_actor(),
+            is_emulator=emulator,
+            device_fingerprint=device_fingerprint,
+        )
+    print(f"{args.party} multisig {key}{' (TEST EMULATOR)' if emulator else ''}")
     return 0

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.cli import emergency_btc_cmds as btc_cmds
 from app.cli.errors import CliError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     create = esub.add_parser("create", help="create an unfreeze order (prints its id)")
     create.add_argument("--client", required=True)
     create.add_argument("--reason", required=True)
+    btc_cmds.add_create_options(create)
     create.set_defaults(handler=guarded(cmd_create))
     sign = esub.add_parser("sign", help="sign a party's share on its own device")
     sign.add_argument("id", help="an order id on this desk, or an exported order FILE")
@@ -31,6 +33,7 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     sign.add_argument("--out", required=True, type=Path)
     sign.add_argument("--keys", type=Path, help="keys file to check the device key against")
     _replace_options(sign)
+    btc_cmds.add_sign_options(sign)
     sign.set_defaults(handler=guarded(cmd_sign))
     imp = esub.add_parser("import", help="import a signed copy (every signature verified)")
     imp.add_argument("file", type=Path)
@@ -47,7 +50,11 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     ex = esub.add_parser("execute", help="produce the signed release instruction, once")
     ex.add_argument("id")
     ex.add_argument("--out", type=Path, help="also write the release instruction here")
+    ex.add_argument(
+        "--tx-out", type=Path, help="write the fully signed release transaction (hex) here"
+    )
     ex.set_defaults(handler=guarded(cmd_execute))
+    btc_cmds.register_psbt(esub, guarded)
 
     verify = sub.add_parser("verify", help="verify any signed document offline against a keys file")
     verify.add_argument("file", type=Path)
@@ -91,7 +98,10 @@ def cmd_create(args: argparse.Namespace) -> int:
     from app.services.emergency import create_order
 
     with opened_store(args) as store:
-        doc = create_order(store, args.client, args.reason, actor=default_actor())
+        doc = create_order(
+            store, args.client, args.reason, actor=default_actor(),
+            btc_release=btc_cmds.release_request(args),
+        )
     print(doc.body["id"])
     return 0
 
@@ -144,7 +154,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
             import_signed(
                 store, signed.to_bytes(), actor=default_actor(), replace=replace, reason=reason
             )
-    print(f"wrote {args.out}")
+    psbt_out = btc_cmds.sign_release(args, order.body, local)
+    print(f"wrote {args.out}" + (f" and {psbt_out}" if psbt_out else ""))
     return 0
 
 
@@ -157,6 +168,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         data = args.file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
+    if btc_cmds.is_psbt(data):
+        return btc_cmds.import_release(args, data)
     with opened_store(args) as store:
         result = import_signed(store, data, actor=default_actor(), replace=replace, reason=reason)
     print(
@@ -197,9 +210,15 @@ def cmd_execute(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
     from app.services.emergency import execute
 
+    if args.tx_out:
+        btc_cmds.require_release(args)  # refuse before anything is executed
     with opened_store(args) as store:
         release = execute(store, args.id, actor=default_actor())
     data = release.to_bytes()
+    raw_tx = btc_cmds.release_tx(args)
+    if args.tx_out and raw_tx is not None:
+        _write(args.tx_out, raw_tx.encode("ascii") + b"\n")
+        print(f"wrote {args.tx_out} (txid {release.body['order']['btc_release']['txid']})")
     if args.out:
         _write(args.out, data)
         print(f"released {args.id}: wrote {args.out}")

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.device_cmds",  # devices, sign, verify-message
     "app.cli.emulator_cmd",  # emulator
     "app.cli.desk_cmds",  # officers, attest, keys, parties, emergency
+    "app.cli.vault_cmds",  # vault (on-chain emergency vaults)
     "app.cli.exchange_cmds",  # exchange-sim, verify, reconcile, margin
     "app.cli.system_cmds",  # self-test
 )

@@ -200,3 +200,7 @@ def order_checks(body: object, statement: str, where: str = "body") -> Check:
         f"every field bound: {len(signed.assets)} asset(s) with quantities, "
         f"body sha256 {signed.body_digest.hex()[:16]}...",
     )
+
+
+# The on-chain sections the desk knows, registered once this module is loaded.
+from app.documents import order_bitcoin as _order_bitcoin  # noqa: E402, F401

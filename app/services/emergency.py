@@ -38,13 +38,16 @@ from app.documents.verify import (
 )
 from app.domain import multisig
 from app.domain.statement import Environment
+from app.services import emergency_btc
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import current_cutoff
 from app.services.officers import desk_repo, keys_from_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
+from app.services.vault import VaultError
 from app.store.interface import Store
 from app.store.repo_desk import EmergencyOrderRecord, EmergencySignatureRecord
+from signing.bitcoin.vault import NETWORK_FOR_ENV
 from signing.interface import Interaction
 
 logger = logging.getLogger(__name__)
@@ -148,9 +151,14 @@ def create_order(
     *,
     actor: str,
     assets: dict[str, Decimal] | None = None,
+    btc_release: emergency_btc.ReleaseRequest | None = None,
     clock: Clock = utc_now,
 ) -> Document:
-    """Create an open order for ``client_id`` (all its positions unless ``assets``)."""
+    """Create an open order for ``client_id`` (all its positions unless ``assets``).
+
+    With ``btc_release`` the order also carries the release PSBT of the client's
+    Bitcoin vault, and its body names that transaction (``btc_release``).
+    """
     if not reason.strip():
         raise EmergencyError("a reason is required")
     desk = desk_identity(store)
@@ -169,7 +177,7 @@ def create_order(
         if not assets:
             raise EmergencyError(f"client {client_id} holds nothing to unfreeze")
         order_id = "uo-" + secrets.token_hex(5)
-        body = {
+        body: dict[str, Any] = {
             "id": order_id,
             "custodian_id": desk.custodian_id,
             "exchange_id": desk.exchange_id,
@@ -180,6 +188,15 @@ def create_order(
             "created_at": utc(now),
             "expires_at": utc(now + EMERGENCY_WINDOW),
         }
+        psbt = None
+        if btc_release is not None:
+            network = NETWORK_FOR_ENV[desk.env]
+            try:
+                psbt = emergency_btc.plan_release(uow.tx, client_id, btc_release, network)
+                release = emergency_btc.summary_of(psbt, uow.tx, client_id, network)
+            except (emergency_btc.PsbtRefused, VaultError) as exc:
+                raise EmergencyError(f"cannot build the Bitcoin release: {exc}") from exc
+            body["btc_release"] = release.to_json()
         try:
             statement = _domain_order(body).text
         except (ValueError, DocumentError) as exc:  # MultisigError is a ValueError
@@ -203,7 +220,9 @@ def create_order(
             executed_at=None,
             release_json=None,
         )
-        desk_repo(uow.tx).add_order(record, assets_json=encode(body["assets"]).decode())
+        row_id = desk_repo(uow.tx).add_order(record, assets_json=encode(body["assets"]).decode())
+        if psbt is not None:
+            emergency_btc.store_release(uow.tx, row_id, psbt, release, now)
         uow.audit(
             actor,
             "emergency.create",
@@ -478,6 +497,10 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
                 Reason.NO_QUORUM,
                 f"order {order_id} has {len(status.parties_signed)} of 2 distinct valid parties",
             ) from exc
+        try:  # the Bitcoin release, when there is one: two parties on every input
+            emergency_btc.finalize_release(uow.tx, order, uow.now, NETWORK_FOR_ENV[env])
+        except (emergency_btc.PsbtRefused, VaultError) as exc:
+            raise EmergencyError(f"order {order_id}: {exc}") from exc
         release = Document(
             kind=Kind.RELEASE_INSTRUCTION,
             statement=order.statement,

@@ -23,5 +23,9 @@ class UtxoError(BitcoinError):
     user_message = "Vault UTXO refused"
 
 
+class NotInVault(UtxoError):
+    user_message = "The coin does not pay this vault"
+
+
 class PsbtError(BitcoinError):
     user_message = "PSBT refused"

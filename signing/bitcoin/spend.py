@@ -23,7 +23,7 @@ from embit.psbt import PSBT, DerivationPath
 from embit.script import Script, Witness, address_to_scriptpubkey
 from embit.transaction import SIGHASH, Transaction, TransactionInput, TransactionOutput
 
-from signing.bitcoin.errors import PsbtError, UtxoError
+from signing.bitcoin.errors import NotInVault, PsbtError, UtxoError
 from signing.bitcoin.vault import THRESHOLD, Vault, VaultAddress
 
 DUST_LIMIT_SAT = 330  # P2WSH/P2WPKH/P2TR outputs below this are non-standard
@@ -88,7 +88,7 @@ def check_coin(vault: Vault, txid: str, vout: int, amount_sat: int, prevtx: byte
         raise UtxoError(f"{txid}:{vout} pays {out.value} sat, not {amount_sat}")
     found = vault.find(bytes(out.script_pubkey.data))
     if found is None:
-        raise UtxoError(f"{txid}:{vout} does not pay an address of {vault.client_id}'s vault")
+        raise NotInVault(f"{txid}:{vout} does not pay an address of {vault.client_id}'s vault")
     return Coin(txid.lower(), vout, amount_sat, prevtx, found.index)
 
 
@@ -140,6 +140,8 @@ def build_spend(vault: Vault, coins: Sequence[Coin], destination: str, fee_rate:
         locktime=0,
     )
     psbt = PSBT(tx)
+    for _party, key in vault.keys:  # PSBT_GLOBAL_XPUB: signers rebuild the multisig from them
+        psbt.xpubs[key.hdkey] = DerivationPath(key.fingerprint, list(key.path))
     for inp, coin in zip(psbt.inputs, ordered, strict=True):
         where = vault.address(coin.index)
         prev = parse_tx(coin.prevtx)

@@ -24,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from trezorlib import btc, ethereum, exceptions, messages
@@ -513,6 +514,33 @@ class TrezorSigner(Signer):
             canonical_path(path), address, signature, domain_hash, message_hash, full
         )
 
+    def sign_psbt(self, psbt: str) -> str:
+        """Sign this device's inputs of a 2-of-3 P2WSH PSBT through ``btc.sign_tx``.
+
+        The multisig is rebuilt from the PSBT's global xpubs and each input's BIP-32
+        derivations, cosigners in the script's (sorted) order; the previous
+        transactions come from the non-witness UTXOs. The device shows every output,
+        the amount and the fee before it signs.
+        """
+        self.require(Capability.SIGN_PSBT)
+        self._begin()
+        self._ensure_open()
+        identity = self._identity
+        assert identity is not None
+        request = trezor_sign_request(psbt, bytes.fromhex(identity.master_fingerprint))
+        self._prompt_text = request.shown
+        with self._mapped("signing the release transaction"):
+            signatures, _tx = _btc.sign_tx(
+                self._session,
+                request.coin,
+                request.inputs,
+                request.outputs,
+                prev_txes=request.prev_txes,
+                version=request.version,
+                lock_time=request.lock_time,
+            )
+        return request.with_signatures([bytes(s) for s in signatures])
+
     def ping(self, message: str = "ping") -> str:
         """A bare round trip (benchmarks, health checks)."""
         self._begin()
@@ -658,6 +686,129 @@ def _map_failure(exc: exceptions.TrezorFailure, detail: str) -> errors.SigningEr
 
 
 # ---- registration ----------------------------------------------------------------------
+
+
+@dataclass
+class TrezorSignRequest:
+    """A PSBT turned into ``btc.sign_tx`` arguments, and the way back."""
+
+    psbt: Any  # embit.psbt.PSBT
+    coin: str
+    inputs: list[messages.TxInputType]
+    outputs: list[messages.TxOutputType]
+    prev_txes: dict[bytes, messages.TransactionType]
+    version: int
+    lock_time: int
+    own_pubkeys: list[bytes]
+    shown: str
+
+    def with_signatures(self, signatures: list[bytes]) -> str:
+        from embit import ec
+
+        for i, (sig, pubkey) in enumerate(zip(signatures, self.own_pubkeys, strict=True)):
+            if not sig:
+                raise errors.ProtocolError(f"the device returned no signature for input {i}")
+            self.psbt.inputs[i].partial_sigs[ec.PublicKey.parse(pubkey)] = sig + b"\x01"
+        return str(self.psbt.to_string())
+
+
+def _hd_node(key: Any) -> messages.HDNodeType:
+    return messages.HDNodeType(
+        depth=key.depth,
+        fingerprint=int.from_bytes(key.fingerprint, "big"),
+        child_num=key.child_number,
+        chain_code=bytes(key.chain_code),
+        public_key=bytes(key.key.sec()),
+    )
+
+
+def trezor_sign_request(psbt_text: str, fingerprint: bytes) -> TrezorSignRequest:
+    """``btc.sign_tx`` arguments for the inputs of a vault PSBT the device ``fingerprint`` holds."""
+    from embit.networks import NETWORKS
+
+    from signing.bitcoin.spend import parse_psbt
+
+    psbt = parse_psbt(psbt_text)
+    accounts = {
+        (bytes(der.fingerprint), tuple(der.derivation)): key for key, der in psbt.xpubs.items()
+    }
+    if not accounts:
+        raise errors.InvalidInput("the PSBT carries no global xpubs to rebuild the multisig")
+    version = next(iter(accounts.values())).version
+    coin = "Bitcoin" if version == NETWORKS["main"]["xpub"] else "Testnet"
+    network = NETWORKS["main" if coin == "Bitcoin" else "test"]
+    inputs: list[messages.TxInputType] = []
+    own: list[bytes] = []
+    prev_txes: dict[bytes, messages.TransactionType] = {}
+    for i, inp in enumerate(psbt.inputs):
+        cosigners: list[tuple[bytes, messages.HDNodePathType]] = []
+        mine: tuple[bytes, list[int]] | None = None
+        for pub, der in inp.bip32_derivations.items():
+            path = list(der.derivation)
+            account = accounts.get((bytes(der.fingerprint), tuple(path[:-2])))
+            if account is None:
+                raise errors.InvalidInput(f"input {i}: a key without its account xpub")
+            node = messages.HDNodePathType(node=_hd_node(account), address_n=path[-2:])
+            cosigners.append((bytes(pub.sec()), node))
+            if bytes(der.fingerprint) == fingerprint:
+                mine = (bytes(pub.sec()), path)
+        if mine is None or inp.non_witness_utxo is None or inp.witness_utxo is None:
+            raise errors.InvalidInput(f"input {i} is not this device's to sign")
+        cosigners.sort(key=lambda c: c[0])  # sortedmulti order, on any firmware
+        multisig = messages.MultisigRedeemScriptType(
+            pubkeys=[c[1] for c in cosigners], signatures=[b""] * len(cosigners), m=2
+        )
+        inputs.append(
+            messages.TxInputType(
+                address_n=mine[1],
+                prev_hash=bytes(inp.txid),
+                prev_index=inp.vout,
+                amount=inp.witness_utxo.value,
+                sequence=inp.sequence if inp.sequence is not None else 0xFFFFFFFF,
+                script_type=messages.InputScriptType.SPENDWITNESS,
+                multisig=multisig,
+            )
+        )
+        own.append(mine[0])
+        prev = inp.non_witness_utxo
+        prev_txes[bytes(prev.txid())] = messages.TransactionType(
+            version=prev.version,
+            lock_time=prev.locktime,
+            inputs=[
+                messages.TxInputType(
+                    prev_hash=bytes(v.txid),
+                    prev_index=v.vout,
+                    script_sig=bytes(v.script_sig.data),
+                    sequence=v.sequence,
+                )
+                for v in prev.vin
+            ],
+            bin_outputs=[
+                messages.TxOutputBinType(amount=o.value, script_pubkey=bytes(o.script_pubkey.data))
+                for o in prev.vout
+            ],
+        )
+    tx = psbt.tx
+    outputs = [
+        messages.TxOutputType(
+            address=o.script_pubkey.address(network),
+            amount=o.value,
+            script_type=messages.OutputScriptType.PAYTOADDRESS,
+        )
+        for o in tx.vout
+    ]
+    shown = "; ".join(f"send {o.amount} sat to {o.address}" for o in outputs)
+    return TrezorSignRequest(
+        psbt,
+        coin,
+        inputs,
+        outputs,
+        prev_txes,
+        tx.version,
+        tx.locktime,
+        own,
+        f"Confirm on the device: {shown}, fee {psbt.fee()} sat",
+    )
 
 
 def _enumerate_for_registry() -> list[DeviceInfo]:

@@ -29,6 +29,7 @@ CAPABILITIES = frozenset(
         Capability.ETH_ADDRESS,
         Capability.ETH_TYPED_DATA,  # a Trezor One refuses it at run time: Unsupported
         Capability.ETH_TYPED_HASH,
+        Capability.SIGN_PSBT,
     }
 )
 # trezor-common InputScriptType numbers (what trezorlib's enum holds)

@@ -94,6 +94,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0003_documents,
         m0004_exchange,
         m0005_party_devices,
+        m0006_btc_vault,
     )
 
     migrations = (
@@ -102,6 +103,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0003_documents.MIGRATION,
         m0004_exchange.MIGRATION,
         m0005_party_devices.MIGRATION,
+        m0006_btc_vault.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -109,4 +111,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 5
+LATEST_VERSION = 6
