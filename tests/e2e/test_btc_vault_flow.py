@@ -137,7 +137,9 @@ def test_two_devices_sign_the_release_and_bitcoin_core_accepts_it(
     order = _create(desk, capsys)
     exported = tmp_path / "order.json"
     ok(desk, capsys, "emergency", "export", order, "--out", str(exported))
-    named = json.loads(exported.read_text())["body"]["btc_release"]
+    doc = json.loads(exported.read_text())
+    named = doc["body"]["btc_release"]
+    assert f"tx={named['txid'][:16]}" in doc["statement"]  # the device shows the txid
     assert named["destination"] == RELEASE_ADDRESS and named["inputs"] == 2
     assert named["amount_sat"] + named["fee_sat"] == 100_000_000 and named["fee_sat"] > 0
 
