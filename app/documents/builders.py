@@ -16,7 +16,6 @@ from app.documents.errors import DocumentError, Reason
 from app.documents.header import VERSION, StatementHeader, render_header
 from app.documents.order_body import order_statement
 from app.documents.statement_adapter import (
-    attestation_from_body,
     checkpoint_from_body,
     liquidation_from_body,
     topup_from_body,
@@ -24,7 +23,6 @@ from app.documents.statement_adapter import (
 from app.domain.statement import Statement, StatementError
 
 _DOMAIN: dict[Kind, Callable[[dict[str, Any]], Statement]] = {
-    Kind.ATTESTATION_BUNDLE: attestation_from_body,
     Kind.UNFREEZE_ORDER: order_statement,
     Kind.TOPUP_ANSWER: topup_from_body,
     Kind.LIQUIDATION_INSTRUCTION: liquidation_from_body,
@@ -61,6 +59,9 @@ def statement_for(kind: Kind, body: dict[str, Any]) -> str:
                 binding=body_digest(body),
             )
         )
+    if kind is Kind.ATTESTATION_BUNDLE:  # its statement follows from the tree, not the body
+        raise DocumentError(Reason.UNKNOWN_KIND, "attestation bundles are built by "
+                            "app.domain.attestation.build_attestation")
     raise DocumentError(Reason.UNKNOWN_KIND, f"{kind.value} documents are not built from a body")
 
 

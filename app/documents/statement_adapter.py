@@ -45,20 +45,6 @@ def _env(body: dict[str, Any]) -> st.Environment:
         raise DocumentError(Reason.MALFORMED, "body.env must be prod or test") from exc
 
 
-def attestation_from_body(b: dict[str, Any]) -> st.Statement:
-    return st.AttestationStatement(
-        custodian=field(b, "custodian_id", str, "body"),
-        exchange=field(b, "exchange_id", str, "body"),
-        env=_env(b),
-        seq=field(b, "sequence", int, "body"),
-        as_of=_time(b, "as_of"),
-        expires_at=_time(b, "expires_at"),
-        client_count=field(b, "client_count", int, "body"),
-        collateral_value_usd=parse_amount(b.get("total_collateral_usd"), "body.total"),
-        root=bytes.fromhex(field(b, "root", str, "body")),
-    )
-
-
 def topup_from_body(b: dict[str, Any]) -> st.Statement:
     return st.TopUpStatement(
         exchange=field(b, "exchange_id", str, "body"),
@@ -112,7 +98,6 @@ def _doc_id(s: st.Statement) -> tuple[str, int | None]:
 
 
 _DOMAIN_KINDS: dict[Kind, tuple[type[st.Statement], Callable[[dict[str, Any]], st.Statement]]] = {
-    Kind.ATTESTATION_BUNDLE: (st.AttestationStatement, attestation_from_body),
     Kind.UNFREEZE_ORDER: (st.UnfreezeStatement, order_statement),
     Kind.TOPUP_ANSWER: (st.TopUpStatement, topup_from_body),
     Kind.LIQUIDATION_INSTRUCTION: (st.LiquidationStatement, liquidation_from_body),
@@ -120,9 +105,16 @@ _DOMAIN_KINDS: dict[Kind, tuple[type[st.Statement], Callable[[dict[str, Any]], s
 }
 
 
+# Bundles rebuild their statement in app.domain.attestation.verify_bundle (the one verifier).
+_STATEMENT_CLASSES: dict[Kind, type[st.Statement]] = {
+    Kind.ATTESTATION_BUNDLE: st.AttestationStatement,
+    **{kind: cls for kind, (cls, _) in _DOMAIN_KINDS.items()},
+}
+
+
 def domain_statement_parser(kind: Kind) -> Callable[[str], StatementHeader]:
     """A parser of ``kind``'s domain statement into the common header."""
-    cls, _ = _DOMAIN_KINDS[kind]
+    cls = _STATEMENT_CLASSES[kind]
 
     def parse(text: str) -> StatementHeader:
         try:
