@@ -77,7 +77,8 @@ async def bench(tmp: Path) -> None:
     key = hsm.get_public_key(PATH)
     key_id = key_id_for(key.pubkey)
     keys = KeysFile("test", (KeyEntry(key_id, Party.CUSTODIAN, Role.OFFICER, "bench",
-                                      key.pubkey, key.address, now - timedelta(days=1), None,
+                                      key.pubkey, key.address,  # valid for the big bundle too
+                                      min(now, datetime(2026, 11, 26, tzinfo=UTC)), None,
                                       False, True),))
     sim = make_sim(keys)
     running = start_sim(sim)
@@ -119,7 +120,7 @@ async def bench(tmp: Path) -> None:
         start = time.perf_counter()
         report = verify_document(parse_document(data), ctx)
         runs.append(time.perf_counter() - start)
-        assert report.ok, report.lines()[:5]
+        assert report.ok, [line for line in report.lines() if line.startswith("FAIL")]
     row(f"10,000-client bundle: parse + all proofs ({len(data) / 1e6:.1f} MB)", runs)
     await link.aclose()
     running.stop()
