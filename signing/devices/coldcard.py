@@ -85,7 +85,13 @@ _T = TypeVar("_T")
 
 FAMILY = HidFamily(name="coldcard", vendor_id=0xD13E, product_id=0xCC10)
 CAPABILITIES = frozenset(
-    {Capability.GET_XPUB, Capability.SIGN_MESSAGE, Capability.ENCRYPTED_LINK, Capability.CANCEL}
+    {
+        Capability.GET_XPUB,
+        Capability.SIGN_MESSAGE,
+        Capability.ENCRYPTED_LINK,
+        Capability.CANCEL,
+        Capability.SIGN_PSBT,
+    }
 )
 DEFAULT_SIM_SOCKET = "/tmp/ckcc-simulator.sock"
 SOCKETS_ENV = "CUSTODY_DESK_COLDCARD_SOCKETS"  # extra emulator sockets, os.pathsep-separated
@@ -190,6 +196,76 @@ class ColdcardSigner(Signer):
             address=address,
             signature=signature,
         )
+
+    def sign_psbt(self, psbt: str) -> str:
+        """Upload the PSBT, have the device show the spend and sign, download the result.
+
+        The protocol's ``upld``/``sha2``/``stxn``/``stok``/``dwld``; the upload and the
+        download are checked by SHA-256, and the device must sign nothing but the
+        uploaded transaction (its unsigned transaction is compared byte for byte).
+        """
+        self.require(Capability.SIGN_PSBT)
+        import base64
+        import hashlib
+
+        from signing.bitcoin.spend import parse_psbt
+
+        original = parse_psbt(psbt)
+        data = bytes(original.serialize())
+        sha = hashlib.sha256(data).digest()
+        with self._exclusive():
+            self._token.reset()
+            self._require_session()
+            for offset in range(0, len(data), msgs.UPLOAD_BLOCK):
+                block = data[offset : offset + msgs.UPLOAD_BLOCK]
+                stored = self._expect(
+                    self._call(msgs.encode_upload(offset, len(data), block)), msgs.Int1
+                )
+                if stored.value != offset:
+                    raise ProtocolError(f"device stored block {offset} at {stored.value}")
+            if self._expect(self._call(msgs.encode_sha256()), msgs.Binary).data != sha:
+                raise ProtocolError("the uploaded PSBT does not hash as sent")
+            result = self._sign_file(len(data), sha)
+            signed = bytearray()
+            while len(signed) < result.length:
+                chunk = self._expect(
+                    self._call(
+                        msgs.encode_download(
+                            len(signed), min(msgs.UPLOAD_BLOCK, result.length - len(signed))
+                        )
+                    ),
+                    msgs.Binary,
+                ).data
+                if not chunk:
+                    raise ProtocolError("the device sent an empty download block")
+                signed += chunk
+        if hashlib.sha256(signed).digest() != result.sha256:
+            raise ProtocolError("the signed PSBT does not hash as announced")
+        back = parse_psbt(bytes(signed))
+        if back.tx.serialize() != original.tx.serialize():
+            raise InvalidSignature("the device signed another transaction than the one sent")
+        return base64.b64encode(bytes(signed)).decode("ascii")
+
+    def _sign_file(self, length: int, sha: bytes) -> msgs.SignedFile:
+        deadline = time.monotonic() + self.approval_timeout_s
+        self._expect(self._call(msgs.encode_sign_txn(length, sha)), msgs.Okay)
+        self._interaction.on_prompt(
+            DevicePrompt(
+                PromptKind.CONFIRM_ON_DEVICE,
+                self._label(),
+                "Check every output, the amount and the fee on the device, then approve",
+            )
+        )
+        try:
+            delay = 0.0
+            while True:
+                delay = self._wait(delay, deadline)
+                answer = self._call(msgs.encode_sign_txn_poll())
+                if isinstance(answer, msgs.Okay):
+                    continue
+                return self._expect(answer, msgs.SignedFile)
+        finally:
+            self._interaction.on_done()
 
     # ------------------------------------------------------- extra commands
 

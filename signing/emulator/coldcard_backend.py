@@ -48,6 +48,12 @@ class SoftHsmColdcardBackend:
     def request_approval(self, text: str, cancel_event: threading.Event) -> bool:
         return self.hsm.request_approval(text, cancel_event)
 
+    def pubkey(self, path: tuple[int, ...]) -> bytes:
+        return self.hsm.public_node(path).public_key
+
+    def sign_digest(self, path: tuple[int, ...], digest: bytes) -> bytes:
+        return self.hsm.sign_digest(path, digest)
+
 
 def as_coldcard_backend(hsm: SoftHsm | ColdcardBackend) -> ColdcardBackend:
     """Wrap a ``SoftHsm``; pass anything else (a test double) through unchanged."""

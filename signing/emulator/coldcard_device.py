@@ -19,16 +19,19 @@ plaintext command and answer kinds it handles (``("in", "smsg")``,
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from signing.crypto.addresses import ScriptType
 from signing.crypto.bip32 import canonical_path
 from signing.devices.coldcard_link import EphemeralKey, LinkCipher
 from signing.devicetext import check_device_text, mentions_production
+from signing.emulator import coldcard_psbt
 from signing.errors import InvalidInput, InvalidText, SigningError
 from signing.framing import coldcard_messages as msgs
 from signing.framing.coldcard import FramingError, Reassembler, Side, frame_message
@@ -86,6 +89,22 @@ class ColdcardBackend(Protocol):
 
     def request_approval(self, text: str, cancel_event: threading.Event) -> bool: ...
 
+    def pubkey(self, path: tuple[int, ...]) -> bytes: ...  # compressed, for PSBT review
+
+    def sign_digest(self, path: tuple[int, ...], digest: bytes) -> bytes: ...  # DER
+
+
+@dataclass
+class _PsbtJob:
+    """One ``stxn``: the reviewed PSBT waiting for (or done with) the human."""
+
+    review: coldcard_psbt.Review
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    refused: bool = False
+    failed: str = ""
+    result: bytes = b""
+
 
 @dataclass
 class _Approval:
@@ -134,6 +153,10 @@ class ColdcardDevice:
         self._approval: _Approval | None = None
         self._unstarted: _Approval | None = None  # prompt to show once "okay" is on its way
         self._addresses: dict[tuple[str, ScriptType], str] = {}
+        self._upload = bytearray()  # the one upload area (a PSBT to sign)
+        self._psbt: _PsbtJob | None = None
+        self._psbt_unstarted: _PsbtJob | None = None
+        self._signed_file = b""  # file 1: the last signed PSBT
 
     # ------------------------------------------------------------ lifecycle
 
@@ -143,6 +166,11 @@ class ColdcardDevice:
             if self._approval is not None:
                 self._approval.cancel_event.set()
             self._approval = self._unstarted = None
+            if self._psbt is not None:
+                self._psbt.cancel_event.set()
+            self._psbt = self._psbt_unstarted = None
+            self._upload.clear()
+            self._signed_file = b""
             self._links.clear()
 
     @property
@@ -179,6 +207,14 @@ class ColdcardDevice:
         """
         with self._lock:
             approval, self._unstarted = self._unstarted, None
+            job, self._psbt_unstarted = self._psbt_unstarted, None
+        if job is not None:
+            if self._backend.decides_at_once:
+                self._run_psbt(job)
+            else:
+                threading.Thread(
+                    target=self._run_psbt, args=(job,), name="coldcard-psbt", daemon=True
+                ).start()
         if approval is None:
             return
         if self._backend.decides_at_once:
@@ -251,7 +287,87 @@ class ColdcardDevice:
             return self._start_sign(args)
         if command == "smok":
             return self._poll_sign()
+        if command in self._psbt_commands:
+            return self._psbt_commands[command](self, args)
         return msgs.respond_error("Unknown cmd")
+
+    # ------------------------------------------------------------ PSBT signing
+
+    def _upld(self, args: bytes) -> bytes:
+        upload = msgs.parse_upload_args(args)
+        if upload.total > msgs.MAX_UPLOAD:
+            return msgs.respond_error("File too big")
+        if upload.offset == 0:
+            self._upload.clear()
+        if upload.offset != len(self._upload) or upload.offset + len(upload.data) > upload.total:
+            return msgs.respond_error("Bad offset")
+        self._upload += upload.data
+        return msgs.respond_int1(upload.offset)
+
+    def _sha2(self, _args: bytes) -> bytes:
+        return msgs.respond_binary(hashlib.sha256(self._upload).digest())
+
+    def _stxn(self, args: bytes) -> bytes:
+        length, _flags, sha = msgs.parse_sign_txn_args(args)
+        if self._psbt is not None and not self._psbt.done.is_set():
+            return msgs.respond_busy()
+        data = bytes(self._upload)
+        if length != len(data) or hashlib.sha256(data).digest() != sha:
+            return msgs.respond_error("Wrong checksum")
+        try:
+            reviewed = coldcard_psbt.review(
+                data, self._backend.master_fingerprint, self._backend.pubkey
+            )
+        except SigningError as exc:
+            return msgs.respond_error(exc.detail or exc.code.value)
+        self._psbt = self._psbt_unstarted = _PsbtJob(reviewed)
+        return msgs.respond_okay()
+
+    def _run_psbt(self, job: _PsbtJob) -> None:
+        try:
+            approved = self._backend.request_approval(job.review.story, job.cancel_event)
+            if self._backend.unplugged or job.cancel_event.is_set():
+                job.failed = "Cancelled"
+            elif not approved:
+                job.refused = True
+            else:
+                job.result = coldcard_psbt.sign(job.review, self._backend.sign_digest)
+        except SigningError as exc:
+            job.failed = exc.detail or exc.code.value
+        except Exception as exc:  # the worker must always finish the request
+            log.exception("emulated PSBT signing failed")
+            job.failed = f"Confused {type(exc).__name__}"
+        finally:
+            job.done.set()
+
+    def _stok(self, _args: bytes) -> bytes:
+        job = self._psbt
+        if job is None:
+            return msgs.respond_error("No active request")
+        if not job.done.is_set():
+            return msgs.respond_okay()
+        self._psbt = None
+        if job.refused:
+            return msgs.respond_refused()
+        if job.failed:
+            return msgs.respond_error(job.failed)
+        self._signed_file = job.result
+        return msgs.respond_signed_file(len(job.result), hashlib.sha256(job.result).digest())
+
+    def _dwld(self, args: bytes) -> bytes:
+        offset, length, file_number = msgs.parse_download_args(args)
+        source = self._signed_file if file_number == 1 else bytes(self._upload)
+        if offset > len(source) or length > msgs.MAX_DOWNLOAD_BLOCK:
+            return msgs.respond_error("Bad offset")
+        return msgs.respond_binary(source[offset : offset + length])
+
+    _psbt_commands: ClassVar[dict[str, Callable[[ColdcardDevice, bytes], bytes]]] = {
+        "upld": _upld,
+        "sha2": _sha2,
+        "stxn": _stxn,
+        "stok": _stok,
+        "dwld": _dwld,
+    }
 
     @staticmethod
     def _path(raw: bytes) -> str:

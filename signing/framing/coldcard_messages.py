@@ -69,6 +69,37 @@ def encode_mitm() -> bytes:
     return b"mitm"
 
 
+# PSBT signing: upload the file in blocks, start signing, poll, download the result.
+UPLOAD_BLOCK = 1024  # ckcc's default block (the protocol allows up to MAX_BLOCK_LEN)
+MAX_DOWNLOAD_BLOCK = 2048  # bytes per dwld answer (fits one message)
+MAX_UPLOAD = 1024 * 1024  # the emulator's upload area (a Coldcard Mk4 has about 2 MB)
+STXN_FINALIZE = 0x01
+STXN_VISUALIZE = 0x02
+STXN_SIGNED = 0x04
+
+
+def encode_upload(offset: int, total: int, data: bytes) -> bytes:
+    return struct.pack("<4sII", b"upld", offset, total) + data
+
+
+def encode_sha256() -> bytes:
+    return b"sha2"
+
+
+def encode_sign_txn(length: int, sha: bytes, flags: int = 0) -> bytes:
+    if len(sha) != 32:
+        raise InvalidInput("a PSBT digest is 32 bytes")
+    return struct.pack("<4sII32s", b"stxn", length, flags, sha)
+
+
+def encode_sign_txn_poll() -> bytes:
+    return b"stok"
+
+
+def encode_download(offset: int, length: int, file_number: int = 1) -> bytes:
+    return struct.pack("<4sIII", b"dwld", offset, length, file_number)
+
+
 # --------------------------------------------------------------- responses
 
 
@@ -109,6 +140,21 @@ class SignedMessage:
 
 
 @dataclass(frozen=True)
+class Int1:
+    """``int1``: one little-endian u32 (``upld`` answers the offset it stored)."""
+
+    value: int
+
+
+@dataclass(frozen=True)
+class SignedFile:
+    """``strx``: the signed PSBT is ready: its length and SHA-256."""
+
+    length: int
+    sha256: bytes
+
+
+@dataclass(frozen=True)
 class Refused:
     """``refu``: the human said no on the device."""
 
@@ -138,6 +184,8 @@ Response = (
     | Ascii
     | DevicePubkey
     | SignedMessage
+    | Int1
+    | SignedFile
     | Refused
     | Busy
     | RemoteError
@@ -171,6 +219,15 @@ def decode_response(message: bytes) -> Response:
         return _decode_mypb(body)
     if code == b"smrx":
         return _decode_smrx(body)
+    if code == b"int1":
+        if len(body) != 4:
+            raise ProtocolError("int1 response of the wrong length")
+        return Int1(struct.unpack("<I", body)[0])
+    if code == b"strx":
+        if len(body) != 36:
+            raise ProtocolError("strx response of the wrong length")
+        length, sha = struct.unpack("<I32s", body)
+        return SignedFile(length, sha)
     if code == b"refu":
         return Refused()
     if code == b"busy":
@@ -240,6 +297,43 @@ def parse_sign_message_args(args: bytes) -> SignMessageArgs:
     if path_len > MAX_PATH_LEN or 12 + path_len + text_len != len(args):
         raise ProtocolError("badlen")
     return SignMessageArgs(addr_fmt, args[12 : 12 + path_len], args[12 + path_len :])
+
+
+@dataclass(frozen=True)
+class UploadArgs:
+    offset: int
+    total: int
+    data: bytes
+
+
+def parse_upload_args(args: bytes) -> UploadArgs:
+    if len(args) < 8:
+        raise ProtocolError("upld arguments too short")
+    offset, total = struct.unpack_from("<II", args, 0)
+    return UploadArgs(offset, total, args[8:])
+
+
+def parse_sign_txn_args(args: bytes) -> tuple[int, int, bytes]:
+    """(length, flags, sha256) of ``stxn`` (a miniscript wallet name after it is ignored)."""
+    if len(args) < 40:
+        raise ProtocolError("stxn arguments too short")
+    length, flags, sha = struct.unpack_from("<II32s", args, 0)
+    return length, flags, sha
+
+
+def parse_download_args(args: bytes) -> tuple[int, int, int]:
+    if len(args) != 12:
+        raise ProtocolError("dwld wants offset, length and file number")
+    offset, length, file_number = struct.unpack("<III", args)
+    return offset, length, file_number
+
+
+def respond_int1(value: int) -> bytes:
+    return struct.pack("<4sI", b"int1", value)
+
+
+def respond_signed_file(length: int, sha: bytes) -> bytes:
+    return struct.pack("<4sI32s", b"strx", length, sha)
 
 
 def respond_okay() -> bytes:
