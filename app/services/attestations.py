@@ -38,6 +38,7 @@ from app.domain.attestation import AttestationError as DomainAttestationError
 from app.domain.settlement import SettlementLimitReached, ensure_settlement_slots
 from app.domain.statement import Environment, StatementError
 from app.domain.utc import start_of_utc_day, utc_day
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import ClientHolding, HoldingsService
@@ -254,7 +255,13 @@ class AttestationService:
             uow.audit(
                 f"officer:{officer}",
                 "attestation.prepare",
-                {"attestation_id": att_id, "clients": sorted(wanted), "statement": statement},
+                with_bindings(
+                    uow.tx,
+                    {"attestation_id": att_id, "clients": sorted(wanted), "statement": statement},
+                    ("attestations", att_id),
+                    ("attestations.signature", att_id),
+                    ("attestation_clients", att_id),
+                ),
             )
         logger.info("attestation %d prepared by %s", att_id, officer)
         return replace(record, id=att_id)
@@ -435,11 +442,15 @@ class AttestationService:
                 uow.audit(
                     f"officer:{officer}",
                     "attestation.sign",
-                    {
-                        "attestation_id": att_id,
-                        "key_id": key_id_for(checker.pubkey),
-                        "statement": statement,
-                    },
+                    with_bindings(
+                        uow.tx,
+                        {
+                            "attestation_id": att_id,
+                            "key_id": key_id_for(checker.pubkey),
+                            "statement": statement,
+                        },
+                        ("attestations.signature", att_id),
+                    ),
                 )
                 signed = self._get(repo, att_id)
         except AttestationError as exc:

@@ -19,7 +19,9 @@ deleted or reordered entry (sequence gap, broken ``prev_hash`` link), a truncate
 tail (the head row, SQLite's AUTOINCREMENT high-water mark and every checkpoint
 remember the longer log), a forged tree (roots recomputed from the entries), and a
 signed checkpoint whose statement or signature was edited, or whose officer key
-was revoked. A
+was revoked, and an edited, deleted or inserted business row (snapshots,
+positions, prices, orders, shares, attestations: check ``data``, naming table
+and row; :mod:`app.services.data_binding`). A
 forger who rewrites the whole file consistently is caught only by checkpoints
 signed and held outside the store (exported to the exchange and the regulator).
 """
@@ -36,6 +38,7 @@ from app.domain import audit_chain
 from app.domain.rfc6962 import MerkleError, MerkleTree
 from app.services.audit_checkpoints import verify_checkpoint_signatures
 from app.services.audit_log import head_root
+from app.services.data_binding import verify_bindings
 from app.services.desk_identity import desk_identity
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
@@ -166,6 +169,7 @@ def _verify(tx: Transaction, store: Store, env: str) -> AuditReport:
         _checkpoint_check(tx.audit.checkpoints(), log_tree),
         _store_check(store),
         _signature_check(tx, env),
+        _data_check(tx, entries),
     )
     for check in checks:
         if not check.ok:
@@ -226,6 +230,12 @@ def _checkpoint_check(checkpoints: list[CheckpointRow], log_tree: MerkleTree) ->
         f"{len(checkpoints)} consistent with the log (latest at size "
         f"{checkpoints[-1].tree_size}; {signed} signed)",
     )
+
+
+def _data_check(tx: Transaction, entries: list[AuditRow]) -> AuditCheck:
+    """Business rows recompute to the content hashes the trail recorded (data_binding)."""
+    result = verify_bindings(tx, entries)
+    return AuditCheck("data", result.ok, result.detail())
 
 
 def _store_check(store: Store) -> AuditCheck:

@@ -39,6 +39,7 @@ from app.documents.verify import (
 from app.domain import multisig
 from app.domain.statement import Environment
 from app.services import emergency_btc
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import current_cutoff
@@ -226,7 +227,12 @@ def create_order(
         uow.audit(
             actor,
             "emergency.create",
-            {"order_id": order_id, "client_id": client_id, "statement": statement},
+            with_bindings(
+                uow.tx,
+                {"order_id": order_id, "client_id": client_id, "statement": statement},
+                ("emergency_orders", order_id),
+                ("emergency_orders.release", order_id),
+            ),
         )
     logger.info("emergency order %s created for %s", order_id, client_id)
     return Document(kind=Kind.UNFREEZE_ORDER, statement=statement, body=body)
@@ -430,12 +436,16 @@ def import_signed(
         uow.audit(
             actor,
             "emergency.import",
-            {
-                "order_id": order_id,
-                "new_signatures": new_parties,
-                "already_known": known,
-                "parties_signed": list(status.parties_signed),
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "order_id": order_id,
+                    "new_signatures": new_parties,
+                    "already_known": known,
+                    "parties_signed": list(status.parties_signed),
+                },
+                ("emergency_signatures", order.id),
+            ),
         )
     return ImportResult(order_id, tuple(new_parties), known, status)
 
@@ -521,11 +531,15 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
         uow.audit(
             actor,
             "emergency.execute",
-            {
-                "order_id": order_id,
-                "parties": list(status.parties_signed),
-                "release_id": release.body["id"],
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "order_id": order_id,
+                    "parties": list(status.parties_signed),
+                    "release_id": release.body["id"],
+                },
+                ("emergency_orders.release", order_id),
+            ),
         )
     logger.info("emergency order %s executed", order_id)
     return release

@@ -74,6 +74,7 @@ def test_untouched_log_verifies(log_path: Path) -> None:
         "checkpoints": True,
         "store": True,
         "checkpoint signatures": True,
+        "data": True,
     }
     store = open_store(log_path)
     try:

@@ -1,0 +1,426 @@
+"""Stored business data bound to the audit chain.
+
+The audit chain proves its own entries were not edited; this module extends
+that proof to the rows the entries describe. When a use case writes business
+rows, its audit entry carries their content hashes (``payload["bound"]``);
+``audit verify`` recomputes every hash from the tables and reports an edited,
+deleted or inserted row by table and row.
+
+Two kinds of binding:
+
+* **Snapshots** (tables ``snapshots``, ``client_states``, ``positions``,
+  ``prices``): the ``snapshot.import`` entry already records the snapshot's
+  ``content_sha256``, the SHA-256 of its canonical JSON. Verification rebuilds
+  that canonical JSON from the four tables and compares; on a difference it
+  compares the tables with the stored source (``snapshots.raw_json``, when that
+  still hashes to the audited value) to name the first edited row and column.
+* **Row groups** (:data:`BINDERS`): emergency orders, their release, their
+  shares (signatures), attestations, their signature, their client rows.
+  ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
+  columns (canonical JSON). The latest entry binding a group wins, so a
+  re-binding (a replaced share) is itself audited. Only columns that never
+  change after the binding are bound (a workflow status is not: it is
+  re-derived from signatures and the trail).
+
+Rows written before this binding existed carry no hash: while a binder has
+never been used in the trail its unbound rows are reported as not checked;
+once it has, an unbound row is reported as inserted outside the desk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.domain.assets import AssetCatalogue
+from app.domain.snapshot import (
+    ClientRecord,
+    Position,
+    Snapshot,
+    SnapshotError,
+    decode_json,
+    snapshot_from_document,
+    snapshot_to_document,
+)
+from app.store.codec import text_to_time, time_to_text
+from app.store.records import AuditRow
+from app.store.repo_binding import BindingRepository
+
+logger = logging.getLogger(__name__)
+
+BOUND = "bound"  # the audit payload key
+MAX_REPORTED = 3  # problems named in the one-line result
+
+
+@dataclass(frozen=True)
+class Binder:
+    """Rows of ``table`` bound in groups (``group`` column), keyed by ``key`` columns.
+
+    ``columns`` are ``(name, kind)``: kind ``t`` is a store time, ``d`` a
+    decimal, anything else is compared as stored. Times and decimals are
+    normalised, so both backends produce the same hash for the same value.
+    """
+
+    name: str
+    table: str
+    group: str
+    key: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
+
+
+def _cols(*names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((n.split(":")[0], n.split(":")[1] if ":" in n else "") for n in names)
+
+
+BINDERS: dict[str, Binder] = {
+    b.name: b
+    for b in (
+        Binder(
+            "emergency_orders", "emergency_orders", "public_id", ("public_id",),
+            _cols("public_id", "client_id", "assets_json", "reason", "statement", "created_by",
+                  "created_at:t", "expires_at:t", "body_json"),
+        ),
+        Binder(
+            "emergency_orders.release", "emergency_orders", "public_id", ("public_id",),
+            _cols("public_id", "executed_at:t", "release_json"),
+        ),
+        Binder(
+            "emergency_signatures", "emergency_signatures", "order_id", ("id",),
+            _cols("id", "order_id", "party", "pubkey", "address", "signature", "imported_at:t"),
+        ),
+        Binder(
+            "attestations", "attestations", "id", ("id",),
+            _cols("id", "sequence", "environment", "custodian_id", "exchange_id", "snapshot_id",
+                  "as_of:t", "created_at:t", "expires_at:t", "statement", "root_hash",
+                  "client_count", "total_collateral_usd:d", "tree_json", "maker_officer_id"),
+        ),
+        Binder(
+            "attestations.signature", "attestations", "id", ("id",),
+            _cols("id", "checker_officer_id", "signature", "signer_address", "signed_at:t"),
+        ),
+        Binder(
+            "attestation_clients", "attestation_clients", "attestation_id",
+            ("attestation_id", "client_id"),
+            _cols("attestation_id", "client_id", "leaf_index", "collateral_value_usd:d",
+                  "leaf_json", "proof_json"),
+        ),
+    )
+}
+
+
+def _normal(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "t":
+        return time_to_text(text_to_time(str(value)))
+    if kind == "d":
+        return f"{Decimal(str(value)):f}"
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value).hex()
+    return value
+
+
+def _row_key(binder: Binder, row: Mapping[str, Any]) -> str:
+    return ",".join(f"{k}={row[k]}" for k in binder.key)
+
+
+def _row_hash(binder: Binder, row: Mapping[str, Any]) -> str:
+    values = {name: _normal(row[name], kind) for name, kind in binder.columns}
+    text = json.dumps([binder.name, values], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _select(repo: BindingRepository, binder: Binder, group: object | None) -> list[dict[str, Any]]:
+    names = [binder.group, *(n for n, _ in binder.columns if n != binder.group)]
+    return repo.rows(binder.table, names, None if group is None else binder.group, group)
+
+
+def bindings(tx: Any, *groups: tuple[str, object]) -> dict[str, dict[str, dict[str, str]]]:
+    """The ``bound`` payload for ``(binder name, group value)`` pairs, as the rows are now.
+
+    Call it after the rows are written, in the same transaction, and put the
+    result in the audit payload under :data:`BOUND`. A group whose rows were
+    all removed binds as empty (a deletion the trail knows about).
+    """
+    repo: BindingRepository = tx.repository(BindingRepository)
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    for name, group in groups:
+        binder = BINDERS[name]
+        rows = _select(repo, binder, group)
+        result.setdefault(name, {})[str(group)] = {
+            _row_key(binder, row): _row_hash(binder, row) for row in rows
+        }
+    return result
+
+
+def with_bindings(
+    tx: Any, payload: Mapping[str, Any], *groups: tuple[str, object]
+) -> dict[str, Any]:
+    """``payload`` plus the ``bound`` hashes of ``groups`` (see :func:`bindings`)."""
+    return {**payload, BOUND: bindings(tx, *groups)}
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class BindingResult:
+    """What the data check found: problems (each naming table and row) and counts."""
+
+    problems: tuple[str, ...]
+    checked_rows: int
+    unchecked_rows: int
+    snapshots: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def detail(self) -> str:
+        if self.problems:
+            more = len(self.problems) - MAX_REPORTED
+            tail = f"; and {more} more" if more > 0 else ""
+            return "; ".join(self.problems[:MAX_REPORTED]) + tail
+        unchecked = (
+            f"; {self.unchecked_rows} older rows predate content binding"
+            if self.unchecked_rows else ""
+        )
+        return (
+            f"{self.snapshots} snapshots and {self.checked_rows} bound rows recompute to the "
+            f"hashes in the audit trail{unchecked}"
+        )
+
+
+def verify_bindings(
+    tx: Any, entries: Iterable[AuditRow], catalogue: AssetCatalogue | None = None
+) -> BindingResult:
+    """Recompute every bound hash from the tables (never raises on tampering)."""
+    latest: dict[str, dict[str, tuple[int, dict[str, str]]]] = {}
+    audited_snapshots: dict[int, tuple[int, str]] = {}
+    for entry in entries:
+        try:
+            payload = json.loads(entry.payload)
+        except ValueError:
+            continue  # the chain check reports an unreadable entry
+        if not isinstance(payload, dict):
+            continue
+        if entry.action == "snapshot.import" and isinstance(payload.get("snapshot_id"), int):
+            audited_snapshots[payload["snapshot_id"]] = (
+                entry.seq, str(payload.get("content_sha256"))
+            )
+        bound = payload.get(BOUND)
+        if isinstance(bound, dict):
+            for name, groups in bound.items():
+                if name in BINDERS and isinstance(groups, dict):
+                    for group, rows in groups.items():
+                        latest.setdefault(name, {})[group] = (entry.seq, dict(rows))
+    repo: BindingRepository = tx.repository(BindingRepository)
+    problems: list[str] = []
+    problems.extend(_snapshot_problems(repo, audited_snapshots, catalogue))
+    checked = unchecked = 0
+    for name, binder in BINDERS.items():
+        known = latest.get(name, {})
+        current: dict[str, dict[str, str]] = {}
+        for row in _select(repo, binder, None):
+            current.setdefault(str(row[binder.group]), {})[_row_key(binder, row)] = _row_hash(
+                binder, row
+            )
+        for group in sorted(set(current) | set(known)):
+            rows = current.get(group, {})
+            if group not in known:
+                if known:
+                    problems.extend(
+                        f"{binder.table} row ({key}): not in the audit trail (inserted outside "
+                        "the desk)" for key in rows
+                    )
+                else:
+                    unchecked += len(rows)
+                continue
+            seq, expected = known[group]
+            for key, digest in rows.items():
+                if key not in expected:
+                    problems.append(
+                        f"{binder.table} row ({key}): not bound by audit entry #{seq} "
+                        "(inserted outside the desk)"
+                    )
+                elif digest != expected[key]:
+                    columns = ", ".join(n for n, _ in binder.columns)
+                    problems.append(
+                        f"{binder.table} row ({key}): edited since audit entry #{seq} "
+                        f"(bound columns: {columns})"
+                    )
+                else:
+                    checked += 1
+            problems.extend(
+                f"{binder.table} row ({key}): deleted (bound by audit entry #{seq})"
+                for key in sorted(set(expected) - set(rows))
+            )
+    for problem in problems:
+        logger.warning("bound data: %s", problem)
+    return BindingResult(tuple(problems), checked, unchecked, len(audited_snapshots))
+
+
+# ---------------------------------------------------------------- snapshots
+
+_STATE_COLUMNS = ("client_id", "name", "net_assets_usd", "dubai_entity", "soc2_type2",
+                  "exposure_usd", "liquidation_order")
+_POSITION_COLUMNS = ("client_id", "ordinal", "asset", "quantity", "locked_quantity")
+
+
+def _snapshot_from_tables(
+    repo: BindingRepository, snapshot: Mapping[str, Any], order: list[str]
+) -> Snapshot:
+    sid = snapshot["id"]
+    prices = {
+        r["asset"]: Decimal(str(r["price_usd"]))
+        for r in repo.rows("prices", ("asset", "price_usd"), "snapshot_id", sid)
+    }
+    positions: dict[str, list[dict[str, Any]]] = {}
+    for r in repo.rows("positions", _POSITION_COLUMNS, "snapshot_id", sid):
+        positions.setdefault(r["client_id"], []).append(r)
+    states = {r["client_id"]: r for r in repo.rows("client_states", _STATE_COLUMNS,
+                                                    "snapshot_id", sid)}
+    ids = [i for i in order if i in states] + sorted(set(states) - set(order))
+    clients = tuple(
+        ClientRecord(
+            id=cid,
+            name=states[cid]["name"],
+            net_assets_usd=Decimal(str(states[cid]["net_assets_usd"])),
+            dubai_entity=bool(states[cid]["dubai_entity"]),
+            soc2_type2=bool(states[cid]["soc2_type2"]),
+            exposure_usd=Decimal(str(states[cid]["exposure_usd"])),
+            positions=tuple(
+                Position(p["asset"], Decimal(str(p["quantity"])),
+                         Decimal(str(p["locked_quantity"])))
+                for p in sorted(positions.get(cid, []), key=lambda p: int(p["ordinal"]))
+            ),
+            liquidation_order=tuple(json.loads(states[cid]["liquidation_order"] or "[]")),
+        )
+        for cid in ids
+    )
+    return Snapshot(as_of=text_to_time(str(snapshot["as_of"])), prices=prices, clients=clients)
+
+
+def _canonical_hash(snapshot: Snapshot) -> str:
+    text = json.dumps(snapshot_to_document(snapshot), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _source(raw_json: str, catalogue: AssetCatalogue | None) -> Snapshot | None:
+    try:
+        return snapshot_from_document(
+            decode_json(raw_json), catalogue or AssetCatalogue.load_default()
+        )
+    except (SnapshotError, ValueError):
+        return None
+
+
+def _client_order(raw_json: str) -> list[str]:
+    try:
+        doc = decode_json(raw_json)
+        return [str(c["id"]) for c in doc["clients"]]
+    except (SnapshotError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _snapshot_problems(
+    repo: BindingRepository,
+    audited: Mapping[int, tuple[int, str]],
+    catalogue: AssetCatalogue | None,
+) -> list[str]:
+    problems: list[str] = []
+    columns = ("id", "content_sha256", "as_of", "client_count", "raw_json")
+    stored = {int(r["id"]): r for r in repo.rows("snapshots", columns)}
+    for sid, (seq, digest) in sorted(audited.items()):
+        row = stored.get(sid)
+        if row is None:
+            problems.append(f"snapshots row (id={sid}): deleted (imported by audit entry #{seq})")
+            continue
+        if row["content_sha256"] != digest:
+            problems.append(f"snapshots row (id={sid}): content_sha256 is not the one audit "
+                            f"entry #{seq} recorded")
+            continue
+        try:
+            rebuilt = _snapshot_from_tables(repo, row, _client_order(row["raw_json"]))
+            rebuilt_hash = _canonical_hash(rebuilt)
+        except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
+            problems.append(f"snapshot #{sid}: its rows cannot be read back ({exc})")
+            continue
+        if rebuilt_hash == digest and len(rebuilt.clients) == int(row["client_count"]):
+            continue
+        source = _source(row["raw_json"], catalogue)
+        if source is None or _canonical_hash(source) != digest:
+            problems.append(
+                f"snapshot #{sid}: its rows (snapshots, client_states, positions, prices) no "
+                f"longer hash to the content audit entry #{seq} recorded, and "
+                "snapshots.raw_json does not either"
+            )
+            continue
+        found = _differences(sid, source, rebuilt, int(row["client_count"]))
+        problems.extend(f"{d} (audit entry #{seq})" for d in found or [
+            f"snapshot #{sid}: its rows no longer hash to the audited content"
+        ])
+    for sid in sorted(set(stored) - set(audited)):
+        problems.append(f"snapshots row (id={sid}): not in the audit trail (inserted outside "
+                        "the desk)")
+    return problems
+
+
+def _differences(sid: int, source: Snapshot, tables: Snapshot, client_count: int) -> list[str]:
+    """Rows of the four snapshot tables that differ from the audited source, by name."""
+    found: list[str] = []
+    if tables.as_of != source.as_of:
+        found.append(f"snapshots row (id={sid}): as_of differs from the imported snapshot")
+    if client_count != len(source.clients):
+        found.append(f"snapshots row (id={sid}): client_count is {client_count}, the imported "
+                     f"snapshot has {len(source.clients)}")
+    for asset in sorted(set(source.prices) | set(tables.prices)):
+        was, now = source.prices.get(asset), tables.prices.get(asset)
+        if was != now or (was is not None and now is not None and f"{was:f}" != f"{now:f}"):
+            found.append(f"prices row (snapshot_id={sid}, asset={asset}): price_usd is "
+                         f"{_text(now)}, the imported snapshot has {_text(was)}")
+    mine = {c.id: c for c in tables.clients}
+    for client in source.clients:
+        row = mine.pop(client.id, None)
+        where = f"(snapshot_id={sid}, client_id={client.id})"
+        if row is None:
+            found.append(f"client_states row {where}: deleted")
+            continue
+        for name in ("name", "net_assets_usd", "dubai_entity", "soc2_type2", "exposure_usd",
+                     "liquidation_order"):
+            was, now = getattr(client, name), getattr(row, name)
+            if _text(was) != _text(now):
+                found.append(f"client_states row {where}: {name} is {_text(now)}, the imported "
+                             f"snapshot has {_text(was)}")
+        held = {p.asset: p for p in row.positions}
+        for position in client.positions:
+            at = f"positions row (snapshot_id={sid}, client_id={client.id}, asset={position.asset})"
+            stored = held.pop(position.asset, None)
+            if stored is None:
+                found.append(f"{at}: deleted")
+                continue
+            for name in ("quantity", "locked_quantity"):
+                was, now = getattr(position, name), getattr(stored, name)
+                if _text(was) != _text(now):
+                    found.append(f"{at}: {name} is {_text(now)}, the imported snapshot has "
+                                 f"{_text(was)}")
+        for asset in sorted(held):
+            found.append(f"positions row (snapshot_id={sid}, client_id={client.id}, "
+                         f"asset={asset}): not in the imported snapshot")
+    for cid in sorted(mine):
+        found.append(f"client_states row (snapshot_id={sid}, client_id={cid}): not in the "
+                     "imported snapshot")
+    return found
+
+
+def _text(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return repr(value)
