@@ -201,6 +201,16 @@ def expire(call: MarginCall, at: datetime, actor: str, note: str = "") -> Margin
     return _move(call, MarginCallState.EXPIRED, at, actor, note)
 
 
+def record_note(call: MarginCall, at: datetime, actor: str, note: str) -> MarginCall:
+    """Add an event that keeps the state (e.g. the answer sent, the exchange's reply)."""
+    at = require_utc(at, "at")
+    if at < call.history[-1].at:
+        raise MarginCallError("a margin-call event cannot be earlier than the previous one")
+    if not actor.strip() or not note.strip():
+        raise MarginCallError("a margin-call note needs an actor and a text")
+    return replace(call, history=(*call.history, MarginCallEvent(call.state, at, actor, note)))
+
+
 def _move(
     call: MarginCall, target: MarginCallState, at: datetime, actor: str, note: str
 ) -> MarginCall:

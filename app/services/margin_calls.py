@@ -45,6 +45,7 @@ from app.documents.envelope import Document, Kind, SignatureEntry, parse_documen
 from app.documents.errors import DocumentError
 from app.documents.keys import Party, key_id_for
 from app.domain import margin as dm
+from app.domain.top_up import NoNewCollateral, TopUpBasis, check_top_up
 from app.domain.waterfall import LiquidationPlan, StepKind, WaterfallError, plan_liquidation
 from app.domain.yield_accrual import accrued_yield
 from app.exchange.call_records import (
@@ -64,12 +65,12 @@ from app.services.attestations import AttestationService
 from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
-from app.services.holdings import HoldingsService
+from app.services.holdings import ClientHolding, HoldingsService
 from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_desk import AttestationRecord
-from app.store.repo_exchange import OutboxRecord
+from app.store.repo_exchange import MarginCallRecord, OutboxRecord
 from signing.interface import Interaction
 
 logger = logging.getLogger(__name__)
@@ -141,18 +142,52 @@ def escalate(
         uow.audit(f"officer:{officer}", "margin_call.escalate", {"id": call_id, "note": note})
 
 
+def new_collateral(store: Store, rec: MarginCallRecord) -> Decimal:
+    """USD of collateral the client added since the call was issued, at current prices.
+
+    The client's record as the desk held it when the exchange issued the call
+    (latest snapshot at or before ``issued_at``) is compared with its latest
+    record, both valued at today's prices. Raises :class:`MarginCallServiceError`
+    naming the reason when there is no newer snapshot or it does not cover the
+    shortfall (``app.domain.top_up``).
+    """
+    holdings = HoldingsService(store)
+    with store.read() as tx:
+        before = _holding_of(holdings.holdings_in(tx, rec.issued_at), rec.client_id)
+        after = _holding_of(holdings.holdings_in(tx), rec.client_id)
+        prices = {asset: p.price_usd for asset, p in tx.holdings.prices().items()}
+        locked = tx.holdings.locked_quantities().get(rec.client_id)
+    basis = None
+    if before is not None and after is not None:
+        basis = TopUpBasis(before.record, before.record_as_of, after.record, after.record_as_of)
+    try:
+        return check_top_up(
+            basis, rec.shortfall_usd, prices, holdings.catalogue,
+            client_id=rec.client_id, issued_at=rec.issued_at, locked=locked,
+        )
+    except NoNewCollateral as exc:
+        raise MarginCallServiceError(str(exc)) from exc
+
+
+def _holding_of(rows: list[ClientHolding], client_id: str) -> ClientHolding | None:
+    return next((h for h in rows if h.record.id == client_id), None)
+
+
 def top_up(
     store: Store, call_id: str, *, officer: str, clock: Clock = utc_now
 ) -> AttestationRecord:
     """Prepare the client's new attestation (``officer`` is its maker) for a top-up.
 
-    The client's added collateral must already be in the store (a new snapshot);
-    a different officer then approves and signs it, and :func:`answer_top_up`
+    The client's added collateral must already be in the store: a snapshot newer
+    than the call whose new positions cover the shortfall at current prices
+    (:func:`new_collateral`), else the top-up is refused with the reason. A
+    different officer then approves and signs it, and :func:`answer_top_up`
     sends it with the signed answer.
     """
     rec = margin_call(store, call_id)
     if rec.status not in ("received", "acknowledged"):
         raise MarginCallServiceError(f"margin call {call_id} is {rec.status}: no top-up now")
+    new_collateral(store, rec)
     # prepare first: a refused attestation (limit, eligibility) leaves the call as it was
     att = AttestationService(store, clock=clock).prepare([rec.client_id], officer)
     with unit_of_work(store, clock=clock) as uow:
@@ -192,13 +227,11 @@ async def answer_top_up(
             f"attestation {detail.record.id} is {detail.record.status}: it must be signed first"
         )
     bundle = service.export_bundle(detail.record.id)
-    [client] = [c for c in detail.clients if c.client_id == rec.client_id]
-    added = client.collateral_value_usd - rec.collateral_value_usd
-    if added < rec.shortfall_usd:
+    if rec.client_id not in {c.client_id for c in detail.clients}:
         raise MarginCallServiceError(
-            f"the new attestation adds USD {amount(added)} of collateral; the call needs "
-            f"USD {amount(rec.shortfall_usd)}"
+            f"attestation {detail.record.id} does not attest {rec.client_id}"
         )
+    added = new_collateral(store, rec).quantize(Decimal("0.01"))
     desk = desk_identity(store)
     with store.read() as tx:
         signer = desk_repo(tx).officer_by_name(officer)
@@ -224,6 +257,11 @@ async def answer_top_up(
         enqueue(uow, Kind.ATTESTATION_BUNDLE.value, str(bundle.body["id"]), bundle.to_bytes(),
                 actor)
         key = enqueue(uow, Kind.TOPUP_ANSWER.value, str(body["id"]), doc.to_bytes(), actor)
+        _save(uow, dm.record_note(
+            _domain(current), uow.now, actor,
+            f"top-up answer {body['id']} signed: USD {amount(added)} of new collateral"
+            f" (attestation #{detail.record.sequence}); queued for the exchange",
+        ))
         uow.audit(actor, "margin_call.topup_answer", {
             "id": call_id, "attestation_id": detail.record.id, "amount_usd": amount(added),
             "statement": doc.statement,
@@ -412,6 +450,13 @@ def _apply(uow: UnitOfWork, item: OutboxRecord, delivery: Delivery) -> None:
     if rec is None:
         return
     call = _domain(rec)
+    if doc.kind is Kind.TOPUP_ANSWER:
+        reply = " ".join(
+            str(delivery.body[k]) for k in ("status", "reason", "message") if delivery.body.get(k)
+        )
+        call = dm.record_note(call, uow.now, "exchange",
+                              f"exchange replied to {doc.body.get('id')}: {reply or 'no status'}")
+        _save(uow, call)
     if (
         doc.kind is Kind.TOPUP_ANSWER
         and answer == "resolved"

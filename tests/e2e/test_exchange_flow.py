@@ -16,6 +16,7 @@ import pytest
 from test_exchange_support import open_desk, snapshot_with
 
 from app.cli.desk_cmds import CliInteraction
+from app.domain.snapshot import format_utc
 from app.exchange.inbound import InboundAccepted
 from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
@@ -49,11 +50,24 @@ def test_margin_call_resolved_by_top_up(
             assert row.client_id == "palm-harbour" and row.status == "received"
             assert row.shortfall == Decimal("1048000.00") and not row.past_liquidation
 
+            # no deposit yet: the desk's (older, higher) BTC price is no new collateral
+            with pytest.raises(mc.MarginCallServiceError, match="no new collateral"):
+                mc.top_up(desk.store, row.call_id, officer="alice")
+            after_call = format_utc(datetime.now(UTC) + timedelta(hours=2))
+            # a deposit too small: 5 BTC at 87,300 x 80% = 349,200 < 1,048,000
+            HoldingsService(desk.store).import_snapshot(
+                HoldingsService(desk.store).parse(snapshot_with(
+                    {"palm-harbour": {"positions": [{"asset": "BTC", "quantity": "305"}]}},
+                    {"BTC": "87300.00"}, after_call)),
+                actor="test")
+            with pytest.raises(mc.MarginCallServiceError, match=r"adds USD 349,200\.00"):
+                mc.top_up(desk.store, row.call_id, officer="alice")
             # the client moves 30 more BTC into custody; the desk sees it in a new snapshot
             HoldingsService(desk.store).import_snapshot(
                 HoldingsService(desk.store).parse(snapshot_with(
                     {"palm-harbour": {"positions": [{"asset": "BTC", "quantity": "330"}]}},
-                    {"BTC": "87300.00"}, "2026-11-26T09:30:00Z")),
+                    {"BTC": "87300.00"},
+                    format_utc(datetime.now(UTC) + timedelta(hours=2, minutes=5)))),
                 actor="test")
             top = mc.top_up(desk.store, row.call_id, officer="alice")
             with pytest.raises(mc.MarginCallServiceError, match="signed first"):

@@ -5,13 +5,14 @@ acknowledge -> escalate -> waterfall from the stored plan."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from message_boxes import close_messages
 
 from app.documents.keys import Party, Role
+from app.domain.snapshot import format_utc
 from app.exchange.configured import LINK_SETTING
 from app.exchange.sim.factory import make_sim
 from app.exchange.sim.price_path import parse_price_path
@@ -158,9 +159,10 @@ def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path
 
     view = attest_and_receive_call(desk, exchange)
     w = desk.window
-    # the client moves 30 more BTC into custody: the desk imports the new snapshot
+    # the client moves 30 more BTC into custody: the desk imports the new snapshot,
+    # dated after the call (the sim's clock ran an hour ahead to issue it)
     snapshot = json.loads(demo_snapshot_path().read_text())
-    snapshot["as_of"] = "2026-11-26T09:30:00Z"
+    snapshot["as_of"] = format_utc(datetime.now(UTC) + timedelta(hours=2))
     snapshot["prices"]["BTC"] = "87300.00"
     for client in snapshot["clients"]:
         if client["id"] == "palm-harbour":
@@ -186,3 +188,23 @@ def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path
     assert view.last_flow is not None and view.last_flow.error is None, close_messages()
     desk.run(view.sync())
     assert view.model.row_at(0).status == MarginCallStatus.TOPPED_UP, close_messages()
+    # the call's history shows the answer sent and the exchange's reply
+    view.select(view.model.row_at(0).call_id)
+    desk.run(view.load_detail())
+    history = view.details.history.text()
+    assert "top-up answer tu-" in history and "USD 2095200.00" in history
+    assert "exchange replied" in history and "resolved" in history
+
+
+def test_a_top_up_without_new_collateral_is_refused_with_the_reason(desk, exchange) -> None:
+    """Unchanged holdings: nothing is prepared, the officer reads why and what to do."""
+    view = attest_and_receive_call(desk, exchange)
+    before = len(desk.run(desk.ctx.facade.attestations()))
+    desk.window.select_officer("alice")
+    view.select(view.model.row_at(0).call_id)
+    desk.run(view.top_up())
+    text = close_messages()
+    assert "Top-up refused" in text and "no new collateral" in text
+    assert "Import the snapshot" in text
+    assert len(desk.run(desk.ctx.facade.attestations())) == before
+    assert view.model.row_at(0).status == MarginCallStatus.RECEIVED
