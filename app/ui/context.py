@@ -7,7 +7,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.services.desk_facade import DeskFacade, DeviceRow, OfficerRow, RefusedError
@@ -35,6 +35,7 @@ class DeskContext(QObject):
         self._devices_seen = False
         self.emulator_running = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.settings: QSettings | None = None  # the window's settings (set by the window)
 
     # --- tasks ----------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:

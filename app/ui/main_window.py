@@ -12,7 +12,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.services.desk_facade import RefusedError
 from app.ui import i18n
 from app.ui.context import DeskContext, show_refusal
+from app.ui.file_dialogs import choose_file
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.holdings_view import HoldingsView
 from app.ui.window_size import default_window_geometry
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.settings = settings
+        ctx.settings = settings
         self.setObjectName("mainWindow")
         if icon is not None:
             self.setWindowIcon(icon)
@@ -360,8 +361,9 @@ class MainWindow(QMainWindow):
     async def import_snapshot(self, path: str | None = None) -> str | None:
         """Import a snapshot file (idempotent); every view then shows the new holdings."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Import snapshot"), "", self.tr("Snapshots (*.json)")
+            path = await choose_file(
+                self, self.tr("Import snapshot"), self.tr("Snapshots (*.json)"),
+                settings=self.settings,
             )
         if not path:
             return None

@@ -104,8 +104,12 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
 
     # acknowledge, escalate, and preview the stored yield-first plan
     view.table.selectRow(0)
+    assert view.ack_action.isEnabled() and view.topup_action.isEnabled()
+    assert not view.answer_action.isEnabled()  # nothing to answer before a top-up
     desk.run(view.acknowledge())
     assert view.model.row_at(0).status == MarginCallStatus.ACKNOWLEDGED, close_messages()
+    view.table.selectRow(0)
+    assert not view.ack_action.isEnabled() and view.escalate_action.isEnabled()
     view.table.selectRow(0)
     desk.run(view.escalate())
     assert view.model.row_at(0).status == MarginCallStatus.ESCALATED, close_messages()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.desk_facade import AuditStatus
 from app.ui import theme
 from app.ui.context import DeskContext, LatestRead
+from app.ui.file_dialogs import choose_file
 from app.ui.models.registry import AuditModel
 from app.ui.views.attestations_view import action_button
 from app.ui.views.table import DeskTable, search_box
@@ -116,8 +117,9 @@ class AuditView(QWidget):
 
     async def export_csv(self, path: str | None = None) -> int:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export audit log"), "audit.csv", "CSV (*.csv)"
+            path = await choose_file(
+                self, self.tr("Export audit log"), "CSV (*.csv)",
+                save_as="audit.csv", settings=self.ctx.settings,
             )
         if not path:
             return 0

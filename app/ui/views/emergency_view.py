@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QWidget
 
 from app.services.desk_facade import EmergencyOrderDetail, EmergencyOrderRow, RefusedError
 from app.ui.context import DeskContext, show_info, show_refusal
 from app.ui.dialogs.create_order import CreateOrderDialog
+from app.ui.file_dialogs import choose_file
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
@@ -163,8 +164,9 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         if order is None:
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export order"), f"{order.order_id}.json", "JSON (*.json)"
+            path = await choose_file(
+                self, self.tr("Export order"), "JSON (*.json)",
+                save_as=f"{order.order_id}.json", settings=self.ctx.settings,
             )
         if path:
             await self.ctx.facade.export_order(order.order_id, path)
@@ -172,8 +174,8 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
 
     async def import_file(self, path: str | None = None) -> EmergencyOrderRow | None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Import signed order"), "", "JSON (*.json)"
+            path = await choose_file(
+                self, self.tr("Import signed order"), "JSON (*.json)", settings=self.ctx.settings
             )
         if not path:
             return None

@@ -8,7 +8,12 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QWidget
 
-from app.services.desk_facade import MarginCallDetail, MarginCallRow, RefusedError
+from app.services.desk_facade import (
+    MarginCallDetail,
+    MarginCallRow,
+    MarginCallStatus,
+    RefusedError,
+)
 from app.ui import format as fmt
 from app.ui.context import DeskContext, show_refusal
 from app.ui.dialogs.waterfall import WaterfallDialog
@@ -80,13 +85,15 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         self.table.stretch_column(MarginCallColumn.NAME)
         self.details = MarginCallDetails()
         self._place_table(self.details, stretch=(2, 3), sizes=[260, 420])
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.schedule_detail())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.model.modelReset.connect(self._update_actions)
         # Poll the exchange link (when one is configured) so new calls arrive on their own.
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(SYNC_INTERVAL_MS)
         self.sync_timer.timeout.connect(lambda: ctx.spawn(self.sync(quiet=True)))
         self.sync_timer.start()
         ctx.data_changed.connect(self.schedule_reload)
+        self._update_actions()
 
     def menu_actions(self) -> list[QAction]:
         return [
@@ -100,6 +107,23 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
 
     def schedule_detail(self) -> None:
         self.ctx.spawn(self.load_detail())
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        self.schedule_detail()
+
+    def _update_actions(self) -> None:
+        """Only what the selected call allows is enabled (nothing without a selection)."""
+        call = self._current()
+        status = call.status if call is not None else None
+        open_states = (MarginCallStatus.RECEIVED, MarginCallStatus.ACKNOWLEDGED)
+        self.ack_action.setEnabled(status == MarginCallStatus.RECEIVED)
+        self.topup_action.setEnabled(status in open_states)
+        self.answer_action.setEnabled(status == MarginCallStatus.ACKNOWLEDGED)
+        self.escalate_action.setEnabled(status in open_states)
+        self.waterfall_action.setEnabled(
+            status in (*open_states, MarginCallStatus.ESCALATED)
+        )
 
     def _row_id(self, row: MarginCallRow) -> str:
         return row.call_id
@@ -116,6 +140,7 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         fresh = 0 if self.known is None else len(ids - self.known)
         self.known = ids
         self._show_rows(rows)
+        self._update_actions()
         await self.load_detail()
         self.open_count_changed.emit(self.model.open_count())
         if fresh:
