@@ -28,7 +28,7 @@ from app.ui.context import DeskContext, show_refusal
 from app.ui.file_dialogs import choose_file
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.holdings_view import HoldingsView
-from app.ui.window_size import default_window_geometry
+from app.ui.window_size import WINDOW_MINIMUM, default_window_geometry
 
 if TYPE_CHECKING:
     from app.ui.views.attestations_view import AttestationsView
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("emulatorBanner")
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setWordWrap(True)  # a narrow window wraps it: "TEST" is never cut off
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
 
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._ensure_built())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        self.setMinimumSize(WINDOW_MINIMUM)
 
         self._build_toolbar()
         self._build_menus()

@@ -9,6 +9,9 @@ MAX_SIZE = QSize(1600, 1000)
 #: At least this when the screen allows: the Holdings table shows every column.
 MIN_SIZE = QSize(1280, 800)
 SCREEN_SHARE = 0.9
+#: Never smaller than this: every tab's buttons read whole, the margin-call deadline
+#: and shortfall columns stay in view and the TEST banner is never clipped.
+WINDOW_MINIMUM = QSize(1100, 640)
 
 
 def default_window_size(available: QSize) -> QSize:

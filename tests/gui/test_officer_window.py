@@ -7,7 +7,7 @@ from typing import Any
 
 from message_boxes import close_messages
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
 from app.ui.file_dialogs import open_file_dialogs
 
@@ -67,3 +67,33 @@ def test_margin_call_actions_are_disabled_without_a_selected_call(desk) -> None:
     ):
         assert not action.isEnabled(), action.text()
     assert view.sync_action.isEnabled()  # syncing needs no selection
+
+
+def test_a_small_window_keeps_the_test_banner_whole_and_every_button_readable(desk) -> None:
+    from app.ui.models.desk import MarginCallColumn
+    from app.ui.window_size import WINDOW_MINIMUM
+
+    w = desk.window
+    desk.ctx.emulator_running = True
+    desk.ctx.emulator_changed.emit(True)
+    w.resize(500, 300)
+    desk.wait_until(lambda: w.width() >= WINDOW_MINIMUM.width())
+    assert w.width() >= WINDOW_MINIMUM.width() and w.height() >= WINDOW_MINIMUM.height()
+    banner = w.banner
+    assert banner.isVisible() and "TEST" in banner.text()
+    # the banner's text needs no more room than it has (nothing clipped at either end)
+    assert banner.heightForWidth(banner.width()) <= banner.height()
+    metrics = banner.fontMetrics()
+    first_line = banner.text().split("—")[0]
+    assert metrics.horizontalAdvance(first_line) <= banner.contentsRect().width()
+
+    view = w.margin_calls
+    w.tabs.setCurrentWidget(view)
+    desk.settle()
+    for button in view.findChildren(QToolButton):
+        if button.defaultAction() in view.menu_actions():
+            assert button.width() >= button.sizeHint().width(), button.text()
+    viewport = view.table.viewport().width()
+    for column in (MarginCallColumn.DEADLINE, MarginCallColumn.SHORTFALL):
+        right = view.table.columnViewportPosition(column) + view.table.columnWidth(column)
+        assert view.table.columnViewportPosition(column) >= 0 and right <= viewport, column
