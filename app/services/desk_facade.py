@@ -137,6 +137,16 @@ class AttestationDetail:
     proofs: Sequence[ProofRow]
     signature_b64: str | None = None
     signer_address: str | None = None
+    rejection: Rejection | None = None  # who rejected it, when and why (rejected only)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A checker's rejection of an attestation, as audited."""
+
+    by: str
+    at: datetime
+    reason: str
 
 
 class MarginCallStatus(StrEnum):

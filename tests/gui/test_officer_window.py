@@ -97,3 +97,25 @@ def test_a_small_window_keeps_the_test_banner_whole_and_every_button_readable(de
     for column in (MarginCallColumn.DEADLINE, MarginCallColumn.SHORTFALL):
         right = view.table.columnViewportPosition(column) + view.table.columnWidth(column)
         assert view.table.columnViewportPosition(column) >= 0 and right <= viewport, column
+
+
+def test_the_maker_sees_who_rejected_the_attestation_when_and_why(desk) -> None:
+    from test_flows import prepare_as_alice, setup_two_officers
+
+    setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    view = desk.window.attestations
+    desk.window.select_officer("bob")
+    view.select(att_id)
+    dialog = view.open_reject_dialog()
+    assert dialog is not None
+    dialog.reason.setPlainText("Positions differ from the custodian's ledger")
+    dialog.ok_button.click()
+    desk.settle()
+    desk.window.select_officer("alice")  # the maker comes back to it
+    view.select(att_id)
+    desk.run(view.show_detail())
+    status = view.status_label.text()
+    assert "Rejected" in status and "bob" in status
+    assert "Positions differ from the custodian's ledger" in status
+    assert "UTC" in status

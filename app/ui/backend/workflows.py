@@ -9,6 +9,7 @@ there yet is refused with a clear message instead of being faked.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,9 +29,10 @@ from app.services.desk_facade import (
     PartySignature,
     ProofRow,
     RefusedError,
+    Rejection,
     WaterfallLine,
 )
-from app.store.interface import Store
+from app.store.interface import Store, Transaction
 from app.store.repo_desk import AttestationRecord, SqliteDeskRepository
 
 if TYPE_CHECKING:  # the signing library is only needed once a device is used
@@ -199,6 +201,7 @@ def attestation_detail(store: Store, att_id: str) -> AttestationDetail:
             raise RefusedError([f"attestation {att_id} does not exist"])
         clients = repo.attestation_clients(record.id)
         names = _officer_names(repo)
+        rejection = _rejection(tx, record.id) if record.status == "rejected" else None
     totals: dict[str, Decimal] = {}
     tree = record.tree
     for spec in tree.get("assets", []):
@@ -221,7 +224,19 @@ def attestation_detail(store: Store, att_id: str) -> AttestationDetail:
         proofs=proofs,
         signature_b64=record.signature_b64,
         signer_address=record.signer_address,
+        rejection=rejection,
     )
+
+
+def _rejection(tx: Transaction, att_id: int) -> Rejection | None:
+    """The audited ``attestation.reject`` of ``att_id`` (the latest, should there be two)."""
+    found = None
+    for entry in tx.audit.entries(action="attestation.reject"):
+        payload = json.loads(entry.payload)
+        if payload.get("attestation_id") == att_id:
+            by = entry.actor.removeprefix("officer:")
+            found = Rejection(by, entry.time, str(payload.get("reason", "")))
+    return found
 
 
 def prepare(store: Store, client_ids: list[str], officer: str) -> AttestationRow:

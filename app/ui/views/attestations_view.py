@@ -133,6 +133,9 @@ class AttestationsView(QWidget):
         self.totals_label = QLabel("—")
         self.totals_label.setWordWrap(True)
         self.status_label = QLabel("—")
+        self.status_label.setObjectName("attestationStatus")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.signature_label = QLabel("—")
         self.signature_label.setWordWrap(True)
         self.signature_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -273,7 +276,18 @@ class AttestationsView(QWidget):
             .replace("%1", fmt.usd(detail.row.total_collateral))
             .replace("%2", totals or "—")
         )
-        self.status_label.setText(labels.attestation_status(detail.row.status))
+        status = labels.attestation_status(detail.row.status)
+        rejection = detail.rejection
+        if rejection is not None:
+            # The maker must see who rejected it, when and why, not only "Rejected".
+            status = (
+                self.tr("%1 by %2 at %3 — reason: %4")
+                .replace("%1", status)
+                .replace("%2", rejection.by)
+                .replace("%3", fmt.utc(rejection.at))
+                .replace("%4", rejection.reason or self.tr("(none given)"))
+            )
+        self.status_label.setText(status)
         self.signature_label.setText(
             f"{detail.signer_address} · {fmt.short_hex(detail.signature_b64 or '', 16)}"
             if detail.signature_b64
