@@ -113,103 +113,113 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
         <source>Root:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="140"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="143"/>
         <source>Totals:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="141"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="144"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="145"/>
         <source>Signature:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="146"/>
         <location filename="../../app/ui/views/attestations_view.py" line="149"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="152"/>
         <source>Inclusion proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="220"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="223"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="224"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="227"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="239"/>
         <source>Prepare attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="237"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="243"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
         <source>Attestation refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="249"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="272"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="275"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="324"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <source>%1 by %2 at %3 — reason: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="288"/>
+        <source>(none given)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
         <source>Cannot reject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="336"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="350"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="341"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="355"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="360"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="374"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="365"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="379"/>
         <source>Approval refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="387"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="375"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="390"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="404"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -250,77 +260,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="29"/>
+        <location filename="../../app/ui/views/audit_view.py" line="30"/>
         <source>&amp;Verify chain and checkpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="32"/>
+        <location filename="../../app/ui/views/audit_view.py" line="33"/>
         <source>Export &amp;CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="35"/>
+        <location filename="../../app/ui/views/audit_view.py" line="36"/>
         <source>Take a chec&amp;kpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="46"/>
+        <location filename="../../app/ui/views/audit_view.py" line="47"/>
         <source>Audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="49"/>
+        <location filename="../../app/ui/views/audit_view.py" line="50"/>
         <source>Filter: actor, action, details…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="49"/>
+        <location filename="../../app/ui/views/audit_view.py" line="50"/>
         <source>Filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="52"/>
+        <location filename="../../app/ui/views/audit_view.py" line="53"/>
         <source>Filter by action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="80"/>
+        <location filename="../../app/ui/views/audit_view.py" line="81"/>
         <source>All actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="93"/>
+        <location filename="../../app/ui/views/audit_view.py" line="94"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="97"/>
+        <location filename="../../app/ui/views/audit_view.py" line="98"/>
         <source>no checkpoint yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="99"/>
+        <location filename="../../app/ui/views/audit_view.py" line="100"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="104"/>
+        <location filename="../../app/ui/views/audit_view.py" line="105"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="112"/>
+        <location filename="../../app/ui/views/audit_view.py" line="113"/>
         <source>Checkpoint taken over %1 entries.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="120"/>
+        <location filename="../../app/ui/views/audit_view.py" line="121"/>
         <source>Export audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="126"/>
+        <location filename="../../app/ui/views/audit_view.py" line="128"/>
         <source>%1 entries exported to %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -458,42 +468,42 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="27"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="28"/>
         <source>New emergency unfreeze order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="32"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="33"/>
         <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="41"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="42"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>&amp;Client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
         <source>&amp;Reason:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="52"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="49"/>
         <source>C&amp;reate order</source>
         <translation type="unfinished"></translation>
     </message>
@@ -836,97 +846,87 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="30"/>
         <source>&amp;New order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="33"/>
         <source>&amp;Sign custodian share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="36"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="52"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="71"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="194"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="135"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
-        <source>No signing device found.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
-        <source>No device</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="214"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="150"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="232"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="168"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="173"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="241"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="178"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="262"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="199"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="266"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="203"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="267"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="204"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -934,28 +934,28 @@
 <context>
     <name>EmulatorControl</name>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="97"/>
-        <location filename="../../app/ui/emulator_control.py" line="125"/>
+        <location filename="../../app/ui/emulator_control.py" line="96"/>
+        <location filename="../../app/ui/emulator_control.py" line="124"/>
         <source>Emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="112"/>
+        <location filename="../../app/ui/emulator_control.py" line="111"/>
         <source>No test seed left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="113"/>
+        <location filename="../../app/ui/emulator_control.py" line="112"/>
         <source>Every public test seed already has a running emulator (%1 emulators). One device belongs to one officer only, so another emulator would need another seed: stop the emulators first, or plug in a device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="139"/>
+        <location filename="../../app/ui/emulator_control.py" line="138"/>
         <source>Test emulators now ask on their device screen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="143"/>
+        <location filename="../../app/ui/emulator_control.py" line="142"/>
         <source>Test emulators now approve automatically.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1193,27 +1193,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="200"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="202"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="209"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="211"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="223"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="255"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="276"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1330,181 +1330,181 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Officer on &amp;duty: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>Officer on duty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;Attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>De&amp;vices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>— nobody on duty —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>(TEST)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="342"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
+        <location filename="../../app/ui/main_window.py" line="356"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="355"/>
+        <location filename="../../app/ui/main_window.py" line="358"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="371"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="408"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="413"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,109 +1678,97 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="43"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="44"/>
         <source>Ac&amp;knowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="46"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="47"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="49"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="50"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="52"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="53"/>
         <source>&amp;Escalate to liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="55"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="56"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="58"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="59"/>
         <source>S&amp;ync with exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="63"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="64"/>
         <source>Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="67"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="68"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
         <source>Filter calls…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
         <source>Filter calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="77"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="78"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="183"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="156"/>
         <source>Cannot acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="194"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="167"/>
         <source>Cannot escalate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="211"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="181"/>
         <source>Top-up answer to margin call %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="198"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="247"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="217"/>
         <source>Top-up refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="220"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
-        <source>No signing device found.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
-        <source>No device</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="277"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="244"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1967,6 +1955,19 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     </message>
 </context>
 <context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <source>No signing device found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <source>No device</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RatioHistoryChart</name>
     <message>
         <location filename="../../app/ui/views/charts.py" line="74"/>
@@ -2061,22 +2062,22 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>RejectAttestationDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="23"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="24"/>
         <source>Reject attestation %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="28"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="29"/>
         <source>The attestation will not be signed. Say why: the reason goes to the audit log and to the officer who prepared it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="35"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="36"/>
         <source>Reason for rejecting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="41"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="38"/>
         <source>&amp;Reject</source>
         <translation type="unfinished"></translation>
     </message>

@@ -113,103 +113,113 @@
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="140"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="143"/>
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="141"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="144"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="145"/>
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="146"/>
         <location filename="../../app/ui/views/attestations_view.py" line="149"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="152"/>
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="220"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="223"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="224"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="227"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="239"/>
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="237"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在&quot;持仓&quot;页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="243"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="249"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="272"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="275"/>
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="324"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <source>%1 by %2 at %3 — reason: %4</source>
+        <translation>%1，由 %2 于 %3 拒绝 — 原因：%4</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="288"/>
+        <source>(none given)</source>
+        <translation>（未填写）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
         <source>Cannot reject</source>
         <translation>无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="336"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="350"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="341"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="355"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="360"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="374"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="365"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="379"/>
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="387"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见&quot;设备&quot;页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="375"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="390"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="404"/>
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -250,77 +260,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="29"/>
+        <location filename="../../app/ui/views/audit_view.py" line="30"/>
         <source>&amp;Verify chain and checkpoints</source>
         <translation>验证哈希链与检查点(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="32"/>
+        <location filename="../../app/ui/views/audit_view.py" line="33"/>
         <source>Export &amp;CSV…</source>
         <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="35"/>
+        <location filename="../../app/ui/views/audit_view.py" line="36"/>
         <source>Take a chec&amp;kpoint</source>
         <translation>建立检查点(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="46"/>
+        <location filename="../../app/ui/views/audit_view.py" line="47"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="49"/>
+        <location filename="../../app/ui/views/audit_view.py" line="50"/>
         <source>Filter: actor, action, details…</source>
         <translation>筛选：操作人、操作、详情…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="49"/>
+        <location filename="../../app/ui/views/audit_view.py" line="50"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="52"/>
+        <location filename="../../app/ui/views/audit_view.py" line="53"/>
         <source>Filter by action</source>
         <translation>按操作筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="80"/>
+        <location filename="../../app/ui/views/audit_view.py" line="81"/>
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="93"/>
+        <location filename="../../app/ui/views/audit_view.py" line="94"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation>最近检查点（第 %1 条）已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="97"/>
+        <location filename="../../app/ui/views/audit_view.py" line="98"/>
         <source>no checkpoint yet</source>
         <translation>尚无检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="99"/>
+        <location filename="../../app/ui/views/audit_view.py" line="100"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation>✔ 哈希链完整：%1 条记录；%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="104"/>
+        <location filename="../../app/ui/views/audit_view.py" line="105"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation>✘ 审计日志被篡改或损坏：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="112"/>
+        <location filename="../../app/ui/views/audit_view.py" line="113"/>
         <source>Checkpoint taken over %1 entries.</source>
         <translation>已对 %1 条记录建立检查点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="120"/>
+        <location filename="../../app/ui/views/audit_view.py" line="121"/>
         <source>Export audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="126"/>
+        <location filename="../../app/ui/views/audit_view.py" line="128"/>
         <source>%1 entries exported to %2</source>
         <translation>已导出 %1 条记录到 %2</translation>
     </message>
@@ -458,42 +468,42 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="27"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="28"/>
         <source>New emergency unfreeze order</source>
         <translation>新建紧急解冻指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="32"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="33"/>
         <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation>监管方、托管方、交易所中任意两方可在 48 小时内解冻客户资产。托管方份额在官员设备上签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="41"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="42"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation>必须解冻资产的原因（可打印 ASCII）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>&amp;Client:</source>
         <translation>客户(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="52"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="49"/>
         <source>C&amp;reate order</source>
         <translation>创建指令(&amp;R)</translation>
     </message>
@@ -836,97 +846,87 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="30"/>
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="33"/>
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="36"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="52"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="71"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="194"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="135"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
-        <source>No signing device found.</source>
-        <translation>未找到签名设备。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="210"/>
-        <source>No device</source>
-        <translation>无设备</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="214"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="150"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="232"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="168"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="173"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="241"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="178"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="262"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="199"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="266"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="203"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="267"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="204"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -934,28 +934,28 @@
 <context>
     <name>EmulatorControl</name>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="97"/>
-        <location filename="../../app/ui/emulator_control.py" line="125"/>
+        <location filename="../../app/ui/emulator_control.py" line="96"/>
+        <location filename="../../app/ui/emulator_control.py" line="124"/>
         <source>Emulator</source>
         <translation>模拟器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="112"/>
+        <location filename="../../app/ui/emulator_control.py" line="111"/>
         <source>No test seed left</source>
         <translation>没有剩余的测试种子</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="113"/>
+        <location filename="../../app/ui/emulator_control.py" line="112"/>
         <source>Every public test seed already has a running emulator (%1 emulators). One device belongs to one officer only, so another emulator would need another seed: stop the emulators first, or plug in a device.</source>
         <translation>每个公开测试种子都已有正在运行的模拟器（%1 个模拟器）。一台设备只属于一名人员，因此再启动模拟器需要另一个种子：请先停止模拟器，或插入设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="139"/>
+        <location filename="../../app/ui/emulator_control.py" line="138"/>
         <source>Test emulators now ask on their device screen.</source>
         <translation>测试模拟器现在在其设备屏幕上请求确认。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="143"/>
+        <location filename="../../app/ui/emulator_control.py" line="142"/>
         <source>Test emulators now approve automatically.</source>
         <translation>测试模拟器现在自动批准。</translation>
     </message>
@@ -1193,27 +1193,27 @@
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="200"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="202"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="208"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="209"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="211"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="223"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="255"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="276"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
@@ -1330,169 +1330,169 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="342"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
+        <location filename="../../app/ui/main_window.py" line="356"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="355"/>
+        <location filename="../../app/ui/main_window.py" line="358"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="371"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1501,12 +1501,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="408"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="413"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
@@ -1680,109 +1680,97 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="43"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="44"/>
         <source>Ac&amp;knowledge</source>
         <translation>确认(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="46"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="47"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation>以补充抵押证明回应(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="49"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="50"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation>强平瀑布(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="52"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="53"/>
         <source>&amp;Escalate to liquidation</source>
         <translation>升级为强平(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="55"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="56"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation>签署并发送补充回复(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="58"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="59"/>
         <source>S&amp;ync with exchange</source>
         <translation>与交易所同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="63"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="64"/>
         <source>Margin calls</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="67"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="68"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="71"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="77"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="78"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="183"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="156"/>
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="194"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="167"/>
         <source>Cannot escalate</source>
         <translation>无法升级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="211"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="181"/>
         <source>Top-up answer to margin call %1</source>
         <translation>对追加保证金通知 %1 的补充回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="198"/>
         <source>Exchange link</source>
         <translation>交易所链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="247"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="217"/>
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="220"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
-        <source>No signing device found.</source>
-        <translation>未找到签名设备。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="274"/>
-        <source>No device</source>
-        <translation>无设备</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="277"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="244"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1969,6 +1957,19 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     </message>
 </context>
 <context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <source>No signing device found.</source>
+        <translation type="unfinished">未找到签名设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <source>No device</source>
+        <translation type="unfinished">无设备</translation>
+    </message>
+</context>
+<context>
     <name>RatioHistoryChart</name>
     <message>
         <location filename="../../app/ui/views/charts.py" line="74"/>
@@ -2063,22 +2064,22 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>RejectAttestationDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="23"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="24"/>
         <source>Reject attestation %1</source>
         <translation>拒绝证明 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="28"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="29"/>
         <source>The attestation will not be signed. Say why: the reason goes to the audit log and to the officer who prepared it.</source>
         <translation>该证明将不会被签名。请说明原因：原因会写入审计日志并告知编制该证明的官员。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="35"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="36"/>
         <source>Reason for rejecting</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/reject_attestation.py" line="41"/>
+        <location filename="../../app/ui/dialogs/reject_attestation.py" line="38"/>
         <source>&amp;Reject</source>
         <translation>拒绝(&amp;R)</translation>
     </message>
