@@ -23,7 +23,8 @@ class DeskContext(QObject):
     data_changed = Signal()  # something in the store changed: views refresh
     devices_changed = Signal()
     emulator_changed = Signal(bool)  # running?
-    status_message = Signal(str)
+    status_message = Signal(str)  # shown briefly, kept in the message log
+    important_message = Signal(str)  # kept in the status bar until read (message log)
     task_failed = Signal(str)  # an action failed unexpectedly: one line for the officer
 
     def __init__(self, facade: DeskFacade, parent: QObject | None = None) -> None:
@@ -36,6 +37,12 @@ class DeskContext(QObject):
         self.emulator_running = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self.settings: QSettings | None = None  # the window's settings (set by the window)
+        from app.ui.message_log import MessageLog
+
+        self.messages = MessageLog(self)  # outlives a window rebuilt on a language switch
+        self.status_message.connect(self.messages.add)
+        self.important_message.connect(lambda text: self.messages.add(text, important=True))
+        self.task_failed.connect(lambda text: self.messages.add(text, important=True))
 
     # --- tasks ----------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:

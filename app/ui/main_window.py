@@ -26,9 +26,10 @@ from app.services.desk_facade import RefusedError
 from app.ui import i18n
 from app.ui.context import DeskContext, show_refusal
 from app.ui.file_dialogs import choose_file
+from app.ui.message_log import MessageLogDialog, NoticeButton
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.holdings_view import HoldingsView
-from app.ui.window_size import WINDOW_MINIMUM, default_window_geometry
+from app.ui.window_size import default_window_geometry, minimum_window_size
 
 if TYPE_CHECKING:
     from app.ui.views.attestations_view import AttestationsView
@@ -104,7 +105,6 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._ensure_built())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.setMinimumSize(WINDOW_MINIMUM)
 
         self._build_toolbar()
         self._build_menus()
@@ -251,6 +251,10 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.holdings.focus_search)
         self.view_menu.addAction(self.find_action)
+        self.messages_action = QAction(self)
+        self.messages_action.setShortcut(QKeySequence("Ctrl+Alt+M"))
+        self.messages_action.triggered.connect(self.show_messages)
+        self.view_menu.addAction(self.messages_action)
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions: dict[str, QAction] = {}
         for code, name in i18n.LANGUAGES.items():
@@ -270,6 +274,11 @@ class MainWindow(QMainWindow):
         self.emulator_status = QLabel()
         self.emulator_status.setObjectName("emulatorStatus")
         self.clock_label = QLabel()
+        # Important messages stay here until read; the message area left of it is brief.
+        self.notice_button = NoticeButton(self.ctx.messages)
+        self.notice_button.clicked.connect(self.show_messages)
+        bar.addWidget(self.notice_button, 1)
+        self.message_log_dialog: MessageLogDialog | None = None
         for widget in (self.store_status, self.device_status, self.emulator_status):
             bar.addPermanentWidget(widget)
         bar.addPermanentWidget(self.clock_label)
@@ -285,6 +294,7 @@ class MainWindow(QMainWindow):
         self.view_menu.setTitle(self.tr("&View"))
         self.actions_menu.setTitle(self.tr("&Actions"))
         self.find_action.setText(self.tr("&Find client"))
+        self.messages_action.setText(self.tr("&Messages…"))
         self.language_menu.setTitle(self.tr("&Language"))
         for code, action in self.language_actions.items():
             action.setChecked(code == i18n.translator().current)
@@ -400,7 +410,14 @@ class MainWindow(QMainWindow):
             ).replace("%1", text)
         )
         box.open()
-        self.statusBar().showMessage(text, 15000)
+
+    def show_messages(self) -> MessageLogDialog:
+        """Open the message log (non-modal); everything in it counts as read."""
+        if self.message_log_dialog is None:
+            self.message_log_dialog = MessageLogDialog(self.ctx.messages, self)
+        self.message_log_dialog.show()
+        self.message_log_dialog.raise_()
+        return self.message_log_dialog
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -413,11 +430,14 @@ class MainWindow(QMainWindow):
         text = self.tr("%1 new margin call(s) need attention.").replace("%1", str(count))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10000)
-        self.statusBar().showMessage(text, 10000)
+        self.ctx.important_message.emit(text)
         self.retranslate()
 
     # --- state -------------------------------------------------------------------
     def restore_state(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setMinimumSize(minimum_window_size(screen.availableGeometry().size()))
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]

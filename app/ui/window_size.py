@@ -33,3 +33,8 @@ def default_window_geometry(available: QRect) -> QRect:
     rect = QRect(0, 0, size.width(), size.height())
     rect.moveCenter(available.center())
     return rect
+
+
+def minimum_window_size(available: QSize) -> QSize:
+    """``WINDOW_MINIMUM``, but never more than the screen's available area."""
+    return WINDOW_MINIMUM.boundedTo(available)

@@ -47,11 +47,11 @@ def test_first_window_uses_the_default_size_and_saved_geometry_wins(desk, tmp_pa
     assert window.size() == default_window_size(screen.size())
     if screen.width() >= 1280 and screen.height() >= 800:
         assert window.width() >= 1280 and window.height() >= 800
-    window.resize(620, 440)
+    window.resize(800, 700)  # within the screen, above the minimum
     window.save_state()
     window.close()
     again = MainWindow(desk.ctx, fresh)
-    assert again.size() == QSize(620, 440)
+    assert again.size() == QSize(800, 700)
     again.close()
 
 

@@ -71,14 +71,17 @@ def test_margin_call_actions_are_disabled_without_a_selected_call(desk) -> None:
 
 def test_a_small_window_keeps_the_test_banner_whole_and_every_button_readable(desk) -> None:
     from app.ui.models.desk import MarginCallColumn
-    from app.ui.window_size import WINDOW_MINIMUM
+    from app.ui.window_size import WINDOW_MINIMUM, minimum_window_size
 
     w = desk.window
+    screen = w.screen().availableGeometry().size()
+    minimum = minimum_window_size(screen)
+    assert minimum == WINDOW_MINIMUM.boundedTo(screen)  # never larger than the screen
     desk.ctx.emulator_running = True
     desk.ctx.emulator_changed.emit(True)
     w.resize(500, 300)
-    desk.wait_until(lambda: w.width() >= WINDOW_MINIMUM.width())
-    assert w.width() >= WINDOW_MINIMUM.width() and w.height() >= WINDOW_MINIMUM.height()
+    desk.wait_until(lambda: w.width() >= minimum.width())
+    assert w.width() >= minimum.width() and w.height() >= minimum.height()
     banner = w.banner
     assert banner.isVisible() and "TEST" in banner.text()
     # the banner's text needs no more room than it has (nothing clipped at either end)
@@ -119,3 +122,26 @@ def test_the_maker_sees_who_rejected_the_attestation_when_and_why(desk) -> None:
     assert "Rejected" in status and "bob" in status
     assert "Positions differ from the custodian's ledger" in status
     assert "UTC" in status
+
+
+def test_an_important_message_stays_until_read_and_the_log_keeps_it_whole(desk) -> None:
+    w = desk.window
+    view = w.margin_calls
+    desk.run(view.sync())  # no exchange link in a fresh desk: the officer must read why
+    button = w.notice_button
+    assert button.isVisible()
+    assert "No exchange link is configured (custody-desk exchange-link --url)." in (
+        button.toolTip()
+    )
+    # the periodic sync and other brief messages do not displace it
+    for _ in range(3):
+        desk.ctx.status_message.emit("exchange: 0 sent, 0 received")
+    assert "No exchange link is configured" in button.toolTip()
+    assert len(desk.ctx.messages.unread()) == 1
+    dialog = w.show_messages()
+    texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert any(t.endswith("exchange: 0 sent, 0 received  (×3)") for t in texts), texts
+    assert any("No exchange link is configured (custody-desk exchange-link --url)." in t
+               for t in texts)
+    assert desk.ctx.messages.unread() == [] and not button.isVisible()
+    dialog.close()

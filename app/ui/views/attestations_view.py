@@ -32,6 +32,7 @@ from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
 from app.ui.dialogs.reject_attestation import RejectAttestationDialog
 from app.ui.models.desk import AttestationsModel, ProofsModel
 from app.ui.signing_flow import SigningFlow
+from app.ui.views.flow_layout import FlowLayout
 from app.ui.views.holdings_view import HoldingsView
 from app.ui.views.table import DeskTable, search_box
 
@@ -84,7 +85,7 @@ class AttestationsView(QWidget):
         self.send_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.send_action.triggered.connect(lambda: ctx.spawn(self.send_selected()))
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window: no button label is elided
         self.model = AttestationsModel(self)
         self.table = DeskTable(self.model, self.tr("Attestation queue"))
         self.table.setObjectName("attestationsTable")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.services.desk_facade import EmergencyOrderDetail, EmergencyOrderRow, RefusedError
 from app.ui.context import DeskContext, show_info, show_refusal
@@ -15,6 +15,7 @@ from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
 from app.ui.views.emergency_details import EmergencyOrderDetails
+from app.ui.views.flow_layout import FlowLayout
 from app.ui.views.queue_view import QueueView
 from app.ui.views.table import DeskTable
 
@@ -42,10 +43,9 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.execute_action = QAction(self.tr("E&xecute at quorum"), self)
         self.execute_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
         self.execute_action.triggered.connect(lambda: ctx.spawn(self.execute_selected()))
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window: no button label is elided
         for action in self.menu_actions():
             bar.addWidget(action_button(action))
-        bar.addStretch(1)
         layout.addLayout(bar)
         note = QLabel(
             self.tr(

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.services.desk_facade import (
     MarginCallDetail,
@@ -20,6 +20,7 @@ from app.ui.dialogs.waterfall import WaterfallDialog
 from app.ui.models.desk import MarginCallColumn, MarginCallsModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
+from app.ui.views.flow_layout import FlowLayout
 from app.ui.views.margin_call_details import MarginCallDetails
 from app.ui.views.queue_view import QueueView
 from app.ui.views.table import DeskTable, search_box
@@ -59,7 +60,7 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         self.sync_action = QAction(self.tr("S&ync with exchange"), self)
         self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+Y"))
         self.sync_action.triggered.connect(lambda: ctx.spawn(self.sync()))
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window: no button label is elided
         self.model: MarginCallsModel = MarginCallsModel(self)
         self.table = DeskTable(self.model, self.tr("Margin calls"))
         self.table.setObjectName("marginCallsTable")
@@ -200,7 +201,7 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
             return
         if summary is None:
             if not quiet:
-                self.ctx.status_message.emit(
+                self.ctx.important_message.emit(
                     self.tr("No exchange link is configured (custody-desk exchange-link --url).")
                 )
             return
