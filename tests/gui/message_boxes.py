@@ -25,3 +25,18 @@ def close_messages() -> str:
     for m in boxes:
         m.done(0)
     return text
+
+
+def run_confirming(desk, coro):  # type: ignore[no-untyped-def]
+    """Run ``coro`` on the desk, confirming every confirmation it asks (returns its result)."""
+    from app.ui.dialogs.confirm_act import open_confirmations
+
+    task = desk.ctx.spawn(coro)
+
+    def answered() -> bool:
+        for dialog in open_confirmations():
+            dialog.confirm_button.click()
+        return task.done()
+
+    desk.wait_until(answered)
+    return task.result()

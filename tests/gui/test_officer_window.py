@@ -145,3 +145,34 @@ def test_an_important_message_stays_until_read_and_the_log_keeps_it_whole(desk) 
                for t in texts)
     assert desk.ctx.messages.unread() == [] and not button.isVisible()
     dialog.close()
+
+
+def test_prepare_shows_what_it_attests_and_warns_on_a_duplicate(desk) -> None:
+    from test_flows import prepare_as_alice, setup_two_officers
+
+    from app.ui.dialogs.confirm_act import open_confirmations
+
+    setup_two_officers(desk)
+    w = desk.window
+    first = prepare_as_alice(desk)  # alnoor-quant, selected on the Holdings tab
+    view = w.attestations
+    w.tabs.setCurrentWidget(view)
+    desk.settle()
+    # the Attestations tab says what Prepare will act on
+    assert "alnoor-quant" in view.selection_label.text()
+    count = len(desk.run(desk.ctx.facade.attestations()))
+    task = desk.ctx.spawn(view.prepare())  # Ctrl+Shift+P again, nothing changed
+    desk.wait_until(lambda: bool(open_confirmations()))
+    [ask] = open_confirmations()
+    assert "already attests alnoor-quant" in ask.text()
+    assert ask.defaultButton() is ask.cancel_button
+    ask.cancel_button.click()
+    desk.wait_until(task.done)
+    assert task.result() is None
+    assert len(desk.run(desk.ctx.facade.attestations())) == count
+    # confirmed, it prepares the duplicate knowingly
+    task = desk.ctx.spawn(view.prepare())
+    desk.wait_until(lambda: bool(open_confirmations()))
+    open_confirmations()[0].confirm_button.click()
+    desk.wait_until(task.done)
+    assert task.result() is not None and task.result().att_id != first

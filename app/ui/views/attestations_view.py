@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -29,6 +30,7 @@ from app.services.desk_facade import (
 from app.ui import format as fmt
 from app.ui import labels
 from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
+from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.reject_attestation import RejectAttestationDialog
 from app.ui.models.desk import AttestationsModel, ProofsModel
 from app.ui.signing_flow import SigningFlow
@@ -110,6 +112,16 @@ class AttestationsView(QWidget):
         self.hint.setObjectName("attestationHint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
+        # Prepare acts on the Holdings tab's selection: say which clients, here.
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("attestationSelection")
+        self.selection_label.setWordWrap(True)
+        layout.addWidget(self.selection_label)
+        holdings.clients.selectionModel().selectionChanged.connect(
+            lambda *_: self._show_selection()
+        )
+        holdings.clients_model.modelReset.connect(self._show_selection)
+        self._show_selection()
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
@@ -232,6 +244,31 @@ class AttestationsView(QWidget):
             self.hint.setText("")
 
     # --- prepare ----------------------------------------------------------------
+    def _show_selection(self) -> None:
+        clients = self.holdings.selected_client_ids()
+        if clients:
+            self.selection_label.setText(
+                self.tr("Prepare will attest: %1 (selected on the Holdings tab).").replace(
+                    "%1", ", ".join(clients)
+                )
+            )
+        else:
+            self.selection_label.setText(self.tr("No client selected on the Holdings tab."))
+
+    def _duplicate_of(self, clients: list[str]) -> AttestationRow | None:
+        """A live attestation of exactly these clients at the same collateral value."""
+        selected = [r for r in self.holdings.clients.selected_rows() if r.client_id in clients]
+        total = sum((r.collateral_value for r in selected), Decimal("0"))
+        dead = (AttestationStatus.REJECTED, AttestationStatus.EXPIRED)
+        same = [
+            row
+            for row in self.model.rows
+            if set(row.client_ids) == set(clients)
+            and row.status not in dead
+            and row.total_collateral == total
+        ]
+        return max(same, key=lambda r: r.sequence) if same else None
+
     async def prepare(self) -> AttestationRow | None:
         clients = self.holdings.selected_client_ids()
         if not clients:
@@ -240,6 +277,22 @@ class AttestationsView(QWidget):
                 self.tr("Prepare attestation"),
                 self.tr("Select one or more clients on the Holdings tab first."),
             )
+            return None
+        duplicate = self._duplicate_of(clients)
+        if duplicate is not None and not await confirm_act(
+            self,
+            self.tr("Duplicate attestation"),
+            self.tr("Attestation %1 (%2) already attests %3 with the same collateral.")
+            .replace("%1", str(duplicate.sequence))
+            .replace("%2", labels.attestation_status(duplicate.status))
+            .replace("%3", ", ".join(clients)),
+            self.tr("Prepare a duplicate"),
+            self.tr(
+                "Nothing changed since: a new one would attest the same figures again."
+                " Import a fresh snapshot first, or cancel."
+            ),
+            warning=True,
+        ):
             return None
         try:
             row = await self.ctx.facade.prepare_attestation(clients, self.ctx.officer)
