@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from message_boxes import close_messages
+from message_boxes import close_messages, run_confirming
 
 from app.documents.envelope import parse_document
 from app.documents.keys import Party
@@ -76,7 +76,22 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     assert cells[Party.EXCHANGE][0].text() == "Not signed"
     assert "Quorum reached" in view.details.status.text()
 
-    done = desk.run(view.execute_selected())
+    # the confirmation names what will happen; Cancel releases nothing
+    from app.ui.dialogs.confirm_act import open_confirmations
+
+    task = desk.ctx.spawn(view.execute_selected())
+    desk.wait_until(lambda: bool(open_confirmations()))
+    [ask] = open_confirmations()
+    order = view.model.row_at(0)
+    assert order.client_id in ask.text() and order.order_id in ask.text()
+    assert "cannot be undone" in ask.informativeText()
+    ask.cancel_button.click()
+    desk.wait_until(task.done)
+    assert task.result() is None
+    desk.run(view.reload())
+    assert view.model.row_at(0).executed_at is None
+
+    done = run_confirming(desk, view.execute_selected())
     assert done is not None and done.executed_at is not None
     close_messages()
     desk.run(view.load_detail())
@@ -84,6 +99,6 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     assert view.details.release.text() == f"rel-{done.order_id}"
     assert view.details.executed.text() != "Not executed"
     assert not view.execute_action.isEnabled()
-    again = desk.run(view.execute_selected())
+    again = run_confirming(desk, view.execute_selected())
     assert again is None
     assert "refused" in close_messages().lower()

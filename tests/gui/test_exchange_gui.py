@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from message_boxes import close_messages
+from message_boxes import close_messages, run_confirming
 
 from app.documents.keys import Party, Role
 from app.domain.snapshot import format_utc
@@ -75,7 +75,7 @@ def attest_and_receive_call(desk, exchange):
     assert desk.run(w.attestations.approve_selected()) is not None, close_messages()
     w.attestations.select(prepared.att_id)
     assert w.attestations.send_action.isEnabled()
-    summary = desk.run(w.attestations.send_selected())
+    summary = run_confirming(desk, w.attestations.send_selected())
     assert summary is not None and "1 sent" in summary, (summary, close_messages())
     rows = desk.run(desk.ctx.facade.attestations())
     assert rows[0].status == AttestationStatus.SENT

@@ -398,6 +398,21 @@ class AttestationsView(QWidget):
         row = self.table.current_row()
         if not isinstance(row, AttestationRow):
             return None
+        if not await confirm_act(
+            self,
+            self.tr("Send to the exchange"),
+            self.tr("Send attestation %1 (%2) to the exchange?")
+            .replace("%1", str(row.sequence))
+            .replace("%2", ", ".join(row.client_ids)),
+            self.tr("&Send to exchange"),
+            self.tr(
+                "The exchange books each client's credit line from it (USD %1 collateral)."
+                " A sent attestation cannot be recalled. Sent by %2."
+            )
+            .replace("%1", fmt.usd(row.total_collateral))
+            .replace("%2", self.ctx.officer or "desk"),
+        ):
+            return None
         try:
             summary = await self.ctx.facade.send_attestation(row.att_id, self.ctx.officer)
         except RefusedError as exc:

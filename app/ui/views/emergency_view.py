@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from app.services.desk_facade import EmergencyOrderDetail, EmergencyOrderRow, RefusedError
 from app.ui.context import DeskContext, show_info, show_refusal
+from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.create_order import CreateOrderDialog
 from app.ui.file_dialogs import choose_file
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
@@ -192,6 +193,21 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
     async def execute_selected(self) -> EmergencyOrderRow | None:
         order = self._current()
         if order is None:
+            return None
+        if not await confirm_act(
+            self,
+            self.tr("Execute the emergency order"),
+            self.tr("Release %1's frozen assets (%2) under order %3?")
+            .replace("%1", order.client_id)
+            .replace("%2", ", ".join(order.assets))
+            .replace("%3", order.order_id),
+            self.tr("E&xecute release"),
+            self.tr(
+                "The release instruction is produced once and cannot be undone or repeated."
+                " The audit log records it as executed by %1."
+            ).replace("%1", self.ctx.officer or "desk"),
+            warning=True,
+        ):
             return None
         try:
             done = await self.ctx.facade.execute_order(order.order_id, self.ctx.officer)
