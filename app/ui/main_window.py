@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         self.view_menu.setTitle(self.tr("&View"))
         self.actions_menu.setTitle(self.tr("&Actions"))
         self.find_action.setText(self.tr("&Find client"))
-        self.messages_action.setText(self.tr("&Messages…"))
+        self.messages_action.setText(self.tr("Messa&ges…"))
         self.language_menu.setTitle(self.tr("&Language"))
         for code, action in self.language_actions.items():
             action.setChecked(code == i18n.translator().current)

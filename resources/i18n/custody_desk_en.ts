@@ -53,173 +53,223 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="67"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
         <source>&amp;Prepare from selected clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
         <source>&amp;Verify selected proof</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
         <source>Verify &amp;all proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="80"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
         <source>Re&amp;ject…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
         <source>Send to e&amp;xchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="92"/>
         <source>Attestation queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="93"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="96"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="98"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
         <source>Filter attestations…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="98"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
         <source>Filter attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="118"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="131"/>
         <source>Statement — exactly as the device will show it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="123"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="136"/>
         <source>Statement text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="155"/>
         <source>Root:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="143"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="156"/>
         <source>Totals:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="144"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="157"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="145"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
         <source>Signature:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="149"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="152"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="162"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="165"/>
         <source>Inclusion proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="223"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="227"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="239"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="251"/>
+        <source>Prepare will attest: %1 (selected on the Holdings tab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="256"/>
+        <source>No client selected on the Holdings tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="277"/>
         <source>Prepare attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="278"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <source>Duplicate attestation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="285"/>
+        <source>Attestation %1 (%2) already attests %3 with the same collateral.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="289"/>
+        <source>Prepare a duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
+        <source>Nothing changed since: a new one would attest the same figures again. Import a fresh snapshot first, or cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="300"/>
         <source>Attestation refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="249"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="275"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="329"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="288"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="342"/>
         <source>(none given)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="392"/>
         <source>Cannot reject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="350"/>
-        <source>Not sent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="355"/>
-        <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="374"/>
-        <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="379"/>
-        <source>Approval refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="387"/>
-        <source>No signing device found. Plug in your device (see the Devices tab).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
-        <source>No device</source>
+        <location filename="../../app/ui/views/attestations_view.py" line="403"/>
+        <source>Send to the exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/attestations_view.py" line="404"/>
+        <source>Send attestation %1 (%2) to the exchange?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="407"/>
+        <source>&amp;Send to exchange</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="409"/>
+        <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="419"/>
+        <source>Not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="424"/>
+        <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="443"/>
+        <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="448"/>
+        <source>Approval refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="456"/>
+        <source>No signing device found. Plug in your device (see the Devices tab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="458"/>
+        <source>No device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="473"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -468,43 +518,48 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="28"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="29"/>
         <source>New emergency unfreeze order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="33"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="34"/>
         <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="42"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
         <source>&amp;Client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="48"/>
         <source>&amp;Reason:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="49"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="57"/>
         <source>C&amp;reate order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/create_order.py" line="65"/>
+        <source>Character %1 (%2) cannot be shown on a signing device: write the reason in printable ASCII (letters a-z, digits, punctuation).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -794,51 +849,56 @@
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="107"/>
-        <source>Open: waiting for a second party</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="108"/>
-        <source>Quorum reached: executable once</source>
+        <source>Open: no party has signed yet (any two of the three are needed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="109"/>
-        <source>Executed</source>
+        <source>Open: 1 of 2 signatures, waiting for a second party</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="110"/>
+        <source>Quorum reached: executable once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="111"/>
+        <source>Executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="112"/>
         <source>Expired: can no longer execute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="118"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="120"/>
         <source>Select an order to see what is signed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="145"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="148"/>
         <source>Not executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="153"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="156"/>
         <source>Not signed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="159"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="162"/>
         <source>Signed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
         <source>✓ Verified against the registered key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="169"/>
         <source>✗ Not valid: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -846,87 +906,107 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="30"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="32"/>
         <source>&amp;New order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="33"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="35"/>
         <source>&amp;Sign custodian share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="36"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="38"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="52"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="60"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="135"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="136"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="150"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="151"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="168"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="169"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="173"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="178"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="179"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="186"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_view.py" line="199"/>
-        <source>Execution refused</source>
+        <source>Execute the emergency order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="203"/>
-        <source>Order executed</source>
+        <location filename="../../app/ui/views/emergency_view.py" line="200"/>
+        <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_view.py" line="204"/>
+        <source>E&amp;xecute release</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="206"/>
+        <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
+        <source>Execution refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="219"/>
+        <source>Order executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1336,175 +1416,180 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>Officer on &amp;duty: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>Officer on duty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
-        <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
-        <source>&amp;Holdings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
-        <source>&amp;Attestations</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
-        <source>&amp;Margin calls (%1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/main_window.py" line="297"/>
-        <source>&amp;Margin calls</source>
+        <source>Messa&amp;ges…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="298"/>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="303"/>
+        <source>&amp;Holdings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="304"/>
+        <source>&amp;Attestations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="305"/>
+        <source>&amp;Margin calls (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="307"/>
+        <source>&amp;Margin calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>De&amp;vices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>— nobody on duty —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>(TEST)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="342"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="356"/>
+        <location filename="../../app/ui/main_window.py" line="366"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="358"/>
+        <location filename="../../app/ui/main_window.py" line="368"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="408"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413"/>
+        <location filename="../../app/ui/main_window.py" line="430"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,98 +1763,121 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="44"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="45"/>
         <source>Ac&amp;knowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="47"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="48"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="50"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="51"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="53"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="54"/>
         <source>&amp;Escalate to liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="56"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="57"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="59"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="60"/>
         <source>S&amp;ync with exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="64"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="65"/>
         <source>Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="68"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="69"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
         <source>Filter calls…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
         <source>Filter calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="78"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="79"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="156"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="157"/>
         <source>Cannot acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="167"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="168"/>
         <source>Cannot escalate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="181"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="182"/>
         <source>Top-up answer to margin call %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="198"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="199"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="217"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="218"/>
         <source>Top-up refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="220"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="221"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="244"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="245"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageLogDialog</name>
+    <message>
+        <location filename="../../app/ui/message_log.py" line="124"/>
+        <location filename="../../app/ui/message_log.py" line="130"/>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoticeButton</name>
+    <message>
+        <location filename="../../app/ui/message_log.py" line="98"/>
+        <source>(%1 unread) %2</source>
+        <extracomment>Kept in memory for the session; the audit log is the durable record.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/message_log.py" line="104"/>
+        <source>Unread messages</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -53,173 +53,223 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="67"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
         <source>&amp;Prepare from selected clients</source>
         <translation>从所选客户编制(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation>审批并在设备上签名(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
         <source>&amp;Verify selected proof</source>
         <translation>验证所选证明(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
         <source>Verify &amp;all proofs</source>
         <translation>验证全部证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="80"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
         <source>Re&amp;ject…</source>
         <translation>拒绝(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
         <source>Send to e&amp;xchange</source>
         <translation>发送至交易所(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="92"/>
         <source>Attestation queue</source>
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="93"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="96"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="98"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="98"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="118"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="131"/>
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="123"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="136"/>
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="142"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="155"/>
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="143"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="156"/>
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="144"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="157"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="145"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="149"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="152"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="162"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="165"/>
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="223"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="227"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="239"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="251"/>
+        <source>Prepare will attest: %1 (selected on the Holdings tab).</source>
+        <translation>编制将证明：%1（在“持仓”页所选）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="256"/>
+        <source>No client selected on the Holdings tab.</source>
+        <translation>“持仓”页未选择客户。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="277"/>
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="278"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在&quot;持仓&quot;页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="246"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <source>Duplicate attestation</source>
+        <translation>重复的证明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="285"/>
+        <source>Attestation %1 (%2) already attests %3 with the same collateral.</source>
+        <translation>证明 %1（%2）已以相同抵押证明 %3。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="289"/>
+        <source>Prepare a duplicate</source>
+        <translation>仍编制重复证明</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
+        <source>Nothing changed since: a new one would attest the same figures again. Import a fresh snapshot first, or cancel.</source>
+        <translation>此后没有任何变化：新的证明将再次证明相同的数字。请先导入新的快照，或取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="300"/>
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="249"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="275"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="329"/>
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation>%1，由 %2 于 %3 拒绝 — 原因：%4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="288"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="342"/>
         <source>(none given)</source>
         <translation>（未填写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="392"/>
         <source>Cannot reject</source>
         <translation>无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="350"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="403"/>
+        <source>Send to the exchange</source>
+        <translation>发送至交易所</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="404"/>
+        <source>Send attestation %1 (%2) to the exchange?</source>
+        <translation>将证明 %1（%2）发送至交易所？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="407"/>
+        <source>&amp;Send to exchange</source>
+        <translation>发送至交易所(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="409"/>
+        <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
+        <translation>交易所将据此登记每位客户的授信额度（抵押 USD %1）。已发送的证明无法撤回。发送人：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="419"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="355"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="424"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="374"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="443"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="379"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="448"/>
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="387"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="456"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见&quot;设备&quot;页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="458"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="404"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="473"/>
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -468,44 +518,49 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="28"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="29"/>
         <source>New emergency unfreeze order</source>
         <translation>新建紧急解冻指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="33"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="34"/>
         <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation>监管方、托管方、交易所中任意两方可在 48 小时内解冻客户资产。托管方份额在官员设备上签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="42"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation>必须解冻资产的原因（可打印 ASCII）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
         <source>&amp;Client:</source>
         <translation>客户(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="48"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="49"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="57"/>
         <source>C&amp;reate order</source>
         <translation>创建指令(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/create_order.py" line="65"/>
+        <source>Character %1 (%2) cannot be shown on a signing device: write the reason in printable ASCII (letters a-z, digits, punctuation).</source>
+        <translation>第 %1 个字符（%2）无法在签名设备上显示：请用可打印 ASCII 字符（英文字母、数字、标点）填写原因。</translation>
     </message>
 </context>
 <context>
@@ -794,51 +849,56 @@
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="107"/>
-        <source>Open: waiting for a second party</source>
-        <translation>待签：等待第二方签名</translation>
+        <source>Open: no party has signed yet (any two of the three are needed)</source>
+        <translation>未完成：尚无任何一方签名（需三方中任意两方）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="108"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
+        <source>Open: 1 of 2 signatures, waiting for a second party</source>
+        <translation>未完成：已有 1/2 个签名，等待第二方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
         <source>Quorum reached: executable once</source>
         <translation>已达法定人数：可执行一次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="111"/>
         <source>Executed</source>
         <translation>已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="112"/>
         <source>Expired: can no longer execute</source>
         <translation>已过期：不能再执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="118"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="120"/>
         <source>Select an order to see what is signed.</source>
         <translation>选择一条指令以查看签署内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="145"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="148"/>
         <source>Not executed</source>
         <translation>未执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="153"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="156"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="159"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="162"/>
         <source>Signed %1</source>
         <translation>已签名 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
         <source>✓ Verified against the registered key</source>
         <translation>✓ 已用登记的密钥验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="169"/>
         <source>✗ Not valid: %1</source>
         <translation>✗ 无效：%1</translation>
     </message>
@@ -846,87 +906,107 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="30"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="32"/>
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="33"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="35"/>
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="36"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="38"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="52"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="60"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="135"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="136"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="150"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="151"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="168"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="169"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="173"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="178"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="179"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="186"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_view.py" line="199"/>
+        <source>Execute the emergency order</source>
+        <translation>执行紧急指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="200"/>
+        <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
+        <translation>依据指令 %3 释放 %1 的冻结资产（%2）？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="204"/>
+        <source>E&amp;xecute release</source>
+        <translation>执行释放(&amp;X)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="206"/>
+        <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
+        <translation>释放指令只生成一次，无法撤销或重复。审计日志记录执行人为 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="203"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="219"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="204"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -1336,163 +1416,168 @@
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="293"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="295"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
+        <source>Messa&amp;ges…</source>
+        <translation>消息(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>&amp;Attestations</source>
         <translation>证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>De&amp;vices</source>
         <translation>设备(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="342"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="356"/>
+        <location filename="../../app/ui/main_window.py" line="366"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="358"/>
+        <location filename="../../app/ui/main_window.py" line="368"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="408"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1501,12 +1586,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413"/>
+        <location filename="../../app/ui/main_window.py" line="430"/>
         <source>%1 new margin call(s) need attention.</source>
         <translation>%1 个新的追加保证金通知需要处理。</translation>
     </message>
@@ -1680,99 +1765,122 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="44"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="45"/>
         <source>Ac&amp;knowledge</source>
         <translation>确认(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="47"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="48"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation>以补充抵押证明回应(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="50"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="51"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation>强平瀑布(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="53"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="54"/>
         <source>&amp;Escalate to liquidation</source>
         <translation>升级为强平(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="56"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="57"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation>签署并发送补充回复(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="59"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="60"/>
         <source>S&amp;ync with exchange</source>
         <translation>与交易所同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="64"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="65"/>
         <source>Margin calls</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="68"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="69"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="72"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="78"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="79"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="156"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="157"/>
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="167"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="168"/>
         <source>Cannot escalate</source>
         <translation>无法升级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="181"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="182"/>
         <source>Top-up answer to margin call %1</source>
         <translation>对追加保证金通知 %1 的补充回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="198"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="199"/>
         <source>Exchange link</source>
         <translation>交易所链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="217"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="218"/>
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="220"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="221"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="244"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="245"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
+    </message>
+</context>
+<context>
+    <name>MessageLogDialog</name>
+    <message>
+        <location filename="../../app/ui/message_log.py" line="124"/>
+        <location filename="../../app/ui/message_log.py" line="130"/>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeButton</name>
+    <message>
+        <location filename="../../app/ui/message_log.py" line="98"/>
+        <source>(%1 unread) %2</source>
+        <extracomment>Kept in memory for the session; the audit log is the durable record.</extracomment>
+        <translation>（%1 条未读）%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/message_log.py" line="104"/>
+        <source>Unread messages</source>
+        <translation>未读消息</translation>
     </message>
 </context>
 <context>

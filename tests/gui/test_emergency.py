@@ -33,11 +33,19 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     dialog = view.open_create_dialog()
     desk.wait_until(lambda: dialog.client.count() > 0)
     dialog.client.setCurrentText("alnoor-quant")
+    # a device can only show printable ASCII: "café" is refused before anything is made
+    dialog.reason.setPlainText("Outage at the café branch")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.problem.isVisible() and "Character 18 (é)" in dialog.problem.text()
     dialog.reason.setPlainText("Exchange outage: release collateral to the client")
+    assert dialog.ok_button.isEnabled() and not dialog.problem.isVisible()
     dialog.ok_button.click()
     desk.wait_until(lambda: view.model.rowCount() == 1)
     order = view.model.row_at(0)
     assert order.valid_signatures == 0 and not view.execute_action.isEnabled()
+    desk.run(view.load_detail())
+    # nobody has signed: it must not read "waiting for a second party"
+    assert "no party has signed yet" in view.details.status.text()
 
     signed = desk.run(view.sign_selected())
     assert signed is not None, close_messages()
@@ -98,6 +106,10 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     desk.settle()
     assert view.details.release.text() == f"rel-{done.order_id}"
     assert view.details.executed.text() != "Not executed"
+    # executed: the 48-hour countdown has stopped
+    assert "left" not in view.details.expires.text() and "(" not in view.details.expires.text()
+    view.details.tick()
+    assert "(" not in view.details.expires.text()
     assert not view.execute_action.isEnabled()
     again = run_confirming(desk, view.execute_selected())
     assert again is None

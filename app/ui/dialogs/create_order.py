@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import theme
 from app.ui.dialogs.reason_buttons import one_line, reason_buttons
 
 
@@ -46,7 +47,25 @@ class CreateOrderDialog(QDialog):
         form.addRow(self.tr("&Client:"), self.client)
         form.addRow(self.tr("&Reason:"), self.reason)
         layout.addLayout(form)
-        self.ok_button = reason_buttons(self, self.reason, self.tr("C&reate order"))
+        self.problem = QLabel()
+        self.problem.setObjectName("reasonProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color: {theme.bad().name()};")
+        self.problem.setVisible(False)
+        layout.addWidget(self.problem)
+        self.ok_button = reason_buttons(
+            self, self.reason, self.tr("C&reate order"), self.reason_problem, self.problem
+        )
+
+    def reason_problem(self, reason: str) -> str:
+        """Why a signing device could not show ``reason`` ("" when it can)."""
+        for position, char in enumerate(reason, start=1):
+            if not " " <= char <= "~":
+                return self.tr(
+                    "Character %1 (%2) cannot be shown on a signing device: write the reason"
+                    " in printable ASCII (letters a-z, digits, punctuation)."
+                ).replace("%1", str(position)).replace("%2", char)
+        return ""
 
     def values(self) -> tuple[str, str]:
         return self.client.currentText(), one_line(self.reason)

@@ -102,9 +102,11 @@ class EmergencyOrderDetails(QWidget):
         layout.addLayout(right, 1)
         self.show_detail(None)
 
-    def _status_text(self, status: str) -> str:
+    def _status_text(self, status: str, signed: int = 0) -> str:
+        if status == "open" and signed == 0:
+            return self.tr("Open: no party has signed yet (any two of the three are needed)")
         texts = {
-            "open": self.tr("Open: waiting for a second party"),
+            "open": self.tr("Open: 1 of 2 signatures, waiting for a second party"),
             "executable": self.tr("Quorum reached: executable once"),
             "executed": self.tr("Executed"),
             "expired": self.tr("Expired: can no longer execute"),
@@ -139,8 +141,9 @@ class EmergencyOrderDetails(QWidget):
         self.order.setText(f"{row.order_id} · {row.client_id}")
         self.reason.setText(row.reason)
         self.created.setText(fmt.utc(row.created_at))
-        self.expires.setText(f"{fmt.utc(row.expires_at)} ({fmt.countdown(row.expires_at)})")
-        self.status.setText(self._status_text(detail.status))
+        self._show_expiry()
+        signed = sum(1 for p in detail.parties if p.signed)
+        self.status.setText(self._status_text(detail.status, signed))
         self.executed.setText(
             fmt.utc(row.executed_at) if row.executed_at is not None else self.tr("Not executed")
         )
@@ -169,5 +172,12 @@ class EmergencyOrderDetails(QWidget):
     def tick(self) -> None:
         """Refresh the countdown (called every second by the view)."""
         if self.detail is not None:
-            row = self.detail.row
+            self._show_expiry()
+
+    def _show_expiry(self) -> None:
+        assert self.detail is not None
+        row = self.detail.row
+        if row.executed_at is not None:  # executed: the 48 h no longer run down
+            self.expires.setText(fmt.utc(row.expires_at))
+        else:
             self.expires.setText(f"{fmt.utc(row.expires_at)} ({fmt.countdown(row.expires_at)})")
