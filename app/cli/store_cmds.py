@@ -161,13 +161,14 @@ def cmd_holdings(args: argparse.Namespace) -> int:
         print("no holdings: import a snapshot first (custody-desk import SNAPSHOT.json)")
         return 0
     header = f"{'client':<22} {'market USD':>18} {'collateral USD':>18} {'credit line USD':>18}"
-    print(f"{header} {'exposure USD':>18} {'ratio':>8} {'state':<12} eligible")
+    print(f"{header} {'exposure USD':>18} {'ratio':>8} {'state':<26} eligible")
     for row in rows:
         v = row.valuation
         ratio = "-" if v.collateral_ratio is None else f"{v.collateral_ratio:.4f}"
         print(
             f"{row.record.id:<22} {v.market_value_usd:>18,} {v.collateral_value_usd:>18,} "
-            f"{v.credit_line_usd:>18,} {v.exposure_usd:>18,} {ratio:>8} {v.state.label:<12} "
+            f"{v.usable_credit_line_usd:>18,} {v.exposure_usd:>18,} {ratio:>8} "
+            f"{v.standing_label:<26} "
             f"{'yes' if v.eligible else 'no: ' + '; '.join(v.ineligible_reasons)}"
         )
     return 0
@@ -186,6 +187,8 @@ def _holding_json(row: Any) -> dict[str, Any]:
         "exposure_usd": _dec(v.exposure_usd),
         "collateral_ratio": None if v.collateral_ratio is None else _dec(v.collateral_ratio),
         "state": v.state.value,
+        "standing": v.standing_label,
+        "usable_credit_line_usd": _dec(v.usable_credit_line_usd),
         "shortfall_usd": _dec(v.shortfall_usd),
         "eligible": v.eligible,
         "ineligible_reasons": list(v.ineligible_reasons),

@@ -80,7 +80,10 @@ def parse_shock(text: str, catalogue: AssetCatalogue) -> Shock:
             raise ShockError(f"shock {text!r}: a price cannot fall more than 100%")
         return Shock(asset, ShockKind.RELATIVE, fraction)
     if negative:
-        raise ShockError(f"shock {text!r}: a price cannot be negative")
+        raise ShockError(
+            f"shock {text!r}: a price cannot be negative; for a relative move add %"
+            f" ({asset}={raw}%)"
+        )
     if decimal_places(magnitude) > PRICE_MAX_DECIMALS:
         raise ShockError(f"shock {text!r}: a price has at most {PRICE_MAX_DECIMALS} decimals")
     return Shock(asset, ShockKind.ABSOLUTE, magnitude)

@@ -113,6 +113,23 @@ class ClientValuation:
     ineligible_reasons: tuple[str, ...]
 
     @property
+    def line_standing(self) -> str:
+        """``no_exposure`` when nothing is drawn, else the state's value (``healthy``…)."""
+        return "no_exposure" if self.collateral_ratio is None else self.state.value
+
+    @property
+    def standing_label(self) -> str:
+        """What every view (window, CLI) says of the client: ``INELIGIBLE · Healthy``."""
+        line = self.line_standing.replace("_", " ").capitalize()
+        return line if self.eligible else f"INELIGIBLE · {line}"
+
+    @property
+    def usable_credit_line_usd(self) -> Decimal:
+        """The credit line the client can use: none while it is ineligible (no
+        attestation can be prepared, so the exchange books no line from the desk)."""
+        return self.credit_line_usd if self.eligible else Decimal("0.00")
+
+    @property
     def collateral_value_cents(self) -> int:
         """Collateral value as integer cents (what proofs and statements sum)."""
         return to_base_units(self.collateral_value_usd, USD_SCALE)

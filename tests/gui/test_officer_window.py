@@ -176,3 +176,25 @@ def test_prepare_shows_what_it_attests_and_warns_on_a_duplicate(desk) -> None:
     open_confirmations()[0].confirm_button.click()
     desk.wait_until(task.done)
     assert task.result() is not None and task.result().att_id != first
+
+
+def test_the_cli_and_the_window_say_the_same_of_an_ineligible_client(desk, capsys) -> None:
+    """One source of truth: creekside-digital is INELIGIBLE in both, with no credit line."""
+    from decimal import Decimal
+
+    from app.cli.main import main
+    from app.ui.models.holdings import ClientColumn
+
+    holdings = desk.window.holdings
+    model = holdings.clients_model
+    [row] = [r for r in range(model.rowCount()) if model.row_at(r).client_id == "creekside-digital"]
+    client = model.row_at(row)
+    window_state = model.index(row, ClientColumn.STATE).data()
+    assert "INELIGIBLE" in window_state
+    assert client.credit_line == Decimal("0.00")  # an ineligible client has no usable line
+
+    # the CLI reads the same store file
+    assert main(["--data-dir", str(desk.data_dir), "holdings"]) == 0
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("creekside")]
+    assert "INELIGIBLE · Healthy" in line or "INELIGIBLE · No exposure" in line
+    assert "Healthy" not in line.split("INELIGIBLE")[0]

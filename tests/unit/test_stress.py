@@ -102,3 +102,8 @@ def test_a_bigger_fall_never_improves_anyone(drop: int) -> None:
     for a, b in zip(mild.lines, worse.lines, strict=True):
         assert b.shortfall_usd >= a.shortfall_usd
         assert b.after.collateral_value_usd <= a.after.collateral_value_usd
+
+
+def test_a_negative_price_without_percent_hints_at_the_relative_form() -> None:
+    with pytest.raises(ShockError, match=r"for a relative move add % \(BTC=-25%\)"):
+        parse_shock("BTC=-25", CATALOGUE)

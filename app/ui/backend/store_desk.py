@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from app.domain.valuation import ClientValuation, CollateralState, value_client
+from app.domain.valuation import ClientValuation, value_client
 from app.services.desk_facade import (
     AttestationDetail,
     AttestationRow,
@@ -48,17 +48,9 @@ if TYPE_CHECKING:  # imported when first used: not on the cold-start path
 
 log = logging.getLogger(__name__)
 
-_STATE = {
-    CollateralState.HEALTHY: LineState.HEALTHY,
-    CollateralState.MARGIN_CALL: LineState.MARGIN_CALL,
-    CollateralState.LIQUIDATION: LineState.LIQUIDATION,
-}
-
-
 def line_state(valuation: ClientValuation) -> LineState:
-    if valuation.collateral_ratio is None:
-        return LineState.NO_EXPOSURE
-    return _STATE[valuation.state]
+    """The domain's standing (shared with the CLI), as the window's enum."""
+    return LineState(valuation.line_standing)
 
 
 def client_row(holding: ClientHolding, accrued: Decimal = Decimal(0)) -> ClientRow:
@@ -68,7 +60,7 @@ def client_row(holding: ClientHolding, accrued: Decimal = Decimal(0)) -> ClientR
         name=v.name,
         market_value=v.market_value_usd,
         collateral_value=v.collateral_value_usd,
-        credit_line=v.credit_line_usd,
+        credit_line=v.usable_credit_line_usd,  # none while ineligible
         exposure=v.exposure_usd,
         collateral_ratio=v.collateral_ratio,
         state=line_state(v),
