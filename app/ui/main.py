@@ -30,6 +30,7 @@ from app.resources_path import resources_dir
 
 log = logging.getLogger(__name__)
 
+ASK_ON_SCREEN_KEY = "emulator/ask_on_screen"
 ICON_PATH = resources_dir() / "icons" / "com.custodydesk.CustodyDesk.svg"
 
 
@@ -69,6 +70,9 @@ class DeskApp:
         self._emulators: EmulatorControl | None = None
         i18n.translator().language_changed.connect(self._rebuild)
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
+        # "Ask on the emulator screen" is remembered, and applies to every emulator started
+        ctx.emulator_changed.connect(self._apply_ask_on_screen)
+        self._apply_ask_on_screen(True)
         self.window.when_built(self._connect_emulator_actions)
 
     @property
@@ -99,7 +103,7 @@ class DeskApp:
         devices = window.devices
         devices.emulator_action.triggered.connect(self.toggle_emulator)
         devices.another_emulator_action.triggered.connect(self.start_another_emulator)
-        devices.ask_on_screen_action.setChecked(emulator_host().ask_on_screen)
+        devices.ask_on_screen_action.setChecked(self.ask_on_screen_saved())
         devices.ask_on_screen_action.toggled.connect(self.ask_on_emulator_screen)
         allowed = self.emulator_allowed()
         for action in (
@@ -137,7 +141,16 @@ class DeskApp:
         self.emulators.start_another()
 
     def ask_on_emulator_screen(self, ask: bool) -> None:
+        self.settings.setValue(ASK_ON_SCREEN_KEY, ask)
         self.emulators.set_ask_on_screen(ask)
+
+    def ask_on_screen_saved(self) -> bool:
+        value = self.settings.value(ASK_ON_SCREEN_KEY, False)
+        return value is True or str(value).lower() == "true"
+
+    def _apply_ask_on_screen(self, running: bool) -> None:
+        if running and emulator_host().ask_on_screen != self.ask_on_screen_saved():
+            emulator_host().set_ask_on_screen(self.ask_on_screen_saved())
 
 
 def run_gui(data_dir: str | None) -> int:

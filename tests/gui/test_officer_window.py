@@ -198,3 +198,26 @@ def test_the_cli_and_the_window_say_the_same_of_an_ineligible_client(desk, capsy
     [line] = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("creekside")]
     assert "INELIGIBLE · Healthy" in line or "INELIGIBLE · No exposure" in line
     assert "Healthy" not in line.split("INELIGIBLE")[0]
+
+
+def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None:
+    from app.ui.backend.emulator import emulator_host
+    from app.ui.main import DeskApp, make_settings
+    from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
+
+    devices = desk.window.devices
+    assert devices.ask_on_screen_action.isEnabled()
+    devices.ask_on_screen_action.setChecked(True)
+    emulator_host().stop_all()  # the desk closes: the emulators go, their mode with them
+    assert not emulator_host().ask_on_screen
+
+    again = DeskApp(desk.ctx, make_settings(str(desk.data_dir)), None)  # the next start
+    try:
+        again.window.when_built(lambda w: None)
+        assert again.window.devices.ask_on_screen_action.isChecked()
+        emulator = desk.start_emulator(TEST_MNEMONIC_ALL)
+        assert emulator_host().ask_on_screen
+        assert emulator.hsm.policy.mode.value == "interactive"
+    finally:
+        again.window.close()
+        again.window.deleteLater()
