@@ -33,15 +33,18 @@ class DeskTranslator(QObject):
             app.removeTranslator(self._translator)
             self._translator = None
         ok = True
-        if code != "en":
-            translator = QTranslator(self)
-            ok = translator.load(str(I18N_DIR / f"custody_desk_{code}.qm"))
-            if ok:
+        translator = QTranslator(self)
+        if translator.load(str(I18N_DIR / f"custody_desk_{code}.qm")):
+            # English too: its .qm holds the plural forms ("1 client", "2 clients")
+            app.installTranslator(translator)
+            self._translator = translator
+        elif code != "en":
+            ok = False
+            log.warning("no translation for %s in %s", code, I18N_DIR)
+            code = "en"
+            if translator.load(str(I18N_DIR / "custody_desk_en.qm")):
                 app.installTranslator(translator)
                 self._translator = translator
-            else:
-                log.warning("no translation for %s in %s", code, I18N_DIR)
-                code = "en"
         self.current = code
         self.language_changed.emit(code)
         return ok

@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
 
     def _notify_new_calls(self, count: int) -> None:
         title = self.tr("New margin call")
-        text = self.tr("%1 new margin call(s) need attention.").replace("%1", str(count))
+        text = self.tr("%n new margin call(s) need attention.", "", count)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10000)
         self.ctx.important_message.emit(text)

@@ -1588,10 +1588,13 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../app/ui/main_window.py" line="430"/>
-        <source>%1 new margin call(s) need attention.</source>
-        <translation type="unfinished"></translation>
+        <source>%n new margin call(s) need attention.</source>
+        <translation>
+            <numerusform>%n new margin call needs attention.</numerusform>
+            <numerusform>%n new margin calls need attention.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2466,13 +2469,16 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
-        <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <location filename="../../app/ui/views/stress_panel.py" line="131"/>
+        <source>%n client(s) would cross a line: %2. Total shortfall USD %3.</source>
+        <translation>
+            <numerusform>%n client would cross a line: %2. Total shortfall USD %3.</numerusform>
+            <numerusform>%n clients would cross a line: %2. Total shortfall USD %3.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="137"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="139"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1590,10 +1590,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../app/ui/main_window.py" line="430"/>
-        <source>%1 new margin call(s) need attention.</source>
-        <translation>%1 个新的追加保证金通知需要处理。</translation>
+        <source>%n new margin call(s) need attention.</source>
+        <translation>
+            <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2468,13 +2470,15 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation>未施加冲击：设置价格变动以查看哪些客户会越线。</translation>
     </message>
-    <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="129"/>
-        <source>%1 client(s) would cross a line: %2. Total shortfall USD %3.</source>
-        <translation>%1 个客户将越线：%2。总缺口 USD %3。</translation>
+    <message numerus="yes">
+        <location filename="../../app/ui/views/stress_panel.py" line="131"/>
+        <source>%n client(s) would cross a line: %2. Total shortfall USD %3.</source>
+        <translation>
+            <numerusform>%n 个客户将越过界线：%2。缺口合计 USD %3。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="137"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="139"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>

@@ -221,3 +221,20 @@ def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None
     finally:
         again.window.close()
         again.window.deleteLater()
+
+
+def test_counts_use_plural_forms_in_both_languages(desk) -> None:
+    from app.ui import i18n
+
+    i18n.translator().switch("en")  # as run_gui does: English plural forms come from en.qm
+    w = desk.window
+    w._notify_new_calls(1)
+    assert desk.ctx.messages.entries[-1].text == "1 new margin call needs attention."
+    w._notify_new_calls(3)
+    assert desk.ctx.messages.entries[-1].text == "3 new margin calls need attention."
+    assert i18n.translator().switch("zh_CN")
+    try:
+        desk.window._notify_new_calls(2)
+        assert desk.ctx.messages.entries[-1].text == "2 个新的追加保证金通知需要处理。"
+    finally:
+        i18n.translator().switch("en")

@@ -126,8 +126,12 @@ class StressPanel(QWidget):
             names = ", ".join(r.client_id for r in crossing[:6])
             more = "" if len(crossing) <= 6 else f" +{len(crossing) - 6}"
             self.summary.setText(
-                self.tr("%1 client(s) would cross a line: %2. Total shortfall USD %3.")
-                .replace("%1", str(len(crossing)))
+                # Qt's plural forms (%n): "1 client would…", "2 clients would…"
+                self.tr(
+                    "%n client(s) would cross a line: %2. Total shortfall USD %3.",
+                    "",
+                    len(crossing),
+                )
                 .replace("%2", names + more)
                 .replace("%3", fmt.usd(shortfall))
             )
