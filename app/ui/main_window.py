@@ -301,12 +301,12 @@ class MainWindow(QMainWindow):
         open_calls = self._rest.margin_calls.model.open_count() if self._rest else 0
         titles = [
             self.tr("&Holdings"),
-            self.tr("&Attestations"),
+            self.tr("A&ttestations"),
             self.tr("&Margin calls (%1)").replace("%1", str(open_calls))
             if open_calls
             else self.tr("&Margin calls"),
             self.tr("&Emergency"),
-            self.tr("De&vices"),
+            self.tr("Dev&ices"),
             self.tr("A&udit"),
         ]
         for n, title in enumerate(titles):

@@ -1481,11 +1481,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
-        <source>&amp;Attestations</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/main_window.py" line="305"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
@@ -1502,7 +1497,12 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="309"/>
-        <source>De&amp;vices</source>
+        <source>Dev&amp;ices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="304"/>
+        <source>A&amp;ttestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2478,7 +2478,7 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="139"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="141"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1481,11 +1481,6 @@
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
-        <source>&amp;Attestations</source>
-        <translation>证明(&amp;A)</translation>
-    </message>
-    <message>
         <location filename="../../app/ui/main_window.py" line="305"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
@@ -1502,8 +1497,13 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="309"/>
-        <source>De&amp;vices</source>
-        <translation>设备(&amp;V)</translation>
+        <source>Dev&amp;ices</source>
+        <translation>设备(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="304"/>
+        <source>A&amp;ttestations</source>
+        <translation>证明(&amp;T)</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="310"/>
@@ -2478,7 +2478,7 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="139"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="141"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from message_boxes import close_messages
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QToolButton
 
+from app.ui import i18n
 from app.ui.file_dialogs import open_file_dialogs
 
 
@@ -224,8 +227,6 @@ def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None
 
 
 def test_counts_use_plural_forms_in_both_languages(desk) -> None:
-    from app.ui import i18n
-
     i18n.translator().switch("en")  # as run_gui does: English plural forms come from en.qm
     w = desk.window
     w._notify_new_calls(1)
@@ -236,5 +237,50 @@ def test_counts_use_plural_forms_in_both_languages(desk) -> None:
     try:
         desk.window._notify_new_calls(2)
         assert desk.ctx.messages.entries[-1].text == "2 个新的追加保证金通知需要处理。"
+    finally:
+        i18n.translator().switch("en")
+
+
+
+def mnemonic(text: str) -> str | None:
+    m = re.search(r"&([^&])", text.replace("&&", ""))
+    return m.group(1).upper() if m else None
+
+
+def conflicts(w: Any) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    for n in range(w.tabs.count()):
+        w.tabs.setCurrentIndex(n)
+        keys = []
+        for a in w.menuBar().actions():
+            keys.append((mnemonic(a.text()), "menu " + a.text()))
+        for i in range(w.tabs.count()):
+            keys.append((mnemonic(w.tabs.tabText(i)), "tab " + w.tabs.tabText(i)))
+        page = w.tabs.widget(n)
+        for b in page.findChildren(QAbstractButton):
+            if b.isVisibleTo(page):
+                keys.append((mnemonic(b.text()), "button " + b.text()))
+        for label in page.findChildren(QLabel):
+            if label.buddy() is not None and label.isVisibleTo(page):
+                keys.append((mnemonic(label.text()), "label " + label.text()))
+        for label in w.findChildren(QLabel):  # the toolbar's labels (officer on duty)
+            if label.buddy() is not None and not w.tabs.isAncestorOf(label):
+                keys.append((mnemonic(label.text()), "toolbar " + label.text()))
+        c = Counter(k for k, _ in keys if k)
+        dup = {k: [t for kk, t in keys if kk == k] for k, v in c.items() if v > 1}
+        if dup:
+            out[w.tabs.tabText(n)] = dup
+    return out
+
+
+def test_no_alt_key_is_bound_twice_on_any_tab_in_either_language(desk) -> None:
+    """Menu titles, tab titles and buttons on each tab: every Alt+letter is unique."""
+    try:
+        for lang in ("en", "zh_CN"):
+            assert i18n.translator().switch(lang)
+            w = desk.window
+            w._ensure_built()
+            desk.settle()
+            assert conflicts(w) == {}, (lang, conflicts(w))
     finally:
         i18n.translator().switch("en")
