@@ -43,7 +43,7 @@ class EmulatorControl(QObject):
         super().__init__(ctx)
         self.ctx = ctx
         self.window = window
-        self.screens = EmulatorScreens(self)
+        self.screens = EmulatorScreens(self, window)
         self.offer: EmulatorOfferDialog | None = None
         self.demo_task: asyncio.Task[Any] | None = None
         ctx.emulator_changed.connect(self._emulator_changed)

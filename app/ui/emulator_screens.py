@@ -9,10 +9,12 @@ for the emulator: an answer is one non-blocking write into the terminal's pipe.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from app.ui.backend.emulator import emulator_host
 from app.ui.backend.emulator_terminal import ClosedReason
@@ -27,8 +29,11 @@ class EmulatorScreens(QObject):
     prompt_arrived = Signal(str, str)  # emulator URI, statement (from an emulator thread)
     prompt_left = Signal(str, str)  # emulator URI, ClosedReason value
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, main_window: Callable[[], QWidget] | None = None
+    ) -> None:
         super().__init__(parent)
+        self.main_window = main_window
         self.windows: dict[str, EmulatorScreenWindow] = {}
         queued = Qt.ConnectionType.QueuedConnection
         self.prompt_arrived.connect(self._show_prompt, queued)
@@ -67,9 +72,14 @@ class EmulatorScreens(QObject):
             host = emulator_host()
             window = EmulatorScreenWindow(host.label_of(emulator), emulator.hsm.fingerprint())
             window.answered.connect(lambda approve, u=uri: self._answer(u, approve))
-            screen = QGuiApplication.primaryScreen()
+            main = self.main_window() if self.main_window is not None else None
+            screen = (main.screen() if main is not None else None) or (
+                QGuiApplication.primaryScreen()
+            )
             if screen is not None:
-                window.place_beside(screen.availableGeometry(), len(self.windows))
+                available = screen.availableGeometry()
+                beside = main.frameGeometry() if main is not None else available
+                window.place_beside(available, beside, len(self.windows))
             self.windows[uri] = window
         window.show_prompt(text)
         window.show()
@@ -103,6 +113,7 @@ class EmulatorScreens(QObject):
     def close_all(self) -> None:
         """Close every screen (the emulators stopped)."""
         for window in self.windows.values():
+            window.show_idle("")  # the emulators are gone: closing answers nothing
             window.close()
             window.deleteLater()
         self.windows.clear()

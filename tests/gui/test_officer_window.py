@@ -284,3 +284,55 @@ def test_no_alt_key_is_bound_twice_on_any_tab_in_either_language(desk) -> None:
             assert conflicts(w) == {}, (lang, conflicts(w))
     finally:
         i18n.translator().switch("en")
+
+
+def test_the_device_screen_sits_beside_the_main_window_fully_on_its_screen() -> None:
+    from PySide6.QtCore import QRect, QSize
+
+    from app.ui.dialogs.emulator_screen import device_screen_position
+
+    size = QSize(480, 320)
+    screen = QRect(0, 0, 1600, 900)
+
+    def on_screen(point, available=screen) -> bool:  # type: ignore[no-untyped-def]
+        return available.contains(QRect(point, size))
+
+    # room on the right: beside the window, not over its buttons
+    main = QRect(100, 50, 1000, 800)
+    spot = device_screen_position(screen, main, size)
+    assert on_screen(spot) and spot.x() > main.right()
+    # room on the left only
+    main = QRect(560, 50, 1000, 800)
+    spot = device_screen_position(screen, main, size)
+    assert on_screen(spot) and spot.x() + size.width() < main.left()
+    # a maximised window: inside the screen (the x=1188 with 480 wide clipped it)
+    main = QRect(0, 0, 1600, 900)
+    assert on_screen(device_screen_position(screen, main, size))
+    # the main window on a second screen: the device screen goes there too
+    second = QRect(1600, 0, 1920, 1080)
+    spot = device_screen_position(second, QRect(1700, 100, 1200, 800), size)
+    assert on_screen(spot, second)
+    # later screens stack a little lower but never below the screen's edge
+    for index in range(12):
+        assert on_screen(device_screen_position(screen, QRect(100, 50, 1000, 800), size, index))
+
+
+def test_closing_the_device_screen_while_it_asks_rejects(desk) -> None:
+    from message_boxes import message_texts
+    from test_first_run import _two_officers_and_prepared
+
+    bob, att_id = _two_officers_and_prepared(desk)
+    w = desk.window
+    w.devices.ask_on_screen_action.setChecked(True)
+    task = desk.ctx.spawn(w.attestations.approve_selected())
+    screens = desk.app.emulators.screens
+    desk.wait_until(
+        lambda: (s := screens.window_for(bob.trezor_uri)) is not None and s.asking()
+    )
+    screen = screens.window_for(bob.trezor_uri)
+    screen.close()  # the tester closes the window instead of pressing a button
+    desk.wait_until(task.done, timeout=10)  # the desk does not wait on
+    assert task.result() is None
+    assert "Rejected on the device" in message_texts()
+    assert "closed the device screen" in screen.status.text()
+    assert desk.run(desk.ctx.facade.attestation_detail(att_id)).signature_b64 is None

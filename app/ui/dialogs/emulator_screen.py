@@ -7,8 +7,8 @@ device). Used when the Devices tab is set to "ask on the emulator screen".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -83,13 +83,23 @@ class EmulatorScreenWindow(QWidget):
         self.reject_button.setEnabled(True)
         self.approve_button.setFocus()
 
-    def place_beside(self, available: QRect, index: int = 0) -> None:
-        """First showing: the screen's top-right corner, like a device beside the desk.
-
-        The ``index``-th emulator's screen sits a little lower, so none hides another.
-        """
+    def place_beside(self, available: QRect, main: QRect, index: int = 0) -> None:
+        """First showing: beside the main window, like a device beside the desk, fully
+        on ``available`` (the main window's screen); see :func:`device_screen_position`."""
         size = self.sizeHint().expandedTo(self.minimumSizeHint())
-        self.move(available.right() - size.width() - 24, available.top() + 24 + 48 * index)
+        self.move(device_screen_position(available, main, size, index))
+
+    def asking(self) -> bool:
+        """Whether a question waits for a button."""
+        return self.approve_button.isEnabled()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Closing the device screen while it asks is the tester's "no": the desk must
+        # not wait for an answer that can no longer be given.
+        if self.asking():
+            self.show_idle(self.tr("You closed the device screen: rejected."))
+            self.answered.emit(False)
+        super().closeEvent(event)
 
     def show_idle(self, status: str) -> None:
         """No question on screen (answered, cancelled by the host, or none yet)."""
@@ -104,3 +114,25 @@ class EmulatorScreenWindow(QWidget):
             else self.tr("You rejected on the device.")
         )
         self.answered.emit(approve)
+
+
+GAP = 12
+STACK_STEP = 48
+
+
+def device_screen_position(available: QRect, main: QRect, size: QSize, index: int = 0) -> QPoint:
+    """Where an emulator's device screen goes: right of the main window if it fits on
+    the screen, else left of it, else inside the screen's right edge; never off the
+    screen. The ``index``-th screen sits a little lower, so none hides another."""
+    right = main.right() + 1 + GAP
+    left = main.left() - GAP - size.width()
+    if right + size.width() <= available.right() + 1:
+        x = right
+    elif left >= available.left():
+        x = left
+    else:
+        x = available.right() + 1 - size.width() - GAP
+    x = max(available.left(), min(x, available.right() + 1 - size.width()))
+    y = max(available.top(), main.top()) + STACK_STEP * index
+    y = max(available.top(), min(y, available.bottom() + 1 - size.height()))
+    return QPoint(x, y)
