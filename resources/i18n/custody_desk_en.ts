@@ -1166,12 +1166,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="102"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="100"/>
+        <source>You closed the device screen: rejected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="112"/>
         <source>You approved on the device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="104"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="114"/>
         <source>You rejected on the device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1179,17 +1184,17 @@
 <context>
     <name>EmulatorScreens</name>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="84"/>
+        <location filename="../../app/ui/emulator_screens.py" line="94"/>
         <source>Decided by the approval setting (approve automatically).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="88"/>
+        <location filename="../../app/ui/emulator_screens.py" line="98"/>
         <source>The desk cancelled the request (or the device was unplugged).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="98"/>
+        <location filename="../../app/ui/emulator_screens.py" line="108"/>
         <source>The device is no longer waiting: nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1166,12 +1166,17 @@
         <translation>设备请您批准这段文字。请与工作台的“在设备上确认”窗口逐字核对，然后按下按钮。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="102"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="100"/>
+        <source>You closed the device screen: rejected.</source>
+        <translation>您关闭了设备屏幕：已拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="112"/>
         <source>You approved on the device.</source>
         <translation>您已在设备上批准。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="104"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="114"/>
         <source>You rejected on the device.</source>
         <translation>您已在设备上拒绝。</translation>
     </message>
@@ -1179,17 +1184,17 @@
 <context>
     <name>EmulatorScreens</name>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="84"/>
+        <location filename="../../app/ui/emulator_screens.py" line="94"/>
         <source>Decided by the approval setting (approve automatically).</source>
         <translation>已由批准设置决定（自动批准）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="88"/>
+        <location filename="../../app/ui/emulator_screens.py" line="98"/>
         <source>The desk cancelled the request (or the device was unplugged).</source>
         <translation>工作台已取消请求（或设备已拔出）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="98"/>
+        <location filename="../../app/ui/emulator_screens.py" line="108"/>
         <source>The device is no longer waiting: nothing was sent.</source>
         <translation>设备已不再等待：未发送任何内容。</translation>
     </message>
