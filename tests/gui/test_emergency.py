@@ -50,6 +50,11 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     signed = desk.run(view.sign_selected())
     assert signed is not None, close_messages()
     assert signed.valid_signatures == 1 and not signed.quorum
+    # one share per party: the custodian cannot sign again from the window
+    view.select(signed.order_id)
+    assert not view.sign_action.isEnabled() and "one share per party" in view.sign_action.toolTip()
+    desk.run(view.load_detail())
+    assert "1 of 2 signatures" in view.details.status.text()
 
     exported = tmp_path / "order.json"
     desk.run(view.export_selected(str(exported)))

@@ -7,7 +7,12 @@ import logging
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
-from app.services.desk_facade import EmergencyOrderDetail, EmergencyOrderRow, RefusedError
+from app.services.desk_facade import (
+    EmergencyOrderDetail,
+    EmergencyOrderRow,
+    Party,
+    RefusedError,
+)
 from app.ui.context import DeskContext, show_info, show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.create_order import CreateOrderDialog
@@ -96,8 +101,19 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.execute_action.setEnabled(
             order is not None and order.quorum and order.executed_at is None
         )
-        for action in (self.sign_action, self.export_action):
-            action.setEnabled(order is not None and order.executed_at is None)
+        open_order = order is not None and order.executed_at is None
+        self.export_action.setEnabled(open_order)
+        # One share per party per order: once the custodian signed, signing again is off
+        # (the service refuses it too: ShareAlreadySigned).
+        custodian_signed = order is not None and any(
+            p.party == Party.CUSTODIAN and p.signed for p in order.parties
+        )
+        self.sign_action.setEnabled(open_order and not custodian_signed)
+        self.sign_action.setToolTip(
+            self.tr("The custodian already signed this order: one share per party.")
+            if open_order and custodian_signed
+            else ""
+        )
 
     async def reload(self) -> None:
         ticket = self._reads.ticket()
