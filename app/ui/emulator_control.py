@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -86,8 +87,14 @@ class EmulatorControl(QObject):
             return []
         count = 2 if demo_officers else 1
         started: list[Any] = []
+        # After a restart: every officer registered with a test key gets their emulator
+        # back (bob's too, not only the first seed's), so nobody meets "not the
+        # officer's registered device".
+        again = [] if demo_officers else self.officers_seeds()
         try:
-            for n in range(count):
+            for officer, words in again:
+                started.append(emulator_host().start(mnemonic=words, name=officer))
+            for n in range(0 if again else count):
                 name = DEMO_OFFICERS[n] if demo_officers else None
                 mnemonic = emulator_host().next_test_mnemonic()
                 started.append(emulator_host().start(mnemonic=mnemonic, name=name))
@@ -99,6 +106,23 @@ class EmulatorControl(QObject):
         if demo_officers and len(started) == 2:
             self.demo_task = self.ctx.spawn(self.register_demo_officers(started))
         return started
+
+    def officers_seeds(self) -> list[tuple[str, str]]:
+        """(officer, public test seed) for each registered emulator officer whose seed
+        has no running emulator: the emulators the desk started before a restart."""
+        from signing.emulator.test_seeds import TEST_MNEMONICS
+
+        running = {e.hsm.fingerprint() for e in emulator_host().running}
+        wanted = {
+            o.fingerprint: o.name
+            for o in self.ctx.officers
+            if o.is_emulator and o.fingerprint and o.fingerprint not in running
+        }
+        return [
+            (wanted[_seed_fingerprint(words)], words)
+            for words in TEST_MNEMONICS
+            if _seed_fingerprint(words) in wanted
+        ]
 
     def start_another(self) -> Any | None:
         """Start one more emulator on the next public test seed not in use."""
@@ -212,3 +236,11 @@ class EmulatorControl(QObject):
         box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 420px; }")
         box.setInformativeText(text)
         box.open()
+
+
+@functools.cache
+def _seed_fingerprint(words: str) -> str:
+    """The master fingerprint a public test seed gives an emulator (8 hex digits)."""
+    from signing.emulator.hsm import SoftHsm
+
+    return SoftHsm(mnemonic=words).fingerprint()

@@ -336,3 +336,37 @@ def test_closing_the_device_screen_while_it_asks_rejects(desk) -> None:
     assert "Rejected on the device" in message_texts()
     assert "closed the device screen" in screen.status.text()
     assert desk.run(desk.ctx.facade.attestation_detail(att_id)).signature_b64 is None
+
+
+def test_after_a_restart_every_officers_emulator_comes_back(desk) -> None:
+    from message_boxes import message_texts
+
+    from app.ui.backend.emulator import emulator_host
+
+    emulators = desk.app.emulators
+    dialog = emulators.open_offer(no_device=True)
+    dialog.start_button.click()  # first run: alice and bob, one emulator each
+    desk.wait_until(lambda: emulators.demo_task is not None)
+    desk.wait_until(emulators.demo_task.done, timeout=20)
+    officers = {o.name: o for o in desk.ctx.officers}
+    assert set(officers) == {"alice", "bob"}, message_texts()
+
+    emulators.stop()  # the desk closes: its emulators stop
+    assert not emulator_host().running
+    emulators.start()  # the next start: "Start test emulator"
+    desk.run(desk.ctx.reload_devices())
+    running = {e.hsm.fingerprint() for e in emulator_host().running}
+    assert running == {officers["alice"].fingerprint, officers["bob"].fingerprint}
+    # bob signs on his own emulator: no "not the officer's registered device"
+    att_id = prepare_as_alice_on(desk)
+    desk.window.select_officer("bob")
+    desk.window.attestations.select(att_id)
+    desk.run(desk.window.attestations.show_detail())
+    signed = desk.run(desk.window.attestations.approve_selected())
+    assert signed is not None, message_texts()
+
+
+def prepare_as_alice_on(desk) -> str:  # type: ignore[no-untyped-def]
+    from test_flows import prepare_as_alice
+
+    return prepare_as_alice(desk)
