@@ -52,6 +52,9 @@ class ClientRow:
     ineligible_reasons: tuple[str, ...]
     accrued_yield: Decimal = Decimal("0")
     attestations_today: int = 0
+    # An open call from the exchange on this client ("margin_call" or "liquidation"):
+    # Holdings shows it beside the desk's own state, which may differ (other prices).
+    exchange_call: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,11 @@ class MarginCallRow:
     ratio: Decimal | None
     status: MarginCallStatus
     past_liquidation: bool
+    # The figures' sources, labelled in the window: the exchange's call, its liquidation
+    # notice (when one came), and the desk's own valuation of the client now.
+    call_shortfall: Decimal | None = None
+    desk_ratio: Decimal | None = None
+    desk_standing: str = ""
 
     @property
     def liquidation_path_open(self) -> bool:

@@ -101,9 +101,11 @@ __all__ = [
 
 def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
     """The GUI's margin-call table, oldest first."""
-    names = {h.record.id: h.record.name for h in HoldingsService(store).holdings()}
+    holdings = {h.record.id: h for h in HoldingsService(store).holdings()}
+    names = {cid: h.record.name for cid, h in holdings.items()}
     rows = []
     for rec in margin_calls(store):
+        desk = holdings.get(rec.client_id)
         rows.append(
             MarginCallRow(
                 call_id=rec.external_id,
@@ -116,6 +118,9 @@ def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
                 ratio=rec.collateral_ratio,
                 status=_TO_ROW[rec.status],
                 past_liquidation=rec.liquidation_notice_id is not None,
+                call_shortfall=rec.shortfall_usd,
+                desk_ratio=desk.valuation.collateral_ratio if desk else None,
+                desk_standing=desk.valuation.standing_label if desk else "",
             )
         )
     return rows

@@ -96,7 +96,30 @@ def attest_and_receive_call(desk, exchange):
 
 
 def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> None:
+    from app.ui.models.holdings import ClientColumn
+
     view = attest_and_receive_call(desk, exchange)
+    # the exchange's figures and the desk's own, each labelled; Holdings in step
+    call = view.model.row_at(0)
+    assert call.desk_ratio is not None and call.desk_standing
+    view.select(call.call_id)
+    desk.run(view.load_detail())
+    assert "(margin call)" in view.details.shortfall.text()
+    assert "the desk's valuation" in view.details.desk_view.text()
+    holdings = desk.window.holdings
+    desk.wait_until(
+        lambda: any(
+            holdings.clients_model.row_at(r).exchange_call == "margin_call"
+            for r in range(holdings.clients_model.rowCount())
+        )
+    )
+    [row] = [
+        r
+        for r in range(holdings.clients_model.rowCount())
+        if holdings.clients_model.row_at(r).client_id == "palm-harbour"
+    ]
+    state = holdings.clients_model.index(row, ClientColumn.STATE).data()
+    assert "exchange: margin call" in state
     first = view.model.index(0, MarginCallColumn.COUNTDOWN).data()
     desk.wait_until(
         lambda: view.model.index(0, MarginCallColumn.COUNTDOWN).data() != first, timeout=3

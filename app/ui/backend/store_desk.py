@@ -11,7 +11,7 @@ import asyncio
 import csv
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -53,7 +53,9 @@ def line_state(valuation: ClientValuation) -> LineState:
     return LineState(valuation.line_standing)
 
 
-def client_row(holding: ClientHolding, accrued: Decimal = Decimal(0)) -> ClientRow:
+def client_row(
+    holding: ClientHolding, accrued: Decimal = Decimal(0), exchange_call: str = ""
+) -> ClientRow:
     v = holding.valuation
     return ClientRow(
         client_id=v.client_id,
@@ -69,6 +71,7 @@ def client_row(holding: ClientHolding, accrued: Decimal = Decimal(0)) -> ClientR
         eligible=v.eligible,
         ineligible_reasons=tuple(v.ineligible_reasons),
         accrued_yield=accrued,
+        exchange_call=exchange_call,
     )
 
 
@@ -97,6 +100,7 @@ class _Cache:
     holdings: list[ClientHolding]
     prices: dict[str, Decimal]
     accrued: dict[str, dict[str, Decimal]]  # client -> asset -> accrued-but-undistributed USD
+    open_calls: dict[str, str] = field(default_factory=dict)  # client -> margin_call|liquidation
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
@@ -138,7 +142,19 @@ class StoreDesk(DeskFacade):
             cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
             for asset, stored in tx.holdings.prices(cutoff).items():
                 prices[asset] = stored.price_usd
-        return _Cache(holdings, prices, self._accrued(holdings, prices))
+        return _Cache(holdings, prices, self._accrued(holdings, prices), self._open_calls())
+
+    def _open_calls(self) -> dict[str, str]:
+        """Each client's open call from the exchange: past the liquidation line or not."""
+        from app.exchange.call_records import margin_calls
+
+        calls: dict[str, str] = {}
+        for rec in margin_calls(self.store):
+            if rec.status in ("received", "acknowledged", "escalated"):
+                past = rec.liquidation_notice_id is not None or rec.status == "escalated"
+                if past or rec.client_id not in calls:
+                    calls[rec.client_id] = "liquidation" if past else "margin_call"
+        return calls
 
     def _accrued(
         self, holdings: Sequence[ClientHolding], prices: Mapping[str, Decimal]
@@ -164,7 +180,12 @@ class StoreDesk(DeskFacade):
         return HoldingsSnapshot(
             as_of=as_of,
             prices=dict(cache.prices),
-            clients=[client_row(h, cache.accrued_total(h.record.id)) for h in cache.holdings],
+            clients=[
+                client_row(
+                    h, cache.accrued_total(h.record.id), cache.open_calls.get(h.record.id, "")
+                )
+                for h in cache.holdings
+            ],
             positions={
                 h.valuation.client_id: position_rows(h, cache.accrued.get(h.record.id))
                 for h in cache.holdings

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from app.services.desk_facade import (
@@ -161,6 +162,7 @@ class MarginCallColumn(IntEnum):
     SHORTFALL = 5
     EXPOSURE = 6
     RATIO = 7
+    DESK_RATIO = 8
 
 
 _OPEN_CALLS = (MarginCallStatus.RECEIVED, MarginCallStatus.ACKNOWLEDGED, MarginCallStatus.ESCALATED)
@@ -194,6 +196,15 @@ def _urgency_fg(row: MarginCallRow) -> QColor | None:
     if urgency == "near":
         return theme.warn()
     return None
+
+
+def _shortfall_source(row: MarginCallRow) -> str:
+    if row.past_liquidation and row.call_shortfall is not None:
+        text = QCoreApplication.translate(
+            "MarginCallsModel", "From the exchange's liquidation notice (the call said USD %1)."
+        )
+        return text.replace("%1", fmt.usd(row.call_shortfall))
+    return QCoreApplication.translate("MarginCallsModel", "From the exchange's margin call.")
 
 
 class MarginCallsModel(RowTableModel[MarginCallRow, MarginCallColumn]):
@@ -233,10 +244,11 @@ class MarginCallsModel(RowTableModel[MarginCallRow, MarginCallColumn]):
                 background=_urgency_bg,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("MarginCallsModel", "Shortfall (USD)"),
+                QT_TRANSLATE_NOOP("MarginCallsModel", "Exchange shortfall (USD)"),
                 lambda r: fmt.usd(r.shortfall),
                 lambda r: r.shortfall,
                 RIGHT,
+                tooltip=_shortfall_source,
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("MarginCallsModel", "Exposure (USD)"),
@@ -245,10 +257,22 @@ class MarginCallsModel(RowTableModel[MarginCallRow, MarginCallColumn]):
                 RIGHT,
             ),
             ColumnSpec(
-                QT_TRANSLATE_NOOP("MarginCallsModel", "Collateral ratio"),
+                QT_TRANSLATE_NOOP("MarginCallsModel", "Ratio at the call"),
                 lambda r: fmt.ratio(r.ratio),
                 lambda r: r.ratio if r.ratio is not None else 0,
                 RIGHT,
+                tooltip=lambda r: QCoreApplication.translate(
+                    "MarginCallsModel", "The exchange's collateral ratio when it issued the call."
+                ),
+            ),
+            ColumnSpec(
+                QT_TRANSLATE_NOOP("MarginCallsModel", "Desk ratio now"),
+                lambda r: fmt.ratio(r.desk_ratio),
+                lambda r: r.desk_ratio if r.desk_ratio is not None else 0,
+                RIGHT,
+                tooltip=lambda r: QCoreApplication.translate(
+                    "MarginCallsModel", "The desk's own valuation of the client now: %1"
+                ).replace("%1", r.desk_standing or "—"),
             ),
         ]
 

@@ -64,6 +64,13 @@ def _eligible_text(row: ClientRow) -> str:
 def _state_text(row: ClientRow) -> str:
     """The line state; an ineligible client says so first, so nobody can miss it."""
     state = labels.line_state(row.state)
+    if row.exchange_call:  # the exchange's view, beside the desk's own
+        call = (
+            QCoreApplication.translate("ClientsModel", "exchange: liquidation")
+            if row.exchange_call == "liquidation"
+            else QCoreApplication.translate("ClientsModel", "exchange: margin call")
+        )
+        state = f"{state} · ⚑ {call}"
     if row.eligible:
         return state
     marker = QCoreApplication.translate("ClientsModel", "INELIGIBLE")

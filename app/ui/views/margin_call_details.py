@@ -60,6 +60,8 @@ class MarginCallDetails(QWidget):
         self.shortfall = _value_label("callShortfall")
         self.exposure = _value_label("callExposure")
         self.ratio = _value_label("callRatio")
+        self.desk_view = _value_label("callDeskView")
+        self.desk_view.setWordWrap(True)
         self.received = _value_label("callReceived")
         form.addRow(self.tr("Client:"), self.client)
         form.addRow(self.tr("Call:"), self.call)
@@ -67,9 +69,11 @@ class MarginCallDetails(QWidget):
         form.addRow(self.tr("Received:"), self.received)
         form.addRow(self.tr("Deadline:"), self.deadline)
         form.addRow(self.tr("Time left:"), self.time_left)
-        form.addRow(self.tr("Shortfall (USD):"), self.shortfall)
-        form.addRow(self.tr("Exposure (USD):"), self.exposure)
-        form.addRow(self.tr("Collateral ratio:"), self.ratio)
+        # The exchange's figures and the desk's own, each labelled with its source.
+        form.addRow(self.tr("Exchange shortfall (USD):"), self.shortfall)
+        form.addRow(self.tr("Exchange exposure (USD):"), self.exposure)
+        form.addRow(self.tr("Ratio at the call:"), self.ratio)
+        form.addRow(self.tr("Desk now:"), self.desk_view)
         summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(summary, 3)
 
@@ -127,6 +131,7 @@ class MarginCallDetails(QWidget):
                 self.shortfall,
                 self.exposure,
                 self.ratio,
+                self.desk_view,
             ):
                 label.setText("—")
             self.history.setText(self.tr("Select a call to see its history."))
@@ -140,9 +145,22 @@ class MarginCallDetails(QWidget):
         self.status.setText(labels.call_status(row.status))
         self.received.setText(fmt.utc(row.received_at))
         self.deadline.setText(fmt.utc(row.deadline))
-        self.shortfall.setText(fmt.usd(row.shortfall))
+        if row.past_liquidation and row.call_shortfall is not None:
+            self.shortfall.setText(
+                self.tr("%1 (liquidation notice; the call said %2)")
+                .replace("%1", fmt.usd(row.shortfall))
+                .replace("%2", fmt.usd(row.call_shortfall))
+            )
+        else:
+            text = self.tr("%1 (margin call)")
+            self.shortfall.setText(text.replace("%1", fmt.usd(row.shortfall)))
         self.exposure.setText(fmt.usd(row.exposure))
         self.ratio.setText(fmt.ratio(row.ratio))
+        self.desk_view.setText(
+            self.tr("ratio %1 · %2 (the desk's valuation, Holdings tab)")
+            .replace("%1", fmt.ratio(row.desk_ratio))
+            .replace("%2", row.desk_standing or "—")
+        )
         self.tick()
         self.history.setText(self._history_html(detail))
         self.documents.setText(self._documents_html(detail.documents))

@@ -40,6 +40,7 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         super().__init__(ctx, MarginCallRow, MarginCallColumn.COUNTDOWN, parent)
         self.setObjectName("marginCallsView")
         self.known: set[str] | None = None
+        self._states: tuple[tuple[str, MarginCallStatus, bool], ...] | None = None
         self.last_waterfall: WaterfallDialog | None = None
         layout = self.box
         self.ack_action = QAction(self.tr("Ac&knowledge"), self)
@@ -140,6 +141,10 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         ids = {r.call_id for r in rows}
         fresh = 0 if self.known is None else len(ids - self.known)
         self.known = ids
+        states = tuple((r.call_id, r.status, r.past_liquidation) for r in rows)
+        if self._states is not None and states != self._states:
+            self.ctx.notify_changed()  # Holdings shows the exchange's calls: keep it in step
+        self._states = states
         self._show_rows(rows)
         self._update_actions()
         await self.load_detail()
