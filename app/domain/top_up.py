@@ -1,7 +1,7 @@
 """What a top-up answer rests on: collateral the client added since the margin call.
 
 A top-up answers a margin call only with *new* collateral: a snapshot newer than
-the one the desk held when the exchange issued the call, whose positions add at
+the one the desk held when the margin call arrived, whose positions add at
 least the shortfall in collateral value. Both the holdings before and after are
 valued at the **same, current** prices, so a price difference between the desk
 and the exchange (or stale prices) can never pass for a deposit.
@@ -53,7 +53,7 @@ def check_top_up(
     catalogue: AssetCatalogue,
     *,
     client_id: str,
-    issued_at: datetime,
+    called_at: datetime,
     policy: RiskPolicy | None = None,
     locked: Mapping[str, Decimal] | None = None,
 ) -> Decimal:
@@ -62,7 +62,7 @@ def check_top_up(
         seen = f" (its latest snapshot is from {format_utc(basis.after_as_of)})" if basis else ""
         raise NoNewCollateral(
             f"no new collateral for {client_id} since the margin call of "
-            f"{format_utc(issued_at)}{seen}: a top-up must rest on a newer snapshot showing the "
+            f"{format_utc(called_at)}{seen}: a top-up must rest on a newer snapshot showing the "
             "deposit. Import the snapshot that shows it, then try again"
         )
     added = new_collateral_usd(basis, prices, catalogue, policy, locked)

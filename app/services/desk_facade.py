@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
+from app.domain.price_freshness import PriceAge
 
 if TYPE_CHECKING:  # the signing library is only needed once a device is used
     from signing.interface import Interaction
@@ -68,6 +69,7 @@ class PositionRow:
     collateral_value: Decimal
     accrued_yield: Decimal
     locked_quantity: Decimal
+    price_age: PriceAge | None = None  # how old the price is, its source and limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class HoldingsSnapshot:
     positions: Mapping[str, Sequence[PositionRow]]  # by client id
     margin_call_ratio: Decimal
     liquidation_ratio: Decimal
+    price_ages: Sequence[PriceAge] = ()  # every price: age, source, limit, stale or not
 
 
 @dataclass(frozen=True, slots=True)

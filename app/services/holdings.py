@@ -41,6 +41,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain.assets import AssetCatalogue, RiskPolicy
+from app.domain.price_freshness import SETTING as FRESHNESS_SETTING
+from app.domain.price_freshness import (
+    WAY_OUT,
+    PriceAge,
+    PricePoint,
+    parse_limits,
+    price_ages,
+    stale_reasons,
+)
 from app.domain.snapshot import (
     ClientRecord,
     Position,
@@ -118,6 +127,15 @@ def _duration(delta: timedelta) -> str:
     if seconds >= 60:
         return f"{seconds // 60} min {seconds % 60} s"
     return f"{seconds} s"
+
+
+class StalePrices(Exception):
+    """No attestation (or top-up) on prices older than their limit; names each and the
+    way out."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons) + f": {WAY_OUT}")
+        self.reasons = [*reasons, WAY_OUT[0].upper() + WAY_OUT[1:] + "."]
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +255,35 @@ class HoldingsService:
         """Every import, oldest ``as_of`` first."""
         with self._store.read() as tx:
             return tx.snapshots.list()
+
+    def price_ages(self, now: datetime | None = None) -> list[PriceAge]:
+        """Every latest price with its age, source and limit (``app.domain.price_freshness``)."""
+        now = now or self._clock()
+        with self._store.read() as tx:
+            prices = tx.holdings.prices(current_cutoff(tx, now))
+            sources = {s.id: s for s in tx.snapshots.list()}
+            overrides = parse_limits(tx.settings.get(FRESHNESS_SETTING))
+        points = []
+        for asset, stored in prices.items():
+            snap = sources.get(stored.snapshot_id)
+            name = f" ({snap.source_name})" if snap is not None and snap.source_name else ""
+            points.append(
+                PricePoint(asset, stored.price_usd, stored.as_of,
+                           f"snapshot #{stored.snapshot_id}{name}")
+            )
+        return price_ages(points, self._catalogue, now, overrides)
+
+    def require_fresh_prices(self, client_ids: list[str], now: datetime | None = None) -> None:
+        """Raise :class:`StalePrices` when a price the clients are valued at is too old."""
+        held = {
+            p.asset
+            for h in self.holdings()
+            if h.record.id in client_ids
+            for p in h.record.positions
+        }
+        reasons = stale_reasons(self.price_ages(now), held)
+        if reasons:
+            raise StalePrices(reasons)
 
     def holdings(self, as_of: datetime | None = None) -> list[ClientHolding]:
         """Every client's valued holdings as of ``as_of`` (None: the latest), by client id."""

@@ -65,7 +65,7 @@ from app.services.attestations import AttestationService
 from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
-from app.services.holdings import ClientHolding, HoldingsService
+from app.services.holdings import ClientHolding, HoldingsService, current_cutoff
 from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
@@ -150,17 +150,18 @@ def escalate(
 def new_collateral(store: Store, rec: MarginCallRecord) -> Decimal:
     """USD of collateral the client added since the call was issued, at current prices.
 
-    The client's record as the desk held it when the exchange issued the call
-    (latest snapshot at or before ``issued_at``) is compared with its latest
+    The client's record as the desk held it when the call arrived (latest
+    snapshot at or before ``received_at``, the desk's own clock) is compared with its latest
     record, both valued at today's prices. Raises :class:`MarginCallServiceError`
     naming the reason when there is no newer snapshot or it does not cover the
     shortfall (``app.domain.top_up``).
     """
     holdings = HoldingsService(store)
     with store.read() as tx:
-        before = _holding_of(holdings.holdings_in(tx, rec.issued_at), rec.client_id)
+        before = _holding_of(holdings.holdings_in(tx, rec.received_at), rec.client_id)
         after = _holding_of(holdings.holdings_in(tx), rec.client_id)
-        prices = {asset: p.price_usd for asset, p in tx.holdings.prices().items()}
+        cutoff = current_cutoff(tx, utc_now())
+        prices = {asset: p.price_usd for asset, p in tx.holdings.prices(cutoff).items()}
         locked = tx.holdings.locked_quantities().get(rec.client_id)
     basis = None
     if before is not None and after is not None:
@@ -168,7 +169,7 @@ def new_collateral(store: Store, rec: MarginCallRecord) -> Decimal:
     try:
         return check_top_up(
             basis, rec.shortfall_usd, prices, holdings.catalogue,
-            client_id=rec.client_id, issued_at=rec.issued_at, locked=locked,
+            client_id=rec.client_id, called_at=rec.received_at, locked=locked,
         )
     except NoNewCollateral as exc:
         raise MarginCallServiceError(str(exc)) from exc

@@ -4,48 +4,48 @@
 <context>
     <name>AttestationsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="56"/>
+        <location filename="../../app/ui/models/desk.py" line="57"/>
         <source>Seq</source>
         <extracomment>A call this close to its deadline turns amber.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="62"/>
+        <location filename="../../app/ui/models/desk.py" line="63"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="68"/>
+        <location filename="../../app/ui/models/desk.py" line="69"/>
         <source>Clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="73"/>
+        <location filename="../../app/ui/models/desk.py" line="74"/>
         <source>Collateral value (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="79"/>
+        <location filename="../../app/ui/models/desk.py" line="80"/>
         <source>As of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="84"/>
+        <location filename="../../app/ui/models/desk.py" line="85"/>
         <source>Expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="89"/>
+        <location filename="../../app/ui/models/desk.py" line="90"/>
         <source>Prepared by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="94"/>
+        <location filename="../../app/ui/models/desk.py" line="95"/>
         <source>Approved by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="99"/>
+        <location filename="../../app/ui/models/desk.py" line="100"/>
         <source>Root</source>
         <translation type="unfinished"></translation>
     </message>
@@ -388,82 +388,92 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="34"/>
+        <location filename="../../app/ui/models/holdings.py" line="35"/>
         <source>crossed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="69"/>
+        <location filename="../../app/ui/models/holdings.py" line="70"/>
+        <source>exchange: liquidation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="72"/>
+        <source>exchange: margin call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="77"/>
         <source>INELIGIBLE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="76"/>
+        <location filename="../../app/ui/models/holdings.py" line="84"/>
         <source>Not eligible for the pilot: no attestation can be prepared.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="106"/>
+        <location filename="../../app/ui/models/holdings.py" line="114"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="111"/>
+        <location filename="../../app/ui/models/holdings.py" line="119"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="116"/>
+        <location filename="../../app/ui/models/holdings.py" line="124"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="127"/>
+        <location filename="../../app/ui/models/holdings.py" line="135"/>
         <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="134"/>
+        <location filename="../../app/ui/models/holdings.py" line="142"/>
         <source>To margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="139"/>
+        <location filename="../../app/ui/models/holdings.py" line="147"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="144"/>
+        <location filename="../../app/ui/models/holdings.py" line="152"/>
         <source>To liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="150"/>
+        <location filename="../../app/ui/models/holdings.py" line="158"/>
         <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="152"/>
+        <location filename="../../app/ui/models/holdings.py" line="160"/>
         <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="155"/>
+        <location filename="../../app/ui/models/holdings.py" line="163"/>
         <source>Credit line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="156"/>
+        <location filename="../../app/ui/models/holdings.py" line="164"/>
         <source>Exposure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="158"/>
+        <location filename="../../app/ui/models/holdings.py" line="166"/>
         <source>Eligible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="337"/>
+        <location filename="../../app/ui/models/holdings.py" line="376"/>
         <source>MC %1 · LIQ %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -906,107 +916,112 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="32"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="37"/>
         <source>&amp;New order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="35"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="40"/>
         <source>&amp;Sign custodian share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="38"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="43"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="46"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="49"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="58"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="60"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="65"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="69"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="136"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="113"/>
+        <source>The custodian already signed this order: one share per party.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="152"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="151"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="167"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="169"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="190"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="179"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="195"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="186"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="202"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="199"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
         <source>Execute the emergency order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="200"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="216"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="204"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
         <source>E&amp;xecute release</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="206"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="222"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="231"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="219"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="235"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,53 +1029,53 @@
 <context>
     <name>EmulatorControl</name>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="96"/>
-        <location filename="../../app/ui/emulator_control.py" line="124"/>
+        <location filename="../../app/ui/emulator_control.py" line="103"/>
+        <location filename="../../app/ui/emulator_control.py" line="148"/>
         <source>Emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="111"/>
+        <location filename="../../app/ui/emulator_control.py" line="135"/>
         <source>No test seed left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="112"/>
+        <location filename="../../app/ui/emulator_control.py" line="136"/>
         <source>Every public test seed already has a running emulator (%1 emulators). One device belongs to one officer only, so another emulator would need another seed: stop the emulators first, or plug in a device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="138"/>
+        <location filename="../../app/ui/emulator_control.py" line="162"/>
         <source>Test emulators now ask on their device screen.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="142"/>
+        <location filename="../../app/ui/emulator_control.py" line="166"/>
         <source>Test emulators now approve automatically.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="156"/>
+        <location filename="../../app/ui/emulator_control.py" line="180"/>
         <source>test emulators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="157"/>
+        <location filename="../../app/ui/emulator_control.py" line="181"/>
         <source>Reading the demo officers&apos; keys from the test emulators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="179"/>
+        <location filename="../../app/ui/emulator_control.py" line="203"/>
         <source>Demo officers alice and bob registered with test keys; alice is on duty. Prepare as alice, then switch to bob to approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="200"/>
+        <location filename="../../app/ui/emulator_control.py" line="224"/>
         <source>Emulator refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="201"/>
+        <location filename="../../app/ui/emulator_control.py" line="225"/>
         <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1202,104 +1217,124 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="90"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>Filter by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
         <source>Margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
         <source>Liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="106"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="108"/>
         <source>Ineligible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="126"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="160"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="157"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="166"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="174"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="168"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="176"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="170"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="202"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="218"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="211"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="219"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="223"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="231"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="276"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="285"/>
         <source>Positions of %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="302"/>
+        <source>%1 %2 old (limit %3, %4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="311"/>
+        <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="324"/>
+        <source>Prices from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
+        <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1610,117 +1645,142 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
         <source>Client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
         <source>Call:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
         <source>Received:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
         <source>Deadline:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
         <source>Time left:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
-        <source>Shortfall (USD):</source>
+        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <source>Exchange shortfall (USD):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
-        <source>Exposure (USD):</source>
+        <location filename="../../app/ui/views/margin_call_details.py" line="74"/>
+        <source>Exchange exposure (USD):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="72"/>
-        <source>Collateral ratio:</source>
+        <location filename="../../app/ui/views/margin_call_details.py" line="75"/>
+        <source>Ratio at the call:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="77"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="76"/>
+        <source>Desk now:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="81"/>
         <source>Status history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="89"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="93"/>
         <source>Signed documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="106"/>
         <source>Liquidation waterfall (yield first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="109"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="113"/>
         <source>Waterfall preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="132"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="137"/>
         <source>Select a call to see its history.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="152"/>
-        <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
+        <location filename="../../app/ui/views/margin_call_details.py" line="150"/>
+        <source>%1 (liquidation notice; the call said %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
+        <source>%1 (liquidation notice)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="158"/>
+        <source>%1 (margin call)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="163"/>
+        <source>ratio %1 · %2 (the desk&apos;s valuation, Holdings tab)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="173"/>
+        <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="176"/>
         <source>Past the liquidation line, but nothing to sell.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="160"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
         <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="198"/>
         <source>No recorded history for this call.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="186"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="207"/>
         <source>No signed documents yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="188"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="209"/>
         <source>Margin call (signed by the exchange)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="189"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="210"/>
         <source>Liquidation notice (exchange)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="190"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="211"/>
         <source>Top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="191"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="212"/>
         <source>Liquidation instruction (custodian)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1728,140 +1788,165 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsModel</name>
     <message>
+        <location filename="../../app/ui/models/desk.py" line="203"/>
+        <source>From the exchange&apos;s liquidation notice (the call said USD %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../app/ui/models/desk.py" line="207"/>
+        <source>From the exchange&apos;s margin call.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="218"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="212"/>
+        <location filename="../../app/ui/models/desk.py" line="223"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="217"/>
+        <location filename="../../app/ui/models/desk.py" line="228"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="223"/>
+        <location filename="../../app/ui/models/desk.py" line="234"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="228"/>
+        <location filename="../../app/ui/models/desk.py" line="239"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="236"/>
-        <source>Shortfall (USD)</source>
+        <location filename="../../app/ui/models/desk.py" line="247"/>
+        <source>Exchange shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="242"/>
+        <location filename="../../app/ui/models/desk.py" line="260"/>
+        <source>Ratio at the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="264"/>
+        <source>The exchange&apos;s collateral ratio when it issued the call.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="269"/>
+        <source>Desk ratio now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="273"/>
+        <source>The desk&apos;s own valuation of the client now: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="254"/>
         <source>Exposure (USD)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/desk.py" line="248"/>
-        <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="45"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="46"/>
         <source>Ac&amp;knowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="48"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="49"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="51"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="52"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="54"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="55"/>
         <source>&amp;Escalate to liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="57"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="58"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="60"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="61"/>
         <source>S&amp;ync with exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="65"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="66"/>
         <source>Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="69"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="70"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="74"/>
         <source>Filter calls…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="74"/>
         <source>Filter calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="79"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="80"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="157"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="162"/>
         <source>Cannot acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="168"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="173"/>
         <source>Cannot escalate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="182"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="187"/>
         <source>Top-up answer to margin call %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="199"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="210"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="218"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="223"/>
         <source>Top-up refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="221"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="226"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="245"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1997,47 +2082,62 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="195"/>
+        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <source>%1 old: as of %2 from %3; limit %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="211"/>
+        <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="226"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="198"/>
+        <location filename="../../app/ui/models/holdings.py" line="229"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <location filename="../../app/ui/models/holdings.py" line="235"/>
         <source>Price</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="210"/>
+        <location filename="../../app/ui/models/holdings.py" line="241"/>
+        <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="249"/>
         <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="222"/>
+        <location filename="../../app/ui/models/holdings.py" line="261"/>
         <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="228"/>
+        <location filename="../../app/ui/models/holdings.py" line="267"/>
         <source>Accrued yield</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="234"/>
+        <location filename="../../app/ui/models/holdings.py" line="273"/>
         <source>Redemption lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="239"/>
+        <location filename="../../app/ui/models/holdings.py" line="278"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="216"/>
+        <location filename="../../app/ui/models/holdings.py" line="255"/>
         <source>Collateral factor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2045,27 +2145,27 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>ProofsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="121"/>
+        <location filename="../../app/ui/models/desk.py" line="122"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="126"/>
+        <location filename="../../app/ui/models/desk.py" line="127"/>
         <source>Leaf</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="132"/>
+        <location filename="../../app/ui/models/desk.py" line="133"/>
         <source>Collateral value (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="138"/>
+        <location filename="../../app/ui/models/desk.py" line="139"/>
         <source>Proof length</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="144"/>
+        <location filename="../../app/ui/models/desk.py" line="145"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2387,47 +2487,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="266"/>
+        <location filename="../../app/ui/models/holdings.py" line="305"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="271"/>
+        <location filename="../../app/ui/models/holdings.py" line="310"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="274"/>
+        <location filename="../../app/ui/models/holdings.py" line="313"/>
         <source>Ratio now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="278"/>
+        <location filename="../../app/ui/models/holdings.py" line="317"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="285"/>
+        <location filename="../../app/ui/models/holdings.py" line="324"/>
         <source>After shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="289"/>
+        <location filename="../../app/ui/models/holdings.py" line="328"/>
         <source>Collateral ratio after the shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="293"/>
+        <location filename="../../app/ui/models/holdings.py" line="332"/>
         <source>State now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="299"/>
+        <location filename="../../app/ui/models/holdings.py" line="338"/>
         <source>State after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="310"/>
+        <location filename="../../app/ui/models/holdings.py" line="349"/>
         <source>Shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2519,27 +2619,27 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>WaterfallModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="273"/>
+        <location filename="../../app/ui/models/desk.py" line="297"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="279"/>
+        <location filename="../../app/ui/models/desk.py" line="303"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="284"/>
+        <location filename="../../app/ui/models/desk.py" line="308"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="290"/>
+        <location filename="../../app/ui/models/desk.py" line="314"/>
         <source>Covers (USD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="296"/>
+        <location filename="../../app/ui/models/desk.py" line="320"/>
         <source>Shortfall left (USD)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,48 +4,48 @@
 <context>
     <name>AttestationsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="56"/>
+        <location filename="../../app/ui/models/desk.py" line="57"/>
         <source>Seq</source>
         <extracomment>A call this close to its deadline turns amber.</extracomment>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="62"/>
+        <location filename="../../app/ui/models/desk.py" line="63"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="68"/>
+        <location filename="../../app/ui/models/desk.py" line="69"/>
         <source>Clients</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="73"/>
+        <location filename="../../app/ui/models/desk.py" line="74"/>
         <source>Collateral value (USD)</source>
         <translation>抵押价值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="79"/>
+        <location filename="../../app/ui/models/desk.py" line="80"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="84"/>
+        <location filename="../../app/ui/models/desk.py" line="85"/>
         <source>Expires</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="89"/>
+        <location filename="../../app/ui/models/desk.py" line="90"/>
         <source>Prepared by</source>
         <translation>制单人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="94"/>
+        <location filename="../../app/ui/models/desk.py" line="95"/>
         <source>Approved by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="99"/>
+        <location filename="../../app/ui/models/desk.py" line="100"/>
         <source>Root</source>
         <translation>根哈希</translation>
     </message>
@@ -388,82 +388,92 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="34"/>
+        <location filename="../../app/ui/models/holdings.py" line="35"/>
         <source>crossed</source>
         <translation>已越线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="69"/>
+        <location filename="../../app/ui/models/holdings.py" line="70"/>
+        <source>exchange: liquidation</source>
+        <translation>交易所：强平</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="72"/>
+        <source>exchange: margin call</source>
+        <translation>交易所：追加保证金</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="77"/>
         <source>INELIGIBLE</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="76"/>
+        <location filename="../../app/ui/models/holdings.py" line="84"/>
         <source>Not eligible for the pilot: no attestation can be prepared.</source>
         <translation>不符合试点资格：不能为其准备证明。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="106"/>
+        <location filename="../../app/ui/models/holdings.py" line="114"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="111"/>
+        <location filename="../../app/ui/models/holdings.py" line="119"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="116"/>
+        <location filename="../../app/ui/models/holdings.py" line="124"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="127"/>
+        <location filename="../../app/ui/models/holdings.py" line="135"/>
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="134"/>
+        <location filename="../../app/ui/models/holdings.py" line="142"/>
         <source>To margin call</source>
         <translation>距追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="139"/>
+        <location filename="../../app/ui/models/holdings.py" line="147"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation>抵押价值在触及追加保证金线前还可下跌的幅度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="144"/>
+        <location filename="../../app/ui/models/holdings.py" line="152"/>
         <source>To liquidation</source>
         <translation>距强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="150"/>
+        <location filename="../../app/ui/models/holdings.py" line="158"/>
         <source>Market value</source>
         <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="152"/>
+        <location filename="../../app/ui/models/holdings.py" line="160"/>
         <source>Collateral value</source>
         <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="155"/>
+        <location filename="../../app/ui/models/holdings.py" line="163"/>
         <source>Credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="156"/>
+        <location filename="../../app/ui/models/holdings.py" line="164"/>
         <source>Exposure</source>
         <translation>敞口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="158"/>
+        <location filename="../../app/ui/models/holdings.py" line="166"/>
         <source>Eligible</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="337"/>
+        <location filename="../../app/ui/models/holdings.py" line="376"/>
         <source>MC %1 · LIQ %2</source>
         <translation>追加 %1 · 强平 %2</translation>
     </message>
@@ -906,107 +916,112 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="32"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="37"/>
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="35"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="40"/>
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="38"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="43"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="46"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="49"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="58"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="60"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="65"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="69"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="136"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="113"/>
+        <source>The custodian already signed this order: one share per party.</source>
+        <translation>托管方已签署此指令：每方仅一份签名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="152"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="151"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="167"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="169"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="190"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="179"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="195"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="186"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="202"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="199"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
         <source>Execute the emergency order</source>
         <translation>执行紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="200"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="216"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation>依据指令 %3 释放 %1 的冻结资产（%2）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="204"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
         <source>E&amp;xecute release</source>
         <translation>执行释放(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="206"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="222"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation>释放指令只生成一次，无法撤销或重复。审计日志记录执行人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="231"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="219"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="235"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -1014,53 +1029,53 @@
 <context>
     <name>EmulatorControl</name>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="96"/>
-        <location filename="../../app/ui/emulator_control.py" line="124"/>
+        <location filename="../../app/ui/emulator_control.py" line="103"/>
+        <location filename="../../app/ui/emulator_control.py" line="148"/>
         <source>Emulator</source>
         <translation>模拟器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="111"/>
+        <location filename="../../app/ui/emulator_control.py" line="135"/>
         <source>No test seed left</source>
         <translation>没有剩余的测试种子</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="112"/>
+        <location filename="../../app/ui/emulator_control.py" line="136"/>
         <source>Every public test seed already has a running emulator (%1 emulators). One device belongs to one officer only, so another emulator would need another seed: stop the emulators first, or plug in a device.</source>
         <translation>每个公开测试种子都已有正在运行的模拟器（%1 个模拟器）。一台设备只属于一名人员，因此再启动模拟器需要另一个种子：请先停止模拟器，或插入设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="138"/>
+        <location filename="../../app/ui/emulator_control.py" line="162"/>
         <source>Test emulators now ask on their device screen.</source>
         <translation>测试模拟器现在在其设备屏幕上请求确认。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="142"/>
+        <location filename="../../app/ui/emulator_control.py" line="166"/>
         <source>Test emulators now approve automatically.</source>
         <translation>测试模拟器现在自动批准。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="156"/>
+        <location filename="../../app/ui/emulator_control.py" line="180"/>
         <source>test emulators</source>
         <translation>测试模拟器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="157"/>
+        <location filename="../../app/ui/emulator_control.py" line="181"/>
         <source>Reading the demo officers&apos; keys from the test emulators</source>
         <translation>正在从测试模拟器读取演示人员的密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="179"/>
+        <location filename="../../app/ui/emulator_control.py" line="203"/>
         <source>Demo officers alice and bob registered with test keys; alice is on duty. Prepare as alice, then switch to bob to approve.</source>
         <translation>演示人员 alice 和 bob 已用测试密钥登记；alice 正在值班。以 alice 身份准备，然后切换到 bob 进行批准。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="200"/>
+        <location filename="../../app/ui/emulator_control.py" line="224"/>
         <source>Emulator refused</source>
         <translation>模拟器被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_control.py" line="201"/>
+        <location filename="../../app/ui/emulator_control.py" line="225"/>
         <source>This is a production build: the test emulator is disabled. Plug in a hardware device.</source>
         <translation>这是生产版本：测试模拟器已禁用。请插入硬件设备。</translation>
     </message>
@@ -1202,105 +1217,125 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="90"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="93"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="98"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="106"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="108"/>
         <source>Ineligible</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="126"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="152"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="160"/>
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="157"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="166"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="174"/>
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="168"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="176"/>
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="170"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="202"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="218"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="211"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="219"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="223"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="231"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="276"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="285"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="302"/>
+        <source>%1 %2 old (limit %3, %4)</source>
+        <translation>%1 已过 %2（上限 %3，%4）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="311"/>
+        <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
+        <translation>⚠ 价格过期：%1。无法据此编制证明或补充抵押：请导入新的快照（文件 → 导入快照…，Ctrl+O）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="324"/>
+        <source>Prices from %1: %2</source>
+        <translation>价格来自 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
+        <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
+        <translation>没有价格：请导入快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
 </context>
 <context>
@@ -1611,117 +1646,142 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>所选追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="64"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
         <source>Client:</source>
         <translation>客户：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="65"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
         <source>Call:</source>
         <translation>通知编号：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
         <source>Received:</source>
         <translation>收到时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
         <source>Deadline:</source>
         <translation>截止时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
         <source>Time left:</source>
         <translation>剩余时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
-        <source>Shortfall (USD):</source>
-        <translation>缺口 (USD)：</translation>
+        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <source>Exchange shortfall (USD):</source>
+        <translation>交易所缺口 (USD)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
-        <source>Exposure (USD):</source>
-        <translation>敞口 (USD)：</translation>
+        <location filename="../../app/ui/views/margin_call_details.py" line="74"/>
+        <source>Exchange exposure (USD):</source>
+        <translation>交易所敞口 (USD)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="72"/>
-        <source>Collateral ratio:</source>
-        <translation>抵押率：</translation>
+        <location filename="../../app/ui/views/margin_call_details.py" line="75"/>
+        <source>Ratio at the call:</source>
+        <translation>通知时的比率：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="77"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="76"/>
+        <source>Desk now:</source>
+        <translation>本台当前：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="81"/>
         <source>Status history</source>
         <translation>状态历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="89"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="93"/>
         <source>Signed documents</source>
         <translation>已签名文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="102"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="106"/>
         <source>Liquidation waterfall (yield first)</source>
         <translation>强平瀑布（收益优先）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="109"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="113"/>
         <source>Waterfall preview</source>
         <translation>瀑布预览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="132"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="137"/>
         <source>Select a call to see its history.</source>
         <translation>选择一条通知以查看其历史。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="152"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="150"/>
+        <source>%1 (liquidation notice; the call said %2)</source>
+        <translation>%1（强平通知；追加通知为 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
+        <source>%1 (liquidation notice)</source>
+        <translation>%1（强平通知）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="158"/>
+        <source>%1 (margin call)</source>
+        <translation>%1（追加保证金通知）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="163"/>
+        <source>ratio %1 · %2 (the desk&apos;s valuation, Holdings tab)</source>
+        <translation>比率 %1 · %2（本台估值，见“持仓”页）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/margin_call_details.py" line="173"/>
         <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
         <translation>未低于强平线：以补仓回应，或升级处理。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="176"/>
         <source>Past the liquidation line, but nothing to sell.</source>
         <translation>已低于强平线，但没有可出售的资产。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="160"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
         <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
         <translation>已低于强平线：先使用应计收益，再按预授权顺序处置资产。瀑布后剩余缺口：USD %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="198"/>
         <source>No recorded history for this call.</source>
         <translation>此通知没有记录的历史。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="186"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="207"/>
         <source>No signed documents yet.</source>
         <translation>尚无已签名文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="188"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="209"/>
         <source>Margin call (signed by the exchange)</source>
         <translation>追加保证金通知（交易所签名）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="189"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="210"/>
         <source>Liquidation notice (exchange)</source>
         <translation>强平通知（交易所）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="190"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="211"/>
         <source>Top-up attestation</source>
         <translation>补仓证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="191"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="212"/>
         <source>Liquidation instruction (custodian)</source>
         <translation>强平指令（托管方）</translation>
     </message>
@@ -1729,140 +1789,165 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MarginCallsModel</name>
     <message>
+        <location filename="../../app/ui/models/desk.py" line="203"/>
+        <source>From the exchange&apos;s liquidation notice (the call said USD %1).</source>
+        <translation>来自交易所的强平通知（追加通知为 USD %1）。</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/models/desk.py" line="207"/>
+        <source>From the exchange&apos;s margin call.</source>
+        <translation>来自交易所的追加保证金通知。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="218"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="212"/>
+        <location filename="../../app/ui/models/desk.py" line="223"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="217"/>
+        <location filename="../../app/ui/models/desk.py" line="228"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="223"/>
+        <location filename="../../app/ui/models/desk.py" line="234"/>
         <source>Deadline</source>
         <translation>截止时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="228"/>
+        <location filename="../../app/ui/models/desk.py" line="239"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="236"/>
-        <source>Shortfall (USD)</source>
-        <translation>缺口 (USD)</translation>
+        <location filename="../../app/ui/models/desk.py" line="247"/>
+        <source>Exchange shortfall (USD)</source>
+        <translation>交易所缺口 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="242"/>
+        <location filename="../../app/ui/models/desk.py" line="260"/>
+        <source>Ratio at the call</source>
+        <translation>通知时比率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="264"/>
+        <source>The exchange&apos;s collateral ratio when it issued the call.</source>
+        <translation>交易所发出通知时的抵押比率。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="269"/>
+        <source>Desk ratio now</source>
+        <translation>本台当前比率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="273"/>
+        <source>The desk&apos;s own valuation of the client now: %1</source>
+        <translation>本台对该客户的当前估值：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/desk.py" line="254"/>
         <source>Exposure (USD)</source>
         <translation>敞口 (USD)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/desk.py" line="248"/>
-        <source>Collateral ratio</source>
-        <translation>抵押率</translation>
     </message>
 </context>
 <context>
     <name>MarginCallsView</name>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="45"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="46"/>
         <source>Ac&amp;knowledge</source>
         <translation>确认(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="48"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="49"/>
         <source>Answer with a &amp;top-up attestation</source>
         <translation>以补充抵押证明回应(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="51"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="52"/>
         <source>Liquidation &amp;waterfall…</source>
         <translation>强平瀑布(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="54"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="55"/>
         <source>&amp;Escalate to liquidation</source>
         <translation>升级为强平(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="57"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="58"/>
         <source>Sign &amp;&amp; send top-up &amp;answer</source>
         <translation>签署并发送补充回复(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="60"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="61"/>
         <source>S&amp;ync with exchange</source>
         <translation>与交易所同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="65"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="66"/>
         <source>Margin calls</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="69"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="70"/>
         <source>No margin calls from the exchange. New calls appear here with a desktop notification.</source>
         <translation>交易所暂无追加保证金通知。新通知会显示在此处并弹出桌面通知。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="74"/>
         <source>Filter calls…</source>
         <translation>筛选通知…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="73"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="74"/>
         <source>Filter calls</source>
         <translation>筛选通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="79"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="80"/>
         <source>Time left turns amber within an hour of the deadline and red past it. Past the liquidation line, preview the waterfall and sign the pre-authorised instruction.</source>
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="157"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="162"/>
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="168"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="173"/>
         <source>Cannot escalate</source>
         <translation>无法升级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="182"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="187"/>
         <source>Top-up answer to margin call %1</source>
         <translation>对追加保证金通知 %1 的补充回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="199"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
         <source>Exchange link</source>
         <translation>交易所链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="205"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="210"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="218"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="223"/>
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="221"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="226"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="245"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1998,47 +2083,62 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="195"/>
+        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <source>%1 old: as of %2 from %3; limit %4.</source>
+        <translation>已过 %1：截至 %2，来自 %3；上限 %4。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="211"/>
+        <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
+        <translation>已过期：导入新快照前不能据此编制证明。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="226"/>
         <source>Asset</source>
         <translation>资产</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="198"/>
+        <location filename="../../app/ui/models/holdings.py" line="229"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <location filename="../../app/ui/models/holdings.py" line="235"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="210"/>
+        <location filename="../../app/ui/models/holdings.py" line="241"/>
+        <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
+        <translation>每个价格的时效和来源见其提示及客户表上方；超过上限（BTC 1 小时，基金净值和稳定币 24 小时）即为过期（⚠，红色）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="249"/>
         <source>Market value</source>
         <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="222"/>
+        <location filename="../../app/ui/models/holdings.py" line="261"/>
         <source>Collateral value</source>
         <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="228"/>
+        <location filename="../../app/ui/models/holdings.py" line="267"/>
         <source>Accrued yield</source>
         <translation>应计收益</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="234"/>
+        <location filename="../../app/ui/models/holdings.py" line="273"/>
         <source>Redemption lock</source>
         <translation>赎回锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="239"/>
+        <location filename="../../app/ui/models/holdings.py" line="278"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation>为赎回锁定在托管方合约中的数量（法币在 24 小时内结算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="216"/>
+        <location filename="../../app/ui/models/holdings.py" line="255"/>
         <source>Collateral factor</source>
         <translation>抵押系数</translation>
     </message>
@@ -2046,27 +2146,27 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>ProofsModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="121"/>
+        <location filename="../../app/ui/models/desk.py" line="122"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="126"/>
+        <location filename="../../app/ui/models/desk.py" line="127"/>
         <source>Leaf</source>
         <translation>叶子</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="132"/>
+        <location filename="../../app/ui/models/desk.py" line="133"/>
         <source>Collateral value (USD)</source>
         <translation>抵押价值 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="138"/>
+        <location filename="../../app/ui/models/desk.py" line="139"/>
         <source>Proof length</source>
         <translation>证明长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="144"/>
+        <location filename="../../app/ui/models/desk.py" line="145"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
@@ -2388,47 +2488,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="266"/>
+        <location filename="../../app/ui/models/holdings.py" line="305"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="271"/>
+        <location filename="../../app/ui/models/holdings.py" line="310"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="274"/>
+        <location filename="../../app/ui/models/holdings.py" line="313"/>
         <source>Ratio now</source>
         <translation>当前抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="278"/>
+        <location filename="../../app/ui/models/holdings.py" line="317"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation>当前抵押率，按当前状态着色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="285"/>
+        <location filename="../../app/ui/models/holdings.py" line="324"/>
         <source>After shock</source>
         <translation>冲击后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="289"/>
+        <location filename="../../app/ui/models/holdings.py" line="328"/>
         <source>Collateral ratio after the shock</source>
         <translation>冲击后的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="293"/>
+        <location filename="../../app/ui/models/holdings.py" line="332"/>
         <source>State now</source>
         <translation>当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="299"/>
+        <location filename="../../app/ui/models/holdings.py" line="338"/>
         <source>State after</source>
         <translation>冲击后状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="310"/>
+        <location filename="../../app/ui/models/holdings.py" line="349"/>
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>
@@ -2519,27 +2619,27 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>WaterfallModel</name>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="273"/>
+        <location filename="../../app/ui/models/desk.py" line="297"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="279"/>
+        <location filename="../../app/ui/models/desk.py" line="303"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="284"/>
+        <location filename="../../app/ui/models/desk.py" line="308"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="290"/>
+        <location filename="../../app/ui/models/desk.py" line="314"/>
         <source>Covers (USD)</source>
         <translation>覆盖 (USD)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/desk.py" line="296"/>
+        <location filename="../../app/ui/models/desk.py" line="320"/>
         <source>Shortfall left (USD)</source>
         <translation>剩余缺口 (USD)</translation>
     </message>

@@ -53,7 +53,7 @@ def test_margin_call_resolved_by_top_up(
             # no deposit yet: the desk's (older, higher) BTC price is no new collateral
             with pytest.raises(mc.MarginCallServiceError, match="no new collateral"):
                 mc.top_up(desk.store, row.call_id, officer="alice")
-            after_call = format_utc(datetime.now(UTC) + timedelta(hours=2))
+            after_call = format_utc(datetime.now(UTC) + timedelta(minutes=1))
             # a deposit too small: 5 BTC at 87,300 x 80% = 349,200 < 1,048,000
             HoldingsService(desk.store).import_snapshot(
                 HoldingsService(desk.store).parse(snapshot_with(
@@ -67,7 +67,7 @@ def test_margin_call_resolved_by_top_up(
                 HoldingsService(desk.store).parse(snapshot_with(
                     {"palm-harbour": {"positions": [{"asset": "BTC", "quantity": "330"}]}},
                     {"BTC": "87300.00"},
-                    format_utc(datetime.now(UTC) + timedelta(hours=2, minutes=5)))),
+                    format_utc(datetime.now(UTC) + timedelta(minutes=2)))),
                 actor="test")
             top = mc.top_up(desk.store, row.call_id, officer="alice")
             with pytest.raises(mc.MarginCallServiceError, match="signed first"):

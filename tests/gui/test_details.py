@@ -133,7 +133,7 @@ def test_margin_call_details_show_the_waterfall_past_the_liquidation_line(desk: 
     details = view.details
     assert details.client.text().startswith("Sandstone Arbitrage Fund (sandstone-arb)")
     assert details.call.text() == past.call_id
-    assert details.shortfall.text() == "610,000.00"
+    assert details.shortfall.text() == "610,000.00 (liquidation notice)"  # labelled source
     assert details.exposure.text() == "34,000,000.00"
     assert details.ratio.text() == "44.21%"
     lines = details.waterfall_model.rows

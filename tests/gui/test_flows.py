@@ -9,6 +9,7 @@ from decimal import Decimal
 from message_boxes import close_messages, message_texts, run_confirming
 
 from app.documents.signatures import verify_message
+from app.domain.snapshot import format_utc
 from app.services.desk_facade import AttestationStatus, MarginCallRow, MarginCallStatus
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 
@@ -274,7 +275,7 @@ def test_import_snapshot_refuses_a_bad_file_and_takes_a_good_one(desk, tmp_path)
     assert len(desk.run(desk.ctx.facade.audit_entries())) == before  # nothing written
 
     good = json.loads(demo_snapshot_path().read_text())
-    good["as_of"] = "2026-11-26T12:00:00Z"
+    good["as_of"] = format_utc(datetime.now(UTC) + timedelta(minutes=1))  # after the demo
     good["prices"]["BTC"] = "72750.00"
     path = tmp_path / "noon.json"
     path.write_text(json.dumps(good))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from message_boxes import close_messages
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QToolButton
 
 from app.ui import i18n
@@ -370,3 +370,61 @@ def prepare_as_alice_on(desk) -> str:  # type: ignore[no-untyped-def]
     from test_flows import prepare_as_alice
 
     return prepare_as_alice(desk)
+
+
+def test_stale_prices_are_flagged_and_block_preparing_until_a_fresh_snapshot(
+    desk, tmp_path
+) -> None:
+    import json
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from message_boxes import message_texts
+    from test_flows import setup_two_officers
+
+    from app.domain.price_freshness import SETTING
+    from app.domain.snapshot import format_utc
+    from app.services.demo import demo_snapshot_path
+    from app.ui.models.holdings import PositionColumn
+
+    setup_two_officers(desk)
+    w = desk.window
+    w.select_officer("alice")
+    h = w.holdings
+    # every price shows its age and source
+    desk.run(h.reload())
+    assert "Prices from snapshot #1 (demo snapshot): BENJI" in h.freshness.text()
+    # the desk's limit for crypto is set to one second (configurable; default 1 h)
+    with desk.ctx.facade.store.transaction() as tx:
+        tx.settings.put(SETTING, json.dumps({"crypto": "1s"}), datetime.now(UTC))
+    time.sleep(1.2)
+    desk.run(h.reload())
+    text = h.freshness.text()
+    assert "Stale prices: BTC" in text and "limit 1 s" in text and "Import snapshot" in text
+    proxy = h.clients.proxy
+    def palm() -> int:
+        return next(
+            r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "palm-harbour"
+        )
+
+    h.clients.selectRow(palm())
+    desk.settle()
+    price = h.positions_model.index(0, PositionColumn.PRICE)
+    assert price.data().startswith("⚠")
+    assert "STALE" in price.data(Qt.ItemDataRole.ToolTipRole)
+    # preparing on a stale price is refused with the reason and the way out
+    before = len(desk.run(desk.ctx.facade.attestations()))
+    assert desk.run(w.attestations.prepare()) is None
+    refusal = close_messages()
+    assert "the BTC price is" in refusal and "import a fresh snapshot" in refusal.lower()
+    assert len(desk.run(desk.ctx.facade.attestations())) == before
+    # a fresh snapshot is the way out
+    fresh = json.loads(demo_snapshot_path().read_text())
+    fresh["as_of"] = format_utc(datetime.now(UTC) + timedelta(minutes=1))
+    path = tmp_path / "fresh.json"
+    path.write_text(json.dumps(fresh))
+    assert desk.run(w.import_snapshot(str(path))) is not None, message_texts()
+    desk.run(h.reload())
+    assert "Stale" not in h.freshness.text()
+    h.clients.selectRow(palm())
+    assert desk.run(w.attestations.prepare()) is not None, message_texts()

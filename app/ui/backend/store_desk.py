@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from app.domain.price_freshness import PriceAge
 from app.domain.valuation import ClientValuation, value_client
 from app.services.desk_facade import (
     AttestationDetail,
@@ -76,9 +77,12 @@ def client_row(
 
 
 def position_rows(
-    holding: ClientHolding, accrued: Mapping[str, Decimal] | None = None
+    holding: ClientHolding,
+    accrued: Mapping[str, Decimal] | None = None,
+    ages: Mapping[str, PriceAge] | None = None,
 ) -> list[PositionRow]:
     accrued = accrued or {}
+    ages = ages or {}
     return [
         PositionRow(
             client_id=holding.valuation.client_id,
@@ -90,6 +94,7 @@ def position_rows(
             collateral_value=p.collateral_value_usd,
             accrued_yield=accrued.get(p.asset, Decimal("0.00")),
             locked_quantity=p.locked_quantity,
+            price_age=ages.get(p.asset),
         )
         for p in holding.positions
     ]
@@ -101,6 +106,7 @@ class _Cache:
     prices: dict[str, Decimal]
     accrued: dict[str, dict[str, Decimal]]  # client -> asset -> accrued-but-undistributed USD
     open_calls: dict[str, str] = field(default_factory=dict)  # client -> margin_call|liquidation
+    price_ages: list[PriceAge] = field(default_factory=list)
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
@@ -142,7 +148,13 @@ class StoreDesk(DeskFacade):
             cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
             for asset, stored in tx.holdings.prices(cutoff).items():
                 prices[asset] = stored.price_usd
-        return _Cache(holdings, prices, self._accrued(holdings, prices), self._open_calls())
+        return _Cache(
+            holdings,
+            prices,
+            self._accrued(holdings, prices),
+            self._open_calls(),
+            self.holdings_service.price_ages(),
+        )
 
     def _open_calls(self) -> dict[str, str]:
         """Each client's open call from the exchange: past the liquidation line or not."""
@@ -177,6 +189,7 @@ class StoreDesk(DeskFacade):
         self._cache = cache
         policy = self.holdings_service.catalogue.policy
         as_of = max((h.record_as_of for h in cache.holdings), default=datetime.now(UTC))
+        ages = {a.asset: a for a in cache.price_ages}
         return HoldingsSnapshot(
             as_of=as_of,
             prices=dict(cache.prices),
@@ -187,9 +200,10 @@ class StoreDesk(DeskFacade):
                 for h in cache.holdings
             ],
             positions={
-                h.valuation.client_id: position_rows(h, cache.accrued.get(h.record.id))
+                h.valuation.client_id: position_rows(h, cache.accrued.get(h.record.id), ages)
                 for h in cache.holdings
             },
+            price_ages=list(cache.price_ages),
             margin_call_ratio=policy.margin_call_ratio,
             liquidation_ratio=policy.liquidation_ratio,
         )

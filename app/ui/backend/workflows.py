@@ -239,9 +239,20 @@ def _rejection(tx: Transaction, att_id: int) -> Rejection | None:
     return found
 
 
+def _require_fresh_prices(store: Store, client_ids: list[str]) -> None:
+    """Refuse (with each stale price and the way out) before anything is prepared."""
+    from app.services.holdings import HoldingsService, StalePrices
+
+    try:
+        HoldingsService(store).require_fresh_prices(client_ids)
+    except StalePrices as exc:
+        raise RefusedError(["Prices are too old to attest on:", *exc.reasons]) from exc
+
+
 def prepare(store: Store, client_ids: list[str], officer: str) -> AttestationRow:
     from app.services.attestations import AttestationService
 
+    _require_fresh_prices(store, client_ids)
     try:
         record = AttestationService(store).prepare(client_ids, officer)
     except Exception as exc:
@@ -350,6 +361,11 @@ def escalate_call(store: Store, call_id: str, officer: str) -> None:
 
 
 def top_up(store: Store, call_id: str, officer: str) -> AttestationRow:
+    try:
+        client_id = _calls().margin_call(store, call_id).client_id
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    _require_fresh_prices(store, [client_id])
     try:
         record = _calls().top_up(store, call_id, officer=officer)
     except Exception as exc:

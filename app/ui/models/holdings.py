@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from app.domain.price_freshness import format_age
 from app.services.desk_facade import ClientRow, LineState, PositionRow, StressRow
 from app.ui import format as fmt
 from app.ui import labels, theme
@@ -191,6 +192,29 @@ class PositionColumn(IntEnum):
     LOCKED = 7
 
 
+def _stale(row: PositionRow) -> bool:
+    return row.price_age is not None and row.price_age.stale
+
+
+def price_age_tooltip(row: PositionRow) -> str:
+    age = row.price_age
+    if age is None:
+        return ""
+    text = (
+        QCoreApplication.translate("PositionsModel", "%1 old: as of %2 from %3; limit %4.")
+        .replace("%1", format_age(age.age))
+        .replace("%2", fmt.utc(age.point.as_of))
+        .replace("%3", age.point.source)
+        .replace("%4", format_age(age.limit))
+    )
+    if age.stale:
+        stale = QCoreApplication.translate(
+            "PositionsModel", "STALE: no attestation on it until a fresh snapshot is imported."
+        )
+        return f"{text}\n{stale}"
+    return text
+
+
 class PositionsModel(RowTableModel[PositionRow, PositionColumn]):
     """The positions of the selected client."""
 
@@ -209,9 +233,17 @@ class PositionsModel(RowTableModel[PositionRow, PositionColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("PositionsModel", "Price"),
-                lambda r: fmt.quantity(r.price),
+                lambda r: f"⚠ {fmt.quantity(r.price)}" if _stale(r) else fmt.quantity(r.price),
                 lambda r: r.price,
                 RIGHT,
+                foreground=lambda r: theme.bad() if _stale(r) else None,
+                tooltip=price_age_tooltip,  # its age, source and limit; STALE past it
+                header_tip=QT_TRANSLATE_NOOP(
+                    "PositionsModel",
+                    "Each price's age and source are in its tooltip and above the clients;"
+                    " past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is"
+                    " STALE (⚠, red)",
+                ),
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("PositionsModel", "Market value"),

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.price_freshness import format_age
 from app.services.desk_facade import ClientRow, HoldingsSnapshot, LineState
 from app.ui import format as fmt
+from app.ui import theme
 from app.ui.context import DeskContext, LatestRead
 from app.ui.models.holdings import ClientsModel, PositionsModel, TotalsModel
 from app.ui.views.chart_slots import CompositionSlot, RatioHistorySlot
@@ -110,6 +112,12 @@ class HoldingsView(QWidget):
         self.as_of.setObjectName("holdingsAsOf")
         bar.addWidget(self.as_of, 1, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(bar)
+        # Every price's age; stale ones in red with the reason and the way out.
+        self.freshness = QLabel()
+        self.freshness.setObjectName("priceFreshness")
+        self.freshness.setWordWrap(True)
+        self.freshness.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.freshness)
 
         # Clients get the full width (every column, eligibility included, visible at
         # 1440 px); positions and the stress/chart tabs share the lower half.
@@ -225,6 +233,7 @@ class HoldingsView(QWidget):
             .replace("%2", fmt.ratio(snapshot.margin_call_ratio))
             .replace("%3", fmt.ratio(snapshot.liquidation_ratio))
         )
+        self._show_freshness(snapshot)
         by_asset: dict[str, Decimal] = {}
         for positions in snapshot.positions.values():
             for p in positions:
@@ -284,6 +293,40 @@ class HoldingsView(QWidget):
             self.history.set_history(
                 row.name, points, self.snapshot.margin_call_ratio, self.snapshot.liquidation_ratio
             )
+
+    def _show_freshness(self, snapshot: HoldingsSnapshot) -> None:
+        ages = list(snapshot.price_ages)
+        stale = [a for a in ages if a.stale]
+        if stale:
+            items = "; ".join(
+                self.tr("%1 %2 old (limit %3, %4)")
+                .replace("%1", a.asset)
+                .replace("%2", format_age(a.age))
+                .replace("%3", format_age(a.limit))
+                .replace("%4", a.point.source)
+                for a in stale
+            )
+            self.freshness.setText(
+                self.tr(
+                    "⚠ Stale prices: %1. No attestation or top-up can be prepared on them:"
+                    " import a fresh snapshot (File → Import snapshot…, Ctrl+O)."
+                ).replace("%1", items)
+            )
+            self.freshness.setStyleSheet(f"color: {theme.bad().name()}; font-weight: 600;")
+        else:
+            by_source: dict[str, list[str]] = {}
+            for a in ages:
+                by_source.setdefault(a.point.source, []).append(
+                    f"{a.asset} {format_age(a.age)}"
+                )
+            self.freshness.setText(
+                " · ".join(
+                    self.tr("Prices from %1: %2").replace("%1", source).replace("%2", ", ".join(v))
+                    for source, v in by_source.items()
+                )
+                or self.tr("No prices: import a snapshot (File → Import snapshot…, Ctrl+O).")
+            )
+            self.freshness.setStyleSheet("")
 
     def selected_client_ids(self) -> list[str]:
         return [r.client_id for r in self.clients.selected_rows() if isinstance(r, ClientRow)]

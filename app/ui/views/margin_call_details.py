@@ -151,6 +151,9 @@ class MarginCallDetails(QWidget):
                 .replace("%1", fmt.usd(row.shortfall))
                 .replace("%2", fmt.usd(row.call_shortfall))
             )
+        elif row.past_liquidation:
+            text = self.tr("%1 (liquidation notice)")
+            self.shortfall.setText(text.replace("%1", fmt.usd(row.shortfall)))
         else:
             text = self.tr("%1 (margin call)")
             self.shortfall.setText(text.replace("%1", fmt.usd(row.shortfall)))
