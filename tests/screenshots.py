@@ -64,13 +64,14 @@ def main() -> None:
         await ctx.reload_officers()
         await ctx.reload_devices()
         w.select_officer("alice")
-        # A second snapshot three hours later (BTC down 8%) so the ratio history has a line.
+        # A second snapshot a minute later (BTC down 8%) so the ratio history has a line
+        # (dated relative to now: prices have an age limit).
         import json
 
         from app.services.demo import demo_snapshot_path
 
         later = json.loads(demo_snapshot_path().read_text())
-        later["as_of"] = "2026-11-26T12:00:00Z"
+        later["as_of"] = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         later["prices"]["BTC"] = "89240.00"
         later_path = Path(data) / "snapshot-1200.json"
         later_path.write_text(json.dumps(later))

@@ -76,11 +76,13 @@ class EmulatorScreens(QObject):
             screen = (main.screen() if main is not None else None) or (
                 QGuiApplication.primaryScreen()
             )
-            if screen is not None:
+            self.windows[uri] = window
+            window.show_prompt(text)
+            window.show()
+            if screen is not None:  # placed once its real size is known
                 available = screen.availableGeometry()
                 beside = main.frameGeometry() if main is not None else available
-                window.place_beside(available, beside, len(self.windows))
-            self.windows[uri] = window
+                window.place_beside(available, beside, len(self.windows) - 1)
         window.show_prompt(text)
         window.show()
         window.raise_()

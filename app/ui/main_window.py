@@ -420,7 +420,15 @@ class MainWindow(QMainWindow):
         return self.message_log_dialog
 
     def _show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
+        bar = self.statusBar()
+        bar.showMessage(text, 8000)
+        # A message the status bar would cut off stays, whole, in the unread button.
+        room = bar.width() - sum(
+            w.width() for w in (self.store_status, self.device_status, self.emulator_status,
+                                self.clock_label)
+        )
+        if bar.fontMetrics().horizontalAdvance(text) > room - 40:
+            self.ctx.messages.keep_unread(text)
 
     def _tick(self) -> None:
         self.clock_label.setText(datetime.now(UTC).strftime("%H:%M:%S UTC"))

@@ -63,6 +63,15 @@ class MessageLog(QObject):
             del self.entries[:-MAX_ENTRIES]
         self.changed.emit()
 
+    def keep_unread(self, text: str) -> None:
+        """Promote the latest entry with ``text`` to important-unread (it did not fit)."""
+        for entry in reversed(self.entries):
+            if entry.text == text:
+                if entry.read or not entry.important:
+                    entry.important, entry.read = True, False
+                    self.changed.emit()
+                return
+
     def unread(self) -> list[LogEntry]:
         return [e for e in self.entries if not e.read]
 

@@ -1181,17 +1181,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="100"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="106"/>
         <source>You closed the device screen: rejected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="112"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="118"/>
         <source>You approved on the device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="114"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="120"/>
         <source>You rejected on the device.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1199,17 +1199,17 @@
 <context>
     <name>EmulatorScreens</name>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="94"/>
+        <location filename="../../app/ui/emulator_screens.py" line="96"/>
         <source>Decided by the approval setting (approve automatically).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="98"/>
+        <location filename="../../app/ui/emulator_screens.py" line="100"/>
         <source>The desk cancelled the request (or the device was unplugged).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="108"/>
+        <location filename="../../app/ui/emulator_screens.py" line="110"/>
         <source>The device is no longer waiting: nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1624,12 +1624,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="430"/>
+        <location filename="../../app/ui/main_window.py" line="438"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n new margin call needs attention.</numerusform>
@@ -1911,42 +1911,42 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="162"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="167"/>
         <source>Cannot acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="173"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="178"/>
         <source>Cannot escalate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="187"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="192"/>
         <source>Top-up answer to margin call %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="209"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="210"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="215"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="223"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
         <source>Top-up refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="226"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="231"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="255"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1954,8 +1954,8 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MessageLogDialog</name>
     <message>
-        <location filename="../../app/ui/message_log.py" line="124"/>
-        <location filename="../../app/ui/message_log.py" line="130"/>
+        <location filename="../../app/ui/message_log.py" line="133"/>
+        <location filename="../../app/ui/message_log.py" line="139"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1963,13 +1963,13 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>NoticeButton</name>
     <message>
-        <location filename="../../app/ui/message_log.py" line="98"/>
+        <location filename="../../app/ui/message_log.py" line="107"/>
         <source>(%1 unread) %2</source>
         <extracomment>Kept in memory for the session; the audit log is the durable record.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/message_log.py" line="104"/>
+        <location filename="../../app/ui/message_log.py" line="113"/>
         <source>Unread messages</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1181,17 +1181,17 @@
         <translation>设备请您批准这段文字。请与工作台的“在设备上确认”窗口逐字核对，然后按下按钮。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="100"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="106"/>
         <source>You closed the device screen: rejected.</source>
         <translation>您关闭了设备屏幕：已拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="112"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="118"/>
         <source>You approved on the device.</source>
         <translation>您已在设备上批准。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/emulator_screen.py" line="114"/>
+        <location filename="../../app/ui/dialogs/emulator_screen.py" line="120"/>
         <source>You rejected on the device.</source>
         <translation>您已在设备上拒绝。</translation>
     </message>
@@ -1199,17 +1199,17 @@
 <context>
     <name>EmulatorScreens</name>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="94"/>
+        <location filename="../../app/ui/emulator_screens.py" line="96"/>
         <source>Decided by the approval setting (approve automatically).</source>
         <translation>已由批准设置决定（自动批准）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="98"/>
+        <location filename="../../app/ui/emulator_screens.py" line="100"/>
         <source>The desk cancelled the request (or the device was unplugged).</source>
         <translation>工作台已取消请求（或设备已拔出）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/emulator_screens.py" line="108"/>
+        <location filename="../../app/ui/emulator_screens.py" line="110"/>
         <source>The device is no longer waiting: nothing was sent.</source>
         <translation>设备已不再等待：未发送任何内容。</translation>
     </message>
@@ -1626,12 +1626,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="430"/>
+        <location filename="../../app/ui/main_window.py" line="438"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
@@ -1912,42 +1912,42 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>截止前一小时内剩余时间显示为琥珀色，逾期显示为红色。低于强平线时，请预览瀑布并签署预授权指令。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="162"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="167"/>
         <source>Cannot acknowledge</source>
         <translation>无法确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="173"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="178"/>
         <source>Cannot escalate</source>
         <translation>无法升级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="187"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="192"/>
         <source>Top-up answer to margin call %1</source>
         <translation>对追加保证金通知 %1 的补充回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="204"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="209"/>
         <source>Exchange link</source>
         <translation>交易所链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="210"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="215"/>
         <source>No exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="223"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="226"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="231"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="250"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="255"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -1955,8 +1955,8 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MessageLogDialog</name>
     <message>
-        <location filename="../../app/ui/message_log.py" line="124"/>
-        <location filename="../../app/ui/message_log.py" line="130"/>
+        <location filename="../../app/ui/message_log.py" line="133"/>
+        <location filename="../../app/ui/message_log.py" line="139"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
@@ -1964,13 +1964,13 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>NoticeButton</name>
     <message>
-        <location filename="../../app/ui/message_log.py" line="98"/>
+        <location filename="../../app/ui/message_log.py" line="107"/>
         <source>(%1 unread) %2</source>
         <extracomment>Kept in memory for the session; the audit log is the durable record.</extracomment>
         <translation>（%1 条未读）%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/message_log.py" line="104"/>
+        <location filename="../../app/ui/message_log.py" line="113"/>
         <source>Unread messages</source>
         <translation>未读消息</translation>
     </message>

@@ -428,3 +428,38 @@ def test_stale_prices_are_flagged_and_block_preparing_until_a_fresh_snapshot(
     assert "Stale" not in h.freshness.text()
     h.clients.selectRow(palm())
     assert desk.run(w.attestations.prepare()) is not None, message_texts()
+
+
+def test_a_chinese_margin_call_status_reads_whole(desk) -> None:
+    from test_details import _call
+
+    from app.services.desk_facade import MarginCallStatus
+    from app.ui.models.desk import MarginCallColumn
+
+    assert i18n.translator().switch("zh_CN")
+    try:
+        view = desk.window.margin_calls
+        rows = [_call(True, MarginCallStatus.ESCALATED), _call(False, MarginCallStatus.RECEIVED)]
+
+        async def calls():  # type: ignore[no-untyped-def]
+            return rows
+
+        desk.ctx.facade.margin_calls = calls
+        desk.run(view.reload())
+        assert view.model.index(0, MarginCallColumn.STATUS).data() == "已升级为强平"
+        column = MarginCallColumn.STATUS
+        assert view.table.columnWidth(column) >= view.table.sizeHintForColumn(column)
+    finally:
+        i18n.translator().switch("en")
+
+
+def test_a_message_too_long_for_the_status_bar_is_kept_whole_until_read(desk) -> None:
+    w = desk.window
+    long = (
+        "Demo officers alice and bob registered with test keys; alice is on duty."
+        " Prepare as alice, then switch to bob to approve. " * 3
+    ).strip()
+    desk.ctx.status_message.emit(long)
+    assert w.notice_button.isVisible() and w.notice_button.toolTip().endswith(long)
+    desk.ctx.status_message.emit("exchange: 0 sent")  # short: brief only
+    assert [e.text for e in desk.ctx.messages.unread()] == [long]

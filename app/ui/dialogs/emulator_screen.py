@@ -86,7 +86,13 @@ class EmulatorScreenWindow(QWidget):
     def place_beside(self, available: QRect, main: QRect, index: int = 0) -> None:
         """First showing: beside the main window, like a device beside the desk, fully
         on ``available`` (the main window's screen); see :func:`device_screen_position`."""
-        size = self.sizeHint().expandedTo(self.minimumSizeHint())
+        # Once shown, the real frame (title bar, wrapped text) decides; before, the hint.
+        size = (
+            self.frameGeometry().size()
+            if self.isVisible()
+            else self.sizeHint().expandedTo(self.minimumSizeHint())
+        )
+        size = size.boundedTo(available.size())
         self.move(device_screen_position(available, main, size, index))
 
     def asking(self) -> bool:

@@ -146,6 +146,11 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
             self.ctx.notify_changed()  # Holdings shows the exchange's calls: keep it in step
         self._states = states
         self._show_rows(rows)
+        # A status reads whole in every language (已升级为强平 was clipped).
+        for column in (MarginCallColumn.STATUS, MarginCallColumn.CLIENT):
+            needed = self.table.sizeHintForColumn(column)
+            if needed > self.table.columnWidth(column):
+                self.table.setColumnWidth(column, needed)
         self._update_actions()
         await self.load_detail()
         self.open_count_changed.emit(self.model.open_count())
