@@ -70,6 +70,13 @@ class PositionRow:
     accrued_yield: Decimal
     locked_quantity: Decimal
     price_age: PriceAge | None = None  # how old the price is, its source and limit
+    # BTC in the client's on-chain emergency vault (imported UTXOs); None: no vault coins
+    vault_quantity: Decimal | None = None
+
+    @property
+    def vault_differs(self) -> bool:
+        """The vault's coins and the snapshot's quantity disagree (flagged in Holdings)."""
+        return self.vault_quantity is not None and self.vault_quantity != self.quantity
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,7 @@ def position_rows(
     holding: ClientHolding,
     accrued: Mapping[str, Decimal] | None = None,
     ages: Mapping[str, PriceAge] | None = None,
+    vault_btc: Decimal | None = None,
 ) -> list[PositionRow]:
     accrued = accrued or {}
     ages = ages or {}
@@ -95,6 +96,7 @@ def position_rows(
             accrued_yield=accrued.get(p.asset, Decimal("0.00")),
             locked_quantity=p.locked_quantity,
             price_age=ages.get(p.asset),
+            vault_quantity=vault_btc if p.asset == "BTC" else None,
         )
         for p in holding.positions
     ]
@@ -107,6 +109,7 @@ class _Cache:
     accrued: dict[str, dict[str, Decimal]]  # client -> asset -> accrued-but-undistributed USD
     open_calls: dict[str, str] = field(default_factory=dict)  # client -> margin_call|liquidation
     price_ages: list[PriceAge] = field(default_factory=list)
+    vault_btc: dict[str, Decimal] = field(default_factory=dict)  # client -> unspent vault BTC
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
@@ -148,12 +151,15 @@ class StoreDesk(DeskFacade):
             cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
             for asset, stored in tx.holdings.prices(cutoff).items():
                 prices[asset] = stored.price_usd
+        from app.services.vault import vault_balances
+
         return _Cache(
             holdings,
             prices,
             self._accrued(holdings, prices),
             self._open_calls(),
             self.holdings_service.price_ages(),
+            vault_balances(self.store),
         )
 
     def _open_calls(self) -> dict[str, str]:
@@ -200,7 +206,12 @@ class StoreDesk(DeskFacade):
                 for h in cache.holdings
             ],
             positions={
-                h.valuation.client_id: position_rows(h, cache.accrued.get(h.record.id), ages)
+                h.valuation.client_id: position_rows(
+                    h,
+                    cache.accrued.get(h.record.id),
+                    ages,
+                    vault_btc=cache.vault_btc.get(h.record.id),
+                )
                 for h in cache.holdings
             },
             price_ages=list(cache.price_ages),

@@ -181,6 +181,20 @@ _STATE_ORDER = {
 }
 
 
+def _vault_tip(row: PositionRow) -> str:
+    if row.vault_quantity is None:
+        return ""
+    tr = QCoreApplication.translate
+    vault = fmt.quantity(row.vault_quantity)
+    if not row.vault_differs:
+        return tr("PositionsModel", "On-chain vault: {0} {1}, as in the snapshot").format(
+            vault, row.asset
+        )
+    return tr("PositionsModel", "On-chain vault: {0} {1}, the snapshot says {2}").format(
+        vault, row.asset, fmt.quantity(row.quantity)
+    )
+
+
 class PositionColumn(IntEnum):
     ASSET = 0
     QUANTITY = 1
@@ -227,9 +241,16 @@ class PositionsModel(RowTableModel[PositionRow, PositionColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("PositionsModel", "Quantity"),
-                lambda r: fmt.quantity(r.quantity),
+                lambda r: ("\u26a0 " if r.vault_differs else "") + fmt.quantity(r.quantity),
                 lambda r: r.quantity,
                 RIGHT,
+                foreground=lambda r: theme.warn() if r.vault_differs else None,
+                tooltip=_vault_tip,
+                header_tip=QT_TRANSLATE_NOOP(
+                    "PositionsModel",
+                    "The snapshot's quantity; for BTC, flagged when the client's on-chain"
+                    " 2-of-3 vault (imported UTXOs) holds a different amount",
+                ),
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("PositionsModel", "Price"),
