@@ -146,6 +146,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="KEY",
         help='register a multisig account key given with its origin: "[fp/48h/1h/0h/2h]tpub…"',
     )
+    padd.add_argument(
+        "--eth-path",
+        metavar="PATH",
+        help="also (or only) read the party's Safe owner address at PATH on --device "
+        "(m/44'/60'/0'/0/0 is the usual one)",
+    )
+    padd.add_argument(
+        "--eth-address",
+        metavar="0x…",
+        help="the Safe owner address of a party that signs elsewhere (EIP-55 checked)",
+    )
     padd.set_defaults(handler=guarded(cmd_parties_add))
 
     desk_emergency.register(sub, guarded)
@@ -306,6 +317,13 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
 
     if args.multisig_path or args.multisig_xpub:
         return _add_multisig_key(args)
+    if args.eth_path and args.eth_address:
+        raise CliError("give --eth-path (read from --device) or --eth-address, not both")
+    if args.eth_path and not args.device:
+        raise CliError("--eth-path reads the address on --device URI")
+    if (args.eth_path or args.eth_address) and not (args.path or args.pubkey):
+        _add_eth_owner(args)  # the Safe owner only: the statement key is registered already
+        return 0
     if bool(args.device) == bool(args.pubkey):
         raise CliError("give either --device URI --path PATH or --pubkey HEX")
     emulator = bool(args.emulator)
@@ -339,6 +357,8 @@ def cmd_parties_add(args: argparse.Namespace) -> int:
             path=path,
         )
     print(f"{args.party} {args.role} {key_id_for(pubkey)}{' (TEST EMULATOR)' if emulator else ''}")
+    if args.eth_path or args.eth_address:
+        _add_eth_owner(args)
     return 0
 
 
@@ -370,3 +390,32 @@ def _add_multisig_key(args: argparse.Namespace) -> int:
         )
     print(f"{args.party} multisig {key}{' (TEST EMULATOR)' if emulator else ''}")
     return 0
+
+
+def _add_eth_owner(args: argparse.Namespace) -> None:
+    from app.documents.keys import Party
+    from app.services.vault_safes import register_eth_owner, register_eth_owner_from_device
+
+    if args.fingerprint and not re.fullmatch(r"[0-9a-fA-F]{8}", args.fingerprint):
+        raise CliError("--fingerprint must be 8 hex digits")
+    with opened_store(args) as store:
+        if args.eth_path:
+            owner = run_async(
+                register_eth_owner_from_device(
+                    store,
+                    Party(args.party),
+                    args.device,
+                    args.eth_path,
+                    CliInteraction(),
+                    actor=default_actor(),
+                )
+            )
+        else:
+            owner = register_eth_owner(
+                store,
+                Party(args.party),
+                args.eth_address,
+                actor=default_actor(),
+                fingerprint=args.fingerprint.lower(),
+            )
+    print(f"{args.party} Safe owner {owner.address}")

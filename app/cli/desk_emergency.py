@@ -24,7 +24,30 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     create.add_argument("--client", required=True)
     create.add_argument("--reason", required=True)
     btc_cmds.add_create_options(create)
+    create.add_argument(
+        "--asset",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="order only these assets (repeatable; default all). A tokenized asset held "
+        "in the client's Safe gets its SafeTx beside the order: one such asset per order",
+    )
     create.set_defaults(handler=guarded(cmd_create))
+    ssign = esub.add_parser(
+        "safe-sign", help="sign a Safe order's SafeTx on the party's own Trezor (EIP-712)"
+    )
+    ssign.add_argument("id")
+    ssign.add_argument("--party", required=True, choices=PARTIES)
+    ssign.add_argument("--device", required=True, metavar="URI")
+    ssign.add_argument("--eth-path", default=None, help="default: the path it was registered at")
+    ssign.set_defaults(handler=guarded(cmd_safe_sign))
+    simp = esub.add_parser(
+        "safe-import", help="import a party's 65-byte r||s||v signature of the SafeTx hash"
+    )
+    simp.add_argument("id")
+    simp.add_argument("--party", required=True, choices=PARTIES)
+    simp.add_argument("--signature", required=True, metavar="0x…")
+    simp.set_defaults(handler=guarded(cmd_safe_import))
     sign = esub.add_parser("sign", help="sign a party's share on its own device")
     sign.add_argument("id", help="an order id on this desk, or an exported order FILE")
     sign.add_argument("--party", required=True, choices=PARTIES)
@@ -52,6 +75,12 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     ex.add_argument("--out", type=Path, help="also write the release instruction here")
     ex.add_argument(
         "--tx-out", type=Path, help="write the fully signed release transaction (hex) here"
+    )
+    ex.add_argument(
+        "--safe-tx-out",
+        type=Path,
+        metavar="FILE",
+        help="a Safe order: write the execTransaction call (JSON, ABI calldata) here",
     )
     ex.set_defaults(handler=guarded(cmd_execute))
     btc_cmds.register_psbt(esub, guarded)
@@ -95,14 +124,59 @@ def _write(path: Path, data: bytes) -> None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
-    from app.services.emergency import create_order
+    from app.services.safe_orders import create_safe_order
 
     with opened_store(args) as store:
-        doc = create_order(
-            store, args.client, args.reason, actor=default_actor(),
+        doc = create_safe_order(
+            store,
+            args.client,
+            args.reason,
+            actor=default_actor(),
+            assets=args.asset,
             btc_release=btc_cmds.release_request(args),
         )
     print(doc.body["id"])
+    section = doc.body.get("safe")
+    if section:
+        print(f"SafeTx {section['safe_tx_hash']} (nonce {section['safe_tx']['nonce']})")
+    return 0
+
+
+def cmd_safe_sign(args: argparse.Namespace) -> int:
+    from app.cli.desk_cmds import CliInteraction, run_async
+    from app.cli.store_cmds import default_actor, opened_store
+    from app.documents.keys import Party
+    from app.services.safe_orders import safe_order, sign_safe_tx
+
+    with opened_store(args) as store:
+        order = safe_order(store, args.id)
+        print(order.prompt())
+        record = run_async(
+            sign_safe_tx(
+                store,
+                args.id,
+                Party(args.party),
+                args.device,
+                CliInteraction(),
+                actor=default_actor(),
+                path=args.eth_path,
+            )
+        )
+    how = "shown in full" if record.shown_in_full else "by its two hashes"
+    print(f"{args.id}: {args.party} ({record.owner}) signed the SafeTx ({how})")
+    return 0
+
+
+def cmd_safe_import(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import default_actor, opened_store
+    from app.documents.keys import Party
+    from app.services.safe_orders import import_safe_signature
+
+    with opened_store(args) as store:
+        record = import_safe_signature(
+            store, args.id, Party(args.party), args.signature, actor=default_actor()
+        )
+    print(f"{args.id}: {args.party} ({record.owner}) signature of the SafeTx imported")
     return 0
 
 
@@ -209,11 +283,32 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_execute(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
     from app.services.emergency import execute
+    from app.services.safe_orders import execute_safe_order, safe_order
+    from app.services.vault_safes import VaultError
 
     if args.tx_out:
         btc_cmds.require_release(args)  # refuse before anything is executed
     with opened_store(args) as store:
-        release = execute(store, args.id, actor=default_actor())
+        try:
+            on_chain = safe_order(store, args.id) is not None
+        except VaultError:
+            on_chain = False
+        if on_chain and args.safe_tx_out is None:
+            raise CliError(
+                f"order {args.id} moves tokens through a Safe: give --safe-tx-out FILE", 2
+            )
+        if not on_chain and args.safe_tx_out is not None:
+            raise CliError(f"order {args.id} has no Safe transaction", 2)
+        if on_chain:
+            release, call = execute_safe_order(
+                store, args.id, args.safe_tx_out, actor=default_actor()
+            )
+            print(
+                f"wrote {args.safe_tx_out}: execTransaction on {call['safe']} "
+                f"(nonce {call['nonce']}, signed by {', '.join(call['signers'])})"
+            )
+        else:
+            release = execute(store, args.id, actor=default_actor())
     data = release.to_bytes()
     raw_tx = btc_cmds.release_tx(args)
     if args.tx_out and raw_tx is not None:

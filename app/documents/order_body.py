@@ -204,3 +204,4 @@ def order_checks(body: object, statement: str, where: str = "body") -> Check:
 
 # The on-chain sections the desk knows, registered once this module is loaded.
 from app.documents import order_bitcoin as _order_bitcoin  # noqa: E402, F401
+from app.documents import safe_section as _safe_section  # noqa: E402, F401

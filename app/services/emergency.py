@@ -154,11 +154,16 @@ def create_order(
     assets: dict[str, Decimal] | None = None,
     btc_release: emergency_btc.ReleaseRequest | None = None,
     clock: Clock = utc_now,
+    onchain: tuple[str, dict[str, Any]] | None = None,
 ) -> Document:
     """Create an open order for ``client_id`` (all its positions unless ``assets``).
 
     With ``btc_release`` the order also carries the release PSBT of the client's
     Bitcoin vault, and its body names that transaction (``btc_release``).
+
+    ``onchain`` is a registered on-chain section ``(key, section)`` of the body (the
+    Safe's SafeTx, say): the statement then shows its transaction hash as ``tx=``
+    and ``body=`` binds all of it.
     """
     if not reason.strip():
         raise EmergencyError("a reason is required")
@@ -198,6 +203,8 @@ def create_order(
             except (emergency_btc.PsbtRefused, VaultError) as exc:
                 raise EmergencyError(f"cannot build the Bitcoin release: {exc}") from exc
             body["btc_release"] = release.to_json()
+        if onchain is not None:
+            body[onchain[0]] = onchain[1]
         try:
             statement = _domain_order(body).text
         except (ValueError, DocumentError) as exc:  # MultisigError is a ValueError

@@ -137,3 +137,7 @@ __all__ = [
     "known_holders",
     "refuse_dependent",
 ]
+
+
+# Key kinds kept outside the desk repository register their holder sources on import.
+from app.services import eth_holders as _eth_holders  # noqa: E402, F401

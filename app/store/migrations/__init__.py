@@ -95,6 +95,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0004_exchange,
         m0005_party_devices,
         m0006_btc_vault,
+        m0007_ethereum,
     )
 
     migrations = (
@@ -104,6 +105,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0004_exchange.MIGRATION,
         m0005_party_devices.MIGRATION,
         m0006_btc_vault.MIGRATION,
+        m0007_ethereum.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -111,4 +113,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 6
+LATEST_VERSION = 7
