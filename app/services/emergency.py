@@ -470,8 +470,21 @@ def quorum_status(store: Store, order_id: str, *, clock: Clock = utc_now) -> Quo
         )
 
 
-def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) -> Document:
-    """Produce the signed release instruction, once. A second call raises."""
+def execute(
+    store: Store,
+    order_id: str,
+    *,
+    actor: str,
+    clock: Clock = utc_now,
+    safe_call_checked: bool = False,
+) -> Document:
+    """Produce the signed release instruction, once. A second call raises.
+
+    An order with a Safe transaction is executed only through
+    ``safe_orders.execute_safe_order`` (``safe_call_checked``), which first checks its
+    owners' signatures and writes the ``execTransaction`` call: releasing it here
+    would leave the tokens with no call to broadcast.
+    """
     env = desk_identity(store).env
     with unit_of_work(store, clock=clock) as uow:
         repo = desk_repo(uow.tx)
@@ -482,6 +495,11 @@ def execute(store: Store, order_id: str, *, actor: str, clock: Clock = utc_now) 
             raise EmergencyError(
                 f"order {order_id} was already executed at "
                 f"{utc(order.executed_at) if order.executed_at else '?'}"
+            )
+        if "safe" in order.body and not safe_call_checked:
+            raise EmergencyError(
+                f"order {order_id} moves tokens through a Safe: execute it with its "
+                "execTransaction call (emergency execute ID --safe-tx-out FILE)"
             )
         keys = keys_from_repo(repo, env)
         sigs = repo.order_signatures(order.id)

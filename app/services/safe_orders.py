@@ -406,7 +406,9 @@ def execute_safe_order(
     part = out.with_name(out.name + ".part")
     part.write_bytes(data)
     try:
-        release = emergency.execute(store, order_id, actor=actor, clock=clock)
+        release = emergency.execute(
+            store, order_id, actor=actor, clock=clock, safe_call_checked=True
+        )
     except BaseException:
         part.unlink(missing_ok=True)
         raise

@@ -26,6 +26,8 @@ from officer_desk import PATH, SNAPSHOT, running_emulators
 from safe_chain import SafeChain
 
 from app.paths import store_path
+from app.services import emergency
+from app.services.emergency import EmergencyError
 from app.services.safe_orders import exec_call, safe_order, safe_section_for
 from app.services.unit_of_work import utc_now
 from app.services.vault_safes import VaultError, eth_owners
@@ -360,6 +362,8 @@ def test_signatures_from_elsewhere_are_checked_by_recovery(
     )
     with _store(desk) as store:
         assert exec_call(store, order)["nonce"] == "0"
+        with pytest.raises(EmergencyError, match="through a Safe"):  # not without its call
+            emergency.execute(store, order, actor="test")
         with pytest.raises(VaultError, match="expired"):  # after the 48 h window
             exec_call(store, order, clock=lambda: utc_now() + timedelta(hours=49))
 
