@@ -1,6 +1,6 @@
 """Fast verification of Merkle-sum inclusion proofs given as byte paths.
 
-The format is ``docs/attestation-format.md`` section 2.6 (reference code:
+The format is ``docs/attestation-format.md`` section 2.5 (reference code:
 ``app.domain.merkle_sum.root_from_proof``); a path is the sibling records
 ``enc(sums) || hash`` concatenated, lowest first (``MerkleSumTree.iter_proof_paths``).
 Public entry points are ``verify_path`` / ``verify_paths`` in ``app.domain.merkle_sum``;
