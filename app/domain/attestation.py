@@ -34,7 +34,15 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import (
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from typing import Any
 
 from app.domain import merkle_sum as ms
@@ -43,7 +51,6 @@ from app.domain.money import (
     USD_SCALE,
     MoneyError,
     from_base_units,
-    money_context,
     to_base_units,
     usd_down,
 )
@@ -112,6 +119,9 @@ _UNITS_RE = re.compile(r"0|[1-9][0-9]{0,19}")
 _UNITS_LIST_RE = re.compile(r"(?:0|[1-9][0-9]{0,19})(?:,(?:0|[1-9][0-9]{0,19}))*")
 _HEX32_RE = re.compile(r"[0-9a-f]{64}")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# Valuation digits: units (20) x price (40) x factor (40) x 10**-18 spans < 200 digits.
+_EXACT = Context(prec=250, traps=[InvalidOperation, Inexact, Overflow, DivisionByZero])
+MAX_VALUE_USD = Decimal(10) ** 16
 
 
 class AttestationError(ValueError):
@@ -131,11 +141,6 @@ class AssetTerms:
     decimals: int
     price_usd: Decimal
     collateral_factor: Decimal
-
-    def unit_value(self) -> Decimal:
-        """Collateral value of one base unit (exact): price x factor / 10**decimals."""
-        with money_context():
-            return self.price_usd * self.collateral_factor * from_base_units(1, self.decimals)
 
 
 def schema_text(terms: Sequence[AssetTerms]) -> str:
@@ -311,21 +316,35 @@ def _units(quantity: object, t: AssetTerms, where: str) -> int:
         raise AttestationError(CHECK_POSITIONS, f"{where}: quantity must be a Decimal, "
                                f"not {type(quantity).__name__}")
     try:
-        return ms.check_amount(to_base_units(quantity, t.decimals), where)
+        units = ms.check_amount(to_base_units(quantity, t.decimals), where)
     except (MoneyError, MerkleError) as exc:
         raise AttestationError(CHECK_POSITIONS, f"{where}: {exc}") from None
+    if from_base_units(units, t.decimals) != quantity:  # never a rounded quantity
+        raise AttestationError(CHECK_POSITIONS, f"{where}: {quantity} is not a whole number "
+                               f"of base units at {t.decimals} decimals")
+    return units
 
 
 def client_collateral_value(
     terms: Sequence[AssetTerms], quantities: Sequence[int], locked: Sequence[int]
 ) -> Decimal:
-    """ROUND_DOWN to cents of sum((quantity - locked) x price x factor), exact before rounding."""
-    with money_context():
+    """ROUND_DOWN to cents of sum((quantity - locked) x price x factor), exact before rounding.
+
+    Exact: the products and the sum are computed with enough digits for any
+    bundle the grammar admits (``Inexact`` is trapped, so a rounding can never
+    pass silently). A value of 10**16 USD or more does not fit the USD text and
+    is refused.
+    """
+    with localcontext(_EXACT):
         total = Decimal(0)
         for t, q, lk in zip(terms, quantities, locked, strict=True):
             if q - lk:
-                total += (q - lk) * t.unit_value()
-        return usd_down(total)
+                total += (q - lk) * t.price_usd * t.collateral_factor * Decimal(1).scaleb(
+                    -t.decimals)
+    if total >= MAX_VALUE_USD:
+        raise AttestationError(CHECK_VALUES, f"a collateral value of {total:.2f} USD does not "
+                               "fit (at most 16 digits before the point)")
+    return usd_down(total)
 
 
 def build_attestation(

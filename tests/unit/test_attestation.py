@@ -234,8 +234,38 @@ def test_property_collateral_value_is_free_quantity_times_price_times_factor(
              for u, lk, t in zip(units, locked, terms, strict=True)),
             Decimal(0),
         )
+    if expected >= 10**16:  # no USD text for it: refused, never rounded
+        with pytest.raises(AttestationError, match="does not fit"):
+            at.client_collateral_value(terms, units, locked)
+        return
     got = at.client_collateral_value(terms, units, locked)
     assert got == expected.quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+
+
+def test_no_quantity_or_value_is_ever_rounded() -> None:
+    # 66 significant digits: more than any default decimal context keeps
+    long_quantity = "80000000." + "0" * 57 + "1"
+    doc = _edit(lambda d: client_entry(d, "alnoor-quant")["positions"][0].update(
+        quantity=long_quantity))
+    with pytest.raises(AttestationError, match="not a whole number of base units") as caught:
+        at.verify_bundle(doc["body"], statement=doc["statement"], signature_key_ids=None)
+    assert caught.value.check == "positions"
+    with pytest.raises(AttestationError, match="not a whole number of base units"):
+        _build([ClientHoldings("A", {"BENJI": Decimal(long_quantity)})])
+    # a 40-digit price and factor are valued exactly, and a value too large is refused
+    big = Decimal("1" * 25 + "." + "1" * 14)
+    with pytest.raises(AttestationError, match="does not fit") as caught:
+        _build(prices={**PRICES, "BTC": big})
+    assert caught.value.check == "values"
+    doc = _edit(lambda d: d["body"]["assets"][1].update(price_usd=f"{big}"))
+    assert _first_failure(doc).startswith("FAIL values:")
+    exact = at.client_collateral_value(
+        [at.AssetTerms("X", 18, Decimal("0." + "3" * 38), Decimal("0." + "7" * 38))],
+        [2**64 - 1], [0])
+    with localcontext(prec=300):
+        reference = (Decimal(2**64 - 1).scaleb(-18) * Decimal("0." + "3" * 38)
+                     * Decimal("0." + "7" * 38))
+    assert exact == reference.quantize(Decimal("0.01"), rounding="ROUND_DOWN")
 
 
 @pytest.mark.parametrize(("units", "decimals", "text"), [
