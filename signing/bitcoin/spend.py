@@ -265,6 +265,7 @@ def merge_signatures(base: PSBT, signed: PSBT, vault: Vault) -> list[NewSignatur
         raise PsbtError(
             "the PSBT's transaction is not the order's (outputs, inputs or fee changed)"
         )
+    _same_metadata(base, signed)
     wheres = check_release(base, vault)
     added: list[NewSignature] = []
     for i, (mine, theirs) in enumerate(zip(base.inputs, signed.inputs, strict=True)):
@@ -281,6 +282,31 @@ def merge_signatures(base: PSBT, signed: PSBT, vault: Vault) -> list[NewSignatur
     for new in added:
         base.inputs[new.input_index].partial_sigs[ec.PublicKey.parse(new.pubkey)] = new.signature
     return added
+
+
+def _same_metadata(base: PSBT, signed: PSBT) -> None:
+    """What a copy carries besides signatures may be dropped, never changed."""
+    ours = {bytes(k.sec()) + k.chain_code: v.serialize() for k, v in base.xpubs.items()}
+    for key, der in signed.xpubs.items():
+        if ours.get(bytes(key.sec()) + key.chain_code) != der.serialize():
+            raise PsbtError("the PSBT names an account key that is not the vault's")
+    for i, (mine, theirs) in enumerate(zip(base.inputs, signed.inputs, strict=True)):
+        pairs = (
+            (mine.non_witness_utxo, theirs.non_witness_utxo, "non-witness UTXO"),
+            (mine.witness_utxo, theirs.witness_utxo, "witness UTXO"),
+            (mine.witness_script, theirs.witness_script, "witness script"),
+        )
+        for ours_value, their_value, what in pairs:
+            if their_value is not None and (
+                ours_value is None or their_value.serialize() != ours_value.serialize()
+            ):
+                raise PsbtError(f"input {i}: the {what} differs from the order's")
+        if theirs.sighash_type not in (None, SIGHASH.ALL):
+            raise PsbtError(f"input {i}: sighash type {theirs.sighash_type} (only ALL)")
+        for key, der in theirs.bip32_derivations.items():
+            known = mine.bip32_derivations.get(key)
+            if known is None or known.serialize() != der.serialize():
+                raise PsbtError(f"input {i}: a key derivation differs from the order's")
 
 
 def signed_parties(psbt: PSBT, vault: Vault) -> frozenset[str]:

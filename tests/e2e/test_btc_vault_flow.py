@@ -11,7 +11,9 @@ libbitcoinkernel's script interpreter (P2SH | WITNESS | NULLDUMMY).
 
 from __future__ import annotations
 
+import base64
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -218,6 +220,19 @@ def test_outside_signer_round_trip_and_every_refusal(
         assert code == 2, (name, err)
     code, _, err = cli(desk, capsys, "emergency", "execute", order, "--tx-out", str(tx_out))
     assert code == 2 and not tx_out.exists()
+    # truncated and bit-flipped signed copies: refused, the stored PSBT unchanged
+    good = base64.b64decode(_sign_outside(base, SEEDS["exchange"]))
+    rng = random.Random(12)
+    for n in range(40):
+        mutated = bytearray(good[: rng.randrange(len(good))] if n % 2 else good)
+        if n % 2 == 0:
+            mutated[rng.randrange(len(mutated))] ^= 1 << rng.randrange(8)
+        bad = tmp_path / f"mutated-{n}.psbt"
+        bad.write_bytes(bytes(mutated))
+        assert cli(desk, capsys, "emergency", "import", str(bad))[0] == 2, n
+    after = tmp_path / "after.psbt"
+    ok(desk, capsys, "emergency", "psbt", order, "--out", str(after))
+    assert after.read_text().strip() == base
 
     signed = tmp_path / "exchange.psbt"
     signed.write_text(_sign_outside(base, SEEDS["exchange"]))
