@@ -457,6 +457,12 @@ class DeskFacade(ABC):
         self, order_id: str, officer: str, device_uri: str, interaction: Interaction
     ) -> EmergencyOrderRow: ...
 
+    async def sign_safe_order(
+        self, order_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> EmergencyOrderRow:
+        """Sign the order's Safe transaction (EIP-712) for the custodian on the device."""
+        raise RefusedError(["this desk has no Safe transactions"])
+
     @abstractmethod
     async def export_order(self, order_id: str, path: str) -> None: ...
 

@@ -383,6 +383,11 @@ class StoreDesk(DeskFacade):
     ) -> EmergencyOrderRow:
         return await flows.sign_order(self.store, order_id, officer, device_uri, interaction)
 
+    async def sign_safe_order(
+        self, order_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> EmergencyOrderRow:
+        return await flows.sign_safe_order(self.store, order_id, officer, device_uri, interaction)
+
     async def export_order(self, order_id: str, path: str) -> None:
         await asyncio.to_thread(flows.export_order, self.store, order_id, path)
 

@@ -479,13 +479,28 @@ def emergency_orders(store: Store) -> list[EmergencyOrderRow]:
 
 
 def create_order(store: Store, client_id: str, reason: str, officer: str) -> EmergencyOrderRow:
-    from app.services import emergency
+    from app.services.safe_orders import create_safe_order
 
-    try:
-        document = emergency.create_order(store, client_id, reason, actor=f"officer:{officer}")
+    try:  # a client with a Safe gets the SafeTx beside the order
+        document = create_safe_order(store, client_id, reason, actor=f"officer:{officer}")
     except Exception as exc:
         raise _refusal(exc) from exc
     return _order_row(store, str(document.body["id"]))
+
+
+async def sign_safe_order(
+    store: Store, order_id: str, officer: str, uri: str, interaction: Interaction
+) -> EmergencyOrderRow:
+    """The custodian's signature of the order's SafeTx, on the officer's device (EIP-712)."""
+    from app.services.safe_orders import sign_safe_tx
+
+    try:
+        await sign_safe_tx(
+            store, order_id, Party.CUSTODIAN, uri, interaction, actor=f"officer:{officer}"
+        )
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return _order_row(store, order_id)
 
 
 async def sign_order(

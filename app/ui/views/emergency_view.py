@@ -40,6 +40,11 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.sign_action = QAction(self.tr("&Sign custodian share"), self)
         self.sign_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
         self.sign_action.triggered.connect(lambda: ctx.spawn(self.sign_selected()))
+        self.safe_sign_action = QAction(self.tr("Sign custodian Safe&Tx"), self)
+        self.safe_sign_action.setToolTip(
+            self.tr("Sign the order's Safe transaction (tokenized assets) on your device")
+        )
+        self.safe_sign_action.triggered.connect(lambda: ctx.spawn(self.safe_sign_selected()))
         self.export_action = QAction(self.tr("E&xport for the other parties…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+Shift+X"))
         self.export_action.triggered.connect(lambda: ctx.spawn(self.export_selected()))
@@ -81,6 +86,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         return [
             self.create_action,
             self.sign_action,
+            self.safe_sign_action,
             self.export_action,
             self.import_action,
             self.execute_action,
@@ -103,6 +109,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         )
         open_order = order is not None and order.executed_at is None
         self.export_action.setEnabled(open_order)
+        self.safe_sign_action.setEnabled(open_order)  # the service refuses a non-Safe order
         # One share per party per order: once the custodian signed, signing again is off
         # (the service refuses it too: ShareAlreadySigned).
         custodian_signed = order is not None and any(
@@ -169,6 +176,30 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.last_flow = flow
         result = await flow.run(
             lambda interaction: self.ctx.facade.sign_order(
+                order.order_id, self.ctx.officer, device.uri, interaction
+            )
+        )
+        await self.reload()
+        self.ctx.notify_changed()
+        return result
+
+    async def safe_sign_selected(self, device_uri: str | None = None) -> EmergencyOrderRow | None:
+        """The custodian's signature of the order's SafeTx: the confirm dialog shows what
+        the device walks through (token, amount with decimals, destination, nonce)."""
+        order = self._current()
+        if order is None:
+            return None
+        device = self._signing_device(device_uri)
+        if device is None:
+            return None
+        flow = SigningFlow(
+            self,
+            device.label,
+            self.tr("Safe transaction of order %1").replace("%1", order.order_id),
+        )
+        self.last_flow = flow
+        result = await flow.run(
+            lambda interaction: self.ctx.facade.sign_safe_order(
                 order.order_id, self.ctx.officer, device.uri, interaction
             )
         )
