@@ -149,8 +149,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     padd.add_argument(
         "--eth-path",
         metavar="PATH",
+        nargs="?",
+        const="m/44'/60'/0'/0/0",
         help="also (or only) read the party's Safe owner address at PATH on --device "
-        "(m/44'/60'/0'/0/0 is the usual one)",
+        "(without PATH: m/44'/60'/0'/0/0)",
     )
     padd.add_argument(
         "--eth-address",

@@ -437,7 +437,6 @@ def test_safe_and_owner_refusals(
             "--device",
             emulators[party].trezor_uri,
             "--eth-path",
-            ETH_PATH,
         )
     # the custodian's Safe-owner device cannot hold the exchange's statement key
     code, _, err = cli(

@@ -87,3 +87,41 @@ def test_host_cancel_leaves_nothing_signed(device: DeviceInfo) -> None:
     finally:
         timer.cancel()
         thread.shutdown()
+
+
+def test_ethereum_typed_data_on_the_device(device: DeviceInfo) -> None:
+    """The Safe owner address and one EIP-712 SafeTx signature that recovers to it (a
+    Trezor One signs the two hashes instead). Approve on the device when asked."""
+    from signing.errors import Unsupported
+    from signing.ethereum import recover_address, typed_data_digest
+
+    if device.kind.value != "trezor":
+        pytest.skip("Ethereum is on the Trezor driver only")
+    safe, token = (
+        "0x1f15DE4d124b711f349FE2DD1B5fE0511262156d",
+        "0x51a240271AB8AB9f9a21C82d9a85396b704E164d",
+    )
+    from app.domain.safe_tx import unfreeze_safe_tx  # the desk's own SafeTx
+
+    tx = unfreeze_safe_tx(
+        chain_id=11155111,
+        safe=safe,
+        token=token,
+        recipient="0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+        units=1,
+        nonce=0,
+    )
+    signer = open_signer(device.uri)
+    signer.open(NullInteraction())
+    try:
+        address = signer.get_eth_address("m/44'/60'/0'/0/0")
+        print(f"\nApprove the Safe transaction (Sepolia, 1 unit) on the device for {address}")
+        try:
+            result = signer.sign_typed_data("m/44'/60'/0'/0/0", tx.typed_data())
+        except Unsupported:
+            result = signer.sign_typed_hash("m/44'/60'/0'/0/0", tx.domain_hash, tx.message_hash)
+    finally:
+        signer.close()
+    assert result.address == address
+    digest = typed_data_digest(result.domain_hash, result.message_hash)
+    assert digest == tx.safe_tx_hash and recover_address(digest, result.signature) == address
