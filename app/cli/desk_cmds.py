@@ -20,6 +20,7 @@ from app.cli.device_cmds import TerminalInteraction
 from app.cli.errors import CliError
 from app.cli.store_cmds import default_actor, opened_store
 from app.documents.errors import DocumentError
+from app.files import write_private as _write  # atomic and 0600
 from signing.errors import SigningError
 
 EXIT_INVALID = 1
@@ -62,11 +63,6 @@ def guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     return wrapper
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a reader never sees half a document."""
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:

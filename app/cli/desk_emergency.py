@@ -12,6 +12,8 @@ from typing import Any
 
 from app.cli import emergency_btc_cmds as btc_cmds
 from app.cli.errors import CliError
+from app.documents.canonical import MAX_DOCUMENT_BYTES, MAX_KEYS_BYTES, MAX_ORDER_BYTES
+from app.files import write_private as _write  # atomic and 0600
 
 Handler = Callable[[argparse.Namespace], int]
 PARTIES = ("regulator", "custodian", "exchange")
@@ -116,10 +118,18 @@ def _replace_args(args: argparse.Namespace) -> tuple[bool, str]:
     return bool(args.replace), str(args.reason)
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+
+
+def _read(path: Path, limit: int, what: str) -> bytes:
+    """The file's bytes, or a one-line error: unreadable, or over ``limit`` (not read)."""
+    from app.files import FileTooLarge, read_bounded
+
+    try:
+        return read_bounded(path, limit, what)
+    except FileTooLarge as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -197,11 +207,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
     replace, reason = _replace_args(args)
     source = Path(args.id)
     local = not source.is_file()
-    try:
-        keys = parse_keys(args.keys.read_bytes()) if args.keys else None
-        order_bytes = None if local else source.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {exc.filename}: {exc.strerror}") from exc
+    keys = parse_keys(_read(args.keys, MAX_KEYS_BYTES, "keys file")) if args.keys else None
+    order_bytes = None if local else _read(source, MAX_ORDER_BYTES, "signed order copy")
     if order_bytes is None:
         with opened_store(args) as store:
             order = export_order(store, args.id)
@@ -238,10 +245,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.services.emergency import import_signed
 
     replace, reason = _replace_args(args)
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
+    data = _read(args.file, MAX_ORDER_BYTES, "signed order copy or PSBT")
     if btc_cmds.is_psbt(data):
         return btc_cmds.import_release(args, data)
     with opened_store(args) as store:
@@ -328,20 +332,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from app.documents.errors import DocumentError
     from app.documents.keys import parse_keys
     from app.documents.verify import VerifyContext, verify_document
+    from app.files import FileTooLarge, read_bounded
 
     try:
-        keys = parse_keys(args.keys.read_bytes())
-    except OSError as exc:
-        raise CliError(f"cannot read {args.keys}: {exc.strerror}") from exc
+        keys = parse_keys(_read(args.keys, MAX_KEYS_BYTES, "keys file"))
     except DocumentError as exc:
         raise CliError(f"keys file {args.keys}: {exc}") from exc
     now = parse_utc(args.at, "--at") if args.at else datetime.now(UTC)
     try:
-        doc = parse_document(args.file.read_bytes())
+        doc = parse_document(read_bounded(args.file, MAX_DOCUMENT_BYTES, "document"))
     except OSError as exc:
-        raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
-    except DocumentError as exc:
-        print(f"FAIL format: {exc.message} [{exc.reason.value}]")
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    except (DocumentError, FileTooLarge) as exc:
+        message = exc.message if isinstance(exc, DocumentError) else str(exc)
+        reason = exc.reason.value if isinstance(exc, DocumentError) else "malformed"
+        print(f"FAIL format: {message} [{reason}]")
         print("INVALID")
         return 1
     ctx = VerifyContext(keys=keys, env=args.env or keys.env, now=now, exchange_id=args.exchange)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.errors import CliError
+from app.files import write_private as _write  # atomic and 0600
 
 PSBT_PREFIXES = (b"psbt\xff", b"cHNidP8")  # raw magic, or its base64
 
@@ -133,7 +134,3 @@ def _read_text(path: Path) -> str:
         raise CliError(f"cannot read {path}: {exc}") from exc
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from app.cli.errors import CliError
 from app.cli.store_cmds import default_actor, opened_store
 from app.exchange.configured import LINK_SETTING
+from app.files import write_private as _write  # atomic and 0600
 
 EXIT_REJECTED = 1
 EXIT_UNREACHABLE = 5
@@ -460,7 +461,3 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return 0 if status == "clean" else EXIT_REJECTED
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)

@@ -110,13 +110,16 @@ def opened_store(args: argparse.Namespace) -> Iterator[SqliteStore]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.domain.snapshot import SnapshotError
+    from app.domain.snapshot import MAX_SNAPSHOT_BYTES, SnapshotError
+    from app.files import FileTooLarge, read_bounded
     from app.services.holdings import HoldingsService
 
     actor = args.actor or default_actor()
     source: Path = args.snapshot
-    try:
-        data = source.read_bytes()  # read once: what is parsed is what is kept
+    try:  # read once (what is parsed is what is kept), refusing an oversized file unread
+        data = read_bounded(source, MAX_SNAPSHOT_BYTES, "snapshot")
+    except FileTooLarge as exc:
+        raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
     with opened_store(args) as store:
@@ -282,7 +285,7 @@ def cmd_audit_sign_checkpoint(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_export_checkpoint(args: argparse.Namespace) -> int:
-    from app.cli.desk_cmds import _write  # atomic: a reader never sees half a document
+    from app.files import write_private  # atomic and 0600
     from app.services.audit_checkpoints import (
         AuditCheckpointService,
         CheckpointError,
@@ -294,7 +297,7 @@ def cmd_audit_export_checkpoint(args: argparse.Namespace) -> int:
             doc = AuditCheckpointService(store).export_checkpoint(parse_checkpoint_id(args.id))
         except CheckpointError as exc:
             raise CliError(str(exc)) from exc
-    _write(args.out, doc.to_bytes())
+    write_private(args.out, doc.to_bytes())
     print(f"wrote {args.out}")
     return 0
 

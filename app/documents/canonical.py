@@ -25,7 +25,13 @@ from app.documents.errors import DocumentError, Reason
 JsonValue = Any  # dict[str, JsonValue] | list[JsonValue] | str | int | bool | None
 
 MAX_INT_DIGITS = 30  # integers are counters and indexes; anything longer is refused
-MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+MAX_AMOUNT_LENGTH = 60  # decimal strings, base-unit sums included
+# Size limits, refused before a file is read (app.files.read_bounded) and again on
+# parse (docs/documents.md, "Limits"): any document (a 10,000-client attestation
+# bundle is about 25 MB), and the small kinds people pass around by hand.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+MAX_ORDER_BYTES = 1024 * 1024  # an unfreeze order, a share, a release instruction
+MAX_KEYS_BYTES = 1024 * 1024  # a keys file
 
 _AMOUNT_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 _TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
@@ -74,7 +80,11 @@ def _reject_constant(text: str) -> NoReturn:
 
 def _parse_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise DocumentError(Reason.MALFORMED, "integer too long")
+        raise DocumentError(
+            Reason.MALFORMED,
+            f"a number of {len(text.lstrip('-')):,} digits; integers have at most "
+            f"{MAX_INT_DIGITS} (amounts are decimal strings)",
+        )
     return int(text)
 
 
@@ -95,7 +105,10 @@ def decode(data: bytes) -> JsonValue:
     copy still verifies.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(Reason.MALFORMED, "document too large")
+        raise DocumentError(
+            Reason.MALFORMED,
+            f"document is {len(data):,} bytes; at most {MAX_DOCUMENT_BYTES:,}",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         raise DocumentError(Reason.MALFORMED, "byte-order mark is not allowed")
     try:
@@ -134,7 +147,13 @@ def amount(value: Decimal) -> str:
 
 
 def parse_amount(text: object, where: str) -> Decimal:
-    """A decimal string back to Decimal; refuses numbers, exponents and junk."""
+    """A decimal string back to Decimal; refuses numbers, exponents, junk and
+    more than :data:`MAX_AMOUNT_LENGTH` characters."""
+    if isinstance(text, str) and len(text) > MAX_AMOUNT_LENGTH:
+        raise DocumentError(
+            Reason.BAD_AMOUNT,
+            f"{where}: an amount of {len(text):,} characters; at most {MAX_AMOUNT_LENGTH}",
+        )
     if not isinstance(text, str) or not _AMOUNT_RE.fullmatch(text):
         raise DocumentError(Reason.BAD_AMOUNT, f"{where}: {text!r} is not a decimal string")
     try:

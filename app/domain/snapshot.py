@@ -196,6 +196,8 @@ def decode_json(text: str | bytes) -> Any:
             object_pairs_hook=object_pairs,
             parse_constant=constant,
             parse_float=Decimal,  # never a float; numbers are refused later anyway
+            parse_int=Decimal,  # no digit limit to trip over: a 5000-digit number is refused
+            # like any other number, naming its field
         )
     except json.JSONDecodeError as exc:
         raise SnapshotError(

@@ -25,6 +25,7 @@ from app.exchange.link import (
     LinkUnavailable,
     OutboundMessage,
 )
+from app.files import write_private
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -52,9 +53,7 @@ class DropFolderLink:
                         409, "idempotency_conflict", f"{target.name} holds other bytes"
                     )
                 return Delivery(202, {"status": "queued", "file": target.name}, replayed=True)
-            part = target.with_name(target.name + ".part")
-            part.write_bytes(message.payload)
-            part.replace(target)
+            write_private(target, message.payload)  # atomic, 0600: it holds client data
         except OSError as exc:
             raise LinkUnavailable(f"cannot write to {self.out_dir}: {exc}") from exc
         return Delivery(202, {"status": "queued", "file": target.name})

@@ -22,7 +22,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.documents.canonical import amount, encode, parse_amount, parse_utc, utc
+from app.documents.canonical import (
+    MAX_ORDER_BYTES,
+    amount,
+    encode,
+    parse_amount,
+    parse_utc,
+    utc,
+)
 from app.documents.envelope import Document, Kind, SignatureEntry, body_digest, parse_document
 from app.documents.errors import DocumentError, Reason
 from app.documents.keys import KeysFile, Party, key_id_for
@@ -367,6 +374,11 @@ def import_signed(
     """
     if replace and not reason.strip():
         raise EmergencyError("replacing a party's share needs a reason")
+    if len(data) > MAX_ORDER_BYTES:  # refused before parsing (docs/documents.md, Limits)
+        raise DocumentError(
+            Reason.MALFORMED,
+            f"a signed order copy is at most {MAX_ORDER_BYTES:,} bytes; this one is {len(data):,}",
+        )
     doc = parse_document(data)
     if doc.kind is not Kind.UNFREEZE_ORDER:
         raise DocumentError(Reason.UNKNOWN_KIND, f"expected an unfreeze order, got {doc.kind}")

@@ -51,6 +51,7 @@ from app.domain.price_freshness import (
     stale_reasons,
 )
 from app.domain.snapshot import (
+    MAX_SNAPSHOT_BYTES,
     ClientRecord,
     Position,
     Snapshot,
@@ -60,6 +61,7 @@ from app.domain.snapshot import (
     snapshot_to_document,
 )
 from app.domain.valuation import ClientValuation, PositionValuation, value_client
+from app.files import FileTooLarge, read_bounded
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
 from app.store.records import (
@@ -199,8 +201,10 @@ class HoldingsService:
 
     def import_file(self, path: Path, actor: str, *, allow_older: bool = False) -> ImportResult:
         """Read, parse and import a snapshot file."""
-        try:
-            data = path.read_bytes()  # read once: what is parsed is what is kept
+        try:  # read once (what is parsed is what is kept), an oversized file unread
+            data = read_bounded(path, MAX_SNAPSHOT_BYTES, "snapshot")
+        except FileTooLarge as exc:
+            raise SnapshotError("$", str(exc)) from None
         except OSError as exc:
             raise SnapshotError("$", f"cannot read {path}: {exc.strerror or exc}") from None
         snapshot = self.parse(data)

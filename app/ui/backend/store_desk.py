@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.domain.price_freshness import PriceAge
 from app.domain.valuation import ClientValuation, value_client
+from app.files import write_private
 from app.services.desk_facade import (
     AttestationDetail,
     AttestationRow,
@@ -431,7 +434,7 @@ class StoreDesk(DeskFacade):
     async def export_audit_csv(self, path: str) -> int:
         def export() -> int:
             rows = self.audit_service.entries()
-            with open(path, "w", newline="", encoding="utf-8") as handle:
+            with io.StringIO(newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(["seq", "time", "actor", "action", "payload", "prev_hash", "hash"])
                 for r in rows:
@@ -446,6 +449,7 @@ class StoreDesk(DeskFacade):
                             r.entry_hash,
                         ]
                     )
+                write_private(Path(path), handle.getvalue().encode("utf-8"))  # 0600
             return len(rows)
 
         return await asyncio.to_thread(export)

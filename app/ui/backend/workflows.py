@@ -14,9 +14,12 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from app.documents.canonical import MAX_ORDER_BYTES
+from app.files import read_bounded, write_private
 from app.services.desk_facade import (
     AttestationDetail,
     AttestationRow,
@@ -531,16 +534,15 @@ def export_order(store: Store, order_id: str, path: str) -> None:
     from app.services import emergency
 
     document = emergency.export_order(store, order_id)
-    with open(path, "wb") as handle:
-        handle.write(document.to_bytes())
+    write_private(Path(path), document.to_bytes())
 
 
 def import_order(store: Store, path: str) -> EmergencyOrderRow:
     from app.services import emergency
 
     try:
-        with open(path, "rb") as handle:
-            result = emergency.import_signed(store, handle.read(), actor="desk:import")
+        data = read_bounded(Path(path), MAX_ORDER_BYTES, "signed order copy")
+        result = emergency.import_signed(store, data, actor="desk:import")
     except Exception as exc:
         raise _refusal(exc) from exc
     return _order_row(store, result.order_id)
