@@ -149,12 +149,12 @@ def _exchange_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _link(args: argparse.Namespace, store: Any) -> Any:
-    from app.exchange.configured import configured_target, link_for
+    from app.exchange.configured import configured_target, link_for, tls_files
 
     target = getattr(args, "exchange", None) or configured_target(store)
     if not target:
         raise CliError("no exchange link: use --exchange or custody-desk exchange-link --url URL")
-    return link_for(target)
+    return link_for(target, tls_files(store))
 
 
 # -- exchange-sim -----------------------------------------------------------------------

@@ -32,6 +32,7 @@ from app.ui.views.holdings_view import HoldingsView
 from app.ui.window_size import default_window_geometry, minimum_window_size
 
 if TYPE_CHECKING:
+    from app.ui.dialogs.settings_dialog import SettingsDialog
     from app.ui.views.attestations_view import AttestationsView
     from app.ui.views.audit_view import AuditView
     from app.ui.views.devices_view import DevicesView
@@ -235,6 +236,10 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence.StandardKey.Open)
         self.import_action.triggered.connect(lambda: self.ctx.spawn(self.import_snapshot()))
         self.file_menu.addAction(self.import_action)
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(lambda _=False: self.show_settings("exchange"))
+        self.file_menu.addAction(self.settings_action)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -264,6 +269,15 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[code] = action
         self.actions_menu = menu.addMenu("")  # each tab adds its actions when built
+        self.help_menu = menu.addMenu("")
+        self.docs_action = QAction(self)
+        self.docs_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.docs_action.triggered.connect(lambda: self.show_settings("help"))
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(lambda: self.show_settings("about"))
+        self.help_menu.addAction(self.docs_action)
+        self.help_menu.addAction(self.about_action)
+        self.settings_dialog: SettingsDialog | None = None
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -290,6 +304,10 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(self.tr("&Refresh"))
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.help_menu.setTitle(self.tr("Hel&p"))
+        self.docs_action.setText(self.tr("&Documentation"))
+        self.about_action.setText(self.tr("&About Custody Desk"))
         self.import_action.setText(self.tr("&Import snapshot…"))
         self.view_menu.setTitle(self.tr("&View"))
         self.actions_menu.setTitle(self.tr("&Actions"))
@@ -410,6 +428,17 @@ class MainWindow(QMainWindow):
             ).replace("%1", text)
         )
         box.open()
+
+    def show_settings(self, tab: str = "exchange") -> SettingsDialog:
+        """The desk's settings (non-modal): exchange link, keys, backup, store, about, help."""
+        from app.ui.dialogs.settings_dialog import SettingsDialog
+
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self.ctx, self)
+        self.settings_dialog.show_tab(tab)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        return self.settings_dialog
 
     def show_messages(self) -> MessageLogDialog:
         """Open the message log (non-modal); everything in it counts as read."""

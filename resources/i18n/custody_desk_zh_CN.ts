@@ -1450,174 +1450,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="302"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="308"/>
+        <source>Hel&amp;p</source>
+        <translation>帮助(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="309"/>
+        <source>&amp;Documentation</source>
+        <translation>文档(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="310"/>
+        <source>&amp;About Custody Desk</source>
+        <translation>关于托管工作台(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>Messa&amp;ges…</source>
         <translation>消息(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>Dev&amp;ices</source>
         <translation>设备(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>A&amp;ttestations</source>
         <translation>证明(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="347"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="366"/>
+        <location filename="../../app/ui/main_window.py" line="384"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="377"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="377"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="403"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
-        <location filename="../../app/ui/main_window.py" line="402"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/main_window.py" line="420"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="408"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1626,12 +1646,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="466"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="438"/>
+        <location filename="../../app/ui/main_window.py" line="467"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
@@ -1929,25 +1949,25 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/views/margin_calls_view.py" line="209"/>
         <source>Exchange link</source>
-        <translation>交易所链接</translation>
+        <translation>交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="215"/>
-        <source>No exchange link is configured (custody-desk exchange-link --url).</source>
-        <translation>尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="216"/>
+        <source>No exchange link is configured: File → Settings… → Exchange link (or custody-desk exchange-link --url).</source>
+        <translation>未配置交易所连接：文件 → 设置… → 交易所连接（或 custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="228"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="231"/>
         <source>Top-up refused</source>
         <translation>补充被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="231"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="255"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="258"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>
@@ -2176,12 +2196,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/views/queue_view.py" line="150"/>
         <source>No signing device found.</source>
-        <translation type="unfinished">未找到签名设备。</translation>
+        <translation>未找到签名设备。</translation>
     </message>
     <message>
         <location filename="../../app/ui/views/queue_view.py" line="150"/>
         <source>No device</source>
-        <translation type="unfinished">无设备</translation>
+        <translation>无设备</translation>
     </message>
 </context>
 <context>
@@ -2297,6 +2317,309 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <location filename="../../app/ui/dialogs/reject_attestation.py" line="38"/>
         <source>&amp;Reject</source>
         <translation>拒绝(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="48"/>
+        <source>The desk window</source>
+        <translation>工作台窗口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="49"/>
+        <source>Workflows: attest, calls, emergency</source>
+        <translation>工作流程：证明、追加保证金、紧急指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
+        <source>Security and keys</source>
+        <translation>安全与密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
+        <source>The exchange link</source>
+        <translation>交易所连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
+        <source>The store, backup and restore</source>
+        <translation>存储、备份与恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
+        <source>Valuation rules, price freshness</source>
+        <translation>估值规则与价格时效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="62"/>
+        <source>Desk settings</source>
+        <translation>工作台设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="102"/>
+        <source>https://exchange.example/api or a drop folder</source>
+        <translation>https://exchange.example/api 或投递文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
+        <source>Exchange link:</source>
+        <translation>交易所连接：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
+        <source>CA bundle (PEM):</source>
+        <translation>CA 证书包 (PEM)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
+        <source>Client certificate (mutual TLS):</source>
+        <translation>客户端证书（双向 TLS）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
+        <source>Client key:</source>
+        <translation>客户端私钥：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="112"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="116"/>
+        <source>Save exchange link</source>
+        <translation>保存交易所连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="122"/>
+        <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
+        <translation>https:// 连接按 CA 证书包验证（否则使用系统 CA）；客户端证书和私钥启用双向 TLS。文件夹路径即投递文件夹连接。保存的设置会记入审计。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="129"/>
+        <source>Exchange link</source>
+        <translation>交易所连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="134"/>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="155"/>
+        <source>Exchange link not saved</source>
+        <translation>交易所连接未保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
+        <source>Exchange link saved.</source>
+        <translation>交易所连接已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <source>Party</source>
+        <translation>参与方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <source>Key id</source>
+        <translation>密钥 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="168"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="175"/>
+        <source>Revoke selected key…</source>
+        <translation>吊销所选密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="178"/>
+        <source>Export keys file…</source>
+        <translation>导出密钥文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="186"/>
+        <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
+        <translation>官员密钥从其设备添加（设备 → 登记官员密钥）。被吊销密钥的签名不再有效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="192"/>
+        <source>Keys</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="200"/>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="200"/>
+        <source>revoked</source>
+        <translation>已吊销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="216"/>
+        <source>Revoke a key</source>
+        <translation>吊销密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="217"/>
+        <source>Revoke %1&apos;s key %2 (%3)?</source>
+        <translation>吊销 %1 的密钥 %2（%3）？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="221"/>
+        <source>&amp;Revoke key</source>
+        <translation>吊销密钥(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="223"/>
+        <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
+        <translation>此后其签名一律无效：以其签署的证明、紧急签名份额和回复都将被拒绝。此操作无法撤销；审计日志记录吊销人为 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
+        <source>Not revoked</source>
+        <translation>未吊销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
+        <source>Export keys file</source>
+        <translation>导出密钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
+        <source>Keys file exported to %1 (%2 bytes).</source>
+        <translation>密钥文件已导出至 %1（%2 字节）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <source>Back up the store…</source>
+        <translation>备份存储…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="268"/>
+        <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
+        <translation>备份是整个存储的一致副本（写入后校验）。恢复时保留当前存储于其旁，之后须重启工作台。两者均记入审计。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="281"/>
+        <source>Back up the store</source>
+        <translation>备份存储</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
+        <source>Store backed up to %1.</source>
+        <translation>存储已备份至 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="297"/>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="304"/>
+        <source>Restore the store</source>
+        <translation>恢复存储</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="305"/>
+        <source>Replace the desk&apos;s store with the backup %1?</source>
+        <translation>用备份 %1 替换工作台的存储？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="306"/>
+        <source>&amp;Restore</source>
+        <translation>恢复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="308"/>
+        <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
+        <translation>该备份之后记录的一切都将被替换（当前存储保留于其旁）。之后请重启工作台。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="317"/>
+        <source>Restore refused</source>
+        <translation>恢复被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
+        <source>Store restored</source>
+        <translation>存储已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
+        <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
+        <translation>已从 %1 恢复。原存储保留为 %2。请立即重启工作台。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="335"/>
+        <source>Store in use:</source>
+        <translation>使用中的存储：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
+        <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
+        <translation>启动时可选择其他存储：custody-desk --data-dir DIR，或环境变量 CUSTODY_DESK_DATA_DIR。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <source>Store</source>
+        <translation>存储</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="351"/>
+        <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
+        <translation>托管工作台 %1（%2 构建）· Python %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
+        <source>Licence notices of the components shipped:</source>
+        <translation>随附组件的许可声明：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="367"/>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
+        <source>The documentation is not installed.</source>
+        <translation>未安装文档。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="386"/>
+        <source>Help</source>
+        <translation>帮助</translation>
     </message>
 </context>
 <context>

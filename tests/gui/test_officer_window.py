@@ -133,9 +133,11 @@ def test_an_important_message_stays_until_read_and_the_log_keeps_it_whole(desk) 
     desk.run(view.sync())  # no exchange link in a fresh desk: the officer must read why
     button = w.notice_button
     assert button.isVisible()
-    assert "No exchange link is configured (custody-desk exchange-link --url)." in (
-        button.toolTip()
+    no_link = (
+        "No exchange link is configured: File → Settings… → Exchange link"
+        " (or custody-desk exchange-link --url)."
     )
+    assert no_link in button.toolTip()
     # the periodic sync and other brief messages do not displace it
     for _ in range(3):
         desk.ctx.status_message.emit("exchange: 0 sent, 0 received")
@@ -144,8 +146,7 @@ def test_an_important_message_stays_until_read_and_the_log_keeps_it_whole(desk) 
     dialog = w.show_messages()
     texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert any(t.endswith("exchange: 0 sent, 0 received  (×3)") for t in texts), texts
-    assert any("No exchange link is configured (custody-desk exchange-link --url)." in t
-               for t in texts)
+    assert any(no_link in t for t in texts)
     assert desk.ctx.messages.unread() == [] and not button.isVisible()
     dialog.close()
 
@@ -463,3 +464,61 @@ def test_a_message_too_long_for_the_status_bar_is_kept_whole_until_read(desk) ->
     assert w.notice_button.isVisible() and w.notice_button.toolTip().endswith(long)
     desk.ctx.status_message.emit("exchange: 0 sent")  # short: brief only
     assert [e.text for e in desk.ctx.messages.unread()] == [long]
+
+
+def test_the_desks_settings_are_in_the_window(desk, tmp_path) -> None:
+    """Exchange link with TLS files, keys (revoke confirmed, export), backup, store,
+    About and Help: nothing an officer needs requires the CLI."""
+    from test_flows import setup_two_officers
+
+    from app.exchange.configured import configured_target, tls_files
+    from app.services.officers import list_officers
+    from app.ui.dialogs.confirm_act import open_confirmations
+
+    setup_two_officers(desk)
+    w = desk.window
+    w.select_officer("alice")
+    dialog = w.show_settings()
+    desk.settle()
+    store = desk.ctx.facade.store
+    # exchange link: a missing CA file is refused, nothing stored
+    dialog.link_edit.setText("https://exchange.example/api")
+    dialog.ca_edit.setText(str(tmp_path / "missing-ca.pem"))
+    assert desk.run(dialog.save_exchange()) is False
+    assert "missing-ca.pem: no such file" in close_messages()
+    assert configured_target(store) is None
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    dialog.ca_edit.setText(str(ca))
+    assert desk.run(dialog.save_exchange()) is True
+    assert configured_target(store) == "https://exchange.example/api"
+    assert tls_files(store)[0] == str(ca)
+    # keys: listed; revoking asks, names the key, and is recorded with who confirmed
+    desk.run(dialog.load_keys())
+    names = {k.name for k in dialog.key_rows}
+    assert {"alice", "bob"} <= names
+    bob = next(k for k in dialog.key_rows if k.name == "bob")
+    task = desk.ctx.spawn(dialog.revoke_selected(bob.key_id))
+    desk.wait_until(lambda: bool(open_confirmations()))
+    [ask] = open_confirmations()
+    assert bob.key_id in ask.text() and "bob" in ask.text()
+    assert "officer:alice" in ask.informativeText()
+    ask.confirm_button.click()
+    desk.wait_until(task.done)
+    assert task.result() is True
+    assert not next(o for o in list_officers(store) if o.name == "bob").active
+    entries = desk.run(desk.ctx.facade.audit_entries())
+    assert any(e.action == "key.revoke" and e.actor == "officer:alice" for e in entries)
+    # export the keys file, back up the store
+    keys_path = desk.run(dialog.export_keys(str(tmp_path / "keys.json")))
+    assert keys_path and (tmp_path / "keys.json").stat().st_size > 0
+    assert desk.run(dialog.backup(str(tmp_path / "backup.sqlite3"))) is not None
+    assert (tmp_path / "backup.sqlite3").stat().st_size > 0
+    # the store in use, About and Help
+    assert "SQLite" in dialog.store_label.text()
+    from app import __version__
+
+    assert __version__ in dialog.about_label.text()
+    assert "LGPL-3.0" in dialog.findChild(QLabel, "licenceNotices").text()
+    assert "gui.md" in dialog.help_label.text()
+    dialog.close()

@@ -415,12 +415,12 @@ async def sync_exchange(store: Store, *, now: bool = False) -> str | None:
     module = service("margin_calls")
     if module is None:
         return None
-    from app.exchange.configured import configured_target, link_for
+    from app.exchange.configured import configured_target, link_for, tls_files
 
     target = configured_target(store)
     if not target:
         return None
-    link: Any = link_for(target)
+    link: Any = link_for(target, tls_files(store))
     try:
         report = await module.sync(store, link, ignore_schedule=now)
     except Exception as exc:

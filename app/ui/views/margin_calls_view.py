@@ -212,7 +212,10 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         if summary is None:
             if not quiet:
                 self.ctx.important_message.emit(
-                    self.tr("No exchange link is configured (custody-desk exchange-link --url).")
+                    self.tr(
+                        "No exchange link is configured: File → Settings… → Exchange link"
+                        " (or custody-desk exchange-link --url)."
+                    )
                 )
             return
         self.ctx.status_message.emit(summary)

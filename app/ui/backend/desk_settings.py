@@ -1,0 +1,165 @@
+"""What the window's Settings dialog reads and changes (each write audited).
+
+The exchange link (URL or drop folder, TLS files), the party keys (list, revoke,
+export the keys file), backup and restore, the store in use and the build. Plain
+functions over the store: the dialog runs them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.documents.keys import key_id_for
+from app.exchange.configured import LINK_SETTING, TLS_SETTINGS, configured_target, tls_files
+from app.services.desk_facade import RefusedError
+from app.services.unit_of_work import unit_of_work
+from app.store.interface import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSettings:
+    target: str  # an http(s) URL or a drop-folder path; "" for none
+    tls_ca: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """One registered key: a party's (regulator, exchange, custodian) or an officer's."""
+
+    key_id: str
+    party: str
+    name: str
+    address: str
+    active: bool
+    since: datetime
+
+
+def exchange_settings(store: Store) -> ExchangeSettings:
+    return ExchangeSettings(configured_target(store) or "", *tls_files(store))
+
+
+def save_exchange_settings(store: Store, settings: ExchangeSettings, actor: str) -> None:
+    """Store the link and its TLS files (each file must exist); audited."""
+    target = settings.target.strip()
+    problems = []
+    if target and not target.startswith(("http://", "https://")) and not Path(target).is_dir():
+        problems.append(f"{target}: not an http(s) URL nor an existing drop folder")
+    files = (settings.tls_ca.strip(), settings.tls_cert.strip(), settings.tls_key.strip())
+    for name, path in zip(("CA bundle", "client certificate", "client key"), files, strict=True):
+        if path and not Path(path).is_file():
+            problems.append(f"{name} {path}: no such file")
+    if files[2] and not files[1]:
+        problems.append("a client key needs its client certificate")
+    if problems:
+        raise RefusedError(problems)
+    with unit_of_work(store) as uow:
+        uow.tx.settings.put(LINK_SETTING, target, uow.now)
+        for name, value in zip(TLS_SETTINGS, files, strict=True):
+            uow.tx.settings.put(name, value, uow.now)
+        uow.audit(actor, "settings.exchange_link", {"target": target, "tls_files": list(files)})
+
+
+def keys(store: Store) -> list[KeyRow]:
+    """Every party key and officer key, active ones first."""
+    from app.services.officers import desk_repo
+
+    with store.read() as tx:
+        repo = desk_repo(tx)
+        rows = [
+            KeyRow(
+                key_id_for(k.pubkey),
+                k.party,
+                k.name,
+                k.address,
+                k.revoked_at is None,
+                k.valid_from,
+            )
+            for k in repo.party_keys()
+        ]
+        known = {r.key_id for r in rows}
+        rows += [
+            KeyRow(
+                key_id_for(o.pubkey),
+                f"officer ({o.role})",
+                o.name,
+                o.address,
+                o.active,
+                o.registered_at,
+            )
+            for o in repo.officers()
+            if key_id_for(o.pubkey) not in known
+        ]
+    return sorted(rows, key=lambda r: (not r.active, r.party, r.name))
+
+
+def revoke(store: Store, key_id: str, actor: str) -> None:
+    from app.services.officers import OfficerError, revoke_key
+
+    try:
+        revoke_key(store, key_id, actor=actor)
+    except OfficerError as exc:
+        raise RefusedError([str(exc)]) from exc
+
+
+def export_keys_file(store: Store, path: str) -> int:
+    """Write the desk's keys file (what the exchange and regulator trust); its size."""
+    from app.services.officers import keys_file
+
+    data = keys_file(store).to_bytes()
+    Path(path).write_bytes(data)
+    return len(data)
+
+
+def backup(store: Store, path: str, actor: str) -> None:
+    from app.services.backup import backup_store
+
+    try:
+        backup_store(store, Path(path), actor=actor)
+    except Exception as exc:
+        raise RefusedError([f"backup failed: {exc}"]) from exc
+
+
+def restore(store: Store, path: str, actor: str) -> str:
+    """Replace the live store with the backup at ``path``; says where the old one is."""
+    from app.services.backup import restore_store
+
+    live = Path(str(store.location))
+    try:
+        kept = restore_store(Path(path), live, actor=actor)
+    except Exception as exc:
+        raise RefusedError([f"restore refused: {exc}"]) from exc
+    return str(kept) if kept is not None else ""
+
+
+def about() -> dict[str, str]:
+    """Version, build and the components' licences (About)."""
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    from app import __version__
+    from app.build_info import build_kind
+
+    return {
+        "version": __version__,
+        "build": build_kind(),
+        "python": sys.version.split()[0],
+        "qt": f"Qt {qVersion()}, PySide6 {pyside_version}",
+    }
+
+
+#: Third-party components shipped with the desk and their licences (About).
+LICENCE_NOTICES = (
+    ("Qt / PySide6", "LGPL-3.0 (The Qt Company); dynamically linked, replaceable"),
+    ("qasync", "BSD-2-Clause"),
+    ("httpx", "BSD-3-Clause"),
+    ("embit", "MIT"),
+    ("coincurve (libsecp256k1)", "MIT / Apache-2.0"),
+    ("eth-account, eth-abi", "MIT"),
+    ("psycopg 3", "LGPL-3.0"),
+    ("trezorlib protocol definitions", "LGPL-3.0 (SatoshiLabs), used as a reference"),
+)
