@@ -522,3 +522,15 @@ def test_the_desks_settings_are_in_the_window(desk, tmp_path) -> None:
     assert "LGPL-3.0" in dialog.findChild(QLabel, "licenceNotices").text()
     assert "gui.md" in dialog.help_label.text()
     dialog.close()
+
+
+def test_the_positions_header_follows_a_filter_that_hides_the_client(desk) -> None:
+    h = desk.window.holdings
+    proxy = h.clients.proxy
+    h.clients.selectRow(
+        next(r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "palm-harbour")
+    )
+    assert "palm-harbour" in h.positions_label.text()
+    h.search.setText("alnoor")  # palm-harbour is filtered out
+    assert "palm-harbour" not in h.positions_label.text()
+    assert h.positions_model.rowCount() == 0 or "alnoor" in h.positions_label.text()

@@ -187,6 +187,9 @@ class HoldingsView(QWidget):
         layout.addWidget(split, 1)
 
         self.clients.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        # A filter that hides the current client leaves no valid current row.
+        self.clients.proxy.layoutChanged.connect(self._follow_filter)
+        self.clients.proxy.rowsRemoved.connect(self._follow_filter)
         ctx.data_changed.connect(self.schedule_reload)
 
     # --- loading -------------------------------------------------------------------
@@ -277,7 +280,11 @@ class HoldingsView(QWidget):
     def _on_current_changed(self, *_: object) -> None:
         row = self.clients.current_row()
         if not isinstance(row, ClientRow) or self.snapshot is None:
+            # e.g. the selected client was filtered out: no stale header over no rows
             self.positions_model.set_rows([])
+            self.positions_label.setText(
+                self.tr("Positions: no client selected (or filtered out)")
+            )
             self.client_selected.emit("")
             return
         self.positions_model.set_rows(list(self.snapshot.positions.get(row.client_id, ())))
@@ -286,6 +293,10 @@ class HoldingsView(QWidget):
         )
         self.client_selected.emit(row.client_id)
         self.ctx.spawn(self._load_history(row))
+
+    def _follow_filter(self, *_: object) -> None:
+        if not isinstance(self.clients.current_row(), ClientRow):
+            self._on_current_changed()
 
     async def _load_history(self, row: ClientRow) -> None:
         points = await self.ctx.facade.ratio_history(row.client_id)
