@@ -53,223 +53,253 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
         <source>&amp;Prepare from selected clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
         <source>&amp;Verify selected proof</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="82"/>
         <source>Verify &amp;all proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
         <source>Re&amp;ject…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
         <source>Send to e&amp;xchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="92"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="95"/>
         <source>Attestation queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="96"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="99"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
         <source>Filter attestations…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
         <source>Filter attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="131"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="134"/>
         <source>Statement — exactly as the device will show it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="136"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
         <source>Statement text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="155"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
         <source>Root:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="156"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="159"/>
         <source>Totals:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="157"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="160"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="161"/>
         <source>Signature:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="162"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="165"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="164"/>
+        <source>Export signed &amp;bundle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="167"/>
+        <source>Copy root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="169"/>
+        <source>Root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="171"/>
+        <source>Copy signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="174"/>
+        <source>Signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="187"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="190"/>
         <source>Inclusion proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="261"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="265"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="251"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="276"/>
         <source>Prepare will attest: %1 (selected on the Holdings tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="256"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="281"/>
         <source>No client selected on the Holdings tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="277"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="302"/>
         <source>Prepare attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="278"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="309"/>
         <source>Duplicate attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="285"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="310"/>
         <source>Attestation %1 (%2) already attests %3 with the same collateral.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="289"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="314"/>
         <source>Prepare a duplicate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="316"/>
         <source>Nothing changed since: a new one would attest the same figures again. Import a fresh snapshot first, or cancel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="300"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="325"/>
         <source>Attestation refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="328"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="329"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="354"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="363"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="342"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="367"/>
         <source>(none given)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="392"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="420"/>
         <source>Cannot reject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="403"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="431"/>
         <source>Send to the exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="404"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="432"/>
         <source>Send attestation %1 (%2) to the exchange?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="407"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="435"/>
         <source>&amp;Send to exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="409"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="437"/>
         <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="419"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="424"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="452"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="443"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="468"/>
+        <source>Export signed bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="486"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="448"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="491"/>
         <source>Approval refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="456"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="499"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="458"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="501"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="473"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="516"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -698,6 +728,19 @@
     </message>
 </context>
 <context>
+    <name>DocumentActions</name>
+    <message>
+        <location filename="../../app/ui/views/document_actions.py" line="46"/>
+        <source>%1 written to %2 (%3 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/document_actions.py" line="61"/>
+        <source>%1 copied to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EmergencyModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="48"/>
@@ -916,112 +959,122 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="37"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
         <source>&amp;New order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="40"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
         <source>&amp;Sign custodian share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="43"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="46"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="49"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
+        <source>Export re&amp;lease instruction…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="58"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="65"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="70"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="69"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="74"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="113"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="120"/>
         <source>The custodian already signed this order: one share per party.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="152"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="159"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="167"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="192"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="190"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="197"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="195"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="208"/>
+        <source>Export release instruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="217"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="202"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="224"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="237"/>
         <source>Execute the emergency order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="216"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="238"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="242"/>
         <source>E&amp;xecute release</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="222"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="244"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="231"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="253"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="235"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="257"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="258"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1293,47 +1346,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="213"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="218"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="219"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="222"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="231"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="234"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="285"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
+        <source>Positions: no client selected (or filtered out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="292"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="302"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="313"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="311"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="322"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="324"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="335"/>
         <source>Prices from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="338"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>

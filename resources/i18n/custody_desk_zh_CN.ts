@@ -53,223 +53,253 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="70"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
         <source>&amp;Prepare from selected clients</source>
         <translation>从所选客户编制(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation>审批并在设备上签名(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
         <source>&amp;Verify selected proof</source>
         <translation>验证所选证明(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="82"/>
         <source>Verify &amp;all proofs</source>
         <translation>验证全部证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
         <source>Re&amp;ject…</source>
         <translation>拒绝(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
         <source>Send to e&amp;xchange</source>
         <translation>发送至交易所(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="92"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="95"/>
         <source>Attestation queue</source>
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="96"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="99"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="101"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="131"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="134"/>
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="136"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="155"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="156"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="159"/>
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="157"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="160"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="161"/>
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="162"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="165"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="164"/>
+        <source>Export signed &amp;bundle…</source>
+        <translation>导出已签名证明包(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="167"/>
+        <source>Copy root</source>
+        <translation>复制根哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="169"/>
+        <source>Root</source>
+        <translation>根哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="171"/>
+        <source>Copy signature</source>
+        <translation>复制签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="174"/>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="187"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="190"/>
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="236"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="261"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="240"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="265"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="251"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="276"/>
         <source>Prepare will attest: %1 (selected on the Holdings tab).</source>
         <translation>编制将证明：%1（在“持仓”页所选）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="256"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="281"/>
         <source>No client selected on the Holdings tab.</source>
         <translation>“持仓”页未选择客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="277"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="302"/>
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="278"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在&quot;持仓&quot;页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="284"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="309"/>
         <source>Duplicate attestation</source>
         <translation>重复的证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="285"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="310"/>
         <source>Attestation %1 (%2) already attests %3 with the same collateral.</source>
         <translation>证明 %1（%2）已以相同抵押证明 %3。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="289"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="314"/>
         <source>Prepare a duplicate</source>
         <translation>仍编制重复证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="316"/>
         <source>Nothing changed since: a new one would attest the same figures again. Import a fresh snapshot first, or cancel.</source>
         <translation>此后没有任何变化：新的证明将再次证明相同的数字。请先导入新的快照，或取消。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="300"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="325"/>
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="328"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="329"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="354"/>
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="363"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation>%1，由 %2 于 %3 拒绝 — 原因：%4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="342"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="367"/>
         <source>(none given)</source>
         <translation>（未填写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="392"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="420"/>
         <source>Cannot reject</source>
         <translation>无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="403"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="431"/>
         <source>Send to the exchange</source>
         <translation>发送至交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="404"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="432"/>
         <source>Send attestation %1 (%2) to the exchange?</source>
         <translation>将证明 %1（%2）发送至交易所？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="407"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="435"/>
         <source>&amp;Send to exchange</source>
         <translation>发送至交易所(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="409"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="437"/>
         <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
         <translation>交易所将据此登记每位客户的授信额度（抵押 USD %1）。已发送的证明无法撤回。发送人：%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="419"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="424"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="452"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="443"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="468"/>
+        <source>Export signed bundle</source>
+        <translation>导出已签名证明包</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="486"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="448"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="491"/>
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="456"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="499"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见&quot;设备&quot;页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="458"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="501"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="473"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="516"/>
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -698,6 +728,19 @@
     </message>
 </context>
 <context>
+    <name>DocumentActions</name>
+    <message>
+        <location filename="../../app/ui/views/document_actions.py" line="46"/>
+        <source>%1 written to %2 (%3 bytes).</source>
+        <translation>%1 已写入 %2（%3 字节）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/document_actions.py" line="61"/>
+        <source>%1 copied to the clipboard.</source>
+        <translation>%1 已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
     <name>EmergencyModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="48"/>
@@ -916,112 +959,122 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="37"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="40"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="43"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="46"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="49"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
+        <source>Export re&amp;lease instruction…</source>
+        <translation>导出释放指令(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="58"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="65"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="70"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="69"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="74"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="113"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="120"/>
         <source>The custodian already signed this order: one share per party.</source>
         <translation>托管方已签署此指令：每方仅一份签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="152"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="159"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="167"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="192"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="190"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="197"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="195"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="208"/>
+        <source>Export release instruction</source>
+        <translation>导出释放指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="217"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="202"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="224"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="237"/>
         <source>Execute the emergency order</source>
         <translation>执行紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="216"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="238"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation>依据指令 %3 释放 %1 的冻结资产（%2）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="220"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="242"/>
         <source>E&amp;xecute release</source>
         <translation>执行释放(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="222"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="244"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation>释放指令只生成一次，无法撤销或重复。审计日志记录执行人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="231"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="253"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="235"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="257"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="236"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="258"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -1293,47 +1346,52 @@
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="210"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="213"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="218"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="219"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="222"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="231"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="234"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="285"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
+        <source>Positions: no client selected (or filtered out)</source>
+        <translation>持仓：未选择客户（或已被筛除）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/holdings_view.py" line="292"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="302"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="313"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation>%1 已过 %2（上限 %3，%4）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="311"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="322"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>⚠ 价格过期：%1。无法据此编制证明或补充抵押：请导入新的快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="324"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="335"/>
         <source>Prices from %1: %2</source>
         <translation>价格来自 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="338"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>没有价格：请导入快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>

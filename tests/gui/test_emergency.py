@@ -111,6 +111,13 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     desk.settle()
     assert view.details.release.text() == f"rel-{done.order_id}"
     assert view.details.executed.text() != "Not executed"
+    # the release instruction can be exported as signed
+    view.select(done.order_id)
+    assert view.release_action.isEnabled()
+    written = desk.run(view.export_release(str(tmp_path / "release.json")))
+    assert written is not None
+    release = parse_document((tmp_path / "release.json").read_bytes())
+    assert release.body["id"] == f"rel-{done.order_id}"
     # executed: the 48-hour countdown has stopped
     assert "left" not in view.details.expires.text() and "(" not in view.details.expires.text()
     view.details.tick()

@@ -534,3 +534,33 @@ def test_the_positions_header_follows_a_filter_that_hides_the_client(desk) -> No
     h.search.setText("alnoor")  # palm-harbour is filtered out
     assert "palm-harbour" not in h.positions_label.text()
     assert h.positions_model.rowCount() == 0 or "alnoor" in h.positions_label.text()
+
+
+def test_a_signed_attestation_is_exported_and_its_root_and_signature_copied(
+    desk, tmp_path
+) -> None:
+    from test_flows import prepare_as_alice, setup_two_officers
+
+    from app.documents.envelope import parse_document
+
+    setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    view = desk.window.attestations
+    view.select(att_id)
+    desk.run(view.show_detail())
+    assert not view.export_bundle_button.isEnabled()  # nothing signed yet
+    desk.window.select_officer("bob")
+    view.select(att_id)
+    desk.run(view.show_detail())
+    assert desk.run(view.approve_selected()) is not None, close_messages()
+    view.select(att_id)
+    desk.run(view.show_detail())
+    assert view.export_bundle_button.isEnabled()
+    path = desk.run(view.export_bundle(str(tmp_path / "bundle.json")))
+    assert path is not None
+    bundle = parse_document((tmp_path / "bundle.json").read_bytes())
+    assert bundle.body["root"] == view.detail.row.root_hex
+    view.copy_root_button.click()
+    assert QApplication.clipboard().text() == view.detail.row.root_hex
+    view.copy_signature_button.click()
+    assert QApplication.clipboard().text() == view.detail.signature_b64

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -29,11 +30,13 @@ from app.services.desk_facade import (
 )
 from app.ui import format as fmt
 from app.ui import labels
+from app.ui.backend import documents_export
 from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.reject_attestation import RejectAttestationDialog
 from app.ui.models.desk import AttestationsModel, ProofsModel
 from app.ui.signing_flow import SigningFlow
+from app.ui.views.document_actions import copy_text, export_document
 from app.ui.views.flow_layout import FlowLayout
 from app.ui.views.holdings_view import HoldingsView
 from app.ui.views.table import DeskTable, search_box
@@ -157,6 +160,28 @@ class AttestationsView(QWidget):
         form.addRow(self.tr("Status:"), self.status_label)
         form.addRow(self.tr("Signature:"), self.signature_label)
         left_layout.addLayout(form)
+        documents = QHBoxLayout()  # every signed document: export it, copy its parts
+        self.export_bundle_button = QPushButton(self.tr("Export signed &bundle…"))
+        self.export_bundle_button.setObjectName("exportBundle")
+        self.export_bundle_button.clicked.connect(lambda: self.ctx.spawn(self.export_bundle()))
+        self.copy_root_button = QPushButton(self.tr("Copy root"))
+        self.copy_root_button.clicked.connect(
+            lambda: copy_text(self.ctx, self.root_label.text(), self.tr("Root"))
+        )
+        self.copy_signature_button = QPushButton(self.tr("Copy signature"))
+        self.copy_signature_button.clicked.connect(
+            lambda: copy_text(
+                self.ctx, self.detail.signature_b64 if self.detail else "", self.tr("Signature")
+            )
+        )
+        for button in (
+            self.export_bundle_button,
+            self.copy_root_button,
+            self.copy_signature_button,
+        ):
+            documents.addWidget(button)
+        documents.addStretch(1)
+        left_layout.addLayout(documents)
         left_layout.addStretch(1)
         detail_layout.addWidget(left, 3)
         right = QGroupBox(self.tr("Inclusion proofs"))
@@ -348,6 +373,9 @@ class AttestationsView(QWidget):
             else "—"
         )
         self.proofs_model.set_rows(list(detail.proofs))
+        signed = detail.row.status in (AttestationStatus.SIGNED, AttestationStatus.SENT)
+        self.export_bundle_button.setEnabled(signed)
+        self.copy_signature_button.setEnabled(bool(detail.signature_b64))
 
     async def verify_selected_proof(self) -> None:
         proof = self.proofs.current_row()
@@ -427,6 +455,21 @@ class AttestationsView(QWidget):
         )
         self.ctx.notify_changed()
         return summary
+
+    async def export_bundle(self, path: str | None = None) -> str | None:
+        """Write the selected attestation's signed bundle (what the exchange receives)."""
+        row = self.table.current_row()
+        if not isinstance(row, AttestationRow):
+            return None
+        store = self.ctx.facade.store  # type: ignore[attr-defined]
+        return await export_document(
+            self,
+            self.ctx,
+            self.tr("Export signed bundle"),
+            f"attestation-{row.sequence}.json",
+            lambda: documents_export.attestation_bundle(store, row.att_id),
+            path=path,
+        )
 
     # --- approve & sign ------------------------------------------------------------
     async def approve_selected(self) -> AttestationRow | None:

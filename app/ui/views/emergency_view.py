@@ -13,6 +13,7 @@ from app.services.desk_facade import (
     Party,
     RefusedError,
 )
+from app.ui.backend import documents_export
 from app.ui.context import DeskContext, show_info, show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.create_order import CreateOrderDialog
@@ -20,6 +21,7 @@ from app.ui.file_dialogs import choose_file
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
+from app.ui.views.document_actions import export_document
 from app.ui.views.emergency_details import EmergencyOrderDetails
 from app.ui.views.flow_layout import FlowLayout
 from app.ui.views.queue_view import QueueView
@@ -51,6 +53,9 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.import_action = QAction(self.tr("&Import a signed copy…"), self)
         self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
         self.import_action.triggered.connect(lambda: ctx.spawn(self.import_file()))
+        self.release_action = QAction(self.tr("Export re&lease instruction…"), self)
+        self.release_action.setShortcut(QKeySequence("Ctrl+Alt+R"))
+        self.release_action.triggered.connect(lambda: ctx.spawn(self.export_release()))
         self.execute_action = QAction(self.tr("E&xecute at quorum"), self)
         self.execute_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
         self.execute_action.triggered.connect(lambda: ctx.spawn(self.execute_selected()))
@@ -90,6 +95,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
             self.export_action,
             self.import_action,
             self.execute_action,
+            self.release_action,
         ]
 
     def _selection_changed(self) -> None:
@@ -110,6 +116,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         open_order = order is not None and order.executed_at is None
         self.export_action.setEnabled(open_order)
         self.safe_sign_action.setEnabled(open_order)  # the service refuses a non-Safe order
+        self.release_action.setEnabled(order is not None and order.executed_at is not None)
         # One share per party per order: once the custodian signed, signing again is off
         # (the service refuses it too: ShareAlreadySigned).
         custodian_signed = order is not None and any(
@@ -219,6 +226,21 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         if path:
             await self.ctx.facade.export_order(order.order_id, path)
             self.ctx.status_message.emit(self.tr("Order exported to %1").replace("%1", path))
+
+    async def export_release(self, path: str | None = None) -> str | None:
+        """Write the release instruction the executed order produced (signed by the desk)."""
+        order = self._current()
+        if order is None:
+            return None
+        store = self.ctx.facade.store  # type: ignore[attr-defined]
+        return await export_document(
+            self,
+            self.ctx,
+            self.tr("Export release instruction"),
+            f"rel-{order.order_id}.json",
+            lambda: documents_export.release_instruction(store, order.order_id),
+            path=path,
+        )
 
     async def import_file(self, path: str | None = None) -> EmergencyOrderRow | None:
         if path is None:
