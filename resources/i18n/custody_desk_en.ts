@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="190"/>
+        <source>PositionsModel</source>
+        <comment>On-chain vault: {0} {1}, as in the snapshot</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="193"/>
+        <source>PositionsModel</source>
+        <comment>On-chain vault: {0} {1}, the snapshot says {2}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttestationsModel</name>
     <message>
         <location filename="../../app/ui/models/desk.py" line="57"/>
@@ -503,7 +518,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="376"/>
+        <location filename="../../app/ui/models/holdings.py" line="397"/>
         <source>MC %1 · LIQ %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2160,62 +2175,67 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <location filename="../../app/ui/models/holdings.py" line="218"/>
         <source>%1 old: as of %2 from %3; limit %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="211"/>
+        <location filename="../../app/ui/models/holdings.py" line="225"/>
         <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="226"/>
+        <location filename="../../app/ui/models/holdings.py" line="240"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="229"/>
+        <location filename="../../app/ui/models/holdings.py" line="243"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="235"/>
+        <location filename="../../app/ui/models/holdings.py" line="249"/>
+        <source>The snapshot&apos;s quantity; for BTC, flagged when the client&apos;s on-chain 2-of-3 vault (imported UTXOs) holds a different amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="256"/>
         <source>Price</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="241"/>
+        <location filename="../../app/ui/models/holdings.py" line="262"/>
         <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="249"/>
+        <location filename="../../app/ui/models/holdings.py" line="270"/>
         <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="261"/>
+        <location filename="../../app/ui/models/holdings.py" line="282"/>
         <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="267"/>
+        <location filename="../../app/ui/models/holdings.py" line="288"/>
         <source>Accrued yield</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="273"/>
+        <location filename="../../app/ui/models/holdings.py" line="294"/>
         <source>Redemption lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="278"/>
+        <location filename="../../app/ui/models/holdings.py" line="299"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="255"/>
+        <location filename="../../app/ui/models/holdings.py" line="276"/>
         <source>Collateral factor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2868,47 +2888,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="305"/>
+        <location filename="../../app/ui/models/holdings.py" line="326"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="310"/>
+        <location filename="../../app/ui/models/holdings.py" line="331"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="313"/>
+        <location filename="../../app/ui/models/holdings.py" line="334"/>
         <source>Ratio now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="317"/>
+        <location filename="../../app/ui/models/holdings.py" line="338"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="324"/>
+        <location filename="../../app/ui/models/holdings.py" line="345"/>
         <source>After shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="328"/>
+        <location filename="../../app/ui/models/holdings.py" line="349"/>
         <source>Collateral ratio after the shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="332"/>
+        <location filename="../../app/ui/models/holdings.py" line="353"/>
         <source>State now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="338"/>
+        <location filename="../../app/ui/models/holdings.py" line="359"/>
         <source>State after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="349"/>
+        <location filename="../../app/ui/models/holdings.py" line="370"/>
         <source>Shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="190"/>
+        <source>PositionsModel</source>
+        <comment>On-chain vault: {0} {1}, as in the snapshot</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="193"/>
+        <source>PositionsModel</source>
+        <comment>On-chain vault: {0} {1}, the snapshot says {2}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttestationsModel</name>
     <message>
         <location filename="../../app/ui/models/desk.py" line="57"/>
@@ -503,7 +518,7 @@
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="376"/>
+        <location filename="../../app/ui/models/holdings.py" line="397"/>
         <source>MC %1 · LIQ %2</source>
         <translation>追加 %1 · 强平 %2</translation>
     </message>
@@ -2161,62 +2176,67 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="204"/>
+        <location filename="../../app/ui/models/holdings.py" line="218"/>
         <source>%1 old: as of %2 from %3; limit %4.</source>
         <translation>已过 %1：截至 %2，来自 %3；上限 %4。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="211"/>
+        <location filename="../../app/ui/models/holdings.py" line="225"/>
         <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
         <translation>已过期：导入新快照前不能据此编制证明。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="226"/>
+        <location filename="../../app/ui/models/holdings.py" line="240"/>
         <source>Asset</source>
         <translation>资产</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="229"/>
+        <location filename="../../app/ui/models/holdings.py" line="243"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="235"/>
+        <location filename="../../app/ui/models/holdings.py" line="249"/>
+        <source>The snapshot&apos;s quantity; for BTC, flagged when the client&apos;s on-chain 2-of-3 vault (imported UTXOs) holds a different amount</source>
+        <translation>快照中的数量；对于 BTC，若客户的链上 2-of-3 金库（已导入的 UTXO）持有不同数量则标记</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="256"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="241"/>
+        <location filename="../../app/ui/models/holdings.py" line="262"/>
         <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
         <translation>每个价格的时效和来源见其提示及客户表上方；超过上限（BTC 1 小时，基金净值和稳定币 24 小时）即为过期（⚠，红色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="249"/>
+        <location filename="../../app/ui/models/holdings.py" line="270"/>
         <source>Market value</source>
         <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="261"/>
+        <location filename="../../app/ui/models/holdings.py" line="282"/>
         <source>Collateral value</source>
         <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="267"/>
+        <location filename="../../app/ui/models/holdings.py" line="288"/>
         <source>Accrued yield</source>
         <translation>应计收益</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="273"/>
+        <location filename="../../app/ui/models/holdings.py" line="294"/>
         <source>Redemption lock</source>
         <translation>赎回锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="278"/>
+        <location filename="../../app/ui/models/holdings.py" line="299"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation>为赎回锁定在托管方合约中的数量（法币在 24 小时内结算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="255"/>
+        <location filename="../../app/ui/models/holdings.py" line="276"/>
         <source>Collateral factor</source>
         <translation>抵押系数</translation>
     </message>
@@ -2869,47 +2889,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="305"/>
+        <location filename="../../app/ui/models/holdings.py" line="326"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="310"/>
+        <location filename="../../app/ui/models/holdings.py" line="331"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="313"/>
+        <location filename="../../app/ui/models/holdings.py" line="334"/>
         <source>Ratio now</source>
         <translation>当前抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="317"/>
+        <location filename="../../app/ui/models/holdings.py" line="338"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation>当前抵押率，按当前状态着色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="324"/>
+        <location filename="../../app/ui/models/holdings.py" line="345"/>
         <source>After shock</source>
         <translation>冲击后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="328"/>
+        <location filename="../../app/ui/models/holdings.py" line="349"/>
         <source>Collateral ratio after the shock</source>
         <translation>冲击后的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="332"/>
+        <location filename="../../app/ui/models/holdings.py" line="353"/>
         <source>State now</source>
         <translation>当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="338"/>
+        <location filename="../../app/ui/models/holdings.py" line="359"/>
         <source>State after</source>
         <translation>冲击后状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="349"/>
+        <location filename="../../app/ui/models/holdings.py" line="370"/>
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>
