@@ -985,111 +985,126 @@
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_view.py" line="45"/>
+        <source>Sign custodian Safe&amp;Tx</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="47"/>
+        <source>Sign the order&apos;s Safe transaction (tokenized assets) on your device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="50"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="56"/>
         <source>Export re&amp;lease instruction…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="68"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="70"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="74"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="79"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="120"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="127"/>
         <source>The custodian already signed this order: one share per party.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="159"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="166"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="181"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="192"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="205"/>
+        <source>Safe transaction of order %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="223"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="197"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="228"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="208"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="239"/>
         <source>Export release instruction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="217"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="224"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="255"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="237"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="268"/>
         <source>Execute the emergency order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="238"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="269"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="242"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="273"/>
         <source>E&amp;xecute release</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="244"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="275"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="253"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="284"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="257"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="288"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="258"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="289"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -985,111 +985,126 @@
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_view.py" line="45"/>
+        <source>Sign custodian Safe&amp;Tx</source>
+        <translation>签署托管方 Safe 交易(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="47"/>
+        <source>Sign the order&apos;s Safe transaction (tokenized assets) on your device</source>
+        <translation>在您的设备上签署该指令的 Safe 交易（代币化资产）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="50"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="48"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="51"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="56"/>
         <source>Export re&amp;lease instruction…</source>
         <translation>导出释放指令(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="68"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="70"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="74"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="79"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="120"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="127"/>
         <source>The custodian already signed this order: one share per party.</source>
         <translation>托管方已签署此指令：每方仅一份签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="159"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="166"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="174"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="181"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="192"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="205"/>
+        <source>Safe transaction of order %1</source>
+        <translation>指令 %1 的 Safe 交易</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="223"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="197"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="228"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="208"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="239"/>
         <source>Export release instruction</source>
         <translation>导出释放指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="217"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="224"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="255"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="237"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="268"/>
         <source>Execute the emergency order</source>
         <translation>执行紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="238"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="269"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation>依据指令 %3 释放 %1 的冻结资产（%2）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="242"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="273"/>
         <source>E&amp;xecute release</source>
         <translation>执行释放(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="244"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="275"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation>释放指令只生成一次，无法撤销或重复。审计日志记录执行人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="253"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="284"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="257"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="288"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="258"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="289"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
