@@ -68,3 +68,18 @@ def test_export_refuses_unlocked_shares(
             (json.dumps(leaf), att_id, "jumeirah-yield"))
     with pytest.raises(AttestationError, match="values: client jumeirah-yield"):
         service.export_bundle(att_id)
+
+
+def test_an_attestation_stored_before_format_2_is_refused_by_version(
+    store: SqliteStore, devices: dict[str, RunningEmulator]
+) -> None:
+    att_id = _signed(store, devices)
+    with store.transaction() as tx:  # what a store written by the format-1 desk holds
+        tree = json.loads(tx.connection.execute(
+            "SELECT tree_json FROM attestations WHERE id = ?", (att_id,)).fetchone()[0])
+        del tree["format"]
+        tx.connection.execute("UPDATE attestations SET tree_json = ? WHERE id = ?",
+                              (json.dumps(tree), att_id))
+    with pytest.raises(AttestationError, match="prepared in bundle format 1"):
+        AttestationService(store).export_bundle(att_id)
+    assert not verify_proof(store, str(att_id), "alnoor-quant")
