@@ -26,6 +26,7 @@ from typing import Any
 
 from app.documents.canonical import decode, encode, field, parse_utc, utc
 from app.documents.errors import DocumentError, Reason
+from app.documents.testseed_keys import why_test_key
 from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
 
 KEYS_DOCUMENT = "custody-desk/keys"
@@ -63,6 +64,10 @@ class KeyEntry:
     is_emulator: bool
     fingerprint: str = ""
     path: str = ""
+
+    def test_key_reason(self) -> str | None:
+        """Why this key is test material (emulator flag, test-seed device or key), or None."""
+        return why_test_key(self.pubkey, self.fingerprint, self.is_emulator)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,9 +151,10 @@ class KeysFile:
             raise DocumentError(Reason.UNKNOWN_KEY, f"key {key_id} is not in the keys file")
         if entry.revoked:
             raise DocumentError(Reason.REVOKED_KEY, f"key {key_id} ({entry.name}) is revoked")
-        if env == "prod" and entry.is_emulator:
+        if env == "prod" and entry.test_key_reason() is not None:
             raise DocumentError(
-                Reason.EMULATOR_KEY, f"key {key_id} ({entry.name}) is a test emulator key"
+                Reason.EMULATOR_KEY,
+                f"key {key_id} ({entry.name}) is a test emulator key: {entry.test_key_reason()}",
             )
         if at < entry.valid_from or (entry.valid_until is not None and at > entry.valid_until):
             raise DocumentError(
@@ -195,4 +201,12 @@ def parse_keys(data: bytes) -> KeysFile:
     entries = tuple(KeyEntry.from_json(item, f"$.keys[{i}]") for i, item in enumerate(raw))
     if len({e.key_id for e in entries}) != len(entries):
         raise DocumentError(Reason.DUPLICATE_KEY, "a key id appears twice in the keys file")
+    if env == "prod":  # a production trust root never lists test material
+        for entry in entries:
+            reason = entry.test_key_reason()
+            if reason is not None:
+                raise DocumentError(
+                    Reason.EMULATOR_KEY,
+                    f"production keys file lists test key {entry.key_id} ({entry.name}): {reason}",
+                )
     return KeysFile(env=env, entries=entries)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import cast
 
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
+from app.documents.testseed_keys import why_test_key
 from app.domain.names import InvalidName, check_name
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
@@ -61,8 +62,7 @@ async def register_officer(
     """Register ``name`` with the key read from their device at ``path``."""
     _checked_name(name, "officer name")
     identity, key = await read_device_key(uri, path, interaction, signer_factory)
-    if identity.is_emulator and desk_identity(store).env == "prod":
-        raise OfficerError("a test emulator key cannot be registered on a production desk")
+    refuse_test_key(store, key.pubkey, identity.master_fingerprint, identity.is_emulator)
     with unit_of_work(store) as uow:
         repo = desk_repo(uow.tx)
         if repo.officer_by_name(name) is not None:
@@ -99,6 +99,17 @@ async def register_officer(
         )
     logger.info("officer %s registered (key %s)", name, key_id_for(key.pubkey))
     return replace(record, id=officer_id)
+
+
+def refuse_test_key(store: Store, pubkey: bytes, fingerprint: str, is_emulator: bool) -> None:
+    """A production desk registers no test material: emulator flag, test-seed device or key."""
+    if desk_identity(store).env != "prod":
+        return
+    reason = why_test_key(pubkey, fingerprint, is_emulator)
+    if reason is not None:
+        raise OfficerError(
+            f"a test emulator key cannot be registered on a production desk: {reason}"
+        )
 
 
 def _checked_name(name: str, what: str) -> str:
@@ -154,8 +165,7 @@ def add_party_key(
     _check_party_key(pubkey, address)
     if name:
         _checked_name(name, "key name")
-    if is_emulator and desk_identity(store).env == "prod":
-        raise OfficerError("a test emulator key cannot be registered on a production desk")
+    refuse_test_key(store, pubkey, fingerprint, is_emulator)
     with unit_of_work(store) as uow:
         repo = desk_repo(uow.tx)
         if any(k.pubkey == pubkey and k.role == role.value for k in repo.party_keys()):
@@ -268,6 +278,7 @@ __all__ = [
     "keys_from_repo",
     "list_officers",
     "read_device_key",
+    "refuse_test_key",
     "register_officer",
     "revoke_key",
 ]

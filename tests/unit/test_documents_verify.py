@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -116,9 +117,16 @@ def test_one_party_is_not_a_quorum() -> None:
     assert failure(twice) is Reason.NO_QUORUM
 
 
-def _prod_margin_call() -> Document:
+# a key no published test seed derives (the desk's own test material, never a real key)
+_UNPUBLISHED = bip32.master_key(hashlib.sha256(b"custody-desk unit test key").digest())
+
+
+def _prod_margin_call(node: bip32.ExtendedKey | None = None) -> Document:
     """A prod statement signed with a test key (the emulator itself would refuse to sign it)."""
-    node = bip32.master_key(bip39.mnemonic_to_seed(TEST_MNEMONIC_LEGAL)).derive("m/44'/0'/0'/0/0")
+    if node is None:
+        node = bip32.master_key(bip39.mnemonic_to_seed(TEST_MNEMONIC_LEGAL)).derive(
+            "m/44'/0'/0'/0/0"
+        )
     assert node.secret is not None
     body = {"id": "mc-9", "exchange_id": "EXCH-DEMO", "env": "prod", "sequence": 9,
             "expires_at": "2026-11-27T10:00:00Z", "shortfall_usd": "5.00"}
@@ -130,18 +138,38 @@ def _prod_margin_call() -> Document:
                     (SignatureEntry(key_id_for(node.public_key), "exchange", sig),))
 
 
+def _unpublished_keys() -> KeysFile:
+    keys = parse_keys(VECTORS["keys"])
+    entry = next(e for e in keys if e.name == "exchange-documents")
+    pubkey = _UNPUBLISHED.public_key
+    return KeysFile(keys.env, (replace(entry, key_id=key_id_for(pubkey), pubkey=pubkey,
+                                       is_emulator=False, fingerprint=""),))
+
+
 def test_emulator_keys_are_refused_in_prod() -> None:
     doc = _prod_margin_call()
     keys = replace(parse_keys(VECTORS["keys"]), env="prod")
     assert failure(doc, ctx(keys, env="prod")) is Reason.EMULATOR_KEY
-    honest = _keys_with({"is_emulator": False}, "exchange-documents")
-    assert failure(doc, ctx(replace(honest, env="prod"), env="prod")) is None
+    # the emulator flag removed: still a published test-seed key (issue 17, item 3)
+    unflagged = _keys_with({"is_emulator": False}, "exchange-documents")
+    assert failure(doc, ctx(replace(unflagged, env="prod"), env="prod")) is Reason.EMULATOR_KEY
+    honest = _unpublished_keys()
+    own = _prod_margin_call(_UNPUBLISHED)
+    assert failure(own, ctx(replace(honest, env="prod"), env="prod")) is None
+
+
+def test_a_production_keys_file_listing_a_test_key_is_refused() -> None:
+    unflagged = replace(_keys_with({"is_emulator": False}, "exchange-documents"), env="prod")
+    with pytest.raises(DocumentError) as caught:
+        parse_keys(unflagged.to_bytes())
+    assert caught.value.reason is Reason.EMULATOR_KEY
+    assert parse_keys(replace(_unpublished_keys(), env="prod").to_bytes()).env == "prod"
 
 
 def test_a_test_keys_file_never_vouches_for_production() -> None:
     """Security review 2026-11-26: the trust root's environment must be the verifier's."""
-    doc = _prod_margin_call()
-    honest = _keys_with({"is_emulator": False}, "exchange-documents")
+    doc = _prod_margin_call(_UNPUBLISHED)
+    honest = _unpublished_keys()
     assert honest.env == "test"
     report = verify_document(doc, ctx(honest, env="prod"))
     assert not report.ok
