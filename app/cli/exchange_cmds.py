@@ -149,12 +149,16 @@ def _exchange_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _link(args: argparse.Namespace, store: Any) -> Any:
-    from app.exchange.configured import configured_target, link_for, tls_files
+    from app.exchange.configured import BadLinkTarget, configured_target, link_for, tls_files
+    from app.services.desk_identity import desk_identity
 
     target = getattr(args, "exchange", None) or configured_target(store)
     if not target:
         raise CliError("no exchange link: use --exchange or custody-desk exchange-link --url URL")
-    return link_for(target, tls_files(store))
+    try:
+        return link_for(target, tls_files(store), env=desk_identity(store).env)
+    except BadLinkTarget as exc:
+        raise CliError(str(exc), 2) from exc
 
 
 # -- exchange-sim -----------------------------------------------------------------------
@@ -209,9 +213,16 @@ def cmd_sim(args: argparse.Namespace) -> int:
 def cmd_link(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from app.exchange.configured import BadLinkTarget, check_target
+    from app.services.desk_identity import desk_identity
+
     with opened_store(args) as store:
         if args.url or args.drop:
             value = args.url or str(args.drop.resolve())
+            try:
+                check_target(value, desk_identity(store).env)
+            except BadLinkTarget as exc:
+                raise CliError(str(exc), 2) from exc
             with store.transaction() as tx:
                 tx.settings.put(LINK_SETTING, value, datetime.now(UTC))
         with store.read() as tx:
@@ -237,10 +248,13 @@ def _send(store: Any, link: Any) -> int:
         print(f"refused {key}: {error}", file=sys.stderr)
     for key, error in report.outbox.retrying.items():
         print(f"not delivered {key}: {error} (queued, will retry)", file=sys.stderr)
+    for key, error in report.outbox.unverified.items():
+        print(f"reply not verified {key}: {error} (nothing changed; queued, will retry)",
+              file=sys.stderr)
     _print_inbound(report.inbound)
     if report.inbound_error:
         print(f"could not fetch from the exchange: {report.inbound_error}", file=sys.stderr)
-    if report.outbox.retrying or report.inbound_error:
+    if report.outbox.retrying or report.outbox.unverified or report.inbound_error:
         return EXIT_UNREACHABLE
     if report.outbox.failed:
         return 2

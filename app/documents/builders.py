@@ -28,7 +28,7 @@ _DOMAIN: dict[Kind, Callable[[dict[str, Any]], Statement]] = {
     Kind.LIQUIDATION_INSTRUCTION: liquidation_from_body,
     Kind.AUDIT_CHECKPOINT: checkpoint_from_body,
 }
-_GENERIC = (Kind.MARGIN_CALL, Kind.RECONCILIATION_REPORT)
+_GENERIC = (Kind.MARGIN_CALL, Kind.RECONCILIATION_REPORT, Kind.EXCHANGE_RECEIPT)
 
 
 def statement_for(kind: Kind, body: dict[str, Any]) -> str:

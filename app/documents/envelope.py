@@ -45,6 +45,7 @@ class Kind(StrEnum):
     RELEASE_INSTRUCTION = "release_instruction"
     RECONCILIATION_REPORT = "reconciliation_report"
     AUDIT_CHECKPOINT = "audit_checkpoint"
+    EXCHANGE_RECEIPT = "exchange_receipt"  # the exchange's signed answer to a delivery
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The generic signed statement, for the kinds the domain has no statement for
-(margin call, reconciliation report); every other kind signs its
+(margin call, reconciliation report, exchange receipt); every other kind signs its
 ``app.domain.statement`` text.
 
 Format (one line of printable ASCII, single spaces, at most 240 characters, so
@@ -28,7 +28,7 @@ MAX_STATEMENT_LENGTH = 240
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,47}"
 
 # One statement format per kind: only these kinds use the generic line.
-_KIND_CODES = frozenset({"margin_call", "reconciliation_report"})
+_KIND_CODES = frozenset({"margin_call", "reconciliation_report", "exchange_receipt"})
 
 _LINE_RE = re.compile(
     rf"{TAG}/(?P<version>[0-9]+) kind=(?P<kind>[a-z_]+) ex=(?P<ex>{ID_PATTERN})"

@@ -202,6 +202,7 @@ def default_specs() -> dict[Kind, KindSpec]:
     specs = [
         attestation_spec(),
         _generic(Kind.MARGIN_CALL, EXCHANGE_SIGNER),
+        _generic(Kind.EXCHANGE_RECEIPT, EXCHANGE_SIGNER),
         _generic(Kind.RECONCILIATION_REPORT, CUSTODIAN_OFFICER),
         _domain(Kind.TOPUP_ANSWER, CUSTODIAN_OFFICER, body_fields=TOPUP_FIELDS),
         _domain(Kind.LIQUIDATION_INSTRUCTION, CUSTODIAN_OFFICER, body_fields=LIQUIDATION_FIELDS),

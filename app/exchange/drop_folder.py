@@ -52,11 +52,12 @@ class DropFolderLink:
                     raise LinkRejected(
                         409, "idempotency_conflict", f"{target.name} holds other bytes"
                     )
-                return Delivery(202, {"status": "queued", "file": target.name}, replayed=True)
+                return Delivery(202, {"status": "queued", "file": target.name}, replayed=True,
+                                local=True)
             write_private(target, message.payload)  # atomic, 0600: it holds client data
         except OSError as exc:
             raise LinkUnavailable(f"cannot write to {self.out_dir}: {exc}") from exc
-        return Delivery(202, {"status": "queued", "file": target.name})
+        return Delivery(202, {"status": "queued", "file": target.name}, local=True)
 
     async def send(self, message: OutboundMessage) -> Delivery:
         return await asyncio.to_thread(self._write, message)

@@ -33,6 +33,11 @@ class LinkUnavailable(LinkError):
     """The exchange could not be reached or failed transiently; retry later."""
 
 
+class LinkMalformed(LinkUnavailable):
+    """The exchange's reply is not what the API promises (not JSON, wrong shape, too
+    large, nested too deep, too slow): nothing in it is used; retried like an outage."""
+
+
 class LinkRejected(LinkError):
     """The exchange refused the message; ``reason`` is its one-word code."""
 
@@ -59,6 +64,8 @@ class Delivery:
     status: int
     body: dict[str, Any] = field(default_factory=dict)
     replayed: bool = False  # the exchange had seen this key: the stored answer came back
+    # written by the desk itself (a drop folder): no answer from the exchange to verify
+    local: bool = False
 
 
 @dataclass(frozen=True)

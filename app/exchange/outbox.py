@@ -4,8 +4,12 @@ A use case queues its message with :func:`enqueue` *inside* its own unit of
 work; :func:`flush` runs afterwards (or after a restart) and sends every due
 message through a link, recording each result in its own transaction:
 
-* delivered -> ``sent`` with the exchange's answer (a repeat of the same
-  idempotency key gets the stored answer back, so the exchange books once);
+* delivered -> ``sent`` with the exchange's answer, taken only from its signed
+  receipt (``app.exchange.receipts``; a repeat of the same idempotency key gets
+  the stored answer back, so the exchange books once);
+* answered without a valid signed receipt (unsigned, wrong key, not JSON…) ->
+  stays ``pending`` exactly like a transient failure, audited
+  ``exchange.reply_unverified``: nothing in such a reply changes the desk;
 * transient failure (down, slow, 5xx, reset) -> stays ``pending``, ``attempts``
   +1, ``next_attempt_at`` pushed back with exponential back-off + jitter;
 * refusal (4xx) -> ``failed`` with the exchange's reason (``push --retry`` may
@@ -22,9 +26,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
+from app.documents.verify import VerifyContext
 from app.exchange.backoff import Backoff
 from app.exchange.link import (
     Delivery,
@@ -33,6 +38,7 @@ from app.exchange.link import (
     LinkUnavailable,
     OutboundMessage,
 )
+from app.exchange.receipts import ReplyUnverified, verified_answer
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_exchange import OutboxRecord, SqliteExchangeRepository
@@ -68,10 +74,11 @@ class FlushReport:
     sent: dict[str, Delivery] = field(default_factory=dict)
     retrying: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    unverified: dict[str, str] = field(default_factory=dict)  # answered, but not signed
 
     @property
     def clean(self) -> bool:
-        return not self.retrying and not self.failed
+        return not self.retrying and not self.failed and not self.unverified
 
 
 OnDelivered = Callable[[UnitOfWork, OutboxRecord, Delivery], None]
@@ -105,10 +112,27 @@ async def flush(
     if only is not None:
         due = [m for m in due if m.idempotency_key == only]
     report = FlushReport()
+    ctx: VerifyContext | None = None
     for item in due:
         message = OutboundMessage(item.idempotency_key, item.kind, item.payload)
         try:
             delivery = await link.send(message)
+            if not delivery.local:
+                ctx = ctx or receipt_context(store, clock())
+                receipt = verified_answer(delivery, message, ctx)
+                answer = {**receipt.body["answer"], "receipt": delivery.body["receipt"]}
+                delivery = Delivery(delivery.status, answer, delivery.replayed)
+        except ReplyUnverified as exc:
+            with unit_of_work(store, clock=clock) as uow:
+                next_at = uow.now + timedelta(seconds=backoff.delay(item.attempts + 1))
+                exchange_repo(uow.tx).mark_retry(item.id, f"reply not verified: {exc}", next_at)
+                uow.audit(actor, "exchange.reply_unverified", {"key": item.idempotency_key,
+                                                               "reason": exc.reason,
+                                                               "detail": exc.detail[:200]})
+            report.unverified[item.idempotency_key] = str(exc)
+            logger.warning("outbox %s: the exchange's reply is not a valid signed receipt: %s",
+                           item.idempotency_key, exc)
+            break  # keep the order, as for an outage
         except LinkUnavailable as exc:
             with unit_of_work(store, clock=clock) as uow:
                 next_at = uow.now + timedelta(seconds=backoff.delay(item.attempts + 1))
@@ -137,6 +161,16 @@ async def flush(
                     on_delivered(uow, item, delivery)
         report.sent[item.idempotency_key] = delivery
     return report
+
+
+def receipt_context(store: Store, now: datetime) -> VerifyContext:
+    """How receipts are checked: the desk's keys file, environment and exchange id."""
+    from app.services.desk_identity import desk_identity
+    from app.services.officers import keys_file
+
+    desk = desk_identity(store)
+    return VerifyContext(keys=keys_file(store), env=desk.env, now=now,
+                         exchange_id=desk.exchange_id)
 
 
 def pending(store: Store) -> list[OutboxRecord]:

@@ -1,5 +1,10 @@
 """The simulator's HTTP service (stdlib ``http.server``, one thread per request).
 
+Every answer to a POST carries the exchange's signed receipt
+(``app.exchange.receipts``). A slow client cannot hold the service: each request
+(reading it, answering it) has a total deadline after which the connection is
+closed, and at most ``max_connections`` are served at once (more are closed at once).
+
 Loopback only unless ``allow_remote``. Test-control routes under ``/v1/test/``
 move the clock, set exposures and inject faults (``down``: the connection is
 reset before the request is read; ``reset``: the request is applied, then the
@@ -9,6 +14,7 @@ connection is reset before the answer; ``error500``: 500 without applying;
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
@@ -27,6 +33,8 @@ from app.exchange.sim.state import ExchangeSim, encode_json
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 300 * 1024 * 1024
+REQUEST_DEADLINE_S = 30.0
+MAX_CONNECTIONS = 64
 
 
 class NonLoopbackRefused(ValueError):
@@ -52,6 +60,24 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle_one_request(self) -> None:
+        """One request within the server's total deadline (a slow drip is cut off)."""
+        timer = threading.Timer(self.server.request_deadline_s, self._expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            super().handle_one_request()
+        except OSError:  # the deadline closed the socket under us
+            self.close_connection = True
+        finally:
+            timer.cancel()
+
+    def _expire(self) -> None:
+        logger.info("sim: closing %s, request not done within %.1f s", self.address_string(),
+                    self.server.request_deadline_s)
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("sim %s " + format, self.address_string(), *args)
@@ -173,9 +199,31 @@ class _SimServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], sim: ExchangeSim) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        sim: ExchangeSim,
+        *,
+        request_deadline_s: float = REQUEST_DEADLINE_S,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.sim = sim
+        self.request_deadline_s = request_deadline_s
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):  # full: refuse rather than queue a thread
+            logger.warning("sim: too many connections, closing %s", client_address)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 @dataclass
@@ -202,14 +250,21 @@ class RunningSim:
 
 
 def start_sim(
-    sim: ExchangeSim, *, host: str = "127.0.0.1", port: int = 0, allow_remote: bool = False
+    sim: ExchangeSim,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    allow_remote: bool = False,
+    request_deadline_s: float = REQUEST_DEADLINE_S,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> RunningSim:
     """Serve ``sim`` on ``host:port`` (0: a free port) in a daemon thread."""
     if not allow_remote and not _is_loopback(host):
         raise NonLoopbackRefused(
             f"refusing to bind {host}: the simulator serves loopback only (--allow-remote)"
         )
-    server = _SimServer((host, port), sim)
+    server = _SimServer((host, port), sim, request_deadline_s=request_deadline_s,
+                        max_connections=max_connections)
     thread = threading.Thread(target=server.serve_forever, name="exchange-sim", daemon=True)
     thread.start()
     logger.info("exchange simulator on http://%s:%d", host, server.server_address[1])

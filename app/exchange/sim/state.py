@@ -37,6 +37,7 @@ from app.domain.assets import PILOT_LEVERAGE_CAP, AssetCatalogue
 from app.domain.attestation import verify_bundle
 from app.domain.money import from_base_units
 from app.exchange.ledger import ledger_bytes, ledger_statement
+from app.exchange.receipts import receipt_body
 from app.exchange.sim.price_path import PricePath
 from app.services.unit_of_work import utc_now
 from signing.emulator.hsm import SoftHsm
@@ -245,7 +246,7 @@ class ExchangeSim:
                 if stored.body_hash != digest:
                     return 422, {"error": "idempotency_conflict",
                                  "detail": "this key was used for other bytes"}, False
-                return stored.status, stored.response, True
+                return stored.status, self._receipted(key, data, stored), True
             try:
                 status, response = handler(data)
             except DocumentError as exc:
@@ -256,7 +257,15 @@ class ExchangeSim:
                 self._idempotency[key] = _Stored(digest, status, response)
             if status < 300:
                 self.bookings_per_key[key] += 1
-            return status, response, False
+            return status, self._receipted(key, data, _Stored(digest, status, response)), False
+
+    def _receipted(self, key: str, data: bytes, stored: _Stored) -> dict[str, Any]:
+        """The answer with the exchange's signed receipt for it (fresh on every reply)."""
+        body = receipt_body(exchange_id=self.exchange_id, env=self.env, now=self.now(),
+                            idempotency_key=key, payload=data, http_status=stored.status,
+                            answer=stored.response)
+        receipt = self.sign(new_document(Kind.EXCHANGE_RECEIPT, body))
+        return {**stored.response, "receipt": receipt.to_bytes().decode("utf-8")}
 
     def _verified(self, data: bytes, kind: Kind) -> Document:
         doc = parse_document(data)

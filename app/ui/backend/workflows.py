@@ -420,7 +420,12 @@ async def sync_exchange(store: Store, *, now: bool = False) -> str | None:
     target = configured_target(store)
     if not target:
         return None
-    link: Any = link_for(target, tls_files(store))
+    from app.services.desk_identity import desk_identity
+
+    try:
+        link: Any = link_for(target, tls_files(store), env=desk_identity(store).env)
+    except ValueError as exc:  # BadLinkTarget: a mistyped link is said, not guessed
+        raise _refusal(exc) from exc
     try:
         report = await module.sync(store, link, ignore_schedule=now)
     except Exception as exc:
@@ -435,6 +440,8 @@ async def sync_exchange(store: Store, *, now: bool = False) -> str | None:
     ]
     if report.outbox.retrying:
         parts.append(f"{len(report.outbox.retrying)} to retry")
+    for key, error in report.outbox.unverified.items():
+        parts.append(f"{key}: exchange reply not verified ({error})")
     for key, error in report.outbox.failed.items():
         parts.append(f"{key} refused: {error}")
     return ", ".join(parts)
