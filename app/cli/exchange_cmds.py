@@ -201,7 +201,10 @@ def cmd_sim(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        stop.wait()
+        # poll: a signal delivered to one of the server's threads only runs its Python
+        # handler when the main thread next wakes, and a bare wait() never wakes
+        while not stop.wait(0.2):
+            pass
     finally:
         running.stop()
     return 0

@@ -51,7 +51,21 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     verify = audit_sub.add_parser(
         "verify", help="exit 0 only if the chain, tree and checkpoints verify"
     )
+    verify.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a tree head held outside the desk (signed checkpoint, reconciliation report, "
+        "exchange receipt, audit head or the exchange's list): the trail must extend it",
+    )
     verify.set_defaults(handler=cmd_audit_verify)
+    head = audit_sub.add_parser(
+        "export-head", help="write the trail's current tree head (size, root) to FILE"
+    )
+    head.add_argument("--out", required=True, type=Path)
+    head.set_defaults(handler=cmd_audit_export_head)
     log = audit_sub.add_parser("log", help="print the audit log")
     log.add_argument("--json", action="store_true")
     log.add_argument("--actor")
@@ -212,12 +226,38 @@ def _holding_json(row: Any) -> dict[str, Any]:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from app.services.audit import AuditService
+    from app.services.audit_anchor import AnchorError, anchors_in, verify_against
 
+    anchors = []
+    for path in args.against:
+        try:
+            anchors.extend(anchors_in(path.read_bytes(), path.name))
+        except OSError as exc:
+            raise CliError(f"cannot read {path}: {exc.strerror}") from exc
+        except AnchorError as exc:
+            raise CliError(str(exc)) from exc
     with opened_store(args) as store:
         report = AuditService(store).verify()
+        anchored = verify_against(store, anchors)
     for check in report.checks:
         print(check.line())
-    return 0 if report.ok else EXIT_VERIFY_FAILED
+    for anchor_check in anchored:
+        print(anchor_check.line())
+    ok = report.ok and all(c.ok for c in anchored)
+    return 0 if ok else EXIT_VERIFY_FAILED
+
+
+def cmd_audit_export_head(args: argparse.Namespace) -> int:
+    from app.documents.canonical import encode
+    from app.services.audit_anchor import current_head
+
+    with opened_store(args) as store:
+        head = current_head(store, datetime.now(UTC))
+    tmp = args.out.with_name(args.out.name + ".part")
+    tmp.write_bytes(encode(head) + b"\n")
+    tmp.replace(args.out)
+    print(f"wrote {args.out} (size {head['size']}, root {head['root']})")
+    return 0
 
 
 def cmd_audit_log(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 Layout under ``root``::
 
     out/<idempotency key>.json   documents for the exchange (written atomically)
+    out/audit-heads/<key>.json   the desk's audit tree head handed over with each one
     in/*.json                    documents from the exchange (margin calls, notices)
     in/ledger*.json              the exchange's signed ledger (latest name wins)
     in/done/                     inbound files the desk has dealt with
@@ -55,6 +56,10 @@ class DropFolderLink:
                 return Delivery(202, {"status": "queued", "file": target.name}, replayed=True,
                                 local=True)
             write_private(target, message.payload)  # atomic, 0600: it holds client data
+            if message.audit_head:  # the courier carries the desk's audit head too
+                heads = self.out_dir / "audit-heads"
+                heads.mkdir(exist_ok=True)
+                write_private(heads / target.name, message.audit_head + b"\n")
         except OSError as exc:
             raise LinkUnavailable(f"cannot write to {self.out_dir}: {exc}") from exc
         return Delivery(202, {"status": "queued", "file": target.name}, local=True)

@@ -55,6 +55,9 @@ class OutboundMessage:
     idempotency_key: str
     kind: str
     payload: bytes
+    # the desk's audit tree head (canonical JSON) handed over with the message, so the
+    # exchange holds it outside the desk (``app.services.audit_anchor``)
+    audit_head: bytes | None = None
 
 
 @dataclass(frozen=True)

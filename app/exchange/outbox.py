@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from app.documents.canonical import encode
 from app.documents.verify import VerifyContext
 from app.exchange.backoff import Backoff
 from app.exchange.link import (
@@ -114,7 +115,8 @@ async def flush(
     report = FlushReport()
     ctx: VerifyContext | None = None
     for item in due:
-        message = OutboundMessage(item.idempotency_key, item.kind, item.payload)
+        head = encode(current_head(store, clock()))  # handed to the exchange with the message
+        message = OutboundMessage(item.idempotency_key, item.kind, item.payload, head)
         try:
             delivery = await link.send(message)
             if not delivery.local:
@@ -161,6 +163,13 @@ async def flush(
                     on_delivered(uow, item, delivery)
         report.sent[item.idempotency_key] = delivery
     return report
+
+
+def current_head(store: Store, now: datetime) -> dict[str, Any]:
+    """The desk's audit tree head now (``app.services.audit_anchor``)."""
+    from app.services.audit_anchor import current_head as head
+
+    return head(store, now)
 
 
 def receipt_context(store: Store, now: datetime) -> VerifyContext:

@@ -173,6 +173,8 @@ class RestLink:
             headers={
                 "Idempotency-Key": message.idempotency_key,
                 "Content-Type": "application/json",
+                **({"Audit-Head": message.audit_head.decode("ascii")}
+                   if message.audit_head else {}),
             },
         )
         if response.status_code >= 400:

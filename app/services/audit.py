@@ -170,6 +170,7 @@ def _verify(tx: Transaction, store: Store, env: str) -> AuditReport:
         _store_check(store),
         _signature_check(tx, env),
         _data_check(tx, entries),
+        _state_check(tx),
     )
     for check in checks:
         if not check.ok:
@@ -236,6 +237,18 @@ def _data_check(tx: Transaction, entries: list[AuditRow]) -> AuditCheck:
     """Business rows recompute to the content hashes the trail recorded (data_binding)."""
     result = verify_bindings(tx, entries)
     return AuditCheck("data", result.ok, result.detail())
+
+
+def _state_check(tx: Transaction) -> AuditCheck:
+    """Officer and key rows against the trail (``app.services.audit_state``)."""
+    from app.services.audit_state import state_problems
+    from app.services.officers import desk_repo
+
+    problems = state_problems(tx, desk_repo(tx))
+    if problems:
+        return AuditCheck("officers and keys", False, "; ".join(problems))
+    return AuditCheck("officers and keys", True, "every officer and key row is backed by "
+                      "the trail")
 
 
 def _store_check(store: Store) -> AuditCheck:

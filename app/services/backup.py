@@ -8,7 +8,10 @@ API::
 A backup is a consistent single-file copy made with SQLite's online backup API
 (the desk can keep running); it never overwrites a file. A restore first checks the
 backup (integrity, desk store, schema, audit chain and checkpoints all verify on a
-scratch copy), then saves the current store beside it as
+scratch copy) and that it is *this* desk's store (same desk identity, same first
+audit entry, and a checkpoint history that agrees with the live store's: every
+checkpoint either side took over a prefix both hold has the same root), then saves
+the current store beside it as
 ``desk.sqlite3.before-restore-<UTC time>``, then copies the backup into the live
 store in one transaction and audits the restore in the restored log.
 """
@@ -18,20 +21,67 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.services.audit import AuditService
+from app.services.audit_anchor import Anchor, check_anchor
+from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store import StoreError, open_store
 from app.store.interface import Store
 from app.store.migrations import all_migrations
+from app.store.records import AuditRow, CheckpointRow
 from app.store.sqlite_store import SqliteStore, check_store_file
 
 logger = logging.getLogger(__name__)
 
 
 class RestoreRefused(StoreError):
-    """The backup is not one the desk will restore (damaged, tampered, newer)."""
+    """The backup is not one the desk will restore (damaged, tampered, newer, another desk)."""
+
+
+@dataclass(frozen=True)
+class _Trail:
+    """What a store says it is: its identity, its audit entries, its checkpoints."""
+
+    identity: DeskIdentity
+    entries: list[AuditRow]
+    checkpoints: list[CheckpointRow]
+
+
+def _trail(store: Store) -> _Trail:
+    identity = desk_identity(store)
+    with store.read() as tx:
+        return _Trail(identity, list(tx.audit.iter_all()), tx.audit.checkpoints())
+
+
+def _refuse_another_desk(backup: Path, theirs: _Trail, ours: _Trail) -> None:
+    """The backup must be this desk's: identity, first entry, agreeing checkpoints."""
+    if (theirs.identity.custodian_id, theirs.identity.exchange_id, theirs.identity.env) != (
+        ours.identity.custodian_id, ours.identity.exchange_id, ours.identity.env
+    ):
+        raise RestoreRefused(
+            f"{backup} is another desk's store ({theirs.identity.custodian_id}/"
+            f"{theirs.identity.exchange_id}/{theirs.identity.env}, this desk is "
+            f"{ours.identity.custodian_id}/{ours.identity.exchange_id}/{ours.identity.env})"
+        )
+    if theirs.entries and ours.entries and (
+        theirs.entries[0].entry_hash != ours.entries[0].entry_hash
+    ):
+        raise RestoreRefused(
+            f"{backup} is another desk's store: its audit trail starts with another entry"
+        )
+    for holder, other, label in ((ours, theirs, "this desk's"), (theirs, ours, "the backup's")):
+        for row in holder.checkpoints:
+            if row.tree_size > len(other.entries):
+                continue
+            anchor = Anchor(row.tree_size, row.root_hash, f"checkpoint #{row.id}")
+            if not check_anchor(other.entries, anchor, ours.identity).ok:
+                raise RestoreRefused(
+                    f"{backup}: the checkpoint history differs ({label} checkpoint "
+                    f"#{row.id} at size {row.tree_size} is not the other trail's)"
+                )
 
 
 def backup_store(store: Store, destination: Path, *, actor: str, clock: Clock = utc_now) -> None:
@@ -49,13 +99,14 @@ def restore_store(
         check_store_file(backup, latest_version=len(all_migrations()))
     except StoreError as exc:
         raise RestoreRefused(str(exc)) from exc
-    _verify_copy(backup)
+    theirs = _verify_copy(backup)
     kept: Path | None = None
     store = open_store(live_path)
     try:
         with store.read() as tx:
             has_data = tx.audit.head() is not None or bool(tx.snapshots.list())
         if has_data:
+            _refuse_another_desk(backup, theirs, _trail(store))
             stamp = clock().strftime("%Y%m%dT%H%M%SZ")
             kept = live_path.with_name(f"{live_path.name}.before-restore-{stamp}")
             store.backup(kept)
@@ -72,15 +123,17 @@ def restore_store(
     return kept
 
 
-def _verify_copy(backup: Path) -> None:
+def _verify_copy(backup: Path) -> _Trail:
     with tempfile.TemporaryDirectory(prefix="desk-restore-") as scratch:
         copy = Path(scratch) / "check.sqlite3"
         shutil.copyfile(backup, copy)
         store: SqliteStore = open_store(copy)
         try:
             report = AuditService(store).verify()
+            trail = _trail(store)
         finally:
             store.close()
     if not report.ok:
         failed = next(check for check in report.checks if not check.ok)
         raise RestoreRefused(f"{backup} audit log does not verify: {failed.line()}")
+    return trail

@@ -46,6 +46,7 @@ from app.documents.keys import Party, key_id_for
 from app.exchange.ledger import Ledger, verify_ledger
 from app.exchange.link import ExchangeLink, LinkError
 from app.exchange.outbox import enqueue, exchange_repo
+from app.services.audit_anchor import head_of
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_file
@@ -239,6 +240,9 @@ async def reconcile(
         repo = exchange_repo(uow.tx)
         if slot is not None and repo.slot_done(slot):
             raise ReconciliationError(f"slot {slot} has already run")
+        # the trail's head as of this run: the signed report anchors it outside the desk
+        body["audit_head"] = head_of(uow.tx, desk.custodian_id, desk.exchange_id, desk.env,
+                                     run_at)
         rec_id = repo.add_reconciliation(
             run_at=uow.now, status=status, break_count=len(breaks), report=body,
             created_by=actor, slot=slot, ledger_sequence=body["ledger_sequence"],

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.documents.keys import key_id_for
 from app.store.codec import (
     decimal_to_text,
     optional_time_to_text,
@@ -143,8 +144,33 @@ class SqliteDeskRepository:
         )
         return int(cur.lastrowid or 0)
 
+    def trail_revoked_key_ids(self) -> frozenset[str]:
+        """Key ids the audit trail revoked (``key.revoke`` entries).
+
+        The trail, not a row's flag, has the last word: a key revoked there stays
+        revoked even if its ``officers``/``party_keys`` row is edited back."""
+        rows = self._db.execute(
+            "SELECT payload FROM audit_entries WHERE action = 'key.revoke' ORDER BY seq"
+        ).fetchall()
+        revoked: set[str] = set()
+        for row in rows:
+            try:
+                payload = json.loads(row[0])
+            except ValueError:
+                continue
+            if isinstance(payload, dict) and isinstance(payload.get("key_id"), str):
+                revoked.add(payload["key_id"])
+        return frozenset(revoked)
+
+    def _officer(self, row: sqlite3.Row, revoked: frozenset[str] | None = None) -> OfficerRecord:
+        officer = self._stored_officer(row)
+        revoked = self.trail_revoked_key_ids() if revoked is None else revoked
+        if officer.active and key_id_for(officer.pubkey) in revoked:
+            return replace(officer, active=False)
+        return officer
+
     @staticmethod
-    def _officer(row: sqlite3.Row) -> OfficerRecord:
+    def _stored_officer(row: sqlite3.Row) -> OfficerRecord:
         return OfficerRecord(
             id=row["id"],
             name=row["name"],
@@ -169,8 +195,15 @@ class SqliteDeskRepository:
         return None if row is None else self._officer(row)
 
     def officers(self) -> list[OfficerRecord]:
+        """Every officer; ``active`` is false for a key the audit trail revoked."""
         rows = self._db.execute("SELECT * FROM officers ORDER BY name").fetchall()
-        return [self._officer(r) for r in rows]
+        revoked = self.trail_revoked_key_ids()
+        return [self._officer(r, revoked) for r in rows]
+
+    def officers_as_stored(self) -> list[OfficerRecord]:
+        """The officer rows exactly as stored (for checking them against the trail)."""
+        rows = self._db.execute("SELECT * FROM officers ORDER BY name").fetchall()
+        return [self._stored_officer(r) for r in rows]
 
     # -- party keys -----------------------------------------------------------
 
@@ -197,6 +230,17 @@ class SqliteDeskRepository:
         return int(cur.lastrowid or 0)
 
     def party_keys(self) -> list[PartyKeyRecord]:
+        """Every party key; one the audit trail revoked counts as revoked (since it was
+        valid) whatever its row says."""
+        revoked = self.trail_revoked_key_ids()
+        return [
+            k if k.revoked_at is not None or key_id_for(k.pubkey) not in revoked
+            else replace(k, revoked_at=k.valid_from)
+            for k in self.party_keys_as_stored()
+        ]
+
+    def party_keys_as_stored(self) -> list[PartyKeyRecord]:
+        """The party key rows exactly as stored."""
         rows = self._db.execute("SELECT * FROM party_keys ORDER BY id").fetchall()
         return [
             PartyKeyRecord(

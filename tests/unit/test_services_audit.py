@@ -75,6 +75,7 @@ def test_untouched_log_verifies(log_path: Path) -> None:
         "store": True,
         "checkpoint signatures": True,
         "data": True,
+        "officers and keys": True,
     }
     store = open_store(log_path)
     try:

@@ -134,7 +134,8 @@ def test_audit_verify_prints_one_line_per_check_and_fails_on_tampering(
     assert run(data, "audit", "verify") == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split(":")[0].split(maxsplit=1)[1] for line in lines] == [
-        "chain", "head", "checkpoints", "store", "checkpoint signatures", "data"
+        "chain", "head", "checkpoints", "store", "checkpoint signatures", "data",
+        "officers and keys",
     ]
     assert all(line.startswith("ok") for line in lines)
 

@@ -141,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, {"documents": docs, "last_sequence": last})
         elif url.path == "/v1/ledger":
             self._answer(200, sim.ledger())
+        elif url.path == "/v1/audit-heads":
+            self._answer(200, sim.audit_heads_json())
         elif url.path == "/v1/accounts":
             self._answer(200, sim.accounts_json())
         elif url.path == "/v1/test/stats":
@@ -166,7 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/v1/test/"):
             self._control(path, data)
             return
-        status, answer, replayed = sim.post(path, self.headers.get("Idempotency-Key"), data)
+        status, answer, replayed = sim.post(path, self.headers.get("Idempotency-Key"), data,
+                                            audit_head=self.headers.get("Audit-Head"))
         if mode == "reset":  # booked, but the desk never hears the answer
             self._reset()
             return

@@ -16,6 +16,7 @@ shortfall is exposure/leverage - collateral value, rounded up to cents.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections import Counter
@@ -156,6 +157,7 @@ class ExchangeSim:
         self._ledger_seq = 0
         self.documents: list[tuple[int, bytes]] = []
         self.received: list[Document] = []
+        self.audit_heads: list[dict[str, Any]] = []
         self._idempotency: dict[str, _Stored] = {}
         self.bookings_per_key: Counter[str] = Counter()
         self.bookings_per_attestation: Counter[int] = Counter()
@@ -225,8 +227,14 @@ class ExchangeSim:
 
     # -- idempotent POST --------------------------------------------------------------
 
-    def post(self, route: str, key: str | None, data: bytes) -> tuple[int, dict[str, Any], bool]:
-        """Apply one POST once per idempotency key: (status, answer, replayed)."""
+    def post(
+        self, route: str, key: str | None, data: bytes, *, audit_head: str | None = None
+    ) -> tuple[int, dict[str, Any], bool]:
+        """Apply one POST once per idempotency key: (status, answer, replayed).
+
+        ``audit_head``: the desk's audit tree head sent with the request; the
+        exchange keeps it (``GET /v1/audit-heads``) and repeats it in the receipt."""
+        head = self._keep_head(audit_head)
         handlers: dict[str, Callable[[bytes], tuple[int, dict[str, Any]]]] = {
             "/v1/attestations": self._book,
             "/v1/topups": self._topup,
@@ -246,7 +254,7 @@ class ExchangeSim:
                 if stored.body_hash != digest:
                     return 422, {"error": "idempotency_conflict",
                                  "detail": "this key was used for other bytes"}, False
-                return stored.status, self._receipted(key, data, stored), True
+                return stored.status, self._receipted(key, data, stored, head), True
             try:
                 status, response = handler(data)
             except DocumentError as exc:
@@ -257,13 +265,41 @@ class ExchangeSim:
                 self._idempotency[key] = _Stored(digest, status, response)
             if status < 300:
                 self.bookings_per_key[key] += 1
-            return status, self._receipted(key, data, _Stored(digest, status, response)), False
+            stored = _Stored(digest, status, response)
+            return status, self._receipted(key, data, stored, head), False
 
-    def _receipted(self, key: str, data: bytes, stored: _Stored) -> dict[str, Any]:
+    def _keep_head(self, text: str | None) -> dict[str, Any] | None:
+        """The desk's audit head, kept as received (None when absent or unreadable)."""
+        if not text:
+            return None
+        try:
+            head = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(head, dict):
+            return None
+        try:
+            encode(head)  # it travels inside the signed receipt: canonical JSON only
+        except DocumentError:
+            return None
+        with self.lock:
+            if head not in self.audit_heads:
+                self.audit_heads.append(head)
+        return head
+
+    def audit_heads_json(self) -> dict[str, Any]:
+        """Every audit head desks handed over, in arrival order (the exchange's copy)."""
+        with self.lock:
+            return {"audit_heads": list(self.audit_heads)}
+
+    def _receipted(
+        self, key: str, data: bytes, stored: _Stored, head: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The answer with the exchange's signed receipt for it (fresh on every reply)."""
+        answer = {**stored.response, "audit_head": head} if head else stored.response
         body = receipt_body(exchange_id=self.exchange_id, env=self.env, now=self.now(),
                             idempotency_key=key, payload=data, http_status=stored.status,
-                            answer=stored.response)
+                            answer=answer)
         receipt = self.sign(new_document(Kind.EXCHANGE_RECEIPT, body))
         return {**stored.response, "receipt": receipt.to_bytes().decode("utf-8")}
 

@@ -96,6 +96,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0005_party_devices,
         m0006_btc_vault,
         m0007_ethereum,
+        m0008_audit_by_action,
     )
 
     migrations = (
@@ -106,6 +107,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0005_party_devices.MIGRATION,
         m0006_btc_vault.MIGRATION,
         m0007_ethereum.MIGRATION,
+        m0008_audit_by_action.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -113,4 +115,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 7
+LATEST_VERSION = 8
