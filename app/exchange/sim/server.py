@@ -73,6 +73,10 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             timer.cancel()
 
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):  # the deadline (or the client) closed the socket
+            super().finish()
+
     def _expire(self) -> None:
         logger.info("sim: closing %s, request not done within %.1f s", self.address_string(),
                     self.server.request_deadline_s)
@@ -213,6 +217,8 @@ class _SimServer(ThreadingHTTPServer):
         self.sim = sim
         self.request_deadline_s = request_deadline_s
         self._slots = threading.BoundedSemaphore(max_connections)
+        self._busy_lock = threading.Lock()
+        self.busy = 0  # connections being served now (each holds one thread)
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -220,12 +226,16 @@ class _SimServer(ThreadingHTTPServer):
             logger.warning("sim: too many connections, closing %s", client_address)
             self.shutdown_request(request)
             return
+        with self._busy_lock:
+            self.busy += 1
         super().process_request(request, client_address)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
+            with self._busy_lock:
+                self.busy -= 1
             self._slots.release()
 
 
