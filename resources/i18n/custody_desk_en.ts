@@ -537,6 +537,39 @@
     </message>
 </context>
 <context>
+    <name>CompositionSlot</name>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="36"/>
+        <source>Composition of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="37"/>
+        <source>Whole desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="38"/>
+        <source>Selected client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="60"/>
+        <source>No client selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="62"/>
+        <source>Collateral of %1 by asset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="65"/>
+        <source>Desk collateral by asset</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConfirmOnDeviceDialog</name>
     <message>
         <location filename="../../app/ui/dialogs/confirm_on_device.py" line="27"/>
@@ -1396,32 +1429,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="287"/>
         <source>Positions: no client selected (or filtered out)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="292"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="298"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="313"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="319"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="322"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="328"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="335"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="341"/>
         <source>Prices from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="338"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="344"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2299,34 +2332,52 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>RatioHistoryChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="74"/>
-        <location filename="../../app/ui/views/charts.py" line="75"/>
+        <location filename="../../app/ui/views/charts.py" line="76"/>
+        <location filename="../../app/ui/views/charts.py" line="77"/>
         <source>Collateral ratio over time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="116"/>
+        <location filename="../../app/ui/views/charts.py" line="118"/>
         <source>Collateral ratio of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="78"/>
+        <location filename="../../app/ui/views/charts.py" line="80"/>
         <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="81"/>
+        <location filename="../../app/ui/views/charts.py" line="83"/>
         <source>Margin-call line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="82"/>
+        <location filename="../../app/ui/views/charts.py" line="84"/>
         <source>Liquidation line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="86"/>
+        <location filename="../../app/ui/views/charts.py" line="88"/>
         <source>UTC</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RatioHistorySlot</name>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="98"/>
+        <source>Select a client to see its collateral ratio over time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="119"/>
+        <source>%1 has no exposure in any stored snapshot: there is no collateral ratio to chart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="124"/>
+        <source>Only one snapshot so far for %1: collateral ratio %2 at %3. A history appears once a second snapshot is imported.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

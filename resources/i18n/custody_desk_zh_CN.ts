@@ -537,6 +537,39 @@
     </message>
 </context>
 <context>
+    <name>CompositionSlot</name>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="36"/>
+        <source>Composition of</source>
+        <translation>构成范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="37"/>
+        <source>Whole desk</source>
+        <translation>全台</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="38"/>
+        <source>Selected client</source>
+        <translation>所选客户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="60"/>
+        <source>No client selected</source>
+        <translation>未选择客户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="62"/>
+        <source>Collateral of %1 by asset</source>
+        <translation>%1 的抵押按资产分布</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="65"/>
+        <source>Desk collateral by asset</source>
+        <translation>全台抵押按资产分布</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmOnDeviceDialog</name>
     <message>
         <location filename="../../app/ui/dialogs/confirm_on_device.py" line="27"/>
@@ -1396,32 +1429,32 @@
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="287"/>
         <source>Positions: no client selected (or filtered out)</source>
         <translation>持仓：未选择客户（或已被筛除）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="292"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="298"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="313"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="319"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation>%1 已过 %2（上限 %3，%4）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="322"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="328"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>⚠ 价格过期：%1。无法据此编制证明或补充抵押：请导入新的快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="335"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="341"/>
         <source>Prices from %1: %2</source>
         <translation>价格来自 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="338"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="344"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>没有价格：请导入快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
@@ -2300,35 +2333,53 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>RatioHistoryChart</name>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="74"/>
-        <location filename="../../app/ui/views/charts.py" line="75"/>
+        <location filename="../../app/ui/views/charts.py" line="76"/>
+        <location filename="../../app/ui/views/charts.py" line="77"/>
         <source>Collateral ratio over time</source>
         <translation>抵押率随时间变化</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="116"/>
+        <location filename="../../app/ui/views/charts.py" line="118"/>
         <source>Collateral ratio of %1</source>
         <translation>%1 的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="78"/>
+        <location filename="../../app/ui/views/charts.py" line="80"/>
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="81"/>
+        <location filename="../../app/ui/views/charts.py" line="83"/>
         <source>Margin-call line</source>
         <translation>追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="82"/>
+        <location filename="../../app/ui/views/charts.py" line="84"/>
         <source>Liquidation line</source>
         <translation>强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/charts.py" line="86"/>
+        <location filename="../../app/ui/views/charts.py" line="88"/>
         <source>UTC</source>
         <translation>UTC</translation>
+    </message>
+</context>
+<context>
+    <name>RatioHistorySlot</name>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="98"/>
+        <source>Select a client to see its collateral ratio over time.</source>
+        <translation>选择客户以查看其抵押比率随时间的变化。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="119"/>
+        <source>%1 has no exposure in any stored snapshot: there is no collateral ratio to chart.</source>
+        <translation>%1 在所有已存快照中均无敞口：没有可绘制的抵押比率。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/chart_slots.py" line="124"/>
+        <source>Only one snapshot so far for %1: collateral ratio %2 at %3. A history appears once a second snapshot is imported.</source>
+        <translation>%1 目前只有一个快照：%3 时抵押比率为 %2。导入第二个快照后才会显示历史。</translation>
     </message>
 </context>
 <context>

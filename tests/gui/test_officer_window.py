@@ -564,3 +564,48 @@ def test_a_signed_attestation_is_exported_and_its_root_and_signature_copied(
     assert QApplication.clipboard().text() == view.detail.row.root_hex
     view.copy_signature_button.click()
     assert QApplication.clipboard().text() == view.detail.signature_b64
+
+
+def test_charts_say_so_for_one_snapshot_or_no_exposure_and_show_the_client(
+    desk, tmp_path
+) -> None:
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from app.domain.snapshot import format_utc
+    from app.services.demo import demo_snapshot_path
+
+    h = desk.window.holdings
+    proxy = h.clients.proxy
+
+    def select(client_id: str) -> None:
+        h.clients.selectRow(
+            next(r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == client_id)
+        )
+        desk.settle()
+
+    h.side.setCurrentWidget(h.history)
+    select("creekside-digital")
+    assert "no exposure" in h.history.note.text() and h.history.note.isVisible()
+    assert not h.history.chart.isVisible()
+    select("palm-harbour")
+    assert "Only one snapshot so far" in h.history.note.text()
+    assert not h.history.chart.isVisible()
+    later = json.loads(demo_snapshot_path().read_text())
+    later["as_of"] = format_utc(datetime.now(UTC) + timedelta(minutes=1))
+    later["prices"]["BTC"] = "89240.00"
+    path = tmp_path / "later.json"
+    path.write_text(json.dumps(later))
+    assert desk.run(desk.window.import_snapshot(str(path))) is not None
+    desk.run(h.reload())
+    select("palm-harbour")
+    assert h.history.drawable() and h.history.chart.isVisible()
+    assert not h.history.note.isVisible()
+    # composition of the selected client, not only desk-wide
+    h.side.setCurrentWidget(h.composition)
+    h.composition.scope.setCurrentIndex(h.composition.scope.findData("client"))
+    title, values = h.composition.shown()
+    assert "palm-harbour" in title and set(values) == {"BTC"}
+    assert h.composition.chart.chart().title() == title
+    h.composition.scope.setCurrentIndex(h.composition.scope.findData("desk"))
+    assert len(h.composition.shown()[1]) > 1

@@ -47,22 +47,24 @@ class CompositionChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(self.tr("Composition by asset"))
         chart = _chart(self.tr("Desk collateral by asset"))
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        # The figures go in the legend, below the pie: slice labels at the edge were cut.
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.series = QPieSeries()
         chart.addSeries(self.series)
         self.setChart(chart)
         self.values: dict[str, Decimal] = {}
 
-    def set_values(self, by_asset: Mapping[str, Decimal]) -> None:
+    def set_values(self, by_asset: Mapping[str, Decimal], title: str | None = None) -> None:
         self.values = dict(by_asset)
+        if title is not None:
+            self.chart().setTitle(title)
         self.series.clear()
         total = sum(by_asset.values(), Decimal(0))
         for asset, value in sorted(by_asset.items(), key=lambda kv: kv[1], reverse=True):
             share = value / total if total else Decimal(0)
             # QtCharts draws with floats; the exact figures stay in the labels.
             label = f"{asset}  {fmt.percent(share, 1)}  USD {fmt.usd(value)}"
-            pie_slice = self.series.append(label, float(value))
-            pie_slice.setLabelVisible(share >= Decimal("0.03"))
+            self.series.append(label, float(value))
 
 
 class RatioHistoryChart(QChartView):

@@ -282,12 +282,18 @@ class HoldingsView(QWidget):
         if not isinstance(row, ClientRow) or self.snapshot is None:
             # e.g. the selected client was filtered out: no stale header over no rows
             self.positions_model.set_rows([])
+            self.composition.set_client("", {})
             self.positions_label.setText(
                 self.tr("Positions: no client selected (or filtered out)")
             )
             self.client_selected.emit("")
             return
-        self.positions_model.set_rows(list(self.snapshot.positions.get(row.client_id, ())))
+        positions = list(self.snapshot.positions.get(row.client_id, ()))
+        self.positions_model.set_rows(positions)
+        by_asset: dict[str, Decimal] = {}
+        for p in positions:
+            by_asset[p.asset] = by_asset.get(p.asset, Decimal(0)) + p.collateral_value
+        self.composition.set_client(f"{row.name} ({row.client_id})", by_asset)
         self.positions_label.setText(
             self.tr("Positions of %1 (%2)").replace("%1", row.name).replace("%2", row.client_id)
         )
