@@ -697,80 +697,125 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="34"/>
+        <location filename="../../app/ui/views/devices_view.py" line="35"/>
         <source>&amp;Scan for devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="37"/>
+        <location filename="../../app/ui/views/devices_view.py" line="38"/>
         <source>&amp;Register officer key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="40"/>
-        <location filename="../../app/ui/views/devices_view.py" line="108"/>
-        <source>Start test &amp;emulator</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/devices_view.py" line="42"/>
-        <source>Start &amp;another test emulator</source>
+        <location filename="../../app/ui/views/devices_view.py" line="41"/>
+        <source>Identify &amp;&amp; check &amp;key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="45"/>
-        <source>One more emulator on the next public test seed: a device for one more officer</source>
+        <source>Open the selected device: model, firmware, label and fingerprint, and read back the registered officer&apos;s key to check it is the one registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="47"/>
-        <source>Ask on the emulator &amp;screen</source>
+        <location filename="../../app/ui/views/devices_view.py" line="50"/>
+        <location filename="../../app/ui/views/devices_view.py" line="124"/>
+        <source>Start test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="52"/>
+        <source>Start &amp;another test emulator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="55"/>
+        <source>One more emulator on the next public test seed: a device for one more officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="57"/>
+        <source>Ask on the emulator &amp;screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="62"/>
         <source>Off: test emulators approve automatically. On: each emulator shows the statement on its device screen and waits for Approve or Reject.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="61"/>
-        <location filename="../../app/ui/views/devices_view.py" line="64"/>
+        <location filename="../../app/ui/views/devices_view.py" line="71"/>
+        <location filename="../../app/ui/views/devices_view.py" line="74"/>
         <source>Detected devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="66"/>
+        <location filename="../../app/ui/views/devices_view.py" line="76"/>
         <source>No signing device found (see the hints below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="73"/>
-        <location filename="../../app/ui/views/devices_view.py" line="76"/>
+        <location filename="../../app/ui/views/devices_view.py" line="88"/>
+        <location filename="../../app/ui/views/devices_view.py" line="91"/>
         <source>Registered officers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="80"/>
+        <location filename="../../app/ui/views/devices_view.py" line="95"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="108"/>
+        <location filename="../../app/ui/views/devices_view.py" line="124"/>
         <source>Stop test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="127"/>
+        <location filename="../../app/ui/views/devices_view.py" line="135"/>
+        <source>No device to identify.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="138"/>
+        <source>Identify the device and read its key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="146"/>
+        <source>%1: model %2, firmware %3, label “%4”, fingerprint %5%6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="152"/>
+        <source> (TEST EMULATOR)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="155"/>
+        <source>It holds no registered officer&apos;s key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="158"/>
+        <source>✓ It holds %1&apos;s registered key at %2 (address %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="165"/>
+        <source>✗ Its key at %1 (address %2) is NOT %3&apos;s registered key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="187"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="150"/>
+        <location filename="../../app/ui/views/devices_view.py" line="210"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="160"/>
+        <location filename="../../app/ui/views/devices_view.py" line="220"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>

@@ -697,80 +697,125 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="34"/>
+        <location filename="../../app/ui/views/devices_view.py" line="35"/>
         <source>&amp;Scan for devices</source>
         <translation>扫描设备(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="37"/>
+        <location filename="../../app/ui/views/devices_view.py" line="38"/>
         <source>&amp;Register officer key…</source>
         <translation>登记官员密钥(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="40"/>
-        <location filename="../../app/ui/views/devices_view.py" line="108"/>
+        <location filename="../../app/ui/views/devices_view.py" line="41"/>
+        <source>Identify &amp;&amp; check &amp;key</source>
+        <translation>识别并核对密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="45"/>
+        <source>Open the selected device: model, firmware, label and fingerprint, and read back the registered officer&apos;s key to check it is the one registered</source>
+        <translation>打开所选设备：型号、固件、标签和指纹，并读回已登记官员的密钥以核对是否一致</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="50"/>
+        <location filename="../../app/ui/views/devices_view.py" line="124"/>
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="42"/>
+        <location filename="../../app/ui/views/devices_view.py" line="52"/>
         <source>Start &amp;another test emulator</source>
         <translation>再启动一个测试模拟器(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="45"/>
+        <location filename="../../app/ui/views/devices_view.py" line="55"/>
         <source>One more emulator on the next public test seed: a device for one more officer</source>
         <translation>使用下一个公开测试种子再启动一个模拟器：为另一名人员提供设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="47"/>
+        <location filename="../../app/ui/views/devices_view.py" line="57"/>
         <source>Ask on the emulator &amp;screen</source>
         <translation>在模拟器屏幕上确认(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="52"/>
+        <location filename="../../app/ui/views/devices_view.py" line="62"/>
         <source>Off: test emulators approve automatically. On: each emulator shows the statement on its device screen and waits for Approve or Reject.</source>
         <translation>关闭：测试模拟器自动批准。开启：每个模拟器在其设备屏幕上显示声明，并等待“批准”或“拒绝”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="61"/>
-        <location filename="../../app/ui/views/devices_view.py" line="64"/>
+        <location filename="../../app/ui/views/devices_view.py" line="71"/>
+        <location filename="../../app/ui/views/devices_view.py" line="74"/>
         <source>Detected devices</source>
         <translation>检测到的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="66"/>
+        <location filename="../../app/ui/views/devices_view.py" line="76"/>
         <source>No signing device found (see the hints below).</source>
         <translation>未找到签名设备（见下方提示）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="73"/>
-        <location filename="../../app/ui/views/devices_view.py" line="76"/>
+        <location filename="../../app/ui/views/devices_view.py" line="88"/>
+        <location filename="../../app/ui/views/devices_view.py" line="91"/>
         <source>Registered officers</source>
         <translation>已登记官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="80"/>
+        <location filename="../../app/ui/views/devices_view.py" line="95"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation>尚未登记官员。“登记官员密钥” (Ctrl+Shift+R) 会从其设备读取密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="108"/>
+        <location filename="../../app/ui/views/devices_view.py" line="124"/>
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="127"/>
+        <location filename="../../app/ui/views/devices_view.py" line="135"/>
+        <source>No device to identify.</source>
+        <translation>没有可识别的设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="138"/>
+        <source>Identify the device and read its key</source>
+        <translation>识别设备并读取其密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="146"/>
+        <source>%1: model %2, firmware %3, label “%4”, fingerprint %5%6.</source>
+        <translation>%1：型号 %2，固件 %3，标签“%4”，指纹 %5%6。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="152"/>
+        <source> (TEST EMULATOR)</source>
+        <translation>（测试模拟器）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="155"/>
+        <source>It holds no registered officer&apos;s key.</source>
+        <translation>它不持有任何已登记官员的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="158"/>
+        <source>✓ It holds %1&apos;s registered key at %2 (address %3).</source>
+        <translation>✓ 它持有 %1 在 %2 的已登记密钥（地址 %3）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="165"/>
+        <source>✗ Its key at %1 (address %2) is NOT %3&apos;s registered key.</source>
+        <translation>✗ 它在 %1 的密钥（地址 %2）不是 %3 的已登记密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="187"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="150"/>
+        <location filename="../../app/ui/views/devices_view.py" line="210"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="160"/>
+        <location filename="../../app/ui/views/devices_view.py" line="220"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>

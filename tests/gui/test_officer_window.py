@@ -609,3 +609,20 @@ def test_charts_say_so_for_one_snapshot_or_no_exposure_and_show_the_client(
     assert h.composition.chart.chart().title() == title
     h.composition.scope.setCurrentIndex(h.composition.scope.findData("desk"))
     assert len(h.composition.shown()[1]) > 1
+
+
+def test_devices_identify_model_firmware_label_fingerprint_and_check_the_key(desk) -> None:
+    from test_flows import setup_two_officers
+
+    _alice_emu, bob_emu = setup_two_officers(desk)
+    view = desk.window.devices
+    desk.run(view.reload())
+    rows = view.model.rows
+    bob_row = next(r for r in range(len(rows)) if rows[r].uri == bob_emu.trezor_uri)
+    view.table.selectRow(bob_row)
+    check = desk.run(view.identify_selected())
+    assert check is not None, close_messages()
+    assert check.fingerprint == bob_emu.hsm.fingerprint() and check.firmware and check.model
+    assert check.officer == "bob" and check.matches
+    text = view.identity.text()
+    assert "firmware" in text and check.fingerprint in text and "✓" in text and "bob" in text

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.services.desk_facade import OfficerRow
+from app.services.desk_facade import DeviceRow, OfficerRow
+from app.ui.backend.device_identity import DeviceCheck, identify
 from app.ui.context import DeskContext
 from app.ui.dialogs.register_officer import RegisterOfficerDialog
 from app.ui.models.registry import DevicesModel, OfficersModel
@@ -37,6 +38,15 @@ class DevicesView(QWidget):
         self.register_action = QAction(self.tr("&Register officer key…"), self)
         self.register_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.register_action.triggered.connect(self.open_register_dialog)
+        self.identify_action = QAction(self.tr("Identify && check &key"), self)
+        self.identify_action.setShortcut(QKeySequence("Ctrl+Alt+I"))
+        self.identify_action.setToolTip(
+            self.tr(
+                "Open the selected device: model, firmware, label and fingerprint, and read"
+                " back the registered officer's key to check it is the one registered"
+            )
+        )
+        self.identify_action.triggered.connect(lambda: ctx.spawn(self.identify_selected()))
         self.emulator_action = QAction(self.tr("Start test &emulator"), self)
         self.emulator_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.another_emulator_action = QAction(self.tr("Start &another test emulator"), self)
@@ -69,6 +79,11 @@ class DevicesView(QWidget):
         self.hints.setObjectName("deviceHints")
         self.hints.setWordWrap(True)
         devices_layout.addWidget(self.hints)
+        self.identity = QLabel()
+        self.identity.setObjectName("deviceIdentity")
+        self.identity.setWordWrap(True)
+        self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        devices_layout.addWidget(self.identity)
         layout.addWidget(devices_box, 1)
         officers_box = QGroupBox(self.tr("Registered officers"))
         officers_layout = QVBoxLayout(officers_box)
@@ -98,6 +113,7 @@ class DevicesView(QWidget):
         return [
             self.scan_action,
             self.register_action,
+            self.identify_action,
             self.emulator_action,
             self.another_emulator_action,
             self.ask_on_screen_action,
@@ -109,6 +125,50 @@ class DevicesView(QWidget):
         )
         if not running:
             self.ask_on_screen_action.setChecked(False)  # stopping resets it to automatic
+
+    async def identify_selected(self) -> DeviceCheck | None:
+        """Model, firmware, label, fingerprint of the selected device, and its key check."""
+        device = self.table.current_row()
+        if not isinstance(device, DeviceRow):
+            device = self.ctx.devices[0] if self.ctx.devices else None
+        if device is None:
+            self.identity.setText(self.tr("No device to identify."))
+            return None
+        registered = [(o.name, o.fingerprint, o.path, o.address) for o in self.ctx.officers]
+        flow = SigningFlow(self, device.label, self.tr("Identify the device and read its key"))
+        self.last_flow = flow
+        check: DeviceCheck | None = await flow.run(
+            lambda interaction: identify(device.uri, registered, interaction)
+        )
+        if check is None:
+            return None
+        text = (
+            self.tr("%1: model %2, firmware %3, label “%4”, fingerprint %5%6.")
+            .replace("%1", device.label)
+            .replace("%2", check.model)
+            .replace("%3", check.firmware)
+            .replace("%4", check.label)
+            .replace("%5", check.fingerprint)
+            .replace("%6", self.tr(" (TEST EMULATOR)") if check.is_emulator else "")
+        )
+        if not check.officer:
+            text += " " + self.tr("It holds no registered officer's key.")
+        elif check.matches:
+            text += " " + (
+                self.tr("✓ It holds %1's registered key at %2 (address %3).")
+                .replace("%1", check.officer)
+                .replace("%2", check.path)
+                .replace("%3", check.address)
+            )
+        else:
+            text += " " + (
+                self.tr("✗ Its key at %1 (address %2) is NOT %3's registered key.")
+                .replace("%1", check.path)
+                .replace("%2", check.address)
+                .replace("%3", check.officer)
+            )
+        self.identity.setText(text)
+        return check
 
     async def reload(self) -> None:
         await self.ctx.reload_devices()
