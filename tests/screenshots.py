@@ -263,6 +263,18 @@ def main() -> None:
             dialog.show()
             shot(dialog, name)
             dialog.close()
+        # The desk's settings in the window, and the message log.
+        settings_dialog = w.show_settings()
+        await asyncio.sleep(0.3)
+        for tab in ("exchange", "keys", "about"):
+            settings_dialog.show_tab(tab)
+            await asyncio.sleep(0.1)
+            shot(settings_dialog, f"dialog-settings-{tab}")
+        settings_dialog.close()
+        log_dialog = w.show_messages()
+        await asyncio.sleep(0.1)
+        shot(log_dialog, "dialog-message-log")
+        log_dialog.close()
         # The emulator's device screen ("ask on the emulator screen"), showing what bob's
         # emulator shows for the attestation: the device's own wording, then the statement.
         from app.ui.dialogs.emulator_screen import EmulatorScreenWindow

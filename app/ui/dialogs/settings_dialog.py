@@ -62,7 +62,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Desk settings"))
         self.ctx = ctx
         self.tasks: list[asyncio.Task[Any]] = []
-        self.resize(760, 480)
+        self.resize(920, 500)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)

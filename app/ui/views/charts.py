@@ -25,7 +25,7 @@ from app.services.desk_facade import RatioPoint
 from app.ui import format as fmt
 from app.ui import theme
 
-_HALF_DAY_MS = 43_200_000
+_HALF_HOUR_MS = 1_800_000
 
 
 def _chart(title: str) -> QChart:
@@ -83,7 +83,7 @@ class RatioHistoryChart(QChartView):
         self.margin_line = self._level_line(chart, self.tr("Margin-call line"), "warn")
         self.liquidation_line = self._level_line(chart, self.tr("Liquidation line"), "bad")
         self.x_axis = QDateTimeAxis()
-        self.x_axis.setFormat("dd HH:mm")
+        self.x_axis.setFormat("dd HH:mm")  # day and time: spans from minutes to weeks
         self.x_axis.setTickCount(5)
         self.x_axis.setTitleText(self.tr("UTC"))
         self.y_axis = QValueAxis()
@@ -126,8 +126,8 @@ class RatioHistoryChart(QChartView):
             return
         first, last = xs[0], xs[-1]
         if last - first < 3_600_000:
-            # one snapshot so far: show a day around it so the lines are visible
-            first, last = first - _HALF_DAY_MS, last + _HALF_DAY_MS
+            # snapshots minutes apart: half an hour either side, so the points read apart
+            first, last = first - _HALF_HOUR_MS, last + _HALF_HOUR_MS
         for line, level in ((self.margin_line, margin_call), (self.liquidation_line, liquidation)):
             y = float(level * 100)
             line.replace([QPointF(first, y), QPointF(last, y)])
