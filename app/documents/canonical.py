@@ -118,7 +118,7 @@ def decode(data: bytes) -> JsonValue:
     if not text.strip():
         raise DocumentError(Reason.MALFORMED, "empty document")
     try:
-        return json.loads(
+        value = json.loads(
             text,
             object_pairs_hook=_no_duplicates,
             parse_float=_reject_float,
@@ -134,6 +134,24 @@ def decode(data: bytes) -> JsonValue:
         ) from exc
     except RecursionError as exc:
         raise DocumentError(Reason.MALFORMED, "nesting too deep") from exc
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then walk the whole value
+        _no_lone_surrogates(value)
+    return value
+
+
+# A \uD800-\uDFFF escape: JSON lets text name half of a UTF-16 pair, which is not
+# Unicode (it cannot be hashed, compared with a device's text or even printed).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _no_lone_surrogates(value: JsonValue) -> None:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DocumentError(
+            Reason.MALFORMED, "a string holds a lone UTF-16 surrogate (\\uD800-\\uDFFF), "
+            "which is not Unicode text"
+        ) from exc
 
 
 # ---- typed field helpers ---------------------------------------------------

@@ -55,6 +55,7 @@ from app.domain.money import (
     usd_down,
 )
 from app.domain.rfc6962 import MerkleError
+from app.domain.snapshot import CLIENT_ID_PATTERN
 from app.domain.statement import (
     AttestationStatement,
     Environment,
@@ -388,6 +389,8 @@ def build_attestation(
     schema = bundle_schema(terms)
     rows = []
     for h in holdings:
+        if not isinstance(h.client_id, str) or not CLIENT_ID_PATTERN.fullmatch(h.client_id):
+            raise AttestationError(CHECK_FIELDS, f"{h.client_id!r} is not a client id")
         salt = salt_for(h.client_id)
         try:
             commitment = ms.client_commitment(h.client_id, salt)
@@ -501,8 +504,8 @@ def _parse_client(entry: object, i: int, lanes: int) -> _RawClient:
     where = f"body.clients[{i}]"
     entry = _keys(entry, CLIENT_KEYS, where)
     client_id = _typed(entry, "client_id", str, where)
-    if not client_id:
-        raise _fail(CHECK_FIELDS, f"{where}.client_id is empty")
+    if not CLIENT_ID_PATTERN.fullmatch(client_id):
+        raise _fail(CHECK_FIELDS, f"{where}.client_id {client_id!r} is not a client id")
     salt = bytes.fromhex(_text(entry, "salt", _HEX32_RE, where, "32 bytes of lowercase hex"))
     value_text = _text(entry, "collateral_value_usd", _USD_RE, where, "a USD amount (2 places)")
     positions = []

@@ -302,6 +302,18 @@ def test_the_library_names_the_same_checks() -> None:
         assert caught.value.check == check, case
 
 
+@pytest.mark.parametrize(("client_id", "check"), [
+    ("\ud800x", "format"),  # not Unicode: refused by the document parser
+    ("alnoor-quant\n", "fields"), ("", "fields"), ("a b", "fields"), ("x" * 65, "fields"),
+])
+def test_a_client_id_outside_the_grammar_is_refused_not_a_crash(client_id: str,
+                                                                 check: str) -> None:
+    doc = _edit(lambda d: d["body"]["clients"][0].update(client_id=client_id))
+    assert _first_failure(doc).startswith(f"FAIL {check}:")
+    with pytest.raises(AttestationError, match="not a client id"):
+        _build([ClientHoldings(client_id, {"BTC": Decimal(1)})])
+
+
 def test_a_format_1_bundle_is_refused_by_version_with_a_clear_message() -> None:
     doc = _edit(TAMPERED["format 1 statement"][0])
     line = _first_failure(doc)
@@ -329,7 +341,8 @@ SMALL = json.loads(_signed(_build(HOLDINGS[:3])).to_bytes())  # 3 clients: quick
 SMALL_PATHS = _paths(SMALL)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 2**64) | st.text(max_size=8)
-    | st.sampled_from(["0", "1", "0.00", "BTC", "att-7", "k-a41ac9373b9868ec", "custodian"]),
+    | st.sampled_from(["0", "1", "0.00", "BTC", "att-7", "k-a41ac9373b9868ec", "custodian",
+                       "\ud800", "x\n"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                 max_size=3),
     max_leaves=5,

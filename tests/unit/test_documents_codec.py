@@ -38,6 +38,14 @@ def test_decode_rejects_with_reason(data: bytes, reason: Reason) -> None:
     assert info.value.reason is reason
 
 
+def test_a_lone_surrogate_escape_is_refused_and_a_pair_is_text() -> None:
+    assert decode(b'{"a":"\\ud83d\\ude00"}') == {"a": "\U0001f600"}
+    for data in (b'{"a":"\\ud800"}', b'{"a":["x\\udfff"]}', b'{"\\udc00":1}'):
+        with pytest.raises(DocumentError, match="lone UTF-16 surrogate") as caught:
+            decode(data)
+        assert caught.value.reason is Reason.MALFORMED
+
+
 def test_truncated_file_says_truncated() -> None:
     with pytest.raises(DocumentError, match="truncated"):
         decode(b'{"kind":"margin_call","body":{"x":')
