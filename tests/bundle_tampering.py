@@ -4,7 +4,9 @@ Shared by the library tests (tests/unit/test_attestation.py) and the CLI tests
 (tests/e2e/test_attest_tamper_cli.py). Every case edits the parsed JSON of a
 bundle over the demo desk's clients alnoor-quant, palm-harbour, sandstone-arb
 and jumeirah-yield (resources/demo/snapshot.json); the check is the name of the
-first ``FAIL`` line ``custody-desk verify`` prints (docs/attestation-format.md 3.5).
+first ``FAIL`` line ``custody-desk verify`` prints (docs/attestation-format.md 3.5);
+``a|b`` where either may come first (a changed salt or id moves the leaf's
+commitment: it may break the leaf order, or keep it and fail its proof).
 """
 
 from __future__ import annotations
@@ -74,6 +76,28 @@ def _other_header(doc: dict[str, Any]) -> None:
     doc["signatures"][0]["signature"] = base64.b64encode(bytes([raw[0] + 4]) + raw[1:]).decode()
 
 
+def _rename_asset(doc: dict[str, Any]) -> None:
+    """BENJI renamed AENJI everywhere (same order, same figures): only the root knows."""
+    body = doc["body"]
+    body["assets"][0]["asset"] = "AENJI"
+    body["totals"]["AENJI"] = body["totals"].pop("BENJI")
+    for c in body["clients"]:
+        for p in c["positions"]:
+            if p["asset"] == "BENJI":
+                p["asset"] = "AENJI"
+
+
+def _raise_quantity_and_value(doc: dict[str, Any]) -> None:
+    """palm-harbour's 300 BTC made 301, its value recomputed (97,000 x 0.80 each)."""
+    palm = client_entry(doc, "palm-harbour")
+    palm["positions"][0]["quantity"] = "301"
+    palm["collateral_value_usd"] = "23357600.00"
+
+
+def _flip_hex(text: str) -> str:
+    return text[:-1] + ("0" if text[-1] != "0" else "1")
+
+
 TAMPERED: dict[str, tuple[Change, str]] = {
     "duplicated client": (_duplicate_palm_over_sandstone, "client ids"),
     "dropped client": (_drop_sandstone, "client count"),
@@ -85,6 +109,15 @@ TAMPERED: dict[str, tuple[Change, str]] = {
     "changed price text": (lambda d: d["body"]["assets"][1].update(price_usd="97000.0"),
                            "proofs"),
     "changed id": (lambda d: d["body"].update(id="att-8"), "id"),
+    "changed factor": (lambda d: d["body"]["assets"][0].update(collateral_factor="0.99"),
+                       "values"),
+    "renamed asset": (_rename_asset, "proofs"),
+    "quantity raised, value recomputed": (_raise_quantity_and_value, "proofs"),
+    "changed salt": (lambda d: client_entry(d, "palm-harbour").update(
+        salt=_flip_hex(client_entry(d, "palm-harbour")["salt"])), "leaf order|proofs"),
+    "renamed client": (lambda d: client_entry(d, "palm-harbour").update(
+        client_id="palm-harbor"), "leaf order|proofs"),
+    "as_of edited": (lambda d: d["body"].update(as_of="2026-11-26T07:00:00Z"), "statement"),
     "proof size": (lambda d: d["body"]["clients"][0]["proof"].update(size=5), "proof size"),
     "header byte": (_other_header, "signature custodian/"),
     "extra body key": (lambda d: d["body"].update(destination="attacker"), "fields"),

@@ -288,7 +288,8 @@ def _edit(change: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("case", list(TAMPERED))
 def test_a_tampered_copy_of_a_real_bundle_is_refused_with_the_check_named(case: str) -> None:
     change, check = TAMPERED[case]
-    assert _first_failure(_edit(change)).startswith(f"FAIL {check}")
+    line = _first_failure(_edit(change))
+    assert any(line.startswith(f"FAIL {name}") for name in check.split("|")), line
 
 
 def test_the_library_names_the_same_checks() -> None:
@@ -299,7 +300,7 @@ def test_the_library_names_the_same_checks() -> None:
         with pytest.raises(AttestationError) as caught:
             at.verify_bundle(doc["body"], statement=doc["statement"],
                              signature_key_ids=[s["key_id"] for s in doc["signatures"]])
-        assert caught.value.check == check, case
+        assert caught.value.check in check.split("|"), case
 
 
 @pytest.mark.parametrize(("client_id", "check"), [
