@@ -34,6 +34,7 @@ MAX_ORDER_BYTES = 1024 * 1024  # an unfreeze order, a share, a release instructi
 MAX_KEYS_BYTES = 1024 * 1024  # a keys file
 
 _AMOUNT_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+_HEX32_RE = re.compile(r"[0-9a-f]{64}")
 _TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
@@ -225,3 +226,10 @@ def exact_fields(obj: object, fields: Mapping[str, type], where: str = "$") -> d
     for name, kind in fields.items():
         field(obj, name, kind, where)
     return obj
+
+
+def parse_hex32(value: object, where: str) -> bytes:
+    """32 bytes written as exactly 64 lowercase hex digits (one spelling per value)."""
+    if not isinstance(value, str) or not _HEX32_RE.fullmatch(value):
+        raise DocumentError(Reason.MALFORMED, f"{where}: expected 64 lowercase hex digits")
+    return bytes.fromhex(value)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.documents.canonical import exact_fields, field, parse_amount, parse_utc
+from app.documents.canonical import exact_fields, field, parse_amount, parse_hex32, parse_utc
 from app.documents.envelope import Document, Kind, body_digest
 from app.documents.errors import Reason
 from app.documents.header import StatementHeader, parse_header
@@ -114,9 +114,12 @@ def _checkpoint_checks(doc: Document, header: StatementHeader) -> list[Check]:
     exact_fields(consistency, CONSISTENCY_FIELDS, "body.consistency")
     from_size = field(consistency, "from_size", int, "body.consistency")
     try:
-        from_root = bytes.fromhex(field(consistency, "from_root", str, "body.consistency"))
-        proof = [bytes.fromhex(p) for p in field(consistency, "proof", list, "body.consistency")]
-        root = bytes.fromhex(field(doc.body, "root", str, "body"))
+        from_root = parse_hex32(consistency.get("from_root"), "body.consistency.from_root")
+        proof = [
+            parse_hex32(p, f"body.consistency.proof[{i}]")
+            for i, p in enumerate(field(consistency, "proof", list, "body.consistency"))
+        ]
+        root = parse_hex32(doc.body.get("root"), "body.root")
         if from_size >= size:
             raise InvalidProofError(f"from_size {from_size} is not below size {size}")
         verify_consistency(from_size, size, proof, from_root, root)
@@ -130,36 +133,24 @@ def _checkpoint_checks(doc: Document, header: StatementHeader) -> list[Check]:
     return checks
 
 
-RELEASE_FIELDS: Mapping[str, type] = {
-    "id": str, "order": dict, "executed_at": str, "executed_by": str,
-}
+RELEASE_FIELDS: Mapping[str, type] = {"id": str, "order": dict}
 
 
 def _release_checks(doc: Document, header: StatementHeader) -> list[Check]:
     """A release carries the order body; the quorum signed the order's statement.
 
-    The release's own fields are the desk's record of the execution: ``id`` must
-    be ``rel-<order id>`` and ``executed_at`` inside the order's window; the
-    audit chain binds ``executed_by`` and the release's digest (docs/documents.md).
+    Every byte is bound: ``order`` by the quorum's statement, ``id`` must be
+    ``rel-<order id>``. When and by whom the desk executed it is not in the
+    document (nobody signed it); the desk's audit trail records it.
     """
     body = exact_fields(doc.body, RELEASE_FIELDS, "body")
     checks = [order_checks(body["order"], doc.statement, "body.order")]
     if not checks[0].ok:
         return checks
-    order = body["order"]
-    if body["id"] != f"rel-{order['id']}":
-        return [failed("body", Reason.MISMATCH,
-                       f"body.id is {body['id']!r}, expected 'rel-{order['id']}'")]
-    if not body["executed_by"].strip():
-        return [failed("body", Reason.MALFORMED, "body.executed_by: empty")]
-    executed = parse_utc(body["executed_at"], "body.executed_at")
-    created = parse_utc(order["created_at"], "body.order.created_at")
-    if executed >= header.expires_at:
-        checks.append(failed("executed", Reason.EXPIRED, "executed after the order expired"))
-    elif executed < created:
-        checks.append(failed("executed", Reason.MISMATCH, "executed before the order was created"))
-    else:
-        checks.append(passed("executed", f"at {body['executed_at']}, before expiry"))
+    order_id = body["order"]["id"]
+    if body["id"] != f"rel-{order_id}":
+        return [failed("body", Reason.MISMATCH, f"body.id is {body['id']!r}, expected "
+                       f"'rel-{order_id}'")]
     return checks
 
 

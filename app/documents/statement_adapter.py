@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from app.documents.canonical import encode, field, parse_amount, parse_utc
+from app.documents.canonical import encode, field, parse_amount, parse_hex32, parse_utc
 from app.documents.envelope import Document, Kind
 from app.documents.errors import DocumentError, Reason
 from app.documents.header import StatementHeader
@@ -79,7 +79,7 @@ def checkpoint_from_body(b: dict[str, Any]) -> st.Statement:
         size=field(b, "size", int, "body"),
         at=_time(b, "at"),
         expires_at=_time(b, "expires_at"),
-        root=bytes.fromhex(field(b, "root", str, "body")),
+        root=parse_hex32(b.get("root"), "body.root"),
     )
 
 

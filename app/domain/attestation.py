@@ -780,7 +780,10 @@ def _check_signers(signer_ids: Sequence[str], signature_key_ids: Sequence[str]) 
 
 
 def _parse_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    parsed = datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    if parsed.strftime(_TIME_FORMAT) != text:  # strptime matches "z" for "Z", "7" for "07"
+        raise ValueError(f"{text!r} is not YYYY-MM-DDTHH:MM:SSZ")
+    return parsed
 
 
 def verify_attestation(att: Attestation, *, now: datetime | None = None) -> list[Passed]:

@@ -554,8 +554,6 @@ def execute(
             body={
                 "id": "rel-" + order_id,
                 "order": order.body,
-                "executed_at": utc(uow.now),
-                "executed_by": actor,
             },
             signatures=tuple(
                 SignatureEntry(v.entry.key_id, v.entry.party.value, v.signature) for v in valid
