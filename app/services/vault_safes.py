@@ -21,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.documents.testseed_keys import why_test_key
 from app.domain.parties import Party
 from app.domain.safe_tx import MAX_DECIMALS, SafeTxError, checksum_address
+from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.emergency import EmergencyError
 from app.services.eth_rpc import RPC_SETTING, ChainError, ChainReader
@@ -97,10 +99,21 @@ def register_eth_owner(
     device_uri: str = "",
     path: str = "",
     fingerprint: str = "",
+    is_emulator: bool = False,
     clock: Clock = utc_now,
 ) -> EthOwnerRecord:
-    """Record ``party``'s Safe owner address (replacing its previous one)."""
+    """Record ``party``'s Safe owner address (replacing its previous one).
+
+    A production desk refuses an owner read from a test emulator or from a device
+    running a published test seed (``app.documents.testseed_keys``).
+    """
     checked = _address(address, "owner address")
+    if desk_identity(store).env == "prod":
+        reason = why_test_key(b"", fingerprint, is_emulator)
+        if reason is not None:
+            raise VaultError(
+                f"a test emulator key cannot be a Safe owner on a production desk: {reason}"
+            )
     with unit_of_work(store, clock=clock) as uow:
         repo = eth_repo(uow.tx)
         try:  # the known holders include every party's Safe owner (_eth_holders)
@@ -131,12 +144,19 @@ async def register_eth_owner_from_device(
 ) -> EthOwnerRecord:
     """Read ``party``'s owner address at ``path`` on its own device, then record it."""
 
-    def read(signer: Signer, identity: DeviceIdentity) -> tuple[str, str]:
-        return signer.get_eth_address(path), identity.master_fingerprint
+    def read(signer: Signer, identity: DeviceIdentity) -> tuple[str, DeviceIdentity]:
+        return signer.get_eth_address(path), identity
 
-    address, fingerprint = await run_on_device(uri, read, interaction, signer_factory)
+    address, identity = await run_on_device(uri, read, interaction, signer_factory)
     return register_eth_owner(
-        store, party, address, actor=actor, device_uri=uri, path=path, fingerprint=fingerprint
+        store,
+        party,
+        address,
+        actor=actor,
+        device_uri=uri,
+        path=path,
+        fingerprint=identity.master_fingerprint,
+        is_emulator=identity.is_emulator,
     )
 
 

@@ -94,3 +94,29 @@ def test_verify_for_prod_refuses_a_keys_file_listing_a_test_key(
     doc.write_text("{}")
     code, _, err = cli(tmp_path / "desk", capsys, "verify", str(doc), "--keys", str(keys_path))
     assert code == 2 and "test key" in err and "published test seed" in err
+
+
+def test_a_production_desk_refuses_a_test_emulator_as_safe_owner(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signing.emulator.main import start_emulator
+
+    desk = tmp_path / "desk"
+    _prod_desk(desk, capsys)
+    with start_emulator(trezor_port=0) as emu:
+        code, _, err = cli(desk, capsys, "parties", "add", "--party", "regulator",
+                           "--device", emu.trezor_uri, "--eth-path")
+    assert code == 2 and "production desk" in err
+    # typed in with the test seed's device fingerprint: refused as well
+    code, _, err = cli(desk, capsys, "parties", "add", "--party", "regulator", "--eth-address",
+                       SoftHsm(TEST_MNEMONICS[0]).eth_address("m/44'/60'/0'/0/0"),
+                       "--fingerprint", SoftHsm(TEST_MNEMONICS[0]).fingerprint())
+    assert code == 2 and "published test seed" in err
+    store = open_store(store_path(desk))
+    try:
+        from app.services.vault_safes import eth_owners
+
+        assert eth_owners(store) == {}
+    finally:
+        store.close()
+
