@@ -101,7 +101,7 @@ def verify_message_pubkey(pubkey: bytes, text: str | bytes, signature: bytes) ->
     double-SHA-256 message digest by ``pubkey``; nothing is recovered. The
     header's recovery id must also name the nonce point R = (z/s)G + (r/s)Q (as
     Bitcoin Core and Trezor check, so the bytes verify by address too). OpenSSL
-    does not expose R, so that last check computes it with cached comb tables,
+    does not expose R, so that last check computes it with libsecp256k1 (coincurve),
     and only for a signature OpenSSL already accepted.
     """
     public_key = _load_public_key(pubkey)  # InvalidInput for a malformed key

@@ -1,7 +1,10 @@
 """BIP-32 hierarchical deterministic keys: paths, private and public derivation, xpub/xprv.
 
-Private scalars are turned into public keys by ``cryptography`` (constant-time);
-public derivation adds points with the pure-Python curve module.
+The curve work is libsecp256k1's (coincurve): public keys of private scalars and
+the public-derivation tweak ``K + t*G``; Base58Check is embit's. What stays here
+is BIP-32's own bookkeeping (HMAC-SHA512, depth, fingerprints, the 78-byte
+serialisation) behind the ``ExtendedKey`` the emulator and the drivers share;
+the Bitcoin vault code uses embit's ``HDKey`` directly (``signing.bitcoin``).
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+import coincurve
 
 from signing.crypto import secp256k1
 from signing.crypto.encoding import b58check_decode, b58check_encode
@@ -68,13 +70,10 @@ def canonical_path(path: str) -> str:
 
 @lru_cache(maxsize=4096)
 def private_to_public(secret: int) -> bytes:
-    """Compressed public key of a private scalar (via cryptography)."""
+    """Compressed public key of a private scalar (libsecp256k1 through coincurve)."""
     if not 1 <= secret < secp256k1.N:
         raise InvalidInput("private key out of range")
-    key = ec.derive_private_key(secret, ec.SECP256K1())
-    return key.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
-    )
+    return bytes(coincurve.PublicKey.from_secret(secret.to_bytes(32, "big")).format())
 
 
 @dataclass(frozen=True)
@@ -128,13 +127,12 @@ class ExtendedKey:
                 raise InvalidInput("invalid child key: use the next index")
             public = private_to_public(secret)
         else:
-            point = secp256k1.add(
-                secp256k1.decode_point(private_to_public(tweak)),
-                secp256k1.decode_point(self.public_key),
-            )
-            if point is None:
-                raise InvalidInput("invalid child key: use the next index")
-            public = secp256k1.encode_point(point)
+            try:  # point(parent) + tweak*G, in libsecp256k1
+                public = bytes(
+                    coincurve.PublicKey(self.public_key).add(tweak.to_bytes(32, "big")).format()
+                )
+            except ValueError as exc:
+                raise InvalidInput("invalid child key: use the next index") from exc
             secret = None
         return ExtendedKey(self.depth + 1, self.fingerprint(), index, chain, public, secret)
 

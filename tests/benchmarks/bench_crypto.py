@@ -36,9 +36,6 @@ def _median_us(fn: Callable[[int], object], n: int) -> float:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-    start = time.perf_counter()
-    secp256k1.generator_table()
-    table_ms = (time.perf_counter() - start) * 1e3
     hsm = SoftHsm()
     info = hsm.get_public_key(PATH)
     signed = [hsm.sign_message(PATH, f"statement {i}") for i in range(n)]
@@ -71,7 +68,6 @@ def main() -> None:
     print(f"{'operation':<40} {'us':>10}")
     for name, micros in rows:
         print(f"{name:<40} {micros:>10.1f}")
-    print(f"{'G comb table build (once), ms':<40} {table_ms:>10.1f}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from signing.crypto import bip32, bip39, secp256k1
 from signing.crypto.addresses import ScriptType, address_for, decode_address
-from signing.crypto.ecdsa import rfc6979_nonce, sign_digest
+from signing.crypto.ecdsa import sign_digest
 from signing.crypto.encoding import b58check_decode, segwit_decode
 from signing.crypto.hashes import _ripemd160_py
 from signing.crypto.message import decode_compact, message_digest, sign_message_digest
@@ -184,13 +184,19 @@ def test_signatures_equal_trezor_device_test_vectors(
     assert sign_message_digest(node.secret, text, script_type).hex() == signature
 
 
-def test_rfc6979_nonce_matches_openssl_r() -> None:
+def test_libsecp256k1_signatures_equal_openssl_rfc6979() -> None:
+    """coincurve's RFC 6979 signature is OpenSSL's deterministic one, s made low."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature
+
+    deterministic = ec.ECDSA(Prehashed(hashes.SHA256()), deterministic_signing=True)
     for i in range(1, 30):
         secret = int.from_bytes(hashlib.sha256(bytes([i])).digest(), "big") % secp256k1.N
         digest = hashlib.sha256(os.urandom(8)).digest()
         sig = sign_digest(secret, digest)
-        nonce_point = secp256k1.multiply(rfc6979_nonce(secret, digest), secp256k1.G)
-        assert nonce_point is not None and nonce_point[0] % secp256k1.N == sig.r
+        key = ec.derive_private_key(secret, ec.SECP256K1())
+        r, s = decode_dss_signature(key.sign(digest, deterministic))
+        assert (sig.r, sig.s) == (r, min(s, secp256k1.N - s))
         assert sig.s <= secp256k1.HALF_N
         pub = secp256k1.decode_point(bip32.private_to_public(secret))
         assert secp256k1.recover_public_point(digest, sig.r, sig.s, sig.recid) == pub
