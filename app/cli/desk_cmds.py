@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import re
+import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -225,8 +226,16 @@ def _service(store: Any) -> Any:
 
 
 def cmd_attest_prepare(args: argparse.Namespace) -> int:
+    from app.services.holdings import HoldingsService, StalePrices
+
     with opened_store(args) as store:
-        rec = _service(store).prepare(args.clients.split(","), args.officer)
+        clients = args.clients.split(",")
+        try:  # the window refuses stale prices; the CLI warns (scripts date their data)
+            HoldingsService(store).require_fresh_prices(clients)
+        except StalePrices as exc:
+            for reason in exc.reasons:
+                print(f"warning: {reason}", file=sys.stderr)
+        rec = _service(store).prepare(clients, args.officer)
     print(rec.id)
     return 0
 

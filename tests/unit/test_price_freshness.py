@@ -62,3 +62,20 @@ def test_ages_read_like_a_clock() -> None:
     assert format_age(timedelta(minutes=12, seconds=3)) == "12 min"
     assert format_age(timedelta(days=6, hours=2, minutes=9)) == "6 d 2 h"
     assert format_age(timedelta(hours=24)) == "1 d" and format_age(timedelta(hours=1)) == "1 h"
+
+
+def test_the_cli_warns_when_it_prepares_on_stale_prices(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from app.cli.main import main
+    from app.services.demo import demo_snapshot_path
+
+    old = _json.loads(demo_snapshot_path().read_text())
+    old["as_of"] = (NOW - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = tmp_path / "three-hours-old.json"
+    path.write_text(_json.dumps(old))
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "import", str(path)]) == 0
+    main(["--data-dir", data, "attest", "prepare", "--clients", "palm-harbour", "--officer", "x"])
+    err = capsys.readouterr().err
+    assert "warning: the BTC price is 3 h" in err and "import a fresh snapshot" in err.lower()
