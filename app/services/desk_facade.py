@@ -454,7 +454,12 @@ class DeskFacade(ABC):
 
     @abstractmethod
     async def sign_order(
-        self, order_id: str, officer: str, device_uri: str, interaction: Interaction
+        self,
+        order_id: str,
+        officer: str,
+        device_uri: str,
+        interaction: Interaction,
+        replace_reason: str = "",  # non-empty: replace the custodian's share (audited)
     ) -> EmergencyOrderRow: ...
 
     async def sign_safe_order(

@@ -1052,137 +1052,147 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
         <source>&amp;New order…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
         <source>&amp;Sign custodian share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="47"/>
         <source>Sign custodian Safe&amp;Tx</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="47"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="49"/>
         <source>Sign the order&apos;s Safe transaction (tokenized assets) on your device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="50"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="52"/>
+        <source>Replace custodian share…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <source>Replace the custodian&apos;s share (a lost device, a new key): reason required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="57"/>
         <source>E&amp;xport for the other parties…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="60"/>
         <source>&amp;Import a signed copy…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="56"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
         <source>Export re&amp;lease instruction…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="66"/>
         <source>E&amp;xecute at quorum</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="68"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="82"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="79"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="86"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="127"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="136"/>
         <source>The custodian already signed this order: one share per party.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="166"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="175"/>
         <source>Order refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="181"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
         <source>Emergency unfreeze order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="205"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="239"/>
         <source>Safe transaction of order %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="223"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="257"/>
         <source>Export order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="228"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="262"/>
         <source>Order exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="239"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="273"/>
         <source>Export release instruction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="282"/>
         <source>Import signed order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="255"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="289"/>
         <source>Import refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="268"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="302"/>
         <source>Execute the emergency order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="269"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="303"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="273"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="307"/>
         <source>E&amp;xecute release</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="275"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="309"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="284"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="318"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="288"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="322"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="289"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="323"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2504,6 +2514,29 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/dialogs/reject_attestation.py" line="38"/>
         <source>&amp;Reject</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReplaceShareDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="23"/>
+        <source>Replace the custodian&apos;s share of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="28"/>
+        <source>The custodian already signed order %1 with key %2. A new signature from your device replaces that share; the replacement, both keys and your reason go to the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="38"/>
+        <source>Reason for replacing the share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="40"/>
+        <source>Re&amp;place the share</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

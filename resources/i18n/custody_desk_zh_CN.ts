@@ -1052,137 +1052,147 @@
 <context>
     <name>EmergencyView</name>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="39"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="41"/>
         <source>&amp;New order…</source>
         <translation>新建指令(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="42"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="44"/>
         <source>&amp;Sign custodian share</source>
         <translation>签署托管方份额(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="45"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="47"/>
         <source>Sign custodian Safe&amp;Tx</source>
         <translation>签署托管方 Safe 交易(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="47"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="49"/>
         <source>Sign the order&apos;s Safe transaction (tokenized assets) on your device</source>
         <translation>在您的设备上签署该指令的 Safe 交易（代币化资产）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="50"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="52"/>
+        <source>Replace custodian share…</source>
+        <translation>替换托管方签名份额…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="54"/>
+        <source>Replace the custodian&apos;s share (a lost device, a new key): reason required</source>
+        <translation>替换托管方的签名份额（设备遗失、更换密钥）：须填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="57"/>
         <source>E&amp;xport for the other parties…</source>
         <translation>导出给其他方(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="53"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="60"/>
         <source>&amp;Import a signed copy…</source>
         <translation>导入已签名副本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="56"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="63"/>
         <source>Export re&amp;lease instruction…</source>
         <translation>导出释放指令(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="59"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="66"/>
         <source>E&amp;xecute at quorum</source>
         <translation>达到法定人数后执行(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="68"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
         <source>Parties: regulator (VARA), custodian, exchange. An order executes once, only with valid signatures from two distinct parties before its 48-hour expiry.</source>
         <translation>参与方：监管方 (VARA)、托管方、交易所。指令仅在 48 小时到期前获得两个不同参与方的有效签名时执行，且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="75"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="82"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="79"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="86"/>
         <source>No emergency orders. New order (Ctrl+Shift+N) starts one; Import (Ctrl+Shift+I) reads another party&apos;s signed copy.</source>
         <translation>尚无紧急指令。“新建指令” (Ctrl+Shift+N) 创建一条；“导入” (Ctrl+Shift+I) 读取其他参与方的已签名副本。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="127"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="136"/>
         <source>The custodian already signed this order: one share per party.</source>
         <translation>托管方已签署此指令：每方仅一份签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="166"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="175"/>
         <source>Order refused</source>
         <translation>指令被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="181"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="215"/>
         <source>Emergency unfreeze order %1</source>
         <translation>紧急解冻指令 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="205"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="239"/>
         <source>Safe transaction of order %1</source>
         <translation>指令 %1 的 Safe 交易</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="223"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="257"/>
         <source>Export order</source>
         <translation>导出指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="228"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="262"/>
         <source>Order exported to %1</source>
         <translation>指令已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="239"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="273"/>
         <source>Export release instruction</source>
         <translation>导出释放指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="248"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="282"/>
         <source>Import signed order</source>
         <translation>导入已签名指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="255"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="289"/>
         <source>Import refused</source>
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="268"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="302"/>
         <source>Execute the emergency order</source>
         <translation>执行紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="269"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="303"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation>依据指令 %3 释放 %1 的冻结资产（%2）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="273"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="307"/>
         <source>E&amp;xecute release</source>
         <translation>执行释放(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="275"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="309"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation>释放指令只生成一次，无法撤销或重复。审计日志记录执行人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="284"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="318"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="288"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="322"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="289"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="323"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
     </message>
@@ -2506,6 +2516,29 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <location filename="../../app/ui/dialogs/reject_attestation.py" line="38"/>
         <source>&amp;Reject</source>
         <translation>拒绝(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>ReplaceShareDialog</name>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="23"/>
+        <source>Replace the custodian&apos;s share of %1</source>
+        <translation>替换 %1 的托管方签名份额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="28"/>
+        <source>The custodian already signed order %1 with key %2. A new signature from your device replaces that share; the replacement, both keys and your reason go to the audit log.</source>
+        <translation>托管方已用密钥 %2 签署指令 %1。您设备上的新签名将替换该份额；替换操作、两把密钥及您的原因都会记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="38"/>
+        <source>Reason for replacing the share</source>
+        <translation>替换签名份额的原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/replace_share.py" line="40"/>
+        <source>Re&amp;place the share</source>
+        <translation>替换签名份额(&amp;P)</translation>
     </message>
 </context>
 <context>

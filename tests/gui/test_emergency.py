@@ -6,12 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from message_boxes import close_messages, run_confirming
+from PySide6.QtWidgets import QLabel
 
 from app.documents.envelope import parse_document
 from app.documents.keys import Party
 from app.services import emergency
 from app.services.officers import keys_file, read_device_key
-from signing.emulator.test_seeds import TEST_MNEMONIC_ALL, TEST_MNEMONIC_ZOO
+from signing.emulator.test_seeds import (
+    TEST_MNEMONIC_ABANDON,
+    TEST_MNEMONIC_ALL,
+    TEST_MNEMONIC_ZOO,
+)
 from signing.interface import NullInteraction
 
 PATH = "m/44'/0'/0'/0/0"
@@ -55,6 +60,30 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     assert not view.sign_action.isEnabled() and "one share per party" in view.sign_action.toolTip()
     desk.run(view.load_detail())
     assert "1 of 2 signatures" in view.details.status.text()
+    # replacing it is an explicit, audited act with a reason
+    assert view.replace_action.isEnabled()
+    replace = view.open_replace_dialog()
+    assert replace is not None and not replace.ok_button.isEnabled()
+    replace.reason.setPlainText("Key rotation after a device swap")
+    assert replace.ok_button.isEnabled() and "k-" in replace.findChild(QLabel).text()
+    reason = replace.text()
+    replace.reject()  # (accepting it runs exactly this)
+    # bob, another custodian officer with his own device, replaces alice's share
+    desk.register("bob", desk.start_emulator(TEST_MNEMONIC_ABANDON))
+    desk.add_officer_emergency_key("bob")
+    w.select_officer("bob")
+    view.select(signed.order_id)
+    replaced = desk.run(view.sign_selected(replace_reason=reason))
+    assert replaced is not None, close_messages()
+    entries = desk.run(desk.ctx.facade.audit_entries())
+    assert any(
+        e.action == "emergency.share_replace" and "device swap" in e.payload for e in entries
+    )
+    close_messages()
+    desk.run(view.reload())
+    view.select(signed.order_id)
+    assert view.model.row_at(0).valid_signatures == 1  # still one custodian share
+    w.select_officer("alice")
 
     exported = tmp_path / "order.json"
     desk.run(view.export_selected(str(exported)))

@@ -382,9 +382,16 @@ class StoreDesk(DeskFacade):
         return await asyncio.to_thread(flows.create_order, self.store, client_id, reason, officer)
 
     async def sign_order(
-        self, order_id: str, officer: str, device_uri: str, interaction: Interaction
+        self,
+        order_id: str,
+        officer: str,
+        device_uri: str,
+        interaction: Interaction,
+        replace_reason: str = "",
     ) -> EmergencyOrderRow:
-        return await flows.sign_order(self.store, order_id, officer, device_uri, interaction)
+        return await flows.sign_order(
+            self.store, order_id, officer, device_uri, interaction, replace_reason=replace_reason
+        )
 
     async def sign_safe_order(
         self, order_id: str, officer: str, device_uri: str, interaction: Interaction

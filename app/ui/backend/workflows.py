@@ -514,9 +514,20 @@ async def sign_safe_order(
 
 
 async def sign_order(
-    store: Store, order_id: str, officer: str, uri: str, interaction: Interaction
+    store: Store,
+    order_id: str,
+    officer: str,
+    uri: str,
+    interaction: Interaction,
+    *,
+    replace_reason: str = "",
 ) -> EmergencyOrderRow:
-    """Sign the custodian's share on the officer's device, verify it, store it."""
+    """Sign the custodian's share on the officer's device, verify it, store it.
+
+    With ``replace_reason`` the new share replaces the custodian's earlier one
+    (audited ``emergency.share_replace``); without, a second share is refused.
+    """
+    replace = bool(replace_reason.strip())
     from app.services import emergency
     from app.services.officers import keys_file
 
@@ -530,8 +541,15 @@ async def sign_order(
             path,
             interaction=interaction,
             keys=keys_file(store),
+            replace=replace,
         )
-        emergency.import_signed(store, signed.to_bytes(), actor=f"officer:{officer}")
+        emergency.import_signed(
+            store,
+            signed.to_bytes(),
+            actor=f"officer:{officer}",
+            replace=replace,
+            reason=replace_reason,
+        )
     except Exception as exc:
         raise _refusal(exc) from exc
     return _order_row(store, order_id)

@@ -17,6 +17,7 @@ from app.ui.backend import documents_export
 from app.ui.context import DeskContext, show_info, show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.create_order import CreateOrderDialog
+from app.ui.dialogs.replace_share import ReplaceShareDialog
 from app.ui.file_dialogs import choose_file
 from app.ui.models.registry import EmergencyColumn, EmergencyModel
 from app.ui.signing_flow import SigningFlow
@@ -35,6 +36,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         super().__init__(ctx, EmergencyOrderRow, EmergencyColumn.TIME_LEFT, parent)
         self.setObjectName("emergencyView")
         self.last_dialog: CreateOrderDialog | None = None
+        self.last_replace_dialog: ReplaceShareDialog | None = None
         layout = self.box
         self.create_action = QAction(self.tr("&New order…"), self)
         self.create_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
@@ -47,6 +49,11 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
             self.tr("Sign the order's Safe transaction (tokenized assets) on your device")
         )
         self.safe_sign_action.triggered.connect(lambda: ctx.spawn(self.safe_sign_selected()))
+        self.replace_action = QAction(self.tr("Replace custodian share…"), self)
+        self.replace_action.setToolTip(
+            self.tr("Replace the custodian's share (a lost device, a new key): reason required")
+        )
+        self.replace_action.triggered.connect(self.open_replace_dialog)
         self.export_action = QAction(self.tr("E&xport for the other parties…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+Shift+X"))
         self.export_action.triggered.connect(lambda: ctx.spawn(self.export_selected()))
@@ -91,6 +98,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         return [
             self.create_action,
             self.sign_action,
+            self.replace_action,
             self.safe_sign_action,
             self.export_action,
             self.import_action,
@@ -123,6 +131,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
             p.party == Party.CUSTODIAN and p.signed for p in order.parties
         )
         self.sign_action.setEnabled(open_order and not custodian_signed)
+        self.replace_action.setEnabled(open_order and custodian_signed)
         self.sign_action.setToolTip(
             self.tr("The custodian already signed this order: one share per party.")
             if open_order and custodian_signed
@@ -170,7 +179,32 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.ctx.notify_changed()
         return order
 
-    async def sign_selected(self, device_uri: str | None = None) -> EmergencyOrderRow | None:
+    def open_replace_dialog(self) -> ReplaceShareDialog | None:
+        """Ask for the reason before the custodian's share is replaced (audited)."""
+        order = self._current()
+        if order is None:
+            return None
+        detail = self.details.detail
+        key_id = "?"
+        if detail is not None:
+            key_id = next(
+                (p.key_id or "?" for p in detail.parties if p.party == Party.CUSTODIAN), "?"
+            )
+        dialog = ReplaceShareDialog(order.order_id, key_id, self)
+        self.last_replace_dialog = dialog
+        dialog.finished.connect(
+            lambda code: (
+                self.ctx.spawn(self.sign_selected(replace_reason=dialog.text()))
+                if code == QDialog.DialogCode.Accepted
+                else None
+            )
+        )
+        dialog.open()
+        return dialog
+
+    async def sign_selected(
+        self, device_uri: str | None = None, replace_reason: str = ""
+    ) -> EmergencyOrderRow | None:
         order = self._current()
         if order is None:
             return None
@@ -183,7 +217,7 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         self.last_flow = flow
         result = await flow.run(
             lambda interaction: self.ctx.facade.sign_order(
-                order.order_id, self.ctx.officer, device.uri, interaction
+                order.order_id, self.ctx.officer, device.uri, interaction, replace_reason
             )
         )
         await self.reload()
