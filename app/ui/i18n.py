@@ -23,6 +23,12 @@ class DeskTranslator(QObject):
         super().__init__()
         self.current = "en"
         self._translator: QTranslator | None = None
+        # English from the start: its .qm holds the plural forms ("1 call", "2 calls").
+        app = QCoreApplication.instance()
+        english = QTranslator(self)
+        if app is not None and english.load(str(I18N_DIR / "custody_desk_en.qm")):
+            app.installTranslator(english)
+            self._translator = english
 
     def switch(self, code: str) -> bool:
         """Switch to ``code`` ('en' or 'zh_CN'); False if its .qm is missing."""

@@ -291,7 +291,9 @@ class MainWindow(QMainWindow):
         # Important messages stay here until read; the message area left of it is brief.
         self.notice_button = NoticeButton(self.ctx.messages)
         self.notice_button.clicked.connect(self.show_messages)
-        bar.addWidget(self.notice_button, 1)
+        self.notice_button.setMaximumWidth(460)
+        # Permanent (right-hand) part: a brief message on the left never covers it.
+        bar.addPermanentWidget(self.notice_button)
         self.message_log_dialog: MessageLogDialog | None = None
         for widget in (self.store_status, self.device_status, self.emulator_status):
             bar.addPermanentWidget(widget)
@@ -453,8 +455,15 @@ class MainWindow(QMainWindow):
         bar.showMessage(text, 8000)
         # A message the status bar would cut off stays, whole, in the unread button.
         room = bar.width() - sum(
-            w.width() for w in (self.store_status, self.device_status, self.emulator_status,
-                                self.clock_label)
+            w.width()
+            for w in (
+                self.notice_button,
+                self.store_status,
+                self.device_status,
+                self.emulator_status,
+                self.clock_label,
+            )
+            if w.isVisible()
         )
         if bar.fontMetrics().horizontalAdvance(text) > room - 40:
             self.ctx.messages.keep_unread(text)

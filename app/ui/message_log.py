@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -90,7 +90,7 @@ class NoticeButton(QToolButton):
         self.setObjectName("noticeButton")
         self.log = log
         self.setAutoRaise(True)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(120)
         log.changed.connect(self.refresh)
         self.refresh()
@@ -110,8 +110,15 @@ class NoticeButton(QToolButton):
         text = self.full_text()
         self.setVisible(bool(text))
         self.setToolTip(text)
+        self.updateGeometry()
         self.setAccessibleName(self.tr("Unread messages"))
         self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """As wide as the whole text, up to the maximum width (then elided)."""
+        hint = super().sizeHint()
+        wanted = self.fontMetrics().horizontalAdvance(self.full_text()) + 24
+        return QSize(min(max(wanted, self.minimumWidth()), self.maximumWidth()), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -228,8 +228,7 @@ def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None
 
 
 def test_counts_use_plural_forms_in_both_languages(desk) -> None:
-    i18n.translator().switch("en")  # as run_gui does: English plural forms come from en.qm
-    w = desk.window
+    w = desk.window  # English plural forms come from en.qm, installed from the start
     w._notify_new_calls(1)
     assert desk.ctx.messages.entries[-1].text == "1 new margin call needs attention."
     w._notify_new_calls(3)
