@@ -1632,188 +1632,188 @@
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>Hel&amp;p</source>
         <translation>帮助(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>&amp;Documentation</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;About Custody Desk</source>
         <translation>关于托管工作台(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>Messa&amp;ges…</source>
         <translation>消息(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>Dev&amp;ices</source>
         <translation>设备(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>A&amp;ttestations</source>
         <translation>证明(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="347"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="377"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="384"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="386"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395"/>
+        <location filename="../../app/ui/main_window.py" line="397"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="403"/>
+        <location filename="../../app/ui/main_window.py" line="405"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="419"/>
-        <location filename="../../app/ui/main_window.py" line="420"/>
+        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="428"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1822,12 +1822,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="466"/>
+        <location filename="../../app/ui/main_window.py" line="475"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="467"/>
+        <location filename="../../app/ui/main_window.py" line="476"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
@@ -2151,8 +2151,8 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>MessageLogDialog</name>
     <message>
-        <location filename="../../app/ui/message_log.py" line="133"/>
-        <location filename="../../app/ui/message_log.py" line="139"/>
+        <location filename="../../app/ui/message_log.py" line="140"/>
+        <location filename="../../app/ui/message_log.py" line="146"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
@@ -2166,7 +2166,7 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>（%1 条未读）%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/message_log.py" line="113"/>
+        <location filename="../../app/ui/message_log.py" line="114"/>
         <source>Unread messages</source>
         <translation>未读消息</translation>
     </message>
