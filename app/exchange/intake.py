@@ -21,6 +21,7 @@ from app.exchange.call_records import TO_STORE, domain_of, history_of, move, sav
 from app.exchange.inbound import InboundAccepted, InboundRejected, InboundResult, check_inbound
 from app.exchange.link import ExchangeLink
 from app.exchange.outbox import exchange_repo
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.officers import keys_file
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
@@ -83,10 +84,10 @@ def _store_notice(uow: UnitOfWork, accepted: InboundAccepted, sender: str, actor
                      notice.shortfall_usd, uow.now,
                      deadline_at=_deadline(notice.deadline_at, uow.now), actor=actor)
         repo.add_margin_call(_record(call, notice, uow.now))
-        uow.audit(actor, "margin_call.received", {
+        uow.audit(actor, "margin_call.received", with_bindings(uow.tx, {
             "id": notice.document_id, "client_id": notice.client_id,
             "shortfall_usd": amount(notice.shortfall_usd), "sequence": notice.sequence,
-        })
+        }, ("margin_calls", notice.document_id)))
         return
     assert notice.margin_call_id is not None
     rec = repo.margin_call(notice.margin_call_id)
@@ -102,10 +103,10 @@ def _store_notice(uow: UnitOfWork, accepted: InboundAccepted, sender: str, actor
         call = move(dm.escalate, call, uow.now, actor, f"liquidation notice {notice.document_id}")
     save_call(uow, call, liquidation_usd=notice.shortfall_usd,
           liquidation_notice_id=notice.document_id)
-    uow.audit(actor, "margin_call.liquidation_notice", {
+    uow.audit(actor, "margin_call.liquidation_notice", with_bindings(uow.tx, {
         "id": notice.document_id, "margin_call_id": notice.margin_call_id,
         "client_id": notice.client_id, "amount_usd": amount(notice.shortfall_usd),
-    })
+    }, ("margin_calls", notice.margin_call_id)))
 
 
 def _record(call: dm.MarginCall, notice: Any, now: datetime) -> MarginCallRecord:

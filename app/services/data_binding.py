@@ -15,7 +15,9 @@ Two kinds of binding:
   compares the tables with the stored source (``snapshots.raw_json``, when that
   still hashes to the audited value) to name the first edited row and column.
 * **Row groups** (:data:`BINDERS`): emergency orders, their release, their
-  shares (signatures), attestations, their signature, their client rows.
+  shares (signatures), attestations, their signature, their client rows,
+  margin calls as received, signed liquidation instructions, reconciliation
+  runs and their signed report.
   ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
   columns (canonical JSON). The latest entry binding a group wins, so a
   re-binding (a replaced share) is itself audited. Only columns that never
@@ -102,6 +104,26 @@ BINDERS: dict[str, Binder] = {
         Binder(
             "attestations.signature", "attestations", "id", ("id",),
             _cols("id", "checker_officer_id", "signature", "signer_address", "signed_at:t"),
+        ),
+        Binder(
+            "margin_calls", "margin_calls", "external_id", ("external_id",),
+            _cols("external_id", "client_id", "issued_at:t", "received_at:t", "deadline:t",
+                  "shortfall_usd:d", "exposure_usd:d", "collateral_ratio:d", "document_json",
+                  "notice", "sequence"),
+        ),
+        Binder(
+            "liquidation_instructions", "liquidation_instructions", "public_id", ("public_id",),
+            _cols("public_id", "margin_call_id", "lines_json", "statement", "officer_id",
+                  "created_at:t", "signed_at:t", "document_json"),
+        ),
+        Binder(
+            "reconciliations", "reconciliations", "id", ("id",),
+            _cols("id", "run_at:t", "status", "break_count", "report_json", "created_by",
+                  "slot", "ledger_sequence"),
+        ),
+        Binder(
+            "reconciliations.signature", "reconciliations", "id", ("id",),
+            _cols("id", "signature", "document_json"),
         ),
         Binder(
             "attestation_clients", "attestation_clients", "attestation_id",

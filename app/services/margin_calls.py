@@ -62,6 +62,7 @@ from app.exchange.intake import pull, receive
 from app.exchange.link import Delivery, ExchangeLink, LinkError
 from app.exchange.outbox import FlushReport, enqueue, exchange_repo, flush
 from app.services.attestations import AttestationService
+from app.services.data_binding import with_bindings
 from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
@@ -386,11 +387,11 @@ async def sign_liquidation(
                              officer_id=signer.id, at=uow.now)
         actor = f"officer:{officer}"
         enqueue(uow, Kind.LIQUIDATION_INSTRUCTION.value, instruction_id, doc.to_bytes(), actor)
-        uow.audit(actor, "margin_call.liquidation_signed", {
+        uow.audit(actor, "margin_call.liquidation_signed", with_bindings(uow.tx, {
             "id": call_id, "instruction_id": body["id"], "amount_usd": amount(raised),
             "yield_applied_usd": amount(result.yield_applied_usd),
             "uncovered_usd": amount(result.uncovered_usd), "statement": doc.statement,
-        })
+        }, ("liquidation_instructions", instruction_id)))
     return str(body["id"])
 
 

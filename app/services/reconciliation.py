@@ -47,6 +47,7 @@ from app.exchange.ledger import Ledger, verify_ledger
 from app.exchange.link import ExchangeLink, LinkError
 from app.exchange.outbox import enqueue, exchange_repo
 from app.services.audit_anchor import head_of
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_file
@@ -247,10 +248,10 @@ async def reconcile(
             run_at=uow.now, status=status, break_count=len(breaks), report=body,
             created_by=actor, slot=slot, ledger_sequence=body["ledger_sequence"],
         )
-        uow.audit(actor, "reconciliation.run", {
+        uow.audit(actor, "reconciliation.run", with_bindings(uow.tx, {
             "id": rec_id, "status": status, "breaks": len(breaks), "slot": slot,
             "error": error,
-        })
+        }, ("reconciliations", rec_id), ("reconciliations.signature", rec_id)))
         record = repo.reconciliation(rec_id)
     assert record is not None
     logger.info("reconciliation %d: %s (%d breaks)", rec_id, status, len(breaks))
@@ -318,7 +319,10 @@ async def sign_report(
         actor = f"officer:{officer}"
         if send:
             enqueue(uow, Kind.RECONCILIATION_REPORT.value, str(rec.report["id"]), data, actor)
-        uow.audit(actor, "reconciliation.sign", {"id": rec_id, "statement": doc.statement})
+        uow.audit(actor, "reconciliation.sign", with_bindings(
+            uow.tx, {"id": rec_id, "statement": doc.statement},
+            ("reconciliations.signature", rec_id),
+        ))
     return doc
 
 
