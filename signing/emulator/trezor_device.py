@@ -24,9 +24,9 @@ from signing.crypto.addresses import ScriptType, address_for
 from signing.crypto.bip32 import ExtendedKey, format_path
 from signing.crypto.message import decode_compact, encode_compact
 from signing.devicetext import mentions_production
-from signing.emulator import trezor_ethereum, trezor_signtx
+from signing.emulator import trezor_codec, trezor_ethereum, trezor_signtx
+from signing.emulator.trezor_codec import CodecError, Record
 from signing.emulator.trezor_messages import (
-    SCHEMAS,
     ButtonRequestType,
     Capability,
     FailureType,
@@ -45,8 +45,6 @@ from signing.emulator.trezor_requests import (
 )
 from signing.emulator.trezor_signtx import Screen, SignTxFlow, TransactionType, TxSigner
 from signing.errors import SigningError
-from signing.framing import protobuf_lite
-from signing.framing.protobuf_lite import ProtobufError, Record
 from signing.framing.trezor_v1 import Frame
 
 log = logging.getLogger(__name__)
@@ -179,7 +177,7 @@ class TrezorDevice:
                 return
             try:
                 msg_type = MessageType(frame.msg_type)
-                if msg_type not in SCHEMAS and msg_type not in RAW_MESSAGES:
+                if not trezor_codec.known(msg_type) and msg_type not in RAW_MESSAGES:
                     raise ValueError(msg_type)  # a device-to-host type sent by the host
             except ValueError:
                 self.transcript.append(("in", f"#{frame.msg_type}"))
@@ -190,8 +188,8 @@ class TrezorDevice:
                 record: Record = {RAW: frame.payload}
             else:
                 try:
-                    record = protobuf_lite.decode(SCHEMAS[msg_type], frame.payload)
-                except ProtobufError as exc:
+                    record = trezor_codec.decode(msg_type, frame.payload)
+                except CodecError as exc:
                     self._fail(FailureType.DataError, f"Invalid message: {exc.detail}")
                     return
             try:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import secrets
 
 from signing.crypto.addresses import MAINNET, REGTEST, TESTNET, Network, ScriptType
+from signing.emulator.trezor_codec import Record
 from signing.emulator.trezor_messages import FailureType, InputScriptType
-from signing.framing.protobuf_lite import Record
 
 MAX_PATH_DEPTH = 8
 

@@ -18,11 +18,12 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from signing.emulator import trezor_codec
+from signing.emulator.trezor_codec import Record
 from signing.emulator.trezor_device import TrezorDevice, TrezorHsm
-from signing.emulator.trezor_messages import KNOWN_TYPES, SCHEMAS, MessageType
+from signing.emulator.trezor_messages import KNOWN_TYPES, MessageType
 from signing.errors import NotAllowed
-from signing.framing import protobuf_lite, trezor_v1
-from signing.framing.protobuf_lite import Record
+from signing.framing import trezor_v1
 from signing.framing.trezor_v1 import Frame, FramingError, FramingFault, Reassembler
 
 log = logging.getLogger(__name__)
@@ -270,7 +271,7 @@ class TrezorUdpServer:
             log.exception("emulated Trezor failed on message type %d", frame.msg_type)
 
     def _send(self, msg_type: MessageType, record: Record) -> None:
-        self._send_encoded(int(msg_type), protobuf_lite.encode(SCHEMAS[msg_type], record))
+        self._send_encoded(int(msg_type), trezor_codec.encode(msg_type, record))
 
     def _send_encoded(self, msg_type: int, payload: bytes) -> None:
         chunks = trezor_v1.encode(msg_type, payload)

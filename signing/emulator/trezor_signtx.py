@@ -15,8 +15,8 @@ The exchange is the one stock ``trezorlib.btc.sign_tx`` drives on a Trezor One:
 
 The flow is a generator: it yields what the device sends next (a request or a
 screen) and receives the host's answer. Message classes and their wire codec are
-trezorlib's own (``trezorlib.messages``, ``trezorlib.protobuf``): the emulator's
-hand-written codec covers the other messages. The emulator is a test device:
+trezorlib's own (``trezorlib.messages``, ``trezorlib.protobuf``), as for every
+other message (``signing.emulator.trezor_codec``). The emulator is a test device:
 it refuses the ``Bitcoin`` (mainnet) coin and any output that is not an address
 of the test network.
 """
