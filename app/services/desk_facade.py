@@ -250,6 +250,7 @@ class EmergencyOrderRow:
     expires_at: datetime
     parties: tuple[PartySignature, ...]
     executed_at: datetime | None = None
+    safe_tx_hash: str | None = None  # a tokenized-asset order: its SafeTx ("0x" + 64 hex)
 
     @property
     def valid_signatures(self) -> int:
@@ -466,6 +467,12 @@ class DeskFacade(ABC):
         self, order_id: str, officer: str, device_uri: str, interaction: Interaction
     ) -> EmergencyOrderRow:
         """Sign the order's Safe transaction (EIP-712) for the custodian on the device."""
+        raise RefusedError(["this desk has no Safe transactions"])
+
+    async def execute_safe_order(
+        self, order_id: str, officer: str, path: str
+    ) -> EmergencyOrderRow:
+        """Execute a Safe order: write its ``execTransaction`` call (JSON) to ``path``."""
         raise RefusedError(["this desk has no Safe transactions"])
 
     @abstractmethod

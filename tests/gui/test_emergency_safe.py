@@ -5,24 +5,33 @@ Trezor One, which can only sign the two hashes, both hashes to compare."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from message_boxes import close_messages
 
+from app.documents.envelope import parse_document
 from app.domain.parties import Party
-from app.services.safe_orders import safe_order
+from app.services import emergency
+from app.services.officers import keys_file, read_device_key
+from app.services.safe_orders import import_safe_signature, safe_order
 from app.services.vault_safes import eth_repo, register_eth_owner, set_safe
+from app.ui.dialogs.confirm_act import open_confirmations
+from app.ui.file_dialogs import open_file_dialogs
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ALL,
     TEST_MNEMONIC_LEGAL,
     TEST_MNEMONIC_ZOO,
 )
+from signing.interface import NullInteraction
 
 ETH_PATH = "m/44'/60'/0'/0/0"
 SAFE = "0x1f15DE4d124b711f349FE2DD1B5fE0511262156d"
 TOKEN = "0x51a240271AB8AB9f9a21C82d9a85396b704E164d"
 RELEASE = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"
+BTC_PATH = "m/44'/0'/0'/0/0"
 
 
 def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
@@ -86,3 +95,104 @@ def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
         (by_hash,) = eth_repo(read).safe_signatures(second.order_id)
     assert not by_hash.shown_in_full and tx.recover_owner(by_hash.signature) == custodian
     assert Decimal(80_000_000) == safe_order(store, second.order_id).quantity
+
+
+def test_the_window_executes_a_safe_order_by_writing_its_exec_transaction(desk, tmp_path: Path):
+    """Execute on a Safe order: a save dialog (no nested loop), a confirmation naming the
+    file and the order, then the execTransaction JSON is written and the order released."""
+    store = desk.ctx.facade.store
+    custodian_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
+    regulator_emu = desk.start_emulator(TEST_MNEMONIC_ZOO)
+    desk.register("alice", custodian_emu)
+    desk.add_officer_emergency_key("alice")
+    _, reg_key = desk.run(read_device_key(regulator_emu.trezor_uri, BTC_PATH, NullInteraction()))
+    desk.add_emergency_key(Party.REGULATOR, reg_key.pubkey, reg_key.address)
+    custodian = custodian_emu.hsm.eth_address(ETH_PATH)
+    regulator = SoftHsm(TEST_MNEMONIC_ZOO)
+    register_eth_owner(store, Party.CUSTODIAN, custodian, actor="test")
+    register_eth_owner(store, Party.REGULATOR, regulator.eth_address(ETH_PATH), actor="test")
+    register_eth_owner(
+        store, Party.EXCHANGE, SoftHsm(TEST_MNEMONIC_LEGAL).eth_address(ETH_PATH), actor="test"
+    )
+    set_safe(
+        store,
+        "alnoor-quant",
+        chain_id=1,
+        safe=SAFE,
+        tokens={"BENJI": TOKEN},
+        release=RELEASE,
+        decimals={"BENJI": 18},
+        actor="test",
+    )
+    w = desk.window
+    w.select_officer("alice")
+    view = w.emergency
+    w.tabs.setCurrentWidget(view)
+    created = desk.run(view.create_order("alnoor-quant", "Exchange outage: release the shares"))
+    assert created is not None, close_messages()
+    order_id = created.order_id
+    tx = safe_order(store, order_id).tx
+
+    # the statement's 2-of-3 (custodian on the window's device, the regulator's copy)
+    assert desk.run(view.sign_selected()) is not None, close_messages()
+    exported = tmp_path / "order.json"
+    desk.run(view.export_selected(str(exported)))
+    copy = desk.run(
+        emergency.sign_share(
+            parse_document(exported.read_bytes()),
+            Party.REGULATOR,
+            regulator_emu.trezor_uri,
+            BTC_PATH,
+            interaction=NullInteraction(),
+            keys=keys_file(store),
+        )
+    )
+    incoming = tmp_path / "order-regulator.json"
+    incoming.write_bytes(copy.to_bytes())
+    assert desk.run(view.import_file(str(incoming))) is not None, close_messages()
+    # the SafeTx: the custodian on the device, the regulator's imported r||s||v
+    assert desk.run(view.safe_sign_selected()) is not None, close_messages()
+    import_safe_signature(
+        store,
+        order_id,
+        Party.REGULATOR,
+        regulator.sign_eth_digest(ETH_PATH, tx.safe_tx_hash).hex(),
+        actor="test",
+    )
+    desk.run(view.reload())
+    view.select(order_id)
+    assert view.execute_action.isEnabled()
+
+    # cancelling the save dialog writes nothing and executes nothing
+    target = tmp_path / "out" / f"safe-tx-{order_id}.json"
+    target.parent.mkdir()
+    view.execute_action.trigger()
+    desk.wait_until(lambda: bool(open_file_dialogs()), timeout=4)
+    [dialog] = open_file_dialogs()
+    dialog.reject()
+    desk.settle()
+    assert open_confirmations() == [] and view.model.row_at(0).executed_at is None
+
+    view.execute_action.trigger()
+    desk.wait_until(lambda: bool(open_file_dialogs()), timeout=4)
+    [dialog] = open_file_dialogs()
+    assert dialog.selectedFiles()[0].endswith(f"safe-tx-{order_id}.json")
+    dialog.selectFile(str(target))
+    dialog.accept()
+    desk.wait_until(lambda: bool(open_confirmations()), timeout=4)
+    [ask] = open_confirmations()
+    assert str(target) in ask.text() and order_id in ask.text() and "BENJI" in ask.text()
+    assert "0x" + tx.safe_tx_hash.hex() in ask.informativeText()
+    assert "cannot be undone" in ask.informativeText()
+    assert not target.exists()  # nothing before the confirmation
+    ask.confirm_button.click()
+    desk.wait_until(lambda: target.exists() and view.model.row_at(0).executed_at is not None)
+    assert str(target) in close_messages()
+
+    call = json.loads(target.read_text())
+    assert call["order_id"] == order_id and call["safe_tx_hash"] == "0x" + tx.safe_tx_hash.hex()
+    owners = [custodian, regulator.eth_address(ETH_PATH)]
+    assert call["signers"] == sorted(owners, key=lambda a: int(a, 16))
+    assert call["safe"] == SAFE and call["to"] == TOKEN
+    assert call["calldata"].startswith("0x6a761202")  # execTransaction(...)
+    assert not view.execute_action.isEnabled()

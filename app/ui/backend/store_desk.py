@@ -407,6 +407,13 @@ class StoreDesk(DeskFacade):
     async def execute_order(self, order_id: str, officer: str) -> EmergencyOrderRow:
         return await asyncio.to_thread(flows.execute_order, self.store, order_id, officer)
 
+    async def execute_safe_order(
+        self, order_id: str, officer: str, path: str
+    ) -> EmergencyOrderRow:
+        return await asyncio.to_thread(
+            flows.execute_safe_order, self.store, order_id, officer, path
+        )
+
     # --- audit ---------------------------------------------------------------------------
     async def audit_entries(self) -> Sequence[AuditEntryRow]:
         def read() -> list[AuditEntryRow]:

@@ -479,7 +479,13 @@ def _order_row(store: Store, public_id: str) -> EmergencyOrderRow:
         expires_at=order.expires_at,
         parties=parties,
         executed_at=order.executed_at,
+        safe_tx_hash=_safe_tx_hash(order.body),
     )
+
+
+def _safe_tx_hash(body: dict[str, Any]) -> str | None:
+    section = body.get("safe")
+    return str(section["safe_tx_hash"]) if isinstance(section, dict) else None
 
 
 def emergency_orders(store: Store) -> list[EmergencyOrderRow]:
@@ -578,6 +584,17 @@ def execute_order(store: Store, order_id: str, officer: str) -> EmergencyOrderRo
 
     try:
         emergency.execute(store, order_id, actor=f"officer:{officer}")
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return _order_row(store, order_id)
+
+
+def execute_safe_order(store: Store, order_id: str, officer: str, path: str) -> EmergencyOrderRow:
+    """A Safe order: write its ``execTransaction`` call to ``path`` and release it, once."""
+    from app.services.safe_orders import execute_safe_order as execute_safe
+
+    try:
+        execute_safe(store, order_id, Path(path), actor=f"officer:{officer}")
     except Exception as exc:
         raise _refusal(exc) from exc
     return _order_row(store, order_id)

@@ -297,6 +297,8 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
         order = self._current()
         if order is None:
             return None
+        if order.safe_tx_hash is not None:
+            return await self.execute_safe_selected(order)
         if not await confirm_act(
             self,
             self.tr("Execute the emergency order"),
@@ -323,6 +325,60 @@ class EmergencyView(QueueView[EmergencyOrderRow, EmergencyOrderDetail]):
             self.tr("The release instruction for %1 was produced once.").replace(
                 "%1", done.client_id
             ),
+        )
+        await self.reload()
+        self.ctx.notify_changed()
+        return done
+
+    async def execute_safe_selected(
+        self, order: EmergencyOrderRow
+    ) -> EmergencyOrderRow | None:
+        """A tokenized-asset order: save its ``execTransaction`` call (JSON, for any
+        broadcaster) and release the order, once, after a confirmation naming both."""
+        path = await choose_file(
+            self,
+            self.tr("Save the Safe transaction call"),
+            "JSON (*.json)",
+            save_as=f"safe-tx-{order.order_id}.json",
+            settings=self.ctx.settings,
+        )
+        if not path:
+            return None
+        if not await confirm_act(
+            self,
+            self.tr("Execute the emergency order"),
+            self.tr(
+                "Write the Safe's execTransaction call releasing %1's %2 under order %3 to %4?"
+            )
+            .replace("%1", order.client_id)
+            .replace("%2", ", ".join(order.assets))
+            .replace("%3", order.order_id)
+            .replace("%4", path),
+            self.tr("&Write call and execute"),
+            self.tr(
+                "The file holds every field of Safe transaction %1, the two owners'"
+                " signatures sorted by address and the ABI-encoded calldata; broadcasting"
+                " it moves the tokens. The order is executed once and cannot be undone or"
+                " repeated. The audit log records it as executed by %2."
+            )
+            .replace("%1", order.safe_tx_hash or "")
+            .replace("%2", self.ctx.officer or "desk"),
+            warning=True,
+        ):
+            return None
+        try:
+            done = await self.ctx.facade.execute_safe_order(
+                order.order_id, self.ctx.officer, path
+            )
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Execution refused"))
+            return None
+        show_info(
+            self,
+            self.tr("Order executed"),
+            self.tr("The execTransaction call for %1 was written to %2.")
+            .replace("%1", done.client_id)
+            .replace("%2", path),
         )
         await self.reload()
         self.ctx.notify_changed()
