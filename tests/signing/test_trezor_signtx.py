@@ -210,3 +210,28 @@ def test_rejecting_on_the_device_cancels() -> None:
             btc.sign_tx(
                 session, "Testnet", [inp], [OUT], prev_txes={TXHASH_B9ABFA: prev_tx_b9abfa()}
             )
+
+
+def test_trezorctl_signs_the_multisig_vector(emulator: RunningEmulator, tmp_path: Any) -> None:
+    """``trezorctl btc sign-tx FILE`` (the JSON transaction format) gives the vector's tx."""
+    import json
+
+    from trezorlib import protobuf
+
+    from tests.signing.test_trezor_emulator import trezorctl
+
+    session = stock_session(emulator)
+    inp = _multisig_input(session, 1)
+    inp.multisig.signatures[1] = bytes.fromhex(SIG_2H)
+    data = {
+        "coin_name": "Testnet",
+        "inputs": [protobuf.to_dict(inp)],
+        "outputs": [protobuf.to_dict(OUT)],
+        "prev_txes": {TXHASH_B9ABFA.hex(): protobuf.to_dict(prev_tx_b9abfa())},
+    }
+    source = tmp_path / "tx.json"
+    source.write_text(json.dumps(data))
+    assert emulator.trezor is not None
+    done = trezorctl("-p", emulator.trezor.endpoint, "btc", "sign-tx", str(source))
+    assert done.returncode == 0, done.stderr
+    assert TX_HEX in done.stdout
