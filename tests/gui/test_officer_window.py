@@ -625,3 +625,23 @@ def test_devices_identify_model_firmware_label_fingerprint_and_check_the_key(des
     assert check.officer == "bob" and check.matches
     text = view.identity.text()
     assert "firmware" in text and check.fingerprint in text and "✓" in text and "bob" in text
+
+
+def test_a_sorted_columns_label_keeps_clear_of_the_sort_arrow(desk) -> None:
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QStyleOptionHeader
+
+    from app.ui.models.holdings import ClientColumn
+    from app.ui.views.table import HeaderStyle
+
+    table = desk.window.holdings.clients
+    header = table.horizontalHeader()
+    assert isinstance(header.style(), HeaderStyle)
+    table.sortByColumn(ClientColumn.RATIO, Qt.SortOrder.DescendingOrder)
+    option = QStyleOptionHeader()
+    option.rect = QRect(0, 0, header.sectionSize(ClientColumn.RATIO), 24)
+    option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+    label = header.style().label_rect(option)
+    assert label.right() < option.rect.right() - 8  # room left for the arrow
+    option.sortIndicator = QStyleOptionHeader.SortIndicator.None_
+    assert header.style().label_rect(option) == option.rect

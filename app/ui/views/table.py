@@ -6,11 +6,66 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
+    QTableView,
+    QWidget,
+)
 
 from app.ui.models.base import RowFilterProxy, RowTableModel
+
+
+class HeaderStyle(QProxyStyle):
+    """Keeps a header's text clear of its sort arrow.
+
+    Some styles (Fusion among them) draw a right-aligned label up to the section's
+    edge and the sort arrow over it ("Collateral rati▾"); the label of a sorted
+    section is given the space left of the arrow.
+    """
+
+    def label_rect(self, option: QStyleOptionHeader) -> QRect:
+        """Where the label of ``option``'s section is drawn."""
+        if option.sortIndicator == QStyleOptionHeader.SortIndicator.None_:
+            return QRect(option.rect)
+        arrow = self.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 2 * self.pixelMetric(
+            QStyle.PixelMetric.PM_HeaderMargin
+        )
+        return option.rect.adjusted(0, 0, -arrow, 0)
+
+    def drawControl(  # noqa: N802 - Qt's name
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element == QStyle.ControlElement.CE_HeaderLabel and isinstance(
+            option, QStyleOptionHeader
+        ):
+            narrowed = QStyleOptionHeader(option)
+            narrowed.rect = self.label_rect(option)
+            super().drawControl(element, narrowed, painter, widget)
+            return
+        super().drawControl(element, option, painter, widget)
+
+
+_HEADER_STYLE: HeaderStyle | None = None
+
+
+def header_style() -> HeaderStyle:
+    """One proxy over the application's style, shared by every table header."""
+    global _HEADER_STYLE  # noqa: PLW0603 - one style object for the process, like QApplication's
+    if _HEADER_STYLE is None:
+        _HEADER_STYLE = HeaderStyle()
+    return _HEADER_STYLE
 
 
 class DeskTable(QTableView):
@@ -37,6 +92,7 @@ class DeskTable(QTableView):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.horizontalHeader()
+        header.setStyle(header_style())  # the sort arrow never covers the label
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
