@@ -1,7 +1,7 @@
 """``custody-desk emulator``: run the software HSM emulator in the foreground (testing only).
 
     custody-desk emulator [--trezor-port N] [--coldcard-socket PATH] [--mnemonic "..."]
-                          [--approve auto|reject|interactive|delay:SECONDS] [--pin PIN]
+                          [--approve auto|reject|interactive|delay:SECONDS] [--pin-file FILE]
                           [--control PATH]
 
 It prints a TEST banner and the endpoints it serves, binds loopback only, and runs
@@ -12,6 +12,8 @@ until SIGTERM/SIGINT. A production (frozen) build refuses to start it without
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 from typing import Any
 
 from app.cli.errors import CliError
@@ -50,7 +52,19 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="auto|reject|interactive|delay:SECONDS",
         help="how the emulated human answers 'confirm on device' (default auto)",
     )
-    parser.add_argument("--pin", default=None, help="lock the device with this PIN (digits)")
+    parser.add_argument(
+        "--pin",
+        default=None,
+        help="refused: a PIN on the command line shows in ps; use --pin-file or "
+        f"{PIN_ENV}",
+    )
+    parser.add_argument(
+        "--pin-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"lock the device with the PIN in FILE (digits; or set {PIN_ENV})",
+    )
     parser.add_argument(
         "--control", default=None, metavar="PATH", help="Unix socket of the control channel"
     )
@@ -68,6 +82,24 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(handler=run)
 
 
+PIN_ENV = "CUSTODY_DESK_EMULATOR_PIN"
+
+
+def _pin(args: argparse.Namespace) -> str | None:
+    """The PIN from --pin-file or the environment; never from the command line."""
+    if args.pin is not None:
+        raise CliError(
+            "a PIN on the command line is visible to every local user (ps): "
+            f"use --pin-file FILE or {PIN_ENV}"
+        )
+    if args.pin_file is not None:
+        try:
+            return str(args.pin_file.read_text(encoding="utf-8").strip())
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read --pin-file {args.pin_file}: {exc}") from exc
+    return os.environ.get(PIN_ENV) or None
+
+
 def run(args: argparse.Namespace) -> int:
     from app.build_info import EmulatorRefused, require_emulator_allowed
     from signing.emulator.hsm import ApprovalPolicy
@@ -79,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         require_emulator_allowed(flag_given=args.allow_test_emulator)
     except EmulatorRefused as exc:
         raise CliError(str(exc)) from exc
+    pin = _pin(args)
     if args.trezor_port is not None and not 0 <= args.trezor_port <= 65535:
         raise CliError(f"--trezor-port {args.trezor_port} is not a port number")
     try:
@@ -88,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             coldcard_socket=args.coldcard_socket or None,
             mnemonic=args.mnemonic or TEST_MNEMONIC_ALL,
             approve=args.approve,
-            pin=args.pin,
+            pin=pin,
             control=args.control,
             typed_data_full=not args.eth_hash_only,
         )

@@ -249,13 +249,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit_export_head(args: argparse.Namespace) -> int:
     from app.documents.canonical import encode
+    from app.files import write_private
     from app.services.audit_anchor import current_head
 
     with opened_store(args) as store:
         head = current_head(store, datetime.now(UTC))
-    tmp = args.out.with_name(args.out.name + ".part")
-    tmp.write_bytes(encode(head) + b"\n")
-    tmp.replace(args.out)
+    write_private(args.out, encode(head) + b"\n")
     print(f"wrote {args.out} (size {head['size']}, root {head['root']})")
     return 0
 

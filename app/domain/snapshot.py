@@ -46,6 +46,9 @@ MAX_NAME_LENGTH = 200
 MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 """A snapshot larger than this is refused before it is read (about 1M clients fit)."""
 ROOT = "$"
+# The earliest time a custody snapshot can plausibly carry (0001-01-01 is a typo,
+# reported as input rather than hitting the store's time format).
+MIN_YEAR = 2000
 _Item = TypeVar("_Item")
 
 _PLAIN_DECIMAL = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
@@ -432,7 +435,13 @@ def _parse_time(value: Any, path: str) -> datetime:
         raise SnapshotError(path, f"not an ISO 8601 time: {value!r}") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise SnapshotError(path, f"time has no timezone (add 'Z'): {value!r}")
-    return parsed.astimezone(UTC)
+    try:
+        moment = parsed.astimezone(UTC)
+    except OverflowError:
+        raise SnapshotError(path, f"not a usable time: {value!r}") from None
+    if moment.year < MIN_YEAR:  # (a time too far ahead is the desk clock's guard's)
+        raise SnapshotError(path, f"{value!r} is before {MIN_YEAR}: not a custody snapshot")
+    return moment
 
 
 # ---------------------------------------------------------------- serialising

@@ -117,6 +117,7 @@ class SqliteStore:
         self._in_transaction = False
         self._migrations = all_migrations() if migrations is None else migrations
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _restrict_folder(path.parent)
         created = _create_private(path)
         try:
             self._db = sqlite3.connect(
@@ -408,6 +409,23 @@ def _create_private(path: Path) -> bool:
         return False
     os.close(fd)
     return True
+
+
+def _restrict_folder(folder: Path) -> None:
+    """The store's own folder is owner-only: an existing 0755 one is tightened.
+
+    Only a folder the desk's user owns and that is not a shared sticky folder
+    (``/tmp``) is touched."""
+    if os.name != "posix":
+        return
+    try:
+        info = folder.stat()
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_uid == os.getuid() and not mode & stat.S_ISVTX and mode & 0o077:
+            folder.chmod(mode & 0o700 | 0o700)
+            logger.warning("%s was open to other users; now owner-only (0700)", folder)
+    except OSError:  # best effort
+        logger.debug("could not restrict permissions of %s", folder)
 
 
 def _restrict_permissions(path: Path, *, created: bool) -> None:

@@ -71,5 +71,20 @@ def test_cancel_while_the_device_waits_for_a_pin_releases_the_device_thread(desk
 
 @pytest.mark.parametrize("answer", [None, "1234"])
 def test_answer_without_a_question_is_ignored(qapp, answer) -> None:
+    """A stray answer is dropped: the next question gets the next answer, not the stale one."""
+    from PySide6.QtCore import Qt
+
     interaction = QtInteraction()
     interaction.answer(answer)  # nothing pending: no error, nothing stored
+    asked = threading.Event()
+    interaction.pin_requested.connect(lambda _label: asked.set(),
+                                      Qt.ConnectionType.DirectConnection)
+    got: list[str] = []
+    worker = threading.Thread(target=lambda: got.append(interaction.request_pin("dev")))
+    worker.start()
+    assert asked.wait(5)
+    worker.join(0.3)
+    assert got == []  # still waiting: the stray answer was not kept for it
+    interaction.answer("5678")
+    worker.join(5)
+    assert got == ["5678"]
