@@ -13,7 +13,14 @@ from datetime import datetime
 from pathlib import Path
 
 from app.documents.keys import key_id_for
-from app.exchange.configured import LINK_SETTING, TLS_SETTINGS, configured_target, tls_files
+from app.exchange.configured import (
+    LINK_SETTING,
+    TLS_SETTINGS,
+    BadLinkTarget,
+    check_target,
+    configured_target,
+    tls_files,
+)
 from app.services.desk_facade import RefusedError
 from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
@@ -47,8 +54,13 @@ def save_exchange_settings(store: Store, settings: ExchangeSettings, actor: str)
     """Store the link and its TLS files (each file must exist); audited."""
     target = settings.target.strip()
     problems = []
-    if target and not target.startswith(("http://", "https://")) and not Path(target).is_dir():
-        problems.append(f"{target}: not an http(s) URL nor an existing drop folder")
+    if target:
+        from app.services.desk_identity import desk_identity
+
+        try:  # the one rule for every link: https, loopback http on a test desk, or a folder
+            check_target(target, desk_identity(store).env)
+        except BadLinkTarget as exc:
+            problems.append(str(exc))
     files = (settings.tls_ca.strip(), settings.tls_cert.strip(), settings.tls_key.strip())
     for name, path in zip(("CA bundle", "client certificate", "client key"), files, strict=True):
         if path and not Path(path).is_file():
