@@ -261,15 +261,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import opened_store
     from app.services.emergency import quorum_status
+    from app.services.safe_orders import has_safe_tx, safe_signatures
 
     with opened_store(args) as store:
         status = quorum_status(store, args.id)
+        safe = safe_signatures(store, args.id) if has_safe_tx(store, args.id) else None
+    data = status.to_json()
+    if safe is not None:
+        data["safe"] = safe.to_json()
     if args.json:
-        print(json.dumps(status.to_json(), indent=2, sort_keys=True))
-    else:
-        data = status.to_json()
-        for key in sorted(data):
+        print(json.dumps(data, indent=2, sort_keys=True))
+        return 0
+    for key in sorted(data):
+        if key != "safe":
             print(f"{key}: {data[key]}")
+    if safe is not None:
+        print(f"safe_tx_hash: {safe.safe_tx_hash}")
+        for sig in safe.signatures:
+            verdict = "valid" if sig.valid else f"invalid ({sig.problem})"
+            print(f"safe_signature: {sig.owner} {sig.party} {verdict}")
+        print(
+            f"safe_signatures: {len(safe.valid)} valid of {safe.threshold} needed, "
+            f"{safe.needed} more needed"
+        )
     return 0
 
 
@@ -287,16 +301,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_execute(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
     from app.services.emergency import execute
-    from app.services.safe_orders import execute_safe_order, safe_order
-    from app.services.vault_safes import VaultError
+    from app.services.safe_orders import execute_safe_order, has_safe_tx
 
     if args.tx_out:
         btc_cmds.require_release(args)  # refuse before anything is executed
     with opened_store(args) as store:
-        try:
-            on_chain = safe_order(store, args.id) is not None
-        except VaultError:
-            on_chain = False
+        on_chain = has_safe_tx(store, args.id)
         if on_chain and args.safe_tx_out is None:
             raise CliError(
                 f"order {args.id} moves tokens through a Safe: give --safe-tx-out FILE", 2

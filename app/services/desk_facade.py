@@ -275,6 +275,16 @@ class PartyDetail:
 
 
 @dataclass(frozen=True, slots=True)
+class SafeSignatureRow:
+    """One owner's stored signature of the order's SafeTx, re-checked by the desk."""
+
+    owner: str
+    party: str
+    valid: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class EmergencyOrderDetail:
     """What the emergency details pane shows for one order."""
 
@@ -283,6 +293,8 @@ class EmergencyOrderDetail:
     parties: tuple[PartyDetail, ...]
     status: str  # open, executable, executed, expired
     release_id: str | None = None
+    safe_signatures: tuple[SafeSignatureRow, ...] = ()
+    safe_needed: int | None = None  # None: the order has no Safe transaction
 
 
 @dataclass(frozen=True, slots=True)

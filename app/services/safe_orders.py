@@ -10,6 +10,9 @@
   signature must recover to the party's registered owner address.
 * ``import_safe_signature``: a 65-byte ``r||s||v`` from a party signing elsewhere,
   checked the same way.
+* ``safe_signatures``: the SafeTx signatures collected, each re-checked (owner, party,
+  valid or why not), and how many more the Safe needs (``emergency status``, the
+  window's details pane).
 * ``execute_safe_order``: with two distinct owners' signatures, before expiry, at the
   Safe's current nonce (read from the chain when ``chain.rpc_url`` is set), writes the
   ``execTransaction`` call as JSON and produces the order's release instruction once.
@@ -208,6 +211,15 @@ def safe_order(store: Store, order_id: str) -> SafeOrder:
     )
 
 
+def has_safe_tx(store: Store, order_id: str) -> bool:
+    """Whether ``order_id`` is an order with a Safe transaction (False: none, or no order)."""
+    try:
+        safe_order(store, order_id)
+    except VaultError:
+        return False
+    return True
+
+
 # ---- signatures ----------------------------------------------------------------------
 
 
@@ -337,6 +349,86 @@ async def sign_safe_tx(
     )
 
 
+# ---- what has been collected -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SafeSignatureCheck:
+    """One stored SafeTx signature, re-checked now (``problem`` says why it does not count)."""
+
+    owner: str
+    party: str
+    signature: bytes
+    valid: bool
+    problem: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "owner": self.owner,
+            "party": self.party,
+            "valid": self.valid,
+            "problem": self.problem,
+        }
+
+
+@dataclass(frozen=True)
+class SafeSignatures:
+    """The SafeTx signatures an order collected and how many more the Safe needs."""
+
+    order_id: str
+    safe_tx_hash: str  # "0x" + 64 hex
+    signatures: tuple[SafeSignatureCheck, ...]
+    threshold: int = THRESHOLD
+
+    @property
+    def valid(self) -> dict[str, bytes]:
+        """Valid signatures by owner address (one per owner)."""
+        return {s.owner: s.signature for s in self.signatures if s.valid}
+
+    @property
+    def needed(self) -> int:
+        return max(0, self.threshold - len(self.valid))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "safe_tx_hash": self.safe_tx_hash,
+            "signatures": [s.to_json() for s in self.signatures],
+            "valid": len(self.valid),
+            "needed": self.needed,
+            "threshold": self.threshold,
+        }
+
+
+def _check(order: SafeOrder, record: SafeSignatureRecord, owners: list[str]) -> SafeSignatureCheck:
+    def refused(problem: str) -> SafeSignatureCheck:
+        return SafeSignatureCheck(record.owner, record.party, record.signature, False, problem)
+
+    if record.safe_tx_hash != order.tx.safe_tx_hash.hex():
+        return refused("signs another SafeTx")
+    if record.owner not in owners or record.owner not in order.section["owners"]:
+        return refused("not a registered owner of this order's Safe")
+    try:
+        recovered = order.tx.recover_owner(record.signature)
+    except SafeTxError as exc:
+        return refused(str(exc))
+    if recovered != record.owner:
+        return refused(f"recovers to {recovered}")
+    return SafeSignatureCheck(record.owner, record.party, record.signature, True)
+
+
+def safe_signatures(store: Store, order_id: str) -> SafeSignatures:
+    """Each SafeTx signature stored for the order, re-checked against today's owners."""
+    order = safe_order(store, order_id)
+    owners = sorted(o.address for o in eth_owners(store).values())
+    with store.read() as tx:
+        records = eth_repo(tx).safe_signatures(order_id)
+    return SafeSignatures(
+        order_id,
+        "0x" + order.tx.safe_tx_hash.hex(),
+        tuple(_check(order, r, owners) for r in records),
+    )
+
+
 # ---- execution -----------------------------------------------------------------------
 
 
@@ -352,14 +444,8 @@ def exec_call(store: Store, order_id: str, *, clock: Clock = utc_now) -> dict[st
     if owner_addresses != sorted(order.section["owners"]):
         raise VaultError("the registered owners changed since the order was made")
     with store.read() as tx:
-        signatures = eth_repo(tx).safe_signatures(order_id)
         safe = eth_repo(tx).safe(order.client_id)
-    expected_hash = order.tx.safe_tx_hash.hex()
-    valid = {
-        s.owner: s.signature
-        for s in signatures
-        if s.safe_tx_hash == expected_hash and s.owner in owner_addresses
-    }
+    valid = safe_signatures(store, order_id).valid
     if len(valid) < THRESHOLD:
         raise VaultError(
             f"order {order_id} has {len(valid)} of 2 distinct owner signatures of its SafeTx"

@@ -25,12 +25,13 @@ from cli_helpers import cli, ok
 from officer_desk import PATH, SNAPSHOT, running_emulators
 from safe_chain import SafeChain
 
+from app.domain.parties import Party
 from app.paths import store_path
 from app.services import emergency
 from app.services.emergency import EmergencyError
 from app.services.safe_orders import exec_call, safe_order, safe_section_for
 from app.services.unit_of_work import utc_now
-from app.services.vault_safes import VaultError, eth_owners
+from app.services.vault_safes import VaultError, eth_owners, register_eth_owner
 from app.store import open_store
 from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import (
@@ -336,6 +337,10 @@ def test_signatures_from_elsewhere_are_checked_by_recovery(
             bad,
         )
         assert code == 2, bad
+    # emergency status lists what is collected: nothing yet, two more needed
+    out = ok(desk, capsys, "emergency", "status", order)
+    assert f"safe_tx_hash: 0x{tx.safe_tx_hash.hex()}" in out
+    assert "safe_signature:" not in out and "0 valid of 2 needed, 2 more needed" in out
     # the real one: 65 bytes r||s||v from the exchange's key
     good = emulators["exchange"].hsm.sign_eth_digest(ETH_PATH, tx.safe_tx_hash)
     ok(
@@ -349,6 +354,11 @@ def test_signatures_from_elsewhere_are_checked_by_recovery(
         "--signature",
         "0x" + good.hex(),
     )
+    exchange_owner = emulators["exchange"].hsm.eth_address(ETH_PATH)
+    custodian_owner = emulators["custodian"].hsm.eth_address(ETH_PATH)
+    out = ok(desk, capsys, "emergency", "status", order)
+    assert f"safe_signature: {exchange_owner} exchange valid" in out.splitlines()
+    assert "1 valid of 2 needed, 1 more needed" in out
     ok(
         desk,
         capsys,
@@ -360,12 +370,28 @@ def test_signatures_from_elsewhere_are_checked_by_recovery(
         "--device",
         emulators["custodian"].trezor_uri,
     )
+    status = json.loads(ok(desk, capsys, "emergency", "status", order, "--json"))
+    assert status["safe"]["needed"] == 0 and status["safe"]["valid"] == 2
+    assert {(s["owner"], s["party"], s["valid"]) for s in status["safe"]["signatures"]} == {
+        (exchange_owner, "exchange", True),
+        (custodian_owner, "custodian", True),
+    }
     with _store(desk) as store:
         assert exec_call(store, order)["nonce"] == "0"
         with pytest.raises(EmergencyError, match="through a Safe"):  # not without its call
             emergency.execute(store, order, actor="test")
         with pytest.raises(VaultError, match="expired"):  # after the 48 h window
             exec_call(store, order, clock=lambda: utc_now() + timedelta(hours=49))
+        # the exchange's owner is replaced: its stored signature no longer counts
+        outsider_owner = emulators["outsider"].hsm.eth_address(ETH_PATH)
+        register_eth_owner(store, Party.EXCHANGE, outsider_owner, actor="test")
+    out = ok(desk, capsys, "emergency", "status", order)
+    assert (
+        f"safe_signature: {exchange_owner} exchange invalid "
+        "(not a registered owner of this order's Safe)"
+    ) in out.splitlines()
+    assert f"safe_signature: {custodian_owner} custodian valid" in out.splitlines()
+    assert "1 valid of 2 needed, 1 more needed" in out
 
 
 def test_a_stale_nonce_is_refused(

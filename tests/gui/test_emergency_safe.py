@@ -151,7 +151,15 @@ def test_the_window_executes_a_safe_order_by_writing_its_exec_transaction(desk, 
     incoming.write_bytes(copy.to_bytes())
     assert desk.run(view.import_file(str(incoming))) is not None, close_messages()
     # the SafeTx: the custodian on the device, the regulator's imported r||s||v
+    desk.run(view.load_detail())
+    assert view.details.safe.text().splitlines() == ["2 more owner signatures needed"]
     assert desk.run(view.safe_sign_selected()) is not None, close_messages()
+    view.select(order_id)
+    desk.run(view.load_detail())
+    assert view.details.safe.text().splitlines() == [
+        f"✓ {custodian} (Custodian) valid",
+        "1 more owner signature needed",
+    ]
     import_safe_signature(
         store,
         order_id,
@@ -162,6 +170,10 @@ def test_the_window_executes_a_safe_order_by_writing_its_exec_transaction(desk, 
     desk.run(view.reload())
     view.select(order_id)
     assert view.execute_action.isEnabled()
+    desk.run(view.load_detail())
+    shown = view.details.safe.text().splitlines()
+    assert f"✓ {regulator.eth_address(ETH_PATH)} (Regulator (VARA)) valid" in shown
+    assert shown[-1] == "Enough owner signatures (2 of 3)"
 
     # cancelling the save dialog writes nothing and executes nothing
     target = tmp_path / "out" / f"safe-tx-{order_id}.json"

@@ -17,6 +17,7 @@ from app.services.desk_facade import (
     MarginCallStatus,
     PartyDetail,
     RefusedError,
+    SafeSignatureRow,
     WaterfallLine,
 )
 from app.store.interface import Store
@@ -105,4 +106,22 @@ def emergency_order_detail(store: Store, order: EmergencyOrderRow) -> EmergencyO
         )
     release = release_document(store, order.order_id)
     release_id = str(release.body.get("id")) if release is not None else None
-    return EmergencyOrderDetail(order, record.statement, tuple(parties), status.status, release_id)
+    safe_rows: tuple[SafeSignatureRow, ...] = ()
+    safe_needed: int | None = None
+    if order.safe_tx_hash is not None:
+        from app.services.safe_orders import safe_signatures
+
+        collected = safe_signatures(store, order.order_id)
+        safe_rows = tuple(
+            SafeSignatureRow(s.owner, s.party, s.valid, s.problem) for s in collected.signatures
+        )
+        safe_needed = collected.needed
+    return EmergencyOrderDetail(
+        order,
+        record.statement,
+        tuple(parties),
+        status.status,
+        release_id,
+        safe_signatures=safe_rows,
+        safe_needed=safe_needed,
+    )

@@ -91,6 +91,8 @@ class EmergencyOrderDetails(QWidget):
         self.release = _cell("orderRelease")
         self.reason = _cell("orderReason")
         self.reason.setWordWrap(True)
+        self.safe = _cell("orderSafeSignatures")
+        self.safe.setWordWrap(True)
         form.addRow(self.tr("Order / client:"), self.order)
         form.addRow(self.tr("Reason:"), self.reason)
         form.addRow(self.tr("Created:"), self.created)
@@ -98,6 +100,7 @@ class EmergencyOrderDetails(QWidget):
         form.addRow(self.tr("Status:"), self.status)
         form.addRow(self.tr("Executed:"), self.executed)
         form.addRow(self.tr("Release instruction:"), self.release)
+        form.addRow(self.tr("SafeTx signatures:"), self.safe)
         right.addWidget(order_box, 2)
         layout.addLayout(right, 1)
         self.show_detail(None)
@@ -130,6 +133,7 @@ class EmergencyOrderDetails(QWidget):
                 self.status,
                 self.executed,
                 self.release,
+                self.safe,
             ):
                 label.setText("—")
             return
@@ -148,6 +152,31 @@ class EmergencyOrderDetails(QWidget):
             fmt.utc(row.executed_at) if row.executed_at is not None else self.tr("Not executed")
         )
         self.release.setText(detail.release_id or "—")
+        self.safe.setText(self._safe_text(detail))
+
+    def _safe_text(self, detail: EmergencyOrderDetail) -> str:
+        """Each owner's SafeTx signature (valid or why not) and how many more are needed."""
+        if detail.safe_needed is None:
+            return self.tr("— (no Safe transaction)")
+        lines = [
+            (
+                self.tr("✓ %1 (%2) valid")
+                if s.valid
+                else self.tr("✗ %1 (%2) invalid: %3").replace("%3", s.problem or "—")
+            )
+            .replace("%1", s.owner)
+            .replace("%2", labels.party(Party(s.party)))
+            for s in detail.safe_signatures
+        ]
+        if detail.safe_needed == 1:
+            lines.append(self.tr("1 more owner signature needed"))
+        elif detail.safe_needed:
+            lines.append(
+                self.tr("%1 more owner signatures needed").replace("%1", str(detail.safe_needed))
+            )
+        else:
+            lines.append(self.tr("Enough owner signatures (2 of 3)"))
+        return "\n".join(lines)
 
     def _show_party(
         self, party: PartyDetail | None, share: QLabel, key: QLabel, verification: QLabel
