@@ -109,7 +109,7 @@ def register_eth_owner(
     """
     checked = _address(address, "owner address")
     if desk_identity(store).env == "prod":
-        reason = why_test_key(b"", fingerprint, is_emulator)
+        reason = why_test_key(b"", fingerprint, is_emulator, eth_address=checked)
         if reason is not None:
             raise VaultError(
                 f"a test emulator key cannot be a Safe owner on a production desk: {reason}"

@@ -112,6 +112,13 @@ def test_a_production_desk_refuses_a_test_emulator_as_safe_owner(
                        SoftHsm(TEST_MNEMONICS[0]).eth_address("m/44'/60'/0'/0/0"),
                        "--fingerprint", SoftHsm(TEST_MNEMONICS[0]).fingerprint())
     assert code == 2 and "published test seed" in err
+    # typed in without a fingerprint: the address itself is a published test seed's
+    for words in TEST_MNEMONICS:
+        address = SoftHsm(words).eth_address("m/44'/60'/0'/0/0")
+        code, _, err = cli(desk, capsys, "parties", "add", "--party", "regulator",
+                           "--eth-address", address)
+        assert code == 2 and "production desk" in err, address
+        assert f"{address} is a published test seed's Ethereum address" in err
     store = open_store(store_path(desk))
     try:
         from app.services.vault_safes import eth_owners

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from signing.crypto import bip32, bip39
 from signing.emulator.test_seeds import TEST_MNEMONICS
+from signing.ethereum import address_from_pubkey
 
 DIGEST_HEX = 12
 
@@ -50,6 +51,15 @@ def published() -> tuple[list[str], list[str]]:
     return sorted(fingerprints), sorted(digests)
 
 
+def eth_addresses() -> list[str]:
+    """The Ethereum (Safe owner) addresses m/44'/60'/0'/0/0-9 of every test seed, sorted."""
+    addresses: set[str] = set()
+    for words in TEST_MNEMONICS:
+        branch = bip32.master_key(bip39.mnemonic_to_seed(words)).derive("m/44'/60'/0'/0")
+        addresses.update(address_from_pubkey(branch.child(i).public_key) for i in range(10))
+    return sorted(addresses, key=str.lower)
+
+
 def render() -> str:
     fingerprints, digests = published()
     lines = [" ".join(digests[i : i + 6]) for i in range(0, len(digests), 6)]
@@ -58,6 +68,8 @@ def render() -> str:
         + ", ".join(f'"{f}"' for f in fingerprints)
         + "})\n\n_DIGESTS = \"\"\"\n"
         + "\n".join(lines)
+        + '\n"""\n\n_ETH_ADDRESSES = """\n'
+        + "\n".join(eth_addresses())
         + '\n"""\n'
     )
 
