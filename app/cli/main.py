@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.vault_cmds",  # vault (on-chain emergency vaults)
     "app.cli.exchange_cmds",  # exchange-sim, verify, reconcile, margin
     "app.cli.system_cmds",  # self-test
+    "app.cli.shared_cmds",  # store migrate|init-roles|info (the shared desk)
 )
 
 
@@ -37,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         help="folder of the desk's store and settings (default: the platform user data dir)",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="the desk's store: postgresql://user@host/db (libpq URL, sslmode etc. honoured) "
+        "or sqlite:///PATH (default: $CUSTODY_DESK_STORE, else SQLite in the data dir)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -49,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from app.ui.main import run_gui
 
-        return run_gui(data_dir=args.data_dir)
+        return run_gui(data_dir=args.data_dir, store_url=args.store)
     try:
         code: int = args.handler(args)
     except CliError as exc:

@@ -1,8 +1,9 @@
 """Store commands: ``import``, ``holdings``, ``audit verify|log|checkpoint|sign-checkpoint|
 export-checkpoint``, ``backup``, ``restore``.
 
-All of them work on the store in the data folder (``--data-dir``, else
-``CUSTODY_DESK_DATA_DIR``, else the platform user data dir). Exit codes: 0 done,
+All of them work on the store chosen by ``--store URL`` (else ``CUSTODY_DESK_STORE``,
+else SQLite in the data folder: ``--data-dir``, else ``CUSTODY_DESK_DATA_DIR``, else
+the platform user data dir). Exit codes: 0 done,
 1 verification failed, 2 bad input or refused, 3 the store itself failed, 4 the
 device failed (typed signing error, nothing stored).
 """
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.errors import CliError
-from app.paths import store_path
-from app.store import BackupError, StoreError, open_store
-from app.store.sqlite_store import SqliteStore
+from app.paths import data_dir
+from app.store import BackupError, StoreError
+from app.store.interface import Store
+from app.store.url import BadStoreUrl, StoreTarget, open_target, resolve_store
 
 EXIT_VERIFY_FAILED = 1
 EXIT_STORE_FAILED = 3
@@ -108,11 +110,20 @@ def default_actor() -> str:
         return "cli:unknown"
 
 
-@contextmanager
-def opened_store(args: argparse.Namespace) -> Iterator[SqliteStore]:
-    """Open the store of ``--data-dir``; store failures become a one-line exit 3."""
+def store_target(args: argparse.Namespace) -> StoreTarget:
+    """The store this command works on: ``--store``, ``CUSTODY_DESK_STORE``, the data dir."""
     try:
-        store = open_store(store_path(args.data_dir))
+        return resolve_store(getattr(args, "store", None), getattr(args, "data_dir", None))
+    except BadStoreUrl as exc:
+        raise CliError(str(exc)) from exc
+
+
+@contextmanager
+def opened_store(args: argparse.Namespace) -> Iterator[Store]:
+    """Open the command's store (see :func:`store_target`); failures become a one-line exit 3."""
+    target = store_target(args)
+    try:
+        store = open_target(target)
     except StoreError as exc:
         raise CliError(f"cannot open the store: {exc}", EXIT_STORE_FAILED) from exc
     try:
@@ -357,10 +368,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from app.services.backup import RestoreRefused, restore_store
+    from app.services.backup import RestoreRefused, restore_store, restore_store_into
 
+    target = store_target(args)
     try:
-        kept = restore_store(args.path, store_path(args.data_dir), actor=default_actor())
+        if target.path is not None:
+            kept = restore_store(args.path, target.path, actor=default_actor())
+        else:
+            with opened_store(args) as store:
+                kept = restore_store_into(
+                    args.path, store, keep_dir=data_dir(args.data_dir), actor=default_actor()
+                )
     except RestoreRefused as exc:
         raise CliError(str(exc)) from exc
     except StoreError as exc:

@@ -171,6 +171,7 @@ def _verify(tx: Transaction, store: Store, env: str) -> AuditReport:
         _signature_check(tx, env),
         _data_check(tx, entries),
         _state_check(tx),
+        *_database_guard_check(store),
     )
     for check in checks:
         if not check.ok:
@@ -237,6 +238,14 @@ def _data_check(tx: Transaction, entries: list[AuditRow]) -> AuditCheck:
     """Business rows recompute to the content hashes the trail recorded (data_binding)."""
     result = verify_bindings(tx, entries)
     return AuditCheck("data", result.ok, result.detail())
+
+def _database_guard_check(store: Store) -> tuple[AuditCheck, ...]:
+    """On PostgreSQL: are the append-only triggers and the desk role's grants in place?"""
+    guards = getattr(store, "audit_guards", None)
+    if guards is None:
+        return ()
+    report = guards()
+    return (AuditCheck("database guards", report.ok, report.detail()),)
 
 
 def _state_check(tx: Transaction) -> AuditCheck:

@@ -95,37 +95,67 @@ def restore_store(
     backup: Path, live_path: Path, *, actor: str, clock: Clock = utc_now
 ) -> Path | None:
     """Replace the store at ``live_path`` with ``backup``; returns where the old one was kept."""
+    theirs = _check_backup(backup)
+    store = open_store(live_path)
+    try:
+        return _restore(
+            backup, theirs, store, live_path.parent, live_path.name, actor=actor, clock=clock
+        )
+    finally:
+        store.close()
+
+
+def restore_store_into(
+    backup: Path, store: Store, *, keep_dir: Path, actor: str, clock: Clock = utc_now
+) -> Path | None:
+    """:func:`restore_store` into an open store (a shared PostgreSQL desk).
+
+    The current content is first saved as a SQLite backup in ``keep_dir``; the
+    restore is one transaction on the server (other workstations see the old desk
+    or the restored one, never half of it).
+    """
+    theirs = _check_backup(backup)
+    return _restore(backup, theirs, store, keep_dir, "desk.sqlite3", actor=actor, clock=clock)
+
+
+def _check_backup(backup: Path) -> _Trail:
     try:
         check_store_file(backup, latest_version=len(all_migrations()))
     except StoreError as exc:
         raise RestoreRefused(str(exc)) from exc
-    theirs = _verify_copy(backup)
+    return _verify_copy(backup)
+
+
+def _restore(
+    backup: Path, theirs: _Trail, store: Store, keep_dir: Path, name: str, *, actor: str,
+    clock: Clock,
+) -> Path | None:
     kept: Path | None = None
-    store = open_store(live_path)
-    try:
-        with store.read() as tx:
-            has_data = tx.audit.head() is not None or bool(tx.snapshots.list())
-        if has_data:
-            _refuse_another_desk(backup, theirs, _trail(store))
-            stamp = clock().strftime("%Y%m%dT%H%M%SZ")
-            kept = live_path.with_name(f"{live_path.name}.before-restore-{stamp}")
-            store.backup(kept)
-        store.restore_from(backup)
-        with unit_of_work(store, clock=clock) as uow:
-            uow.audit(
-                actor,
-                "store.restore",
-                {"source": backup.name, "previous_kept_as": kept.name if kept else None},
-            )
-    finally:
-        store.close()
-    logger.info("restored %s into %s", backup, live_path)
+    with store.read() as tx:
+        has_data = tx.audit.head() is not None or bool(tx.snapshots.list())
+    if has_data:
+        _refuse_another_desk(backup, theirs, _trail(store))
+        stamp = clock().strftime("%Y%m%dT%H%M%SZ")
+        kept = keep_dir / f"{name}.before-restore-{stamp}"
+        store.backup(kept)
+    restore_from = getattr(store, "restore_from", None)
+    if restore_from is None:
+        raise RestoreRefused(f"{store.location} cannot be restored into")
+    restore_from(backup)
+    with unit_of_work(store, clock=clock) as uow:
+        uow.audit(
+            actor,
+            "store.restore",
+            {"source": backup.name, "previous_kept_as": kept.name if kept else None},
+        )
+    logger.info("restored %s into %s", backup, store.location)
     return kept
 
 
 def _verify_copy(backup: Path) -> _Trail:
     with tempfile.TemporaryDirectory(prefix="desk-restore-") as scratch:
         copy = Path(scratch) / "check.sqlite3"
+        copy.touch(mode=0o600)  # a copy of the desk: owner-only like the original
         shutil.copyfile(backup, copy)
         store: SqliteStore = open_store(copy)
         try:

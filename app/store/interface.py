@@ -147,6 +147,11 @@ class Transaction(Protocol):
     @property
     def settings(self) -> SettingsRepository: ...
 
+    @property
+    def connection(self) -> Any:
+        """The backend's connection (``sqlite3.Connection`` or the PostgreSQL adapter)."""
+        ...
+
     def repository(self, factory: Callable[[Any], R]) -> R:
         """Bind another part's repository class to this transaction.
 
@@ -158,6 +163,11 @@ class Transaction(Protocol):
 
 class Store(Protocol):
     """An open desk store."""
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        ...
 
     @property
     def location(self) -> str:

@@ -47,6 +47,7 @@ from app.store.errors import (
 )
 from app.store.migrations import Migration, all_migrations
 from app.store.pg_connection import PgConnection, configure_adapters
+from app.store.pg_roles import GuardReport, audit_guards
 from app.store.sqlite_repos import (
     SqliteAuditRepository,
     SqliteHoldingsRepository,
@@ -344,8 +345,44 @@ class PgStore:
             ).fetchall()
             return [f"constraint {row[1]} on {row[0]} is not validated" for row in rows]
 
+    def audit_guards(self) -> GuardReport:
+        """Whether the triggers and this role's grants keep the audit log append-only."""
+        with self._lock:
+            return audit_guards(self._connection())
+
     def backup(self, destination: Path) -> None:
-        raise NotImplementedError("PostgreSQL backup: see docs/store.md")
+        """A consistent copy of the whole desk as a new SQLite store file (owner-only).
+
+        Read in one REPEATABLE READ snapshot while the desk keeps running; the file
+        is what ``restore`` and ``backup verify`` read on either backend.
+        """
+        from app.store.copy import backup_to_sqlite
+
+        backup_to_sqlite(self, destination)
+
+    def restore_from(self, source: Path) -> None:
+        """Replace the whole content with the SQLite desk backup at ``source``.
+
+        One transaction: other workstations see the old desk or the new one. Needs
+        the owner role (the audit guards are lifted for the TRUNCATE only).
+        ``source`` is opened through a scratch copy (opening migrates a file).
+        """
+        import shutil
+        import tempfile
+
+        from app.store.copy import copy_store
+        from app.store.sqlite_store import SqliteStore, check_store_file
+
+        check_store_file(source, latest_version=len(self._migrations))
+        with tempfile.TemporaryDirectory(prefix="desk-restore-") as scratch:
+            copy_path = Path(scratch) / "source.sqlite3"
+            copy_path.touch(mode=0o600)  # a copy of the desk: owner-only like the original
+            shutil.copyfile(source, copy_path)
+            origin = SqliteStore(copy_path, migrations=self._migrations)
+            try:
+                copy_store(origin, self, replace=True)
+            finally:
+                origin.close()
 
     def close(self) -> None:
         with self._lock:

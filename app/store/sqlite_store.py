@@ -326,16 +326,7 @@ class SqliteStore:
                     raise BackupError(f"the backup copy failed its integrity check: {check}")
             finally:
                 target.close()
-            _fsync_file(partial)
-            try:
-                os.link(partial, destination)  # fails if destination appeared meanwhile
-            except FileExistsError as exc:
-                raise BackupError(f"{destination} already exists; refusing to overwrite") from exc
-            except OSError:
-                if destination.exists():
-                    raise BackupError(f"{destination} already exists") from None
-                os.replace(partial, destination)  # file systems without hard links
-            _fsync_dir(destination.parent)
+            publish_new_file(partial, destination)
         except sqlite3.Error as exc:
             raise BackupError(f"backup to {destination} failed: {exc}") from exc
         finally:
@@ -392,6 +383,20 @@ def check_store_file(path: Path, *, latest_version: int) -> int:
     if version > latest_version:
         raise SchemaTooNew(f"{path} is at schema v{version}, newer than this desk")
     return version
+
+
+def publish_new_file(partial: Path, destination: Path) -> None:
+    """fsync ``partial`` and link it into place as ``destination``, never overwriting."""
+    _fsync_file(partial)
+    try:
+        os.link(partial, destination)  # fails if destination appeared meanwhile
+    except FileExistsError as exc:
+        raise BackupError(f"{destination} already exists; refusing to overwrite") from exc
+    except OSError:
+        if destination.exists():
+            raise BackupError(f"{destination} already exists") from None
+        os.replace(partial, destination)  # file systems without hard links
+    _fsync_dir(destination.parent)
 
 
 def _create_private(path: Path) -> bool:

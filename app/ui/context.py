@@ -26,10 +26,12 @@ class DeskContext(QObject):
     status_message = Signal(str)  # shown briefly, kept in the message log
     important_message = Signal(str)  # kept in the status bar until read (message log)
     task_failed = Signal(str)  # an action failed unexpectedly: one line for the officer
+    store_link_changed = Signal()  # a shared store's connection went down or came back
 
     def __init__(self, facade: DeskFacade, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.facade = facade
+        self.store_link_down = ""  # why the shared store is unreachable; "" when it is fine
         self.officer: str = ""
         self.officers: list[OfficerRow] = []
         self.devices: list[DeviceRow] = []

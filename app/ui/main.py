@@ -21,6 +21,7 @@ from app.ui import i18n
 from app.ui.backend.emulator import emulator_host
 from app.ui.context import DeskContext
 from app.ui.dialogs.emulator_offer import EmulatorOfferDialog
+from app.ui.live_desk import LiveDesk
 from app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -34,15 +35,17 @@ ASK_ON_SCREEN_KEY = "emulator/ask_on_screen"
 ICON_PATH = resources_dir() / "icons" / "com.custodydesk.CustodyDesk.svg"
 
 
-def open_facade(data_dir: str | None) -> DeskFacade:
-    """Open the embedded store (creating it, loading the demo data on first run)."""
-    from app.paths import store_path
+def open_facade(data_dir: str | None, store_url: str | None = None) -> DeskFacade:
+    """Open the store (``--store``, ``CUSTODY_DESK_STORE``, else SQLite in the data dir;
+    creating it and loading the demo data on the first run of an embedded desk)."""
     from app.services.demo import load_demo_if_empty
-    from app.store.sqlite_store import open_store
+    from app.store.url import open_target, resolve_store
     from app.ui.backend.store_desk import StoreDesk
 
-    store = open_store(store_path(data_dir))
-    load_demo_if_empty(store)
+    target = resolve_store(store_url, data_dir)
+    store = open_target(target)
+    if target.dialect == "sqlite":
+        load_demo_if_empty(store)  # a shared desk never gets demo data by itself
     return StoreDesk(store)
 
 
@@ -67,6 +70,9 @@ class DeskApp:
         self.settings = settings
         self.icon = icon
         self.window = MainWindow(ctx, settings, icon)
+        # A shared desk reloads on other workstations' commits (no-op on SQLite).
+        self.live = LiveDesk(ctx, ctx)
+        self.live.start()
         self._emulators: EmulatorControl | None = None
         i18n.translator().language_changed.connect(self._rebuild)
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
@@ -153,7 +159,7 @@ class DeskApp:
             emulator_host().set_ask_on_screen(self.ask_on_screen_saved())
 
 
-def run_gui(data_dir: str | None) -> int:
+def run_gui(data_dir: str | None, store_url: str | None = None) -> int:
     """Run the desk window until it closes; returns the exit code."""
     import qasync
 
@@ -170,7 +176,7 @@ def run_gui(data_dir: str | None) -> int:
         os.environ.get("CUSTODY_DESK_LANG") or i18n.DeskTranslator.from_locale()
     )
     try:
-        facade = open_facade(data_dir)
+        facade = open_facade(data_dir, store_url)
     except Exception as exc:
         QMessageBox.critical(None, "Custody Desk", f"The desk's store could not be opened:\n{exc}")
         return 1

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         ctx.officers_changed.connect(self._fill_officers)
         ctx.emulator_changed.connect(self._on_emulator_changed)
         ctx.devices_changed.connect(self._update_status)
+        ctx.store_link_changed.connect(self._update_status)
         ctx.status_message.connect(self._show_message)
         ctx.task_failed.connect(self._show_failure)
         self.clock = QTimer(self)
@@ -375,9 +376,12 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        self.store_status.setText(
-            self.tr("Store: %1").replace("%1", self.ctx.facade.store_description())
-        )
+        store = self.tr("Store: %1").replace("%1", self.ctx.facade.store_description())
+        if self.ctx.store_link_down:
+            store += "  " + self.tr("⚠ connection lost, retrying: %1").replace(
+                "%1", self.ctx.store_link_down
+            )
+        self.store_status.setText(store)
         devices = self.ctx.devices
         if devices:
             names = ", ".join(d.label for d in devices[:3])

@@ -114,6 +114,31 @@ def desk(qapp: QApplication, tmp_path: Path) -> Iterator[Desk]:
     asyncio.set_event_loop(None)
 
 
+@pytest.fixture
+def shared_desk(qapp: QApplication, tmp_path: Path, pg_desk_url: str) -> Iterator[Desk]:
+    """A desk window on a shared PostgreSQL desk (empty: no demo data on a shared desk)."""
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    facade = open_facade(str(tmp_path), pg_desk_url)
+    ctx = DeskContext(facade)
+    app = DeskApp(ctx, make_settings(str(tmp_path)), None)
+    app.window.show()
+    d = Desk(app, loop, tmp_path)
+    d.run(app.start(offer_emulator=False))
+    yield d
+    for task in list(ctx._tasks):
+        task.cancel()
+
+    async def wind_down() -> None:
+        await asyncio.sleep(0.05)
+        emulator_host().stop_all()
+        await facade.close()
+
+    loop.run_until_complete(wind_down())
+    app.window.close()
+    asyncio.set_event_loop(None)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Work around a PySide6 6.12 refcount bug at interpreter exit.
 

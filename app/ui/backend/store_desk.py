@@ -11,7 +11,7 @@ import asyncio
 import csv
 import io
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -48,6 +48,7 @@ from app.ui.backend import workflows as flows
 
 if TYPE_CHECKING:  # imported when first used: not on the cold-start path
     from app.services.audit import AuditService
+    from app.store.pg_listen import ChangeListener
     from signing.interface import Interaction
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class StoreDesk(DeskFacade):
         self.holdings_service = HoldingsService(store)
         self._audit: AuditService | None = None
         self._cache: _Cache | None = None
+        self._listeners: list[ChangeListener] = []
 
     @property
     def audit_service(self) -> AuditService:
@@ -138,9 +140,33 @@ class StoreDesk(DeskFacade):
         return self._audit
 
     def store_description(self) -> str:
-        return f"SQLite {self.store.location}"
+        kind = "PostgreSQL" if self.store.dialect == "postgresql" else "SQLite"
+        return f"{kind} {self.store.location}"
+
+    def watch_changes(
+        self, on_change: Callable[[], None], on_state: Callable[[bool, str], None]
+    ) -> Callable[[], None] | None:
+        """On a shared (PostgreSQL) desk: call ``on_change`` from a listener thread after
+        every other workstation's commit; returns how to stop it (None: nothing to watch)."""
+        url = getattr(self.store, "url", None)
+        if self.store.dialect != "postgresql" or not isinstance(url, str):
+            return None
+        from app.store.pg_listen import ChangeListener
+
+        listener = ChangeListener(url, on_change, on_state).start()
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            listener.stop()
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return stop
 
     async def close(self) -> None:
+        for listener in list(self._listeners):
+            await asyncio.to_thread(listener.stop)
+        self._listeners.clear()
         await asyncio.to_thread(self.store.close)
 
     # --- holdings -------------------------------------------------------------------
