@@ -80,6 +80,17 @@ class WrongStatus(AttestationError):
     pass
 
 
+class AlreadySigned(WrongStatus):
+    """Another checker's signature was stored first (perhaps on another workstation)."""
+
+
+def _already_signed(repo: SqliteDeskRepository, rec: AttestationRecord) -> AlreadySigned:
+    checker = repo.officer_by_id(rec.checker_officer_id or 0)
+    who = checker.name if checker is not None else "another officer"
+    when = utc(rec.signed_at) if rec.signed_at is not None else "an unknown time"
+    return AlreadySigned(f"attestation {rec.id} was already signed by {who} at {when}")
+
+
 class AttestationExpired(AttestationError):
     pass
 
@@ -376,6 +387,8 @@ class AttestationService:
                 raise MakerCannotApprove(
                     f"{officer} prepared attestation {att_id}; a different officer must approve"
                 )
+            if rec.status in ("signed", "sent"):
+                raise _already_signed(repo, rec)
             if rec.status not in _APPROVABLE:
                 raise WrongStatus(f"attestation {att_id} is {rec.status}, not awaiting approval")
             if uow.now > rec.expires_at:
@@ -422,7 +435,11 @@ class AttestationService:
             with unit_of_work(self._store, clock=self._clock) as uow:
                 repo = desk_repo(uow.tx)
                 current = self._get(repo, att_id)
-                if current.status != "signing" or current.statement != statement:
+                # Re-checked under the write lock: two checkers (two workstations) may
+                # have signed at once; the first commit wins, the other stores nothing.
+                if current.status in ("signed", "sent"):
+                    raise _already_signed(repo, current)
+                if current.status not in _APPROVABLE or current.statement != statement:
                     raise WrongStatus(f"attestation {att_id} changed while signing")
                 # the officer may have taken minutes on the device: check again now
                 still = repo.officer_by_id(checker.id)

@@ -5,8 +5,7 @@ A module that defines its own ``devices`` or ``store`` fixture overrides these.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from officer_desk import desk_with_officers, officer_emulators
@@ -22,6 +21,8 @@ def devices() -> Iterator[dict[str, RunningEmulator]]:
 
 
 @pytest.fixture
-def store(tmp_path: Path, devices: dict[str, RunningEmulator]) -> Iterator[SqliteStore]:
-    """A store with the demo snapshot and alice and bob registered."""
-    yield from desk_with_officers(tmp_path, devices)
+def store(
+    store_factory: Callable[[], SqliteStore], devices: dict[str, RunningEmulator]
+) -> Iterator[SqliteStore]:
+    """A store with the demo snapshot and alice and bob registered (on both backends)."""
+    yield from desk_with_officers(store_factory(), devices)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from app.services.holdings import HoldingsService
 from app.services.officers import register_officer
-from app.store import open_store
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.main import RunningEmulator, start_emulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
@@ -47,10 +46,10 @@ def register(store: SqliteStore, name: str, uri: str, path: str = PATH) -> None:
 
 
 def desk_with_officers(
-    tmp_path: Path, devices: dict[str, RunningEmulator]
+    db: SqliteStore, devices: dict[str, RunningEmulator]
 ) -> Iterator[SqliteStore]:
-    """A fresh store with the demo snapshot and alice and bob registered."""
-    db = open_store(tmp_path / "desk.sqlite3")
+    """``db`` (a fresh store, either backend) with the demo snapshot and alice and bob
+    registered; closed when the generator closes."""
     HoldingsService(db).import_file(SNAPSHOT, "test")
     for name in ("alice", "bob"):
         register(db, name, devices[name].trezor_uri)

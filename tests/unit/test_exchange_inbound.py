@@ -4,7 +4,6 @@ margin calls and inbox stay unchanged, and the rejection is audited."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,11 +32,10 @@ SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    s = SqliteStore(tmp_path / "desk.db")
-    HoldingsService(s).import_file(SNAPSHOT, actor="test")
-    yield s
-    s.close()
+def store(any_store: SqliteStore) -> SqliteStore:
+    """The demo desk, once on SQLite and once on PostgreSQL."""
+    HoldingsService(any_store).import_file(SNAPSHOT, actor="test")
+    return any_store
 
 
 @pytest.fixture

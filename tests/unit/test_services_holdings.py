@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,6 @@ from app.domain.snapshot import SnapshotError
 from app.services.audit import AuditService
 from app.services.demo import demo_snapshot_path, load_demo_if_empty
 from app.services.holdings import HoldingsService
-from app.store import open_store
 from app.store.sqlite_store import SqliteStore
 
 
@@ -48,10 +46,9 @@ def document(as_of: str = "2026-11-26T09:00:00Z", benji: str = "80000000") -> di
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    opened = open_store(tmp_path / "desk.sqlite3")
-    yield opened
-    opened.close()
+def store(any_store: SqliteStore) -> SqliteStore:
+    """A fresh store, once on SQLite and once on PostgreSQL."""
+    return any_store
 
 
 def test_import_then_holdings_values_the_source_example(store: SqliteStore) -> None:
@@ -119,10 +116,20 @@ def test_a_failure_during_import_leaves_nothing_behind(store: SqliteStore) -> No
     service = HoldingsService(store)
     snapshot = service.parse(json.dumps(document()))
     with store.transaction() as tx:  # a trigger that breaks the last write of the import
-        tx.connection.execute(
-            "CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_entries"
-            " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
-        )
+        if store.dialect == "postgresql":
+            tx.connection.execute(
+                "CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$"
+            )
+            tx.connection.execute(
+                "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_entries"
+                " FOR EACH ROW EXECUTE FUNCTION fail_audit()"
+            )
+        else:
+            tx.connection.execute(
+                "CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_entries"
+                " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            )
     with pytest.raises(Exception, match="disk on fire"):
         service.import_snapshot(snapshot, "cli:alice")
     with store.read() as tx:

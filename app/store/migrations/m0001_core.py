@@ -150,6 +150,9 @@ END;
 # guards as plpgsql triggers (plus TRUNCATE, which SQLite does not have). The desk
 # role's grants (INSERT-only on the audit tables) are set by ``store init-roles``.
 POSTGRES_SQL = r"""
+-- Every amount: an exact NUMERIC that is finite and not negative (NUMERIC alone
+-- would take 'NaN' and 'Infinity').
+CREATE DOMAIN desk_amount AS NUMERIC CHECK (VALUE >= 0 AND VALUE < 'Infinity');
 CREATE TABLE settings (
     key         TEXT PRIMARY KEY CHECK (key <> ''),
     value       TEXT NOT NULL,
@@ -179,10 +182,10 @@ CREATE TABLE client_states (
     snapshot_id     BIGINT NOT NULL REFERENCES snapshots (id),
     client_id       TEXT NOT NULL REFERENCES clients (id),
     name            TEXT NOT NULL,
-    net_assets_usd  NUMERIC NOT NULL CHECK (net_assets_usd >= 0),
+    net_assets_usd  desk_amount NOT NULL,
     dubai_entity    INTEGER NOT NULL CHECK (dubai_entity IN (0, 1)),
     soc2_type2      INTEGER NOT NULL CHECK (soc2_type2 IN (0, 1)),
-    exposure_usd    NUMERIC NOT NULL CHECK (exposure_usd >= 0),
+    exposure_usd    desk_amount NOT NULL,
     liquidation_order TEXT NOT NULL DEFAULT '[]',
     extra_json      TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (snapshot_id, client_id)
@@ -194,8 +197,8 @@ CREATE TABLE positions (
     client_id    TEXT NOT NULL,
     ordinal      INTEGER NOT NULL CHECK (ordinal >= 0),
     asset        TEXT NOT NULL CHECK (asset <> ''),
-    quantity     NUMERIC NOT NULL CHECK (quantity >= 0),
-    locked_quantity NUMERIC NOT NULL DEFAULT 0 CHECK (locked_quantity >= 0),
+    quantity     desk_amount NOT NULL,
+    locked_quantity desk_amount NOT NULL DEFAULT 0,
     PRIMARY KEY (snapshot_id, client_id, asset),
     FOREIGN KEY (snapshot_id, client_id) REFERENCES client_states (snapshot_id, client_id)
 );
@@ -203,7 +206,7 @@ CREATE TABLE positions (
 CREATE TABLE prices (
     snapshot_id  BIGINT NOT NULL REFERENCES snapshots (id),
     asset        TEXT NOT NULL CHECK (asset <> ''),
-    price_usd    NUMERIC NOT NULL CHECK (price_usd >= 0),
+    price_usd    desk_amount NOT NULL,
     as_of        TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (snapshot_id, asset)
 );

@@ -37,9 +37,9 @@ POSTGRES_SQL = """
 ALTER TABLE margin_calls ADD COLUMN notice TEXT NOT NULL DEFAULT 'margin_call'
     CHECK (notice IN ('margin_call', 'liquidation'));
 ALTER TABLE margin_calls ADD COLUMN sequence BIGINT;
-ALTER TABLE margin_calls ADD COLUMN collateral_value_usd NUMERIC NOT NULL DEFAULT 0;
+ALTER TABLE margin_calls ADD COLUMN collateral_value_usd desk_amount NOT NULL DEFAULT 0;
 ALTER TABLE margin_calls ADD COLUMN history_json TEXT NOT NULL DEFAULT '[]';
-ALTER TABLE margin_calls ADD COLUMN liquidation_usd NUMERIC;
+ALTER TABLE margin_calls ADD COLUMN liquidation_usd desk_amount;
 ALTER TABLE margin_calls ADD COLUMN liquidation_notice_id TEXT;
 ALTER TABLE liquidation_instructions ADD COLUMN public_id TEXT;
 ALTER TABLE liquidation_instructions ADD COLUMN document_json TEXT;
