@@ -132,4 +132,4 @@ def test_device_refusal_leaves_the_attestation_unsigned(
     assert attest_list(desk, capsys)[0]["status"] == "signed"
     code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
                        "--device", bob.trezor_uri)
-    assert code == 2 and "is signed" in err
+    assert code == 2 and "already signed by bob at " in err
