@@ -2,13 +2,13 @@
 
 Services see only these ``typing.Protocol`` s and the plain rows of
 :mod:`app.store.records`; the SQLite backend (:mod:`app.store.sqlite_store`) is one
-implementation, and a PostgreSQL backend can be another (``BEGIN ISOLATION LEVEL
-SERIALIZABLE`` for :meth:`Store.transaction`, NUMERIC/TIMESTAMPTZ columns).
+implementation and the PostgreSQL backend (:mod:`app.store.pg_store`: one advisory
+write lock per transaction, NUMERIC/TIMESTAMPTZ columns) the other.
 
 Contract every backend keeps:
 
 * :meth:`Store.transaction` is one use case: it takes the write lock at once
-  (SQLite ``BEGIN IMMEDIATE``), commits when the block ends normally and rolls back
+  (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``pg_advisory_xact_lock``), commits when the block ends normally and rolls back
   on any exception, so a failure leaves the store unchanged. It returns only after
   the commit is durable, so callers may acknowledge once the ``with`` block exits.
 * :meth:`Store.read` gives a consistent read-only view and never writes.

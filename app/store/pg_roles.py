@@ -66,6 +66,8 @@ def role_sql(
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {_lit(desk)})"
         f" THEN CREATE ROLE {d} LOGIN; END IF; END $$",
         f"ALTER ROLE {d} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS{password}",
+        # whoever runs this (the DBA) keeps acting as the owner: migrations, restores
+        f"GRANT {o} TO CURRENT_USER",
         f"REVOKE ALL ON DATABASE {db} FROM PUBLIC",
         f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {d}",
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
