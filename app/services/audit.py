@@ -239,6 +239,7 @@ def _data_check(tx: Transaction, entries: list[AuditRow]) -> AuditCheck:
     result = verify_bindings(tx, entries)
     return AuditCheck("data", result.ok, result.detail())
 
+
 def _database_guard_check(store: Store) -> tuple[AuditCheck, ...]:
     """On PostgreSQL: are the append-only triggers and the desk role's grants in place?"""
     guards = getattr(store, "audit_guards", None)
