@@ -8,8 +8,9 @@ write lock per transaction, NUMERIC/TIMESTAMPTZ columns) the other.
 Contract every backend keeps:
 
 * :meth:`Store.transaction` is one use case: it takes the write lock at once
-  (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``pg_advisory_xact_lock``), commits when the block ends normally and rolls back
-  on any exception, so a failure leaves the store unchanged. It returns only after
+  (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``pg_advisory_xact_lock``), commits when
+  the block ends normally and rolls back on any exception, so a failure leaves the
+  store unchanged. It returns only after
   the commit is durable, so callers may acknowledge once the ``with`` block exits.
 * :meth:`Store.read` gives a consistent read-only view and never writes.
 * Transactions do not nest.
