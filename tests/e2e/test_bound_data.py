@@ -50,7 +50,7 @@ def _sign(doc: Document, hsm: SoftHsm, party: str) -> bytes:
 
 @pytest.fixture
 def desk(tmp_path: Path, devices: dict[str, RunningEmulator]) -> Iterator[Desk]:
-    for store in desk_with_officers(tmp_path, devices):
+    for store in desk_with_officers(SqliteStore(tmp_path / "desk.sqlite3"), devices):
         service = AttestationService(store)
         att = service.prepare(["alnoor-quant", "palm-harbour"], "alice")
         asyncio.run(service.approve_and_sign(att.id, "bob", devices["bob"].trezor_uri,
