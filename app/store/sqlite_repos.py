@@ -85,17 +85,19 @@ class SqliteSnapshotRepository:
                 for asset, price in snapshot.prices.items()
             ],
         )
-        for client in snapshot.clients:
-            # The identity row is created once; its name follows the latest import.
-            self._db.execute(
-                "INSERT INTO clients (id, name, first_seen_snapshot_id, created_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-                (client.client_id, client.name, snapshot_id, now),
-            )
-            self._db.execute(
-                "INSERT INTO client_states (snapshot_id, client_id, name, net_assets_usd,"
-                " dubai_entity, soc2_type2, exposure_usd, liquidation_order, extra_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        # Three batched statements for the whole snapshot (one pipelined round trip
+        # each on PostgreSQL), not three per client.
+        # The identity row is created once; its name follows the latest import.
+        self._db.executemany(
+            "INSERT INTO clients (id, name, first_seen_snapshot_id, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+            [(client.client_id, client.name, snapshot_id, now) for client in snapshot.clients],
+        )
+        self._db.executemany(
+            "INSERT INTO client_states (snapshot_id, client_id, name, net_assets_usd,"
+            " dubai_entity, soc2_type2, exposure_usd, liquidation_order, extra_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
                     snapshot_id,
                     client.client_id,
@@ -106,23 +108,26 @@ class SqliteSnapshotRepository:
                     decimal_to_text(client.exposure_usd),
                     json.dumps(list(client.liquidation_order)),
                     client.extra_json,
-                ),
-            )
-            self._db.executemany(
-                "INSERT INTO positions (snapshot_id, client_id, ordinal, asset, quantity,"
-                " locked_quantity) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        snapshot_id,
-                        client.client_id,
-                        ordinal,
-                        position.asset,
-                        decimal_to_text(position.quantity),
-                        decimal_to_text(position.locked_quantity),
-                    )
-                    for ordinal, position in enumerate(client.positions)
-                ],
-            )
+                )
+                for client in snapshot.clients
+            ],
+        )
+        self._db.executemany(
+            "INSERT INTO positions (snapshot_id, client_id, ordinal, asset, quantity,"
+            " locked_quantity) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    snapshot_id,
+                    client.client_id,
+                    ordinal,
+                    position.asset,
+                    decimal_to_text(position.quantity),
+                    decimal_to_text(position.locked_quantity),
+                )
+                for client in snapshot.clients
+                for ordinal, position in enumerate(client.positions)
+            ],
+        )
         return SnapshotRecord(
             id=snapshot_id,
             content_sha256=snapshot.content_sha256,

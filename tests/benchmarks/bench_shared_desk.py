@@ -1,0 +1,197 @@
+"""Benchmark: the shared desk on both backends, each figure beside its floor.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_shared_desk.py [CLIENTS]`` (default
+100,000 clients with 1-4 positions each). Starts a throwaway PostgreSQL server
+(tests/pg_server.py) and a SQLite file, imports the same snapshot into both, then
+measures in one run:
+
+* the floor: a bare ``SELECT`` of the holdings rows (and ``COPY ... TO STDOUT`` on
+  PostgreSQL), fetched by the driver and nothing else;
+* ``custody-desk --store URL holdings --json`` as its own process: wall time and
+  peak resident memory (``wait4`` rusage of that process);
+* the window's first data: ``StoreDesk.holdings()``, what the holdings view
+  awaits before it shows anything;
+* a NOTIFY-driven reload: time from another workstation's ``COMMIT`` returning to
+  the listener's callback (median and worst of 20).
+
+Prints a table; figures to record in docs/performance.md, not a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+for extra in (ROOT, ROOT / "tests"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+from pg_server import start_server  # noqa: E402
+
+from app.services.holdings import HoldingsService  # noqa: E402
+from app.store.interface import Store  # noqa: E402
+from app.store.url import open_store_url  # noqa: E402
+
+DEFAULT_CLIENTS = 100_000
+ASSETS = ("BENJI", "BTC", "USDC", "BUIDL")
+
+
+def _document(clients: int) -> dict[str, Any]:
+    return {
+        "as_of": "2026-11-26T09:00:00Z",
+        "prices": {"BENJI": "1.00", "BTC": "97000.00", "USDC": "1.00", "BUIDL": "1.00"},
+        "clients": [
+            {
+                "id": f"c{i:07d}",
+                "name": f"Client {i}",
+                "net_assets_usd": "10000000.00",
+                "dubai_entity": True,
+                "soc2_type2": True,
+                "exposure_usd": "1000000.00",
+                "positions": [
+                    {"asset": asset, "quantity": f"{1000 + i}.{n:02d}"}
+                    for n, asset in enumerate(ASSETS[: 1 + i % 4])
+                ],
+            }
+            for i in range(clients)
+        ],
+    }
+
+
+_FLOOR = (
+    "SELECT cs.client_id, cs.name, cs.net_assets_usd, cs.exposure_usd, p.asset, p.quantity"
+    " FROM client_states cs LEFT JOIN positions p"
+    " ON p.snapshot_id = cs.snapshot_id AND p.client_id = cs.client_id"
+)
+
+
+def _floor(store: Store) -> float:
+    with store.read() as tx:
+        started = time.perf_counter()
+        tx.connection.execute(_FLOOR).fetchall()
+        return time.perf_counter() - started
+
+
+def _copy_floor(url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        started = time.perf_counter()
+        with cur.copy(f"COPY ({_FLOOR}) TO STDOUT") as copy:
+            for _block in copy:
+                pass
+        return time.perf_counter() - started
+
+
+def _holdings_cli(url: str, data: Path) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MB, clients printed) of ``holdings --json``."""
+    out = data / "holdings.json"
+    started = time.perf_counter()
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "--data-dir", str(data), "--store", url,
+             "holdings", "--json"],
+            stdout=sink, stderr=subprocess.PIPE,
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"holdings failed: {proc.stderr.read() if proc.stderr else ''}")
+    clients = len(json.loads(out.read_text()))
+    return wall, usage.ru_maxrss / 1024, clients
+
+
+def _first_window_data(store: Store) -> float:
+    from app.ui.backend.store_desk import StoreDesk
+
+    desk = StoreDesk(store)
+    started = time.perf_counter()
+    snapshot = asyncio.run(desk.holdings())
+    elapsed = time.perf_counter() - started
+    assert snapshot.clients
+    return elapsed
+
+
+def _notify_latency(url: str, rounds: int = 20) -> tuple[float, float]:
+    from app.store.pg_listen import ChangeListener
+
+    heard = threading.Event()
+    listener = ChangeListener(url, heard.set, poll_s=0.5).start()
+    listener.connected.wait(10)
+    time.sleep(0.2)
+    writer = open_store_url(url)
+    delays: list[float] = []
+    try:
+        for n in range(rounds):
+            heard.clear()
+            with writer.transaction() as tx:
+                tx.settings.put("bench.notify", str(n), _now())
+            committed = time.perf_counter()
+            if not heard.wait(5):
+                raise RuntimeError("no notification within 5 s")
+            delays.append(time.perf_counter() - committed)
+            time.sleep(0.05)
+    finally:
+        writer.close()
+        listener.stop()
+    return statistics.median(delays), max(delays)
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def main() -> None:
+    clients = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CLIENTS
+    text = json.dumps(_document(clients))
+    rows: list[tuple[str, str, str]] = []
+    server = start_server()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-shared-") as folder:
+            data = Path(folder)
+            urls = {
+                "SQLite": f"sqlite:///{data / 'desk.sqlite3'}",
+                "PostgreSQL": server.create_database(),
+            }
+            for name, url in urls.items():
+                store = open_store_url(url)
+                try:
+                    holdings = HoldingsService(store)
+                    started = time.perf_counter()
+                    holdings.import_snapshot(holdings.parse(text), "bench", raw_json=text)
+                    rows.append((name, f"import {clients:,} clients",
+                                 f"{time.perf_counter() - started:.1f} s"))
+                    rows.append((name, "floor: bare SELECT of the rows", f"{_floor(store):.2f} s"))
+                    if name == "PostgreSQL":
+                        rows.append((name, "floor: COPY of the rows", f"{_copy_floor(url):.2f} s"))
+                    wall, rss, printed = _holdings_cli(url, data)
+                    assert printed == clients, printed
+                    rows.append((name, "holdings --json (process)", f"{wall:.2f} s, {rss:.0f} MB"))
+                    rows.append((name, "window's first data (StoreDesk.holdings)",
+                                 f"{_first_window_data(store):.2f} s"))
+                finally:
+                    store.close()
+            median, worst = _notify_latency(urls["PostgreSQL"])
+            rows.append(("PostgreSQL", "NOTIFY reload after another workstation's commit",
+                         f"median {median * 1e3:.1f} ms, worst {worst * 1e3:.1f} ms"))
+    finally:
+        server.destroy()
+    print(f"{'backend':<11} {'measure':<52} result")
+    for backend, measure, value in rows:
+        print(f"{backend:<11} {measure:<52} {value}")
+
+
+if __name__ == "__main__":
+    main()
