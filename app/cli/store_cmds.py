@@ -182,8 +182,10 @@ def cmd_holdings(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         rows: list[ClientHolding] = HoldingsService(store).holdings(as_of)
     if args.json:
-        json.dump([_holding_json(row) for row in rows], sys.stdout, indent=2)
-        print()
+        # One client per line through the C encoder (``indent=`` falls back to the
+        # pure-Python one, ~10x slower on 100,000 clients); still one JSON array.
+        lines = ",\n".join("  " + json.dumps(_holding_json(row)) for row in rows)
+        sys.stdout.write(f"[\n{lines}\n]\n" if rows else "[]\n")
         return 0
     if not rows:
         print("no holdings: import a snapshot first (custody-desk import SNAPSHOT.json)")

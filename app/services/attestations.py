@@ -12,6 +12,7 @@ was.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import ClientHolding, HoldingsService
 from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
+from app.store.errors import StoreBusy
 from app.store.interface import Store
 from app.store.repo_desk import (
     AttestationClientRecord,
@@ -57,7 +59,9 @@ from signing.interface import Interaction
 logger = logging.getLogger(__name__)
 
 DEFAULT_VALIDITY = timedelta(hours=24)
-_APPROVABLE = ("awaiting_approval", "signing")  # 'signing' left over by a crash may resume
+_APPROVABLE = ("awaiting_approval", "signing")
+#: Back-off between tries to store a signature while the database is unreachable.
+_STORE_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # 'signing' left over by a crash may resume
 
 
 class AttestationError(Exception):
@@ -431,50 +435,89 @@ class AttestationService:
         except BaseException as exc:
             self._abort_signing(att_id, officer, exc)
             raise
-        try:
-            with unit_of_work(self._store, clock=self._clock) as uow:
-                repo = desk_repo(uow.tx)
-                current = self._get(repo, att_id)
-                # Re-checked under the write lock: two checkers (two workstations) may
-                # have signed at once; the first commit wins, the other stores nothing.
-                if current.status in ("signed", "sent"):
-                    raise _already_signed(repo, current)
-                if current.status not in _APPROVABLE or current.statement != statement:
-                    raise WrongStatus(f"attestation {att_id} changed while signing")
-                # the officer may have taken minutes on the device: check again now
-                still = repo.officer_by_id(checker.id)
-                if still is None or not still.active or still.pubkey != checker.pubkey:
-                    raise UnknownOfficer(f"{officer}'s key was revoked while signing")
-                if uow.now > current.expires_at:
-                    raise AttestationExpired(
-                        f"attestation {att_id} expired at {utc(current.expires_at)} while signing"
-                    )
-                repo.record_attestation_signature(
-                    att_id,
-                    checker.id,
-                    base64.b64encode(signature).decode("ascii"),
-                    checker.address,
-                    uow.now,
-                )
-                uow.audit(
-                    f"officer:{officer}",
-                    "attestation.sign",
-                    with_bindings(
-                        uow.tx,
-                        {
-                            "attestation_id": att_id,
-                            "key_id": key_id_for(checker.pubkey),
-                            "statement": statement,
-                        },
-                        ("attestations.signature", att_id),
-                    ),
-                )
-                signed = self._get(repo, att_id)
-        except AttestationError as exc:
-            self._abort_signing(att_id, officer, exc)
-            raise
+        signature_b64 = base64.b64encode(signature).decode("ascii")
+        # The device has signed: the signature must not be lost to a database that is
+        # restarting (a shared desk). Storing is retried with back-off; each attempt
+        # re-checks everything under the write lock, and an attempt whose COMMIT
+        # outcome was unknown is recognised by its own stored signature.
+        for delay in (*_STORE_RETRY_S, None):
+            try:
+                signed = self._store_signature(att_id, officer, checker, statement, signature_b64)
+                break
+            except AlreadySigned as exc:
+                mine = self._stored_by(att_id, checker.id, signature_b64)
+                if mine is not None:
+                    signed = mine
+                    break
+                self._abort_signing(att_id, officer, exc)
+                raise
+            except AttestationError as exc:
+                self._abort_signing(att_id, officer, exc)
+                raise
+            except StoreBusy:
+                if delay is None:
+                    raise
+                logger.warning("store unavailable while saving attestation %d's signature;"
+                               " retrying in %.1f s", att_id, delay)
+                await asyncio.sleep(delay)
         logger.info("attestation %d signed by %s", att_id, officer)
         return signed
+
+    def _store_signature(
+        self, att_id: int, officer: str, checker: OfficerRecord, statement: str,
+        signature_b64: str,
+    ) -> AttestationRecord:
+        """Store the checker's signature in one transaction, preconditions re-checked."""
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            current = self._get(repo, att_id)
+            # Re-checked under the write lock: two checkers (two workstations) may
+            # have signed at once; the first commit wins, the other stores nothing.
+            if current.status in ("signed", "sent"):
+                raise _already_signed(repo, current)
+            if current.status not in _APPROVABLE or current.statement != statement:
+                raise WrongStatus(f"attestation {att_id} changed while signing")
+            # the officer may have taken minutes on the device: check again now
+            still = repo.officer_by_id(checker.id)
+            if still is None or not still.active or still.pubkey != checker.pubkey:
+                raise UnknownOfficer(f"{officer}'s key was revoked while signing")
+            if uow.now > current.expires_at:
+                raise AttestationExpired(
+                    f"attestation {att_id} expired at {utc(current.expires_at)} while signing"
+                )
+            repo.record_attestation_signature(
+                att_id,
+                checker.id,
+                signature_b64,
+                checker.address,
+                uow.now,
+            )
+            uow.audit(
+                f"officer:{officer}",
+                "attestation.sign",
+                with_bindings(
+                    uow.tx,
+                    {
+                        "attestation_id": att_id,
+                        "key_id": key_id_for(checker.pubkey),
+                        "statement": statement,
+                    },
+                    ("attestations.signature", att_id),
+                ),
+            )
+            return self._get(repo, att_id)
+
+    def _stored_by(
+        self, att_id: int, checker_id: int, signature_b64: str
+    ) -> AttestationRecord | None:
+        """The attestation if it holds exactly this checker's signature (an earlier try)."""
+        with self._store.read() as tx:
+            rec = desk_repo(tx).attestation(att_id)
+        if rec is not None and rec.checker_officer_id == checker_id and (
+            rec.signature_b64 == signature_b64
+        ):
+            return rec
+        return None
 
     # -- export -------------------------------------------------------------------
 

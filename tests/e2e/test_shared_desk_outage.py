@@ -1,0 +1,80 @@
+"""A shared desk's database goes away while the checker is on the device.
+
+The device has signed; the server is down when the signature is to be stored.
+Nothing signed is lost: storing is retried with back-off until the server is back,
+then the signature is stored once and the chain verifies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from officer_desk import desk_with_officers
+from pg_server import PgServer
+
+from app.services.attestations import AttestationService
+from app.services.audit import AuditService
+from app.store.pg_store import PgStore
+from signing.emulator.main import RunningEmulator
+from signing.interface import NullInteraction, Signer
+from signing.registry import open_signer
+
+
+class _SignThenOutage:
+    """A signer that, once the device has signed, takes the database down for a while."""
+
+    def __init__(self, inner: Signer, server: PgServer, seconds: float) -> None:
+        self._inner = inner
+        self._server = server
+        self._seconds = seconds
+        self.restarted = threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def sign_message(self, path: str, text: str) -> Any:
+        made = self._inner.sign_message(path, text)
+        self._server.stop("fast")
+
+        def back() -> None:
+            self._server.start()
+            self.restarted.set()
+
+        threading.Timer(self._seconds, back).start()
+        return made
+
+
+@pytest.fixture
+def pg_desk(
+    pg_desk_url: str, devices: dict[str, RunningEmulator]
+) -> Iterator[PgStore]:
+    yield from desk_with_officers(PgStore(pg_desk_url), devices)  # type: ignore[arg-type,misc]
+
+
+def test_a_signature_made_while_the_database_restarts_is_stored_once(
+    pg_desk: PgStore, pg_server: PgServer, devices: dict[str, RunningEmulator],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    signers: list[_SignThenOutage] = []
+
+    def factory(uri: str) -> Signer:
+        signer = _SignThenOutage(open_signer(uri), pg_server, 2.0)
+        signers.append(signer)
+        return signer  # type: ignore[return-value]
+
+    service = AttestationService(pg_desk, signer_factory=factory)
+    rec = service.prepare(["alnoor-quant"], "alice")
+    signed = asyncio.run(
+        service.approve_and_sign(rec.id, "bob", devices["bob"].trezor_uri, NullInteraction())
+    )
+    assert signers and signers[0].restarted.wait(10)
+    assert "retrying" in caplog.text  # the first tries met the server down
+    assert signed.status == "signed" and signed.signature_b64
+    assert AttestationService(pg_desk).detail(rec.id).record.signature_b64 == signed.signature_b64
+    entries = AuditService(pg_desk).entries(action="attestation.sign")
+    assert len(entries) == 1
+    assert AuditService(pg_desk).verify().ok
