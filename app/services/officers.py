@@ -121,6 +121,8 @@ def _checked_name(name: str, what: str) -> str:
 
 def _refuse_dependent(repo: SqliteDeskRepository, claim: KeyClaim) -> None:
     """Independent parties, one device per officer (``app.services.independence``)."""
+    import app.services.vault  # noqa: F401  (registers the Bitcoin multisig keys' holders)
+
     try:
         refuse_dependent(claim, known_holders(repo))
     except NotIndependent as exc:

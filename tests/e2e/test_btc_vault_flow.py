@@ -259,3 +259,19 @@ def test_outside_signer_round_trip_and_every_refusal(
     tampered.vout[0].script_pubkey = Script(b"\x00\x14" + b"\x22" * 20)
     assert kernel_verify(bytes(tampered.serialize()), spent) == [False, False]
     del tx
+
+
+def test_a_device_holding_a_partys_multisig_key_cannot_speak_for_another_party(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulators: dict[str, RunningEmulator]
+) -> None:
+    desk = tmp_path / "desk"
+    uri = {p: e.trezor_uri for p, e in emulators.items()}
+    ok(desk, capsys, "import", str(SNAPSHOT))
+    ok(desk, capsys, "parties", "add", "--party", "regulator", "--device", uri["regulator"],
+       "--multisig-path", MULTISIG_PATH)
+    code, _, err = cli(desk, capsys, "parties", "add", "--party", "exchange",
+                       "--device", uri["regulator"], "--path", PATH)
+    assert code == 2 and "regulator (multisig key)" in err
+    code, _, err = cli(desk, capsys, "parties", "add", "--party", "custodian",
+                       "--device", uri["regulator"], "--multisig-path", "m/48'/1'/1'/2'")
+    assert code == 2 and "regulator (multisig key)" in err
