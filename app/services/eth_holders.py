@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from app.domain.parties import Party
 from app.services.independence import HOLDER_SOURCES, KeyHolder
+from app.store.repo_desk import SqliteDeskRepository
 from app.store.repo_ethereum import EthereumRepository
 
 
-def eth_owner_holders(repo: object) -> list[KeyHolder]:
+def eth_owner_holders(repo: SqliteDeskRepository) -> list[KeyHolder]:
     """Every registered Safe owner (``repo`` is the desk repository of the transaction)."""
-    owners = EthereumRepository(repo._db).eth_owners()  # type: ignore[attr-defined]  # same connection
+    owners = repo.repository(EthereumRepository).eth_owners()
     return [
         KeyHolder(Party(o.party), f"the {o.party} (Safe owner)", o.fingerprint, o.address)
         for o in owners

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from app.documents.keys import key_id_for
 from app.store.codec import (
@@ -23,6 +24,8 @@ from app.store.codec import (
     text_to_time,
     time_to_text,
 )
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,12 @@ class SqliteDeskRepository:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+
+    def repository(self, factory: Callable[[Any], R]) -> R:
+        """Another part's repository on this repository's transaction (its connection),
+        as ``Transaction.repository`` binds it: a key holder source reads the Safe owners
+        beside the officers and party keys without reaching for the connection."""
+        return factory(self._db)
 
     # -- officers -------------------------------------------------------------
 

@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+from app.domain.parties import Party
+from app.services.independence import KeyClaim, NotIndependent, known_holders, refuse_dependent
+from app.services.officers import desk_repo
 from app.store.errors import ConstraintViolation
 from app.store.pg_store import PgStore
 from app.store.repo_ethereum import (
@@ -77,3 +80,23 @@ def test_an_address_is_one_partys_owner(store: Any) -> None:
         repo.put_eth_owner(EthOwnerRecord("exchange", OWNER, "", "", "", AT))
     with store.read() as tx:
         assert tx.repository(EthereumRepository).eth_owners() == []  # nothing stored
+
+
+def test_safe_owners_are_key_holders_through_the_desk_repository(store: Any) -> None:
+    """The independence check reads Safe owners through a repository method on the
+    transaction (not the desk repository's connection), on both backends."""
+    with store.transaction() as tx:
+        tx.repository(EthereumRepository).put_eth_owner(
+            EthOwnerRecord("regulator", OWNER, "", "m/44'/60'/0'/0/0", "5c9e228d", AT)
+        )
+    with store.read() as tx:
+        repo = desk_repo(tx)
+        assert repo.repository(EthereumRepository).eth_owners()[0].address == OWNER
+        holders = known_holders(repo)
+        assert [(h.party, h.fingerprint) for h in holders if h.fingerprint == "5c9e228d"] == [
+            (Party.REGULATOR, "5c9e228d")
+        ]
+        # the regulator's owner address cannot speak for the exchange
+        with pytest.raises(NotIndependent, match="Safe owner"):
+            refuse_dependent(KeyClaim(Party.EXCHANGE, "", OWNER.lower()), holders)
+        refuse_dependent(KeyClaim(Party.REGULATOR, "", OWNER), holders)  # its own: fine
