@@ -9,6 +9,8 @@ checked by ``app.documents.verify`` like every other kind's.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.documents.envelope import Document, Kind
 from app.documents.errors import Reason
 from app.documents.header import StatementHeader
@@ -17,6 +19,7 @@ from app.documents.specs import CUSTODIAN_OFFICER
 from app.documents.statement_adapter import parse_attestation_statement
 from app.documents.verify import KindSpec
 from app.domain import attestation as at
+from app.domain import statement as st
 
 _REASONS = {
     at.CHECK_VERSION: Reason.UNSUPPORTED_VERSION,
@@ -51,10 +54,19 @@ def attestation_body_checks(doc: Document, header: StatementHeader) -> list[Chec
     return [passed(p.check, p.detail) for p in done]
 
 
+def attestation_as_of(statement: str) -> datetime:
+    """The as-of time the signed statement gives (parsed already by the header check)."""
+    parsed = st.parse(statement)
+    if not isinstance(parsed, st.AttestationStatement):
+        raise TypeError(f"not an attestation statement: {type(parsed).__name__}")
+    return parsed.as_of
+
+
 def attestation_spec() -> KindSpec:
     return KindSpec(
         kind=Kind.ATTESTATION_BUNDLE,
         parse_statement=parse_attestation_statement,
         body_checks=attestation_body_checks,
         signers=CUSTODIAN_OFFICER,
+        dated=attestation_as_of,
     )

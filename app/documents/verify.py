@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.documents.canonical import exact_fields, utc
 from app.documents.envelope import Document, Kind
@@ -46,6 +46,14 @@ class KindSpec:
     # the body's exact top-level fields (name -> type), when the kind fixes them:
     # an unknown, missing or mistyped field is refused by name before any other check
     body_fields: Mapping[str, type] | None = None
+    # when the statement says it was made (an attestation's as-of), for kinds that date
+    # themselves: a document dated past the verifier's clock plus FUTURE_SKEW is refused
+    dated: Callable[[str], datetime] | None = None
+
+
+# How far ahead of the verifier's clock a document may be dated (clock drift between
+# the desk and whoever verifies); the same allowance as a snapshot's (docs/documents.md).
+FUTURE_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,19 @@ def _check_header(doc: Document, spec: KindSpec, ctx: VerifyContext) -> tuple[
         )
     else:
         checks.append(passed("expiry", f"valid until {utc(header.expires_at)}"))
+    if spec.dated is not None:
+        checks.append(_dated_check(spec.dated(doc.statement), ctx.now))
     return header, checks
+
+
+def _dated_check(dated: datetime, now: datetime) -> Check:
+    if dated > now + FUTURE_SKEW:
+        return failed(
+            "dated", Reason.BAD_TIME,
+            f"dated {utc(dated)}, in the future (clock {utc(now)}, "
+            f"at most {int(FUTURE_SKEW.total_seconds() // 60)} min ahead allowed)",
+        )
+    return passed("dated", f"as of {utc(dated)}")
 
 
 def check_signatures(

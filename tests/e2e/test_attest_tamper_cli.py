@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,17 @@ def test_every_tampered_copy_of_a_desk_bundle_is_refused_by_the_cli(
     out = ok(data, capsys, "verify", str(bundle), "--keys", str(keys))
     assert out.strip().endswith("VALID")
     assert "OK   client ids: every client id once" in out
+    assert "OK   dated: as of " in out
     original = json.loads(bundle.read_text())
     assert client_entry(original, "jumeirah-yield")["collateral_value_usd"] == "27240000.00"
+
+    # a verifier whose clock is an hour behind the bundle's as-of: dated in the future
+    as_of = datetime.fromisoformat(original["body"]["as_of"].replace("Z", "+00:00"))
+    early = (as_of - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    code, out, _ = cli(data, capsys, "verify", str(bundle), "--keys", str(keys), "--at", early)
+    assert code == 1 and out.splitlines()[-1] == "INVALID"
+    assert any(line.startswith("FAIL dated") and "in the future" in line
+               for line in out.splitlines()), out
 
     tampered = tmp_path / "tampered.json"
     wrong = {}

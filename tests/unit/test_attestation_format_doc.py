@@ -264,7 +264,8 @@ def test_the_bundle_vector_verifies() -> None:
     lines = _verify(_block("bundle").encode())
     assert all(line.startswith("OK ") for line in lines), lines
     names = [line[5:].split(":")[0] for line in lines]
-    body = names[names.index("expiry") + 1 : names.index("quorum") - 1]  # then the signature
+    assert names[names.index("expiry") + 1] == "dated"  # the as-of is not in the future
+    body = names[names.index("dated") + 1 : names.index("quorum") - 1]  # then the signature
     assert body == [c for c in at.CHECKS if c != at.CHECK_TIME]
 
 
