@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from datetime import datetime
@@ -162,6 +163,7 @@ def create_order(
     btc_release: emergency_btc.ReleaseRequest | None = None,
     clock: Clock = utc_now,
     onchain: tuple[str, dict[str, Any]] | None = None,
+    onchain_check: Callable[[Any, datetime], None] | None = None,
 ) -> Document:
     """Create an open order for ``client_id`` (all its positions unless ``assets``).
 
@@ -170,7 +172,9 @@ def create_order(
 
     ``onchain`` is a registered on-chain section ``(key, section)`` of the body (the
     Safe's SafeTx, say): the statement then shows its transaction hash as ``tx=``
-    and ``body=`` binds all of it.
+    and ``body=`` binds all of it. ``onchain_check(tx, now)`` runs inside the
+    order's transaction before it is stored and may refuse it (one open order per
+    Safe: ``safe_orders``).
     """
     if not reason.strip():
         raise EmergencyError("a reason is required")
@@ -212,6 +216,8 @@ def create_order(
             body["btc_release"] = release.to_json()
         if onchain is not None:
             body[onchain[0]] = onchain[1]
+        if onchain_check is not None:
+            onchain_check(uow.tx, uow.now)
         try:
             statement = _domain_order(body).text
         except (ValueError, DocumentError) as exc:  # MultisigError is a ValueError

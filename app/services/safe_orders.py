@@ -4,6 +4,8 @@
   carries a ``safe`` section (``app.documents.safe_section``): the SafeTx moving the
   order's quantity, in the token's smallest units, from the Safe to the client's
   release address, at the Safe's next nonce. Its hash is in the statement (``tx=``).
+  One open order per Safe and nonce (checked in the order's transaction): a second
+  would get the same nonce, and the first executed would make the other's SafeTx void.
 * ``sign_safe_tx``: a party signs the SafeTx on its own Trezor with
   ``sign_typed_data`` (the device walks the domain and every field); a Trezor One
   falls back to ``sign_typed_hash`` and the desk's prompt shows both hashes. The
@@ -144,6 +146,18 @@ def create_safe_order(
             raise VaultError(f"client {client_id} holds no {unknown[0]}")
         positions = {a: positions[a] for a in assets}
     section = safe_section_for(store, client_id, positions)
+
+    def one_open_order_per_safe(tx: Any, now: datetime) -> None:
+        assert section is not None
+        nonce = safe_tx_of(section).nonce
+        other = open_safe_order(tx, int(section["chain_id"]), str(section["safe"]), nonce, now)
+        if other is not None:
+            raise VaultError(
+                f"Safe {section['safe']} already has open order {other} at nonce {nonce}: "
+                "execute it or let it expire before another order on this Safe (two open "
+                "orders would share one nonce)"
+            )
+
     return emergency.create_order(
         store,
         client_id,
@@ -153,7 +167,31 @@ def create_safe_order(
         btc_release=btc_release,
         clock=clock,
         onchain=None if section is None else (SAFE_KEY, section),
+        onchain_check=None if section is None else one_open_order_per_safe,
     )
+
+
+def open_safe_order(
+    tx: Any, chain_id: int, safe_address: str, nonce: int, now: datetime
+) -> str | None:
+    """The open (neither executed nor expired) order on this Safe at ``nonce``, if any.
+
+    An open order whose nonce the Safe has moved past (its SafeTx can no longer
+    execute) does not hold the next one up."""
+    repo = desk_repo(tx)
+    for order_id in repo.order_ids():
+        order = repo.order(order_id)
+        if order is None or order.status == "executed" or now >= order.expires_at:
+            continue
+        section = order.body.get(SAFE_KEY)
+        if (
+            isinstance(section, dict)
+            and int(section["chain_id"]) == chain_id
+            and str(section["safe"]).lower() == safe_address.lower()
+            and safe_tx_of(section).nonce == nonce
+        ):
+            return order.public_id
+    return None
 
 
 # ---- what the parties see ------------------------------------------------------------

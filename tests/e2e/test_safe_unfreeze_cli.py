@@ -29,6 +29,7 @@ from app.domain.parties import Party
 from app.paths import store_path
 from app.services import emergency
 from app.services.emergency import EmergencyError
+from app.services.officers import desk_repo
 from app.services.safe_orders import exec_call, safe_order, safe_section_for
 from app.services.unit_of_work import utc_now
 from app.services.vault_safes import VaultError, eth_owners, register_eth_owner
@@ -394,36 +395,45 @@ def test_signatures_from_elsewhere_are_checked_by_recovery(
     assert "1 valid of 2 needed, 1 more needed" in out
 
 
-def test_a_stale_nonce_is_refused(
+def test_one_open_order_per_safe_nonce_and_a_stale_nonce_is_refused(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     emulators: dict[str, RunningEmulator],
     chain: SafeChain,
 ) -> None:
     desk = _desk(tmp_path, capsys, emulators, chain)
-    first, second = _order(desk, capsys), _order(desk, capsys)  # both at nonce 0
-    for order in (first, second):
-        _statement_shares(desk, capsys, emulators, order, tmp_path)
-        for party in ("regulator", "custodian"):
-            ok(
-                desk,
-                capsys,
-                "emergency",
-                "safe-sign",
-                order,
-                "--party",
-                party,
-                "--device",
-                emulators[party].trezor_uri,
-            )
-    out_file = tmp_path / "first.json"
-    ok(desk, capsys, "emergency", "execute", first, "--safe-tx-out", str(out_file))
-    assert chain.broadcast(json.loads(out_file.read_text())["calldata"])
-    late = tmp_path / "second.json"
-    code, _, err = cli(desk, capsys, "emergency", "execute", second, "--safe-tx-out", str(late))
+    first = _order(desk, capsys)
+    # a second open order on the Safe would get nonce 0 too: refused, naming the first
+    again = ("emergency", "create", "--client", CLIENT, "--reason", "second order")
+    code, _, err = cli(desk, capsys, *again)
+    assert code == 2 and f"already has open order {first} at nonce 0" in err
+    with _store(desk) as store, store.read() as tx:
+        assert desk_repo(tx).order_ids() == [first]  # nothing stored
+    _statement_shares(desk, capsys, emulators, first, tmp_path)
+    for party in ("regulator", "custodian"):
+        ok(
+            desk,
+            capsys,
+            "emergency",
+            "safe-sign",
+            first,
+            "--party",
+            party,
+            "--device",
+            emulators[party].trezor_uri,
+        )
+    # someone else broadcasts the same SafeTx: the Safe moves to nonce 1 outside the desk
+    with _store(desk) as store:
+        assert chain.broadcast(exec_call(store, first)["calldata"])
+    late = tmp_path / "late.json"
+    code, _, err = cli(desk, capsys, "emergency", "execute", first, "--safe-tx-out", str(late))
     assert code == 2 and "stale nonce" in err and not late.exists()
-    code, _, err = cli(desk, capsys, "emergency", "status", second, "--json")
+    code, _, err = cli(desk, capsys, "emergency", "status", first, "--json")
     assert json.loads(_)["executed"] is False
+    # the stale order does not hold the Safe: the next order gets nonce 1
+    second = ok(desk, capsys, *again).splitlines()[0]
+    with _store(desk) as store:
+        assert safe_order(store, second).tx.nonce == 1
 
 
 def test_safe_and_owner_refusals(

@@ -81,10 +81,17 @@ def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
     assert stored.owner == custodian and stored.shown_in_full
     assert order.tx.recover_owner(stored.signature) == custodian
 
+    # a second order while the first is open at the Safe's nonce: refused, naming it
+    assert desk.run(view.create_order("alnoor-quant", "Same nonce again")) is None
+    assert f"already has open order {created.order_id} at nonce 0" in close_messages()
+    # once the Safe has moved past nonce 0 (the desk's record, no node here) it is fine
+    with store.transaction() as write:
+        eth_repo(write).advance_nonce("alnoor-quant", 0)
     # a Trezor One signs by hashes: the dialog lists both for comparison
     custodian_emu.trezor.device.ethereum.typed_data_full = False
     second = desk.run(view.create_order("alnoor-quant", "Second order, signed by hashes"))
     assert second is not None, close_messages()
+    assert safe_order(store, second.order_id).tx.nonce == 1
     view.select(second.order_id)
     assert desk.run(view.safe_sign_selected()) is not None, close_messages()
     shown = view.last_flow.dialog.statement.toPlainText()
