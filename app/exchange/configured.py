@@ -37,7 +37,8 @@ class BadLinkTarget(ValueError):
     """The exchange link is neither a usable URL nor an existing folder."""
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP address (never resolved: a name is not an address)."""
     if host == "localhost":
         return True
     try:
@@ -53,7 +54,7 @@ def check_target(target: str, env: str) -> str:
         if url.scheme == "https" and url.hostname:
             return target
         if url.scheme == "http" and url.hostname:
-            if env == "test" and _is_loopback(url.hostname):
+            if env == "test" and is_loopback(url.hostname):
                 return target
             raise BadLinkTarget(
                 f"{target}: plain http is allowed only to a loopback address on a test desk; "

@@ -39,7 +39,7 @@ from app.exchange.link import (
     LinkUnavailable,
     OutboundMessage,
 )
-from app.exchange.receipts import ReplyUnverified, verified_answer
+from app.exchange.receipts import ReplyUnverified, verified_receipt
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_exchange import OutboxRecord, SqliteExchangeRepository
@@ -121,7 +121,7 @@ async def flush(
             delivery = await link.send(message)
             if not delivery.local:
                 ctx = ctx or receipt_context(store, clock())
-                receipt = verified_answer(delivery, message, ctx)
+                receipt = verified_receipt(delivery, message, ctx)
                 answer = {**receipt.body["answer"], "receipt": delivery.body["receipt"]}
                 delivery = Delivery(delivery.status, answer, delivery.replayed)
         except ReplyUnverified as exc:

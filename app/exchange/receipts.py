@@ -73,7 +73,7 @@ def receipt_body(
     }
 
 
-def verified_answer(delivery: Delivery, message: OutboundMessage, ctx: VerifyContext) -> Document:
+def verified_receipt(delivery: Delivery, message: OutboundMessage, ctx: VerifyContext) -> Document:
     """The verified receipt of ``delivery`` for ``message``; :class:`ReplyUnverified` if none."""
     raw = delivery.body.get("receipt")
     if not isinstance(raw, str):
@@ -108,5 +108,5 @@ __all__ = [
     "ReplyUnverified",
     "receipt_body",
     "receipt_id",
-    "verified_answer",
+    "verified_receipt",
 ]

@@ -15,7 +15,6 @@ connection is reset before the answer; ``error500``: 500 without applying;
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import logging
 import socket
@@ -28,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from app.exchange.configured import is_loopback
 from app.exchange.sim.state import ExchangeSim, encode_json
 
 logger = logging.getLogger(__name__)
@@ -39,15 +39,6 @@ MAX_CONNECTIONS = 64
 
 class NonLoopbackRefused(ValueError):
     """The simulator binds to loopback unless ``--allow-remote``."""
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -272,7 +263,7 @@ def start_sim(
     max_connections: int = MAX_CONNECTIONS,
 ) -> RunningSim:
     """Serve ``sim`` on ``host:port`` (0: a free port) in a daemon thread."""
-    if not allow_remote and not _is_loopback(host):
+    if not allow_remote and not is_loopback(host):
         raise NonLoopbackRefused(
             f"refusing to bind {host}: the simulator serves loopback only (--allow-remote)"
         )
