@@ -959,92 +959,127 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="94"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
         <source>Order / client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="95"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
         <source>Reason:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
         <source>Created:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
         <source>Expires (48 h):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="101"/>
         <source>Executed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="102"/>
         <source>Release instruction:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="107"/>
-        <source>Open: no party has signed yet (any two of the three are needed)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
-        <source>Open: 1 of 2 signatures, waiting for a second party</source>
+        <location filename="../../app/ui/views/emergency_details.py" line="103"/>
+        <source>SafeTx signatures:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="110"/>
-        <source>Quorum reached: executable once</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="111"/>
-        <source>Executed</source>
+        <source>Open: no party has signed yet (any two of the three are needed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="112"/>
+        <source>Open: 1 of 2 signatures, waiting for a second party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="113"/>
+        <source>Quorum reached: executable once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="114"/>
+        <source>Executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="115"/>
         <source>Expired: can no longer execute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="120"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="123"/>
         <source>Select an order to see what is signed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="148"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="152"/>
         <source>Not executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="156"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="160"/>
+        <source>— (no Safe transaction)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <source>✓ %1 (%2) valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="165"/>
+        <source>✗ %1 (%2) invalid: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="172"/>
+        <source>1 more owner signature needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="175"/>
+        <source>%1 more owner signatures needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="178"/>
+        <source>Enough owner signatures (2 of 3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="185"/>
         <source>Not signed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="162"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="191"/>
         <source>Signed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="195"/>
         <source>✓ Verified against the registered key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="169"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="198"/>
         <source>✗ Not valid: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1162,38 +1197,66 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="302"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="304"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="349"/>
         <source>Execute the emergency order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="303"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="305"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="307"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="309"/>
         <source>E&amp;xecute release</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="309"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="311"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="318"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="320"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="374"/>
         <source>Execution refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="322"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="324"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="378"/>
         <source>Order executed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="323"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="325"/>
         <source>The release instruction for %1 was produced once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="340"/>
+        <source>Save the Safe transaction call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="351"/>
+        <source>Write the Safe&apos;s execTransaction call releasing %1&apos;s %2 under order %3 to %4?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="357"/>
+        <source>&amp;Write call and execute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="359"/>
+        <source>The file holds every field of Safe transaction %1, the two owners&apos; signatures sorted by address and the ABI-encoded calldata; broadcasting it moves the tokens. The order is executed once and cannot be undone or repeated. The audit log records it as executed by %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="379"/>
+        <source>The execTransaction call for %1 was written to %2.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1626,143 +1689,143 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Officer on &amp;duty: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>Officer on duty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>Hel&amp;p</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;Documentation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>&amp;About Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>Messa&amp;ges…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>Dev&amp;ices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
         <source>A&amp;ttestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>— nobody on duty —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>(TEST)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="373"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1772,60 +1835,65 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
-        <source>Devices: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
-        <source>Devices: none found</source>
+        <location filename="../../app/ui/main_window.py" line="381"/>
+        <source>⚠ connection lost, retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="388"/>
-        <source>Emulator: RUNNING (test only)</source>
+        <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="390"/>
+        <source>Devices: none found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="392"/>
+        <source>Emulator: RUNNING (test only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="394"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428"/>
+        <location filename="../../app/ui/main_window.py" line="432"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475"/>
+        <location filename="../../app/ui/main_window.py" line="479"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="476"/>
+        <location filename="../../app/ui/main_window.py" line="480"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n new margin call needs attention.</numerusform>

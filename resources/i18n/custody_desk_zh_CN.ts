@@ -959,92 +959,127 @@
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="94"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
         <source>Order / client:</source>
         <translation>指令 / 客户：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="95"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
         <source>Created:</source>
         <translation>创建时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
         <source>Expires (48 h):</source>
         <translation>到期（48 小时）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="101"/>
         <source>Executed:</source>
         <translation>执行：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="102"/>
         <source>Release instruction:</source>
         <translation>释放指令：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="107"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="103"/>
+        <source>SafeTx signatures:</source>
+        <translation>SafeTx 签名：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
         <source>Open: no party has signed yet (any two of the three are needed)</source>
         <translation>未完成：尚无任何一方签名（需三方中任意两方）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="112"/>
         <source>Open: 1 of 2 signatures, waiting for a second party</source>
         <translation>未完成：已有 1/2 个签名，等待第二方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="113"/>
         <source>Quorum reached: executable once</source>
         <translation>已达法定人数：可执行一次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="111"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="114"/>
         <source>Executed</source>
         <translation>已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="112"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="115"/>
         <source>Expired: can no longer execute</source>
         <translation>已过期：不能再执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="120"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="123"/>
         <source>Select an order to see what is signed.</source>
         <translation>选择一条指令以查看签署内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="148"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="152"/>
         <source>Not executed</source>
         <translation>未执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="156"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="160"/>
+        <source>— (no Safe transaction)</source>
+        <translation>—（无 Safe 交易）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <source>✓ %1 (%2) valid</source>
+        <translation>✓ %1（%2）有效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="165"/>
+        <source>✗ %1 (%2) invalid: %3</source>
+        <translation>✗ %1（%2）无效：%3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="172"/>
+        <source>1 more owner signature needed</source>
+        <translation>还需 1 个所有者签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="175"/>
+        <source>%1 more owner signatures needed</source>
+        <translation>还需 %1 个所有者签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="178"/>
+        <source>Enough owner signatures (2 of 3)</source>
+        <translation>所有者签名已足够（3 取 2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="185"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="162"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="191"/>
         <source>Signed %1</source>
         <translation>已签名 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="166"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="195"/>
         <source>✓ Verified against the registered key</source>
         <translation>✓ 已用登记的密钥验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="169"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="198"/>
         <source>✗ Not valid: %1</source>
         <translation>✗ 无效：%1</translation>
     </message>
@@ -1162,39 +1197,67 @@
         <translation>导入被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="302"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="304"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="349"/>
         <source>Execute the emergency order</source>
         <translation>执行紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="303"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="305"/>
         <source>Release %1&apos;s frozen assets (%2) under order %3?</source>
         <translation>依据指令 %3 释放 %1 的冻结资产（%2）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="307"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="309"/>
         <source>E&amp;xecute release</source>
         <translation>执行释放(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="309"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="311"/>
         <source>The release instruction is produced once and cannot be undone or repeated. The audit log records it as executed by %1.</source>
         <translation>释放指令只生成一次，无法撤销或重复。审计日志记录执行人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="318"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="320"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="374"/>
         <source>Execution refused</source>
         <translation>执行被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="322"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="324"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="378"/>
         <source>Order executed</source>
         <translation>指令已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_view.py" line="323"/>
+        <location filename="../../app/ui/views/emergency_view.py" line="325"/>
         <source>The release instruction for %1 was produced once.</source>
         <translation>%1 的释放指令已生成（仅一次）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="340"/>
+        <source>Save the Safe transaction call</source>
+        <translation>保存 Safe 交易调用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="351"/>
+        <source>Write the Safe&apos;s execTransaction call releasing %1&apos;s %2 under order %3 to %4?</source>
+        <translation>将按指令 %3 释放 %1 的 %2 的 Safe execTransaction 调用写入 %4？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="357"/>
+        <source>&amp;Write call and execute</source>
+        <translation>写入调用并执行(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="359"/>
+        <source>The file holds every field of Safe transaction %1, the two owners&apos; signatures sorted by address and the ABI-encoded calldata; broadcasting it moves the tokens. The order is executed once and cannot be undone or repeated. The audit log records it as executed by %2.</source>
+        <translation>该文件包含 Safe 交易 %1 的全部字段、按地址排序的两个所有者签名以及 ABI 编码的调用数据；广播后即转移代币。指令仅执行一次，不可撤销或重复。审计日志记录其执行者为 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_view.py" line="379"/>
+        <source>The execTransaction call for %1 was written to %2.</source>
+        <translation>%1 的 execTransaction 调用已写入 %2。</translation>
     </message>
 </context>
 <context>
@@ -1626,143 +1689,143 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Officer on &amp;duty: </source>
         <translation>当班官员(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>Officer on duty</source>
         <translation>当班官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>Hel&amp;p</source>
         <translation>帮助(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;Documentation</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>&amp;About Custody Desk</source>
         <translation>关于托管工作台(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>Messa&amp;ges…</source>
         <translation>消息(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>Dev&amp;ices</source>
         <translation>设备(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
         <source>A&amp;ttestations</source>
         <translation>证明(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>— nobody on duty —</source>
         <translation>— 无人当班 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="353"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="373"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
@@ -1772,48 +1835,53 @@
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
+        <source>⚠ connection lost, retrying: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386"/>
+        <location filename="../../app/ui/main_window.py" line="390"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="394"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="397"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421"/>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428"/>
+        <location filename="../../app/ui/main_window.py" line="432"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -1822,12 +1890,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475"/>
+        <location filename="../../app/ui/main_window.py" line="479"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="476"/>
+        <location filename="../../app/ui/main_window.py" line="480"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
