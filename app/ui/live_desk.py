@@ -29,7 +29,7 @@ class LiveDesk(QObject):
         self.connected = True
         self.detail = ""
         self._stop: Callable[[], None] | None = None
-        self.changed.connect(ctx.notify_changed)
+        self.changed.connect(self._on_changed)
         self.state.connect(self._on_state)
 
     def start(self) -> bool:
@@ -39,6 +39,12 @@ class LiveDesk(QObject):
             return False
         self._stop = watch(self.changed.emit, self.state.emit)
         return self._stop is not None
+
+    def _on_changed(self) -> None:
+        # Views reload on data_changed; the officer list (an officer registered or
+        # revoked on another workstation) is the context's own read.
+        self.ctx.notify_changed()
+        self.ctx.spawn(self.ctx.reload_officers())
 
     def _on_state(self, connected: bool, detail: str) -> None:
         self.connected = connected
