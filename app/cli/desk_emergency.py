@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import emergency_btc_cmds as btc_cmds
-from app.cli.errors import CliError
+from app.cli.errors import CliError, read_input
 from app.documents.canonical import MAX_DOCUMENT_BYTES, MAX_KEYS_BYTES, MAX_ORDER_BYTES
 from app.files import write_private as _write  # atomic and 0600
 
@@ -120,18 +120,6 @@ def _replace_args(args: argparse.Namespace) -> tuple[bool, str]:
 
 
 
-def _read(path: Path, limit: int, what: str) -> bytes:
-    """The file's bytes, or a one-line error: unreadable, or over ``limit`` (not read)."""
-    from app.files import FileTooLarge, read_bounded
-
-    try:
-        return read_bounded(path, limit, what)
-    except FileTooLarge as exc:
-        raise CliError(str(exc)) from exc
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
 def cmd_create(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
     from app.services.safe_orders import create_safe_order
@@ -207,8 +195,8 @@ def cmd_sign(args: argparse.Namespace) -> int:
     replace, reason = _replace_args(args)
     source = Path(args.id)
     local = not source.is_file()
-    keys = parse_keys(_read(args.keys, MAX_KEYS_BYTES, "keys file")) if args.keys else None
-    order_bytes = None if local else _read(source, MAX_ORDER_BYTES, "signed order copy")
+    keys = parse_keys(read_input(args.keys, MAX_KEYS_BYTES, "keys file")) if args.keys else None
+    order_bytes = None if local else read_input(source, MAX_ORDER_BYTES, "signed order copy")
     if order_bytes is None:
         with opened_store(args) as store:
             order = export_order(store, args.id)
@@ -245,7 +233,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.services.emergency import import_signed
 
     replace, reason = _replace_args(args)
-    data = _read(args.file, MAX_ORDER_BYTES, "signed order copy or PSBT")
+    data = read_input(args.file, MAX_ORDER_BYTES, "signed order copy or PSBT")
     if btc_cmds.is_psbt(data):
         return btc_cmds.import_release(args, data)
     with opened_store(args) as store:
@@ -345,7 +333,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from app.files import FileTooLarge, read_bounded
 
     try:
-        keys = parse_keys(_read(args.keys, MAX_KEYS_BYTES, "keys file"))
+        keys = parse_keys(read_input(args.keys, MAX_KEYS_BYTES, "keys file"))
     except DocumentError as exc:
         raise CliError(f"keys file {args.keys}: {exc}") from exc
     now = parse_utc(args.at, "--at") if args.at else datetime.now(UTC)

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.cli.errors import CliError
+from app.cli.errors import CliError, read_input
+from app.documents.canonical import MAX_ORDER_BYTES
 from app.files import write_private as _write  # atomic and 0600
 
 PSBT_PREFIXES = (b"psbt\xff", b"cHNidP8")  # raw magic, or its base64
@@ -128,9 +129,10 @@ def release_tx(args: argparse.Namespace) -> str | None:
 
 
 def _read_text(path: Path) -> str:
+    data = read_input(path, MAX_ORDER_BYTES, "PSBT file")
     try:
-        return path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError as exc:
         raise CliError(f"cannot read {path}: {exc}") from exc
 
 

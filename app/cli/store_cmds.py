@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.cli.errors import CliError
+from app.cli.errors import CliError, read_input
 from app.paths import data_dir
 from app.store import BackupError, StoreError
 from app.store.interface import Store
@@ -136,17 +136,12 @@ def opened_store(args: argparse.Namespace) -> Iterator[Store]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from app.domain.snapshot import MAX_SNAPSHOT_BYTES, SnapshotError
-    from app.files import FileTooLarge, read_bounded
     from app.services.holdings import HoldingsService
 
     actor = args.actor or default_actor()
     source: Path = args.snapshot
-    try:  # read once (what is parsed is what is kept), refusing an oversized file unread
-        data = read_bounded(source, MAX_SNAPSHOT_BYTES, "snapshot")
-    except FileTooLarge as exc:
-        raise CliError(str(exc)) from exc
-    except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    # read once (what is parsed is what is kept), refusing an oversized file unread
+    data = read_input(source, MAX_SNAPSHOT_BYTES, "snapshot")
     with opened_store(args) as store:
         service = HoldingsService(store)
         # Parse fully before the store is touched: a bad file changes nothing.
@@ -238,15 +233,15 @@ def _holding_json(row: Any) -> dict[str, Any]:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from app.documents.canonical import MAX_DOCUMENT_BYTES
     from app.services.audit import AuditService
     from app.services.audit_anchor import AnchorError, anchors_in, verify_against
 
     anchors = []
     for path in args.against:
         try:
-            anchors.extend(anchors_in(path.read_bytes(), path.name))
-        except OSError as exc:
-            raise CliError(f"cannot read {path}: {exc.strerror}") from exc
+            anchors.extend(anchors_in(read_input(path, MAX_DOCUMENT_BYTES, "document"),
+                                      path.name))
         except AnchorError as exc:
             raise CliError(str(exc)) from exc
     with opened_store(args) as store:

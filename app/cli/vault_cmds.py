@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.cli.errors import CliError
+from app.cli.errors import CliError, read_input
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -91,12 +91,10 @@ def cmd_descriptor(args: argparse.Namespace) -> int:
 
 def cmd_utxos_import(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import default_actor, opened_store
+    from app.documents.canonical import MAX_DOCUMENT_BYTES
     from app.services.vault import import_utxos
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
+    data = read_input(args.file, MAX_DOCUMENT_BYTES, "UTXO file")
     with opened_store(args) as store:
         result = import_utxos(store, data, actor=default_actor(), client_id=args.client)
     total = sum(u.amount_sat for u in result.added)

@@ -19,6 +19,7 @@ import asyncio
 import re
 from pathlib import Path
 
+from app.documents.canonical import MAX_DOCUMENT_BYTES
 from app.exchange.link import (
     Delivery,
     InboundItem,
@@ -75,7 +76,9 @@ class DropFolderLink:
             if path.name.startswith("ledger"):
                 continue
             try:
-                items.append(InboundItem(ref=path.name, data=path.read_bytes()))
+                with path.open("rb") as handle:  # at most one byte over: the parser refuses it
+                    data = handle.read(MAX_DOCUMENT_BYTES + 1)
+                items.append(InboundItem(ref=path.name, data=data))
             except OSError as exc:
                 raise LinkUnavailable(f"cannot read {path}: {exc}") from exc
         return items

@@ -16,6 +16,8 @@ from test_documents_binding import VECTORS
 
 from app.cli.main import main
 from app.documents.canonical import MAX_DOCUMENT_BYTES, MAX_ORDER_BYTES
+from app.documents.envelope import parse_document
+from app.documents.errors import DocumentError
 from app.domain.snapshot import MAX_SNAPSHOT_BYTES
 from app.exchange.drop_folder import DropFolderLink
 from app.exchange.link import OutboundMessage
@@ -144,3 +146,13 @@ def test_exported_keys_file_and_outbound_messages_are_0600(
     assert _mode(out) == 0o600
     [message] = list((tmp_path / "link" / "out").iterdir())
     assert _mode(message) == 0o600
+
+
+def test_an_oversized_inbound_drop_file_is_read_bounded_and_refused(tmp_path: Path) -> None:
+    inbox = tmp_path / "link" / "in"
+    inbox.mkdir(parents=True)
+    _sparse(inbox / "001.json", BIG)
+    [item] = asyncio.run(DropFolderLink(tmp_path / "link").fetch_inbound(None))
+    assert len(item.data) == MAX_DOCUMENT_BYTES + 1, "read at most one byte over the limit"
+    with pytest.raises(DocumentError, match=f"at most {MAX_DOCUMENT_BYTES:,}"):
+        parse_document(item.data)
