@@ -55,3 +55,22 @@ def test_another_workstations_import_appears_within_a_second(
     other_workstation(pg_desk_url, tmp_path / "other", "audit", "checkpoint")
     desk.settle()
     assert _clients(desk) > 0
+
+
+def test_an_officer_registered_on_another_workstation_appears_in_the_window(
+    shared_desk: Any, pg_desk_url: str, tmp_path: Path
+) -> None:
+    from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
+
+    desk = shared_desk
+    desk.wait_until(lambda: desk.app.live.connected and "listening" in desk.app.live.detail)
+    emulator = desk.start_emulator(TEST_MNEMONIC_ALL)
+    assert [o.name for o in desk.ctx.officers] == []
+    other_workstation(pg_desk_url, tmp_path / "other", "officers", "add", "carol",
+                      "--role", "approver", "--device", emulator.trezor_uri,
+                      "--path", "m/44'/0'/0'/0/0")
+    committed = time.monotonic()
+    desk.wait_until(lambda: [o.name for o in desk.ctx.officers] == ["carol"], timeout=5)
+    assert time.monotonic() - committed < 1.0
+    combo = desk.window.officer_combo
+    assert any(combo.itemText(i).startswith("carol") for i in range(combo.count()))
