@@ -355,77 +355,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="30"/>
+        <location filename="../../app/ui/views/audit_view.py" line="31"/>
         <source>&amp;Verify chain and checkpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="33"/>
+        <location filename="../../app/ui/views/audit_view.py" line="34"/>
         <source>Export &amp;CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="36"/>
+        <location filename="../../app/ui/views/audit_view.py" line="37"/>
         <source>Take a chec&amp;kpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="47"/>
+        <location filename="../../app/ui/views/audit_view.py" line="48"/>
         <source>Audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="50"/>
+        <location filename="../../app/ui/views/audit_view.py" line="51"/>
         <source>Filter: actor, action, details…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="50"/>
+        <location filename="../../app/ui/views/audit_view.py" line="51"/>
         <source>Filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="53"/>
+        <location filename="../../app/ui/views/audit_view.py" line="54"/>
         <source>Filter by action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="81"/>
+        <location filename="../../app/ui/views/audit_view.py" line="84"/>
         <source>All actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="94"/>
+        <location filename="../../app/ui/views/audit_view.py" line="98"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="98"/>
+        <location filename="../../app/ui/views/audit_view.py" line="102"/>
         <source>no checkpoint yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="100"/>
+        <location filename="../../app/ui/views/audit_view.py" line="104"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="105"/>
+        <location filename="../../app/ui/views/audit_view.py" line="109"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="113"/>
+        <location filename="../../app/ui/views/audit_view.py" line="117"/>
         <source>Checkpoint taken over %1 entries.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="121"/>
+        <location filename="../../app/ui/views/audit_view.py" line="125"/>
         <source>Export audit log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="128"/>
+        <location filename="../../app/ui/views/audit_view.py" line="132"/>
         <source>%1 entries exported to %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -823,12 +823,12 @@
 <context>
     <name>DocumentActions</name>
     <message>
-        <location filename="../../app/ui/views/document_actions.py" line="46"/>
+        <location filename="../../app/ui/views/document_actions.py" line="47"/>
         <source>%1 written to %2 (%3 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/document_actions.py" line="61"/>
+        <location filename="../../app/ui/views/document_actions.py" line="62"/>
         <source>%1 copied to the clipboard.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2908,6 +2908,49 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/dialogs/settings_dialog.py" line="386"/>
         <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignedDocumentsBar</name>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="31"/>
+        <source>Signed documents:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="33"/>
+        <source>Signed reconciliation reports and checkpoints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="37"/>
+        <source>Export document…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="39"/>
+        <source>Copy audit root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="41"/>
+        <source>Audit root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="43"/>
+        <source>Copy signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="45"/>
+        <source>Signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="107"/>
+        <source>Export signed document</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

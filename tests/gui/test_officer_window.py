@@ -645,3 +645,79 @@ def test_a_sorted_columns_label_keeps_clear_of_the_sort_arrow(desk) -> None:
     assert label.right() < option.rect.right() - 8  # room left for the arrow
     option.sortIndicator = QStyleOptionHeader.SortIndicator.None_
     assert header.style().label_rect(option) == option.rect
+
+
+def test_signed_reconciliation_reports_and_checkpoints_are_exported_and_copied(
+    desk, tmp_path
+) -> None:
+    """The Audit tab exports both signed documents (0600, via the awaited chooser) and copies
+    their audit root and signature."""
+    import stat
+
+    from test_flows import setup_two_officers
+
+    from app.documents.envelope import parse_document
+    from app.exchange.link import LinkError
+    from app.services import reconciliation as rc
+    from app.services.audit import AuditService
+    from app.services.audit_checkpoints import AuditCheckpointService
+    from signing.interface import NullInteraction
+
+    class DownLink:
+        async def fetch_ledger(self) -> bytes:
+            raise LinkError("exchange unreachable (test)")
+
+    alice_emu, _bob = setup_two_officers(desk)
+    store = desk.ctx.facade.store
+    view = desk.window.audit
+    bar = view.documents
+    desk.run(view.reload())
+    assert bar.chooser.count() == 0 and not bar.export_button.isEnabled()  # nothing signed
+
+    run = desk.run(rc.reconcile(store, DownLink(), actor="test"))  # type: ignore[arg-type]
+    report = desk.run(
+        rc.sign_report(store, run.id, officer="alice", device_uri=alice_emu.trezor_uri,
+                       interaction=NullInteraction(), send=False)
+    )
+    row = AuditService(store).checkpoint("test")
+    signed = desk.run(
+        AuditCheckpointService(store).sign_checkpoint(
+            row.id, "alice", alice_emu.trezor_uri, NullInteraction()
+        )
+    )
+    desk.run(view.reload())
+    assert bar.chooser.count() == 2
+
+    # the checkpoint, through the file chooser the officer answers (the loop keeps running)
+    assert bar.select("checkpoint", row.id)
+    chosen: list[str] = []
+
+    def answer() -> None:  # the officer accepts the proposed name where the chooser opened
+        [dialog] = open_file_dialogs()
+        chosen.append(dialog.directory().absolutePath())
+        dialog.accept()
+
+    QTimer.singleShot(300, answer)
+    exported = desk.run(bar.export_selected())
+    target = Path(chosen[0]) / f"audit-checkpoint-{row.id}.json"
+    assert exported is not None and Path(exported) == target
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    checkpoint = parse_document(target.read_bytes())
+    assert checkpoint.body["root"] == row.root_hash
+    bar.copy_root_button.click()
+    assert QApplication.clipboard().text() == row.root_hash
+    bar.copy_signature_button.click()
+    assert QApplication.clipboard().text() == signed.signature
+
+    # the reconciliation report, exactly as signed
+    assert bar.select("reconciliation", run.id)
+    path = desk.run(bar.export_selected(str(tmp_path / "recon.json")))
+    written = Path(path).read_bytes()
+    assert written == report.to_bytes()
+    assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600
+    assert parse_document(written).body["status"] == "failed"
+    bar.copy_root_button.click()
+    assert QApplication.clipboard().text() == report.body["audit_head"]["root"]
+    bar.copy_signature_button.click()
+    assert QApplication.clipboard().text() == report.signatures[0].to_json()["signature"]
+    assert close_messages() == ""

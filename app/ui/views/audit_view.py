@@ -13,6 +13,7 @@ from app.ui.context import DeskContext, LatestRead
 from app.ui.file_dialogs import choose_file
 from app.ui.models.registry import AuditModel
 from app.ui.views.attestations_view import action_button
+from app.ui.views.signed_documents import SignedDocumentsBar
 from app.ui.views.table import DeskTable, search_box
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class AuditView(QWidget):
             bar.addWidget(action_button(action))
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self.documents = SignedDocumentsBar(ctx)  # export/copy reports and checkpoints
+        layout.addWidget(self.documents)
         ctx.data_changed.connect(self.schedule_reload)
 
     def menu_actions(self) -> list[QAction]:
@@ -84,6 +87,7 @@ class AuditView(QWidget):
         index = self.action_filter.findData(current)
         self.action_filter.setCurrentIndex(max(index, 0))
         self.action_filter.blockSignals(False)
+        await self.documents.reload()
         await self.verify()
 
     async def verify(self) -> AuditStatus:

@@ -1,8 +1,8 @@
 """Export and copy of signed documents, shared by the views that show them.
 
 ``export_document`` asks where (awaited file chooser, no nested loop), writes the
-document's exact bytes and says so; ``copy_text`` puts a root, hash or signature
-on the clipboard and says what was copied.
+document's exact bytes owner-only (0600, ``app.files.write_private``) and says
+so; ``copy_text`` puts a root, hash or signature on the clipboard and says what was copied.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from app.files import write_private
 from app.services.desk_facade import RefusedError
 from app.ui.context import DeskContext, show_refusal
 from app.ui.file_dialogs import choose_file
@@ -41,7 +42,7 @@ async def export_document(
     except RefusedError as exc:
         show_refusal(parent, exc, title)
         return None
-    await asyncio.to_thread(Path(path).write_bytes, data)
+    await asyncio.to_thread(write_private, Path(path), data)
     ctx.status_message.emit(
         QCoreApplication.translate("DocumentActions", "%1 written to %2 (%3 bytes).")
         .replace("%1", default_name)
