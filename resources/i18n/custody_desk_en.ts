@@ -17,6 +17,134 @@
     </message>
 </context>
 <context>
+    <name>AddPartyKeyBox</name>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
+        <source>Add a party key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="61"/>
+        <source>Regulator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="62"/>
+        <source>Exchange</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="64"/>
+        <source>Emergency orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="65"/>
+        <source>Exchange documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="67"/>
+        <source>optional, e.g. regulator-emergency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="69"/>
+        <source>Public key (hex)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="70"/>
+        <source>Read from a device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="76"/>
+        <source>33-byte compressed key, 66 hex digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="78"/>
+        <source>optional: checked against the key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="80"/>
+        <source>optional: 8 hex digits of the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="81"/>
+        <source>Public key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <source>Address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="83"/>
+        <source>Device fingerprint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
+        <source>Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="90"/>
+        <source>Path:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
+        <source>Add key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="97"/>
+        <source>Party:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="98"/>
+        <source>Role:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="99"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
+        <source>Source:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="122"/>
+        <source>No device is connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
+        <source>Reading the public key at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <source>%1&apos;s key %2 added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="169"/>
+        <source>Key not added</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttestationsModel</name>
     <message>
         <location filename="../../app/ui/models/desk.py" line="57"/>
@@ -2611,302 +2739,302 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="48"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
         <source>The desk window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="49"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
         <source>Workflows: attest, calls, emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
         <source>Security and keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
         <source>The exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="54"/>
         <source>The store, backup and restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="55"/>
         <source>Valuation rules, price freshness</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="62"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="64"/>
         <source>Desk settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
         <source>https://exchange.example/api or a drop folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
         <source>Exchange link:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
         <source>CA bundle (PEM):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
         <source>Client certificate (mutual TLS):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
         <source>Client key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="112"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="116"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="118"/>
         <source>Save exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="122"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="124"/>
         <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="129"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="131"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="134"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="136"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="155"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
         <source>Exchange link not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="159"/>
         <source>Exchange link saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Party</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Key id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="168"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="175"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="177"/>
         <source>Revoke selected key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="178"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="180"/>
         <source>Export keys file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="186"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="188"/>
         <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="192"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="197"/>
         <source>Keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="200"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="200"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
         <source>revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="216"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="226"/>
         <source>Revoke a key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="217"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="227"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="221"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="231"/>
         <source>&amp;Revoke key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="223"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
         <source>Not revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="253"/>
         <source>Export keys file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Back up the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
         <source>Restore from a backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="268"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="278"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="286"/>
         <source>Backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="281"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
         <source>Back up the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
         <source>Backup failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
         <source>Store backed up to %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="297"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
         <source>Restore from a backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="304"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
         <source>Restore the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="305"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="306"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
         <source>&amp;Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="308"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="318"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="317"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="327"/>
         <source>Restore refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
         <source>Store restored</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="332"/>
         <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="335"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>Store in use:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="349"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
         <source>Store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="351"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="370"/>
         <source>Licence notices of the components shipped:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="367"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="389"/>
         <source>The documentation is not installed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="386"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="396"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>

@@ -17,6 +17,134 @@
     </message>
 </context>
 <context>
+    <name>AddPartyKeyBox</name>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
+        <source>Add a party key</source>
+        <translation>添加参与方密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="61"/>
+        <source>Regulator</source>
+        <translation type="unfinished">监管方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="62"/>
+        <source>Exchange</source>
+        <translation type="unfinished">交易所</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="64"/>
+        <source>Emergency orders</source>
+        <translation type="unfinished">紧急指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="65"/>
+        <source>Exchange documents</source>
+        <translation>交易所文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="67"/>
+        <source>optional, e.g. regulator-emergency</source>
+        <translation>可选，例如 regulator-emergency</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="69"/>
+        <source>Public key (hex)</source>
+        <translation>公钥（十六进制）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="70"/>
+        <source>Read from a device</source>
+        <translation>从设备读取</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="76"/>
+        <source>33-byte compressed key, 66 hex digits</source>
+        <translation>33 字节压缩公钥，66 位十六进制</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="78"/>
+        <source>optional: checked against the key</source>
+        <translation>可选：将与公钥核对</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="80"/>
+        <source>optional: 8 hex digits of the device</source>
+        <translation>可选：设备的 8 位十六进制指纹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="81"/>
+        <source>Public key:</source>
+        <translation>公钥：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="83"/>
+        <source>Device fingerprint:</source>
+        <translation>设备指纹：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="90"/>
+        <source>Path:</source>
+        <translation>路径：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
+        <source>Add key</source>
+        <translation>添加密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="97"/>
+        <source>Party:</source>
+        <translation>参与方：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="98"/>
+        <source>Role:</source>
+        <translation>用途：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="99"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="122"/>
+        <source>No device is connected.</source>
+        <translation>未连接设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
+        <source>Reading the public key at %1</source>
+        <translation type="unfinished">正在读取 %1 处的公钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <source>%1&apos;s key %2 added.</source>
+        <translation>已添加 %1 的密钥 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="169"/>
+        <source>Key not added</source>
+        <translation>密钥未添加</translation>
+    </message>
+</context>
+<context>
     <name>AttestationsModel</name>
     <message>
         <location filename="../../app/ui/models/desk.py" line="57"/>
@@ -2612,302 +2740,302 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="48"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
         <source>The desk window</source>
         <translation>工作台窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="49"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
         <source>Workflows: attest, calls, emergency</source>
         <translation>工作流程：证明、追加保证金、紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
         <source>Security and keys</source>
         <translation>安全与密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
         <source>The exchange link</source>
         <translation>交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="54"/>
         <source>The store, backup and restore</source>
         <translation>存储、备份与恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="55"/>
         <source>Valuation rules, price freshness</source>
         <translation>估值规则与价格时效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="62"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="64"/>
         <source>Desk settings</source>
         <translation>工作台设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
         <source>https://exchange.example/api or a drop folder</source>
         <translation>https://exchange.example/api 或投递文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
         <source>Exchange link:</source>
         <translation>交易所连接：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
         <source>CA bundle (PEM):</source>
         <translation>CA 证书包 (PEM)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
         <source>Client certificate (mutual TLS):</source>
         <translation>客户端证书（双向 TLS）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
         <source>Client key:</source>
         <translation>客户端私钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="112"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="116"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="118"/>
         <source>Save exchange link</source>
         <translation>保存交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="122"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="124"/>
         <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
         <translation>https:// 连接按 CA 证书包验证（否则使用系统 CA）；客户端证书和私钥启用双向 TLS。文件夹路径即投递文件夹连接。保存的设置会记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="129"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="131"/>
         <source>Exchange link</source>
         <translation>交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="134"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="136"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="155"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
         <source>Exchange link not saved</source>
         <translation>交易所连接未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="159"/>
         <source>Exchange link saved.</source>
         <translation>交易所连接已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Party</source>
         <translation>参与方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Key id</source>
         <translation>密钥 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="168"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="175"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="177"/>
         <source>Revoke selected key…</source>
         <translation>吊销所选密钥…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="178"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="180"/>
         <source>Export keys file…</source>
         <translation>导出密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="186"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="188"/>
         <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
         <translation>官员密钥从其设备添加（设备 → 登记官员密钥）。被吊销密钥的签名不再有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="192"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="197"/>
         <source>Keys</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="200"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
         <source>active</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="200"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
         <source>revoked</source>
         <translation>已吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="216"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="226"/>
         <source>Revoke a key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="217"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="227"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation>吊销 %1 的密钥 %2（%3）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="221"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="231"/>
         <source>&amp;Revoke key</source>
         <translation>吊销密钥(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="223"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation>此后其签名一律无效：以其签署的证明、紧急签名份额和回复都将被拒绝。此操作无法撤销；审计日志记录吊销人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
         <source>Not revoked</source>
         <translation>未吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="253"/>
         <source>Export keys file</source>
         <translation>导出密钥文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation>密钥文件已导出至 %1（%2 字节）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Back up the store…</source>
         <translation>备份存储…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="268"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="278"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
         <translation>备份是整个存储的一致副本（写入后校验）。恢复时保留当前存储于其旁，之后须重启工作台。两者均记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="286"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="281"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
         <source>Back up the store</source>
         <translation>备份存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
         <source>Store backed up to %1.</source>
         <translation>存储已备份至 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="297"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
         <source>Restore from a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="304"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
         <source>Restore the store</source>
         <translation>恢复存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="305"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation>用备份 %1 替换工作台的存储？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="306"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
         <source>&amp;Restore</source>
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="308"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="318"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
         <translation>该备份之后记录的一切都将被替换（当前存储保留于其旁）。之后请重启工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="317"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="327"/>
         <source>Restore refused</source>
         <translation>恢复被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
         <source>Store restored</source>
         <translation>存储已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="332"/>
         <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
         <translation>已从 %1 恢复。原存储保留为 %2。请立即重启工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="335"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>Store in use:</source>
         <translation>使用中的存储：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="349"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation>启动时可选择其他存储：custody-desk --data-dir DIR，或环境变量 CUSTODY_DESK_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
         <source>Store</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="351"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation>托管工作台 %1（%2 构建）· Python %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="370"/>
         <source>Licence notices of the components shipped:</source>
         <translation>随附组件的许可声明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="367"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="389"/>
         <source>The documentation is not installed.</source>
         <translation>未安装文档。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="386"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="396"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>

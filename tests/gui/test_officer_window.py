@@ -721,3 +721,70 @@ def test_signed_reconciliation_reports_and_checkpoints_are_exported_and_copied(
     bar.copy_signature_button.click()
     assert QApplication.clipboard().text() == report.signatures[0].to_json()["signature"]
     assert close_messages() == ""
+
+
+def test_settings_adds_a_party_key_from_hex_or_a_device_with_the_services_checks(
+    desk,
+) -> None:
+    """Settings → Keys adds a regulator's or exchange's key as ``parties add`` does: the
+    independence check's refusal is shown in the dialog and nothing is stored."""
+    import coincurve
+    from test_flows import setup_two_officers
+
+    from app.documents.keys import key_id_for
+    from app.services.officers import keys_file, list_officers
+    from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
+
+    setup_two_officers(desk)
+    desk.window.select_officer("alice")
+    store = desk.ctx.facade.store
+    dialog = desk.window.show_settings()
+    desk.settle()
+    form = dialog.add_key_box
+
+    def registered() -> set[str]:
+        return {k.key_id for k in keys_file(store)}
+
+    before = registered()
+    # not hex: refused with the reason, nothing stored
+    form.pubkey.setText("not-a-key")
+    assert desk.run(form.add()) is None
+    assert "public key must be hex" in close_messages()
+    # an officer's key as the regulator's: the independence check refuses it
+    alice = next(o for o in list_officers(store) if o.name == "alice")
+    form.pubkey.setText(alice.pubkey.hex())
+    assert desk.run(form.add()) is None
+    assert form.last_refusal is not None
+    refused = close_messages()
+    assert "Key not added" in refused and "custody officer alice's" in refused
+    assert registered() == before
+    # a fresh key (test-only: private key 7) for the exchange's exchange documents
+    pubkey = coincurve.PrivateKey.from_int(7).public_key.format(compressed=True)
+    form.party.setCurrentIndex(form.party.findData("exchange"))
+    form.role.setCurrentIndex(form.role.findData("exchange"))
+    form.pubkey.setText(pubkey.hex())
+    assert desk.run(form.add()) == key_id_for(pubkey)
+    desk.settle()
+    assert key_id_for(pubkey) in {k.key_id for k in dialog.key_rows}
+    entries = desk.run(desk.ctx.facade.audit_entries())
+    assert any(e.action == "party_key.add" and e.actor == "officer:alice" for e in entries)
+
+    # from a device: the regulator's emulator, read at the path given
+    desk.start_emulator(TEST_MNEMONIC_ZOO)
+    form.reload_devices()
+    regulator_uri = desk.ctx.devices[-1].uri
+    form.party.setCurrentIndex(form.party.findData("regulator"))
+    form.role.setCurrentIndex(form.role.findData("emergency"))
+    form.source.setCurrentIndex(1)
+    form.device.setCurrentIndex(form.device.findData(regulator_uri))
+    key_id = desk.run(form.add())
+    assert key_id is not None, close_messages()
+    assert key_id in registered()
+    # the same device for the exchange too: one device per party, refused in the dialog
+    form.party.setCurrentIndex(form.party.findData("exchange"))
+    form.path.setText("m/44'/0'/0'/0/1")
+    assert desk.run(form.add()) is None
+    assert form.last_refusal is not None
+    device_refusal = close_messages()
+    assert "Refused" in device_refusal and "cannot hold the exchange's key" in device_refusal
+    assert len(registered()) == len(before) + 2

@@ -1,8 +1,9 @@
 """What the window's Settings dialog reads and changes (each write audited).
 
-The exchange link (URL or drop folder, TLS files), the party keys (list, revoke,
-export the keys file), backup and restore, the store in use and the build. Plain
-functions over the store: the dialog runs them in a worker thread.
+The exchange link (URL or drop folder, TLS files), the party keys (list, add as
+``custody-desk parties add`` does, revoke, export the keys file), backup and
+restore, the store in use and the build. Plain functions over the store: the
+dialog runs them in a worker thread.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from app.exchange.configured import (
     configured_target,
     tls_files,
 )
+from app.files import write_private
 from app.services.desk_facade import RefusedError
 from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
+from signing.interface import Interaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +121,108 @@ def revoke(store: Store, key_id: str, actor: str) -> None:
         raise RefusedError([str(exc)]) from exc
 
 
+#: The parties whose key the Settings dialog adds (the custodian's are its officers').
+ADDABLE_PARTIES = ("regulator", "exchange")
+#: Roles a party key can have (the CLI's ``--role``).
+PARTY_KEY_ROLES = ("emergency", "exchange")
+
+
+def add_party_key(
+    store: Store,
+    party: str,
+    role: str,
+    pubkey_hex: str,
+    address: str,
+    *,
+    actor: str,
+    name: str = "",
+    fingerprint: str = "",
+    is_emulator: bool = False,
+    path: str = "",
+) -> str:
+    """Register ``party``'s key given as hex (or read from a device); its key id.
+
+    Through ``app.services.officers.add_party_key``, as ``parties add`` does: the
+    independence check (one key, one device per party) and the refusal of test
+    keys on a production desk; its ``OfficerError`` becomes a ``RefusedError``.
+    """
+    import re
+
+    from app.documents.keys import Party, Role
+    from app.services import officers
+
+    reasons = []
+    if party not in ADDABLE_PARTIES:
+        reasons.append(f"party must be one of {', '.join(ADDABLE_PARTIES)}")
+    if role not in PARTY_KEY_ROLES:
+        reasons.append(f"role must be one of {', '.join(PARTY_KEY_ROLES)}")
+    if fingerprint and not re.fullmatch(r"[0-9a-fA-F]{8}", fingerprint):
+        reasons.append("the device fingerprint must be 8 hex digits")
+    try:
+        pubkey = bytes.fromhex(pubkey_hex.strip())
+    except ValueError:
+        reasons.append("the public key must be hex")
+        pubkey = b""
+    if reasons:
+        raise RefusedError(reasons)
+    try:
+        officers.add_party_key(
+            store,
+            Party(party),
+            pubkey,
+            address.strip(),
+            actor=actor,
+            role=Role(role),
+            name=name.strip(),
+            is_emulator=is_emulator,
+            fingerprint=fingerprint.lower(),
+            path=path,
+        )
+    except officers.OfficerError as exc:
+        raise RefusedError([str(exc)]) from exc
+    return key_id_for(pubkey)
+
+
+async def add_party_key_from_device(
+    store: Store,
+    party: str,
+    role: str,
+    uri: str,
+    path: str,
+    *,
+    interaction: Interaction,
+    actor: str,
+    name: str = "",
+) -> str:
+    """Read ``party``'s key at ``path`` on the device at ``uri`` and register it."""
+    import asyncio
+
+    from app.services.officers import read_device_key
+
+    if not path.strip():
+        raise RefusedError(["give the derivation path of the key on the device"])
+    identity, key = await read_device_key(uri, path.strip(), interaction)
+    return await asyncio.to_thread(
+        add_party_key,
+        store,
+        party,
+        role,
+        key.pubkey.hex(),
+        key.address,
+        actor=actor,
+        name=name,
+        fingerprint=identity.master_fingerprint,
+        is_emulator=identity.is_emulator,
+        path=key.path,
+    )
+
+
 def export_keys_file(store: Store, path: str) -> int:
     """Write the desk's keys file (what the exchange and regulator trust); its size."""
     from app.services.officers import keys_file
 
     data = keys_file(store).to_bytes()
-    Path(path).write_bytes(data)
+    write_private(Path(path), data)
     return len(data)
 
 

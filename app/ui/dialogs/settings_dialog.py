@@ -2,7 +2,8 @@
 requires the CLI.
 
 Tabs: *Exchange link* (URL or drop folder, TLS files), *Keys* (every party and
-officer key; revoke with a confirmation; export the keys file), *Backup* (backup
+officer key; add a regulator's or exchange's key; revoke with a confirmation;
+export the keys file), *Backup* (backup
 and restore), *Store* (the store in use), *About* (version, build, licences) and
 *Help* (the documentation). Non-modal; every action awaits its file chooser or
 confirmation (no nested event loop) and is audited by the service with the
@@ -36,6 +37,7 @@ from app.services.desk_facade import RefusedError
 from app.ui.backend import desk_settings as backend
 from app.ui.context import show_info, show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
+from app.ui.dialogs.party_key_form import AddPartyKeyBox
 from app.ui.file_dialogs import choose_file
 from app.ui.i18n_noop import QT_TRANSLATE_NOOP
 
@@ -189,6 +191,9 @@ class SettingsDialog(QDialog):
         )
         note.setWordWrap(True)
         box.addWidget(note)
+        self.add_key_box = AddPartyKeyBox(self.ctx, lambda: self.store, self._actor)
+        self.add_key_box.added.connect(lambda _key_id: self._run(self._key_added()))
+        box.addWidget(self.add_key_box)
         self.tabs.addTab(page, self.tr("Keys"))
         self.key_rows: list[backend.KeyRow] = []
         self._run(self.load_keys())
@@ -201,6 +206,11 @@ class SettingsDialog(QDialog):
             for column, text in enumerate((key.party, key.name, key.key_id, key.address, status)):
                 self.keys_table.setItem(n, column, QTableWidgetItem(text))
         self.keys_table.resizeColumnsToContents()
+
+    async def _key_added(self) -> None:
+        await self.load_keys()
+        await self.ctx.reload_officers()
+        self.ctx.notify_changed()
 
     async def revoke_selected(self, key_id: str | None = None) -> bool:
         if key_id is None:
