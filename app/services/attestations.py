@@ -341,6 +341,26 @@ class AttestationService:
                 {"attestation_id": att_id, "reason": reason},
             )
 
+    def abandon_signing(self, att_id: int, officer: str) -> None:
+        """Return an attestation left in 'signing' (a killed process) to awaiting approval.
+
+        Confirmed in the window by an active officer and audited as
+        ``attestation.signing_abandoned``; nothing was signed, so it can be approved
+        (or rejected) again. Refused unless it is in 'signing'.
+        """
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            rec = self._get(repo, att_id)
+            self._officer(repo, officer)
+            if rec.status != "signing":
+                raise WrongStatus(f"attestation {att_id} is {rec.status}, not signing")
+            repo.set_attestation_status(att_id, "awaiting_approval", uow.now)
+            uow.audit(
+                f"officer:{officer}",
+                "attestation.signing_abandoned",
+                {"attestation_id": att_id, "returned_to": "awaiting_approval"},
+            )
+
     def mark_sent(self, att_id: int, actor: str) -> None:
         """Record that the signed bundle reached the exchange."""
         self._transition(att_id, actor, ("signed",), "sent", "attestation.sent", check=False)

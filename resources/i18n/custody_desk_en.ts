@@ -196,253 +196,288 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="74"/>
         <source>&amp;Prepare from selected clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="77"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="80"/>
         <source>&amp;Verify selected proof</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="82"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
         <source>Verify &amp;all proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="87"/>
         <source>Re&amp;ject…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="90"/>
         <source>Send to e&amp;xchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="95"/>
-        <source>Attestation queue</source>
+        <location filename="../../app/ui/views/attestations_view.py" line="94"/>
+        <source>Abandon signing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/attestations_view.py" line="99"/>
+        <source>Attestation queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="103"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="108"/>
         <source>Filter attestations…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="108"/>
         <source>Filter attestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="134"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
         <source>Statement — exactly as the device will show it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="144"/>
         <source>Statement text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="163"/>
         <source>Root:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="159"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="164"/>
         <source>Totals:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="160"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="165"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="161"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="166"/>
         <source>Signature:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="164"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="169"/>
         <source>Export signed &amp;bundle…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="167"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="172"/>
         <source>Copy root</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="169"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="174"/>
         <source>Root</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="171"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="176"/>
         <source>Copy signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="174"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="179"/>
         <source>Signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="187"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="190"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="192"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="195"/>
         <source>Inclusion proofs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="261"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="271"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="265"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="275"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="276"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="286"/>
         <source>Prepare will attest: %1 (selected on the Holdings tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="281"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
         <source>No client selected on the Holdings tab.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="302"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="312"/>
         <source>Prepare attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="313"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="309"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="319"/>
         <source>Duplicate attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="310"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="320"/>
         <source>Attestation %1 (%2) already attests %3 with the same collateral.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="314"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="324"/>
         <source>Prepare a duplicate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="316"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="326"/>
         <source>Nothing changed since: a new one would attest the same figures again. Import a fresh snapshot first, or cancel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="325"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="335"/>
         <source>Attestation refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="328"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="354"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="364"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="363"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="367"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="377"/>
         <source>(none given)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="420"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="430"/>
         <source>Cannot reject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="431"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="441"/>
         <source>Send to the exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="432"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="442"/>
         <source>Send attestation %1 (%2) to the exchange?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="435"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="445"/>
         <source>&amp;Send to exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="437"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
         <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="457"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="452"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="462"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="468"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="479"/>
+        <source>Abandon signing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="480"/>
+        <source>Abandon the signing of attestation %1 (%2)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="483"/>
+        <source>A&amp;bandon signing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="485"/>
+        <source>Its signing was started and never finished (the desk that asked the device stopped). Nothing was signed: it returns to awaiting approval, and a second officer can approve or reject it again. On a shared desk, make sure no other officer is signing it now. The audit log records it as abandoned by %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="497"/>
+        <source>Signing not abandoned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="500"/>
+        <source>Attestation %1 is awaiting approval again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="514"/>
         <source>Export signed bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="486"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="532"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="491"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="537"/>
         <source>Approval refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="499"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="545"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="501"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="547"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="516"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="562"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>

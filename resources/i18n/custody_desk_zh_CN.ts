@@ -196,253 +196,288 @@
 <context>
     <name>AttestationsView</name>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="73"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="74"/>
         <source>&amp;Prepare from selected clients</source>
         <translation>从所选客户编制(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="76"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="77"/>
         <source>Approve &amp;&amp; &amp;sign on device</source>
         <translation>审批并在设备上签名(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="79"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="80"/>
         <source>&amp;Verify selected proof</source>
         <translation>验证所选证明(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="82"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="83"/>
         <source>Verify &amp;all proofs</source>
         <translation>验证全部证明(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="86"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="87"/>
         <source>Re&amp;ject…</source>
         <translation>拒绝(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="89"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="90"/>
         <source>Send to e&amp;xchange</source>
         <translation>发送至交易所(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="95"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="94"/>
+        <source>Abandon signing…</source>
+        <translation>放弃签名…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="99"/>
         <source>Attestation queue</source>
         <translation>证明队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="99"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="103"/>
         <source>No attestations yet. Select eligible clients on the Holdings tab, then Prepare (Ctrl+Shift+P).</source>
         <translation>尚无证明。请在“持仓”页选择合格客户，然后编制 (Ctrl+Shift+P)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="108"/>
         <source>Filter attestations…</source>
         <translation>筛选证明…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="104"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="108"/>
         <source>Filter attestations</source>
         <translation>筛选证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="134"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
         <source>Statement — exactly as the device will show it</source>
         <translation>声明 — 与设备显示完全一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="139"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="144"/>
         <source>Statement text</source>
         <translation>声明文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="158"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="163"/>
         <source>Root:</source>
         <translation>根哈希：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="159"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="164"/>
         <source>Totals:</source>
         <translation>合计：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="160"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="165"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="161"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="166"/>
         <source>Signature:</source>
         <translation>签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="164"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="169"/>
         <source>Export signed &amp;bundle…</source>
         <translation>导出已签名证明包(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="167"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="172"/>
         <source>Copy root</source>
         <translation>复制根哈希</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="169"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="174"/>
         <source>Root</source>
         <translation>根哈希</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="171"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="176"/>
         <source>Copy signature</source>
         <translation>复制签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="174"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="179"/>
         <source>Signature</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="187"/>
-        <location filename="../../app/ui/views/attestations_view.py" line="190"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="192"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="195"/>
         <source>Inclusion proofs</source>
         <translation>包含证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="261"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="271"/>
         <source>Pick the officer on duty (toolbar) to prepare or approve.</source>
         <translation>请先在工具栏选择当班官员，再编制或审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="265"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="275"/>
         <source>You prepared this attestation: a different officer must approve and sign it.</source>
         <translation>此证明由您编制：必须由另一位官员审批并签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="276"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="286"/>
         <source>Prepare will attest: %1 (selected on the Holdings tab).</source>
         <translation>编制将证明：%1（在“持仓”页所选）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="281"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="291"/>
         <source>No client selected on the Holdings tab.</source>
         <translation>“持仓”页未选择客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="302"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="312"/>
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="303"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="313"/>
         <source>Select one or more clients on the Holdings tab first.</source>
         <translation>请先在&quot;持仓&quot;页选择一个或多个客户。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="309"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="319"/>
         <source>Duplicate attestation</source>
         <translation>重复的证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="310"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="320"/>
         <source>Attestation %1 (%2) already attests %3 with the same collateral.</source>
         <translation>证明 %1（%2）已以相同抵押证明 %3。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="314"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="324"/>
         <source>Prepare a duplicate</source>
         <translation>仍编制重复证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="316"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="326"/>
         <source>Nothing changed since: a new one would attest the same figures again. Import a fresh snapshot first, or cancel.</source>
         <translation>此后没有任何变化：新的证明将再次证明相同的数字。请先导入新的快照，或取消。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="325"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="335"/>
         <source>Attestation refused</source>
         <translation>证明被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="328"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="354"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="364"/>
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="363"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation>%1，由 %2 于 %3 拒绝 — 原因：%4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="367"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="377"/>
         <source>(none given)</source>
         <translation>（未填写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="420"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="430"/>
         <source>Cannot reject</source>
         <translation>无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="431"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="441"/>
         <source>Send to the exchange</source>
         <translation>发送至交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="432"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="442"/>
         <source>Send attestation %1 (%2) to the exchange?</source>
         <translation>将证明 %1（%2）发送至交易所？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="435"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="445"/>
         <source>&amp;Send to exchange</source>
         <translation>发送至交易所(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="437"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
         <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
         <translation>交易所将据此登记每位客户的授信额度（抵押 USD %1）。已发送的证明无法撤回。发送人：%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="457"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="452"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="462"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="468"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="479"/>
+        <source>Abandon signing</source>
+        <translation>放弃签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="480"/>
+        <source>Abandon the signing of attestation %1 (%2)?</source>
+        <translation>放弃证明 %1（%2）的签名？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="483"/>
+        <source>A&amp;bandon signing</source>
+        <translation>放弃签名(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="485"/>
+        <source>Its signing was started and never finished (the desk that asked the device stopped). Nothing was signed: it returns to awaiting approval, and a second officer can approve or reject it again. On a shared desk, make sure no other officer is signing it now. The audit log records it as abandoned by %1.</source>
+        <translation>其签名已开始但从未完成（请求设备签名的工作台已停止）。没有任何内容被签名：它将回到待审批状态，第二位官员可以再次批准或拒绝。在共享工作台上，请确认此刻没有其他官员正在签名。审计日志将记录为由 %1 放弃。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="497"/>
+        <source>Signing not abandoned</source>
+        <translation>未放弃签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="500"/>
+        <source>Attestation %1 is awaiting approval again.</source>
+        <translation>证明 %1 已重新等待审批。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="514"/>
         <source>Export signed bundle</source>
         <translation>导出已签名证明包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="486"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="532"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="491"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="537"/>
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="499"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="545"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见&quot;设备&quot;页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="501"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="547"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="516"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="562"/>
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>

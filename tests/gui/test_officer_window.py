@@ -667,6 +667,10 @@ def test_signed_reconciliation_reports_and_checkpoints_are_exported_and_copied(
         async def fetch_ledger(self) -> bytes:
             raise LinkError("exchange unreachable (test)")
 
+    async def click(button: QAbstractButton) -> None:  # as the officer does: loop running
+        button.click()
+
+    close_messages()  # boxes an earlier test's late tasks opened
     alice_emu, _bob = setup_two_officers(desk)
     store = desk.ctx.facade.store
     view = desk.window.audit
@@ -690,23 +694,28 @@ def test_signed_reconciliation_reports_and_checkpoints_are_exported_and_copied(
 
     # the checkpoint, through the file chooser the officer answers (the loop keeps running)
     assert bar.select("checkpoint", row.id)
+    from app.ui.file_dialogs import LAST_DIR_KEY
+
+    desk.ctx.settings.setValue(LAST_DIR_KEY, str(tmp_path))  # the folder last exported to
     chosen: list[str] = []
 
     def answer() -> None:  # the officer accepts the proposed name where the chooser opened
-        [dialog] = open_file_dialogs()
-        chosen.append(dialog.directory().absolutePath())
-        dialog.accept()
+        dialogs = open_file_dialogs()
+        chosen.extend(d.directory().absolutePath() for d in dialogs)
+        for dialog in dialogs:
+            dialog.accept()
 
     QTimer.singleShot(300, answer)
     exported = desk.run(bar.export_selected())
-    target = Path(chosen[0]) / f"audit-checkpoint-{row.id}.json"
+    target = tmp_path / f"audit-checkpoint-{row.id}.json"
+    assert chosen == [str(tmp_path)]
     assert exported is not None and Path(exported) == target
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     checkpoint = parse_document(target.read_bytes())
     assert checkpoint.body["root"] == row.root_hash
-    bar.copy_root_button.click()
+    desk.run(click(bar.copy_root_button))
     assert QApplication.clipboard().text() == row.root_hash
-    bar.copy_signature_button.click()
+    desk.run(click(bar.copy_signature_button))
     assert QApplication.clipboard().text() == signed.signature
 
     # the reconciliation report, exactly as signed
@@ -716,9 +725,9 @@ def test_signed_reconciliation_reports_and_checkpoints_are_exported_and_copied(
     assert written == report.to_bytes()
     assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600
     assert parse_document(written).body["status"] == "failed"
-    bar.copy_root_button.click()
+    desk.run(click(bar.copy_root_button))
     assert QApplication.clipboard().text() == report.body["audit_head"]["root"]
-    bar.copy_signature_button.click()
+    desk.run(click(bar.copy_signature_button))
     assert QApplication.clipboard().text() == report.signatures[0].to_json()["signature"]
     assert close_messages() == ""
 
@@ -735,6 +744,7 @@ def test_settings_adds_a_party_key_from_hex_or_a_device_with_the_services_checks
     from app.services.officers import keys_file, list_officers
     from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
 
+    close_messages()  # boxes an earlier test's late tasks opened
     setup_two_officers(desk)
     desk.window.select_officer("alice")
     store = desk.ctx.facade.store
@@ -788,3 +798,58 @@ def test_settings_adds_a_party_key_from_hex_or_a_device_with_the_services_checks
     device_refusal = close_messages()
     assert "Refused" in device_refusal and "cannot hold the exchange's key" in device_refusal
     assert len(registered()) == len(before) + 2
+
+
+def test_an_attestation_left_in_signing_by_a_killed_process_is_abandoned_back_to_approval(
+    desk,
+) -> None:
+    """A store whose attestation a killed process left in 'signing': Approve is impossible
+    until an officer confirms Abandon signing, which is audited and returns it to approval."""
+    from test_flows import prepare_as_alice, setup_two_officers
+
+    from app.services.attestations import AttestationService
+    from app.services.desk_facade import AttestationStatus
+    from app.ui.dialogs.confirm_act import open_confirmations
+
+    close_messages()  # boxes an earlier test's late tasks opened
+    setup_two_officers(desk)
+    att_id = prepare_as_alice(desk)
+    store = desk.ctx.facade.store
+    # bob's desk began signing (status 'signing', audited) and was killed before the device
+    AttestationService(store)._begin_signing(int(att_id), "bob")
+    desk.window.select_officer("bob")
+    view = desk.window.attestations
+    desk.run(view.reload())
+    view.select(att_id)
+    desk.settle()
+    row = view.table.current_row()
+    assert row.status == AttestationStatus.SIGNING
+    assert not view.approve_action.isEnabled()
+    assert view.abandon_action.isEnabled()
+
+    # declining the confirmation changes nothing
+    task = desk.ctx.spawn(view.abandon_signing())
+    desk.wait_until(lambda: bool(open_confirmations()))
+    [ask] = open_confirmations()
+    assert str(row.sequence) in ask.text() and "officer:bob" in ask.informativeText()
+    ask.reject()
+    desk.wait_until(task.done)
+    assert task.result() is False
+    assert AttestationService(store).detail(int(att_id)).record.status == "signing"
+
+    task = desk.ctx.spawn(view.abandon_signing())
+    desk.wait_until(lambda: bool(open_confirmations()))
+    open_confirmations()[0].confirm_button.click()
+    desk.wait_until(task.done)
+    assert task.result() is True
+    assert AttestationService(store).detail(int(att_id)).record.status == "awaiting_approval"
+    entries = desk.run(desk.ctx.facade.audit_entries())
+    assert any(
+        e.action == "attestation.signing_abandoned" and e.actor == "officer:bob" for e in entries
+    )
+    desk.run(view.reload())
+    view.select(att_id)
+    desk.settle()
+    assert view.approve_action.isEnabled() and not view.abandon_action.isEnabled()
+    assert desk.run(view.approve_selected()) is not None, close_messages()
+    assert AttestationService(store).detail(int(att_id)).record.status == "signed"

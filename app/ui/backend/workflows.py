@@ -285,6 +285,16 @@ def reject_attestation(store: Store, att_id: str, officer: str, reason: str) -> 
         raise _refusal(exc) from exc
 
 
+def abandon_signing(store: Store, att_id: str, officer: str) -> None:
+    """Return an attestation a killed process left in 'signing' to awaiting approval."""
+    from app.services.attestations import AttestationService
+
+    try:
+        AttestationService(store).abandon_signing(int(att_id), officer)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+
+
 def queue_attestation(store: Store, att_id: str, officer: str) -> None:
     """Put the signed bundle in the outbox (sent by the next exchange sync)."""
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from decimal import Decimal
 
@@ -30,7 +31,7 @@ from app.services.desk_facade import (
 )
 from app.ui import format as fmt
 from app.ui import labels
-from app.ui.backend import documents_export
+from app.ui.backend import documents_export, workflows
 from app.ui.context import DeskContext, LatestRead, show_info, show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.reject_attestation import RejectAttestationDialog
@@ -89,6 +90,9 @@ class AttestationsView(QWidget):
         self.send_action = QAction(self.tr("Send to e&xchange"), self)
         self.send_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.send_action.triggered.connect(lambda: ctx.spawn(self.send_selected()))
+        # an attestation a killed process left in 'signing': back to awaiting approval
+        self.abandon_action = QAction(self.tr("Abandon signing…"), self)
+        self.abandon_action.triggered.connect(lambda: ctx.spawn(self.abandon_signing()))
 
         bar = FlowLayout()  # wraps in a narrow window: no button label is elided
         self.model = AttestationsModel(self)
@@ -108,6 +112,7 @@ class AttestationsView(QWidget):
             self.approve_action,
             self.reject_action,
             self.send_action,
+            self.abandon_action,
         ):
             bar.addWidget(action_button(action))
         layout.addLayout(bar)
@@ -255,6 +260,11 @@ class AttestationsView(QWidget):
         self.reject_action.setEnabled(can_approve)
         self.send_action.setEnabled(
             isinstance(row, AttestationRow) and row.status == AttestationStatus.SIGNED
+        )
+        self.abandon_action.setEnabled(
+            isinstance(row, AttestationRow)
+            and row.status == AttestationStatus.SIGNING
+            and bool(officer)
         )
         self.prepare_action.setEnabled(bool(officer))
         if not officer:
@@ -455,6 +465,42 @@ class AttestationsView(QWidget):
         )
         self.ctx.notify_changed()
         return summary
+
+    async def abandon_signing(self) -> bool:
+        """Confirm, then return the selected attestation stuck in 'signing' to approval."""
+        row = self.table.current_row()
+        officer = self.ctx.officer
+        if not isinstance(row, AttestationRow) or row.status != AttestationStatus.SIGNING:
+            return False
+        if not officer:
+            return False
+        if not await confirm_act(
+            self,
+            self.tr("Abandon signing"),
+            self.tr("Abandon the signing of attestation %1 (%2)?")
+            .replace("%1", str(row.sequence))
+            .replace("%2", ", ".join(row.client_ids)),
+            self.tr("A&bandon signing"),
+            self.tr(
+                "Its signing was started and never finished (the desk that asked the device"
+                " stopped). Nothing was signed: it returns to awaiting approval, and a second"
+                " officer can approve or reject it again. On a shared desk, make sure no other"
+                " officer is signing it now. The audit log records it as abandoned by %1."
+            ).replace("%1", f"officer:{officer}"),
+            warning=True,
+        ):
+            return False
+        store = self.ctx.facade.store  # type: ignore[attr-defined]
+        try:
+            await asyncio.to_thread(workflows.abandon_signing, store, row.att_id, officer)
+        except RefusedError as exc:
+            show_refusal(self, exc, self.tr("Signing not abandoned"))
+            return False
+        self.ctx.status_message.emit(
+            self.tr("Attestation %1 is awaiting approval again.").replace("%1", str(row.sequence))
+        )
+        self.ctx.notify_changed()
+        return True
 
     async def export_bundle(self, path: str | None = None) -> str | None:
         """Write the selected attestation's signed bundle (what the exchange receives)."""
