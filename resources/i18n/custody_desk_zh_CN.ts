@@ -518,77 +518,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="30"/>
+        <location filename="../../app/ui/views/audit_view.py" line="31"/>
         <source>&amp;Verify chain and checkpoints</source>
         <translation>验证哈希链与检查点(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="33"/>
+        <location filename="../../app/ui/views/audit_view.py" line="34"/>
         <source>Export &amp;CSV…</source>
         <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="36"/>
+        <location filename="../../app/ui/views/audit_view.py" line="37"/>
         <source>Take a chec&amp;kpoint</source>
         <translation>建立检查点(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="47"/>
+        <location filename="../../app/ui/views/audit_view.py" line="48"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="50"/>
+        <location filename="../../app/ui/views/audit_view.py" line="51"/>
         <source>Filter: actor, action, details…</source>
         <translation>筛选：操作人、操作、详情…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="50"/>
+        <location filename="../../app/ui/views/audit_view.py" line="51"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="53"/>
+        <location filename="../../app/ui/views/audit_view.py" line="54"/>
         <source>Filter by action</source>
         <translation>按操作筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="81"/>
+        <location filename="../../app/ui/views/audit_view.py" line="84"/>
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="94"/>
+        <location filename="../../app/ui/views/audit_view.py" line="98"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation>最近检查点（第 %1 条）已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="98"/>
+        <location filename="../../app/ui/views/audit_view.py" line="102"/>
         <source>no checkpoint yet</source>
         <translation>尚无检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="100"/>
+        <location filename="../../app/ui/views/audit_view.py" line="104"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation>✔ 哈希链完整：%1 条记录；%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="105"/>
+        <location filename="../../app/ui/views/audit_view.py" line="109"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation>✘ 审计日志被篡改或损坏：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="113"/>
+        <location filename="../../app/ui/views/audit_view.py" line="117"/>
         <source>Checkpoint taken over %1 entries.</source>
         <translation>已对 %1 条记录建立检查点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="121"/>
+        <location filename="../../app/ui/views/audit_view.py" line="125"/>
         <source>Export audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="128"/>
+        <location filename="../../app/ui/views/audit_view.py" line="132"/>
         <source>%1 entries exported to %2</source>
         <translation>已导出 %1 条记录到 %2</translation>
     </message>
@@ -986,12 +986,12 @@
 <context>
     <name>DocumentActions</name>
     <message>
-        <location filename="../../app/ui/views/document_actions.py" line="46"/>
+        <location filename="../../app/ui/views/document_actions.py" line="47"/>
         <source>%1 written to %2 (%3 bytes).</source>
         <translation>%1 已写入 %2（%3 字节）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/document_actions.py" line="61"/>
+        <location filename="../../app/ui/views/document_actions.py" line="62"/>
         <source>%1 copied to the clipboard.</source>
         <translation>%1 已复制到剪贴板。</translation>
     </message>
@@ -3073,6 +3073,49 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <location filename="../../app/ui/dialogs/settings_dialog.py" line="396"/>
         <source>Help</source>
         <translation>帮助</translation>
+    </message>
+</context>
+<context>
+    <name>SignedDocumentsBar</name>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="31"/>
+        <source>Signed documents:</source>
+        <translation>已签名文件：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="33"/>
+        <source>Signed reconciliation reports and checkpoints</source>
+        <translation>已签名的对账报告和审计检查点</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="37"/>
+        <source>Export document…</source>
+        <translation>导出文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="39"/>
+        <source>Copy audit root</source>
+        <translation>复制审计根</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="41"/>
+        <source>Audit root</source>
+        <translation>审计根</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="43"/>
+        <source>Copy signature</source>
+        <translation type="unfinished">复制签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="45"/>
+        <source>Signature</source>
+        <translation type="unfinished">签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/signed_documents.py" line="107"/>
+        <source>Export signed document</source>
+        <translation>导出已签名文件</translation>
     </message>
 </context>
 <context>
