@@ -12,6 +12,7 @@ from app.services.attestations import (
     AttestationExpired,
     AttestationService,
     MakerCannotApprove,
+    UnknownOfficer,
     WrongStatus,
 )
 from app.services.officers import OfficerError, register_officer
@@ -107,3 +108,23 @@ def test_a_production_desk_refuses_emulator_keys(
         asyncio.run(register_officer(store, "dave", "officer", devices["bob"].trezor_uri,
                                      "m/44'/0'/3'/0/0", interaction=NullInteraction(),
                                      actor="test"))
+
+
+def test_abandon_signing_only_from_signing_by_an_active_officer(store: SqliteStore) -> None:
+    """A 'signing' left by a killed process returns to awaiting approval, audited; any
+    other state, or an unknown officer, is refused and nothing changes."""
+    service = AttestationService(store)
+    rec = service.prepare(["alnoor-quant"], "alice")
+    with pytest.raises(WrongStatus):
+        service.abandon_signing(rec.id, "bob")  # awaiting approval: nothing to abandon
+    service._begin_signing(rec.id, "bob")  # the process that began it was killed
+    assert status(store, rec.id) == "signing"
+    with pytest.raises(UnknownOfficer):
+        service.abandon_signing(rec.id, "mallory")
+    assert status(store, rec.id) == "signing"
+    service.abandon_signing(rec.id, "alice")
+    assert status(store, rec.id) == "awaiting_approval"
+    with store.read() as tx:
+        last = list(tx.audit.iter_all())[-1]
+    assert last.action == "attestation.signing_abandoned"
+    assert last.actor == "officer:alice"
