@@ -798,6 +798,15 @@ def test_settings_adds_a_party_key_from_hex_or_a_device_with_the_services_checks
     device_refusal = close_messages()
     assert "Refused" in device_refusal and "cannot hold the exchange's key" in device_refusal
     assert len(registered()) == len(before) + 2
+    # a production desk refuses a test emulator's key, with the service's reason
+    from app.services.unit_of_work import utc_now
+
+    with store.transaction() as tx:
+        tx.settings.put("desk.environment", "prod", utc_now())
+    form.path.setText("m/44'/0'/0'/0/2")
+    assert desk.run(form.add()) is None
+    assert "cannot be registered on a production desk" in close_messages()
+    assert len(registered()) == len(before) + 2  # nothing stored
 
 
 def test_an_attestation_left_in_signing_by_a_killed_process_is_abandoned_back_to_approval(
