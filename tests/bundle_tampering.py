@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -134,8 +135,11 @@ TAMPERED: dict[str, tuple[Change, str]] = {
             {"asset": "USDC", "locked_quantity": "0", "quantity": "0"}), "positions"),
     "totals edited": (lambda d: d["body"]["totals"]["BTC"].update(quantity="1"), "proofs"),
     "format 1 statement": (
-        lambda d: d.update(statement=d["statement"].replace("ATTEST/2", "ATTEST/1")),
+        lambda d: d.update(statement=re.sub(r"ATTEST/[23]", "ATTEST/1", d["statement"])),
         "statement"),
+    # the last signature (the maker's prepared-by in format 3) and its key id removed
+    "last signature stripped": (
+        lambda d: (d["signatures"].pop(), d["body"]["signer_key_ids"].pop()), "signers"),
 }
 
 

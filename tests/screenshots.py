@@ -63,7 +63,7 @@ def main() -> None:
             )
         await ctx.reload_officers()
         await ctx.reload_devices()
-        w.select_officer("alice")
+        await w.signin_bar.controller.sign_in("alice")
         # A second snapshot a minute later (BTC down 8%) so the ratio history has a line
         # (dated relative to now: prices have an age limit).
         import json

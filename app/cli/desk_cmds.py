@@ -81,16 +81,25 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     lst = osub.add_parser("list", help="registered officers")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=guarded(cmd_officers_list))
+    orev = osub.add_parser("revoke", help="take an officer off the desk (signed-in officer)")
+    orev.add_argument("name")
+    orev.set_defaults(handler=guarded(cmd_officers_revoke))
 
     attest = sub.add_parser("attest", help="prepare, sign and export attestations")
     asub = attest.add_subparsers(dest="attest_command", metavar="ACTION", required=True)
     prep = asub.add_parser("prepare", help="prepare an attestation (prints its id)")
     prep.add_argument("--clients", required=True, help="ID[,ID...]")
-    prep.add_argument("--officer", required=True, help="the maker")
+    prep.add_argument("--officer", help="the maker (default: the signed-in officer)")
+    prep.add_argument(
+        "--device", required=True, metavar="URI",
+        help="the maker's own device: it signs the statement (prepared-by)",
+    )
     prep.set_defaults(handler=guarded(cmd_attest_prepare))
     sign = asub.add_parser("sign", help="approve and sign on the checker's own device")
     sign.add_argument("id")
-    sign.add_argument("--officer", required=True, help="the checker (not the maker)")
+    sign.add_argument(
+        "--officer", help="the checker, not the maker (default: the signed-in officer)"
+    )
     sign.add_argument("--device", required=True, metavar="URI")
     sign.set_defaults(handler=guarded(cmd_attest_sign))
     exp = asub.add_parser("export", help="write the signed bundle document")
@@ -102,7 +111,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     alist.set_defaults(handler=guarded(cmd_attest_list))
     rej = asub.add_parser("reject", help="reject an attestation (not by its maker)")
     rej.add_argument("id")
-    rej.add_argument("--officer", required=True)
+    rej.add_argument("--officer", help="default: the signed-in officer")
     rej.add_argument("--reason", required=True)
     rej.set_defaults(handler=guarded(cmd_attest_reject))
 
@@ -185,6 +194,17 @@ def cmd_officers_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_officers_revoke(args: argparse.Namespace) -> int:
+    from app.cli.signin_cmds import acting_officer
+    from app.services.officers import revoke_officer
+
+    with opened_store(args) as store:
+        officer = acting_officer(args, store)
+        revoke_officer(store, args.name, actor=f"officer:{officer}")
+    print(f"revoked officer {args.name}")
+    return 0
+
+
 def cmd_officers_list(args: argparse.Namespace) -> int:
     from app.documents.keys import key_id_for
     from app.services.officers import list_officers
@@ -226,27 +246,33 @@ def _service(store: Any) -> Any:
 
 
 def cmd_attest_prepare(args: argparse.Namespace) -> int:
+    from app.cli.signin_cmds import acting_officer
     from app.services.holdings import HoldingsService, StalePrices
 
     with opened_store(args) as store:
+        officer = acting_officer(args, store, args.officer)
         clients = args.clients.split(",")
         try:  # the window refuses stale prices; the CLI warns (scripts date their data)
             HoldingsService(store).require_fresh_prices(clients)
         except StalePrices as exc:
             for reason in exc.reasons:
                 print(f"warning: {reason}", file=sys.stderr)
-        rec = _service(store).prepare(clients, args.officer)
+        rec = run_async(
+            _service(store).prepare_signed(clients, officer, args.device, CliInteraction())
+        )
     print(rec.id)
     return 0
 
 
 def cmd_attest_sign(args: argparse.Namespace) -> int:
+    from app.cli.signin_cmds import acting_officer
     from app.services.attestations import parse_att_id
 
     with opened_store(args) as store:
+        officer = acting_officer(args, store, args.officer)
         rec = run_async(
             _service(store).approve_and_sign(
-                parse_att_id(args.id), args.officer, args.device, CliInteraction()
+                parse_att_id(args.id), officer, args.device, CliInteraction()
             )
         )
     print(f"{rec.id} {rec.status}: {rec.statement}")
@@ -264,10 +290,12 @@ def cmd_attest_export(args: argparse.Namespace) -> int:
 
 
 def cmd_attest_reject(args: argparse.Namespace) -> int:
+    from app.cli.signin_cmds import acting_officer
     from app.services.attestations import parse_att_id
 
     with opened_store(args) as store:
-        _service(store).reject(parse_att_id(args.id), args.officer, args.reason)
+        officer = acting_officer(args, store, args.officer)
+        _service(store).reject(parse_att_id(args.id), officer, args.reason)
     return 0
 
 
@@ -310,10 +338,12 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from app.cli.signin_cmds import acting_officer
     from app.services.officers import revoke_key
 
     with opened_store(args) as store:
-        revoke_key(store, args.key_id, actor=default_actor())
+        officer = acting_officer(args, store)
+        revoke_key(store, args.key_id, actor=f"officer:{officer}")
     print(f"revoked {args.key_id}")
     return 0
 

@@ -121,15 +121,17 @@ def _replace_args(args: argparse.Namespace) -> tuple[bool, str]:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from app.cli.store_cmds import default_actor, opened_store
+    from app.cli.signin_cmds import acting_officer
+    from app.cli.store_cmds import opened_store
     from app.services.safe_orders import create_safe_order
 
     with opened_store(args) as store:
+        officer = acting_officer(args, store)  # creating an order is an officer's act
         doc = create_safe_order(
             store,
             args.client,
             args.reason,
-            actor=default_actor(),
+            actor=f"officer:{officer}",
             assets=args.asset,
             btc_release=btc_cmds.release_request(args),
         )
@@ -180,6 +182,7 @@ def cmd_safe_import(args: argparse.Namespace) -> int:
 
 def cmd_sign(args: argparse.Namespace) -> int:
     from app.cli.desk_cmds import CliInteraction, run_async
+    from app.cli.signin_cmds import acting_officer
     from app.cli.store_cmds import default_actor, opened_store
     from app.documents.envelope import parse_document
     from app.documents.keys import Party, parse_keys
@@ -195,6 +198,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
     replace, reason = _replace_args(args)
     source = Path(args.id)
     local = not source.is_file()
+    actor = default_actor()
+    if local:  # signing this desk's own order and storing the share: an officer's act
+        with opened_store(args) as store:
+            actor = f"officer:{acting_officer(args, store)}"
     keys = parse_keys(read_input(args.keys, MAX_KEYS_BYTES, "keys file")) if args.keys else None
     order_bytes = None if local else read_input(source, MAX_ORDER_BYTES, "signed order copy")
     if order_bytes is None:
@@ -220,9 +227,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     _write(args.out, signed.to_bytes())
     if local:  # our own share goes straight into the store too
         with opened_store(args) as store:
-            import_signed(
-                store, signed.to_bytes(), actor=default_actor(), replace=replace, reason=reason
-            )
+            import_signed(store, signed.to_bytes(), actor=actor, replace=replace, reason=reason)
     psbt_out = btc_cmds.sign_release(args, order.body, local)
     print(f"wrote {args.out}" + (f" and {psbt_out}" if psbt_out else ""))
     return 0
@@ -287,13 +292,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_execute(args: argparse.Namespace) -> int:
-    from app.cli.store_cmds import default_actor, opened_store
+    from app.cli.signin_cmds import acting_officer
+    from app.cli.store_cmds import opened_store
     from app.services.emergency import execute
     from app.services.safe_orders import execute_safe_order, has_safe_tx
 
     if args.tx_out:
         btc_cmds.require_release(args)  # refuse before anything is executed
     with opened_store(args) as store:
+        actor = f"officer:{acting_officer(args, store)}"  # executing is an officer's act
         on_chain = has_safe_tx(store, args.id)
         if on_chain and args.safe_tx_out is None:
             raise CliError(
@@ -303,14 +310,14 @@ def cmd_execute(args: argparse.Namespace) -> int:
             raise CliError(f"order {args.id} has no Safe transaction", 2)
         if on_chain:
             release, call = execute_safe_order(
-                store, args.id, args.safe_tx_out, actor=default_actor()
+                store, args.id, args.safe_tx_out, actor=actor
             )
             print(
                 f"wrote {args.safe_tx_out}: execTransaction on {call['safe']} "
                 f"(nonce {call['nonce']}, signed by {', '.join(call['signers'])})"
             )
         else:
-            release = execute(store, args.id, actor=default_actor())
+            release = execute(store, args.id, actor=actor)
     data = release.to_bytes()
     raw_tx = btc_cmds.release_tx(args)
     if args.tx_out and raw_tx is not None:

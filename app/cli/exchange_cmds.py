@@ -373,9 +373,11 @@ def cmd_margin_list(args: argparse.Namespace) -> int:
 
 
 def cmd_margin_action(args: argparse.Namespace) -> int:
+    from app.cli.signin_cmds import acting_officer
     from app.services import margin_calls as mc
 
     with opened_store(args) as store:
+        acting_officer(args, store, args.officer)
         if args.margin_command == "ack":
             mc.acknowledge(store, args.call_id, officer=args.officer)
             print(f"{args.call_id} acknowledged")
@@ -393,9 +395,11 @@ def cmd_margin_action(args: argparse.Namespace) -> int:
 
 def cmd_margin_answer(args: argparse.Namespace) -> int:
     from app.cli.desk_cmds import CliInteraction
+    from app.cli.signin_cmds import acting_officer
     from app.services import margin_calls as mc
 
     with opened_store(args) as store:
+        acting_officer(args, store, args.officer)
         link = _link(args, store)
         key = _run(mc.answer_top_up(store, args.call_id, officer=args.officer,
                                     device_uri=args.device, interaction=CliInteraction()))
@@ -418,9 +422,11 @@ def cmd_margin_waterfall(args: argparse.Namespace) -> int:
 
 def cmd_margin_liquidate(args: argparse.Namespace) -> int:
     from app.cli.desk_cmds import CliInteraction
+    from app.cli.signin_cmds import acting_officer
     from app.services import margin_calls as mc
 
     with opened_store(args) as store:
+        acting_officer(args, store, args.officer)
         link = _link(args, store)
         instruction = _run(mc.sign_liquidation(store, args.call_id, args.officer, args.device,
                                                CliInteraction()))
@@ -437,7 +443,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     if bool(args.officer) != bool(args.device):
         raise CliError("--officer and --device go together")
+    from app.cli.signin_cmds import acting_officer
+
     with opened_store(args) as store:
+        if args.officer:
+            acting_officer(args, store, args.officer)
         if args.run is not None:
             rec_id = args.run
         else:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from app import __version__
 from app.cli.errors import CliError
+from app.services.signin_errors import SigninError
 
 # One module per command group. Order is the order of `custody-desk --help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -20,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.store_cmds",  # import, holdings, audit, backup
     "app.cli.device_cmds",  # devices, sign, verify-message
     "app.cli.emulator_cmd",  # emulator
+    "app.cli.signin_cmds",  # signin, signout, whoami
     "app.cli.desk_cmds",  # officers, attest, keys, parties, emergency
     "app.cli.vault_cmds",  # vault (on-chain emergency vaults)
     "app.cli.exchange_cmds",  # exchange-sim, verify, reconcile, margin
@@ -62,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"custody-desk {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except SigninError as exc:  # no live session, or a refused sign-in: nothing was done
+        print(f"custody-desk {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -127,6 +127,10 @@ def opened_store(args: argparse.Namespace) -> Iterator[Store]:
     except StoreError as exc:
         raise CliError(f"cannot open the store: {exc}", EXIT_STORE_FAILED) from exc
     try:
+        from app.cli.signin_cmds import live_session_or_none
+
+        # this OS user's live session, if any, is what every audit entry rests on
+        live_session_or_none(args, store)
         yield store
     except StoreError as exc:
         raise CliError(f"store error: {exc}", EXIT_STORE_FAILED) from exc
@@ -312,6 +316,7 @@ def cmd_audit_sign_checkpoint(args: argparse.Namespace) -> int:
     it); 4 the device refused or is not the officer's (nothing stored either way)."""
     # desk_cmds imports this module, so its helpers are imported here, not at the top
     from app.cli.desk_cmds import CliInteraction, run_async
+    from app.cli.signin_cmds import acting_officer
     from app.services.audit_checkpoints import (
         AuditCheckpointService,
         CheckpointError,
@@ -319,6 +324,7 @@ def cmd_audit_sign_checkpoint(args: argparse.Namespace) -> int:
     )
 
     with opened_store(args) as store:
+        acting_officer(args, store, args.officer)
         try:
             row = run_async(
                 AuditCheckpointService(store).sign_checkpoint(

@@ -17,9 +17,12 @@ from app.documents.header import StatementHeader
 from app.documents.report import Check, failed, passed
 from app.documents.specs import CUSTODIAN_OFFICER
 from app.documents.statement_adapter import parse_attestation_statement
-from app.documents.verify import KindSpec
+from app.documents.verify import KindSpec, ValidSignature
 from app.domain import attestation as at
 from app.domain import statement as st
+from app.domain.statement import AttestationStatement, StatementError, parse_as
+
+CHECK_MAKER_CHECKER = "maker-checker"
 
 _REASONS = {
     at.CHECK_VERSION: Reason.UNSUPPORTED_VERSION,
@@ -61,6 +64,43 @@ def attestation_as_of(statement: str) -> datetime:
         raise TypeError(f"not an attestation statement: {type(parsed).__name__}")
     return parsed.as_of
 
+def maker_checker_checks(doc: Document, valid: list[ValidSignature]) -> list[Check]:
+    """Who prepared and who approved; a format-3 bundle needs two different officers.
+
+    Two officers are one person when they share a key, a name in the keys file or a
+    device (master fingerprint). Format 2 names only the approver.
+    """
+    try:
+        statement = parse_as(doc.statement, AttestationStatement)
+    except StatementError:
+        return []  # the statement check already failed
+    acts = at.signature_acts(statement)
+    by_key = {v.entry.key_id: v.entry for v in valid}
+    entries = [by_key.get(s.key_id) for s in doc.signatures]
+    if len(acts) == 1:
+        approver = entries[0] if entries else None
+        who = approver.name if approver else "nobody (no valid signature)"
+        return [passed(CHECK_MAKER_CHECKER, f"approved by {who}; bundle format "
+                       f"{statement.VERSION} carries no maker signature")]
+    if len(entries) != len(acts) or any(e is None for e in entries):
+        return [failed(CHECK_MAKER_CHECKER, Reason.BAD_SIGNATURE,
+                       f"format {statement.VERSION} needs valid {' and '.join(acts)} "
+                       "signatures")]
+    checker, maker = entries[0], entries[1]
+    assert checker is not None and maker is not None
+    same = (
+        "key" if checker.key_id == maker.key_id
+        else "officer" if checker.name == maker.name
+        else "device" if checker.fingerprint and checker.fingerprint == maker.fingerprint
+        else ""
+    )
+    if same:
+        return [failed(CHECK_MAKER_CHECKER, Reason.NO_QUORUM,
+                       f"prepared and approved with the same {same} ({maker.name}, "
+                       f"{maker.key_id}): two different officers must sign")]
+    return [passed(CHECK_MAKER_CHECKER, f"prepared by {maker.name} ({maker.key_id}), "
+                   f"approved by {checker.name} ({checker.key_id})")]
+
 
 def attestation_spec() -> KindSpec:
     return KindSpec(
@@ -69,4 +109,5 @@ def attestation_spec() -> KindSpec:
         body_checks=attestation_body_checks,
         signers=CUSTODIAN_OFFICER,
         dated=attestation_as_of,
+        signer_checks=maker_checker_checks,
     )

@@ -49,6 +49,8 @@ class KindSpec:
     # when the statement says it was made (an attestation's as-of), for kinds that date
     # themselves: a document dated past the verifier's clock plus FUTURE_SKEW is refused
     dated: Callable[[str], datetime] | None = None
+    # checks over who signed (e.g. maker != checker), given the valid signatures
+    signer_checks: Callable[[Document, list[ValidSignature]], list[Check]] | None = None
 
 
 # How far ahead of the verifier's clock a document may be dated (clock drift between
@@ -220,5 +222,7 @@ def verify_document(doc: Document, ctx: VerifyContext) -> VerifyReport:
     valid, sig_checks = check_signatures(doc, spec.signers, ctx)
     report.extend(sig_checks)
     report.add(quorum_check(valid, spec.signers))
+    if spec.signer_checks is not None:
+        report.extend(spec.signer_checks(doc, valid))
     logger.debug("verified %s %s: ok=%s", doc.kind.value, header.doc_id, report.ok)
     return report

@@ -59,6 +59,7 @@ from app.domain.snapshot import CLIENT_ID_PATTERN
 from app.domain.statement import (
     AttestationStatement,
     Environment,
+    MakerCheckerAttestationStatement,
     RetiredStatementVersion,
     StatementError,
     parse_as,
@@ -71,12 +72,20 @@ FORMAT = 2
 MAX_DECIMALS = 18
 SCHEMA_TAG = b"CDESK-MSUM/2\x00"
 SIGNATURE_ACTS: tuple[str, ...] = ("approved-by",)
-"""What each entry of ``signatures`` (and of ``body.signer_key_ids``) is, by position.
+"""What each entry of ``signatures`` (and of ``body.signer_key_ids``) is, by position,
+in a format-2 bundle: exactly one signature, the approving (checker) officer's."""
+MAKER_CHECKER_FORMAT = 3
+ACTS_BY_FORMAT: dict[int, tuple[str, ...]] = {
+    FORMAT: SIGNATURE_ACTS,
+    MAKER_CHECKER_FORMAT: ("approved-by", "prepared-by"),
+}
+"""Format 3 (``CDESK-ATTEST/3``) carries the checker's and then the maker's signature
+over the same statement; ``docs/attestation-format.md`` section 3.6."""
 
-Format 2 carries exactly one signature: the approving (checker) officer's. The
-maker's ``prepared-by`` signature (issue #13) is to be the second entry of both
-lists; ``docs/attestation-format.md`` section 3.6 says how it will be checked.
-"""
+
+def signature_acts(statement: AttestationStatement) -> tuple[str, ...]:
+    """The acts, by position, a bundle with ``statement`` carries."""
+    return ACTS_BY_FORMAT[statement.VERSION]
 
 # The checks of verify_bundle, in the order they run (docs/attestation-format.md 3.5).
 CHECK_VERSION = "version"
@@ -361,8 +370,12 @@ def build_attestation(
     prices: Mapping[str, Decimal],
     factors: Mapping[str, Decimal],
     salt_for: Callable[[str], bytes] = random_salt,
+    maker_signs: bool = False,
 ) -> Attestation:
     """Build the tree, proofs, figures and statement for ``holdings`` as of ``as_of``.
+
+    ``maker_signs``: a format-3 statement (``CDESK-ATTEST/3``), which the maker
+    signs too; else format 2 (the checker's signature only).
 
     The schema is every asset some client holds a non-zero quantity of,
     ascending; zero positions are left out. Leaves are ordered by commitment.
@@ -418,7 +431,8 @@ def build_attestation(
     )
     total_value = sum((c.collateral_value_usd for c in clients), Decimal("0.00"))
     try:
-        statement = AttestationStatement(
+        kind = MakerCheckerAttestationStatement if maker_signs else AttestationStatement
+        statement = kind(
             custodian=custodian, exchange=exchange, env=env, seq=seq, as_of=as_of,
             expires_at=expires_at, client_count=len(clients),
             collateral_value_usd=total_value, root=tree.root,
@@ -565,7 +579,9 @@ def verify_bundle(
     """
     passed: list[Passed] = []
     signed = _parse_statement(statement)
-    passed.append(Passed(CHECK_VERSION, f"bundle format {FORMAT} ({signed.tag()})"))
+    acts = signature_acts(signed)
+    passed.append(Passed(CHECK_VERSION, f"bundle format {signed.VERSION} ({signed.tag()}: "
+                         f"{', '.join(acts)})"))
 
     # fields: exact keys everywhere, every value in its grammar
     b = _keys(body, BODY_KEYS, "body")
@@ -607,7 +623,7 @@ def verify_bundle(
 
     # statement: the body's own fields render the signed text byte for byte
     try:
-        rebuilt = AttestationStatement(
+        rebuilt = type(signed)(
             custodian=b["custodian_id"], exchange=b["exchange_id"], env=Environment(b["env"]),
             seq=sequence, as_of=_parse_time(b["as_of"]), expires_at=_parse_time(b["expires_at"]),
             client_count=client_count, collateral_value_usd=Decimal(total_text),
@@ -717,9 +733,9 @@ def verify_bundle(
     passed.append(Passed(CHECK_TOTAL_VALUE, f"clients add up to {total_value:.2f} USD"))
 
     if signature_key_ids is not None:
-        _check_signers(signer_ids, signature_key_ids)
+        _check_signers(signer_ids, signature_key_ids, acts, signed.VERSION)
         passed.append(Passed(CHECK_SIGNERS, ", ".join(
-            f"{act} {key}" for act, key in zip(SIGNATURE_ACTS, signer_ids, strict=True))))
+            f"{act} {key}" for act, key in zip(acts, signer_ids, strict=True))))
 
     if now is not None:
         if now < signed.as_of:
@@ -768,15 +784,20 @@ def _checked_proofs(
     raise _fail(CHECK_PROOFS, "the listed clients' leaves do not form the signed tree")
 
 
-def _check_signers(signer_ids: Sequence[str], signature_key_ids: Sequence[str]) -> None:
+def _check_signers(
+    signer_ids: Sequence[str],
+    signature_key_ids: Sequence[str],
+    acts: Sequence[str],
+    version: int,
+) -> None:
     if list(signer_ids) != list(signature_key_ids):
         raise _fail(CHECK_SIGNERS, f"body.signer_key_ids {list(signer_ids)} are not the "
                     f"signatures' key ids {list(signature_key_ids)} in order")
-    if len(signer_ids) != len(SIGNATURE_ACTS):
-        raise _fail(CHECK_SIGNERS, f"a format {FORMAT} bundle carries {len(SIGNATURE_ACTS)} "
-                    f"signature(s) ({', '.join(SIGNATURE_ACTS)}), this one {len(signer_ids)}")
+    if len(signer_ids) != len(acts):
+        raise _fail(CHECK_SIGNERS, f"a format {version} bundle carries {len(acts)} "
+                    f"signature(s) ({', '.join(acts)}), this one {len(signer_ids)}")
     if len(set(signer_ids)) != len(signer_ids):
-        raise _fail(CHECK_SIGNERS, "a key signs twice")
+        raise _fail(CHECK_SIGNERS, "a key signs twice (the maker's key cannot approve)")
 
 
 def _parse_time(text: str) -> datetime:

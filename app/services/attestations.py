@@ -28,6 +28,7 @@ from app.documents.signatures import verify_message
 from app.domain.assets import AssetCatalogue
 from app.domain.attestation import (
     FORMAT,
+    MAKER_CHECKER_FORMAT,
     Attestation,
     ClientHoldings,
     build_attestation,
@@ -53,6 +54,7 @@ from app.store.repo_desk import (
     OfficerRecord,
     SqliteDeskRepository,
 )
+from app.store.repo_signin import SqliteSigninRepository
 from signing.errors import InvalidSignature
 from signing.interface import Interaction
 
@@ -195,9 +197,18 @@ class AttestationService:
     # -- prepare ----------------------------------------------------------------
 
     def prepare(
-        self, client_ids: list[str], officer: str, *, submit: bool = True
+        self,
+        client_ids: list[str],
+        officer: str,
+        *,
+        submit: bool = True,
+        maker_signs: bool = False,
     ) -> AttestationRecord:
-        """Build the tree and the statement for ``client_ids``; ``officer`` is the maker."""
+        """Build the tree and the statement for ``client_ids``; ``officer`` is the maker.
+
+        ``maker_signs``: a format-3 statement the maker's device signs next
+        (:meth:`prepare_signed`); it stays a draft until the maker has signed.
+        """
         wanted = list(dict.fromkeys(c.strip() for c in client_ids if c.strip()))
         if not wanted:
             raise AttestationError("choose at least one client")
@@ -229,6 +240,7 @@ class AttestationService:
                     desk,
                     repo.next_attestation_sequence(),
                     now,
+                    maker_signs=maker_signs,
                 )
             except (DomainAttestationError, StatementError, ValueError) as exc:
                 raise AttestationError(f"cannot build the attestation: {exc}") from exc
@@ -247,7 +259,7 @@ class AttestationService:
             record = AttestationRecord(
                 id=0,
                 sequence=att.statement.seq,
-                status="awaiting_approval" if submit else "draft",
+                status="awaiting_approval" if submit and not maker_signs else "draft",
                 env=desk.env,
                 custodian_id=desk.custodian_id,
                 exchange_id=desk.exchange_id,
@@ -258,7 +270,11 @@ class AttestationService:
                 root_hex=body["root"],
                 client_count=len(clients),
                 total_collateral_usd=att.statement.collateral_value_usd,
-                tree={"format": FORMAT, "assets": body["assets"], "totals": body["totals"]},
+                tree={
+                    "format": att.statement.VERSION,
+                    "assets": body["assets"],
+                    "totals": body["totals"],
+                },
                 maker_officer_id=maker.id,
                 checker_officer_id=None,
                 signature_b64=None,
@@ -281,8 +297,80 @@ class AttestationService:
         logger.info("attestation %d prepared by %s", att_id, officer)
         return replace(record, id=att_id)
 
+    async def prepare_signed(
+        self, client_ids: list[str], officer: str, signer_uri: str, interaction: Interaction
+    ) -> AttestationRecord:
+        """Prepare as ``officer`` and have the maker's own device sign it (``prepared-by``).
+
+        The bundle is format 3: the checker later signs the same statement. If the
+        device refuses, fails or is not the maker's (``WrongDevice`` before signing),
+        the draft is rejected (its settlement slots are freed) and the typed error
+        propagates: nothing awaits approval without the maker's signature.
+        """
+        rec = self.prepare(client_ids, officer, submit=False, maker_signs=True)
+        with self._store.read() as tx:
+            maker = self._officer(desk_repo(tx), officer)
+        try:
+            made = await sign_on_device(
+                signer_uri,
+                maker.path,
+                rec.statement,
+                interaction,
+                expected_pubkey=maker.pubkey,
+                signer_factory=self._signer_factory,
+            )
+            if not verify_message(maker.pubkey, rec.statement, made.signature):
+                raise InvalidSignature(f"does not verify against {maker.name}'s registered key")
+            with unit_of_work(self._store, clock=self._clock) as uow:
+                repo = desk_repo(uow.tx)
+                current = self._get(repo, rec.id)
+                if current.status != "draft" or current.statement != rec.statement:
+                    raise WrongStatus(f"attestation {rec.id} changed while the maker signed")
+                still = repo.officer_by_id(maker.id)
+                if still is None or not still.active or still.pubkey != maker.pubkey:
+                    raise UnknownOfficer(f"{officer}'s key was revoked while signing")
+                uow.tx.repository(SqliteSigninRepository).set_maker_signature(  # type: ignore[attr-defined]
+                    rec.id, base64.b64encode(made.signature).decode("ascii")
+                )
+                repo.set_attestation_status(rec.id, "awaiting_approval", uow.now)
+                uow.audit(
+                    f"officer:{officer}",
+                    "attestation.prepared_by",
+                    {
+                        "attestation_id": rec.id,
+                        "key_id": key_id_for(maker.pubkey),
+                        "statement": rec.statement,
+                    },
+                )
+                signed = self._get(repo, rec.id)
+        except BaseException as exc:
+            self._abandon_draft(rec.id, officer, exc)
+            raise
+        logger.info("attestation %d signed by its maker %s", rec.id, officer)
+        return signed
+
+    def _abandon_draft(self, att_id: int, officer: str, error: BaseException) -> None:
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            rec = repo.attestation(att_id)
+            if rec is not None and rec.status == "draft":
+                reason = f"the maker's device did not sign ({type(error).__name__})"
+                repo.set_attestation_status(att_id, "rejected", uow.now, reason)
+                uow.audit(
+                    f"officer:{officer}",
+                    "attestation.prepare_failed",
+                    {"attestation_id": att_id, "error": type(error).__name__},
+                    enforce=False,
+                )
+
     def _build(
-        self, holdings: list[ClientHolding], desk: DeskIdentity, sequence: int, now: datetime
+        self,
+        holdings: list[ClientHolding],
+        desk: DeskIdentity,
+        sequence: int,
+        now: datetime,
+        *,
+        maker_signs: bool = False,
     ) -> Attestation:
         """The domain's builder over the valued holdings (prices, factors, locked shares)."""
         prices: dict[str, Decimal] = {}
@@ -309,6 +397,7 @@ class AttestationService:
             decimals={a: self._catalogue.get(a).decimals for a in prices},
             prices=prices,
             factors=factors,
+            maker_signs=maker_signs,
         )
         verify_attestation(att)  # what is stored is what any verifier accepts
         for h in holdings:  # one valuation: the desk's figures are the bundle's
@@ -322,7 +411,10 @@ class AttestationService:
 
     def submit(self, att_id: int, officer: str) -> None:
         """Move a draft to awaiting approval."""
-        self._transition(att_id, officer, ("draft",), "awaiting_approval", "attestation.submit")
+        self._transition(
+            att_id, officer, ("draft",), "awaiting_approval", "attestation.submit",
+            actor=f"officer:{officer}",
+        )
 
     def reject(self, att_id: int, officer: str, reason: str) -> None:
         """A checker (not the maker) rejects the attestation."""
@@ -389,6 +481,7 @@ class AttestationService:
         action: str,
         *,
         check: bool = True,
+        actor: str | None = None,
     ) -> None:
         with unit_of_work(self._store, clock=self._clock) as uow:
             repo = desk_repo(uow.tx)
@@ -398,7 +491,7 @@ class AttestationService:
             if rec.status not in from_:
                 raise WrongStatus(f"attestation {att_id} is {rec.status}, not {'/'.join(from_)}")
             repo.set_attestation_status(att_id, to, uow.now)
-            uow.audit(who, action, {"attestation_id": att_id})
+            uow.audit(actor or who, action, {"attestation_id": att_id})
 
     # -- approve & sign -----------------------------------------------------------
 
@@ -427,10 +520,11 @@ class AttestationService:
             rec = repo.attestation(att_id)
             if rec is not None and rec.status == "signing":
                 repo.set_attestation_status(att_id, "awaiting_approval", uow.now)
-                uow.audit(
+                uow.audit(  # the desk undoing a half-done act: recorded even after expiry
                     f"officer:{officer}",
                     "attestation.sign_failed",
                     {"attestation_id": att_id, "error": type(error).__name__},
+                    enforce=False,
                 )
 
     async def approve_and_sign(
@@ -551,24 +645,32 @@ class AttestationService:
             checker = repo.officer_by_id(rec.checker_officer_id or 0)
             if checker is None:
                 raise AttestationError("the signing officer is missing")
+            maker = repo.officer_by_id(rec.maker_officer_id)
+            maker_b64 = tx.repository(SqliteSigninRepository).maker_signature(att_id)  # type: ignore[attr-defined]
             clients = repo.attestation_clients(att_id)
         signature = base64.b64decode(rec.signature_b64)
         # never export what the checker's key did not sign (a store edited behind our back)
         if not verify_message(checker.pubkey, rec.statement, signature):
             raise AttestationError(f"attestation {att_id}'s stored signature does not verify")
-        key_id = key_id_for(checker.pubkey)
-        body = stored_body(rec, clients, [key_id])
+        entries = [SignatureEntry(key_id_for(checker.pubkey), Party.CUSTODIAN.value, signature)]
+        if rec.tree.get("format") == MAKER_CHECKER_FORMAT:  # approved-by, then prepared-by
+            made = base64.b64decode(maker_b64) if maker_b64 else b""
+            if maker is None or not verify_message(maker.pubkey, rec.statement, made):
+                raise AttestationError(
+                    f"attestation {att_id}'s maker signature is missing or does not verify"
+                )
+            entries.append(SignatureEntry(key_id_for(maker.pubkey), Party.CUSTODIAN.value, made))
+        key_ids = [e.key_id for e in entries]
+        body = stored_body(rec, clients, key_ids)
         try:  # never export a bundle that a verifier would refuse
-            verify_bundle(body, statement=rec.statement, signature_key_ids=[key_id])
+            verify_bundle(body, statement=rec.statement, signature_key_ids=key_ids)
         except DomainAttestationError as exc:
             raise AttestationError(f"attestation {att_id} does not verify: {exc}") from exc
         return Document(
             kind=Kind.ATTESTATION_BUNDLE,
             statement=rec.statement,
             body=body,
-            signatures=(
-                SignatureEntry(key_id, Party.CUSTODIAN.value, signature),
-            ),
+            signatures=tuple(entries),
         )
 
 
@@ -582,7 +684,7 @@ def stored_body(
     A store row prepared before format 2 is refused by name: its statement is
     ``CDESK-ATTEST/1``, which no verifier of this version accepts.
     """
-    if rec.tree.get("format") != FORMAT:
+    if rec.tree.get("format") not in (FORMAT, MAKER_CHECKER_FORMAT):
         raise AttestationError(
             f"attestation {rec.id} was prepared in bundle format 1, which verifiers no longer "
             "accept (its per-client figures are not bound); prepare a new attestation"

@@ -308,6 +308,17 @@ class OfficerRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionRow:
+    """The officer signed in at this window: who, where, until when, on which sign-in."""
+
+    officer: str
+    workstation: str
+    signin: str  # si-<id>, what every audit entry made in this session names
+    expires_at: datetime
+    is_emulator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceRow:
     uri: str
     kind: str
@@ -387,8 +398,17 @@ class DeskFacade(ABC):
     async def attestations(self) -> Sequence[AttestationRow]: ...
 
     @abstractmethod
-    async def prepare_attestation(self, client_ids: Sequence[str], officer: str) -> AttestationRow:
-        """Raises ``RefusedError`` with one reason per refused client."""
+    async def prepare_attestation(
+        self,
+        client_ids: Sequence[str],
+        officer: str,
+        uri: str | None = None,
+        interaction: Interaction | None = None,
+    ) -> AttestationRow:
+        """Raises ``RefusedError`` with one reason per refused client.
+
+        With the maker's device (``uri``, ``interaction``) the device signs the
+        statement too (``prepared-by``, bundle format 3)."""
 
     @abstractmethod
     async def attestation_detail(self, att_id: str) -> AttestationDetail: ...
@@ -521,6 +541,19 @@ class DeskFacade(ABC):
     @abstractmethod
     async def audit_checkpoint(self, officer: str) -> int:
         """Store a checkpoint over the whole log now; returns its tree size."""
+
+    # --- sign-in -------------------------------------------------------------------
+    @abstractmethod
+    async def sign_in(self, officer: str, uri: str, interaction: Interaction) -> SessionRow:
+        """Open ``officer``'s session: a one-time challenge signed on their own device."""
+
+    @abstractmethod
+    async def end_session(self, session: SessionRow, reason: str) -> None:
+        """End the session (``signout`` or ``lock``): nothing more in the officer's name."""
+
+    @abstractmethod
+    async def idle_lock_minutes(self) -> int:
+        """Idle minutes after which the window locks (setting, default 15)."""
 
     # --- lifecycle ---------------------------------------------------------------
     @abstractmethod

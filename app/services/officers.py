@@ -20,6 +20,7 @@ from app.services.independence import KeyClaim, NotIndependent, known_holders, r
 from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
 from app.store.repo_desk import OfficerRecord, PartyKeyRecord, SqliteDeskRepository
+from app.store.repo_signin import SqliteSigninRepository
 from signing.crypto.addresses import address_matches, decode_address
 from signing.crypto.secp256k1 import decode_point
 from signing.errors import InvalidInput
@@ -211,10 +212,27 @@ def revoke_key(store: Store, key_id: str, *, actor: str) -> None:
         matches += [o.pubkey for o in repo.officers() if key_id_for(o.pubkey) == key_id]
         if not matches:
             raise OfficerError(f"no key {key_id}")
+        # audited first: an officer may revoke their own key while still signed in with it
+        uow.audit(actor, "key.revoke", {"key_id": key_id})
+        revoked = uow.tx.repository(SqliteSigninRepository)  # type: ignore[attr-defined]
         for pubkey in matches:
             repo.revoke_party_key(pubkey, uow.now)
             repo.deactivate_officer_key(pubkey)
-        uow.audit(actor, "key.revoke", {"key_id": key_id})
+            revoked.add_revoked_key(pubkey, uow.now, actor)
+
+
+def revoke_officer(store: Store, name: str, *, actor: str) -> None:
+    """Take ``name`` off the desk: they can no longer sign in or act (their key stays
+    in the keys file, marked revoked, so their past signatures still verify as history)."""
+    with unit_of_work(store) as uow:
+        repo = desk_repo(uow.tx)
+        officer = repo.officer_by_name(name)
+        if officer is None:
+            raise OfficerError(f"no officer named {name}")
+        if not officer.active:
+            raise OfficerError(f"officer {name} is already revoked")
+        uow.audit(actor, "officer.revoke", {"name": name, "key_id": key_id_for(officer.pubkey)})
+        repo.deactivate_officer_key(officer.pubkey)
 
 
 def keys_from_repo(repo: SqliteDeskRepository, env: str) -> KeysFile:
@@ -283,4 +301,5 @@ __all__ = [
     "refuse_test_key",
     "register_officer",
     "revoke_key",
+    "revoke_officer",
 ]

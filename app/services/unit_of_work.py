@@ -10,6 +10,12 @@ Usage (every state-changing service method follows it)::
 A failure anywhere inside the block (including in the audit append) rolls the
 whole transaction back, so the store is left unchanged. ``uow.now`` is one UTC
 timestamp taken at the start, used for every row the use case writes.
+
+An entry in an officer's name (actor ``officer:NAME``) needs that officer's live
+session bound to the store (:mod:`app.services.session_guard`), checked inside
+this transaction; without one the use case is refused and rolled back. Every
+entry's payload gets a ``"session"`` object: the officer, the workstation id and
+the sign-in it rests on.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from app.services import session_guard
 from app.services.audit_log import DEFAULT_CHECKPOINT_EVERY, append_entry
 from app.store.interface import Store, Transaction
 from app.store.records import AuditRow
@@ -34,19 +41,49 @@ def utc_now() -> datetime:
 class UnitOfWork:
     """The open transaction of one use case, plus its audit hook."""
 
-    def __init__(self, tx: Transaction, now: datetime, checkpoint_every: int) -> None:
+    def __init__(
+        self,
+        tx: Transaction,
+        now: datetime,
+        checkpoint_every: int,
+        sessions: dict[str, session_guard.LiveSession] | None = None,
+        workstation: str = "",
+    ) -> None:
         self.tx = tx
         self.now = now
         self._checkpoint_every = checkpoint_every
+        self._sessions = sessions or {}
+        self._workstation = workstation
         self.audited: list[AuditRow] = []
 
-    def audit(self, actor: str, action: str, payload: Mapping[str, Any]) -> AuditRow:
-        """Record ``action`` by ``actor`` in the audit log, in this transaction."""
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        payload: Mapping[str, Any],
+        *,
+        enforce: bool = True,
+        session: session_guard.LiveSession | None = None,
+    ) -> AuditRow:
+        """Record ``action`` by ``actor`` in the audit log, in this transaction.
+
+        In an officer's name this first requires that officer's live session
+        (a typed :class:`app.services.signin_errors.SigninError` otherwise);
+        ``enforce=False`` is only for the desk undoing a half-done act (an
+        aborted signing) and the sign-in itself, which passes its new ``session``.
+        """
+        officer = session_guard.officer_of(actor)
+        if session is not None:
+            attribution = session.attribution()
+        else:
+            if officer is not None and enforce:
+                session_guard.require(self.tx, self._sessions, officer, self.now)
+            attribution = session_guard.attribution(self._sessions, actor, self._workstation)
         row = append_entry(
             self.tx,
             actor=actor,
             action=action,
-            payload=payload,
+            payload={**payload, "session": attribution},
             at=self.now,
             checkpoint_every=self._checkpoint_every,
         )
@@ -62,9 +99,19 @@ def unit_of_work(
     checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
 ) -> Iterator[UnitOfWork]:
     """Run one use case in one write transaction (commit on success, rollback on error)."""
+    sessions = session_guard.snapshot(store)
     with store.transaction() as tx:
         now = clock()
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("the clock must return UTC-aware times")
         now = now.astimezone(UTC)  # an aware local time is stored as the same instant in UTC
-        yield UnitOfWork(tx, now, checkpoint_every)
+        yield UnitOfWork(tx, now, checkpoint_every, sessions, _workstation())
+
+
+def _workstation() -> str:
+    from app.services.workstation import WorkstationIdError, workstation_id
+
+    try:
+        return workstation_id()
+    except WorkstationIdError:
+        return "unknown"

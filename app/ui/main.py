@@ -192,6 +192,8 @@ def run_gui(data_dir: str | None, store_url: str | None = None) -> int:
     with loop:
         ctx.spawn(desk.start())
         loop.run_until_complete(closed.wait())
+        # quitting signs out: the session's secret lived only in this process anyway
+        loop.run_until_complete(desk.window.signin_bar.controller.sign_out(ask_next=False))
         emulator_host().stop_all()
         loop.run_until_complete(facade.close())
     _stop_device_thread()

@@ -1,4 +1,4 @@
-"""The desk's main window: officer on duty, six tabs, emulator banner, status bar."""
+"""The desk's main window: who is signed in, six tabs, emulator banner, status bar."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,6 +26,7 @@ from app.ui import i18n
 from app.ui.context import DeskContext, show_refusal
 from app.ui.file_dialogs import choose_file
 from app.ui.message_log import MessageLogDialog, NoticeButton
+from app.ui.signin.bar import SigninBar
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.holdings_view import HoldingsView
 from app.ui.window_size import default_window_geometry, minimum_window_size
@@ -114,7 +114,6 @@ class MainWindow(QMainWindow):
         if QSystemTrayIcon.isSystemTrayAvailable() and icon is not None:
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.show()
-        ctx.officers_changed.connect(self._fill_officers)
         ctx.emulator_changed.connect(self._on_emulator_changed)
         ctx.devices_changed.connect(self._update_status)
         ctx.store_link_changed.connect(self._update_status)
@@ -214,15 +213,9 @@ class MainWindow(QMainWindow):
         bar = QToolBar(self.tr("Desk"))
         bar.setObjectName("deskToolbar")
         bar.setMovable(False)
-        self.officer_label = QLabel()
-        bar.addWidget(self.officer_label)
-        self.officer_combo = QComboBox()
-        self.officer_combo.setObjectName("officerCombo")
-        self.officer_combo.setMinimumWidth(260)
-        self.officer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.officer_combo.currentIndexChanged.connect(self._officer_picked)
-        bar.addWidget(self.officer_combo)
-        self.officer_label.setBuddy(self.officer_combo)
+        # who is on duty is decided by sign-in on their own device, never picked here
+        self.signin_bar = SigninBar(self.ctx, lambda: self)
+        bar.addWidget(self.signin_bar)
         bar.addSeparator()
         self.refresh_action = QAction(self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -298,12 +291,12 @@ class MainWindow(QMainWindow):
         self.message_log_dialog: MessageLogDialog | None = None
         for widget in (self.store_status, self.device_status, self.emulator_status):
             bar.addPermanentWidget(widget)
+        bar.addPermanentWidget(self.signin_bar.status_label)
         bar.addPermanentWidget(self.clock_label)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Custody Desk"))
-        self.officer_label.setText(self.tr("Officer on &duty: "))
-        self.officer_combo.setAccessibleName(self.tr("Officer on duty"))
+        self.signin_bar.retranslate()
         self.refresh_action.setText(self.tr("&Refresh"))
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
@@ -343,29 +336,9 @@ class MainWindow(QMainWindow):
         self._on_emulator_changed(self.ctx.emulator_running)
         self._update_status()
 
-    def _fill_officers(self) -> None:
-        combo = self.officer_combo
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(self.tr("— nobody on duty —"), "")
-        for officer in self.ctx.officers:
-            # An emulator's key is marked right after the name: it must never pass as real.
-            test_mark = self.tr("(TEST)")
-            name = f"{officer.name} {test_mark}" if officer.is_emulator else officer.name
-            combo.addItem(f"{name} · {officer.role} · {officer.fingerprint}", officer.name)
-        index = combo.findData(self.ctx.officer)
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
-
-    def _officer_picked(self, index: int) -> None:
-        name = self.officer_combo.itemData(index) or ""
-        self.ctx.set_officer(str(name))
-        self._update_status()
-
-    def select_officer(self, name: str) -> None:
-        index = self.officer_combo.findData(name)
-        if index >= 0:
-            self.officer_combo.setCurrentIndex(index)
+    def select_officer(self, name: str) -> object:
+        """Sign ``name`` in on the device holding their key (the task doing it)."""
+        return self.signin_bar.controller.spawn_sign_in(name)
 
     def _on_emulator_changed(self, running: bool) -> None:
         self.banner.setVisible(running)
@@ -512,7 +485,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
-        self.settings.setValue("ui/officer", self.ctx.officer)
         for key, value in self.holdings.save_state().items():
             self.settings.setValue(key, value)
         self.settings.sync()
@@ -535,9 +507,8 @@ class MainWindow(QMainWindow):
                 self._reveal()
         if self.closed:
             return
-        saved = str(self.settings.value("ui/officer", "") or "")
-        if saved:
-            self.select_officer(saved)
+        if self.signin_bar.controller.session is None:
+            self.signin_bar.ask("start")  # the window asks for sign-in at start
         self.ready.emit()
         await asyncio.sleep(0)  # let the first frame paint before building the other tabs
         if self.closed:

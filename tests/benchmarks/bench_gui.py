@@ -168,7 +168,7 @@ def in_process() -> dict[str, float]:
             )
         await ctx.reload_officers()
         await ctx.reload_devices()
-        w.select_officer("alice")
+        await w.signin_bar.controller.sign_in("alice")
         w.holdings.clients.selectRow(
             next(
                 r
@@ -178,7 +178,7 @@ def in_process() -> dict[str, float]:
         )
         row = await w.attestations.prepare()
         assert row is not None
-        w.select_officer("bob")
+        await w.signin_bar.controller.sign_in("bob")
         w.attestations.select(row.att_id)
         await w.attestations.show_detail()
         with StallProbe() as probe:

@@ -22,3 +22,17 @@ def ok(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     code, out, err = cli(data, capsys, *argv)
     assert code == 0, f"{argv}: exit {code}: {out} {err}"
     return out
+
+
+def signin(data: Path, capsys: pytest.CaptureFixture[str], officer: str, uri: str) -> str:
+    """``custody-desk signin --officer OFFICER --device URI`` (the challenge signed on the
+    officer's own device); must succeed. This OS user's session is then ``officer``'s."""
+    return ok(data, capsys, "signin", "--officer", officer, "--device", uri)
+
+
+def officer_on_duty(data: Path, capsys: pytest.CaptureFixture[str], officer: str, uri: str,
+                    path: str = "m/44'/0'/0'/0/0") -> None:
+    """Register ``officer`` with the key of the device at ``uri`` and sign them in there."""
+    ok(data, capsys, "officers", "add", officer, "--role", "officer", "--device", uri,
+       "--path", path)
+    signin(data, capsys, officer, uri)

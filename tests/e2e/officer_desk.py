@@ -11,6 +11,8 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+from signin_support import sign_in_all
+
 from app.services.holdings import HoldingsService
 from app.services.officers import register_officer
 from app.store.sqlite_store import SqliteStore
@@ -46,13 +48,16 @@ def register(store: SqliteStore, name: str, uri: str, path: str = PATH) -> None:
 
 
 def desk_with_officers(
-    db: SqliteStore, devices: dict[str, RunningEmulator]
+    db: SqliteStore, devices: dict[str, RunningEmulator], *, signed_in: bool = True
 ) -> Iterator[SqliteStore]:
     """``db`` (a fresh store, either backend) with the demo snapshot and alice and bob
-    registered; closed when the generator closes."""
+    registered and (unless ``signed_in`` is False) each signed in on their own emulator;
+    closed when the generator closes."""
     HoldingsService(db).import_file(SNAPSHOT, "test")
     for name in ("alice", "bob"):
         register(db, name, devices[name].trezor_uri)
+    if signed_in:
+        sign_in_all(db, {name: devices[name].trezor_uri for name in ("alice", "bob")})
     try:
         yield db
     finally:

@@ -8,10 +8,11 @@ bundle exits non-zero.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, ok, signin
 from officer_desk import PATH, SNAPSHOT
 
 from signing.emulator.main import RunningEmulator
@@ -26,6 +27,7 @@ def desk(
     for name, role in (("alice", "operations"), ("bob", "approver")):
         ok(data, capsys, "officers", "add", name, "--role", role,
            "--device", devices[name].trezor_uri, "--path", PATH)
+    signin(data, capsys, "alice", devices["alice"].trezor_uri)  # the maker is on duty
     return data
 
 
@@ -39,18 +41,29 @@ def test_prepare_approve_export_verify(
     devices: dict[str, RunningEmulator],
 ) -> None:
     att = ok(desk, capsys, "attest", "prepare", "--clients", "alnoor-quant,gulf-meridian-mm",
-             "--officer", "alice").strip()
+             "--officer", "alice",
+             "--device", devices["alice"].trezor_uri).strip()
     assert att.isdigit()
     [row] = attest_list(desk, capsys)
     assert row["status"] == "awaiting_approval"
     statement = str(row["statement"])
-    assert statement.startswith("CDESK-ATTEST/2 ") and " env=test " in statement
+    # format 3: the maker's device signed it when preparing (prepared-by)
+    assert statement.startswith("CDESK-ATTEST/3 ") and " env=test " in statement
 
     # maker != checker, even with the maker's own device
     code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "alice",
                        "--device", devices["alice"].trezor_uri)
     assert code == 2 and "different officer" in err
-    # the checker's name with someone else's device: refused by the device key check
+    # acting as bob needs bob's session: alice's is refused, naming the command to run
+    code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
+                       "--device", devices["bob"].trezor_uri)
+    assert code == 2 and "does not match the signed-in officer alice" in err
+    assert "custody-desk signin --officer bob --device URI" in err
+    # signing in as bob with someone else's device: refused by the device key check
+    code, _, err = cli(desk, capsys, "signin", "--officer", "bob",
+                       "--device", devices["alice"].trezor_uri)
+    assert code == 4 and "wrong_device" in err
+    signin(desk, capsys, "bob", devices["bob"].trezor_uri)
     code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
                        "--device", devices["alice"].trezor_uri)
     assert code == 4 and "wrong_device" in err
@@ -77,6 +90,10 @@ def test_prepare_approve_export_verify(
     assert "OK   proofs: all 2 inclusion proofs lead to the signed root" in out
     assert "OK   total value: clients add up to" in out
     assert out.strip().endswith("VALID")
+    assert re.search(r"^OK +maker-checker: prepared by alice \(k-[0-9a-f]{16}\), approved by "
+                     r"bob \(k-[0-9a-f]{16}\)$", out, re.M), out
+    assert [s["key_id"] for s in document["signatures"]] == document["body"]["signer_key_ids"]
+    assert len(document["signatures"]) == 2  # approved-by, then prepared-by
 
     # tamper with one client's figures: its value no longer follows from them
     document["body"]["clients"][0]["positions"][0]["quantity"] = "90000000"
@@ -96,15 +113,18 @@ def test_prepare_approve_export_verify(
 
 
 def test_ineligible_client_and_settlement_limit_are_refused(
-    desk: Path, capsys: pytest.CaptureFixture[str]
+    desk: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> None:
     code, _, err = cli(desk, capsys, "attest", "prepare", "--clients", "creekside-digital",
-                       "--officer", "alice")
+                       "--officer", "alice",
+             "--device", devices["alice"].trezor_uri)
     assert code == 2 and "creekside-digital" in err and "ineligible" in err
     for _ in range(2):
-        ok(desk, capsys, "attest", "prepare", "--clients", "palm-harbour", "--officer", "alice")
+        ok(desk, capsys, "attest", "prepare", "--clients", "palm-harbour", "--officer", "alice",
+             "--device", devices["alice"].trezor_uri)
     code, _, err = cli(desk, capsys, "attest", "prepare", "--clients", "palm-harbour",
-                       "--officer", "alice")
+                       "--officer", "alice",
+             "--device", devices["alice"].trezor_uri)
     assert code == 2 and "next slot opens at" in err
     assert len(attest_list(desk, capsys)) == 2
 
@@ -114,8 +134,10 @@ def test_device_refusal_leaves_the_attestation_unsigned(
     devices: dict[str, RunningEmulator],
 ) -> None:
     att = ok(desk, capsys, "attest", "prepare", "--clients", "alnoor-quant",
-             "--officer", "alice").strip()
+             "--officer", "alice",
+             "--device", devices["alice"].trezor_uri).strip()
     bob = devices["bob"]
+    signin(desk, capsys, "bob", bob.trezor_uri)
     bob.hsm.set_policy("reject")
     try:
         code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",

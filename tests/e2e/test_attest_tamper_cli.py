@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from bundle_tampering import TAMPERED, client_entry
-from cli_helpers import cli, ok
+from cli_helpers import cli, ok, signin
 from officer_desk import PATH, SNAPSHOT
 
 from signing.emulator.main import RunningEmulator
@@ -33,7 +33,10 @@ def test_every_tampered_copy_of_a_desk_bundle_is_refused_by_the_cli(
     for name, role in (("alice", "operations"), ("bob", "approver")):
         ok(data, capsys, "officers", "add", name, "--role", role,
            "--device", devices[name].trezor_uri, "--path", PATH)
-    att = ok(data, capsys, "attest", "prepare", "--clients", CLIENTS, "--officer", "alice")
+    signin(data, capsys, "alice", devices["alice"].trezor_uri)
+    att = ok(data, capsys, "attest", "prepare", "--clients", CLIENTS, "--officer", "alice",
+             "--device", devices["alice"].trezor_uri)
+    signin(data, capsys, "bob", devices["bob"].trezor_uri)
     ok(data, capsys, "attest", "sign", att.strip(), "--officer", "bob",
        "--device", devices["bob"].trezor_uri)
     bundle, keys = tmp_path / "bundle.json", tmp_path / "keys.json"

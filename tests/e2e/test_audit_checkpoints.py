@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, ok, signin
 from officer_desk import PATH, SNAPSHOT
 
 from app.documents.keys import key_id_for
@@ -51,6 +51,7 @@ def take_checkpoint(data: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str
 
 def sign(data: Path, capsys: pytest.CaptureFixture[str], ckpt: str, officer: str,
          device: RunningEmulator) -> str:
+    signin(data, capsys, officer, device.trezor_uri)
     return ok(data, capsys, "audit", "sign-checkpoint", ckpt, "--officer", officer,
               "--device", device.trezor_uri)
 
@@ -125,6 +126,7 @@ def test_sign_verify_export_and_chain_two_signed_checkpoints(
     assert out.strip().endswith("VALID") and "OK   signature custodian/" in out
 
     # a second checkpoint later, signed by bob, proves the log only grew since the first
+    signin(desk, capsys, "bob", devices["bob"].trezor_uri)
     code, _, err = cli(desk, capsys, "audit", "sign-checkpoint", ckpt, "--officer", "bob",
                        "--device", devices["bob"].trezor_uri)
     assert code == 2 and "already signed" in err
@@ -251,7 +253,7 @@ def test_a_revoked_key_no_longer_counts(
     nxt, _ = take_checkpoint(desk, capsys)
     code, _, err = cli(desk, capsys, "audit", "sign-checkpoint", nxt, "--officer", "alice",
                        "--device", devices["alice"].trezor_uri)
-    assert code == 2 and "no active officer" in err
+    assert code == 2 and "was revoked" in err
 
 
 def test_truncating_the_log_below_a_signed_checkpoint_is_detected(
@@ -293,11 +295,12 @@ def test_refusals_before_the_device(
     desk: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator],
 ) -> None:
     ckpt, _ = take_checkpoint(desk, capsys)
+    signin(desk, capsys, "alice", devices["alice"].trezor_uri)
     signatures_before = devices["alice"].hsm.state()["signatures"]
     for argv, message in (
         (("999", "--officer", "alice"), "no checkpoint #999"),
         (("x1", "--officer", "alice"), "not a checkpoint id"),
-        ((ckpt, "--officer", "mallory"), "no active officer named mallory"),
+        ((ckpt, "--officer", "mallory"), "--officer mallory does not match"),
     ):
         code, _, err = cli(desk, capsys, "audit", "sign-checkpoint", *argv,
                            "--device", devices["alice"].trezor_uri)
@@ -313,6 +316,7 @@ def test_a_checkpoint_the_log_no_longer_backs_is_never_signed(
     desk: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator],
 ) -> None:
     ckpt, _ = take_checkpoint(desk, capsys)
+    signin(desk, capsys, "alice", devices["alice"].trezor_uri)
     tamper(desk, ("UPDATE audit_entries SET actor = 'someone-else' WHERE seq = 1", ()))
     signatures_before = devices["alice"].hsm.state()["signatures"]
     code, _, err = cli(desk, capsys, "audit", "sign-checkpoint", ckpt, "--officer", "alice",

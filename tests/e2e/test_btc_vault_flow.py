@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, officer_on_duty, ok
 from embit import ec
 from embit.psbt import PSBT
 from embit.script import Script, address_to_scriptpubkey
@@ -27,7 +27,12 @@ from officer_desk import PATH, SNAPSHOT, running_emulators
 
 from signing.bitcoin.spend import parse_psbt
 from signing.emulator.main import RunningEmulator
-from signing.emulator.test_seeds import TEST_MNEMONIC_ALL, TEST_MNEMONIC_LEGAL, TEST_MNEMONIC_ZOO
+from signing.emulator.test_seeds import (
+    TEST_MNEMONIC_ABANDON,
+    TEST_MNEMONIC_ALL,
+    TEST_MNEMONIC_LEGAL,
+    TEST_MNEMONIC_ZOO,
+)
 from tests.btc_support import (
     MULTISIG_PATH,
     RELEASE_ADDRESS,
@@ -46,7 +51,8 @@ SEEDS = {"regulator": TEST_MNEMONIC_ZOO, "custodian": TEST_MNEMONIC_ALL,
 
 @pytest.fixture(scope="module")
 def emulators() -> Iterator[dict[str, RunningEmulator]]:
-    yield from running_emulators(SEEDS)
+    # the parties' devices, and the officer on duty's own (creating orders is an officer's act)
+    yield from running_emulators({**SEEDS, "officer": TEST_MNEMONIC_ABANDON})
 
 
 def set_up_vault(desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -54,6 +60,7 @@ def set_up_vault(desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     """Keys registered, descriptor read, the vault funded with two coins and imported."""
     uri = {p: e.trezor_uri for p, e in emulators.items()}
     ok(desk, capsys, "import", str(SNAPSHOT))
+    officer_on_duty(desk, capsys, "olga", uri["officer"])
     for party in SEEDS:
         ok(desk, capsys, "parties", "add", "--party", party, "--device", uri[party], "--path", PATH)
     for party in ("regulator", "custodian"):

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli
+from cli_helpers import cli, ok, signin
 from officer_desk import PATH, SNAPSHOT
 
 from signing.emulator.hsm import SoftHsm
+from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
 
 
@@ -33,9 +34,17 @@ def test_verify_exit_codes_and_lines(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_parties_keys_and_emergency_refusals(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> None:
     assert cli(tmp_path, capsys, "import", str(SNAPSHOT))[0] == 0
+    code, _, err = cli(tmp_path, capsys, "emergency", "create", "--client", "palm-harbour",
+                       "--reason", "drill")
+    assert code == 2 and "custody-desk signin --officer NAME --device URI" in err
+    # revoking keys and creating orders are an officer's acts: alice signs in first
+    alice = devices["alice"].trezor_uri
+    ok(tmp_path, capsys, "officers", "add", "alice", "--role", "officer", "--device", alice,
+       "--path", PATH)
+    signin(tmp_path, capsys, "alice", alice)
     reg = SoftHsm(TEST_MNEMONIC_ZOO).get_public_key(PATH)
     code, out, err = cli(tmp_path, capsys, "parties", "add", "--party", "regulator",
                          "--pubkey", reg.pubkey.hex(), "--address", reg.address)
@@ -52,12 +61,13 @@ def test_parties_keys_and_emergency_refusals(
 
     keys = tmp_path / "keys.json"
     assert cli(tmp_path, capsys, "keys", "export", "--out", str(keys))[0] == 0
-    [entry] = json.loads(keys.read_text())["keys"]
+    [entry] = [k for k in json.loads(keys.read_text())["keys"] if k["party"] == "regulator"]
     assert entry["key_id"] == key_id and entry["party"] == "regulator"
     assert entry["revoked"] is False and entry["is_emulator"] is False
     assert cli(tmp_path, capsys, "keys", "revoke", key_id)[0] == 0
     assert cli(tmp_path, capsys, "keys", "export", "--out", str(keys))[0] == 0
-    assert json.loads(keys.read_text())["keys"][0]["revoked"] is True
+    revoked = {k["key_id"]: k["revoked"] for k in json.loads(keys.read_text())["keys"]}
+    assert revoked[key_id] is True
 
     code, _, err = cli(tmp_path, capsys, "emergency", "create", "--client", "nobody",
                        "--reason", "x")
@@ -77,11 +87,14 @@ def test_attest_refusals_without_devices(
 ) -> None:
     assert cli(tmp_path, capsys, "import", str(SNAPSHOT))[0] == 0
     code, _, err = cli(tmp_path, capsys, "attest", "prepare", "--clients", "alnoor-quant",
-                       "--officer", "ghost")
-    assert code == 2 and "no active officer named ghost" in err
+                       "--officer", "ghost", "--device", "trezor:udp:127.0.0.1:1")
+    assert code == 2 and "run `custody-desk signin --officer ghost --device URI`" in err
+    code, _, err = cli(tmp_path, capsys, "signin", "--officer", "ghost",
+                       "--device", "trezor:udp:127.0.0.1:1")
+    assert code == 2 and "no active officer named ghost" in err  # refused before any device
     code, _, err = cli(tmp_path, capsys, "attest", "sign", "42", "--officer", "ghost",
                        "--device", "trezor:udp:127.0.0.1:1")
-    assert code == 2 and "no attestation 42" in err
+    assert code == 2 and "run `custody-desk signin --officer ghost --device URI`" in err
     code, _, err = cli(tmp_path, capsys, "attest", "export", "att-x", "--out", "x")
     assert code == 2 and "not an attestation id" in err
     code, out, _ = cli(tmp_path, capsys, "attest", "list", "--json")

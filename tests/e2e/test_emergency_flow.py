@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, officer_on_duty, ok
 from officer_desk import PATH, SNAPSHOT, running_emulators
 
 from app.paths import store_path
@@ -44,11 +44,14 @@ def status(data: Path, capsys: pytest.CaptureFixture[str], order: str) -> dict[s
 
 
 def test_two_of_three_unfreeze_survives_restarts_and_executes_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulators: dict[str, RunningEmulator]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], emulators: dict[str, RunningEmulator],
+    devices: dict[str, RunningEmulator],
 ) -> None:
     desk = tmp_path / "desk"
     uri = {p: e.trezor_uri for p, e in emulators.items()}
     ok(desk, capsys, "import", str(SNAPSHOT))
+    # creating and executing orders are an officer's acts: alice (her own device) is on duty
+    officer_on_duty(desk, capsys, "alice", devices["alice"].trezor_uri)
     for party in ("regulator", "custodian", "exchange"):
         ok(desk, capsys, "parties", "add", "--party", party, "--device", uri[party], "--path", PATH)
     # a second custodian key: two custodian signatures must still count as one party
@@ -140,8 +143,7 @@ def test_custodian_share_on_an_officers_own_device_counts(
     desk = tmp_path / "desk"
     uri = {p: e.trezor_uri for p, e in emulators.items()}
     ok(desk, capsys, "import", str(SNAPSHOT))
-    ok(desk, capsys, "officers", "add", "carol", "--role", "officer",
-       "--device", uri["custodian"], "--path", PATH)
+    officer_on_duty(desk, capsys, "carol", uri["custodian"])
     ok(desk, capsys, "parties", "add", "--party", "exchange", "--device", uri["exchange"],
        "--path", PATH)
     order = ok(desk, capsys, "emergency", "create", "--client", "palm-harbour",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, ok, signin
 from officer_desk import PATH, ROOT, SNAPSHOT
 
 from app.exchange.sim.factory import make_sim
@@ -44,8 +44,11 @@ def test_cli_attest_push_call_reconcile(
         assert code == 2 and "no exchange link" in err
         assert running.url in ok(data, capsys, "exchange-link", "--url", running.url)
 
+        signin(data, capsys, "alice", devices["alice"].trezor_uri)
         att = ok(data, capsys, "attest", "prepare", "--clients", "palm-harbour",
-                 "--officer", "alice").strip()
+                 "--officer", "alice",
+             "--device", devices["alice"].trezor_uri).strip()
+        signin(data, capsys, "bob", devices["bob"].trezor_uri)
         ok(data, capsys, "attest", "sign", att, "--officer", "bob",
            "--device", devices["bob"].trezor_uri)
         out = ok(data, capsys, "push", att)
@@ -57,12 +60,14 @@ def test_cli_attest_push_call_reconcile(
         assert "received margin_call mc-000001 client palm-harbour" in out
         [call] = json.loads(ok(data, capsys, "margin", "list", "--json"))
         assert call["status"] == "received" and call["shortfall_usd"] == "1048000.00"
+        signin(data, capsys, "alice", devices["alice"].trezor_uri)
         ok(data, capsys, "margin", "ack", "mc-000001", "--officer", "alice")
         code, _, err = cli(data, capsys, "margin", "ack", "mc-000001", "--officer", "alice")
         assert code == 2 and "cannot become acknowledged" in err
         assert "Sell" in ok(data, capsys, "margin", "waterfall", "mc-000001")
 
         out_json, out_csv = tmp_path / "recon.json", tmp_path / "recon.csv"
+        signin(data, capsys, "bob", devices["bob"].trezor_uri)
         out = ok(data, capsys, "reconcile", "--officer", "bob",
                  "--device", devices["bob"].trezor_uri,
                  "--export-json", str(out_json), "--export-csv", str(out_csv))
@@ -113,8 +118,11 @@ def test_exchange_down_is_exit_5_and_nothing_is_lost(
     for name in ("alice", "bob"):
         ok(data, capsys, "officers", "add", name, "--role", "officer",
            "--device", devices[name].trezor_uri, "--path", PATH)
+    signin(data, capsys, "alice", devices["alice"].trezor_uri)
     att = ok(data, capsys, "attest", "prepare", "--clients", "alnoor-quant",
-             "--officer", "alice").strip()
+             "--officer", "alice",
+             "--device", devices["alice"].trezor_uri).strip()
+    signin(data, capsys, "bob", devices["bob"].trezor_uri)
     ok(data, capsys, "attest", "sign", att, "--officer", "bob",
        "--device", devices["bob"].trezor_uri)
     nowhere = "http://127.0.0.1:9"  # discard port: nothing listens

@@ -22,6 +22,7 @@ from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
 from app.services.attestations import AttestationService
 from app.services.holdings import HoldingsService
+from app.services.signin import SigninService
 from signing.emulator.main import RunningEmulator
 
 
@@ -118,6 +119,9 @@ def test_liquidation_path_is_yield_first(
             assert lines[0].usd == Decimal("1369.86")  # 10M BENJI x 5% / 365, one day
             assert lines[1].source == "BENJI" and lines[-1].remaining_shortfall == 0
 
+            # bob acts "tomorrow": he signs in then (a session lasts 8 hours)
+            await SigninService(desk.store, clock=lambda: later).sign_in(
+                "bob", devices["bob"].trezor_uri, CliInteraction())
             instruction = await mc.sign_liquidation(
                 desk.store, row.call_id, "bob", devices["bob"].trezor_uri, CliInteraction(),
                 clock=lambda: later)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from officer_desk import PATH, SNAPSHOT
+from signin_support import sign_in_async
 
 from app.cli.desk_cmds import CliInteraction
 from app.documents.keys import Party, Role
@@ -24,6 +25,7 @@ from app.exchange.sim.server import RunningSim, start_sim
 from app.services.attestations import AttestationService
 from app.services.holdings import HoldingsService
 from app.services.officers import add_party_key, keys_file, register_officer
+from app.services.signin import OpenedSession, SigninService
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.main import RunningEmulator
 
@@ -35,6 +37,7 @@ class Desk:
     devices: dict[str, RunningEmulator]
     running: RunningSim
     links: list[RestLink] = field(default_factory=list)
+    sessions: list[OpenedSession] = field(default_factory=list)
 
     @property
     def sim(self) -> Any:
@@ -65,6 +68,8 @@ class Desk:
         """A desk restart: close the store and open it again from disk."""
         self.store.close()
         self.store = SqliteStore(self.path)
+        for opened in self.sessions:  # the officers' sessions outlive the restart
+            SigninService(self.store).resume(opened.live.session_id, opened.secret)
 
 
 def snapshot_with(changes: dict[str, dict[str, Any]], prices: dict[str, str],
@@ -87,6 +92,8 @@ async def make_desk(tmp: Path, devices: dict[str, RunningEmulator], *,
     for name in ("alice", "bob"):
         await register_officer(store, name, "officer", devices[name].trezor_uri, PATH,
                                interaction=CliInteraction(), actor="test")
+    # both on duty, each signed in on their own device
+    sessions = [await sign_in_async(store, n, devices[n].trezor_uri) for n in ("alice", "bob")]
     keys_path = tmp / "keys.json"
     frozen = datetime.now(UTC)  # the sim's time moves only with sim.advance()
     sim = make_sim(keys_path,
@@ -96,7 +103,7 @@ async def make_desk(tmp: Path, devices: dict[str, RunningEmulator], *,
                   role=Role.EXCHANGE, name="exchange-sim", is_emulator=True)
     keys_path.write_bytes(keys_file(store).to_bytes())  # the sim's trust root
     running = start_sim(sim)
-    return Desk(store, path, devices, running)
+    return Desk(store, path, devices, running, sessions=sessions)
 
 
 @asynccontextmanager

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, officer_on_duty, ok, signin
 from officer_desk import PATH, SNAPSHOT, running_emulators
 
 from app.paths import store_path
@@ -100,6 +100,7 @@ def test_three_parties_on_one_device_never_reach_quorum(
                 )
     finally:
         store.close()
+    officer_on_duty(desk, capsys, "carol", emulators["carol"].trezor_uri)  # creates the order
     keys = tmp_path / "keys.json"
     ok(desk, capsys, "keys", "export", "--out", str(keys))
     order = ok(desk, capsys, "emergency", "create", "--client", "alnoor-quant",
@@ -137,6 +138,7 @@ def test_a_custodian_share_cannot_be_silently_re_signed(
            "--device", uri[officer], "--path", PATH)
     ok(desk, capsys, "parties", "add", "--party", "exchange", "--device", uri["exchange"],
        "--path", PATH)
+    signin(desk, capsys, "carol", uri["carol"])
     order = ok(desk, capsys, "emergency", "create", "--client", "palm-harbour",
                "--reason", "exchange key ceremony").strip()
     first = tmp_path / "carol.json"

@@ -70,6 +70,14 @@ class Desk:
         self.run(self.ctx.reload_officers())
         self.run(self.ctx.reload_devices())
 
+    def sign_in(self, name: str) -> None:
+        """Sign ``name`` in from the window, on the device holding their key (the real
+        device challenge; the emulator approves)."""
+        controller = self.window.signin_bar.controller
+        row = self.run(controller.sign_in(name))
+        assert row is not None and row.officer == name, controller.last_error
+        assert self.ctx.officer == name
+
     def add_emergency_key(self, party: Party, pubkey: bytes, address: str) -> None:
         """Register ``pubkey`` as ``party``'s (emulator) key for the emergency channel."""
         add_party_key(

@@ -15,6 +15,7 @@ from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
 
 def test_the_proof_panel_marks_a_moved_value_as_not_verified(desk) -> None:
     desk.register("alice", desk.start_emulator(TEST_MNEMONIC_ALL))
+    desk.sign_in("alice")  # she prepares in her own name
     store = desk.ctx.facade.store
     rec = AttestationService(store).prepare(["alnoor-quant", "palm-harbour"], "alice")
     view = desk.window.attestations

@@ -159,7 +159,7 @@ def test_emergency_details_show_each_party_and_the_statement(desk: Any) -> None:
     desk.register("alice", desk.start_emulator(TEST_MNEMONIC_ALL))
     desk.add_officer_emergency_key("alice")
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     view = w.emergency
     order = desk.run(view.create_order("alnoor-quant", "Exchange outage"))
     assert order is not None

@@ -32,7 +32,7 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     desk.add_emergency_key(Party.REGULATOR, reg_key.pubkey, reg_key.address)
 
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     view = w.emergency
     w.tabs.setCurrentWidget(view)
     dialog = view.open_create_dialog()

@@ -62,14 +62,14 @@ def attest_and_receive_call(desk, exchange):
     w = desk.window
 
     # alice prepares palm-harbour's attestation, bob signs it, it goes to the exchange
-    w.select_officer("alice")
+    desk.sign_in("alice")
     proxy = w.holdings.clients.proxy
     w.holdings.clients.selectRow(
         next(r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "palm-harbour")
     )
     prepared = desk.run(w.attestations.prepare())
     assert prepared is not None, close_messages()
-    w.select_officer("bob")
+    desk.sign_in("bob")
     w.attestations.select(prepared.att_id)
     desk.run(w.attestations.show_detail())
     assert desk.run(w.attestations.approve_selected()) is not None, close_messages()
@@ -198,13 +198,13 @@ def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path
     path.write_text(json.dumps(snapshot))
     assert desk.run(w.import_snapshot(str(path))) is not None, close_messages()
 
-    w.select_officer("alice")
+    desk.sign_in("alice")
     view.select(view.model.row_at(0).call_id)
     desk.run(view.top_up())
     topup = max(desk.run(desk.ctx.facade.attestations()), key=lambda r: r.sequence)
     assert topup.client_ids == ("palm-harbour",) and topup.prepared_by == "alice"
 
-    w.select_officer("bob")
+    desk.sign_in("bob")
     desk.run(w.attestations.reload())
     w.attestations.select(topup.att_id)
     desk.run(w.attestations.show_detail())
@@ -227,7 +227,7 @@ def test_a_top_up_without_new_collateral_is_refused_with_the_reason(desk, exchan
     """Unchanged holdings: nothing is prepared, the officer reads why and what to do."""
     view = attest_and_receive_call(desk, exchange)
     before = len(desk.run(desk.ctx.facade.attestations()))
-    desk.window.select_officer("alice")
+    desk.sign_in("alice")
     view.select(view.model.row_at(0).call_id)
     desk.run(view.top_up())
     text = close_messages()

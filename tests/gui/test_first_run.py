@@ -16,7 +16,7 @@ from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 
 def prepare_as(desk, officer: str) -> str:
     w = desk.window
-    w.select_officer(officer)
+    desk.sign_in(officer)
     proxy = w.holdings.clients.proxy
     row = next(
         r for r in range(proxy.rowCount()) if proxy.row_object(r).client_id == "alnoor-quant"
@@ -61,7 +61,9 @@ def test_first_window_uses_the_default_size_and_saved_geometry_wins(desk, tmp_pa
 def test_first_run_demo_officers_run_maker_checker_on_two_emulators(desk) -> None:
     w = desk.window
     assert not desk.ctx.officers
-    assert w.officer_combo.currentData() == ""  # nobody on duty
+    assert desk.ctx.officer == ""  # nobody on duty: the window asks for sign-in
+    assert w.signin_bar.dialog is not None and w.signin_bar.dialog.isVisible()
+    assert w.signin_bar.who.text() == "Nobody signed in"
     dialog = desk.app.emulators.open_offer(no_device=True)
     assert dialog.demo_officers is not None and dialog.demo_officers.isChecked()
     dialog.start_button.click()
@@ -72,12 +74,12 @@ def test_first_run_demo_officers_run_maker_checker_on_two_emulators(desk) -> Non
     assert set(officers) == {"alice", "bob"}
     assert officers["alice"].fingerprint != officers["bob"].fingerprint
     assert all(o.is_emulator and o.role == "custody officer (demo)" for o in officers.values())
-    assert desk.ctx.officer == "alice"
-    assert "(TEST)" in w.officer_combo.currentText() and "alice" in w.officer_combo.currentText()
+    desk.wait_until(lambda: desk.ctx.officer == "alice")  # signed in on her emulator
+    assert w.signin_bar.who.text() == "Signed in: alice (TEST)"
     assert len(emulator_host().running) == 2 and w.banner.isVisible()
     # maker alice prepares; checker bob approves and signs on his own emulator
     att_id = prepare_as(desk, "alice")
-    w.select_officer("bob")
+    desk.sign_in("bob")
     w.attestations.select(att_id)
     desk.run(w.attestations.show_detail())
     signed = desk.run(w.attestations.approve_selected())
@@ -85,8 +87,10 @@ def test_first_run_demo_officers_run_maker_checker_on_two_emulators(desk) -> Non
     assert signed.status == AttestationStatus.SIGNED and signed.approved_by == "bob"
     bob_emulator = emulator_host().running[1]
     assert bob_emulator.hsm.fingerprint() == officers["bob"].fingerprint
-    assert bob_emulator.hsm.state()["signatures"] == 1
-    assert emulator_host().running[0].hsm.state()["signatures"] == 0
+    # bob's device: his sign-in and his approval; alice's: two sign-ins and her
+    # prepared-by signature as the maker
+    assert bob_emulator.hsm.state()["signatures"] == 2
+    assert emulator_host().running[0].hsm.state()["signatures"] == 3
 
 
 def test_devices_tab_offers_demo_officers_only_while_none_is_registered(desk) -> None:
@@ -132,7 +136,7 @@ def _two_officers_and_prepared(desk):
     desk.register("bob", bob)
     att_id = prepare_as(desk, "alice")
     w = desk.window
-    w.select_officer("bob")
+    desk.sign_in("bob")
     w.attestations.select(att_id)
     desk.run(w.attestations.show_detail())
     return bob, att_id

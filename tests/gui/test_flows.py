@@ -24,7 +24,7 @@ def setup_two_officers(desk):
 
 def prepare_as_alice(desk) -> str:
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     holdings = w.holdings
     proxy = holdings.clients.proxy
     row = next(
@@ -42,7 +42,7 @@ def test_prepare_then_second_officer_signs_on_emulator(desk) -> None:
     setup_two_officers(desk)
     att_id = prepare_as_alice(desk)
     w = desk.window
-    w.select_officer("bob")
+    desk.sign_in("bob")
     w.attestations.select(att_id)
     desk.run(w.attestations.show_detail())
     # the statement shown is the exact device text
@@ -84,7 +84,7 @@ def test_same_officer_cannot_approve_own_attestation(desk) -> None:
 
 def _approve_with(desk, att_id: str, hsm_setup, during=None):
     w = desk.window
-    w.select_officer("bob")
+    desk.sign_in("bob")
     w.attestations.select(att_id)
     desk.run(w.attestations.show_detail())
     hsm_setup()
@@ -245,7 +245,7 @@ def test_checker_rejects_with_a_reason_and_the_maker_cannot(desk) -> None:
     view.select(att_id)
     desk.run(view.show_detail())
     assert not view.reject_action.isEnabled()  # alice made it
-    desk.window.select_officer("bob")
+    desk.sign_in("bob")
     view.select(att_id)
     assert view.reject_action.isEnabled()
     dialog = view.open_reject_dialog()
@@ -326,7 +326,7 @@ def test_pin_matrix_positions_unlock_the_device_and_sign(desk) -> None:
 def test_prepare_refuses_ineligible_clients_and_the_third_settlement_of_the_day(desk) -> None:
     setup_two_officers(desk)
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     clients = w.holdings.clients
     proxy = clients.proxy
 

@@ -111,14 +111,14 @@ def test_the_maker_sees_who_rejected_the_attestation_when_and_why(desk) -> None:
     setup_two_officers(desk)
     att_id = prepare_as_alice(desk)
     view = desk.window.attestations
-    desk.window.select_officer("bob")
+    desk.sign_in("bob")
     view.select(att_id)
     dialog = view.open_reject_dialog()
     assert dialog is not None
     dialog.reason.setPlainText("Positions differ from the custodian's ledger")
     dialog.ok_button.click()
     desk.settle()
-    desk.window.select_officer("alice")  # the maker comes back to it
+    desk.sign_in("alice")  # the maker comes back to it
     view.select(att_id)
     desk.run(view.show_detail())
     status = view.status_label.text()
@@ -359,7 +359,7 @@ def test_after_a_restart_every_officers_emulator_comes_back(desk) -> None:
     assert running == {officers["alice"].fingerprint, officers["bob"].fingerprint}
     # bob signs on his own emulator: no "not the officer's registered device"
     att_id = prepare_as_alice_on(desk)
-    desk.window.select_officer("bob")
+    desk.sign_in("bob")
     desk.window.attestations.select(att_id)
     desk.run(desk.window.attestations.show_detail())
     signed = desk.run(desk.window.attestations.approve_selected())
@@ -389,7 +389,7 @@ def test_stale_prices_are_flagged_and_block_preparing_until_a_fresh_snapshot(
 
     setup_two_officers(desk)
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     h = w.holdings
     # every price shows its age and source
     desk.run(h.reload())

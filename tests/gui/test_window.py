@@ -69,7 +69,7 @@ def test_register_officer_through_dialog_reads_key_from_device(desk) -> None:
     desk.wait_until(lambda: any(o.name == "carol" for o in desk.ctx.officers))
     carol = desk.ctx.officer_row("carol")
     assert carol is not None and carol.fingerprint == emulator.hsm.fingerprint()
-    assert desk.window.officer_combo.findData("carol") >= 0
+    assert desk.window.signin_bar.ask("switch").officer.findData("carol") >= 0
     # the device now shows whose key it holds
     desk.wait_until(lambda: view.model.rowCount() > 0 and view.model.row_at(0).officer == "carol")
 

@@ -39,7 +39,7 @@ def log_path(tmp_path: Path) -> Path:
     for n in range(1, 11):
         with unit_of_work(store, clock=lambda: next(clock), checkpoint_every=4) as uow:
             uow.tx.settings.put("n", str(n), uow.now)
-            uow.audit(f"officer:{'alice' if n % 2 else 'bob'}", "test.write", {"n": n})
+            uow.audit(f"cli:{'alice' if n % 2 else 'bob'}", "test.write", {"n": n})
     store.close()
     return path
 
@@ -92,7 +92,7 @@ def test_edited_payload_is_caught(log_path: Path) -> None:
 
 
 def test_edited_actor_is_caught(log_path: Path) -> None:
-    tamper(log_path, "UPDATE audit_entries SET actor = 'officer:mallory' WHERE seq = 9")
+    tamper(log_path, "UPDATE audit_entries SET actor = 'cli:mallory' WHERE seq = 9")
     assert verify(log_path)["chain"] is False
 
 
@@ -196,13 +196,13 @@ def test_entry_is_rolled_back_with_a_failed_use_case(tmp_path: Path) -> None:
     store = open_store(tmp_path / "desk.sqlite3")
     try:
         service = AuditService(store)
-        service.record("officer:alice", "first", {})
+        service.record("cli:alice", "first", {})
         with pytest.raises(RuntimeError), unit_of_work(store) as uow:
-            uow.audit("officer:alice", "second", {})
+            uow.audit("cli:alice", "second", {})
             raise RuntimeError("the state change failed after its audit entry")
         assert [row.action for row in service.entries()] == ["first"]
         assert service.verify().ok
-        service.record("officer:alice", "third", {})  # the chain continues cleanly
+        service.record("cli:alice", "third", {})  # the chain continues cleanly
         assert [row.seq for row in service.entries()] == [1, 2]
         assert service.verify().ok
     finally:
@@ -213,7 +213,7 @@ def test_entries_filters(log_path: Path) -> None:
     store = open_store(log_path)
     try:
         service = AuditService(store)
-        assert len(service.entries(actor="officer:alice")) == 5
+        assert len(service.entries(actor="cli:alice")) == 5
         assert [r.seq for r in service.entries(after_seq=8)] == [9, 10]
         assert len(service.entries(limit=3)) == 3
         assert [r.seq for r in service.entries(since=START + timedelta(seconds=8))] == [9, 10]
@@ -226,7 +226,7 @@ def test_payload_floats_are_refused(tmp_path: Path) -> None:
     store = open_store(tmp_path / "desk.sqlite3")
     try:
         with pytest.raises(TypeError):
-            AuditService(store).record("officer:alice", "x", {"amount": 1.5})
+            AuditService(store).record("cli:alice", "x", {"amount": 1.5})
         assert AuditService(store).entries() == []
     finally:
         store.close()
@@ -236,7 +236,7 @@ def test_manual_checkpoint_is_stored_and_audited(log_path: Path) -> None:
     store = open_store(log_path)
     try:
         service = AuditService(store)
-        checkpoint = service.checkpoint("officer:alice")
+        checkpoint = service.checkpoint("cli:alice")
         assert checkpoint.tree_size == 10
         assert service.entries()[-1].action == "audit.checkpoint"
         assert service.verify().ok
@@ -259,7 +259,7 @@ def test_a_damaged_log_is_not_extended(log_path: Path) -> None:
     store = open_store(log_path)
     try:
         with pytest.raises(AuditLogDamaged):
-            AuditService(store).record("officer:alice", "after.tampering", {})
+            AuditService(store).record("cli:alice", "after.tampering", {})
         with store.read() as tx:
             assert tx.audit.last() is not None
             assert tx.audit.entries(action="after.tampering") == []
@@ -271,7 +271,7 @@ def test_an_empty_log_has_nothing_to_checkpoint(tmp_path: Path) -> None:
     store = open_store(tmp_path / "desk.sqlite3")
     try:
         with pytest.raises(ValueError, match="empty"):
-            AuditService(store).checkpoint("officer:alice")
+            AuditService(store).checkpoint("cli:alice")
         assert AuditService(store).verify().ok
     finally:
         store.close()

@@ -19,20 +19,20 @@ def test_restore_under_a_running_desk_is_seen_by_it(tmp_path: Path) -> None:
     running = open_store(live)  # e.g. the GUI, left open throughout
     try:
         holdings = HoldingsService(running)
-        holdings.import_file(demo_snapshot_path(), "officer:alice")
-        backup_store(running, tmp_path / "backup.sqlite3", actor="officer:alice")
+        holdings.import_file(demo_snapshot_path(), "cli:alice")
+        backup_store(running, tmp_path / "backup.sqlite3", actor="cli:alice")
         later = json.loads(demo_snapshot_path().read_text())
         later["as_of"] = "2026-11-27T09:00:00Z"
-        holdings.import_snapshot(holdings.parse(json.dumps(later)), "officer:alice")
+        holdings.import_snapshot(holdings.parse(json.dumps(later)), "cli:alice")
         assert len(holdings.snapshots()) == 2
 
-        kept = restore_store(tmp_path / "backup.sqlite3", live, actor="officer:bob")
+        kept = restore_store(tmp_path / "backup.sqlite3", live, actor="cli:bob")
 
         assert kept is not None and kept.is_file()
         assert len(holdings.snapshots()) == 1  # the running desk sees the restored store
         audit = AuditService(running)
         assert [e.action for e in audit.entries()] == ["snapshot.import", "store.restore"]
-        audit.record("officer:alice", "work.continues", {})
+        audit.record("cli:alice", "work.continues", {})
         assert audit.verify().ok
         # Nothing is lost: the pre-restore store is kept whole beside it.
         previous = open_store(kept)

@@ -173,5 +173,5 @@ def test_holdings_can_be_read_inside_a_use_case(store: SqliteStore) -> None:
     service.import_snapshot(service.parse(json.dumps(document())), "cli:alice")
     with unit_of_work(store) as uow:
         rows = service.holdings_in(uow.tx)
-        uow.audit("officer:alice", "decided", {"clients": [r.record.id for r in rows]})
+        uow.audit("cli:alice", "decided", {"clients": [r.record.id for r in rows]})
     assert [r.record.id for r in rows] == ["alpha", "small"]

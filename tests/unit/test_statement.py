@@ -120,7 +120,7 @@ def test_longest_values_still_fit_the_device() -> None:
         GOLDEN.replace("env=test", "env=TEST"),
         GOLDEN.replace("env=test", "env=staging"),
         GOLDEN.replace("n=3", "n=0"),
-        GOLDEN.replace("CDESK-ATTEST/2", "CDESK-ATTEST/3"),
+        GOLDEN.replace("CDESK-ATTEST/2", "CDESK-ATTEST/4"),  # /3 is the maker-checker format
         GOLDEN.replace("CDESK-ATTEST/2", "CDESK-ATTESTATION/2"),
         GOLDEN.replace("CDESK-ATTEST/2", "XDESK-ATTEST/2"),
         GOLDEN.replace(" n=3", ""),

@@ -32,13 +32,13 @@ def test_store_wal_and_backup_are_owner_only(tmp_path: Path, loose_umask: object
     live = tmp_path / "desk" / "desk.sqlite3"
     store = open_store(live)
     try:
-        AuditService(store).record("officer:alice", "test.write", {"n": 1})
+        AuditService(store).record("cli:alice", "test.write", {"n": 1})
         assert _mode(live) == 0o600
         wal = live.with_name(live.name + "-wal")
         if wal.exists():  # SQLite gives the WAL the main file's mode
             assert _mode(wal) == 0o600
         backup = tmp_path / "backups" / "desk-copy.sqlite3"
-        backup_store(store, backup, actor="officer:alice")
+        backup_store(store, backup, actor="cli:alice")
         assert _mode(backup) == 0o600, "a backup holds the whole desk: owner-only"
     finally:
         store.close()
@@ -52,7 +52,7 @@ def test_an_aware_local_clock_is_stored_as_utc(tmp_path: Path) -> None:
         with unit_of_work(store, clock=lambda: local) as uow:
             assert uow.now.utcoffset() == timedelta(0)
             assert uow.now == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
-            uow.audit("officer:alice", "test.write", {})
+            uow.audit("cli:alice", "test.write", {})
         entry = AuditService(store).entries()[-1]
         assert entry.time == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
         with pytest.raises(ValueError, match="UTC-aware"), unit_of_work(

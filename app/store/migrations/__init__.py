@@ -98,6 +98,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0006_btc_vault,
         m0007_ethereum,
         m0008_audit_by_action,
+        m0009_signin,
     )
 
     migrations = (
@@ -109,6 +110,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0006_btc_vault.MIGRATION,
         m0007_ethereum.MIGRATION,
         m0008_audit_by_action.MIGRATION,
+        m0009_signin.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -116,4 +118,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 8
+LATEST_VERSION = 9

@@ -39,6 +39,7 @@ from app.services.desk_facade import (
     PositionRow,
     RatioPoint,
     RefusedError,
+    SessionRow,
     StressRow,
     WaterfallLine,
 )
@@ -48,6 +49,7 @@ from app.ui.backend import workflows as flows
 
 if TYPE_CHECKING:  # imported when first used: not on the cold-start path
     from app.services.audit import AuditService
+    from app.services.session_guard import LiveSession
     from app.store.pg_listen import ChangeListener
     from signing.interface import Interaction
 
@@ -129,6 +131,7 @@ class StoreDesk(DeskFacade):
         self._audit: AuditService | None = None
         self._cache: _Cache | None = None
         self._listeners: list[ChangeListener] = []
+        self._sessions: dict[str, LiveSession] = {}  # signed in at this window, by si-<id>
 
     @property
     def audit_service(self) -> AuditService:
@@ -162,6 +165,40 @@ class StoreDesk(DeskFacade):
                 self._listeners.remove(listener)
 
         return stop
+
+    # --- sign-in ----------------------------------------------------------------------
+    async def sign_in(self, officer: str, uri: str, interaction: Interaction) -> SessionRow:
+        from app.services.signin import SigninService
+        from app.services.signin_errors import SigninError
+
+        service = SigninService(self.store)
+        try:
+            opened = await service.sign_in(officer, uri, interaction)
+        except SigninError as exc:
+            raise RefusedError([str(exc)]) from exc
+        live = opened.live
+        self._sessions[live.signin_ref] = live
+        row = next((o for o in flows.officers(self.store) if o.name == officer), None)
+        return SessionRow(
+            live.officer,
+            live.workstation_id,
+            live.signin_ref,
+            live.expires_at,
+            bool(row and row.is_emulator),
+        )
+
+    async def end_session(self, session: SessionRow, reason: str) -> None:
+        from app.services.signin import SigninService
+
+        live = self._sessions.pop(session.signin, None)
+        if live is not None:
+            await asyncio.to_thread(SigninService(self.store).end, live, reason)
+
+    async def idle_lock_minutes(self) -> int:
+        from app.services.signin import idle_lock_after
+
+        delay = await asyncio.to_thread(idle_lock_after, self.store)
+        return int(delay.total_seconds() // 60)
 
     async def close(self) -> None:
         for listener in list(self._listeners):
@@ -255,7 +292,7 @@ class StoreDesk(DeskFacade):
 
         def run() -> str:
             try:
-                result = self.holdings_service.import_file(Path(path), f"officer:{officer}")
+                result = self.holdings_service.import_file(Path(path), _actor(officer))
             except SnapshotError as exc:
                 raise RefusedError([str(exc)]) from exc
             if not result.created:
@@ -320,7 +357,17 @@ class StoreDesk(DeskFacade):
     async def attestations(self) -> Sequence[AttestationRow]:
         return await asyncio.to_thread(flows.attestations, self.store)
 
-    async def prepare_attestation(self, client_ids: Sequence[str], officer: str) -> AttestationRow:
+    async def prepare_attestation(
+        self,
+        client_ids: Sequence[str],
+        officer: str,
+        uri: str | None = None,
+        interaction: Interaction | None = None,
+    ) -> AttestationRow:
+        if uri is not None and interaction is not None:
+            return await flows.prepare_signed(
+                self.store, list(client_ids), officer, uri, interaction
+            )
         return await asyncio.to_thread(flows.prepare, self.store, list(client_ids), officer)
 
     async def attestation_detail(self, att_id: str) -> AttestationDetail:
@@ -467,7 +514,7 @@ class StoreDesk(DeskFacade):
 
     async def audit_checkpoint(self, officer: str) -> int:
         def run() -> int:
-            return self.audit_service.checkpoint(f"officer:{officer}").tree_size
+            return self.audit_service.checkpoint(_actor(officer)).tree_size
 
         return await asyncio.to_thread(run)
 
@@ -527,6 +574,11 @@ def plan_lines(
             )
         )
     return rows
+
+
+def _actor(officer: str) -> str:
+    """The signed-in officer acts in their name (checked); with nobody signed in, the desk."""
+    return f"officer:{officer}" if officer and officer != "desk" else "desk"
 
 
 def refuse(reason: str) -> RefusedError:

@@ -80,7 +80,8 @@ async def register_officer(
 
     try:
         record = await register(
-            store, name, role, uri, path, interaction=interaction, actor=f"officer:{name}"
+            # the desk registers (the entry records whoever is signed in at the window)
+            store, name, role, uri, path, interaction=interaction, actor="desk"
         )
     except OfficerError as exc:
         raise RefusedError([str(exc)]) from exc
@@ -258,6 +259,25 @@ def prepare(store: Store, client_ids: list[str], officer: str) -> AttestationRow
     _require_fresh_prices(store, client_ids)
     try:
         record = AttestationService(store).prepare(client_ids, officer)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    att_id = str(record.id)
+    return next(r for r in attestations(store) if r.att_id == att_id)
+
+
+async def prepare_signed(
+    store: Store, client_ids: list[str], officer: str, uri: str, interaction: Interaction
+) -> AttestationRow:
+    """Prepare as the maker and sign it on the maker's own device (bundle format 3)."""
+    import asyncio
+
+    from app.services.attestations import AttestationService
+
+    await asyncio.to_thread(_require_fresh_prices, store, client_ids)  # before the device
+    try:
+        record = await AttestationService(store).prepare_signed(
+            client_ids, officer, uri, interaction
+        )
     except Exception as exc:
         raise _refusal(exc) from exc
     att_id = str(record.id)

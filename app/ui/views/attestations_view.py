@@ -329,10 +329,26 @@ class AttestationsView(QWidget):
             warning=True,
         ):
             return None
-        try:
-            row = await self.ctx.facade.prepare_attestation(clients, self.ctx.officer)
-        except RefusedError as exc:
-            show_refusal(self, exc, self.tr("Attestation refused"))
+        device = self.ctx.device_for_officer()
+        if device is None:
+            show_info(
+                self,
+                self.tr("Prepare attestation"),
+                self.tr("Plug in your own device: it signs what you prepare (prepared-by)."),
+            )
+            return None
+        officer = self.ctx.officer
+        flow = SigningFlow(
+            self, device.label, self.tr("Prepare attestation (your signature as its maker)")
+        )
+        self.last_flow = flow
+        row = await flow.run(
+            lambda interaction: self.ctx.facade.prepare_attestation(
+                clients, officer, device.uri, interaction
+            )
+        )
+        if row is None:  # refused or not signed: the flow said why; nothing awaits approval
+            await self.reload()
             return None
         self.ctx.status_message.emit(
             self.tr("Attestation %1 prepared: awaiting a second officer's approval.").replace(

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from types import TracebackType
 
+from signin_support import sign_in_all
+
 from app.services.attestations import AttestationService
 from app.services.audit import AuditService
 from app.services.holdings import HoldingsService
@@ -42,6 +44,8 @@ class Desk:
                     interaction=NullInteraction(), actor="test",
                 )
             )  # fmt: skip
+        # both on duty: bob signs in through the driver under test
+        sign_in_all(self.store, {"alice": self.maker_device.trezor_uri, "bob": checker_uri})
         self.service = AttestationService(self.store)
 
     def prepare(self) -> int:
