@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, ok, signin
 from officer_desk import PATH, SNAPSHOT
 from test_exchange_support import open_desk
 
@@ -110,6 +110,7 @@ def _cli_desk(desk: Path, capsys: pytest.CaptureFixture[str],
     for name in ("alice", "bob"):
         ok(desk, capsys, "officers", "add", name, "--role", "officer",
            "--device", devices[name].trezor_uri, "--path", PATH)
+    signin(desk, capsys, "alice", devices["alice"].trezor_uri)  # alice on duty
 
 
 def test_audit_verify_against_an_exported_signed_checkpoint(
@@ -167,10 +168,13 @@ def test_an_edited_officer_row_is_reported_and_does_not_bring_the_officer_back(
     [entry] = [k for k in json.loads(keys.read_text())["keys"] if k["name"] == "bob"]
     assert entry["revoked"] is True
     att = ok(desk, capsys, "attest", "prepare", "--clients", "alnoor-quant",
-             "--officer", "alice").strip()
+             "--officer", "alice", "--device", devices["alice"].trezor_uri).strip()
+    code, _, err = cli(desk, capsys, "signin", "--officer", "bob",
+                       "--device", devices["bob"].trezor_uri)
+    assert code != 0 and f"bob's key {key_id_for(bob.pubkey)} was revoked" in err
     code, _, err = cli(desk, capsys, "attest", "sign", att, "--officer", "bob",
                        "--device", devices["bob"].trezor_uri)
-    assert code != 0 and "no active officer named bob" in err
+    assert code != 0 and "--officer bob does not match the signed-in officer alice" in err
 
 
 def test_restore_refuses_another_desks_store(

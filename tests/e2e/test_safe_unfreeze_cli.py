@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import cli, ok
+from cli_helpers import cli, ok, officer_on_duty
 from officer_desk import PATH, SNAPSHOT, running_emulators
 from safe_chain import SafeChain
 
@@ -87,6 +87,9 @@ def _desk(
 ) -> Path:
     desk = tmp_path / "desk"
     ok(desk, capsys, "import", str(SNAPSHOT))
+    # the officer on duty (creating and executing orders are an officer's acts), on the
+    # custodian's device: an officer's key belongs to the custodian only
+    officer_on_duty(desk, capsys, "olga", emulators["custodian"].trezor_uri)
     for party in PARTIES:
         out = ok(
             desk,
@@ -543,6 +546,7 @@ def test_safe_and_owner_refusals(
     code, _, err = cli(desk, capsys, *base, "--safe", chain.safe_address)
     assert code == 2 and "--decimals" in err
     ok(desk, capsys, *base, "--safe", chain.safe_address, "--decimals", "BENJI=0")
+    officer_on_duty(desk, capsys, "olga", emulators["custodian"].trezor_uri)  # creates orders
     code, _, err = cli(
         desk, capsys, "emergency", "create", "--client", "gulf-meridian-mm", "--reason", "r"
     )
