@@ -58,7 +58,7 @@ def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
     )
 
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     view = w.emergency
     w.tabs.setCurrentWidget(view)
     created = desk.run(view.create_order("alnoor-quant", "Exchange outage: release the shares"))

@@ -476,7 +476,7 @@ def test_the_desks_settings_are_in_the_window(desk, tmp_path) -> None:
 
     setup_two_officers(desk)
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     dialog = w.show_settings()
     desk.settle()
     store = desk.ctx.facade.store
@@ -548,7 +548,7 @@ def test_a_signed_attestation_is_exported_and_its_root_and_signature_copied(
     view.select(att_id)
     desk.run(view.show_detail())
     assert not view.export_bundle_button.isEnabled()  # nothing signed yet
-    desk.window.select_officer("bob")
+    desk.sign_in("bob")
     view.select(att_id)
     desk.run(view.show_detail())
     assert desk.run(view.approve_selected()) is not None, close_messages()
