@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import cli, ok, officer_on_duty
+from cli_helpers import cli, officer_on_duty, ok
 from officer_desk import PATH, SNAPSHOT, running_emulators
 from safe_chain import SafeChain
 
