@@ -71,7 +71,7 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     # bob, another custodian officer with his own device, replaces alice's share
     desk.register("bob", desk.start_emulator(TEST_MNEMONIC_ABANDON))
     desk.add_officer_emergency_key("bob")
-    w.select_officer("bob")
+    desk.sign_in("bob")
     view.select(signed.order_id)
     replaced = desk.run(view.sign_selected(replace_reason=reason))
     assert replaced is not None, close_messages()
@@ -83,7 +83,7 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     desk.run(view.reload())
     view.select(signed.order_id)
     assert view.model.row_at(0).valid_signatures == 1  # still one custodian share
-    w.select_officer("alice")
+    desk.sign_in("alice")
 
     exported = tmp_path / "order.json"
     desk.run(view.export_selected(str(exported)))

@@ -147,7 +147,7 @@ def test_the_window_executes_a_safe_order_by_writing_its_exec_transaction(desk, 
         actor="test",
     )
     w = desk.window
-    w.select_officer("alice")
+    desk.sign_in("alice")
     view = w.emergency
     w.tabs.setCurrentWidget(view)
     created = desk.run(view.create_order("alnoor-quant", "Exchange outage: release the shares"))
