@@ -21,6 +21,7 @@ from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
 from app.services.audit import AuditService
+from app.services.signin import SigninService
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.main import RunningEmulator
 
@@ -54,6 +55,9 @@ def test_edited_exchange_rows_are_named(
             desk.sim.advance(60)
             await mc.sync(desk.store, link)
             [row] = mc.list_margin_call_rows(desk.store)
+            # bob acts "tomorrow": he signs in then (a session lasts 8 hours)
+            await SigninService(desk.store, clock=lambda: later).sign_in(
+                "bob", devices["bob"].trezor_uri, CliInteraction())
             await mc.sign_liquidation(desk.store, row.call_id, "bob",
                                       devices["bob"].trezor_uri, CliInteraction(),
                                       clock=lambda: later)

@@ -10,9 +10,11 @@ gap-free and single-headed.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,12 +39,30 @@ def devices() -> Iterator[dict[str, RunningEmulator]]:
     )
 
 
-def _race(data: Path, store_url: str, commands: list[list[str]]) -> list[tuple[int, str, str]]:
+def _env(officer: str) -> dict[str, str]:
+    """The environment of ``officer``'s own OS account (each officer has their session)."""
+    user = f"{officer}-os"
+    return {**os.environ, "LOGNAME": user, "USER": user, "LNAME": user, "USERNAME": user}
+
+
+@contextmanager
+def _as(officer: str) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(_env(officer))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _race(data: Path, store_url: str,
+          commands: list[tuple[str, list[str]]]) -> list[tuple[int, str, str]]:
     base = [sys.executable, "-m", "app", "--data-dir", str(data), "--store", store_url]
     procs = [
         subprocess.Popen([*base, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-        for argv in commands
+                         text=True, env=_env(officer))
+        for officer, argv in commands
     ]
     results = []
     for proc in procs:
@@ -58,6 +78,10 @@ def _desk(data: Path, store_url: str, capsys: pytest.CaptureFixture[str],
     for name in ("alice", "bob", "carol"):
         ok(data, capsys, *store, "officers", "add", name, "--role", "officer",
            "--device", devices[name].trezor_uri, "--path", PATH)
+    for name in ("alice", "bob", "carol"):  # each on duty in their own OS account
+        with _as(name):
+            ok(data, capsys, *store, "signin", "--officer", name,
+               "--device", devices[name].trezor_uri)
     return store
 
 
@@ -68,10 +92,12 @@ def test_two_checkers_sign_the_same_attestation_one_signature_is_stored(
     data = tmp_path / "desk"
     store = _desk(data, store_url, capsys, devices)
     for client in CLIENTS:
-        att = ok(data, capsys, *store, "attest", "prepare", "--clients", client,
-                 "--officer", "alice").strip()
+        with _as("alice"):
+            att = ok(data, capsys, *store, "attest", "prepare", "--clients", client,
+                     "--officer", "alice", "--device", devices["alice"].trezor_uri).strip()
         results = _race(data, store_url, [
-            ["attest", "sign", att, "--officer", checker, "--device", devices[checker].trezor_uri]
+            (checker, ["attest", "sign", att, "--officer", checker,
+                       "--device", devices[checker].trezor_uri])
             for checker in ("bob", "carol")
         ])
         codes = sorted(code for code, _, _ in results)
@@ -99,7 +125,8 @@ def test_two_makers_race_for_the_last_settlement_slots(
     store = _desk(data, store_url, capsys, devices)
     client = "jumeirah-yield"  # two settlement slots a day
     results = _race(data, store_url, [
-        ["attest", "prepare", "--clients", client, "--officer", maker]
+        (maker, ["attest", "prepare", "--clients", client, "--officer", maker,
+                 "--device", devices[maker].trezor_uri])
         for maker in ("alice", "bob", "carol", "alice", "bob", "carol")
     ])
     winners = [out.strip() for code, out, _ in results if code == 0]
