@@ -105,6 +105,35 @@ def _sign_with_each(thread: Any, workdir: Path, results: list[str]) -> None:
             results.append(f"{uri.split(':')[0]} {elapsed_ms:.0f} ms")
 
 
+# A checksummed address (EIP-55's own example): the self-test's SafeTx goes nowhere.
+SELF_TEST_SAFE = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+
+
+def check_chains() -> str:
+    """The on-chain libraries load and compute: a frozen build must carry their native parts
+    (libsecp256k1 through coincurve, Keccak/EIP-712 through eth-account, embit's descriptors)."""
+    import coincurve
+    from embit.descriptor import Descriptor
+    from embit.networks import NETWORKS
+
+    from app.domain.safe_tx import SafeTx
+
+    keys = [coincurve.PrivateKey() for _ in range(3)]  # throwaway, never stored
+    digest = SafeTx(
+        chain_id=1, safe=SELF_TEST_SAFE, to=SELF_TEST_SAFE, value=0, data=b"", nonce=0
+    ).safe_tx_hash
+    signature = keys[0].sign_recoverable(digest, hasher=None)
+    if coincurve.PublicKey.from_signature_and_message(signature, digest, hasher=None) != (
+        keys[0].public_key
+    ):
+        raise RuntimeError("a secp256k1 signature over a SafeTx hash does not recover its key")
+    pubs = ",".join(k.public_key.format().hex() for k in keys)
+    address = Descriptor.from_string(f"wsh(sortedmulti(2,{pubs}))").address(NETWORKS["test"])
+    if not address.startswith("tb1q"):
+        raise RuntimeError(f"a 2-of-3 vault descriptor gave {address!r}")
+    return "SafeTx hash signed and recovered, 2-of-3 P2WSH address derived"
+
+
 def run_self_test(args: argparse.Namespace) -> int:
     print(f"custody-desk {__version__} ({build_info.build_kind()} build) self-test")
     failures = 0
@@ -115,6 +144,7 @@ def run_self_test(args: argparse.Namespace) -> int:
             ("translations", check_translations),
             ("store", lambda: check_store(workdir)),
             ("signing", lambda: check_signing(workdir)),
+            ("chains", check_chains),
         ]
         for name, check in checks:
             try:

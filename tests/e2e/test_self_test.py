@@ -1,4 +1,5 @@
-"""`custody-desk self-test`: exit 0 only when resources, translations, a store and signing work."""
+"""`custody-desk self-test`: exit 0 only when resources, translations, a store, signing and the
+on-chain libraries work."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from app.cli.main import main
 def test_self_test_passes_on_a_complete_installation(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["self-test"]) == 0
     out = capsys.readouterr().out
-    for check in ("resources", "translations", "store", "signing"):
+    for check in ("resources", "translations", "store", "signing", "chains"):
         assert f"ok   {check}:" in out
     assert "trezor" in out and "coldcard" in out
     assert out.rstrip().endswith("self-test passed")
