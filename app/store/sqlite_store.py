@@ -111,13 +111,15 @@ class SqliteStore:
         *,
         busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
         migrations: tuple[Migration, ...] | None = None,
+        restrict_folder: bool = True,
     ) -> None:
         self._path = path
         self._lock = threading.RLock()
         self._in_transaction = False
         self._migrations = all_migrations() if migrations is None else migrations
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _restrict_folder(path.parent)
+        if restrict_folder:  # the desk's own folder; not one the user named for the file
+            _restrict_folder(path.parent)
         created = _create_private(path)
         try:
             self._db = sqlite3.connect(

@@ -36,6 +36,9 @@ class StoreTarget:
     dialect: Literal["sqlite", "postgresql"]
     url: str
     path: Path | None = None  # SQLite only
+    # the desk's own data dir holds the file, so an open folder is tightened to 0700;
+    # a folder named in a sqlite:/// URL is the user's (the current folder, say): left alone
+    own_folder: bool = False
 
     @property
     def display(self) -> str:
@@ -73,7 +76,7 @@ def resolve_store(cli_value: str | None, data_dir: str | None) -> StoreTarget:
     if value:
         return parse_store_url(value)
     path = store_path(data_dir)
-    return StoreTarget("sqlite", sqlite_url(path), path)
+    return StoreTarget("sqlite", sqlite_url(path), path, own_folder=True)
 
 
 def open_target(target: StoreTarget) -> Store:
@@ -85,7 +88,7 @@ def open_target(target: StoreTarget) -> Store:
     from app.store.sqlite_store import SqliteStore
 
     assert target.path is not None
-    return SqliteStore(target.path)
+    return SqliteStore(target.path, restrict_folder=target.own_folder)
 
 
 def open_store_url(url: str) -> Store:

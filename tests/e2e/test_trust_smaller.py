@@ -68,6 +68,22 @@ def test_an_existing_open_data_folder_is_tightened(
     assert stat.S_IMODE(desk.stat().st_mode) == 0o700
 
 
+def test_a_folder_named_in_a_sqlite_url_is_left_as_the_user_set_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `--store sqlite:///desk.sqlite3` puts the file in the current folder: the desk must
+    # not turn the user's working folder owner-only; the file itself is still 0600
+    shared = tmp_path / "work"
+    shared.mkdir()
+    shared.chmod(0o755)
+    monkeypatch.chdir(shared)
+    code, _, err = cli(tmp_path / "desk", capsys, "--store", "sqlite:///desk.sqlite3",
+                       "holdings", "--json")
+    assert code == 0, err
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "desk.sqlite3").stat().st_mode) == 0o600
+
+
 def test_the_emulator_pin_never_appears_on_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
