@@ -672,6 +672,7 @@ def test_signed_reconciliation_reports_and_checkpoints_are_exported_and_copied(
 
     close_messages()  # boxes an earlier test's late tasks opened
     alice_emu, _bob = setup_two_officers(desk)
+    desk.sign_in("alice")  # she signs the report and the checkpoint in her name
     store = desk.ctx.facade.store
     view = desk.window.audit
     bar = view.documents
@@ -746,7 +747,7 @@ def test_settings_adds_a_party_key_from_hex_or_a_device_with_the_services_checks
 
     close_messages()  # boxes an earlier test's late tasks opened
     setup_two_officers(desk)
-    desk.window.select_officer("alice")
+    desk.sign_in("alice")
     store = desk.ctx.facade.store
     dialog = desk.window.show_settings()
     desk.settle()
@@ -825,8 +826,8 @@ def test_an_attestation_left_in_signing_by_a_killed_process_is_abandoned_back_to
     att_id = prepare_as_alice(desk)
     store = desk.ctx.facade.store
     # bob's desk began signing (status 'signing', audited) and was killed before the device
+    desk.sign_in("bob")
     AttestationService(store)._begin_signing(int(att_id), "bob")
-    desk.window.select_officer("bob")
     view = desk.window.attestations
     desk.run(view.reload())
     view.select(att_id)
