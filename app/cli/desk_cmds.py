@@ -250,13 +250,13 @@ def cmd_attest_prepare(args: argparse.Namespace) -> int:
     from app.services.holdings import HoldingsService, StalePrices
 
     with opened_store(args) as store:
-        officer = acting_officer(args, store, args.officer)
         clients = args.clients.split(",")
         try:  # the window refuses stale prices; the CLI warns (scripts date their data)
             HoldingsService(store).require_fresh_prices(clients)
         except StalePrices as exc:
             for reason in exc.reasons:
                 print(f"warning: {reason}", file=sys.stderr)
+        officer = acting_officer(args, store, args.officer)
         rec = run_async(
             _service(store).prepare_signed(clients, officer, args.device, CliInteraction())
         )

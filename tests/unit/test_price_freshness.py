@@ -76,6 +76,7 @@ def test_the_cli_warns_when_it_prepares_on_stale_prices(tmp_path, capsys) -> Non
     path.write_text(_json.dumps(old))
     data = str(tmp_path / "data")
     assert main(["--data-dir", data, "import", str(path)]) == 0
-    main(["--data-dir", data, "attest", "prepare", "--clients", "palm-harbour", "--officer", "x"])
+    main(["--data-dir", data, "attest", "prepare", "--clients", "palm-harbour", "--officer", "x",
+          "--device", "trezor:udp:127.0.0.1:1"])  # refused (nobody signed in) after the warning
     err = capsys.readouterr().err
     assert "warning: the BTC price is 3 h" in err and "import a fresh snapshot" in err.lower()
