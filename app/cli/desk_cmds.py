@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import re
-import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -245,17 +244,27 @@ def _service(store: Any) -> Any:
     return AttestationService(store)
 
 
+def require_fresh_prices(store: Any, client_ids: list[str]) -> None:
+    """Refuse, as the window does, to attest on a price past its limit: a
+    :class:`CliError` naming each stale price (asset, age, limit, snapshot) and the way
+    out. The rule is :meth:`HoldingsService.require_fresh_prices`, the window's too."""
+    from app.services.holdings import HoldingsService, StalePrices
+
+    try:
+        HoldingsService(store).require_fresh_prices(client_ids)
+    except StalePrices as exc:
+        raise CliError(
+            "refused: prices are too old to attest on:\n"
+            + "\n".join(f"  {reason}" for reason in exc.reasons)
+        ) from exc
+
+
 def cmd_attest_prepare(args: argparse.Namespace) -> int:
     from app.cli.signin_cmds import acting_officer
-    from app.services.holdings import HoldingsService, StalePrices
 
     with opened_store(args) as store:
         clients = args.clients.split(",")
-        try:  # the window refuses stale prices; the CLI warns (scripts date their data)
-            HoldingsService(store).require_fresh_prices(clients)
-        except StalePrices as exc:
-            for reason in exc.reasons:
-                print(f"warning: {reason}", file=sys.stderr)
+        require_fresh_prices(store, clients)  # before the session and the device
         officer = acting_officer(args, store, args.officer)
         rec = run_async(
             _service(store).prepare_signed(clients, officer, args.device, CliInteraction())

@@ -385,6 +385,9 @@ def cmd_margin_action(args: argparse.Namespace) -> int:
             mc.escalate(store, args.call_id, officer=args.officer, note=args.note)
             print(f"{args.call_id} escalated")
         else:
+            from app.cli.desk_cmds import require_fresh_prices
+
+            require_fresh_prices(store, [mc.margin_call(store, args.call_id).client_id])
             att = mc.top_up(store, args.call_id, officer=args.officer)
             print(att.id)
             print(f"attestation {att.id} prepared for the top-up: another officer signs it"

@@ -8,7 +8,9 @@ demo snapshot. Test modules wrap these generators in their own fixtures.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from signin_support import sign_in_all
@@ -23,6 +25,18 @@ from signing.interface import NullInteraction
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "resources" / "demo" / "snapshot.json"
 PATH = "m/44'/0'/0'/0/0"
+
+
+def fresh_snapshot(folder: Path, age: timedelta = timedelta(minutes=1)) -> Path:
+    """The demo snapshot dated ``age`` before now, written into ``folder``: the CLI
+    (like the window) refuses to attest on prices past their limit (BTC 1 h), so a
+    test that prepares dates its prices relative to now, never the shipped as-of."""
+    doc = json.loads(SNAPSHOT.read_text())
+    doc["as_of"] = (datetime.now(UTC) - age).strftime("%Y-%m-%dT%H:%M:%SZ")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "snapshot-fresh.json"
+    path.write_text(json.dumps(doc))
+    return path
 
 
 def running_emulators(seeds: dict[str, str]) -> Iterator[dict[str, RunningEmulator]]:

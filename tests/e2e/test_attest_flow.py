@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, ok, signin
-from officer_desk import PATH, SNAPSHOT
+from officer_desk import PATH, fresh_snapshot
 
 from signing.emulator.main import RunningEmulator
 
@@ -23,7 +23,7 @@ def desk(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> Path:
     data = tmp_path / "desk"
-    ok(data, capsys, "import", str(SNAPSHOT))
+    ok(data, capsys, "import", str(fresh_snapshot(tmp_path)))
     for name, role in (("alice", "operations"), ("bob", "approver")):
         ok(data, capsys, "officers", "add", name, "--role", role,
            "--device", devices[name].trezor_uri, "--path", PATH)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bundle_tampering import TAMPERED, client_entry
 from cli_helpers import cli, ok, signin
-from officer_desk import PATH, SNAPSHOT
+from officer_desk import PATH, fresh_snapshot
 
 from signing.emulator.main import RunningEmulator
 
@@ -29,7 +29,7 @@ def test_every_tampered_copy_of_a_desk_bundle_is_refused_by_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> None:
     data = tmp_path / "desk"
-    ok(data, capsys, "import", str(SNAPSHOT))
+    ok(data, capsys, "import", str(fresh_snapshot(tmp_path)))
     for name, role in (("alice", "operations"), ("bob", "approver")):
         ok(data, capsys, "officers", "add", name, "--role", role,
            "--device", devices[name].trezor_uri, "--path", PATH)

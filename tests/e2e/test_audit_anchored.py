@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, ok, signin
-from officer_desk import PATH, SNAPSHOT
+from officer_desk import PATH, SNAPSHOT, fresh_snapshot
 from test_exchange_support import open_desk
 
 from app.documents.keys import Party, key_id_for
@@ -106,7 +106,7 @@ def test_a_rewritten_and_rehashed_trail_is_caught_by_the_exchanges_copy(
 
 def _cli_desk(desk: Path, capsys: pytest.CaptureFixture[str],
               devices: dict[str, RunningEmulator]) -> None:
-    ok(desk, capsys, "import", str(SNAPSHOT))
+    ok(desk, capsys, "import", str(fresh_snapshot(desk.parent)))
     for name in ("alice", "bob"):
         ok(desk, capsys, "officers", "add", name, "--role", "officer",
            "--device", devices[name].trezor_uri, "--path", PATH)

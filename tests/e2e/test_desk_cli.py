@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, ok, signin
-from officer_desk import PATH, SNAPSHOT
+from officer_desk import PATH, SNAPSHOT, fresh_snapshot
 
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.main import RunningEmulator
@@ -85,7 +85,7 @@ def test_parties_keys_and_emergency_refusals(
 def test_attest_refusals_without_devices(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli(tmp_path, capsys, "import", str(SNAPSHOT))[0] == 0
+    assert cli(tmp_path, capsys, "import", str(fresh_snapshot(tmp_path / "in")))[0] == 0
     code, _, err = cli(tmp_path, capsys, "attest", "prepare", "--clients", "alnoor-quant",
                        "--officer", "ghost", "--device", "trezor:udp:127.0.0.1:1")
     assert code == 2 and "run `custody-desk signin --officer ghost --device URI`" in err

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cli_helpers import cli, ok, signin
-from officer_desk import PATH, ROOT, SNAPSHOT
+from officer_desk import PATH, ROOT, fresh_snapshot
 
 from app.exchange.sim.factory import make_sim
 from app.exchange.sim.price_path import parse_price_path
@@ -33,7 +33,7 @@ def test_cli_attest_push_call_reconcile(
                    exposures={"palm-harbour": Decimal("44000000.00")}, clock=lambda: frozen)
     running = start_sim(sim)
     try:
-        ok(data, capsys, "import", str(SNAPSHOT))
+        ok(data, capsys, "import", str(fresh_snapshot(tmp_path)))
         for name in ("alice", "bob"):
             ok(data, capsys, "officers", "add", name, "--role", "officer",
                "--device", devices[name].trezor_uri, "--path", PATH)
@@ -114,7 +114,7 @@ def test_exchange_down_is_exit_5_and_nothing_is_lost(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> None:
     data = tmp_path / "desk"
-    ok(data, capsys, "import", str(SNAPSHOT))
+    ok(data, capsys, "import", str(fresh_snapshot(tmp_path)))
     for name in ("alice", "bob"):
         ok(data, capsys, "officers", "add", name, "--role", "officer",
            "--device", devices[name].trezor_uri, "--path", PATH)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import ok
-from officer_desk import PATH, SNAPSHOT, running_emulators
+from officer_desk import PATH, fresh_snapshot, running_emulators
 
 from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import (
@@ -74,7 +74,7 @@ def _race(data: Path, store_url: str,
 def _desk(data: Path, store_url: str, capsys: pytest.CaptureFixture[str],
           devices: dict[str, RunningEmulator]) -> tuple[str, ...]:
     store = ("--store", store_url)
-    ok(data, capsys, *store, "import", str(SNAPSHOT))
+    ok(data, capsys, *store, "import", str(fresh_snapshot(data.parent)))
     for name in ("alice", "bob", "carol"):
         ok(data, capsys, *store, "officers", "add", name, "--role", "officer",
            "--device", devices[name].trezor_uri, "--path", PATH)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, ok
-from officer_desk import PATH, SNAPSHOT
+from officer_desk import PATH, fresh_snapshot
 
 from signing.emulator.main import RunningEmulator, start_emulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
@@ -58,7 +58,7 @@ def desk(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
          two_devices: dict[str, str]) -> Desk:
     monkeypatch.setenv("CUSTODY_DESK_WORKSTATION_ID", "ws-test-desk-1")
     d = Desk(tmp_path / "desk", capsys, monkeypatch).as_user("ops-admin")
-    d.ok("import", str(SNAPSHOT))
+    d.ok("import", str(fresh_snapshot(tmp_path)))
     for name, role in (("alice", "operations"), ("bob", "approver")):
         d.ok("officers", "add", name, "--role", role, "--device", two_devices[name],
              "--path", PATH)

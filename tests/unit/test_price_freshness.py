@@ -64,19 +64,64 @@ def test_ages_read_like_a_clock() -> None:
     assert format_age(timedelta(hours=24)) == "1 d" and format_age(timedelta(hours=1)) == "1 h"
 
 
-def test_the_cli_warns_when_it_prepares_on_stale_prices(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def _snapshot_aged(tmp_path, age: timedelta):  # type: ignore[no-untyped-def]
     import json as _json
 
-    from app.cli.main import main
     from app.services.demo import demo_snapshot_path
 
-    old = _json.loads(demo_snapshot_path().read_text())
-    old["as_of"] = (NOW - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    path = tmp_path / "three-hours-old.json"
-    path.write_text(_json.dumps(old))
+    doc = _json.loads(demo_snapshot_path().read_text())
+    doc["as_of"] = (datetime.now(UTC) - age).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = tmp_path / f"aged-{int(age.total_seconds())}s.json"
+    path.write_text(_json.dumps(doc))
+    return path
+
+
+def test_the_cli_refuses_to_prepare_on_stale_prices_as_the_window_does(  # type: ignore[no-untyped-def]
+    tmp_path, capsys
+) -> None:
+    from app.cli.main import main
+
     data = str(tmp_path / "data")
-    assert main(["--data-dir", data, "import", str(path)]) == 0
-    main(["--data-dir", data, "attest", "prepare", "--clients", "palm-harbour", "--officer", "x",
-          "--device", "trezor:udp:127.0.0.1:1"])  # refused (nobody signed in) after the warning
+    old = _snapshot_aged(tmp_path, timedelta(hours=3))
+    assert main(["--data-dir", data, "import", str(old)]) == 0
+    prepare = ["--data-dir", data, "attest", "prepare", "--clients", "palm-harbour",
+               "--officer", "x", "--device", "trezor:udp:127.0.0.1:1"]
+    capsys.readouterr()
+    assert main(prepare) == 2
     err = capsys.readouterr().err
-    assert "warning: the BTC price is 3 h" in err and "import a fresh snapshot" in err.lower()
+    # which asset, how old, the limit, and the way out; not a warning
+    assert "refused: prices are too old to attest on" in err
+    assert "the BTC price is 3 h old (limit 1 h" in err
+    assert "import a fresh snapshot" in err.lower() and "warning" not in err
+    assert "sign in" not in err.lower()  # refused before the session or the device is asked
+    assert main(["--data-dir", data, "attest", "list", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"  # nothing prepared
+    # a client holding only fund NAVs (24 h limit) is not held up by the BTC price
+    capsys.readouterr()
+    main(["--data-dir", data, "attest", "prepare", "--clients", "alnoor-quant",
+          "--officer", "x", "--device", "trezor:udp:127.0.0.1:1"])
+    assert "too old" not in capsys.readouterr().err
+    # the way out works: a fresh snapshot, and the refusal is gone (the session check is next)
+    fresh = _snapshot_aged(tmp_path, timedelta(minutes=1))
+    assert main(["--data-dir", data, "import", str(fresh)]) == 0
+    capsys.readouterr()
+    assert main(prepare) == 2
+    err = capsys.readouterr().err
+    assert "too old" not in err and "signin" in err
+
+
+def test_the_cli_checks_a_top_up_with_the_same_rule(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`margin topup` calls the same check as `attest prepare` for the call's client."""
+    from app.cli.desk_cmds import require_fresh_prices
+    from app.cli.errors import CliError
+    from app.services.holdings import HoldingsService
+    from app.store.sqlite_store import SqliteStore
+
+    store = SqliteStore(tmp_path / "desk.sqlite3")
+    try:
+        HoldingsService(store).import_file(_snapshot_aged(tmp_path, timedelta(hours=2)), "test")
+        with pytest.raises(CliError, match="the BTC price is 2 h old"):
+            require_fresh_prices(store, ["palm-harbour"])
+        require_fresh_prices(store, ["alnoor-quant"])  # BENJI only: within its 24 h
+    finally:
+        store.close()
