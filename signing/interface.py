@@ -31,6 +31,9 @@ class Capability(StrEnum):
     ETH_TYPED_DATA = "eth_typed_data"  # EIP-712 shown field by field (EthereumSignTypedData)
     ETH_TYPED_HASH = "eth_typed_hash"  # EIP-712 by its two hashes (EthereumSignTypedHash)
     SIGN_PSBT = "sign_psbt"  # Bitcoin multisig spends (BIP-174)
+    SHOW_ADDRESS = "show_address"  # displays a single-key Bitcoin address for the human
+    SHOW_MULTISIG_ADDRESS = "show_multisig_address"  # displays a sortedmulti P2WSH address
+    SHOW_ETH_ADDRESS = "show_eth_address"  # displays an Ethereum address (EthereumGetAddress)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,31 @@ class TypedDataSignature:
     domain_hash: bytes
     message_hash: bytes | None
     shown_in_full: bool
+
+
+@dataclass(frozen=True)
+class MultisigCosigner:
+    """One key of a multisig address: its account key and where it comes from."""
+
+    fingerprint: bytes  # 4-byte master fingerprint of the device holding it
+    account_path: tuple[int, ...]  # master -> account node, e.g. 48'/1'/0'/2'
+    account_xpub: str  # the extended public key at ``account_path``
+
+
+@dataclass(frozen=True)
+class MultisigAddressRequest:
+    """A ``wsh(sortedmulti(threshold, ...))`` address for a device to derive and show.
+
+    Every cosigner's key is its account key derived along ``suffix`` (the same
+    non-hardened steps for all, e.g. the client's branch and the address index); the
+    script orders the keys by their bytes (BIP-67). The device must hold one of the
+    cosigners (its fingerprint) and derives the address itself from these keys.
+    """
+
+    threshold: int
+    cosigners: tuple[MultisigCosigner, ...]
+    suffix: tuple[int, ...]
+    testnet: bool
 
 
 class PromptKind(StrEnum):
@@ -189,6 +217,35 @@ class Signer(ABC):
     @abstractmethod
     def sign_message(self, path: str, text: str) -> MessageSignature:
         """Have the device show ``text`` in full and sign it (BIP-137)."""
+
+    # ---- "show address on device": the human compares what the device displays --------
+
+    def show_address(self, path: str, *, shown: str = "") -> str:
+        """Display the single-key Bitcoin address at ``path`` on the device; return it.
+
+        The script type follows the path's purpose, as ``get_public_key``'s address. A
+        device that asks its human to confirm (Trezor) raises ``UserRejected`` when
+        they refuse; one that only displays it (Coldcard) returns at once. Either way
+        the caller compares the returned address with the registered one. ``shown`` is
+        what the host's "check your device" prompt says (the address it expects).
+        """
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} cannot show an address on its screen")
+
+    def show_multisig_address(
+        self, request: MultisigAddressRequest, *, shown: str = ""
+    ) -> str:
+        """Display the multisig address of ``request`` (derived on the device); return it."""
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} cannot show a multisig address")
+
+    def show_eth_address(self, path: str, *, shown: str = "") -> str:
+        """Display the EIP-55 Ethereum address at ``path`` on the device; return it."""
+        from signing.errors import Unsupported
+
+        raise Unsupported(f"{self.info.label} cannot show an Ethereum address")
 
     # ---- Ethereum (EIP-712); a device family without them keeps these refusals ----------
 

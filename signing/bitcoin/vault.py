@@ -26,6 +26,7 @@ from embit.descriptor.checksum import add_checksum
 from embit.networks import NETWORKS
 
 from signing.bitcoin.errors import DescriptorError, KeyOriginError
+from signing.interface import MultisigAddressRequest, MultisigCosigner
 
 HARDENED = 0x80000000
 THRESHOLD = 2
@@ -234,6 +235,19 @@ class Vault:
         if len(self._cache) < 10_000:
             self._cache[index] = result
         return result
+
+    def display_request(self, index: int) -> MultisigAddressRequest:
+        """What a party's device needs to derive and show receive address ``index``."""
+        if not 0 <= index < HARDENED:
+            raise DescriptorError(f"address index {index} out of range")
+        return MultisigAddressRequest(
+            threshold=THRESHOLD,
+            cosigners=tuple(
+                MultisigCosigner(key.fingerprint, key.path, key.xpub) for _, key in self.keys
+            ),
+            suffix=(self.branch, index),
+            testnet=self.network != "main",
+        )
 
     def addresses(self, count: int, start: int = 0) -> list[VaultAddress]:
         return [self.address(i) for i in range(start, start + count)]

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import NoReturn, TypeVar
 
+from signing.bitcoin import multisig_address
 from signing.crypto.addresses import (
     ScriptType,
     address_for,
@@ -70,6 +71,7 @@ from signing.interface import (
     DevicePrompt,
     Interaction,
     MessageSignature,
+    MultisigAddressRequest,
     NullInteraction,
     PromptKind,
     PublicKeyInfo,
@@ -91,6 +93,8 @@ CAPABILITIES = frozenset(
         Capability.ENCRYPTED_LINK,
         Capability.CANCEL,
         Capability.SIGN_PSBT,
+        Capability.SHOW_ADDRESS,
+        Capability.SHOW_MULTISIG_ADDRESS,
     }
 )
 DEFAULT_SIM_SOCKET = "/tmp/ckcc-simulator.sock"
@@ -196,6 +200,70 @@ class ColdcardSigner(Signer):
             address=address,
             signature=signature,
         )
+
+    def show_address(self, path: str, *, shown: str = "") -> str:
+        """``show``: the device displays the address at ``path`` and answers it at once.
+
+        A Coldcard expects no answer from its human for this (the screen stays until
+        they dismiss it), so there is nothing to reject and the call does not wait.
+        """
+        self.require(Capability.SHOW_ADDRESS)
+        indices = parse_path(path)
+        canonical = format_path(indices)
+        addr_fmt = _FORMAT_FOR_SCRIPT[script_type_for_path(indices)]
+        with self._exclusive():
+            self._token.reset()
+            self._require_session()
+            return self._shown(msgs.encode_show_address(canonical, addr_fmt), shown)
+
+    def show_multisig_address(
+        self, request: MultisigAddressRequest, *, shown: str = ""
+    ) -> str:
+        """``p2sh``: the device derives and displays the P2WSH multisig address.
+
+        A real Coldcard shows it only for a multisig wallet enrolled on it (it checks
+        every key); otherwise it refuses with an error the desk reports as such.
+        """
+        self.require(Capability.SHOW_MULTISIG_ADDRESS)
+        ordered = multisig_address.script_order(request)  # InvalidInput before the device
+        script = multisig_address.witness_script(request.threshold, [k for k, _ in ordered])
+        xfp_paths = [
+            (
+                msgs.xfp_from_fingerprint(cosigner.fingerprint),
+                *cosigner.account_path,
+                *request.suffix,
+            )
+            for _key, cosigner in ordered
+        ]
+        request_bytes = msgs.encode_show_p2sh_address(
+            request.threshold, xfp_paths, script, msgs.AF_P2WSH
+        )
+        with self._exclusive():
+            self._token.reset()
+            session = self._require_session()
+            mine = bytes.fromhex(session.master_fingerprint)
+            if all(c.fingerprint != mine for _k, c in ordered):
+                raise WrongDevice(
+                    f"{self._label()} ({session.master_fingerprint}) holds none of the "
+                    "multisig's keys"
+                )
+            return self._shown(request_bytes, shown)
+
+    def _shown(self, request: bytes, shown: str) -> str:
+        self._interaction.on_prompt(
+            DevicePrompt(
+                PromptKind.CONFIRM_ON_DEVICE,
+                self._label(),
+                shown or "Compare the address the device shows",
+            )
+        )
+        try:
+            text = self._expect(self._call(request), msgs.Ascii).text
+        finally:
+            self._interaction.on_done()
+        if not text or not text.isascii() or not text.isprintable():
+            raise ProtocolError(f"the device answered {text!r} as an address")
+        return text
 
     def sign_psbt(self, psbt: str) -> str:
         """Upload the PSBT, have the device show the spend and sign, download the result.

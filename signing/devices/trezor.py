@@ -33,6 +33,7 @@ from trezorlib.transport import DeviceIsBusy, Timeout, Transport, TransportExcep
 from trezorlib.transport import get_transport as trezor_get_transport
 
 from signing import errors
+from signing.bitcoin import multisig_address
 from signing.crypto.addresses import address_for
 from signing.crypto.bip32 import canonical_path, parse_path
 from signing.devices.trezor_uri import (
@@ -67,6 +68,7 @@ from signing.interface import (
     DevicePrompt,
     Interaction,
     MessageSignature,
+    MultisigAddressRequest,
     PromptKind,
     PublicKeyInfo,
     Signer,
@@ -439,6 +441,79 @@ class TrezorSigner(Signer):
             )
         return MessageSignature(key.path, text, result.address, signature, key.pubkey)
 
+    # ---- show address on device (btc.get_address / ethereum.get_address, show_display) --
+
+    def show_address(self, path: str, *, shown: str = "") -> str:
+        """``GetAddress(show_display=True)``: the officer confirms (or rejects) on the device."""
+        self.require(Capability.SHOW_ADDRESS)
+        self._begin()
+        indices = parse_path(path)
+        self._ensure_open()
+        _script, trezor_script = script_for_path(indices)
+        coin, _network = coin_for_path(indices)
+        self._prompt_text = shown or f"Compare the address shown for {canonical_path(path)}"
+        with self._mapped("showing an address"):
+            address = _btc.get_address(
+                self._session, coin, list(indices), show_display=True, script_type=trezor_script
+            )
+        return _device_text(address)
+
+    def show_multisig_address(
+        self, request: MultisigAddressRequest, *, shown: str = ""
+    ) -> str:
+        """``GetAddress`` with the multisig (P2WSH), shown on the device for this device's key."""
+        self.require(Capability.SHOW_MULTISIG_ADDRESS)
+        self._begin()
+        ordered = multisig_address.script_order(request)  # InvalidInput before the device
+        self._ensure_open()
+        identity = self._identity
+        assert identity is not None
+        mine = bytes.fromhex(identity.master_fingerprint)
+        own = next((c for _k, c in ordered if c.fingerprint == mine), None)
+        if own is None:
+            raise errors.WrongDevice(
+                f"{self._label()} ({identity.master_fingerprint}) holds none of the multisig's keys"
+            )
+        from embit import bip32 as ebip32
+
+        multisig = messages.MultisigRedeemScriptType(
+            pubkeys=[
+                messages.HDNodePathType(
+                    node=_hd_node(ebip32.HDKey.from_string(c.account_xpub)),
+                    address_n=list(request.suffix),
+                )
+                for _k, c in ordered
+            ],
+            signatures=[b""] * len(ordered),
+            m=request.threshold,
+        )
+        self._prompt_text = shown or "Compare the multisig address the device shows"
+        with self._mapped("showing a multisig address"):
+            address = _btc.get_address(
+                self._session,
+                "Testnet" if request.testnet else "Bitcoin",
+                [*own.account_path, *request.suffix],
+                show_display=True,
+                multisig=multisig,
+                script_type=messages.InputScriptType.SPENDWITNESS,
+            )
+        return _device_text(address)
+
+    def show_eth_address(self, path: str, *, shown: str = "") -> str:
+        """``EthereumGetAddress(show_display=True)``; the result in EIP-55 form."""
+        self.require(Capability.SHOW_ETH_ADDRESS)
+        self._begin()
+        indices = parse_path(path)
+        self._ensure_open()
+        self._prompt_text = shown or f"Compare the address shown for {canonical_path(path)}"
+        with self._mapped("showing an Ethereum address"):
+            answer = _eth.get_address(self._session, list(indices), show_display=True)
+        address = _device_text(answer)
+        try:
+            return checksum_address(address)
+        except errors.InvalidInput as exc:
+            raise errors.ProtocolError(f"device returned {address!r}: {exc}") from exc
+
     # ---- Ethereum (trezorlib.ethereum) -------------------------------------------------
 
     def get_eth_address(self, path: str) -> str:
@@ -662,6 +737,13 @@ class TrezorSigner(Signer):
         if isinstance(exc, ValueError) and "PIN" in str(exc):
             return errors.InvalidInput(detail)
         return errors.ProtocolError(f"{detail} ({type(exc).__name__})")
+
+
+def _device_text(value: object) -> str:
+    """An address as the device sent it: a non-empty ASCII string, or ProtocolError."""
+    if not isinstance(value, str) or not value or not value.isascii():
+        raise errors.ProtocolError(f"the device returned {value!r} as an address")
+    return value
 
 
 def _map_failure(exc: exceptions.TrezorFailure, detail: str) -> errors.SigningError:

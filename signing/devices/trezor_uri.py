@@ -30,6 +30,9 @@ CAPABILITIES = frozenset(
         Capability.ETH_TYPED_DATA,  # a Trezor One refuses it at run time: Unsupported
         Capability.ETH_TYPED_HASH,
         Capability.SIGN_PSBT,
+        Capability.SHOW_ADDRESS,
+        Capability.SHOW_MULTISIG_ADDRESS,
+        Capability.SHOW_ETH_ADDRESS,
     }
 )
 # trezor-common InputScriptType numbers (what trezorlib's enum holds)

@@ -51,6 +51,9 @@ class SoftHsmColdcardBackend:
     def pubkey(self, path: tuple[int, ...]) -> bytes:
         return self.hsm.public_node(path).public_key
 
+    def display(self, text: str) -> None:
+        self.hsm.display(text)
+
     def sign_digest(self, path: tuple[int, ...], digest: bytes) -> bytes:
         return self.hsm.sign_digest(path, digest)
 

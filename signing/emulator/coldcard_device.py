@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from signing.crypto.addresses import ScriptType
-from signing.crypto.bip32 import canonical_path
+from signing.crypto.bip32 import canonical_path, format_path
+from signing.crypto.encoding import segwit_encode
 from signing.devices.coldcard_link import EphemeralKey, LinkCipher
 from signing.devicetext import check_device_text, mentions_production
 from signing.emulator import coldcard_psbt
@@ -63,6 +64,30 @@ MSG_SIG_TEMPLATE = (
 )
 
 
+# The firmware's address display: the address, then the advice to compare it.
+_COMPARE = (
+    "\n\nCompare this payment address to the one shown on your other, less-trusted, software."
+)
+SHOW_ADDRESS_TEMPLATE = "{path} =>\n{address}" + _COMPARE
+SHOW_MULTISIG_TEMPLATE = "Multisig {m} of {n} ({path}) =>\n{address}" + _COMPARE
+
+
+def _multisig_keys(script: bytes) -> list[bytes] | None:
+    """The 33-byte keys of ``OP_m <key>... OP_n OP_CHECKMULTISIG``, or None."""
+    if len(script) < 3 or script[-1] != 0xAE:
+        return None
+    keys: list[bytes] = []
+    at = 1
+    while at < len(script) - 2:
+        if script[at] != 33 or at + 34 > len(script) - 2:
+            return None
+        keys.append(bytes(script[at + 1 : at + 34]))
+        at += 34
+    if at != len(script) - 2 or script[-2] != 0x50 + len(keys):
+        return None
+    return keys
+
+
 class ColdcardBackend(Protocol):
     """What the emulated device needs from the key store and the operator."""
 
@@ -92,6 +117,8 @@ class ColdcardBackend(Protocol):
     def pubkey(self, path: tuple[int, ...]) -> bytes: ...  # compressed, for PSBT review
 
     def sign_digest(self, path: tuple[int, ...], digest: bytes) -> bytes: ...  # DER
+
+    def display(self, text: str) -> None: ...  # the screen shows it; nobody is asked
 
 
 @dataclass
@@ -287,9 +314,62 @@ class ColdcardDevice:
             return self._start_sign(args)
         if command == "smok":
             return self._poll_sign()
+        if command == "show":
+            return self._show(args)
+        if command == "p2sh":
+            return self._show_p2sh(args)
         if command in self._psbt_commands:
             return self._psbt_commands[command](self, args)
         return msgs.respond_error("Unknown cmd")
+
+    # ------------------------------------------------------------ address display
+
+    def _show(self, args: bytes) -> bytes:
+        """``show``: put the address on the screen and answer it; the human answers nothing."""
+        addr_fmt, raw_path = msgs.parse_show_address_args(args)
+        try:
+            script_type = SCRIPT_FOR_FORMAT[msgs.AddressFormat(addr_fmt)]
+        except ValueError:
+            return msgs.respond_error("Unsupported address format")
+        path = self._path(raw_path)
+        address = self._backend.address(path, script_type)
+        self._backend.display(SHOW_ADDRESS_TEMPLATE.format(path=path, address=address))
+        return msgs.respond_ascii(address)
+
+    def _show_p2sh(self, args: bytes) -> bytes:
+        """``p2sh``: a P2WSH multisig address, checked against this device's own key.
+
+        The firmware also needs the multisig wallet enrolled and checks every key
+        against it; the emulator checks what it can alone: the script is an m-of-n
+        CHECKMULTISIG of as many keys as paths, and its own key sits at its own path.
+        """
+        parsed = msgs.parse_show_p2sh_args(args)
+        if parsed.addr_fmt != msgs.AF_P2WSH:
+            return msgs.respond_error("Unsupported address format")
+        keys = _multisig_keys(parsed.witness_script)
+        if keys is None or len(keys) != len(parsed.xfp_paths) or not (
+            1 <= parsed.threshold <= len(keys)
+        ) or parsed.witness_script[0] != 0x50 + parsed.threshold:
+            return msgs.respond_error("Bad multisig script")
+        mine = msgs.xfp_from_fingerprint(self._backend.master_fingerprint)
+        own = [
+            (key, xfp_path[1:])
+            for key, xfp_path in zip(keys, parsed.xfp_paths, strict=True)
+            if xfp_path[0] == mine
+        ]
+        if not own or any(self._backend.pubkey(tuple(path)) != key for key, path in own):
+            return msgs.respond_error("Multisig wallet with those fingerprints not found")
+        path = own[0][1]
+        testnet = len(path) > 1 and path[1] == 1 + 0x80000000
+        address = segwit_encode(
+            "tb" if testnet else "bc", 0, hashlib.sha256(parsed.witness_script).digest()
+        )
+        self._backend.display(
+            SHOW_MULTISIG_TEMPLATE.format(
+                m=parsed.threshold, n=len(keys), path=format_path(path), address=address
+            )
+        )
+        return msgs.respond_ascii(address)
 
     # ------------------------------------------------------------ PSBT signing
 

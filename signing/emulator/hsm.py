@@ -132,6 +132,7 @@ class SoftHsm:
         self._signatures = 0
         self._prompts_shown = 0
         self._pending = 0
+        self._screen = ""  # what the device screen shows (or last showed)
         self._terminal_in = terminal_in
         self._terminal_out = terminal_out
         suffix = name or self._master.fingerprint().hex()
@@ -307,6 +308,7 @@ class SoftHsm:
         """
         with self._lock:
             self._prompts_shown += 1
+            self._screen = text
             fire = self._unplug_armed
             self._unplug_armed = False
         if fire:
@@ -323,6 +325,19 @@ class SoftHsm:
         finally:
             with self._lock:
                 self._pending -= 1
+
+    def display(self, text: str) -> None:
+        """Put ``text`` on the device screen without asking anything (a Coldcard's
+        address display: the human only looks at it)."""
+        with self._lock:
+            self._screen = text
+        log.info("%s shows %r", self.label, text)
+
+    @property
+    def screen(self) -> str:
+        """What the device screen shows (the last prompt or display), for tests."""
+        with self._lock:
+            return self._screen
 
     def _decide(self, text: str, cancel: threading.Event) -> bool:
         shown_at = time.monotonic()
@@ -489,6 +504,7 @@ class SoftHsm:
                 "signatures": self._signatures,
                 "prompts": self._prompts_shown,
                 "pending_prompts": self._pending,
+                "screen": self._screen,
             }
 
 

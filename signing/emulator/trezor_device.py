@@ -11,6 +11,7 @@ owns the socket. Every record of what crossed the wire is kept in ``transcript``
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import queue
 import secrets
@@ -20,8 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from signing.crypto.addresses import ScriptType, address_for
+from trezorlib import messages, protobuf
+
+from signing.crypto.addresses import Network, ScriptType, address_for
 from signing.crypto.bip32 import ExtendedKey, format_path
+from signing.crypto.encoding import segwit_encode
 from signing.crypto.message import decode_compact, encode_compact
 from signing.devicetext import mentions_production
 from signing.emulator import trezor_codec, trezor_ethereum, trezor_signtx
@@ -472,11 +476,12 @@ class TrezorDevice:
         self._with_pin(reply)
 
     def _get_address(self, record: Record) -> None:
-        if record.get("multisig") is not None:
-            raise DeviceFailure(FailureType.DataError, "Multisig is not supported by the emulator")
         path = request_path(record)
         network, _versions = request_coin(record)
         check_coin_path(record, path)
+        if record.get("multisig") is not None:
+            self._get_multisig_address(record, path, network)
+            return
         script = SCRIPT_TYPES[request_script(record, allow_taproot=False)]
 
         def reply() -> None:
@@ -489,6 +494,34 @@ class TrezorDevice:
                 )
             else:
                 self._send(MessageType.Address, {"address": address})
+
+        self._with_pin(reply)
+
+    def _get_multisig_address(
+        self, record: Record, path: tuple[int, ...], network: Network
+    ) -> None:
+        """A P2WSH multisig address, as the firmware derives it: the device's own key at
+        ``address_n`` must be one of the multisig's keys."""
+        if record.get("script_type") != int(InputScriptType.SPENDWITNESS):
+            raise DeviceFailure(FailureType.DataError, "Unsupported multisig script type")
+        try:
+            multisig = protobuf.dict_to_proto(
+                messages.MultisigRedeemScriptType, record["multisig"]
+            )
+        except Exception:
+            raise DeviceFailure(FailureType.DataError, "Invalid multisig parameters") from None
+        keys = trezor_signtx.multisig_pubkeys(multisig)
+        script = trezor_signtx.multisig_script(multisig.m, keys)
+
+        def reply() -> None:
+            if self.hsm.public_node(path).public_key not in keys:
+                raise DeviceFailure(FailureType.DataError, "Pubkey not found in multisig script")
+            address = segwit_encode(network.hrp, 0, hashlib.sha256(script).digest())
+            self._confirm(
+                ButtonRequestType.Address,
+                f"Multisig {multisig.m} of {len(keys)} address {format_path(path)}: {address}",
+                lambda: self._send(MessageType.Address, {"address": address}),
+            )
 
         self._with_pin(reply)
 

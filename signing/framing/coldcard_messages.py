@@ -65,6 +65,34 @@ def encode_sign_message_poll() -> bytes:
     return b"smok"
 
 
+AF_P2WSH = 0x08 | 0x02 | 0x04  # AFC_SCRIPT | AFC_SEGWIT | AFC_BECH32: segwit multisig
+MAX_SCRIPT_LEN = 520  # ckcc: 30 <= len(witness script) <= 520
+MAX_P2SH_KEYS = 15
+
+
+def encode_show_address(path: str, addr_fmt: AddressFormat) -> bytes:
+    """``show``: the device displays the address at ``path`` and answers it (``asci``)."""
+    return struct.pack("<4sI", b"show", int(addr_fmt)) + path.encode("ascii")
+
+
+def encode_show_p2sh_address(
+    threshold: int, xfp_paths: list[tuple[int, ...]], witness_script: bytes, addr_fmt: int
+) -> bytes:
+    """``p2sh``: a multisig address from its script and each key's ``(xfp, *path)``, in
+    script order (``xfp`` the master fingerprint as a little-endian u32)."""
+    if not 30 <= len(witness_script) <= MAX_SCRIPT_LEN:
+        raise InvalidInput("a multisig witness script is 30 to 520 bytes")
+    if not 1 <= len(xfp_paths) <= MAX_P2SH_KEYS:
+        raise InvalidInput("a multisig has 1 to 15 keys")
+    out = struct.pack(
+        "<4sIBBH", b"p2sh", addr_fmt, threshold, len(xfp_paths), len(witness_script)
+    )
+    out += witness_script
+    for xfp_path in xfp_paths:
+        out += struct.pack(f"<B{len(xfp_path)}I", len(xfp_path), *xfp_path)
+    return out
+
+
 def encode_mitm() -> bytes:
     return b"mitm"
 
@@ -281,6 +309,46 @@ def parse_request(message: bytes) -> Request:
     if len(message) < 4:
         raise ProtocolError(f"request of {len(message)} bytes")
     return Request(_ascii(message[:4], "command"), message[4:])
+
+
+@dataclass(frozen=True)
+class ShowP2shArgs:
+    addr_fmt: int
+    threshold: int
+    witness_script: bytes
+    xfp_paths: tuple[tuple[int, ...], ...]  # (xfp, *path) per key, in script order
+
+
+def parse_show_address_args(args: bytes) -> tuple[int, bytes]:
+    """``show`` arguments: ``(addr_fmt, path bytes)``."""
+    if len(args) < 4 or len(args) - 4 > MAX_PATH_LEN:
+        raise ProtocolError("badlen")
+    (addr_fmt,) = struct.unpack_from("<I", args, 0)
+    return addr_fmt, args[4:]
+
+
+def parse_show_p2sh_args(args: bytes) -> ShowP2shArgs:
+    if len(args) < 8:
+        raise ProtocolError("p2sh arguments too short")
+    addr_fmt, threshold, count, script_len = struct.unpack_from("<IBBH", args, 0)
+    offset = 8
+    if not 30 <= script_len <= MAX_SCRIPT_LEN or not 1 <= count <= MAX_P2SH_KEYS:
+        raise ProtocolError("badlen")
+    script = args[offset : offset + script_len]
+    offset += script_len
+    paths: list[tuple[int, ...]] = []
+    for _ in range(count):
+        if offset >= len(args):
+            raise ProtocolError("badlen")
+        length = args[offset]
+        offset += 1
+        if not 1 <= length <= 16 or offset + 4 * length > len(args):
+            raise ProtocolError("badlen")
+        paths.append(struct.unpack_from(f"<{length}I", args, offset))
+        offset += 4 * length
+    if len(script) != script_len or offset != len(args):
+        raise ProtocolError("badlen")
+    return ShowP2shArgs(addr_fmt, threshold, bytes(script), tuple(paths))
 
 
 def parse_ncry_args(args: bytes) -> tuple[int, bytes]:

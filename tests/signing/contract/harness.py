@@ -45,6 +45,9 @@ FLOW_WRONG_PIN = "wrong_pin"
 FLOW_PIN_CANCELLED = "pin_cancelled"
 FLOW_UNPLUG_AT_PIN_PROMPT = "unplug_at_pin_prompt"
 FLOW_PIN_THEN_SIGN = "pin_then_sign"
+# "Show address on device" (every family with Capability.SHOW_ADDRESS):
+FLOW_SHOW_ADDRESS = "show_address"
+FLOW_SHOW_ADDRESS_REJECTED = "show_address_rejected"  # families whose human confirms
 FLOWS = (
     FLOW_OPEN,
     FLOW_SIGN_NEW_PATH,
@@ -70,6 +73,9 @@ class DriverHarness(ABC):
     """The verbs a contract test may use on one device family's emulator."""
 
     family: ClassVar[str]
+    # Whether the device waits for its human to confirm a shown address (Trezor) or only
+    # displays it and answers at once (Coldcard's ``show``: nothing to reject).
+    show_address_asks_human: ClassVar[bool] = True
     # test function name -> the driver bug that makes it fail (marked xfail(strict=True)).
     known_bugs: ClassVar[dict[str, str]] = {}
 
@@ -249,11 +255,20 @@ class TrezorHarness(DriverHarness):
                 *pin, ("in", "PinMatrixAck"), ("out", "ButtonRequest"), ("in", "ButtonAck"),
                 ("out", "MessageSignature"),
             ],
+            FLOW_SHOW_ADDRESS: [
+                ("in", "GetAddress"), ("out", "ButtonRequest"), ("in", "ButtonAck"),
+                ("out", "Address"),
+            ],
+            FLOW_SHOW_ADDRESS_REJECTED: [
+                ("in", "GetAddress"), ("out", "ButtonRequest"), ("in", "ButtonAck"),
+                ("out", "Failure"),
+            ],
         }[flow]  # fmt: skip
 
 
 class ColdcardHarness(DriverHarness):
     family = "coldcard"
+    show_address_asks_human = False
 
     @staticmethod
     def emulator_endpoints(workdir: str) -> dict[str, Any]:
@@ -317,6 +332,7 @@ class ColdcardHarness(DriverHarness):
             FLOW_CONFIRM_TIMEOUT: [*start, ("in", "smok"), ("out", "okay")],
             FLOW_UNPLUG_AT_PROMPT: start,
             FLOW_LOCKED: [("in", "smsg"), ("out", "err_")],  # "Locked: enter the PIN on the device"
+            FLOW_SHOW_ADDRESS: [("in", "show"), ("out", "asci")],  # shown, answered at once
         }[flow]  # fmt: skip
 
 
