@@ -19,6 +19,7 @@ from typing import Any, cast
 from embit.bip32 import HDKey
 from embit.networks import NETWORKS
 
+from app.documents.testseed_keys import why_test_key
 from app.domain.parties import Party
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
@@ -129,6 +130,12 @@ def add_multisig_key(
     network = network_of(store)
     if is_emulator and network == "main":
         raise VaultError("a test emulator key cannot be registered on a production desk")
+    if desk_identity(store).env == "prod":  # a pasted key of a published test seed too
+        reason = why_test_key(b"", key.fingerprint.hex(), is_emulator)
+        if reason is not None:
+            raise VaultError(
+                f"a test emulator key cannot be registered on a production desk: {reason}"
+            )
     try:
         AccountKey.from_hdkey(key.fingerprint, key.path, key.hdkey, network)
     except BitcoinError as exc:

@@ -132,6 +132,17 @@ def register_eth_owner(
     return record
 
 
+async def read_eth_owner(
+    uri: str, path: str, interaction: Interaction, signer_factory: SignerFactory | None = None
+) -> tuple[str, DeviceIdentity]:
+    """The Ethereum address at ``path`` on the device at ``uri``, and that device."""
+
+    def read(signer: Signer, identity: DeviceIdentity) -> tuple[str, DeviceIdentity]:
+        return signer.get_eth_address(path), identity
+
+    return await run_on_device(uri, read, interaction, signer_factory)
+
+
 async def register_eth_owner_from_device(
     store: Store,
     party: Party,
@@ -143,11 +154,7 @@ async def register_eth_owner_from_device(
     signer_factory: SignerFactory | None = None,
 ) -> EthOwnerRecord:
     """Read ``party``'s owner address at ``path`` on its own device, then record it."""
-
-    def read(signer: Signer, identity: DeviceIdentity) -> tuple[str, DeviceIdentity]:
-        return signer.get_eth_address(path), identity
-
-    address, identity = await run_on_device(uri, read, interaction, signer_factory)
+    address, identity = await read_eth_owner(uri, path, interaction, signer_factory)
     return register_eth_owner(
         store,
         party,

@@ -2,144 +2,189 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="190"/>
-        <source>PositionsModel</source>
-        <comment>On-chain vault: {0} {1}, as in the snapshot</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="193"/>
-        <source>PositionsModel</source>
-        <comment>On-chain vault: {0} {1}, the snapshot says {2}</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AddPartyKeyBox</name>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="72"/>
         <source>Add a party key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="61"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
         <source>Regulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="62"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="53"/>
         <source>Exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="64"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="88"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="65"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
         <source>Exchange documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="67"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="91"/>
         <source>optional, e.g. regulator-emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="69"/>
-        <source>Public key (hex)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="70"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
         <source>Read from a device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="76"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
         <source>33-byte compressed key, 66 hex digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="78"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="161"/>
         <source>optional: checked against the key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="80"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="106"/>
         <source>optional: 8 hex digits of the device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="81"/>
-        <source>Public key:</source>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="51"/>
+        <source>Custodian</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <source>Statement key (emergency orders, exchange documents)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="84"/>
+        <source>Bitcoin multisig account key (vault)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="85"/>
+        <source>Safe owner address (tokenized assets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="93"/>
+        <source>Paste the key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="103"/>
+        <source>[fingerprint/48h/1h/0h/2h]tpub… (with its origin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="107"/>
+        <source>Public key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="108"/>
+        <source>Account key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="109"/>
         <source>Address:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="83"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="110"/>
         <source>Device fingerprint:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="116"/>
         <source>Device:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="90"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="117"/>
         <source>Path:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="121"/>
         <source>Add key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="97"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="124"/>
+        <source>Kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="125"/>
         <source>Party:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="98"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
         <source>Role:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="99"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="127"/>
         <source>Name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="128"/>
         <source>Source:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="122"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <source>0x… (EIP-55 checksum checked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="184"/>
         <source>No device is connected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="189"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="190"/>
+        <source>Reading the multisig account key at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="191"/>
+        <source>Reading the Safe owner address at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="209"/>
         <source>%1&apos;s key %2 added.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="169"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="210"/>
+        <source>%1&apos;s multisig account key %2 added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="211"/>
+        <source>%1&apos;s Safe owner %2 recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="253"/>
         <source>Key not added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -333,6 +378,7 @@
     </message>
     <message>
         <location filename="../../app/ui/views/attestations_view.py" line="312"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="336"/>
         <source>Prepare attestation</source>
         <translation type="unfinished"></translation>
     </message>
@@ -362,122 +408,127 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="335"/>
-        <source>Attestation refused</source>
+        <location filename="../../app/ui/views/attestations_view.py" line="337"/>
+        <source>Plug in your own device: it signs what you prepare (prepared-by).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="342"/>
+        <source>Prepare attestation (your signature as its maker)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="354"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="364"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="380"/>
         <source>USD %1 collateral value; %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="377"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="393"/>
         <source>(none given)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="430"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="446"/>
         <source>Cannot reject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="441"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="457"/>
         <source>Send to the exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="442"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="458"/>
         <source>Send attestation %1 (%2) to the exchange?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="445"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="461"/>
         <source>&amp;Send to exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="463"/>
         <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="457"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="473"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="462"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="478"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="479"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="495"/>
         <source>Abandon signing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="480"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="496"/>
         <source>Abandon the signing of attestation %1 (%2)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="483"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="499"/>
         <source>A&amp;bandon signing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="485"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="501"/>
         <source>Its signing was started and never finished (the desk that asked the device stopped). Nothing was signed: it returns to awaiting approval, and a second officer can approve or reject it again. On a shared desk, make sure no other officer is signing it now. The audit log records it as abandoned by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="497"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="513"/>
         <source>Signing not abandoned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="500"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="516"/>
         <source>Attestation %1 is awaiting approval again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="514"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="530"/>
         <source>Export signed bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="532"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="548"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="537"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="553"/>
         <source>Approval refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="545"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="561"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="547"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="563"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="562"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="578"/>
         <source>Attestation %1 signed and verified.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -681,7 +732,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="397"/>
+        <location filename="../../app/ui/models/holdings.py" line="398"/>
         <source>MC %1 · LIQ %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1852,211 +1903,191 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
-        <source>Officer on &amp;duty: </source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
-        <source>Officer on duty</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="302"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Hel&amp;p</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>&amp;Documentation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>&amp;About Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>Messa&amp;ges…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>Dev&amp;ices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>A&amp;ttestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
-        <source>— nobody on duty —</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
-        <source>(TEST)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="373"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>⚠ connection lost, retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425"/>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432"/>
+        <location filename="../../app/ui/main_window.py" line="405"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479"/>
+        <location filename="../../app/ui/main_window.py" line="452"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="480"/>
+        <location filename="../../app/ui/main_window.py" line="453"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n new margin call needs attention.</numerusform>
@@ -2509,67 +2540,77 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="218"/>
+        <location filename="../../app/ui/models/holdings.py" line="191"/>
+        <source>On-chain vault: {0} {1}, as in the snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="194"/>
+        <source>On-chain vault: {0} {1}, the snapshot says {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="219"/>
         <source>%1 old: as of %2 from %3; limit %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="225"/>
+        <location filename="../../app/ui/models/holdings.py" line="226"/>
         <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="240"/>
+        <location filename="../../app/ui/models/holdings.py" line="241"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="243"/>
+        <location filename="../../app/ui/models/holdings.py" line="244"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="249"/>
+        <location filename="../../app/ui/models/holdings.py" line="250"/>
         <source>The snapshot&apos;s quantity; for BTC, flagged when the client&apos;s on-chain 2-of-3 vault (imported UTXOs) holds a different amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="256"/>
+        <location filename="../../app/ui/models/holdings.py" line="257"/>
         <source>Price</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="262"/>
+        <location filename="../../app/ui/models/holdings.py" line="263"/>
         <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="270"/>
+        <location filename="../../app/ui/models/holdings.py" line="271"/>
         <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="282"/>
+        <location filename="../../app/ui/models/holdings.py" line="283"/>
         <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="288"/>
+        <location filename="../../app/ui/models/holdings.py" line="289"/>
         <source>Accrued yield</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="294"/>
+        <location filename="../../app/ui/models/holdings.py" line="295"/>
         <source>Redemption lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="299"/>
+        <location filename="../../app/ui/models/holdings.py" line="300"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="276"/>
+        <location filename="../../app/ui/models/holdings.py" line="277"/>
         <source>Collateral factor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2774,302 +2815,317 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
         <source>The desk window</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
         <source>Workflows: attest, calls, emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
         <source>Security and keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="54"/>
         <source>The exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="54"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="55"/>
         <source>The store, backup and restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="55"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="56"/>
         <source>Valuation rules, price freshness</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="64"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="65"/>
         <source>Desk settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="105"/>
         <source>https://exchange.example/api or a drop folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
         <source>Exchange link:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
         <source>CA bundle (PEM):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
         <source>Client certificate (mutual TLS):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="111"/>
         <source>Client key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="114"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="118"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="119"/>
         <source>Save exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="124"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="125"/>
         <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="131"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="132"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="136"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="137"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="158"/>
         <source>Exchange link not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="159"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="160"/>
         <source>Exchange link saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Party</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Key id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="171"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="177"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="179"/>
         <source>Revoke selected key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="180"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="182"/>
         <source>Export keys file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="188"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="190"/>
         <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="197"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="199"/>
         <source>Keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
         <source>revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="226"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="213"/>
+        <source>Multisig account key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="215"/>
+        <source>Safe owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="228"/>
+        <source>A multisig account key or Safe owner is not revoked here: a Safe owner is replaced by recording the party&apos;s new address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="249"/>
         <source>Revoke a key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="227"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="231"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="254"/>
         <source>&amp;Revoke key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="266"/>
         <source>Not revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="253"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
         <source>Export keys file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="283"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="270"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="293"/>
         <source>Back up the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="295"/>
         <source>Restore from a backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="278"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="286"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="309"/>
         <source>Backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
         <source>Back up the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
         <source>Backup failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="324"/>
         <source>Store backed up to %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Restore from a backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
         <source>Restore the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="338"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
         <source>&amp;Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="318"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="341"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="327"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="350"/>
         <source>Restore refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
         <source>Store restored</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="332"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="355"/>
         <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="368"/>
         <source>Store in use:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="349"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="372"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
         <source>Store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="370"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="393"/>
         <source>Licence notices of the components shipped:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="389"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="412"/>
         <source>The documentation is not installed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="396"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3114,6 +3170,160 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/views/signed_documents.py" line="107"/>
         <source>Export signed document</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SigninBar</name>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="52"/>
+        <source>Sign in to act at this desk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="53"/>
+        <source>Switching officer: the next officer signs in on their device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="54"/>
+        <source>The desk was locked. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="55"/>
+        <source>The desk locked itself after being idle. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="56"/>
+        <source>Your session expired. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="57"/>
+        <source>Signed out. The next officer signs in here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="58"/>
+        <source>Sign-in refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="59"/>
+        <source>No signing device found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="85"/>
+        <source>Nobody signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="86"/>
+        <source>Not signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="87"/>
+        <source>&amp;Sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <source>Signed in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="93"/>
+        <source>Signed in: %1 until %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="98"/>
+        <source>&amp;Switch officer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="103"/>
+        <source>&amp;Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <source>Lock the desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="105"/>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SigninController</name>
+    <message>
+        <location filename="../../app/ui/signin/controller.py" line="86"/>
+        <source>No signing device found: plug in your device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/controller.py" line="92"/>
+        <source>Sign in as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SigninDialog</name>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="37"/>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="46"/>
+        <source>Your own registered device will show a one-time sign-in challenge (CDESK-SIGNIN/1 … officer, workstation, expiry). Approve it there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="55"/>
+        <source>Officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="57"/>
+        <source>(TEST)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="62"/>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="68"/>
+        <source>&amp;Officer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="69"/>
+        <source>&amp;Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="77"/>
+        <source>&amp;Sign in on the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="87"/>
+        <source>No registered officer yet: register one on the Devices tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="89"/>
+        <source>No signing device found: plug in your device.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3306,47 +3516,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="326"/>
+        <location filename="../../app/ui/models/holdings.py" line="327"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="331"/>
+        <location filename="../../app/ui/models/holdings.py" line="332"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="334"/>
+        <location filename="../../app/ui/models/holdings.py" line="335"/>
         <source>Ratio now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="338"/>
+        <location filename="../../app/ui/models/holdings.py" line="339"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="345"/>
+        <location filename="../../app/ui/models/holdings.py" line="346"/>
         <source>After shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="349"/>
+        <location filename="../../app/ui/models/holdings.py" line="350"/>
         <source>Collateral ratio after the shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="353"/>
+        <location filename="../../app/ui/models/holdings.py" line="354"/>
         <source>State now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="359"/>
+        <location filename="../../app/ui/models/holdings.py" line="360"/>
         <source>State after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="370"/>
+        <location filename="../../app/ui/models/holdings.py" line="371"/>
         <source>Shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>

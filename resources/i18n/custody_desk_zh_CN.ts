@@ -2,144 +2,189 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="190"/>
-        <source>PositionsModel</source>
-        <comment>On-chain vault: {0} {1}, as in the snapshot</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/models/holdings.py" line="193"/>
-        <source>PositionsModel</source>
-        <comment>On-chain vault: {0} {1}, the snapshot says {2}</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AddPartyKeyBox</name>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="72"/>
         <source>Add a party key</source>
         <translation>添加参与方密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="61"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
         <source>Regulator</source>
-        <translation type="unfinished">监管方</translation>
+        <translation>监管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="62"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="53"/>
         <source>Exchange</source>
-        <translation type="unfinished">交易所</translation>
+        <translation>交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="64"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="88"/>
         <source>Emergency orders</source>
-        <translation type="unfinished">紧急指令</translation>
+        <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="65"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
         <source>Exchange documents</source>
         <translation>交易所文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="67"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="91"/>
         <source>optional, e.g. regulator-emergency</source>
         <translation>可选，例如 regulator-emergency</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="69"/>
-        <source>Public key (hex)</source>
-        <translation>公钥（十六进制）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="70"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
         <source>Read from a device</source>
         <translation>从设备读取</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="76"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
         <source>33-byte compressed key, 66 hex digits</source>
         <translation>33 字节压缩公钥，66 位十六进制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="78"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="161"/>
         <source>optional: checked against the key</source>
         <translation>可选：将与公钥核对</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="80"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="106"/>
         <source>optional: 8 hex digits of the device</source>
         <translation>可选：设备的 8 位十六进制指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="81"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="51"/>
+        <source>Custodian</source>
+        <translation>托管方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <source>Statement key (emergency orders, exchange documents)</source>
+        <translation>声明密钥（紧急指令、交易所文件）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="84"/>
+        <source>Bitcoin multisig account key (vault)</source>
+        <translation>比特币多签账户密钥（金库）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="85"/>
+        <source>Safe owner address (tokenized assets)</source>
+        <translation>Safe 所有者地址（代币化资产）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="93"/>
+        <source>Paste the key</source>
+        <translation>粘贴密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="103"/>
+        <source>[fingerprint/48h/1h/0h/2h]tpub… (with its origin)</source>
+        <translation>[指纹/48h/1h/0h/2h]tpub…（含密钥来源）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="107"/>
         <source>Public key:</source>
         <translation>公钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="108"/>
+        <source>Account key:</source>
+        <translation>账户密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="109"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="83"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="110"/>
         <source>Device fingerprint:</source>
         <translation>设备指纹：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="116"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="90"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="117"/>
         <source>Path:</source>
         <translation>路径：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="121"/>
         <source>Add key</source>
         <translation>添加密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="97"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="124"/>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="125"/>
         <source>Party:</source>
         <translation>参与方：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="98"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
         <source>Role:</source>
         <translation>用途：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="99"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="127"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="128"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="122"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <source>0x… (EIP-55 checksum checked)</source>
+        <translation>0x…（校验 EIP-55 校验和）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="184"/>
         <source>No device is connected.</source>
         <translation>未连接设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="189"/>
         <source>Reading the public key at %1</source>
-        <translation type="unfinished">正在读取 %1 处的公钥</translation>
+        <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="190"/>
+        <source>Reading the multisig account key at %1</source>
+        <translation>正在读取 %1 处的多签账户密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="191"/>
+        <source>Reading the Safe owner address at %1</source>
+        <translation>正在读取 %1 处的 Safe 所有者地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="209"/>
         <source>%1&apos;s key %2 added.</source>
         <translation>已添加 %1 的密钥 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="169"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="210"/>
+        <source>%1&apos;s multisig account key %2 added.</source>
+        <translation>已添加%1的多签账户密钥 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="211"/>
+        <source>%1&apos;s Safe owner %2 recorded.</source>
+        <translation>已记录%1的 Safe 所有者 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="253"/>
         <source>Key not added</source>
         <translation>密钥未添加</translation>
     </message>
@@ -333,6 +378,7 @@
     </message>
     <message>
         <location filename="../../app/ui/views/attestations_view.py" line="312"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="336"/>
         <source>Prepare attestation</source>
         <translation>编制证明</translation>
     </message>
@@ -362,122 +408,127 @@
         <translation>此后没有任何变化：新的证明将再次证明相同的数字。请先导入新的快照，或取消。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="335"/>
-        <source>Attestation refused</source>
-        <translation>证明被拒绝</translation>
+        <location filename="../../app/ui/views/attestations_view.py" line="337"/>
+        <source>Plug in your own device: it signs what you prepare (prepared-by).</source>
+        <translation>请插入您自己的设备：它将签署您编制的内容（编制人签名）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="338"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="342"/>
+        <source>Prepare attestation (your signature as its maker)</source>
+        <translation>编制证明（以编制人身份签名）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/attestations_view.py" line="354"/>
         <source>Attestation %1 prepared: awaiting a second officer&apos;s approval.</source>
         <translation>证明 %1 已编制：等待第二位官员审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="364"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="380"/>
         <source>USD %1 collateral value; %2</source>
         <translation>抵押价值 USD %1；%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="373"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="389"/>
         <source>%1 by %2 at %3 — reason: %4</source>
         <translation>%1，由 %2 于 %3 拒绝 — 原因：%4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="377"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="393"/>
         <source>(none given)</source>
         <translation>（未填写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="430"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="446"/>
         <source>Cannot reject</source>
         <translation>无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="441"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="457"/>
         <source>Send to the exchange</source>
         <translation>发送至交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="442"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="458"/>
         <source>Send attestation %1 (%2) to the exchange?</source>
         <translation>将证明 %1（%2）发送至交易所？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="445"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="461"/>
         <source>&amp;Send to exchange</source>
         <translation>发送至交易所(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="447"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="463"/>
         <source>The exchange books each client&apos;s credit line from it (USD %1 collateral). A sent attestation cannot be recalled. Sent by %2.</source>
         <translation>交易所将据此登记每位客户的授信额度（抵押 USD %1）。已发送的证明无法撤回。发送人：%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="457"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="473"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="462"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="478"/>
         <source>Queued for the exchange; no exchange link is configured (custody-desk exchange-link --url).</source>
         <translation>已排队等待发送至交易所；尚未配置交易所链接（custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="479"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="495"/>
         <source>Abandon signing</source>
         <translation>放弃签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="480"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="496"/>
         <source>Abandon the signing of attestation %1 (%2)?</source>
         <translation>放弃证明 %1（%2）的签名？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="483"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="499"/>
         <source>A&amp;bandon signing</source>
         <translation>放弃签名(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="485"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="501"/>
         <source>Its signing was started and never finished (the desk that asked the device stopped). Nothing was signed: it returns to awaiting approval, and a second officer can approve or reject it again. On a shared desk, make sure no other officer is signing it now. The audit log records it as abandoned by %1.</source>
         <translation>其签名已开始但从未完成（请求设备签名的工作台已停止）。没有任何内容被签名：它将回到待审批状态，第二位官员可以再次批准或拒绝。在共享工作台上，请确认此刻没有其他官员正在签名。审计日志将记录为由 %1 放弃。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="497"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="513"/>
         <source>Signing not abandoned</source>
         <translation>未放弃签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="500"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="516"/>
         <source>Attestation %1 is awaiting approval again.</source>
         <translation>证明 %1 已重新等待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="514"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="530"/>
         <source>Export signed bundle</source>
         <translation>导出已签名证明包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="532"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="548"/>
         <source>%1 prepared this attestation and cannot approve it: a different officer must approve and sign (maker-checker).</source>
         <translation>%1 编制了此证明，不能自行审批：必须由另一位官员审批并签名（制单/复核分离）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="537"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="553"/>
         <source>Approval refused</source>
         <translation>审批被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="545"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="561"/>
         <source>No signing device found. Plug in your device (see the Devices tab).</source>
         <translation>未找到签名设备。请插入您的设备（见&quot;设备&quot;页）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="547"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="563"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/attestations_view.py" line="562"/>
+        <location filename="../../app/ui/views/attestations_view.py" line="578"/>
         <source>Attestation %1 signed and verified.</source>
         <translation>证明 %1 已签名并验证。</translation>
     </message>
@@ -681,7 +732,7 @@
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="397"/>
+        <location filename="../../app/ui/models/holdings.py" line="398"/>
         <source>MC %1 · LIQ %2</source>
         <translation>追加 %1 · 强平 %2</translation>
     </message>
@@ -1852,199 +1903,179 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
-        <source>Officer on &amp;duty: </source>
-        <translation>当班官员(&amp;D)：</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
-        <source>Officer on duty</source>
-        <translation>当班官员</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="301"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="302"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Hel&amp;p</source>
         <translation>帮助(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>&amp;Documentation</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>&amp;About Custody Desk</source>
         <translation>关于托管工作台(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>Messa&amp;ges…</source>
         <translation>消息(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>Dev&amp;ices</source>
         <translation>设备(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="325"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>A&amp;ttestations</source>
         <translation>证明(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
-        <source>— nobody on duty —</source>
-        <translation>— 无人当班 —</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="353"/>
-        <source>(TEST)</source>
-        <translation>（测试）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="373"/>
+        <location filename="../../app/ui/main_window.py" line="346"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="352"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>⚠ connection lost, retrying: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ 连接中断，正在重试：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="390"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="394"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425"/>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432"/>
+        <location filename="../../app/ui/main_window.py" line="405"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -2053,12 +2084,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479"/>
+        <location filename="../../app/ui/main_window.py" line="452"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="480"/>
+        <location filename="../../app/ui/main_window.py" line="453"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
@@ -2510,67 +2541,77 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="218"/>
+        <location filename="../../app/ui/models/holdings.py" line="191"/>
+        <source>On-chain vault: {0} {1}, as in the snapshot</source>
+        <translation>链上金库：{0} {1}，与快照一致</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="194"/>
+        <source>On-chain vault: {0} {1}, the snapshot says {2}</source>
+        <translation>链上金库：{0} {1}，快照记为 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/holdings.py" line="219"/>
         <source>%1 old: as of %2 from %3; limit %4.</source>
         <translation>已过 %1：截至 %2，来自 %3；上限 %4。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="225"/>
+        <location filename="../../app/ui/models/holdings.py" line="226"/>
         <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
         <translation>已过期：导入新快照前不能据此编制证明。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="240"/>
+        <location filename="../../app/ui/models/holdings.py" line="241"/>
         <source>Asset</source>
         <translation>资产</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="243"/>
+        <location filename="../../app/ui/models/holdings.py" line="244"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="249"/>
+        <location filename="../../app/ui/models/holdings.py" line="250"/>
         <source>The snapshot&apos;s quantity; for BTC, flagged when the client&apos;s on-chain 2-of-3 vault (imported UTXOs) holds a different amount</source>
         <translation>快照中的数量；对于 BTC，若客户的链上 2-of-3 金库（已导入的 UTXO）持有不同数量则标记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="256"/>
+        <location filename="../../app/ui/models/holdings.py" line="257"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="262"/>
+        <location filename="../../app/ui/models/holdings.py" line="263"/>
         <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
         <translation>每个价格的时效和来源见其提示及客户表上方；超过上限（BTC 1 小时，基金净值和稳定币 24 小时）即为过期（⚠，红色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="270"/>
+        <location filename="../../app/ui/models/holdings.py" line="271"/>
         <source>Market value</source>
         <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="282"/>
+        <location filename="../../app/ui/models/holdings.py" line="283"/>
         <source>Collateral value</source>
         <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="288"/>
+        <location filename="../../app/ui/models/holdings.py" line="289"/>
         <source>Accrued yield</source>
         <translation>应计收益</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="294"/>
+        <location filename="../../app/ui/models/holdings.py" line="295"/>
         <source>Redemption lock</source>
         <translation>赎回锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="299"/>
+        <location filename="../../app/ui/models/holdings.py" line="300"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation>为赎回锁定在托管方合约中的数量（法币在 24 小时内结算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="276"/>
+        <location filename="../../app/ui/models/holdings.py" line="277"/>
         <source>Collateral factor</source>
         <translation>抵押系数</translation>
     </message>
@@ -2775,302 +2816,317 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="50"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
         <source>The desk window</source>
         <translation>工作台窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="51"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
         <source>Workflows: attest, calls, emergency</source>
         <translation>工作流程：证明、追加保证金、紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="52"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
         <source>Security and keys</source>
         <translation>安全与密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="53"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="54"/>
         <source>The exchange link</source>
         <translation>交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="54"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="55"/>
         <source>The store, backup and restore</source>
         <translation>存储、备份与恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="55"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="56"/>
         <source>Valuation rules, price freshness</source>
         <translation>估值规则与价格时效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="64"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="65"/>
         <source>Desk settings</source>
         <translation>工作台设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="104"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="105"/>
         <source>https://exchange.example/api or a drop folder</source>
         <translation>https://exchange.example/api 或投递文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
         <source>Exchange link:</source>
         <translation>交易所连接：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="108"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
         <source>CA bundle (PEM):</source>
         <translation>CA 证书包 (PEM)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
         <source>Client certificate (mutual TLS):</source>
         <translation>客户端证书（双向 TLS）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="111"/>
         <source>Client key:</source>
         <translation>客户端私钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="114"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="118"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="119"/>
         <source>Save exchange link</source>
         <translation>保存交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="124"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="125"/>
         <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
         <translation>https:// 连接按 CA 证书包验证（否则使用系统 CA）；客户端证书和私钥启用双向 TLS。文件夹路径即投递文件夹连接。保存的设置会记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="131"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="132"/>
         <source>Exchange link</source>
         <translation>交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="136"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="137"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="158"/>
         <source>Exchange link not saved</source>
         <translation>交易所连接未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="159"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="160"/>
         <source>Exchange link saved.</source>
         <translation>交易所连接已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Party</source>
         <translation>参与方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Key id</source>
         <translation>密钥 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="171"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="177"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="179"/>
         <source>Revoke selected key…</source>
         <translation>吊销所选密钥…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="180"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="182"/>
         <source>Export keys file…</source>
         <translation>导出密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="188"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="190"/>
         <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
         <translation>官员密钥从其设备添加（设备 → 登记官员密钥）。被吊销密钥的签名不再有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="197"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="199"/>
         <source>Keys</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
         <source>active</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="205"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
         <source>revoked</source>
         <translation>已吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="226"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="213"/>
+        <source>Multisig account key</source>
+        <translation>多签账户密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="215"/>
+        <source>Safe owner</source>
+        <translation>Safe 所有者</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="228"/>
+        <source>A multisig account key or Safe owner is not revoked here: a Safe owner is replaced by recording the party&apos;s new address.</source>
+        <translation>多签账户密钥或 Safe 所有者不在此处撤销：记录该参与方的新地址即可替换 Safe 所有者。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="249"/>
         <source>Revoke a key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="227"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation>吊销 %1 的密钥 %2（%3）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="231"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="254"/>
         <source>&amp;Revoke key</source>
         <translation>吊销密钥(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="233"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation>此后其签名一律无效：以其签署的证明、紧急签名份额和回复都将被拒绝。此操作无法撤销；审计日志记录吊销人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="243"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="266"/>
         <source>Not revoked</source>
         <translation>未吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="253"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
         <source>Export keys file</source>
         <translation>导出密钥文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="283"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation>密钥文件已导出至 %1（%2 字节）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="270"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="293"/>
         <source>Back up the store…</source>
         <translation>备份存储…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="295"/>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="278"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
         <translation>备份是整个存储的一致副本（写入后校验）。恢复时保留当前存储于其旁，之后须重启工作台。两者均记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="286"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="309"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="291"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
         <source>Back up the store</source>
         <translation>备份存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="324"/>
         <source>Store backed up to %1.</source>
         <translation>存储已备份至 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Restore from a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
         <source>Restore the store</source>
         <translation>恢复存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="338"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation>用备份 %1 替换工作台的存储？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
         <source>&amp;Restore</source>
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="318"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="341"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
         <translation>该备份之后记录的一切都将被替换（当前存储保留于其旁）。之后请重启工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="327"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="350"/>
         <source>Restore refused</source>
         <translation>恢复被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
         <source>Store restored</source>
         <translation>存储已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="332"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="355"/>
         <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
         <translation>已从 %1 恢复。原存储保留为 %2。请立即重启工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="368"/>
         <source>Store in use:</source>
         <translation>使用中的存储：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="349"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="372"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation>启动时可选择其他存储：custody-desk --data-dir DIR，或环境变量 CUSTODY_DESK_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
         <source>Store</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation>托管工作台 %1（%2 构建）· Python %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="370"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="393"/>
         <source>Licence notices of the components shipped:</source>
         <translation>随附组件的许可声明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="389"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="412"/>
         <source>The documentation is not installed.</source>
         <translation>未安装文档。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="396"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
@@ -3105,17 +3161,171 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/views/signed_documents.py" line="43"/>
         <source>Copy signature</source>
-        <translation type="unfinished">复制签名</translation>
+        <translation>复制签名</translation>
     </message>
     <message>
         <location filename="../../app/ui/views/signed_documents.py" line="45"/>
         <source>Signature</source>
-        <translation type="unfinished">签名</translation>
+        <translation>签名</translation>
     </message>
     <message>
         <location filename="../../app/ui/views/signed_documents.py" line="107"/>
         <source>Export signed document</source>
         <translation>导出已签名文件</translation>
+    </message>
+</context>
+<context>
+    <name>SigninBar</name>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="52"/>
+        <source>Sign in to act at this desk.</source>
+        <translation>请登录后在本工作台操作。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="53"/>
+        <source>Switching officer: the next officer signs in on their device.</source>
+        <translation>正在切换官员：下一位官员在其设备上登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="54"/>
+        <source>The desk was locked. Sign in again.</source>
+        <translation>工作台已锁定。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="55"/>
+        <source>The desk locked itself after being idle. Sign in again.</source>
+        <translation>工作台因闲置已自动锁定。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="56"/>
+        <source>Your session expired. Sign in again.</source>
+        <translation>您的会话已过期。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="57"/>
+        <source>Signed out. The next officer signs in here.</source>
+        <translation>已退出登录。下一位官员在此登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="58"/>
+        <source>Sign-in refused.</source>
+        <translation>登录被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="59"/>
+        <source>No signing device found.</source>
+        <translation>未找到签名设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="85"/>
+        <source>Nobody signed in</source>
+        <translation>无人登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="86"/>
+        <source>Not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="87"/>
+        <source>&amp;Sign in…</source>
+        <translation>登录(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <source>Signed in: %1</source>
+        <translation>已登录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="93"/>
+        <source>Signed in: %1 until %2 (%3)</source>
+        <translation>已登录：%1，至 %2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="98"/>
+        <source>&amp;Switch officer…</source>
+        <translation>切换官员(&amp;W)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="103"/>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <source>Lock the desk</source>
+        <translation>锁定工作台</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="105"/>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+</context>
+<context>
+    <name>SigninController</name>
+    <message>
+        <location filename="../../app/ui/signin/controller.py" line="86"/>
+        <source>No signing device found: plug in your device.</source>
+        <translation>未找到签名设备：请插入您的设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/controller.py" line="92"/>
+        <source>Sign in as %1</source>
+        <translation>以 %1 身份登录</translation>
+    </message>
+</context>
+<context>
+    <name>SigninDialog</name>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="37"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="46"/>
+        <source>Your own registered device will show a one-time sign-in challenge (CDESK-SIGNIN/1 … officer, workstation, expiry). Approve it there.</source>
+        <translation>您自己登记的设备将显示一次性登录质询（CDESK-SIGNIN/1 … 官员、工作站、有效期）。请在设备上批准。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="55"/>
+        <source>Officer</source>
+        <translation>官员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="57"/>
+        <source>(TEST)</source>
+        <translation>（测试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="62"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="68"/>
+        <source>&amp;Officer:</source>
+        <translation>官员(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="69"/>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="77"/>
+        <source>&amp;Sign in on the device</source>
+        <translation>在设备上登录(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="87"/>
+        <source>No registered officer yet: register one on the Devices tab.</source>
+        <translation>尚无已登记官员：请在“设备”选项卡登记。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/dialog.py" line="89"/>
+        <source>No signing device found: plug in your device.</source>
+        <translation>未找到签名设备：请插入您的设备。</translation>
     </message>
 </context>
 <context>
@@ -3307,47 +3517,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="326"/>
+        <location filename="../../app/ui/models/holdings.py" line="327"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="331"/>
+        <location filename="../../app/ui/models/holdings.py" line="332"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="334"/>
+        <location filename="../../app/ui/models/holdings.py" line="335"/>
         <source>Ratio now</source>
         <translation>当前抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="338"/>
+        <location filename="../../app/ui/models/holdings.py" line="339"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation>当前抵押率，按当前状态着色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="345"/>
+        <location filename="../../app/ui/models/holdings.py" line="346"/>
         <source>After shock</source>
         <translation>冲击后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="349"/>
+        <location filename="../../app/ui/models/holdings.py" line="350"/>
         <source>Collateral ratio after the shock</source>
         <translation>冲击后的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="353"/>
+        <location filename="../../app/ui/models/holdings.py" line="354"/>
         <source>State now</source>
         <translation>当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="359"/>
+        <location filename="../../app/ui/models/holdings.py" line="360"/>
         <source>State after</source>
         <translation>冲击后状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="370"/>
+        <location filename="../../app/ui/models/holdings.py" line="371"/>
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.documents.keys import key_id_for
+from app.documents.keys import Party, key_id_for
 from app.exchange.configured import (
     LINK_SETTING,
     TLS_SETTINGS,
@@ -47,6 +47,13 @@ class KeyRow:
     address: str
     active: bool
     since: datetime
+    kind: str = "statement"  # or "multisig" (BTC account key), "safe" (Safe owner)
+    is_test: bool = False  # a multisig key read from a test emulator
+
+    @property
+    def revocable(self) -> bool:
+        """Statement keys are revoked here; a multisig key or Safe owner is replaced."""
+        return self.kind == "statement" and self.active
 
 
 def exchange_settings(store: Store) -> ExchangeSettings:
@@ -109,7 +116,33 @@ def keys(store: Store) -> list[KeyRow]:
             for o in repo.officers()
             if key_id_for(o.pubkey) not in known
         ]
-    return sorted(rows, key=lambda r: (not r.active, r.party, r.name))
+        rows += _vault_keys(tx)
+    return sorted(rows, key=lambda r: (not r.active, r.party, r.kind, r.name))
+
+
+def _vault_keys(tx: object) -> list[KeyRow]:
+    """The parties' Bitcoin multisig account keys and Safe owner addresses."""
+    from app.services.vault import vault_repo
+    from app.services.vault_safes import eth_repo
+
+    rows = [
+        KeyRow(
+            f"[{k.fingerprint}{k.path.removeprefix('m')}]",
+            k.party,
+            "",
+            k.xpub,
+            True,
+            k.added_at,
+            "multisig",
+            k.is_emulator,
+        )
+        for k in vault_repo(tx).multisig_keys()
+    ]
+    rows += [
+        KeyRow(o.fingerprint or "—", o.party, "", o.address, True, o.added_at, "safe")
+        for o in eth_repo(tx).eth_owners()
+    ]
+    return rows
 
 
 def revoke(store: Store, key_id: str, actor: str) -> None:
@@ -215,6 +248,110 @@ async def add_party_key_from_device(
         is_emulator=identity.is_emulator,
         path=key.path,
     )
+
+
+#: Parties whose multisig account key or Safe owner the dialog adds (all three: the
+#: custodian's are the desk's own, not an officer's signing key).
+VAULT_PARTIES = ("custodian", "regulator", "exchange")
+
+
+def _vault_party(party: str) -> Party:
+    from app.documents.keys import Party
+
+    if party not in VAULT_PARTIES:
+        raise RefusedError([f"party must be one of {', '.join(VAULT_PARTIES)}"])
+    return Party(party)
+
+
+def _vault_refusal(exc: Exception) -> RefusedError:
+    return RefusedError([str(exc)])
+
+
+def add_multisig_key(store: Store, party: str, text: str, *, actor: str) -> str:
+    """Register ``party``'s multisig account key pasted with its origin
+    (``[fp/48h/1h/0h/2h]tpub…``), as ``parties add --multisig-xpub`` does; the key."""
+    from app.services import vault
+
+    who = _vault_party(party)
+    try:
+        key = vault.parse_account_key(text, store)
+        vault.add_multisig_key(store, who, key, actor=actor)
+    except vault.VaultError as exc:
+        raise _vault_refusal(exc) from exc
+    return str(key)
+
+
+async def add_multisig_key_from_device(
+    store: Store, party: str, uri: str, path: str, *, interaction: Interaction, actor: str
+) -> str:
+    """Read ``party``'s account xpub at the BIP-48 ``path`` on its device (the device
+    thread) and register it, as ``parties add --multisig-path`` does; the key."""
+    import asyncio
+
+    from app.services import vault
+
+    who = _vault_party(party)
+    try:
+        identity, key = await vault.read_multisig_key(uri, path.strip(), interaction)
+        await asyncio.to_thread(
+            vault.add_multisig_key, store, who, key, actor=actor,
+            is_emulator=identity.is_emulator, device_fingerprint=identity.master_fingerprint,
+        )
+    except vault.VaultError as exc:
+        raise _vault_refusal(exc) from exc
+    return str(key)
+
+
+def add_safe_owner(
+    store: Store, party: str, address: str, *, actor: str, fingerprint: str = ""
+) -> str:
+    """Record ``party``'s Safe owner address (EIP-55 checked), as ``parties add
+    --eth-address`` does; the checksummed address."""
+    import re
+
+    from app.services import vault_safes
+
+    who = _vault_party(party)
+    if fingerprint and not re.fullmatch(r"[0-9a-fA-F]{8}", fingerprint):
+        raise RefusedError(["the device fingerprint must be 8 hex digits"])
+    try:
+        owner = vault_safes.register_eth_owner(
+            store, who, address.strip(), actor=actor, fingerprint=fingerprint.lower()
+        )
+    except vault_safes.VaultError as exc:
+        raise _vault_refusal(exc) from exc
+    return owner.address
+
+
+async def add_safe_owner_from_device(
+    store: Store, party: str, uri: str, path: str, *, interaction: Interaction, actor: str
+) -> str:
+    """Read ``party``'s Ethereum address at ``path`` on its device and record it as its
+    Safe owner, as ``parties add --eth-path`` does; the address."""
+    import asyncio
+
+    from app.services import vault_safes
+
+    who = _vault_party(party)
+    if not path.strip():
+        raise RefusedError(["give the derivation path of the address on the device"])
+    address, identity = await vault_safes.read_eth_owner(uri, path.strip(), interaction)
+    try:  # the store write off the GUI thread, as for every other key
+        owner = await asyncio.to_thread(
+            vault_safes.register_eth_owner, store, who, address, actor=actor, device_uri=uri,
+            path=path.strip(), fingerprint=identity.master_fingerprint,
+            is_emulator=identity.is_emulator,
+        )
+    except vault_safes.VaultError as exc:
+        raise _vault_refusal(exc) from exc
+    return owner.address
+
+
+def multisig_path_default(store: Store) -> str:
+    """The BIP-48 account path a device is read at: coin type 1' on a test desk."""
+    from app.services.vault import network_of
+
+    return "m/48'/0'/0'/2'" if network_of(store) == "main" else "m/48'/1'/0'/2'"
 
 
 def export_keys_file(store: Store, path: str) -> int:

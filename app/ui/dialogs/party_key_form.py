@@ -1,16 +1,26 @@
-"""Settings → Keys: add a regulator's or exchange's key, as ``parties add`` does.
+"""Settings → Keys: add a party's key, as ``parties add`` does.
 
-The key is given as hex (with its address and, when it comes from a device, that
-device's fingerprint) or read from a connected device at a derivation path. It
-goes through the same service (``app.services.officers.add_party_key``): one key,
-one device per party (independence) and no test key on a production desk. A
-refusal is shown with the service's reason; nothing is stored.
+Three kinds of key, each from a pasted value or read from a connected device:
+
+* a *statement key* of the regulator or the exchange (emergency orders or exchange
+  documents): hex with its address and device fingerprint, or the key at a path;
+* a *Bitcoin multisig account key* of any party (the 2-of-3 vault): the xpub with
+  its origin (``[fp/48h/1h/0h/2h]tpub…``), or the account key at a BIP-48 path;
+* a *Safe owner address* of any party (tokenized-asset orders): the EIP-55 address
+  (with the fingerprint of the device that holds it), or the address at a path.
+
+Each goes through the service ``parties add`` uses (``officers.add_party_key``,
+``vault.add_multisig_key``, ``vault_safes.register_eth_owner``): one device per party
+(independence) and no test key on a production desk. A device is read on the signing
+library's device thread through the usual "Confirm on your device" dialog, whose
+Cancel cancels the read. A refusal is shown with the service's reason; nothing is
+stored.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -27,17 +37,27 @@ from PySide6.QtWidgets import (
 from app.services.desk_facade import RefusedError
 from app.ui.backend import desk_settings as backend
 from app.ui.context import show_refusal
+from app.ui.i18n_noop import QT_TRANSLATE_NOOP
 from app.ui.signing_flow import SigningFlow
 
 if TYPE_CHECKING:
     from app.store.interface import Store
     from app.ui.context import DeskContext
+    from app.ui.interaction import QtInteraction
 
 HEX, DEVICE = 0, 1
+STATEMENT, MULTISIG, SAFE = "statement", "multisig", "safe"
+PARTY_NAMES = {
+    "custodian": QT_TRANSLATE_NOOP("AddPartyKeyBox", "Custodian"),
+    "regulator": QT_TRANSLATE_NOOP("AddPartyKeyBox", "Regulator"),
+    "exchange": QT_TRANSLATE_NOOP("AddPartyKeyBox", "Exchange"),
+}
+# The path a device is read at for each kind (multisig: the desk's network decides).
+STATEMENT_PATH, SAFE_PATH = "m/44'/0'/0'/0/0", "m/44'/60'/0'/0/0"
 
 
 class AddPartyKeyBox(QGroupBox):
-    """The form; ``added`` carries the new key's id."""
+    """The form; ``added`` carries the new key's id (or account key, or address)."""
 
     added = Signal(str)
 
@@ -56,36 +76,43 @@ class AddPartyKeyBox(QGroupBox):
         self._actor = actor
         self.last_flow: SigningFlow | None = None
         self.last_refusal: RefusedError | None = None
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
+        self.kind = QComboBox()
+        self.kind.setObjectName("partyKeyKind")
+        self.kind.addItem(self.tr("Statement key (emergency orders, exchange documents)"),
+                          STATEMENT)
+        self.kind.addItem(self.tr("Bitcoin multisig account key (vault)"), MULTISIG)
+        self.kind.addItem(self.tr("Safe owner address (tokenized assets)"), SAFE)
         self.party = QComboBox()
-        self.party.addItem(self.tr("Regulator"), "regulator")
-        self.party.addItem(self.tr("Exchange"), "exchange")
         self.role = QComboBox()
         self.role.addItem(self.tr("Emergency orders"), "emergency")
         self.role.addItem(self.tr("Exchange documents"), "exchange")
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("optional, e.g. regulator-emergency"))
         self.source = QComboBox()
-        self.source.addItem(self.tr("Public key (hex)"), HEX)
+        self.source.addItem(self.tr("Paste the key"), HEX)
         self.source.addItem(self.tr("Read from a device"), DEVICE)
         self.pages = QStackedWidget()
         hex_page = QWidget()
-        hex_form = QFormLayout(hex_page)
+        self.hex_form = hex_form = QFormLayout(hex_page)
         hex_form.setContentsMargins(0, 0, 0, 0)
         self.pubkey = QLineEdit()
         self.pubkey.setPlaceholderText(self.tr("33-byte compressed key, 66 hex digits"))
+        self.xpub = QLineEdit()
+        self.xpub.setObjectName("multisigXpub")
+        self.xpub.setPlaceholderText(self.tr("[fingerprint/48h/1h/0h/2h]tpub… (with its origin)"))
         self.address = QLineEdit()
-        self.address.setPlaceholderText(self.tr("optional: checked against the key"))
         self.fingerprint = QLineEdit()
         self.fingerprint.setPlaceholderText(self.tr("optional: 8 hex digits of the device"))
         hex_form.addRow(self.tr("Public key:"), self.pubkey)
+        hex_form.addRow(self.tr("Account key:"), self.xpub)
         hex_form.addRow(self.tr("Address:"), self.address)
         hex_form.addRow(self.tr("Device fingerprint:"), self.fingerprint)
         device_page = QWidget()
         device_form = QFormLayout(device_page)
         device_form.setContentsMargins(0, 0, 0, 0)
         self.device = QComboBox()
-        self.path = QLineEdit("m/44'/0'/0'/0/0")
+        self.path = QLineEdit(STATEMENT_PATH)
         device_form.addRow(self.tr("Device:"), self.device)
         device_form.addRow(self.tr("Path:"), self.path)
         self.pages.addWidget(hex_page)
@@ -94,14 +121,48 @@ class AddPartyKeyBox(QGroupBox):
         self.add_button = QPushButton(self.tr("Add key"))
         self.add_button.setObjectName("addPartyKeyButton")
         self.add_button.clicked.connect(lambda: self.ctx.spawn(self.add()))
+        form.addRow(self.tr("Kind:"), self.kind)
         form.addRow(self.tr("Party:"), self.party)
         form.addRow(self.tr("Role:"), self.role)
         form.addRow(self.tr("Name:"), self.name)
         form.addRow(self.tr("Source:"), self.source)
         form.addRow(self.pages)
         form.addRow(self.add_button)
+        self._multisig_path = "m/48'/1'/0'/2'"
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self._kind_changed()
         ctx.devices_changed.connect(self.reload_devices)
         self.reload_devices()
+
+    def set_multisig_path(self, path: str) -> None:
+        """The BIP-48 path for this desk's network (the dialog reads it off the store)."""
+        if self.path.text() == self._multisig_path:
+            self.path.setText(path)
+        self._multisig_path = path
+
+    def _default_paths(self) -> dict[str, str]:
+        return {STATEMENT: STATEMENT_PATH, MULTISIG: self._multisig_path, SAFE: SAFE_PATH}
+
+    def _kind_changed(self) -> None:
+        kind = str(self.kind.currentData())
+        parties = backend.ADDABLE_PARTIES if kind == STATEMENT else backend.VAULT_PARTIES
+        current = self.party.currentData()
+        self.party.clear()
+        for party in parties:
+            self.party.addItem(self.tr(PARTY_NAMES[party]), party)
+        self.party.setCurrentIndex(max(self.party.findData(current), 0))
+        self.form.setRowVisible(self.role, kind == STATEMENT)
+        self.form.setRowVisible(self.name, kind == STATEMENT)
+        self.hex_form.setRowVisible(self.pubkey, kind == STATEMENT)
+        self.hex_form.setRowVisible(self.xpub, kind == MULTISIG)
+        self.hex_form.setRowVisible(self.address, kind != MULTISIG)
+        self.hex_form.setRowVisible(self.fingerprint, kind != MULTISIG)
+        self.address.setPlaceholderText(
+            self.tr("optional: checked against the key") if kind == STATEMENT
+            else self.tr("0x… (EIP-55 checksum checked)")
+        )
+        if self.path.text() in self._default_paths().values():  # not one the officer typed
+            self.path.setText(self._default_paths()[kind])
 
     def reload_devices(self) -> None:
         current = self.device.currentData()
@@ -112,9 +173,10 @@ class AddPartyKeyBox(QGroupBox):
         self.device.setCurrentIndex(max(index, 0))
 
     async def add(self) -> str | None:
-        """Register the key the form describes; its key id, or None (refusal shown)."""
-        party, role = str(self.party.currentData()), str(self.role.currentData())
-        name, store, actor = self.name.text(), self._store(), self._actor()
+        """Register what the form describes: the key id (statement key), the account key
+        with its origin (multisig) or the address (Safe owner); None when refused (shown)."""
+        kind, party = str(self.kind.currentData()), str(self.party.currentData())
+        store, actor = self._store(), self._actor()
         self.last_refusal = None
         if self.source.currentData() == DEVICE:
             uri = self.device.currentData()
@@ -122,47 +184,69 @@ class AddPartyKeyBox(QGroupBox):
                 self._refused(RefusedError([self.tr("No device is connected.")]))
                 return None
             path = self.path.text()
-            flow = SigningFlow(
-                self, self.device.currentText(), self.tr("Reading the public key at %1").replace(
-                    "%1", path
-                )
-            )
+            read = self._device_operation(kind, party, str(uri), path, store=store, actor=actor)
+            what = {
+                STATEMENT: self.tr("Reading the public key at %1"),
+                MULTISIG: self.tr("Reading the multisig account key at %1"),
+                SAFE: self.tr("Reading the Safe owner address at %1"),
+            }[kind].replace("%1", path)
+            flow = SigningFlow(self, self.device.currentText(), what)
             self.last_flow = flow
-            key_id: str | None = await flow.run(
-                lambda interaction: backend.add_party_key_from_device(
-                    store, party, role, str(uri), path, interaction=interaction, actor=actor,
-                    name=name,
-                )
-            )
-            if key_id is None:
+            added: str | None = await flow.run(read)
+            if added is None:
                 if isinstance(flow.error, RefusedError):
                     self.last_refusal = flow.error
                 return None
         else:
             try:
-                key_id = await asyncio.to_thread(
-                    backend.add_party_key,
-                    store,
-                    party,
-                    role,
-                    self.pubkey.text(),
-                    self.address.text(),
-                    actor=actor,
-                    name=name,
-                    fingerprint=self.fingerprint.text().strip(),
-                )
+                added = await asyncio.to_thread(self._pasted_operation(kind, party, store, actor))
             except RefusedError as exc:
                 self._refused(exc)
                 return None
-        self.pubkey.clear()
-        self.address.clear()
-        self.fingerprint.clear()
-        self.name.clear()
+        for edit in (self.pubkey, self.xpub, self.address, self.fingerprint, self.name):
+            edit.clear()
+        message = {
+            STATEMENT: self.tr("%1's key %2 added."),
+            MULTISIG: self.tr("%1's multisig account key %2 added."),
+            SAFE: self.tr("%1's Safe owner %2 recorded."),
+        }[kind]
         self.ctx.status_message.emit(
-            self.tr("%1's key %2 added.").replace("%1", party).replace("%2", key_id)
+            message.replace("%1", self.tr(PARTY_NAMES[party])).replace("%2", added)
         )
-        self.added.emit(key_id)
-        return key_id
+        self.added.emit(added)
+        return added
+
+    def _device_operation(
+        self, kind: str, party: str, uri: str, path: str, *, store: Store, actor: str
+    ) -> Callable[[QtInteraction], Awaitable[str]]:
+        if kind == MULTISIG:
+            return lambda interaction: backend.add_multisig_key_from_device(
+                store, party, uri, path, interaction=interaction, actor=actor
+            )
+        if kind == SAFE:
+            return lambda interaction: backend.add_safe_owner_from_device(
+                store, party, uri, path, interaction=interaction, actor=actor
+            )
+        role, name = str(self.role.currentData()), self.name.text()
+        return lambda interaction: backend.add_party_key_from_device(
+            store, party, role, uri, path, interaction=interaction, actor=actor, name=name
+        )
+
+    def _pasted_operation(
+        self, kind: str, party: str, store: Store, actor: str
+    ) -> Callable[[], str]:
+        if kind == MULTISIG:
+            text = self.xpub.text()
+            return lambda: backend.add_multisig_key(store, party, text, actor=actor)
+        address, fingerprint = self.address.text(), self.fingerprint.text().strip()
+        if kind == SAFE:
+            return lambda: backend.add_safe_owner(
+                store, party, address, actor=actor, fingerprint=fingerprint
+            )
+        role, name, pubkey = str(self.role.currentData()), self.name.text(), self.pubkey.text()
+        return lambda: backend.add_party_key(
+            store, party, role, pubkey, address, actor=actor, name=name, fingerprint=fingerprint
+        )
 
     def _refused(self, exc: RefusedError) -> None:
         self.last_refusal = exc

@@ -2,7 +2,8 @@
 requires the CLI.
 
 Tabs: *Exchange link* (URL or drop folder, TLS files), *Keys* (every party and
-officer key; add a regulator's or exchange's key; revoke with a confirmation;
+officer key, multisig account key and Safe owner; add a regulator's or exchange's
+key, any party's multisig account key or Safe owner; revoke with a confirmation;
 export the keys file), *Backup* (backup
 and restore), *Store* (the store in use), *About* (version, build, licences) and
 *Help* (the documentation). Non-modal; every action awaits its file chooser or
@@ -172,6 +173,7 @@ class SettingsDialog(QDialog):
         self.keys_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.keys_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.keys_table.horizontalHeader().setStretchLastSection(True)
+        self.keys_table.itemSelectionChanged.connect(self._selected_key_changed)
         box.addWidget(self.keys_table, 1)
         row = QHBoxLayout()
         self.revoke_button = QPushButton(self.tr("Revoke selected key…"))
@@ -200,12 +202,33 @@ class SettingsDialog(QDialog):
 
     async def load_keys(self) -> None:
         self.key_rows = await asyncio.to_thread(backend.keys, self.store)
+        self.add_key_box.set_multisig_path(
+            await asyncio.to_thread(backend.multisig_path_default, self.store)
+        )
         self.keys_table.setRowCount(len(self.key_rows))
         for n, key in enumerate(self.key_rows):
             status = self.tr("active") if key.active else self.tr("revoked")
-            for column, text in enumerate((key.party, key.name, key.key_id, key.address, status)):
-                self.keys_table.setItem(n, column, QTableWidgetItem(text))
+            name = key.name
+            if key.kind == "multisig":
+                name = self.tr("Multisig account key") + (" (TEST)" if key.is_test else "")
+            elif key.kind == "safe":
+                name = self.tr("Safe owner")
+            for column, text in enumerate((key.party, name, key.key_id, key.address, status)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.keys_table.setItem(n, column, item)
         self.keys_table.resizeColumnsToContents()
+        self._selected_key_changed()
+
+    def _selected_key_changed(self) -> None:
+        row = self.keys_table.currentRow()
+        key = self.key_rows[row] if 0 <= row < len(self.key_rows) else None
+        self.revoke_button.setEnabled(key is not None and key.revocable)
+        self.revoke_button.setToolTip(
+            self.tr("A multisig account key or Safe owner is not revoked here: a Safe owner is"
+                    " replaced by recording the party's new address.")
+            if key is not None and key.kind != "statement" else ""
+        )
 
     async def _key_added(self) -> None:
         await self.load_keys()
@@ -218,8 +241,8 @@ class SettingsDialog(QDialog):
             if not 0 <= row < len(self.key_rows):
                 return False
             key_id = self.key_rows[row].key_id
-        key = next((k for k in self.key_rows if k.key_id == key_id), None)
-        if key is None or not key.active:
+        key = next((k for k in self.key_rows if k.key_id == key_id and k.revocable), None)
+        if key is None:
             return False
         if not await confirm_act(
             self,

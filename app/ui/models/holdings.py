@@ -184,15 +184,16 @@ _STATE_ORDER = {
 def _vault_tip(row: PositionRow) -> str:
     if row.vault_quantity is None:
         return ""
-    tr = QCoreApplication.translate
     vault = fmt.quantity(row.vault_quantity)
+    # QCoreApplication.translate spelled out: lupdate reads an alias's first argument as
+    # the text (the .ts then asked translators for "PositionsModel" and this stayed English)
     if not row.vault_differs:
-        return tr("PositionsModel", "On-chain vault: {0} {1}, as in the snapshot").format(
-            vault, row.asset
-        )
-    return tr("PositionsModel", "On-chain vault: {0} {1}, the snapshot says {2}").format(
-        vault, row.asset, fmt.quantity(row.quantity)
-    )
+        return QCoreApplication.translate(
+            "PositionsModel", "On-chain vault: {0} {1}, as in the snapshot"
+        ).format(vault, row.asset)
+    return QCoreApplication.translate(
+        "PositionsModel", "On-chain vault: {0} {1}, the snapshot says {2}"
+    ).format(vault, row.asset, fmt.quantity(row.quantity))
 
 
 class PositionColumn(IntEnum):
