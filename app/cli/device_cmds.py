@@ -1,4 +1,5 @@
-"""Device commands: `devices`, `sign`, `verify-message`.
+"""Device commands: `devices`, `sign`, `verify-message` (and `devices show-address`,
+``app.cli.show_address_cmd``).
 
 ``sign`` checks the text against the device text rules before anything is
 sent, runs the whole device flow on the signing library's device thread, asks
@@ -57,6 +58,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     devices = sub.add_parser("devices", help="list signing devices (emulators included)")
     devices.add_argument("--json", action="store_true", help="machine-readable output")
     devices.set_defaults(handler=cmd_devices)
+    from app.cli import show_address_cmd
+
+    show_address_cmd.register(devices)
 
     sign = sub.add_parser("sign", help="sign a statement on a device (Bitcoin message)")
     sign.add_argument(
