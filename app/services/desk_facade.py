@@ -23,6 +23,7 @@ from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-expo
 from app.domain.price_freshness import PriceAge
 
 if TYPE_CHECKING:  # the signing library is only needed once a device is used
+    from app.services.key_display import AddressCheck, RegisteredKey
     from signing.interface import Interaction
 
 
@@ -392,6 +393,16 @@ class DeskFacade(ABC):
 
     @abstractmethod
     async def devices(self) -> Sequence[DeviceRow]: ...
+
+    @abstractmethod
+    async def registered_keys(self) -> Sequence[RegisteredKey]:
+        """Officer keys, parties' multisig keys and Safe owners a device can be asked to show."""
+
+    @abstractmethod
+    async def show_key_address(
+        self, key: RegisteredKey, device_uri: str, interaction: Interaction
+    ) -> AddressCheck:
+        """Have the device derive and show ``key``'s address; compare it with the registration."""
 
     # --- attestations --------------------------------------------------------
     @abstractmethod

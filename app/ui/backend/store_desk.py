@@ -49,6 +49,7 @@ from app.ui.backend import workflows as flows
 
 if TYPE_CHECKING:  # imported when first used: not on the cold-start path
     from app.services.audit import AuditService
+    from app.services.key_display import AddressCheck, RegisteredKey
     from app.services.session_guard import LiveSession
     from app.store.pg_listen import ChangeListener
     from signing.interface import Interaction
@@ -352,6 +353,18 @@ class StoreDesk(DeskFacade):
 
     async def devices(self) -> Sequence[DeviceRow]:
         return await asyncio.to_thread(flows.devices, self.store)
+
+    async def registered_keys(self) -> Sequence[RegisteredKey]:
+        from app.services import key_display
+
+        return await asyncio.to_thread(key_display.registered_keys, self.store)
+
+    async def show_key_address(
+        self, key: RegisteredKey, device_uri: str, interaction: Interaction
+    ) -> AddressCheck:
+        from app.services import key_display
+
+        return await key_display.show_on_device(key, device_uri, interaction)
 
     # --- attestations ---------------------------------------------------------------
     async def attestations(self) -> Sequence[AttestationRow]:

@@ -6,12 +6,23 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.desk_facade import DeviceRow, OfficerRow
+from app.services.key_display import AddressCheck, RegisteredKey
+from app.ui import theme
 from app.ui.backend.device_identity import DeviceCheck, identify
 from app.ui.context import DeskContext
 from app.ui.dialogs.register_officer import RegisterOfficerDialog
+from app.ui.models.keys import KeysModel, key_name
 from app.ui.models.registry import DevicesModel, OfficersModel
 from app.ui.signing_flow import SigningFlow
 from app.ui.views.attestations_view import action_button
@@ -47,6 +58,17 @@ class DevicesView(QWidget):
             )
         )
         self.identify_action.triggered.connect(lambda: ctx.spawn(self.identify_selected()))
+        self.show_address_action = QAction(self.tr("Sho&w address on device"), self)
+        self.show_address_action.setShortcut(QKeySequence("Ctrl+Alt+V"))
+        self.show_address_action.setToolTip(
+            self.tr(
+                "Have the selected device derive the selected registered key's address and"
+                " show it on its own screen; the desk compares it with the registered address"
+            )
+        )
+        self.show_address_action.triggered.connect(
+            lambda: ctx.spawn(self.show_selected_address())
+        )
         self.emulator_action = QAction(self.tr("Start test &emulator"), self)
         self.emulator_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.another_emulator_action = QAction(self.tr("Start &another test emulator"), self)
@@ -98,6 +120,23 @@ class DevicesView(QWidget):
         )
         officers_layout.addWidget(self.officers)
         layout.addWidget(officers_box, 1)
+        keys_box = QGroupBox(self.tr("Registered keys: show the address on the device"))
+        keys_layout = QVBoxLayout(keys_box)
+        self.keys_model = KeysModel(self)
+        self.keys = DeskTable(self.keys_model, self.tr("Registered keys"))
+        self.keys.setObjectName("registeredKeysTable")
+        self.keys.set_placeholder(self.tr("No registered key yet."))
+        keys_layout.addWidget(self.keys)
+        self.address_result = QLabel()
+        self.address_result.setObjectName("addressCheckResult")
+        self.address_result.setWordWrap(True)
+        self.address_result.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        keys_layout.addWidget(self.address_result)
+        layout.addWidget(keys_box, 1)
+        self.last_check: AddressCheck | None = None
+        self.last_box: QMessageBox | None = None
         # Enumeration never opens a device, so a periodic scan is cheap: plugging or
         # unplugging a device shows up within seconds.
         self.scan_timer = QTimer(self)
@@ -105,6 +144,8 @@ class DevicesView(QWidget):
         self.scan_timer.timeout.connect(lambda: ctx.spawn(ctx.reload_devices()))
         self.scan_timer.start()
         ctx.officers_changed.connect(self._show_officers)
+        ctx.officers_changed.connect(lambda: ctx.spawn(self.reload_keys()))
+        ctx.data_changed.connect(lambda: ctx.spawn(self.reload_keys()))
         ctx.devices_changed.connect(self._show_devices)
         ctx.emulator_changed.connect(self._emulator_changed)
         self._emulator_changed(ctx.emulator_running)
@@ -114,6 +155,7 @@ class DevicesView(QWidget):
             self.scan_action,
             self.register_action,
             self.identify_action,
+            self.show_address_action,
             self.emulator_action,
             self.another_emulator_action,
             self.ask_on_screen_action,
@@ -170,9 +212,85 @@ class DevicesView(QWidget):
         self.identity.setText(text)
         return check
 
+    async def show_selected_address(self) -> AddressCheck | None:
+        """The selected device shows the selected key's address; say match or MISMATCH."""
+        key = self.keys.current_row()
+        if not isinstance(key, RegisteredKey):
+            key = self.keys_model.rows[0] if self.keys_model.rows else None
+        device = self.table.current_row()
+        if not isinstance(device, DeviceRow):
+            device = self.ctx.devices[0] if self.ctx.devices else None
+        if key is None or device is None:
+            self.address_result.setText(
+                self.tr("Select a registered key and a device first.")
+                if key is None
+                else self.tr("No device to ask: plug one in or start the test emulator.")
+            )
+            return None
+        flow = SigningFlow(
+            self,
+            device.label,
+            self.tr("The device must show %1 (%2). Compare every character, then confirm on it.")
+            .replace("%1", key.address)
+            .replace("%2", key_name(key)),
+        )
+        self.last_flow = flow
+        check: AddressCheck | None = await flow.run(
+            lambda interaction: self.ctx.facade.show_key_address(key, device.uri, interaction)
+        )
+        self.last_check = check
+        if check is None:
+            self.address_result.setText("")
+            return None
+        self._show_check(check)
+        return check
+
+    def _show_check(self, check: AddressCheck) -> None:
+        key = check.key
+        if check.matches:
+            self.address_result.setStyleSheet(f"color: {theme.ok().name()};")
+            self.address_result.setText(
+                self.tr("✓ Match: %1 (%2) shows %3, the registered address of %4.")
+                .replace("%1", check.device_label)
+                .replace("%2", check.device_fingerprint)
+                .replace("%3", check.shown)
+                .replace("%4", key_name(key))
+            )
+            self.ctx.status_message.emit(
+                self.tr("Address check: match (%1)").replace("%1", key_name(key))
+            )
+            return
+        text = (
+            self.tr(
+                "✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5."
+                " This device does not hold the registered key: do not use it for this"
+                " key until the registration or the device is checked."
+            )
+            .replace("%1", check.device_label)
+            .replace("%2", check.device_fingerprint)
+            .replace("%3", check.shown)
+            .replace("%4", key_name(key))
+            .replace("%5", key.address)
+        )
+        self.address_result.setStyleSheet(f"color: {theme.bad().name()}; font-weight: bold;")
+        self.address_result.setText(text)
+        self.ctx.important_message.emit(text)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, self.tr("Address MISMATCH"), self.tr("Address MISMATCH"),
+            parent=self,
+        )
+        box.setObjectName("addressMismatchMessage")
+        box.setInformativeText(text)
+        self.last_box = box
+        box.open()  # non-blocking; tests read it and close it
+
+    async def reload_keys(self) -> None:
+        self.keys_model.set_rows(list(await self.ctx.facade.registered_keys()))
+
     async def reload(self) -> None:
         await self.ctx.reload_devices()
         self.officers_model.set_rows(self.ctx.officers)
+        await self.reload_keys()
 
     def _show_officers(self) -> None:
         self.officers_model.set_rows(self.ctx.officers)

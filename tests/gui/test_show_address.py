@@ -1,0 +1,80 @@
+"""Devices tab, "Show address on device": the device shows a registered key's address and
+the window says match, or MISMATCH loudly, as Trezor Suite and Sparrow do.
+
+alice's key is registered from her emulator (test seed ``all``); her device shows her
+address (match); bob's emulator (test seed ``abandon``) shows another one (MISMATCH, a
+red line, a critical message and a message kept in the status bar). A device flow in
+progress is cancellable from the "check your device" dialog. Public test seeds only.
+"""
+
+from __future__ import annotations
+
+from message_boxes import close_messages, messages
+
+from app.services.key_display import KeyKind
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
+
+
+def _select(view, alice_key_address: str, device_uri: str) -> None:  # type: ignore[no-untyped-def]
+    keys = view.keys.proxy
+    row = next(r for r in range(keys.rowCount()) if keys.row_object(r).owner == "alice")
+    assert keys.row_object(row).address == alice_key_address
+    view.keys.selectRow(row)
+    devices = view.table.proxy
+    view.table.selectRow(
+        next(r for r in range(devices.rowCount()) if devices.row_object(r).uri == device_uri)
+    )
+
+
+def test_show_address_on_device_says_match_then_mismatch_on_another_seed(desk) -> None:
+    alice_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
+    bob_emu = desk.start_emulator(TEST_MNEMONIC_ABANDON)
+    desk.register("alice", alice_emu)
+    view = desk.window.devices
+    desk.run(view.reload())
+    keys = view.keys_model.rows
+    assert [(k.kind, k.owner) for k in keys] == [(KeyKind.OFFICER, "alice")]
+    registered = keys[0].address
+    assert registered == alice_emu.hsm.get_public_key("m/44'/0'/0'/0/0").address
+
+    _select(view, registered, alice_emu.trezor_uri)
+    check = desk.run(view.show_selected_address())
+    assert check is not None, close_messages()
+    assert check.matches and check.shown == registered
+    assert registered in alice_emu.hsm.screen  # the device itself showed it
+    text = view.address_result.text()
+    assert "✓ Match" in text and registered in text and "MISMATCH" not in text
+    assert not messages()
+
+    _select(view, registered, bob_emu.trezor_uri)
+    check = desk.run(view.show_selected_address())
+    assert check is not None and not check.matches
+    other = bob_emu.hsm.get_public_key("m/44'/0'/0'/0/0").address
+    assert check.shown == other != registered
+    text = view.address_result.text()
+    assert "MISMATCH" in text and other in text and registered in text
+    assert "font-weight: bold" in view.address_result.styleSheet()
+    boxes = messages()
+    assert [b.objectName() for b in boxes] == ["addressMismatchMessage"]
+    assert "MISMATCH" in boxes[0].text() and other in boxes[0].informativeText()
+    close_messages()
+
+
+def test_show_address_is_cancellable_from_the_check_your_device_dialog(desk) -> None:
+    alice_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
+    desk.register("alice", alice_emu)
+    view = desk.window.devices
+    desk.run(view.reload())
+    registered = view.keys_model.rows[0].address
+    _select(view, registered, alice_emu.trezor_uri)
+    alice_emu.hsm.set_policy("delay:30")  # the officer looks and does not press anything
+    task = desk.ctx.spawn(view.show_selected_address())
+    desk.wait_until(lambda: alice_emu.hsm.state()["pending_prompts"] == 1)
+    assert view.last_flow is not None
+    assert registered in view.last_flow.dialog.statement.toPlainText()
+    view.last_flow.dialog.cancel_requested.emit()  # the dialog's Cancel
+    desk.wait_until(task.done)
+    assert task.result() is None and view.last_check is None
+    desk.wait_until(lambda: alice_emu.hsm.state()["pending_prompts"] == 0)
+    assert "Cancelled" in close_messages()
+    assert view.address_result.text() == ""
