@@ -911,125 +911,185 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="35"/>
+        <location filename="../../app/ui/views/devices_view.py" line="46"/>
         <source>&amp;Scan for devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="38"/>
+        <location filename="../../app/ui/views/devices_view.py" line="49"/>
         <source>&amp;Register officer key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="41"/>
+        <location filename="../../app/ui/views/devices_view.py" line="52"/>
         <source>Identify &amp;&amp; check &amp;key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="45"/>
+        <location filename="../../app/ui/views/devices_view.py" line="56"/>
         <source>Open the selected device: model, firmware, label and fingerprint, and read back the registered officer&apos;s key to check it is the one registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="50"/>
-        <location filename="../../app/ui/views/devices_view.py" line="124"/>
+        <location filename="../../app/ui/views/devices_view.py" line="61"/>
+        <source>Sho&amp;w address on device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="65"/>
+        <source>Have the selected device derive the selected registered key&apos;s address and show it on its own screen; the desk compares it with the registered address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="72"/>
+        <location filename="../../app/ui/views/devices_view.py" line="166"/>
         <source>Start test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="52"/>
+        <location filename="../../app/ui/views/devices_view.py" line="74"/>
         <source>Start &amp;another test emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="55"/>
+        <location filename="../../app/ui/views/devices_view.py" line="77"/>
         <source>One more emulator on the next public test seed: a device for one more officer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="57"/>
+        <location filename="../../app/ui/views/devices_view.py" line="79"/>
         <source>Ask on the emulator &amp;screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="62"/>
+        <location filename="../../app/ui/views/devices_view.py" line="84"/>
         <source>Off: test emulators approve automatically. On: each emulator shows the statement on its device screen and waits for Approve or Reject.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="71"/>
-        <location filename="../../app/ui/views/devices_view.py" line="74"/>
+        <location filename="../../app/ui/views/devices_view.py" line="93"/>
+        <location filename="../../app/ui/views/devices_view.py" line="96"/>
         <source>Detected devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="76"/>
+        <location filename="../../app/ui/views/devices_view.py" line="98"/>
         <source>No signing device found (see the hints below).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="88"/>
-        <location filename="../../app/ui/views/devices_view.py" line="91"/>
+        <location filename="../../app/ui/views/devices_view.py" line="110"/>
+        <location filename="../../app/ui/views/devices_view.py" line="113"/>
         <source>Registered officers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="95"/>
+        <location filename="../../app/ui/views/devices_view.py" line="117"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="124"/>
+        <location filename="../../app/ui/views/devices_view.py" line="123"/>
+        <source>Registered keys: show the address on the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="126"/>
+        <source>Registered keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="128"/>
+        <source>No registered key yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="166"/>
         <source>Stop test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="135"/>
+        <location filename="../../app/ui/views/devices_view.py" line="177"/>
         <source>No device to identify.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="138"/>
+        <location filename="../../app/ui/views/devices_view.py" line="180"/>
         <source>Identify the device and read its key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="146"/>
+        <location filename="../../app/ui/views/devices_view.py" line="188"/>
         <source>%1: model %2, firmware %3, label “%4”, fingerprint %5%6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="152"/>
+        <location filename="../../app/ui/views/devices_view.py" line="194"/>
         <source> (TEST EMULATOR)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="155"/>
+        <location filename="../../app/ui/views/devices_view.py" line="197"/>
         <source>It holds no registered officer&apos;s key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="158"/>
+        <location filename="../../app/ui/views/devices_view.py" line="200"/>
         <source>✓ It holds %1&apos;s registered key at %2 (address %3).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="165"/>
+        <location filename="../../app/ui/views/devices_view.py" line="207"/>
         <source>✗ Its key at %1 (address %2) is NOT %3&apos;s registered key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="187"/>
+        <location filename="../../app/ui/views/devices_view.py" line="225"/>
+        <source>Select a registered key and a device first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="227"/>
+        <source>No device to ask: plug one in or start the test emulator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="233"/>
+        <source>The device must show %1 (%2). Compare every character, then confirm on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="253"/>
+        <source>✓ Match: %1 (%2) shows %3, the registered address of %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="260"/>
+        <source>Address check: match (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="265"/>
+        <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="279"/>
+        <source>Address MISMATCH</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="305"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="210"/>
+        <location filename="../../app/ui/views/devices_view.py" line="328"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="220"/>
+        <location filename="../../app/ui/views/devices_view.py" line="338"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1788,6 +1848,64 @@
     <message>
         <location filename="../../app/ui/views/holdings_view.py" line="344"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeysModel</name>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="15"/>
+        <source>Officer key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="16"/>
+        <source>Multisig key (vault)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="17"/>
+        <source>Safe owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="29"/>
+        <source>%1&apos;s multisig key (%2&apos;s vault, address #0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="34"/>
+        <source>%1&apos;s Safe owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="35"/>
+        <source>officer %1&apos;s key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="52"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="57"/>
+        <source>Officer or party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="62"/>
+        <source>Address the device must show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="67"/>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="70"/>
+        <source>Device fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -911,125 +911,185 @@
 <context>
     <name>DevicesView</name>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="35"/>
+        <location filename="../../app/ui/views/devices_view.py" line="46"/>
         <source>&amp;Scan for devices</source>
         <translation>扫描设备(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="38"/>
+        <location filename="../../app/ui/views/devices_view.py" line="49"/>
         <source>&amp;Register officer key…</source>
         <translation>登记官员密钥(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="41"/>
+        <location filename="../../app/ui/views/devices_view.py" line="52"/>
         <source>Identify &amp;&amp; check &amp;key</source>
         <translation>识别并核对密钥(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="45"/>
+        <location filename="../../app/ui/views/devices_view.py" line="56"/>
         <source>Open the selected device: model, firmware, label and fingerprint, and read back the registered officer&apos;s key to check it is the one registered</source>
         <translation>打开所选设备：型号、固件、标签和指纹，并读回已登记官员的密钥以核对是否一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="50"/>
-        <location filename="../../app/ui/views/devices_view.py" line="124"/>
+        <location filename="../../app/ui/views/devices_view.py" line="61"/>
+        <source>Sho&amp;w address on device</source>
+        <translation>在设备上显示地址(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="65"/>
+        <source>Have the selected device derive the selected registered key&apos;s address and show it on its own screen; the desk compares it with the registered address</source>
+        <translation>让所选设备自行推导所选已登记密钥的地址并显示在其屏幕上；系统将其与已登记的地址进行比对</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="72"/>
+        <location filename="../../app/ui/views/devices_view.py" line="166"/>
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="52"/>
+        <location filename="../../app/ui/views/devices_view.py" line="74"/>
         <source>Start &amp;another test emulator</source>
         <translation>再启动一个测试模拟器(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="55"/>
+        <location filename="../../app/ui/views/devices_view.py" line="77"/>
         <source>One more emulator on the next public test seed: a device for one more officer</source>
         <translation>使用下一个公开测试种子再启动一个模拟器：为另一名人员提供设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="57"/>
+        <location filename="../../app/ui/views/devices_view.py" line="79"/>
         <source>Ask on the emulator &amp;screen</source>
         <translation>在模拟器屏幕上确认(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="62"/>
+        <location filename="../../app/ui/views/devices_view.py" line="84"/>
         <source>Off: test emulators approve automatically. On: each emulator shows the statement on its device screen and waits for Approve or Reject.</source>
         <translation>关闭：测试模拟器自动批准。开启：每个模拟器在其设备屏幕上显示声明，并等待“批准”或“拒绝”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="71"/>
-        <location filename="../../app/ui/views/devices_view.py" line="74"/>
+        <location filename="../../app/ui/views/devices_view.py" line="93"/>
+        <location filename="../../app/ui/views/devices_view.py" line="96"/>
         <source>Detected devices</source>
         <translation>检测到的设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="76"/>
+        <location filename="../../app/ui/views/devices_view.py" line="98"/>
         <source>No signing device found (see the hints below).</source>
         <translation>未找到签名设备（见下方提示）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="88"/>
-        <location filename="../../app/ui/views/devices_view.py" line="91"/>
+        <location filename="../../app/ui/views/devices_view.py" line="110"/>
+        <location filename="../../app/ui/views/devices_view.py" line="113"/>
         <source>Registered officers</source>
         <translation>已登记官员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="95"/>
+        <location filename="../../app/ui/views/devices_view.py" line="117"/>
         <source>No officer registered yet. Register officer key (Ctrl+Shift+R) reads it from their device.</source>
         <translation>尚未登记官员。“登记官员密钥” (Ctrl+Shift+R) 会从其设备读取密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="124"/>
+        <location filename="../../app/ui/views/devices_view.py" line="123"/>
+        <source>Registered keys: show the address on the device</source>
+        <translation>已登记密钥：在设备上显示地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="126"/>
+        <source>Registered keys</source>
+        <translation>已登记密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="128"/>
+        <source>No registered key yet.</source>
+        <translation>尚无已登记的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="166"/>
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="135"/>
+        <location filename="../../app/ui/views/devices_view.py" line="177"/>
         <source>No device to identify.</source>
         <translation>没有可识别的设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="138"/>
+        <location filename="../../app/ui/views/devices_view.py" line="180"/>
         <source>Identify the device and read its key</source>
         <translation>识别设备并读取其密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="146"/>
+        <location filename="../../app/ui/views/devices_view.py" line="188"/>
         <source>%1: model %2, firmware %3, label “%4”, fingerprint %5%6.</source>
         <translation>%1：型号 %2，固件 %3，标签“%4”，指纹 %5%6。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="152"/>
+        <location filename="../../app/ui/views/devices_view.py" line="194"/>
         <source> (TEST EMULATOR)</source>
         <translation>（测试模拟器）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="155"/>
+        <location filename="../../app/ui/views/devices_view.py" line="197"/>
         <source>It holds no registered officer&apos;s key.</source>
         <translation>它不持有任何已登记官员的密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="158"/>
+        <location filename="../../app/ui/views/devices_view.py" line="200"/>
         <source>✓ It holds %1&apos;s registered key at %2 (address %3).</source>
         <translation>✓ 它持有 %1 在 %2 的已登记密钥（地址 %3）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="165"/>
+        <location filename="../../app/ui/views/devices_view.py" line="207"/>
         <source>✗ Its key at %1 (address %2) is NOT %3&apos;s registered key.</source>
         <translation>✗ 它在 %1 的密钥（地址 %2）不是 %3 的已登记密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="187"/>
+        <location filename="../../app/ui/views/devices_view.py" line="225"/>
+        <source>Select a registered key and a device first.</source>
+        <translation>请先选择一个已登记密钥和一台设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="227"/>
+        <source>No device to ask: plug one in or start the test emulator.</source>
+        <translation>没有可询问的设备：请插入设备或启动测试模拟器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="233"/>
+        <source>The device must show %1 (%2). Compare every character, then confirm on it.</source>
+        <translation>设备必须显示 %1（%2）。请逐字符比对，然后在设备上确认。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="253"/>
+        <source>✓ Match: %1 (%2) shows %3, the registered address of %4.</source>
+        <translation>✓ 一致：%1（%2）显示 %3，即%4的已登记地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="260"/>
+        <source>Address check: match (%1)</source>
+        <translation>地址核对：一致（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="265"/>
+        <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
+        <translation>✗ 不一致（MISMATCH）：%1（%2）显示 %3，但%4的已登记地址是 %5。此设备不持有已登记的密钥：在核查登记或设备之前，请勿将其用于此密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="279"/>
+        <source>Address MISMATCH</source>
+        <translation>地址不一致（MISMATCH）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="305"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="210"/>
+        <location filename="../../app/ui/views/devices_view.py" line="328"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="220"/>
+        <location filename="../../app/ui/views/devices_view.py" line="338"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -1789,6 +1849,64 @@
         <location filename="../../app/ui/views/holdings_view.py" line="344"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>没有价格：请导入快照（文件 → 导入快照…，Ctrl+O）。</translation>
+    </message>
+</context>
+<context>
+    <name>KeysModel</name>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="15"/>
+        <source>Officer key</source>
+        <translation>官员密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="16"/>
+        <source>Multisig key (vault)</source>
+        <translation>多签密钥（金库）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="17"/>
+        <source>Safe owner</source>
+        <translation>Safe 所有者</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="29"/>
+        <source>%1&apos;s multisig key (%2&apos;s vault, address #0)</source>
+        <translation>%1的多签密钥（%2的金库，地址 #0）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="34"/>
+        <source>%1&apos;s Safe owner</source>
+        <translation>%1的 Safe 所有者</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="35"/>
+        <source>officer %1&apos;s key</source>
+        <translation>官员 %1 的密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="52"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="57"/>
+        <source>Officer or party</source>
+        <translation>官员或参与方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="62"/>
+        <source>Address the device must show</source>
+        <translation>设备应显示的地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="67"/>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/keys.py" line="70"/>
+        <source>Device fingerprint</source>
+        <translation>设备指纹</translation>
     </message>
 </context>
 <context>
