@@ -5,10 +5,11 @@ Format (a contract: testers and outside verifiers parse it)::
     CDESK-SIGNIN/1 cust=<custodian id> officer=<name> ws=<workstation id> nonce=<hex> exp=<UTC>
 
 Fields are separated by one space, in this order, each ``key=value`` with a value
-of printable ASCII and no spaces; ``nonce`` is 32 lowercase hex digits (128 random
-bits) and ``exp`` is ``YYYY-MM-DDTHH:MM:SSZ``. :func:`parse_challenge` accepts
-exactly what :meth:`SigninChallenge.render` produces and nothing else, so an
-altered line never parses into a different challenge.
+of printable ASCII and no spaces; ``nonce`` is 32 lowercase hex digits (to a
+verifier, opaque: the desk makes it 64 random bits and a 64-bit tag that proves it
+issued the line, ``app.services.signin``) and ``exp`` is ``YYYY-MM-DDTHH:MM:SSZ``.
+:func:`parse_challenge` accepts exactly what :meth:`SigninChallenge.render` produces
+and nothing else, so an altered line never parses into a different challenge.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.store.interface import Store
+from app.store.interface import Store, Transaction
 
 DEFAULT_CUSTODIAN_ID = "CUST-DEMO"
 DEFAULT_EXCHANGE_ID = "EXCH-DEMO"
@@ -25,9 +25,14 @@ class DeskIdentity:
 def desk_identity(store: Store) -> DeskIdentity:
     """The desk's identity from its settings (defaults when unset)."""
     with store.read() as tx:
-        settings = tx.settings
-        return DeskIdentity(
-            custodian_id=settings.get("desk.custodian_id") or DEFAULT_CUSTODIAN_ID,
-            exchange_id=settings.get("desk.exchange_id") or DEFAULT_EXCHANGE_ID,
-            env=settings.get("desk.environment") or DEFAULT_ENV,
-        )
+        return desk_identity_in(tx)
+
+
+def desk_identity_in(tx: Transaction) -> DeskIdentity:
+    """As :func:`desk_identity`, inside a transaction the caller already holds."""
+    settings = tx.settings
+    return DeskIdentity(
+        custodian_id=settings.get("desk.custodian_id") or DEFAULT_CUSTODIAN_ID,
+        exchange_id=settings.get("desk.exchange_id") or DEFAULT_EXCHANGE_ID,
+        env=settings.get("desk.environment") or DEFAULT_ENV,
+    )

@@ -7,15 +7,28 @@ Flow (the same for the window and ``custody-desk signin``)::
     # = issue_challenge("alice") -> the device shows and signs the line -> complete(...)
     service.sign_out(opened.live)
 
-:meth:`SigninService.issue_challenge` stores a ``CDESK-SIGNIN/1`` line
-(:mod:`app.domain.signin`) for one officer and this workstation, expiring a few
-minutes out. :meth:`SigninService.complete` accepts a signature over exactly that
-line once: it must verify against the officer's registered key, the officer must
-be active and the key unrevoked. The session it opens lasts
-``signin.session_hours`` (default 8 h) and is bound to the store in this process;
-its secret (32 random bytes) is returned to the caller, and the store keeps only
-SHA-256 of it bound to the workstation id and the OS user, so a copied secret is
-useless on another workstation, for another user, after sign-out or after expiry.
+:meth:`SigninService.issue_challenge` makes a ``CDESK-SIGNIN/1`` line
+(:mod:`app.domain.signin`) for one active officer and this workstation, expiring a
+few minutes out. Nothing is written: the nonce (128 bits) is 64 random bits and a
+64-bit HMAC-SHA-256 tag over the whole line under a key this process draws at
+start and never stores (:func:`challenge_tag`), so only this process can issue a
+line it will accept. :meth:`SigninService.complete` accepts a signature over such
+a line once: the tag must verify, the line must name this workstation and this
+custodian and not be past its expiry, the signature must verify against the
+officer's registered key, the officer must be active and the key unrevoked, and
+the nonce is inserted into ``signin_challenges`` (primary key: the first
+transaction wins, in any process, on either backend) in the one durable
+transaction that also opens the session and writes its audit entry. The session
+lasts ``signin.session_hours`` (default 8 h) and is bound to the store in this
+process; its secret (32 random bytes) is returned to the caller, and the store
+keeps only SHA-256 of it bound to the workstation id and the OS user, so a copied
+secret is useless on another workstation, for another user, after sign-out or
+after expiry.
+
+Trade-off (documented in docs/performance.md): a challenge is completed by the
+process that issued it (as ``sign_in`` always does); a line issued by another
+process, or before a restart, is refused as not issued here. Abandoned
+challenges leave no row (the audit log never recorded them either).
 """
 
 from __future__ import annotations
@@ -23,6 +36,7 @@ from __future__ import annotations
 import base64
 import getpass
 import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
@@ -30,9 +44,9 @@ from datetime import timedelta
 
 from app.documents.keys import key_id_for
 from app.documents.signatures import verify_message
-from app.domain.signin import ChallengeFormatError, SigninChallenge, parse_challenge
+from app.domain.signin import PREFIX, ChallengeFormatError, SigninChallenge, parse_challenge
 from app.services import session_guard
-from app.services.desk_identity import desk_identity
+from app.services.desk_identity import desk_identity_in
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.session_guard import LiveSession
 from app.services.signin_errors import (
@@ -47,7 +61,7 @@ from app.services.signin_errors import (
 )
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.services.workstation import workstation_id
-from app.store.interface import Store
+from app.store.interface import Store, Transaction
 from app.store.repo_desk import OfficerRecord, SqliteDeskRepository
 from app.store.repo_signin import ChallengeRecord, SessionRecord, SqliteSigninRepository
 from signing.interface import Interaction
@@ -77,9 +91,8 @@ def secret_digest(secret: bytes, workstation: str, user: str) -> str:
     return hashlib.sha256(material).hexdigest()
 
 
-def _int_setting(store: Store, key: str, default: int) -> int:
-    with store.read() as tx:
-        raw = tx.settings.get(key)
+def _int_setting(tx: Transaction, key: str, default: int) -> int:
+    raw = tx.settings.get(key)
     try:
         value = int(raw) if raw else default
     except ValueError:
@@ -90,14 +103,47 @@ def _int_setting(store: Store, key: str, default: int) -> int:
 
 def session_length(store: Store) -> timedelta:
     """How long a session lasts (setting ``signin.session_hours``, default 8)."""
-    return timedelta(hours=_int_setting(store, SESSION_HOURS_SETTING, DEFAULT_SESSION_HOURS))
+    with store.read() as tx:
+        return _session_length_in(tx)
+
+
+def _session_length_in(tx: Transaction) -> timedelta:
+    return timedelta(hours=_int_setting(tx, SESSION_HOURS_SETTING, DEFAULT_SESSION_HOURS))
 
 
 def idle_lock_after(store: Store) -> timedelta:
     """Idle time after which the window locks (``signin.idle_lock_minutes``, default 15)."""
-    return timedelta(
-        minutes=_int_setting(store, IDLE_LOCK_SETTING, DEFAULT_IDLE_LOCK_MINUTES)
+    with store.read() as tx:
+        minutes = _int_setting(tx, IDLE_LOCK_SETTING, DEFAULT_IDLE_LOCK_MINUTES)
+    return timedelta(minutes=minutes)
+
+
+#: This process's challenge key: drawn at start, never written anywhere.
+_CHALLENGE_KEY = secrets.token_bytes(32)
+_RANDOM_BYTES = 8  # the nonce's first 16 hex digits; the tag is the other 16
+
+
+def challenge_tag(custodian: str, officer: str, workstation: str, random_hex: str,
+                  expires: str) -> str:
+    """The nonce's second half: HMAC-SHA-256 under this process's key, 64 bits, hex.
+
+    It covers every field of the line (the nonce's random half included), so a
+    line this process did not issue, or one with any field changed, fails it.
+    """
+    material = b"\x00".join(
+        part.encode("ascii")
+        for part in (PREFIX, custodian, officer, workstation, random_hex, expires)
     )
+    return hmac.new(_CHALLENGE_KEY, material, hashlib.sha256).hexdigest()[: 2 * _RANDOM_BYTES]
+
+
+def _issued_here(challenge: SigninChallenge) -> bool:
+    half = 2 * _RANDOM_BYTES
+    expected = challenge_tag(
+        challenge.custodian_id, challenge.officer, challenge.workstation_id,
+        challenge.nonce[:half], challenge.render().rsplit("exp=", 1)[1],
+    )
+    return hmac.compare_digest(expected, challenge.nonce[half:])
 
 
 @dataclass(frozen=True)
@@ -143,76 +189,92 @@ class SigninService:
     # -- sign-in --------------------------------------------------------------------
 
     def issue_challenge(self, officer: str) -> SigninChallenge:
-        """A fresh one-time challenge for ``officer`` on this workstation (stored)."""
-        custodian = desk_identity(self._store).custodian_id
-        with unit_of_work(self._store, clock=self._clock) as uow:
-            signin, desk = _repos(uow.tx)
+        """A fresh one-time challenge for ``officer`` on this workstation (nothing stored)."""
+        return self._issue(officer)[0]
+
+    def _issue(self, officer: str) -> tuple[SigninChallenge, OfficerRecord]:
+        with self._store.read() as tx:
+            signin, desk = _repos(tx)
+            custodian = desk_identity_in(tx).custodian_id
             record = desk.officer_by_name(officer)
             _refuse_revoked(signin, record, officer)
-            assert record is not None
-            try:
-                challenge = SigninChallenge(
-                    custodian_id=custodian,
-                    officer=officer,
-                    workstation_id=self.workstation,
-                    nonce=secrets.token_hex(16),
-                    expires_at=(uow.now + CHALLENGE_TTL).replace(microsecond=0),
-                )
-            except ChallengeFormatError as exc:
-                raise OfficerRevoked(f"{officer} cannot sign in: {exc}") from exc
-            signin.add_challenge(
-                ChallengeRecord(
-                    nonce=challenge.nonce,
-                    officer_id=record.id,
-                    workstation_id=self.workstation,
-                    statement=challenge.render(),
-                    issued_at=uow.now,
-                    expires_at=challenge.expires_at,
-                    used_at=None,
-                )
+        assert record is not None
+        now = self._clock()
+        expires = (now + CHALLENGE_TTL).replace(microsecond=0)
+        random_hex = secrets.token_hex(_RANDOM_BYTES)
+        exp_text = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            challenge = SigninChallenge(
+                custodian_id=custodian,
+                officer=officer,
+                workstation_id=self.workstation,
+                nonce=random_hex
+                + challenge_tag(custodian, officer, self.workstation, random_hex, exp_text),
+                expires_at=expires,
             )
-        return challenge
+        except ChallengeFormatError as exc:
+            raise OfficerRevoked(f"{officer} cannot sign in: {exc}") from exc
+        return challenge, record
 
     def complete(self, statement: str, signature: bytes) -> OpenedSession:
         """Open a session from a signed challenge, or raise the one typed refusal."""
+        return self._complete(statement, signature, verified_by=None)
+
+    def _complete(
+        self, statement: str, signature: bytes, *, verified_by: bytes | None
+    ) -> OpenedSession:
+        """``verified_by``: the key ``signature`` was already verified against (sign_in's
+        device check); the signature is verified again unless it is the registered key."""
         try:
             challenge = parse_challenge(statement)
         except ChallengeFormatError as exc:
             raise ChallengeAltered(f"not a sign-in challenge this desk issued: {exc}") from exc
-        length = session_length(self._store)
+        if not _issued_here(challenge):
+            raise ChallengeAltered(
+                "the signed text is not a challenge this desk issued (or it was altered)"
+            )
+        if challenge.workstation_id != self.workstation:
+            raise ChallengeAltered(
+                f"the challenge was issued for workstation {challenge.workstation_id}, "
+                f"this is {self.workstation}"
+            )
         with unit_of_work(self._store, clock=self._clock) as uow:
             signin, desk = _repos(uow.tx)
-            issued = signin.challenge(challenge.nonce)
-            if issued is None or issued.statement != statement:
-                raise ChallengeAltered("the signed text is not the challenge this desk issued")
-            if issued.workstation_id != self.workstation:
-                raise ChallengeAltered(
-                    f"the challenge was issued for workstation {issued.workstation_id}, "
-                    f"this is {self.workstation}"
-                )
-            if issued.used_at is not None:
-                raise ChallengeReplayed(f"challenge nonce {challenge.nonce} was already used")
-            if uow.now >= issued.expires_at:
+            if challenge.custodian_id != desk_identity_in(uow.tx).custodian_id:
+                raise ChallengeAltered("the challenge names another custodian")
+            if uow.now >= challenge.expires_at:
                 raise ChallengeExpired(
                     f"the challenge expired at {statement.rsplit('exp=', 1)[1]}: sign in again"
                 )
-            officer = desk.officer_by_id(issued.officer_id)
-            if officer is not None and officer.name != challenge.officer:
-                raise ChallengeAltered("the challenge names another officer")
+            if signin.challenge(challenge.nonce) is not None:
+                raise ChallengeReplayed(f"challenge nonce {challenge.nonce} was already used")
+            officer = desk.officer_by_name(challenge.officer)
             _refuse_revoked(signin, officer, challenge.officer)
             assert officer is not None
-            if not verify_message(officer.pubkey, statement, signature):
+            if verified_by != officer.pubkey and not verify_message(
+                officer.pubkey, statement, signature
+            ):
                 raise SignatureRejected(
                     f"the signature does not verify against {officer.name}'s registered key"
                 )
-            if not signin.use_challenge(challenge.nonce, uow.now):
+            used = ChallengeRecord(
+                nonce=challenge.nonce,
+                officer_id=officer.id,
+                workstation_id=self.workstation,
+                statement=statement,
+                issued_at=challenge.expires_at - CHALLENGE_TTL,
+                expires_at=challenge.expires_at,
+                used_at=uow.now,
+            )
+            if not signin.use_nonce(used):  # another transaction used it meanwhile
                 raise ChallengeReplayed(f"challenge nonce {challenge.nonce} was already used")
             for old in signin.open_sessions(self.workstation, self.user):
                 if old.officer_id == officer.id:  # one session per officer, user, workstation
                     signin.end_session(old.id, uow.now, "replaced")
             secret = secrets.token_bytes(32)
-            expires = uow.now + length
+            expires = uow.now + _session_length_in(uow.tx)
             key_id = key_id_for(officer.pubkey)
+            signature_b64 = base64.b64encode(signature).decode("ascii")
             session_id = signin.add_session(
                 SessionRecord(
                     id=0,
@@ -221,7 +283,7 @@ class SigninService:
                     os_user=self.user,
                     nonce=challenge.nonce,
                     key_id=key_id,
-                    signature_b64=base64.b64encode(signature).decode("ascii"),
+                    signature_b64=signature_b64,
                     secret_sha256=secret_digest(secret, self.workstation, self.user),
                     opened_at=uow.now,
                     expires_at=expires,
@@ -248,7 +310,7 @@ class SigninService:
                     "key_id": key_id,
                     "os_user": self.user,
                     "statement": statement,
-                    "signature": base64.b64encode(signature).decode("ascii"),
+                    "signature": signature_b64,
                     "expires_at": expires.isoformat(),
                 },
                 session=live,
@@ -263,10 +325,7 @@ class SigninService:
         A device without the officer's registered key is refused (``WrongDevice``)
         before it signs anything.
         """
-        challenge = self.issue_challenge(officer)
-        with self._store.read() as tx:
-            record = _repos(tx)[1].officer_by_name(officer)
-        assert record is not None  # issue_challenge refused otherwise
+        challenge, record = self._issue(officer)
         statement = challenge.render()
         made = await sign_on_device(
             uri,
@@ -276,7 +335,9 @@ class SigninService:
             expected_pubkey=record.pubkey,
             signer_factory=self._signer_factory,
         )
-        return self.complete(statement, made.signature)
+        # sign_on_device verified the signature against record.pubkey; _complete
+        # verifies again only if the officer's registered key changed meanwhile
+        return self._complete(statement, made.signature, verified_by=made.pubkey)
 
     # -- sessions ---------------------------------------------------------------------
 
@@ -334,6 +395,7 @@ __all__ = [
     "SESSION_HOURS_SETTING",
     "OpenedSession",
     "SigninService",
+    "challenge_tag",
     "idle_lock_after",
     "os_user",
     "secret_digest",

@@ -50,10 +50,19 @@ class SqliteSigninRepository:
 
     # -- challenges -------------------------------------------------------------
 
-    def add_challenge(self, challenge: ChallengeRecord) -> None:
-        self._db.execute(
+    def use_nonce(self, challenge: ChallengeRecord) -> bool:
+        """Record ``challenge`` as used (its ``used_at`` set); False if its nonce already was.
+
+        The nonce is the primary key and the insert does nothing on a conflict, so
+        of two transactions completing the same challenge (two processes, either
+        backend) exactly one inserts the row: a nonce is accepted once.
+        """
+        if challenge.used_at is None:
+            raise ValueError("a used challenge has a used_at")
+        cur = self._db.execute(
             "INSERT INTO signin_challenges (nonce, officer_id, workstation_id, statement,"
-            " issued_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            " issued_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (nonce) DO NOTHING",
             (
                 challenge.nonce,
                 challenge.officer_id,
@@ -61,8 +70,10 @@ class SqliteSigninRepository:
                 challenge.statement,
                 time_to_text(challenge.issued_at),
                 time_to_text(challenge.expires_at),
+                time_to_text(challenge.used_at),
             ),
         )
+        return cur.rowcount == 1
 
     def challenge(self, nonce: str) -> ChallengeRecord | None:
         row = self._db.execute(
@@ -81,14 +92,6 @@ class SqliteSigninRepository:
             expires_at=text_to_time(row[5]),
             used_at=text_to_optional_time(row[6]),
         )
-
-    def use_challenge(self, nonce: str, at: datetime) -> bool:
-        """Mark the nonce used; False if it already was (a nonce is accepted once)."""
-        cur = self._db.execute(
-            "UPDATE signin_challenges SET used_at = ? WHERE nonce = ? AND used_at IS NULL",
-            (time_to_text(at), nonce),
-        )
-        return cur.rowcount == 1
 
     # -- sessions ---------------------------------------------------------------
 

@@ -128,16 +128,3 @@ def recover_public_point(digest: bytes, r: int, s: int, recid: int) -> tuple[int
     except ValueError as exc:
         raise InvalidInput("no public key recovers from this signature") from exc
     return _point(key)
-
-
-def nonce_point_for(digest: bytes, r: int, s: int, public_point: tuple[int, int]) -> Point:
-    """R = (z/s)*G + (r/s)*Q: the nonce point a valid (r, s) by Q must have.
-
-    ECDSA holds when R.x = r (mod n); the recovery id of the signature is then
-    R.y's parity plus 2 if R.x >= n.
-    """
-    if not (1 <= r < N and 1 <= s < N):
-        return None
-    s_inv = pow(s, -1, N)
-    z = int.from_bytes(digest, "big") % N
-    return multiply_add(z * s_inv % N, G, r * s_inv % N, public_point)

@@ -318,3 +318,84 @@ def test_sign_in_sessions_and_replay_on_both_store_backends(
     with pytest.raises(SignedOut):
         AttestationService(second).prepare(["gulf-meridian-mm"], "alice")
     assert [a.id for a in AttestationService(second).attestations()] == [att.id]
+
+
+def test_a_well_formed_challenge_this_desk_did_not_issue_is_refused(
+    store: SqliteStore, devices: dict[str, RunningEmulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line with every field right (fresh nonce, this workstation, not expired), signed
+    by the officer's own device, opens nothing unless this desk process issued it."""
+    import secrets
+
+    from app.domain.signin import SigninChallenge
+    from app.services import signin as signin_module
+
+    service = SigninService(store)
+    issued = service.issue_challenge("alice")
+    made_up = SigninChallenge(
+        custodian_id=issued.custodian_id, officer="alice", workstation_id=service.workstation,
+        nonce=secrets.token_hex(16), expires_at=issued.expires_at,
+    ).render()
+    # a line another desk process issued: same format, that process's own key
+    monkeypatch.setattr(signin_module, "_CHALLENGE_KEY", secrets.token_bytes(32))
+    elsewhere = service.issue_challenge("alice").render()
+    monkeypatch.undo()
+    before = actions(store)
+    for line in (made_up, elsewhere):
+        with pytest.raises(ChallengeAltered, match="not a challenge this desk issued"):
+            service.complete(line, sign(devices["alice"].trezor_uri, line))
+    nothing_in_names(store, before)
+    # this process's own line still opens a session
+    line = issued.render()
+    assert service.complete(line, sign(devices["alice"].trezor_uri, line)).live.officer == "alice"
+
+
+def test_issuing_a_challenge_writes_nothing_and_a_used_nonce_is_recorded_once(
+    store: SqliteStore, devices: dict[str, RunningEmulator]
+) -> None:
+    from app.store.repo_signin import SqliteSigninRepository
+
+    service = SigninService(store)
+    before = actions(store)
+    challenge = service.issue_challenge("alice")
+    with store.read() as tx:
+        repo = tx.repository(SqliteSigninRepository)
+        assert repo.challenge(challenge.nonce) is None
+    assert actions(store) == before
+    line = challenge.render()
+    opened = service.complete(line, sign(devices["alice"].trezor_uri, line))
+    with store.read() as tx:
+        used = tx.repository(SqliteSigninRepository).challenge(challenge.nonce)
+    assert used is not None and used.statement == line
+    assert used.used_at == opened.live.opened_at and used.expires_at == challenge.expires_at
+
+
+def test_a_nonce_is_accepted_once_across_connections_on_both_backends(
+    store_factory: Callable[[], Store], devices: dict[str, RunningEmulator]
+) -> None:
+    """Two desk connections (two processes) to one store: the second completion of the
+    same signed line is a replay, whichever backend; the nonce row is inserted once."""
+    from app.store.repo_signin import ChallengeRecord, SqliteSigninRepository
+
+    first = store_factory()
+    HoldingsService(first).import_file(SNAPSHOT, "test")
+    register(first, "alice", devices["alice"].trezor_uri)
+    second = store_factory()
+    line = SigninService(first).issue_challenge("alice").render()
+    signature = sign(devices["alice"].trezor_uri, line)
+    SigninService(second).complete(line, signature)
+    with pytest.raises(ChallengeReplayed):
+        SigninService(first).complete(line, signature)
+    # the rule itself is the primary key: a second insert of a nonce inserts nothing
+    challenge = parse_challenge(line)
+    with first.transaction() as tx:
+        repo = tx.repository(SqliteSigninRepository)
+        row = repo.challenge(challenge.nonce)
+        assert row is not None
+        assert not repo.use_nonce(ChallengeRecord(
+            nonce=row.nonce, officer_id=row.officer_id, workstation_id="ws-other",
+            statement=row.statement, issued_at=row.issued_at, expires_at=row.expires_at,
+            used_at=datetime.now(UTC)))
+    with first.read() as tx:
+        again = tx.repository(SqliteSigninRepository).challenge(challenge.nonce)
+    assert again == row
