@@ -73,6 +73,13 @@ def cmd_show_address(args: argparse.Namespace) -> int:
         print(f"  registered: {key.address}")
         print(f"  device:     {check.shown}  ({check.device_label}, {check.device_fingerprint})")
         print(f"  {verdict}")
+    if check.wrong_device:
+        print(
+            f"{check.device_label} ({check.device_fingerprint}) is not the device "
+            f"{key.description} was registered from ({key.fingerprint}): nothing was shown",
+            file=sys.stderr,
+        )
+        return 1
     if not check.matches:
         print(
             f"MISMATCH: {check.device_label} does not show the registered address of "

@@ -12,7 +12,11 @@ Three kinds of registered key:
 * a party's **multisig** account key: the device shows receive address 0 of a client's
   2-of-3 vault, derived on the device from the three registered account keys, and the
   desk compares it with the vault's address (so all three keys must be registered);
-* a party's **Safe owner** address (Ethereum), at its registered path.
+* a party's **Safe owner** address (Ethereum), at its registered path (an owner
+  registered by its address alone has no path and is not listed).
+
+A multisig key is checked on the device it was registered from (its fingerprint):
+any of the three devices would show the same vault address.
 """
 
 from __future__ import annotations
@@ -67,13 +71,18 @@ class AddressCheck:
     """What the device showed for ``key``, and whether it is the registered address."""
 
     key: RegisteredKey
-    shown: str
+    shown: str  # "" when the device was not asked: it is not the key's registered device
     device_label: str
     device_fingerprint: str
 
     @property
     def matches(self) -> bool:
-        return self.shown == self.key.address
+        return bool(self.shown) and self.shown == self.key.address
+
+    @property
+    def wrong_device(self) -> bool:
+        """A multisig key asked of another device than the one it was registered from."""
+        return not self.shown
 
 
 def registered_keys(store: Store) -> list[RegisteredKey]:
@@ -95,6 +104,8 @@ def registered_keys(store: Store) -> list[RegisteredKey]:
                 )
         keys.extend(_multisig_keys(tx, network))
         for owner in eth_repo(tx).eth_owners():
+            if not owner.path:  # pasted as an address: no path a device could show it at
+                continue
             keys.append(
                 RegisteredKey(
                     KeyKind.SAFE_OWNER,
@@ -149,7 +160,8 @@ async def show_on_device(
     """Have the device at ``uri`` derive and show ``key``'s address; compare it.
 
     Typed ``signing.errors`` propagate (a refusal on the device is ``UserRejected``; a
-    device that holds none of a multisig's keys is ``WrongDevice``).
+    device that holds none of a multisig's keys is ``WrongDevice``). A multisig key asked
+    of another device than its own is not shown at all (``AddressCheck.wrong_device``).
     """
     shown_text = expectation(key)
 
@@ -159,12 +171,24 @@ async def show_on_device(
         if key.kind is KeyKind.MULTISIG:
             if key.multisig is None:
                 raise Unsupported("no vault to show for this multisig key")
+            # Any of the three devices derives the same vault address: the check is about
+            # this party's key, so the device must be the one it was registered from.
+            if key.fingerprint and identity.master_fingerprint != key.fingerprint:
+                return "", identity
             return signer.show_multisig_address(key.multisig, shown=shown_text), identity
         return signer.show_eth_address(key.path, shown=shown_text), identity
 
     shown, identity = await run_on_device(uri, show, interaction, signer_factory)
     check = AddressCheck(key, shown, identity.label, identity.master_fingerprint)
-    if not check.matches:
+    if check.wrong_device:
+        log.warning(
+            "%s (%s) is not the device %s was registered from (%s): nothing shown",
+            identity.label,
+            identity.master_fingerprint,
+            key.description,
+            key.fingerprint,
+        )
+    elif not check.matches:
         log.warning(
             "address MISMATCH for %s: device %s showed %s, registered %s",
             key.description,

@@ -1069,27 +1069,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="265"/>
-        <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
+        <location filename="../../app/ui/views/devices_view.py" line="266"/>
+        <source>✗ Not this key&apos;s device: %1 (%2) is not the device %3 was registered from (fingerprint %4). Nothing was shown: connect that party&apos;s own device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="279"/>
+        <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="293"/>
         <source>Address MISMATCH</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="305"/>
+        <location filename="../../app/ui/views/devices_view.py" line="319"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="328"/>
+        <location filename="../../app/ui/views/devices_view.py" line="342"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="338"/>
+        <location filename="../../app/ui/views/devices_view.py" line="352"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>

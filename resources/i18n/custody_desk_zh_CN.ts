@@ -1069,27 +1069,32 @@
         <translation>地址核对：一致（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="265"/>
+        <location filename="../../app/ui/views/devices_view.py" line="266"/>
+        <source>✗ Not this key&apos;s device: %1 (%2) is not the device %3 was registered from (fingerprint %4). Nothing was shown: connect that party&apos;s own device.</source>
+        <translation>✗ 不是此密钥的设备：%1（%2）不是登记%3时所用的设备（指纹 %4）。未显示任何内容：请连接该参与方自己的设备。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/devices_view.py" line="279"/>
         <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
         <translation>✗ 不一致（MISMATCH）：%1（%2）显示 %3，但%4的已登记地址是 %5。此设备不持有已登记的密钥：在核查登记或设备之前，请勿将其用于此密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="279"/>
+        <location filename="../../app/ui/views/devices_view.py" line="293"/>
         <source>Address MISMATCH</source>
         <translation>地址不一致（MISMATCH）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="305"/>
+        <location filename="../../app/ui/views/devices_view.py" line="319"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="328"/>
+        <location filename="../../app/ui/views/devices_view.py" line="342"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="338"/>
+        <location filename="../../app/ui/views/devices_view.py" line="352"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>

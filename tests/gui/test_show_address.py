@@ -78,3 +78,55 @@ def test_show_address_is_cancellable_from_the_check_your_device_dialog(desk) -> 
     desk.wait_until(lambda: alice_emu.hsm.state()["pending_prompts"] == 0)
     assert "Cancelled" in close_messages()
     assert view.address_result.text() == ""
+
+
+def test_a_partys_multisig_key_and_safe_owner_are_shown_on_the_partys_device(desk) -> None:
+    from btc_support import account_key
+
+    from app.domain.parties import Party
+    from app.services.vault import add_multisig_key, client_vault
+    from app.services.vault_safes import register_eth_owner
+    from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
+
+    store = desk.ctx.facade.store
+    custodian_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
+    seeds = {Party.REGULATOR: TEST_MNEMONIC_ZOO, Party.CUSTODIAN: TEST_MNEMONIC_ALL,
+             Party.EXCHANGE: TEST_MNEMONIC_ABANDON}  # fmt: skip
+    for party, seed in seeds.items():
+        add_multisig_key(store, party, account_key(seed), actor="test", is_emulator=True)
+    eth_path = "m/44'/60'/0'/0/0"
+    register_eth_owner(store, Party.CUSTODIAN, custodian_emu.hsm.eth_address(eth_path),
+                       actor="test", path=eth_path, fingerprint=custodian_emu.hsm.fingerprint())
+    register_eth_owner(store, Party.EXCHANGE, "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4",
+                       actor="test")  # by address only: no path to show it at  # fmt: skip
+    view = desk.window.devices
+    desk.run(view.reload())
+    rows = {(k.kind, k.owner): k for k in view.keys_model.rows}
+    assert set(rows) == {(KeyKind.MULTISIG, p.value) for p in seeds} | {
+        (KeyKind.SAFE_OWNER, "custodian")
+    }
+    multisig = rows[KeyKind.MULTISIG, "custodian"]
+    first_client = sorted(c.client_id for c in desk.run(desk.ctx.facade.holdings()).clients)[0]
+    assert multisig.client_id == first_client
+    assert multisig.address == client_vault(store, first_client).address(0).address
+
+    def check(key):  # type: ignore[no-untyped-def]
+        proxy = view.keys.proxy
+        view.keys.selectRow(next(r for r in range(proxy.rowCount()) if proxy.row_object(r) == key))
+        return desk.run(view.show_selected_address())
+
+    shown = check(multisig)
+    assert shown is not None and shown.matches, close_messages()
+    assert multisig.address in custodian_emu.hsm.screen and "✓ Match" in view.address_result.text()
+    owner = rows[KeyKind.SAFE_OWNER, "custodian"]
+    shown = check(owner)
+    assert shown is not None and shown.matches and shown.shown == owner.address
+    # the regulator's multisig key, asked of the custodian's device: nothing is shown
+    shown_before = custodian_emu.hsm.state()["prompts"]
+    wrong = check(rows[KeyKind.MULTISIG, "regulator"])
+    assert wrong is not None and wrong.wrong_device and not wrong.matches
+    assert custodian_emu.hsm.state()["prompts"] == shown_before
+    text = view.address_result.text()
+    regulator_fingerprint = rows[KeyKind.MULTISIG, "regulator"].fingerprint
+    assert "Not this key's device" in text and regulator_fingerprint in text
+    assert not messages()

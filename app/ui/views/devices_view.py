@@ -260,6 +260,20 @@ class DevicesView(QWidget):
                 self.tr("Address check: match (%1)").replace("%1", key_name(key))
             )
             return
+        if check.wrong_device:
+            text = (
+                self.tr(
+                    "✗ Not this key's device: %1 (%2) is not the device %3 was registered"
+                    " from (fingerprint %4). Nothing was shown: connect that party's own device."
+                )
+                .replace("%1", check.device_label)
+                .replace("%2", check.device_fingerprint)
+                .replace("%3", key_name(key))
+                .replace("%4", key.fingerprint)
+            )
+            self.address_result.setStyleSheet(f"color: {theme.bad().name()}; font-weight: bold;")
+            self.address_result.setText(text)
+            return
         text = (
             self.tr(
                 "✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5."
