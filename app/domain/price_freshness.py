@@ -117,19 +117,29 @@ def price_ages(
     )
 
 
-def format_age(age: timedelta) -> str:
-    """``45 s``, ``12 min``, ``3 h 05 min``, ``6 d 2 h`` (a reading, not an exact figure)."""
+def age_parts(age: timedelta) -> tuple[tuple[int, str], ...]:
+    """The reading of :func:`format_age` as (number, unit) pairs, unit ``s``, ``min``,
+    ``h`` or ``d`` (the window translates the units)."""
     seconds = int(age.total_seconds())
     if seconds < 60:
-        return f"{seconds} s"
+        return ((seconds, "s"),)
     minutes, _ = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return ((minutes, "min"),)
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+        return ((hours, "h"), (minutes, "min")) if minutes else ((hours, "h"),)
     days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
+    return ((days, "d"), (hours, "h")) if hours else ((days, "d"),)
+
+
+def format_age(age: timedelta) -> str:
+    """``45 s``, ``12 min``, ``3 h 05 min``, ``6 d 2 h`` (a reading, not an exact figure)."""
+    parts = age_parts(age)
+    return " ".join(
+        f"{n:02d} {unit}" if i and unit == "min" else f"{n} {unit}"
+        for i, (n, unit) in enumerate(parts)
+    )
 
 
 def stale_reasons(ages: Iterable[PriceAge], assets: Iterable[str] | None = None) -> list[str]:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+
+from PySide6.QtCore import QCoreApplication
+
+from app.domain.price_freshness import age_parts
+from app.ui.i18n_noop import QT_TRANSLATE_NOOP
 
 _CENT = Decimal("0.01")
 
@@ -77,3 +83,39 @@ def compact_usd(value: Decimal | None) -> str:
             scaled = (value / threshold).quantize(_CENT, rounding=ROUND_HALF_EVEN)
             return f"{scaled:,}{unit}"
     return usd(value)
+
+
+_AGE_UNITS = {
+    "s": QT_TRANSLATE_NOOP("Format", "%1 s"),
+    "min": QT_TRANSLATE_NOOP("Format", "%1 min"),
+    "h": QT_TRANSLATE_NOOP("Format", "%1 h"),
+    "d": QT_TRANSLATE_NOOP("Format", "%1 d"),
+}
+
+
+def age(value: timedelta) -> str:
+    """A price's age as ``app.domain.price_freshness.format_age`` reads it, in the
+    window's language (``3 h 05 min``, ``3 小时 05 分钟``)."""
+    parts = age_parts(value)
+    return " ".join(
+        QCoreApplication.translate("Format", _AGE_UNITS[unit]).replace(
+            "%1", f"{n:02d}" if i and unit == "min" else str(n)
+        )
+        for i, (n, unit) in enumerate(parts)
+    )
+
+
+_SOURCE = re.compile(r"snapshot #(\d+)(?: \((.+)\))?")
+
+
+def price_source(text: str) -> str:
+    """``snapshot #3 (custodian.json)`` (the holdings service's words) translated; the
+    file name is the officer's own and stays as it is ("demo snapshot" is translated)."""
+    match = _SOURCE.fullmatch(text)
+    if match is None:
+        return text
+    name = match[2]
+    if name == "demo snapshot":
+        name = QCoreApplication.translate("Format", "demo snapshot")
+    snapshot = QCoreApplication.translate("Format", "snapshot #%1").replace("%1", match[1])
+    return f"{snapshot} ({name})" if name else snapshot

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    Signal,
+)
 
 from app.resources_path import resources_dir
 
@@ -23,6 +30,7 @@ class DeskTranslator(QObject):
         super().__init__()
         self.current = "en"
         self._translator: QTranslator | None = None
+        self._qt_translator: QTranslator | None = None  # Qt's own: Close, Cancel, Yes…
         # English from the start: its .qm holds the plural forms ("1 call", "2 calls").
         app = QCoreApplication.instance()
         english = QTranslator(self)
@@ -51,9 +59,26 @@ class DeskTranslator(QObject):
             if translator.load(str(I18N_DIR / "custody_desk_en.qm")):
                 app.installTranslator(translator)
                 self._translator = translator
+        self._install_qt_translation(app, code)
         self.current = code
         self.language_changed.emit(code)
         return ok
+
+    def _install_qt_translation(self, app: QCoreApplication, code: str) -> None:
+        """Qt's own strings (standard buttons: Close, Cancel, OK; file dialogs) in ``code``
+        from the ``qtbase_*.qm`` Qt ships; English needs none."""
+        if self._qt_translator is not None:
+            app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        if code == "en":
+            return
+        qt = QTranslator(self)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt.load(f"qtbase_{code}", folder) or qt.load(f"qtbase_{code}", str(I18N_DIR)):
+            app.installTranslator(qt)
+            self._qt_translator = qt
+        else:
+            log.warning("Qt's own translation qtbase_%s is not installed", code)
 
     @staticmethod
     def from_locale(locale: QLocale | None = None) -> str:

@@ -647,92 +647,92 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="35"/>
+        <location filename="../../app/ui/models/holdings.py" line="34"/>
         <source>crossed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="70"/>
+        <location filename="../../app/ui/models/holdings.py" line="69"/>
         <source>exchange: liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="72"/>
+        <location filename="../../app/ui/models/holdings.py" line="71"/>
         <source>exchange: margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="77"/>
+        <location filename="../../app/ui/models/holdings.py" line="76"/>
         <source>INELIGIBLE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="84"/>
+        <location filename="../../app/ui/models/holdings.py" line="83"/>
         <source>Not eligible for the pilot: no attestation can be prepared.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="114"/>
+        <location filename="../../app/ui/models/holdings.py" line="113"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="119"/>
+        <location filename="../../app/ui/models/holdings.py" line="118"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="124"/>
+        <location filename="../../app/ui/models/holdings.py" line="123"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="135"/>
+        <location filename="../../app/ui/models/holdings.py" line="134"/>
         <source>Collateral ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="142"/>
+        <location filename="../../app/ui/models/holdings.py" line="141"/>
         <source>To margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="147"/>
+        <location filename="../../app/ui/models/holdings.py" line="146"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="152"/>
+        <location filename="../../app/ui/models/holdings.py" line="151"/>
         <source>To liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="158"/>
+        <location filename="../../app/ui/models/holdings.py" line="157"/>
         <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="160"/>
+        <location filename="../../app/ui/models/holdings.py" line="159"/>
         <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="163"/>
+        <location filename="../../app/ui/models/holdings.py" line="162"/>
         <source>Credit line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="164"/>
+        <location filename="../../app/ui/models/holdings.py" line="163"/>
         <source>Exposure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="166"/>
+        <location filename="../../app/ui/models/holdings.py" line="165"/>
         <source>Eligible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="398"/>
+        <location filename="../../app/ui/models/holdings.py" line="397"/>
         <source>MC %1 · LIQ %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1728,130 +1728,163 @@
     </message>
 </context>
 <context>
+    <name>Format</name>
+    <message>
+        <location filename="../../app/ui/format.py" line="89"/>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="90"/>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="91"/>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="92"/>
+        <source>%1 d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="119"/>
+        <source>demo snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="120"/>
+        <source>snapshot #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="91"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="94"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="94"/>
         <source>Filter clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
         <source>Filter by state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
         <source>Liquidation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="108"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="107"/>
         <source>Ineligible</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="133"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="160"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="159"/>
         <source>Positions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="164"/>
         <source>Positions of the selected client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="174"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="173"/>
         <source>Stress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="176"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="175"/>
         <source>Composition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="177"/>
         <source>Ratio history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="213"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="212"/>
         <source>Loading %1 clients…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
         <source>TOTAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="222"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
         <source>%1 clients</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="234"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="233"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="287"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
         <source>Positions: no client selected (or filtered out)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="298"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="297"/>
         <source>Positions of %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="319"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="318"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="328"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="341"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="340"/>
         <source>Prices from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="344"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="343"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2663,77 +2696,77 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="191"/>
+        <location filename="../../app/ui/models/holdings.py" line="190"/>
         <source>On-chain vault: {0} {1}, as in the snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="194"/>
+        <location filename="../../app/ui/models/holdings.py" line="193"/>
         <source>On-chain vault: {0} {1}, the snapshot says {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="219"/>
+        <location filename="../../app/ui/models/holdings.py" line="218"/>
         <source>%1 old: as of %2 from %3; limit %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="226"/>
+        <location filename="../../app/ui/models/holdings.py" line="225"/>
         <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="241"/>
+        <location filename="../../app/ui/models/holdings.py" line="240"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="244"/>
+        <location filename="../../app/ui/models/holdings.py" line="243"/>
         <source>Quantity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="250"/>
+        <location filename="../../app/ui/models/holdings.py" line="249"/>
         <source>The snapshot&apos;s quantity; for BTC, flagged when the client&apos;s on-chain 2-of-3 vault (imported UTXOs) holds a different amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="257"/>
+        <location filename="../../app/ui/models/holdings.py" line="256"/>
         <source>Price</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="263"/>
+        <location filename="../../app/ui/models/holdings.py" line="262"/>
         <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="271"/>
+        <location filename="../../app/ui/models/holdings.py" line="270"/>
         <source>Market value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="283"/>
+        <location filename="../../app/ui/models/holdings.py" line="282"/>
         <source>Collateral value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="289"/>
+        <location filename="../../app/ui/models/holdings.py" line="288"/>
         <source>Accrued yield</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="295"/>
+        <location filename="../../app/ui/models/holdings.py" line="294"/>
         <source>Redemption lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="300"/>
+        <location filename="../../app/ui/models/holdings.py" line="299"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="277"/>
+        <location filename="../../app/ui/models/holdings.py" line="276"/>
         <source>Collateral factor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2834,57 +2867,72 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>RegisterOfficerDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="31"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="26"/>
+        <source>custody officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="27"/>
+        <source>senior custody officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="28"/>
+        <source>head of custody</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="39"/>
         <source>Register an officer&apos;s key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="36"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="44"/>
         <source>The officer&apos;s public key is read from their own device; from then on only a signature by that key counts as that officer&apos;s approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="44"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="52"/>
         <source>Officer name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="48"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="57"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="50"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="59"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="54"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="63"/>
         <source>Key path</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="55"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="64"/>
         <source>&amp;Name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="56"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="65"/>
         <source>&amp;Role:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="57"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="66"/>
         <source>&amp;Device:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="58"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="67"/>
         <source>Key &amp;path:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="64"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="73"/>
         <source>Read key and &amp;register</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2968,287 +3016,302 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="65"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="60"/>
+        <source>production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="61"/>
+        <source>development</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="69"/>
         <source>Desk settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="105"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
         <source>https://exchange.example/api or a drop folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="111"/>
         <source>Exchange link:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="113"/>
         <source>CA bundle (PEM):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Client certificate (mutual TLS):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Client key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="115"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="119"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="119"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="123"/>
         <source>Save exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="125"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="129"/>
         <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="132"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="136"/>
         <source>Exchange link</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="141"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="158"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="162"/>
         <source>Exchange link not saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="164"/>
         <source>Exchange link saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Party</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Key id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="171"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="175"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="179"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="183"/>
         <source>Revoke selected key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="182"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="186"/>
         <source>Export keys file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="190"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="194"/>
         <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="199"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="203"/>
         <source>Keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="214"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="214"/>
         <source>revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="213"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="217"/>
         <source>Multisig account key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="219"/>
+        <source>(TEST)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="221"/>
         <source>Safe owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="228"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="234"/>
         <source>A multisig account key or Safe owner is not revoked here: a Safe owner is replaced by recording the party&apos;s new address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="249"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="255"/>
         <source>Revoke a key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="254"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
         <source>&amp;Revoke key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="266"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
         <source>Not revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="282"/>
         <source>Export keys file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="283"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="293"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
         <source>Back up the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="295"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
         <source>Restore from a backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="309"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
         <source>Backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="320"/>
         <source>Back up the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="328"/>
         <source>Backup failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="324"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Store backed up to %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="336"/>
         <source>Restore from a backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="343"/>
         <source>Restore the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="338"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>&amp;Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="341"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="347"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="350"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="356"/>
         <source>Restore refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
         <source>Store restored</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="355"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
         <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="368"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="374"/>
         <source>Store in use:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="372"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="378"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="383"/>
         <source>Store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="390"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="393"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="399"/>
         <source>Licence notices of the components shipped:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="406"/>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="412"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="418"/>
         <source>The documentation is not installed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="425"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3354,32 +3417,37 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <location filename="../../app/ui/signin/bar.py" line="89"/>
+        <source>(TEST)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="92"/>
         <source>Signed in: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="93"/>
+        <location filename="../../app/ui/signin/bar.py" line="94"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="98"/>
+        <location filename="../../app/ui/signin/bar.py" line="99"/>
         <source>&amp;Switch officer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="103"/>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <location filename="../../app/ui/signin/bar.py" line="105"/>
         <source>Lock the desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="105"/>
+        <location filename="../../app/ui/signin/bar.py" line="106"/>
         <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3639,47 +3707,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="327"/>
+        <location filename="../../app/ui/models/holdings.py" line="326"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="332"/>
+        <location filename="../../app/ui/models/holdings.py" line="331"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="335"/>
+        <location filename="../../app/ui/models/holdings.py" line="334"/>
         <source>Ratio now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="339"/>
+        <location filename="../../app/ui/models/holdings.py" line="338"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="346"/>
+        <location filename="../../app/ui/models/holdings.py" line="345"/>
         <source>After shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="350"/>
+        <location filename="../../app/ui/models/holdings.py" line="349"/>
         <source>Collateral ratio after the shock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="354"/>
+        <location filename="../../app/ui/models/holdings.py" line="353"/>
         <source>State now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="360"/>
+        <location filename="../../app/ui/models/holdings.py" line="359"/>
         <source>State after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="371"/>
+        <location filename="../../app/ui/models/holdings.py" line="370"/>
         <source>Shortfall (USD)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -647,92 +647,92 @@
 <context>
     <name>ClientsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="35"/>
+        <location filename="../../app/ui/models/holdings.py" line="34"/>
         <source>crossed</source>
         <translation>已越线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="70"/>
+        <location filename="../../app/ui/models/holdings.py" line="69"/>
         <source>exchange: liquidation</source>
         <translation>交易所：强平</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="72"/>
+        <location filename="../../app/ui/models/holdings.py" line="71"/>
         <source>exchange: margin call</source>
         <translation>交易所：追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="77"/>
+        <location filename="../../app/ui/models/holdings.py" line="76"/>
         <source>INELIGIBLE</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="84"/>
+        <location filename="../../app/ui/models/holdings.py" line="83"/>
         <source>Not eligible for the pilot: no attestation can be prepared.</source>
         <translation>不符合试点资格：不能为其准备证明。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="114"/>
+        <location filename="../../app/ui/models/holdings.py" line="113"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="119"/>
+        <location filename="../../app/ui/models/holdings.py" line="118"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="124"/>
+        <location filename="../../app/ui/models/holdings.py" line="123"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="135"/>
+        <location filename="../../app/ui/models/holdings.py" line="134"/>
         <source>Collateral ratio</source>
         <translation>抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="142"/>
+        <location filename="../../app/ui/models/holdings.py" line="141"/>
         <source>To margin call</source>
         <translation>距追加保证金线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="147"/>
+        <location filename="../../app/ui/models/holdings.py" line="146"/>
         <source>How far collateral value may fall before the margin-call line</source>
         <translation>抵押价值在触及追加保证金线前还可下跌的幅度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="152"/>
+        <location filename="../../app/ui/models/holdings.py" line="151"/>
         <source>To liquidation</source>
         <translation>距强平线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="158"/>
+        <location filename="../../app/ui/models/holdings.py" line="157"/>
         <source>Market value</source>
         <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="160"/>
+        <location filename="../../app/ui/models/holdings.py" line="159"/>
         <source>Collateral value</source>
         <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="163"/>
+        <location filename="../../app/ui/models/holdings.py" line="162"/>
         <source>Credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="164"/>
+        <location filename="../../app/ui/models/holdings.py" line="163"/>
         <source>Exposure</source>
         <translation>敞口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="166"/>
+        <location filename="../../app/ui/models/holdings.py" line="165"/>
         <source>Eligible</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="398"/>
+        <location filename="../../app/ui/models/holdings.py" line="397"/>
         <source>MC %1 · LIQ %2</source>
         <translation>追加 %1 · 强平 %2</translation>
     </message>
@@ -1728,130 +1728,163 @@
     </message>
 </context>
 <context>
+    <name>Format</name>
+    <message>
+        <location filename="../../app/ui/format.py" line="89"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="90"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="91"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="92"/>
+        <source>%1 d</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="119"/>
+        <source>demo snapshot</source>
+        <translation>演示快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/format.py" line="120"/>
+        <source>snapshot #%1</source>
+        <translation>快照 #%1</translation>
+    </message>
+</context>
+<context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="91"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="94"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="94"/>
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="108"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="107"/>
         <source>Ineligible</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="133"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="160"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="159"/>
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="165"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="164"/>
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="174"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="173"/>
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="176"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="175"/>
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="178"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="177"/>
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="213"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="212"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="222"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="234"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="233"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="287"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
         <source>Positions: no client selected (or filtered out)</source>
         <translation>持仓：未选择客户（或已被筛除）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="298"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="297"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="319"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="318"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation>%1 已过 %2（上限 %3，%4）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="328"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>⚠ 价格过期：%1。无法据此编制证明或补充抵押：请导入新的快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="341"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="340"/>
         <source>Prices from %1: %2</source>
         <translation>价格来自 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="344"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="343"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>没有价格：请导入快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
@@ -2664,77 +2697,77 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>PositionsModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="191"/>
+        <location filename="../../app/ui/models/holdings.py" line="190"/>
         <source>On-chain vault: {0} {1}, as in the snapshot</source>
         <translation>链上金库：{0} {1}，与快照一致</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="194"/>
+        <location filename="../../app/ui/models/holdings.py" line="193"/>
         <source>On-chain vault: {0} {1}, the snapshot says {2}</source>
         <translation>链上金库：{0} {1}，快照记为 {2}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="219"/>
+        <location filename="../../app/ui/models/holdings.py" line="218"/>
         <source>%1 old: as of %2 from %3; limit %4.</source>
         <translation>已过 %1：截至 %2，来自 %3；上限 %4。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="226"/>
+        <location filename="../../app/ui/models/holdings.py" line="225"/>
         <source>STALE: no attestation on it until a fresh snapshot is imported.</source>
         <translation>已过期：导入新快照前不能据此编制证明。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="241"/>
+        <location filename="../../app/ui/models/holdings.py" line="240"/>
         <source>Asset</source>
         <translation>资产</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="244"/>
+        <location filename="../../app/ui/models/holdings.py" line="243"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="250"/>
+        <location filename="../../app/ui/models/holdings.py" line="249"/>
         <source>The snapshot&apos;s quantity; for BTC, flagged when the client&apos;s on-chain 2-of-3 vault (imported UTXOs) holds a different amount</source>
         <translation>快照中的数量；对于 BTC，若客户的链上 2-of-3 金库（已导入的 UTXO）持有不同数量则标记</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="257"/>
+        <location filename="../../app/ui/models/holdings.py" line="256"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="263"/>
+        <location filename="../../app/ui/models/holdings.py" line="262"/>
         <source>Each price&apos;s age and source are in its tooltip and above the clients; past its limit (1 h for BTC, 24 h for fund NAVs and stablecoins) it is STALE (⚠, red)</source>
         <translation>每个价格的时效和来源见其提示及客户表上方；超过上限（BTC 1 小时，基金净值和稳定币 24 小时）即为过期（⚠，红色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="271"/>
+        <location filename="../../app/ui/models/holdings.py" line="270"/>
         <source>Market value</source>
         <translation>市值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="283"/>
+        <location filename="../../app/ui/models/holdings.py" line="282"/>
         <source>Collateral value</source>
         <translation>抵押价值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="289"/>
+        <location filename="../../app/ui/models/holdings.py" line="288"/>
         <source>Accrued yield</source>
         <translation>应计收益</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="295"/>
+        <location filename="../../app/ui/models/holdings.py" line="294"/>
         <source>Redemption lock</source>
         <translation>赎回锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="300"/>
+        <location filename="../../app/ui/models/holdings.py" line="299"/>
         <source>Quantity locked in the custodian&apos;s contract for redemption (fiat settles within 24 hours)</source>
         <translation>为赎回锁定在托管方合约中的数量（法币在 24 小时内结算）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="277"/>
+        <location filename="../../app/ui/models/holdings.py" line="276"/>
         <source>Collateral factor</source>
         <translation>抵押系数</translation>
     </message>
@@ -2835,57 +2868,72 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>RegisterOfficerDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="31"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="26"/>
+        <source>custody officer</source>
+        <translation>托管官员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="27"/>
+        <source>senior custody officer</source>
+        <translation>高级托管官员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="28"/>
+        <source>head of custody</source>
+        <translation>托管主管</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="39"/>
         <source>Register an officer&apos;s key</source>
         <translation>登记官员密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="36"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="44"/>
         <source>The officer&apos;s public key is read from their own device; from then on only a signature by that key counts as that officer&apos;s approval.</source>
         <translation>官员公钥从其本人设备读取；此后只有该密钥的签名才算该官员的审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="44"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="52"/>
         <source>Officer name</source>
         <translation>官员姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="48"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="57"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="50"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="59"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="54"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="63"/>
         <source>Key path</source>
         <translation>密钥路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="55"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="64"/>
         <source>&amp;Name:</source>
         <translation>姓名(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="56"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="65"/>
         <source>&amp;Role:</source>
         <translation>角色(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="57"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="66"/>
         <source>&amp;Device:</source>
         <translation>设备(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="58"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="67"/>
         <source>Key &amp;path:</source>
         <translation>密钥路径(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/register_officer.py" line="64"/>
+        <location filename="../../app/ui/dialogs/register_officer.py" line="73"/>
         <source>Read key and &amp;register</source>
         <translation>读取密钥并登记(&amp;R)</translation>
     </message>
@@ -2969,287 +3017,302 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>估值规则与价格时效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="65"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="60"/>
+        <source>production</source>
+        <translation>生产</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="61"/>
+        <source>development</source>
+        <translation>开发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="69"/>
         <source>Desk settings</source>
         <translation>工作台设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="105"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
         <source>https://exchange.example/api or a drop folder</source>
         <translation>https://exchange.example/api 或投递文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="107"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="111"/>
         <source>Exchange link:</source>
         <translation>交易所连接：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="109"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="113"/>
         <source>CA bundle (PEM):</source>
         <translation>CA 证书包 (PEM)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="110"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Client certificate (mutual TLS):</source>
         <translation>客户端证书（双向 TLS）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Client key:</source>
         <translation>客户端私钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="115"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="119"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="119"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="123"/>
         <source>Save exchange link</source>
         <translation>保存交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="125"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="129"/>
         <source>An https:// link is verified against the CA bundle (else the system&apos;s CAs); a client certificate and key enable mutual TLS. A folder path is a drop-folder link. Saved settings are audited.</source>
         <translation>https:// 连接按 CA 证书包验证（否则使用系统 CA）；客户端证书和私钥启用双向 TLS。文件夹路径即投递文件夹连接。保存的设置会记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="132"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="136"/>
         <source>Exchange link</source>
         <translation>交易所连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="141"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="158"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="162"/>
         <source>Exchange link not saved</source>
         <translation>交易所连接未保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="160"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="164"/>
         <source>Exchange link saved.</source>
         <translation>交易所连接已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Party</source>
         <translation>参与方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Key id</source>
         <translation>密钥 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="174"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="171"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="175"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="179"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="183"/>
         <source>Revoke selected key…</source>
         <translation>吊销所选密钥…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="182"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="186"/>
         <source>Export keys file…</source>
         <translation>导出密钥文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="190"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="194"/>
         <source>Officers&apos; keys are added from their device (Devices → Register officer key). A revoked key&apos;s signatures never count again.</source>
         <translation>官员密钥从其设备添加（设备 → 登记官员密钥）。被吊销密钥的签名不再有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="199"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="203"/>
         <source>Keys</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="214"/>
         <source>active</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="210"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="214"/>
         <source>revoked</source>
         <translation>已吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="213"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="217"/>
         <source>Multisig account key</source>
         <translation>多签账户密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="219"/>
+        <source>(TEST)</source>
+        <translation>（测试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="221"/>
         <source>Safe owner</source>
         <translation>Safe 所有者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="228"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="234"/>
         <source>A multisig account key or Safe owner is not revoked here: a Safe owner is replaced by recording the party&apos;s new address.</source>
         <translation>多签账户密钥或 Safe 所有者不在此处撤销：记录该参与方的新地址即可替换 Safe 所有者。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="249"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="255"/>
         <source>Revoke a key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation>吊销 %1 的密钥 %2（%3）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="254"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
         <source>&amp;Revoke key</source>
         <translation>吊销密钥(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation>此后其签名一律无效：以其签署的证明、紧急签名份额和回复都将被拒绝。此操作无法撤销；审计日志记录吊销人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="266"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
         <source>Not revoked</source>
         <translation>未吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="282"/>
         <source>Export keys file</source>
         <translation>导出密钥文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="283"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation>密钥文件已导出至 %1（%2 字节）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="293"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
         <source>Back up the store…</source>
         <translation>备份存储…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="295"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
         <translation>备份是整个存储的一致副本（写入后校验）。恢复时保留当前存储于其旁，之后须重启工作台。两者均记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="309"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="314"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="320"/>
         <source>Back up the store</source>
         <translation>备份存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="322"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="328"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="324"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Store backed up to %1.</source>
         <translation>存储已备份至 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="336"/>
         <source>Restore from a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="343"/>
         <source>Restore the store</source>
         <translation>恢复存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="338"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation>用备份 %1 替换工作台的存储？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="339"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>&amp;Restore</source>
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="341"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="347"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
         <translation>该备份之后记录的一切都将被替换（当前存储保留于其旁）。之后请重启工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="350"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="356"/>
         <source>Restore refused</source>
         <translation>恢复被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="354"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
         <source>Store restored</source>
         <translation>存储已恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="355"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
         <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
         <translation>已从 %1 恢复。原存储保留为 %2。请立即重启工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="368"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="374"/>
         <source>Store in use:</source>
         <translation>使用中的存储：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="372"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="378"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation>启动时可选择其他存储：custody-desk --data-dir DIR，或环境变量 CUSTODY_DESK_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="377"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="383"/>
         <source>Store</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="390"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation>托管工作台 %1（%2 构建）· Python %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="393"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="399"/>
         <source>Licence notices of the components shipped:</source>
         <translation>随附组件的许可声明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="406"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="412"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="418"/>
         <source>The documentation is not installed.</source>
         <translation>未安装文档。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="425"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
@@ -3355,32 +3418,37 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>登录(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <location filename="../../app/ui/signin/bar.py" line="89"/>
+        <source>(TEST)</source>
+        <translation>（测试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="92"/>
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="93"/>
+        <location filename="../../app/ui/signin/bar.py" line="94"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation>已登录：%1，至 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="98"/>
+        <location filename="../../app/ui/signin/bar.py" line="99"/>
         <source>&amp;Switch officer…</source>
         <translation>切换官员(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="103"/>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <location filename="../../app/ui/signin/bar.py" line="105"/>
         <source>Lock the desk</source>
         <translation>锁定工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="105"/>
+        <location filename="../../app/ui/signin/bar.py" line="106"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
@@ -3640,47 +3708,47 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressModel</name>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="327"/>
+        <location filename="../../app/ui/models/holdings.py" line="326"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="332"/>
+        <location filename="../../app/ui/models/holdings.py" line="331"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="335"/>
+        <location filename="../../app/ui/models/holdings.py" line="334"/>
         <source>Ratio now</source>
         <translation>当前抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="339"/>
+        <location filename="../../app/ui/models/holdings.py" line="338"/>
         <source>Collateral ratio now, coloured by the state now</source>
         <translation>当前抵押率，按当前状态着色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="346"/>
+        <location filename="../../app/ui/models/holdings.py" line="345"/>
         <source>After shock</source>
         <translation>冲击后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="350"/>
+        <location filename="../../app/ui/models/holdings.py" line="349"/>
         <source>Collateral ratio after the shock</source>
         <translation>冲击后的抵押率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="354"/>
+        <location filename="../../app/ui/models/holdings.py" line="353"/>
         <source>State now</source>
         <translation>当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="360"/>
+        <location filename="../../app/ui/models/holdings.py" line="359"/>
         <source>State after</source>
         <translation>冲击后状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/holdings.py" line="371"/>
+        <location filename="../../app/ui/models/holdings.py" line="370"/>
         <source>Shortfall (USD)</source>
         <translation>缺口 (USD)</translation>
     </message>

@@ -17,8 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.desk_facade import DeviceRow
+from app.ui.i18n_noop import QT_TRANSLATE_NOOP
 
 DEFAULT_PATH = "m/44'/0'/0'/0/0"
+
+
+ROLES = (
+    QT_TRANSLATE_NOOP("RegisterOfficerDialog", "custody officer"),
+    QT_TRANSLATE_NOOP("RegisterOfficerDialog", "senior custody officer"),
+    QT_TRANSLATE_NOOP("RegisterOfficerDialog", "head of custody"),
+)
 
 
 class RegisterOfficerDialog(QDialog):
@@ -44,7 +52,8 @@ class RegisterOfficerDialog(QDialog):
         self.name.setAccessibleName(self.tr("Officer name"))
         self.role = QComboBox()
         self.role.setEditable(True)
-        self.role.addItems(["custody officer", "senior custody officer", "head of custody"])
+        for role in ROLES:  # shown translated; the role is stored as the desk's own words
+            self.role.addItem(self.tr(role), role)
         self.role.setAccessibleName(self.tr("Role"))
         self.device = QComboBox()
         self.device.setAccessibleName(self.tr("Device"))
@@ -76,7 +85,13 @@ class RegisterOfficerDialog(QDialog):
         """(name, role, device uri, path)."""
         return (
             self.name.text().strip(),
-            self.role.currentText().strip(),
+            self._role(),
             str(self.device.currentData()),
             self.path.text().strip(),
         )
+
+    def _role(self) -> str:
+        """The chosen role in the desk's words, or what the officer typed."""
+        text = self.role.currentText().strip()
+        index = self.role.findText(text)
+        return str(self.role.itemData(index)) if index >= 0 else text

@@ -56,6 +56,10 @@ HELP_PAGES = (
     ("domain.md", QT_TRANSLATE_NOOP("SettingsDialog", "Valuation rules, price freshness")),
 )
 TABS = ("exchange", "keys", "backup", "store", "about", "help")
+BUILD_KINDS = {
+    "production": QT_TRANSLATE_NOOP("SettingsDialog", "production"),
+    "development": QT_TRANSLATE_NOOP("SettingsDialog", "development"),
+}
 
 
 class SettingsDialog(QDialog):
@@ -210,7 +214,9 @@ class SettingsDialog(QDialog):
             status = self.tr("active") if key.active else self.tr("revoked")
             name = key.name
             if key.kind == "multisig":
-                name = self.tr("Multisig account key") + (" (TEST)" if key.is_test else "")
+                name = self.tr("Multisig account key")
+                if key.is_test:
+                    name += " " + self.tr("(TEST)")
             elif key.kind == "safe":
                 name = self.tr("Safe owner")
             for column, text in enumerate((key.party, name, key.key_id, key.address, status)):
@@ -383,7 +389,7 @@ class SettingsDialog(QDialog):
         self.about_label = QLabel(
             self.tr("Custody Desk %1 (%2 build) · Python %3 · %4")
             .replace("%1", info["version"])
-            .replace("%2", info["build"])
+            .replace("%2", self.tr(BUILD_KINDS.get(info["build"], info["build"])))
             .replace("%3", info["python"])
             .replace("%4", info["qt"])
         )

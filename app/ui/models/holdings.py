@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from app.domain.price_freshness import format_age
 from app.services.desk_facade import ClientRow, LineState, PositionRow, StressRow
 from app.ui import format as fmt
 from app.ui import labels, theme
@@ -217,10 +216,10 @@ def price_age_tooltip(row: PositionRow) -> str:
         return ""
     text = (
         QCoreApplication.translate("PositionsModel", "%1 old: as of %2 from %3; limit %4.")
-        .replace("%1", format_age(age.age))
+        .replace("%1", fmt.age(age.age))
         .replace("%2", fmt.utc(age.point.as_of))
-        .replace("%3", age.point.source)
-        .replace("%4", format_age(age.limit))
+        .replace("%3", fmt.price_source(age.point.source))
+        .replace("%4", fmt.age(age.limit))
     )
     if age.stale:
         stale = QCoreApplication.translate(

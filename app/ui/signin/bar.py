@@ -86,7 +86,8 @@ class SigninBar(QWidget):
             self.status_label.setText(self.tr("Not signed in"))
             self.switch_button.setText(self.tr("&Sign in…"))
             return
-        name = f"{session.officer} {self.tr('(TEST)')}" if session.is_emulator else session.officer
+        test = self.tr("(TEST)")  # outside the f-string: lupdate does not look inside one
+        name = f"{session.officer} {test}" if session.is_emulator else session.officer
         until = session.expires_at.strftime("%H:%M UTC")
         self.who.setText(self.tr("Signed in: %1").replace("%1", name))
         self.status_label.setText(

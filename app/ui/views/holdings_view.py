@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.price_freshness import format_age
 from app.services.desk_facade import ClientRow, HoldingsSnapshot, LineState
 from app.ui import format as fmt
 from app.ui import theme
@@ -318,9 +317,9 @@ class HoldingsView(QWidget):
             items = "; ".join(
                 self.tr("%1 %2 old (limit %3, %4)")
                 .replace("%1", a.asset)
-                .replace("%2", format_age(a.age))
-                .replace("%3", format_age(a.limit))
-                .replace("%4", a.point.source)
+                .replace("%2", fmt.age(a.age))
+                .replace("%3", fmt.age(a.limit))
+                .replace("%4", fmt.price_source(a.point.source))
                 for a in stale
             )
             self.freshness.setText(
@@ -333,8 +332,8 @@ class HoldingsView(QWidget):
         else:
             by_source: dict[str, list[str]] = {}
             for a in ages:
-                by_source.setdefault(a.point.source, []).append(
-                    f"{a.asset} {format_age(a.age)}"
+                by_source.setdefault(fmt.price_source(a.point.source), []).append(
+                    f"{a.asset} {fmt.age(a.age)}"
                 )
             self.freshness.setText(
                 " · ".join(
