@@ -144,8 +144,10 @@ class DevicesView(QWidget):
         self.scan_timer.timeout.connect(lambda: ctx.spawn(ctx.reload_devices()))
         self.scan_timer.start()
         ctx.officers_changed.connect(self._show_officers)
-        ctx.officers_changed.connect(lambda: ctx.spawn(self.reload_keys()))
-        ctx.data_changed.connect(lambda: ctx.spawn(self.reload_keys()))
+        # bound methods, not lambdas: Qt drops them with this view when a language
+        # switch rebuilds the window (a lambda kept reloading a deleted model)
+        ctx.officers_changed.connect(self._spawn_reload_keys)
+        ctx.data_changed.connect(self._spawn_reload_keys)
         ctx.devices_changed.connect(self._show_devices)
         ctx.emulator_changed.connect(self._emulator_changed)
         self._emulator_changed(ctx.emulator_running)
@@ -297,6 +299,9 @@ class DevicesView(QWidget):
         box.setInformativeText(text)
         self.last_box = box
         box.open()  # non-blocking; tests read it and close it
+
+    def _spawn_reload_keys(self) -> None:
+        self.ctx.spawn(self.reload_keys())
 
     async def reload_keys(self) -> None:
         self.keys_model.set_rows(list(await self.ctx.facade.registered_keys()))
