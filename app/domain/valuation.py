@@ -20,14 +20,17 @@ Worked example of the source: 80,000,000 BENJI at 1.00 -> collateral value
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal, localcontext
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain.assets import AssetCatalogue, RiskPolicy
 from app.domain.eligibility import check_eligibility
 from app.domain.money import (
+    MONEY_CONTEXT,
+    RATIO_SCALE,
     USD_SCALE,
     money_context,
     ratio_down,
@@ -41,6 +44,8 @@ from app.domain.snapshot import ClientRecord, Snapshot
 _ZERO = Decimal(0)
 _ZERO_USD = Decimal("0.00")
 _ONE = Decimal(1)
+_CENT = Decimal(1).scaleb(-USD_SCALE)
+_RATIO = Decimal(1).scaleb(-RATIO_SCALE)
 
 
 class CollateralState(StrEnum):
@@ -67,9 +72,14 @@ class MissingPrice(KeyError):
         return f"no price for {self.asset}"
 
 
-@dataclass(frozen=True, slots=True)
-class PositionValuation:
-    """One position valued: what it is worth and what it counts for."""
+class PositionValuation(NamedTuple):
+    """One position valued: what it is worth and what it counts for.
+
+    Immutable like every valuation; a named tuple rather than a frozen dataclass
+    because a desk builds 250,000 of them per load and a frozen dataclass's
+    ``__init__`` (one ``object.__setattr__`` per field) was a fifth of valuing a
+    client (docs/performance.md).
+    """
 
     asset: str
     quantity: Decimal
@@ -85,9 +95,11 @@ class PositionValuation:
         return _ONE - self.collateral_factor
 
 
-@dataclass(frozen=True, slots=True)
-class ClientValuation:
-    """A client's valuation against the policy's lines (USD amounts at cent scale)."""
+class ClientValuation(NamedTuple):
+    """A client's valuation against the policy's lines (USD amounts at cent scale).
+
+    Immutable; a named tuple for the reason :class:`PositionValuation` is one.
+    """
 
     client_id: str
     name: str
@@ -275,6 +287,209 @@ def value_snapshot(
             value_client(client, effective_prices, catalogue, policy, locks.get(client.id))
             for client in snapshot.clients
         )
+
+
+ClientParts = tuple[
+    str,  # client id
+    str,  # name
+    Decimal,  # net assets USD
+    bool,  # Dubai entity
+    bool,  # SOC 2 Type II
+    Decimal,  # exposure USD
+    Sequence[tuple[str, Decimal, Decimal]],  # positions: (asset, quantity, locked quantity)
+    Mapping[str, Decimal] | None,  # quantities locked by pending redemptions, per asset
+]
+"""One client as :meth:`BatchValuer.value_many` takes it: a record's fields, no objects."""
+
+
+class BatchValuer:
+    """:func:`value_client` for many clients at one set of prices, in a tight loop.
+
+    The same rules, the same operations in the same order, the same context
+    (:data:`~app.domain.money.MONEY_CONTEXT`) and the same roundings, so every
+    figure is identical to :func:`value_client`'s, down to the Decimal exponent
+    (``tests/unit/test_valuation_batch.py`` compares the two on generated desks).
+    What it saves is per-client overhead, not arithmetic: each asset's price and
+    collateral factor are looked up once per batch, the policy's lines computed
+    once, the context is entered once per :meth:`value_many` call instead of once
+    per client, quantize is called directly, ``min``/``max`` are plain
+    comparisons (same winner on ties), and the eligibility messages are only built
+    for a client that fails a rule.
+
+    :meth:`value_many` takes each client's fields as plain values
+    (:data:`ClientParts`), so a caller that streams rows (``custody-desk holdings
+    --json``) need not build a :class:`ClientRecord` first. Prices and catalogue
+    are read as they are when first needed, once per asset: a batch is one set of
+    prices. Raises what :func:`value_client` raises (UnknownAsset, MissingPrice)
+    for the same inputs.
+    """
+
+    def __init__(
+        self,
+        prices: Mapping[str, Decimal],
+        catalogue: AssetCatalogue,
+        policy: RiskPolicy | None = None,
+    ) -> None:
+        self._prices = prices
+        self._catalogue = catalogue
+        self._policy = policy if policy is not None else catalogue.policy
+        self._ctx = MONEY_CONTEXT.copy()  # flags set here stay private to this valuer
+        self._assets: dict[str, tuple[Decimal, Decimal]] = {}  # asset -> (price, factor)
+        self._leverage = self._policy.leverage
+        with money_context():  # 1 / leverage, at the precision value_client computes it
+            self._margin_ratio = self._policy.margin_call_ratio
+        self._liquidation_ratio = self._policy.liquidation_ratio
+        self._min_net_assets = self._policy.min_net_assets_usd
+
+    @property
+    def policy(self) -> RiskPolicy:
+        return self._policy
+
+    def _asset(self, symbol: str) -> tuple[Decimal, Decimal]:
+        asset = self._catalogue.get(symbol)  # UnknownAsset first, as value_client
+        price = self._prices.get(symbol)
+        if price is None:
+            raise MissingPrice(symbol)
+        entry = self._assets[symbol] = (price, asset.collateral_factor)
+        return entry
+
+    def value(
+        self, client: ClientRecord, locked: Mapping[str, Decimal] | None = None
+    ) -> ClientValuation:
+        """The valuation :func:`value_client` gives ``client`` at this batch's prices."""
+        parts: ClientParts = (
+            client.id,
+            client.name,
+            client.net_assets_usd,
+            client.dubai_entity,
+            client.soc2_type2,
+            client.exposure_usd,
+            [(p.asset, p.quantity, p.locked_quantity) for p in client.positions],
+            locked,
+        )
+        return self.value_many([parts])[0]
+
+    def value_many(self, clients: Iterable[ClientParts]) -> list[ClientValuation]:
+        """Value each client given as fields (:data:`ClientParts`), in order.
+
+        One pass under the batch's context (entered once per call, left before
+        returning: a caller streaming a desk values it in chunks).
+        """
+        assets = self._assets
+        leverage = self._leverage
+        margin_ratio = self._margin_ratio
+        liquidation_ratio = self._liquidation_ratio
+        min_net_assets = self._min_net_assets
+        quantize = Decimal.quantize
+        healthy = CollateralState.HEALTHY
+        margin_call = CollateralState.MARGIN_CALL
+        liquidation = CollateralState.LIQUIDATION
+        result: list[ClientValuation] = []
+        append = result.append
+        with localcontext(self._ctx) as ctx:
+            for client_id, name, net_assets, dubai, soc2, exposure, positions, locked in clients:
+                position_values: list[PositionValuation] = []
+                market_total = _ZERO
+                locked_total = _ZERO
+                collateral_total = _ZERO
+                for symbol, quantity, own_locked in positions:
+                    entry = assets.get(symbol)
+                    if entry is None:
+                        entry = self._asset(symbol)
+                    price, factor = entry
+                    locked_quantity = own_locked
+                    if locked:
+                        locked_quantity += locked.get(symbol, _ZERO)
+                    # min() as a comparison (a builtin call costs ~4 operators here):
+                    # a lock never exceeds the holding.
+                    if quantity < locked_quantity:  # noqa: PLR1730
+                        locked_quantity = quantity
+                    market = quantity * price
+                    collateral = (quantity - locked_quantity) * price * factor
+                    market_total += market
+                    locked_total += locked_quantity * price
+                    collateral_total += collateral
+                    position_values.append(
+                        PositionValuation(
+                            symbol,
+                            quantity,
+                            locked_quantity,
+                            price,
+                            quantize(market, _CENT, ROUND_HALF_EVEN, ctx),
+                            factor,
+                            quantize(collateral, _CENT, ROUND_DOWN, ctx),
+                        )
+                    )
+                collateral_value = quantize(collateral_total, _CENT, ROUND_DOWN, ctx)
+                # _assess, with the policy's constants hoisted out of the loop.
+                credit_line = quantize(collateral_value * leverage, _CENT, ROUND_DOWN, ctx)
+                margin_need = quantize(exposure / leverage, _CENT, ROUND_UP, ctx)
+                liquidation_need = quantize(
+                    exposure * liquidation_ratio, _CENT, ROUND_UP, ctx
+                )
+                if collateral_value < liquidation_need:
+                    state = liquidation
+                elif collateral_value < margin_need:
+                    state = margin_call
+                else:
+                    state = healthy
+                ratio: Decimal | None
+                reasons: tuple[str, ...]
+                drop_margin: Decimal | None
+                drop_liquidation: Decimal | None
+                if exposure > 0:  # _price_drop's rules, for a client with exposure
+                    ratio = quantize(collateral_value / exposure, _RATIO, ROUND_DOWN, ctx)
+                    if collateral_value <= margin_need or collateral_value == 0:
+                        drop_margin = _ZERO
+                    else:
+                        drop_margin = quantize(
+                            _ONE - margin_need / collateral_value, _RATIO, ROUND_DOWN, ctx
+                        )
+                    if collateral_value <= liquidation_need or collateral_value == 0:
+                        drop_liquidation = _ZERO
+                    else:
+                        drop_liquidation = quantize(
+                            _ONE - liquidation_need / collateral_value, _RATIO, ROUND_DOWN, ctx
+                        )
+                else:
+                    ratio = drop_margin = drop_liquidation = None
+                if net_assets >= min_net_assets and dubai and soc2:
+                    eligible, reasons = True, ()
+                else:
+                    record = ClientRecord(client_id, name, net_assets, dubai, soc2, exposure, ())
+                    eligibility = check_eligibility(record, self._policy)
+                    eligible, reasons = eligibility.eligible, eligibility.messages
+                available = credit_line - exposure
+                shortfall = margin_need - collateral_value
+                append(
+                    ClientValuation(
+                        client_id,
+                        name,
+                        tuple(position_values),
+                        quantize(market_total, _CENT, ROUND_HALF_EVEN, ctx),
+                        quantize(locked_total, _CENT, ROUND_HALF_EVEN, ctx),
+                        collateral_value,
+                        credit_line,
+                        exposure,
+                        available if available > _ZERO_USD else _ZERO_USD,  # max()
+                        ratio,
+                        state,
+                        margin_ratio,
+                        liquidation_ratio,
+                        margin_need,
+                        liquidation_need,
+                        collateral_value - margin_need,
+                        collateral_value - liquidation_need,
+                        drop_margin,
+                        drop_liquidation,
+                        shortfall if shortfall > _ZERO_USD else _ZERO_USD,  # max()
+                        eligible,
+                        reasons,
+                    )
+                )
+        return result
+
+
 
 
 @dataclass(frozen=True, slots=True)

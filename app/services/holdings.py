@@ -36,10 +36,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
+from app.bulk import bulk_build
 from app.domain.assets import AssetCatalogue, RiskPolicy
 from app.domain.price_freshness import SETTING as FRESHNESS_SETTING
 from app.domain.price_freshness import (
@@ -60,7 +63,7 @@ from app.domain.snapshot import (
     parse_snapshot,
     snapshot_to_document,
 )
-from app.domain.valuation import ClientValuation, PositionValuation, value_client
+from app.domain.valuation import BatchValuer, ClientValuation, PositionValuation
 from app.files import FileTooLarge, read_bounded
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
@@ -300,26 +303,63 @@ class HoldingsService:
         A use case that decides from holdings (an attestation, a margin-call answer)
         reads them in its own write transaction, so no import can slip in between.
         """
-        if as_of is None:
-            as_of = current_cutoff(tx, self._clock())
-        states = tx.holdings.client_states(as_of)
-        prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
-        locks = tx.holdings.locked_quantities()
-        result = []
-        for state in states:
-            record = _to_record(state)
-            valuation = value_client(
-                record, prices, self._catalogue, self._policy, locks.get(record.id)
-            )
-            result.append(
+        with bulk_build():
+            return [
                 ClientHolding(
-                    record=record,
+                    record=_to_record(state),
                     valuation=valuation,
                     snapshot_id=state.snapshot_id,
                     record_as_of=state.as_of,
                 )
+                for state, valuation in self.valued_states_in(tx, as_of)
+            ]
+
+    def iter_valued_states(
+        self, as_of: datetime | None = None
+    ) -> Generator[tuple[StoredClientState, ClientValuation], None, None]:
+        """Every client's stored record and valuation, one at a time, by client id.
+
+        The same figures as :meth:`holdings` (one read transaction, held until the
+        iterator is exhausted or closed) without keeping 100,000 of them at once:
+        what ``custody-desk holdings --json`` streams.
+        """
+        with self._store.read() as tx:
+            yield from self.valued_states_in(tx, as_of)
+
+    def valued_states_in(
+        self, tx: Transaction, as_of: datetime | None = None
+    ) -> Iterator[tuple[StoredClientState, ClientValuation]]:
+        """:meth:`iter_valued_states` inside a transaction the caller holds.
+
+        Values with :class:`~app.domain.valuation.BatchValuer`: ``value_client``'s
+        figures, the prices and locks read once for the whole desk.
+        """
+        if as_of is None:
+            as_of = current_cutoff(tx, self._clock())
+        prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
+        locks = tx.holdings.locked_quantities()
+        valuer = BatchValuer(prices, self._catalogue, self._policy)
+        states = tx.holdings.iter_client_states(as_of)
+        while chunk := list(islice(states, _CHUNK)):
+            valuations = valuer.value_many(
+                [
+                    (
+                        state.client_id,
+                        state.name,
+                        state.net_assets_usd,
+                        state.dubai_entity,
+                        state.soc2_type2,
+                        state.exposure_usd,
+                        [(p.asset, p.quantity, p.locked_quantity) for p in state.positions],
+                        locks.get(state.client_id),
+                    )
+                    for state in chunk
+                ]
             )
-        return result
+            yield from zip(chunk, valuations, strict=True)
+
+
+_CHUNK = 1000  # clients valued per BatchValuer.value_many call while streaming
 
 
 def _to_new_snapshot(

@@ -61,6 +61,11 @@ class HoldingsRepository(Protocol):
         """Each client's latest record with snapshot ``as_of`` at or before ``as_of``."""
         ...
 
+    def iter_client_states(self, as_of: datetime | None = None) -> Iterator[StoredClientState]:
+        """:meth:`client_states` one client at a time, by client id, as the rows arrive
+        (what a caller that streams 100,000 clients reads, not holding them all)."""
+        ...
+
     def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
         """Each asset's latest price at or before ``as_of`` (None: the latest)."""
         ...

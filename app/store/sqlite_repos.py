@@ -193,10 +193,12 @@ class SqliteHoldingsRepository:
         self._db = connection
 
     def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
+        return list(self.iter_client_states(as_of))
+
+    def iter_client_states(self, as_of: datetime | None = None) -> Iterator[StoredClientState]:
         params = {"as_of": optional_time_to_text(as_of)}
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: this loop is hot for 100k clients
-        states: list[StoredClientState] = []
         times: dict[str, datetime] = {}  # one parse per snapshot, not per client
         current: tuple[Any, ...] | None = None
         positions: list[StoredPosition] = []
@@ -204,13 +206,12 @@ class SqliteHoldingsRepository:
         for row in cursor.execute(_HOLDINGS_SQL_PG if postgres else _HOLDINGS_SQL, params):
             if current is None or row[1] != current[1]:
                 if current is not None:
-                    states.append(_client_state(current, positions, times))
+                    yield _client_state(current, positions, times)
                 current, positions = row, []
             if row[10] is not None:
                 positions.append(StoredPosition(row[10], Decimal(row[11]), Decimal(row[12])))
         if current is not None:
-            states.append(_client_state(current, positions, times))
-        return states
+            yield _client_state(current, positions, times)
 
     def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
         params = {"as_of": optional_time_to_text(as_of)}

@@ -1,0 +1,190 @@
+"""The fast holdings path (streamed ``holdings --json``, BatchValuer in ``holdings()``)
+gives exactly the figures of the reference domain valuation, on both backends.
+
+The desk is generated with the cases a desk has: clients with no positions, shares
+locked by the snapshot and by pending redemptions (some locks larger than the
+holding), each eligibility rule failing, no exposure, names that JSON must escape,
+and stale prices: a later snapshot re-prices only some assets and re-states only
+some clients, so others keep an older record and older prices.
+
+The reference is what the code did before the fast path: ``value_client`` per
+client, and ``json.dumps`` of the object ``holdings --json`` has always printed
+(its field list is kept here, as the command's documented output).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.cli.main import main
+from app.domain.snapshot import format_utc
+from app.domain.valuation import ClientValuation, value_client
+from app.services.holdings import HoldingsService, _to_record
+from app.store.interface import Store
+
+ASSETS = ("BENJI", "BTC", "USDC", "BUIDL")
+NAMES = ('Alpha "Quant" Fund', "Société Générale · Dubai", "Back\\slash / slash", "日本 Trust")
+
+
+def _client(n: int, rng: random.Random, assets: tuple[str, ...]) -> dict[str, Any]:
+    positions = []
+    for asset in rng.sample(assets, rng.randrange(0, len(assets) + 1)):
+        places = 8 if asset == "BTC" else 6
+        quantity = Decimal(rng.randrange(0, 10**10)).scaleb(-rng.randrange(places + 1))
+        position: dict[str, Any] = {"asset": asset, "quantity": f"{quantity:f}"}
+        if rng.random() < 0.3:
+            position["locked_quantity"] = f"{min(quantity, Decimal(rng.randrange(0, 10**6))):f}"
+        positions.append(position)
+    return {
+        "id": f"c{n:05d}",
+        "name": NAMES[n % len(NAMES)] + f" {n}",
+        "net_assets_usd": rng.choice(["5000000.00", "4999999.99", "250000000.00", "0"]),
+        "dubai_entity": rng.random() > 0.15,
+        "soc2_type2": rng.random() > 0.15,
+        "exposure_usd": rng.choice(["0.00", "0", "1000000.00", "0.01", "98000.00",
+                                    f"{rng.randrange(0, 10**9)}.{rng.randrange(100):02d}"]),
+        "positions": positions,
+    }
+
+
+def generated_desk(store: Store, clients: int = 300) -> None:
+    rng = random.Random(14)
+    service = HoldingsService(store)
+    older = {
+        "as_of": "2026-11-20T09:00:00Z",
+        "prices": {"BENJI": "1.00", "BTC": "97000.12345678", "USDC": "0.9999", "BUIDL": "1.00"},
+        "clients": [_client(n, rng, ASSETS) for n in range(clients)] + [
+            {  # on, just above and just below each line (BENJI 1,000,000 -> 980,000.00)
+                "id": f"line{n}", "name": "On the line", "net_assets_usd": "9000000.00",
+                "dubai_entity": True, "soc2_type2": True, "exposure_usd": exposure,
+                "positions": [{"asset": "BENJI", "quantity": "1000000"}],
+            }
+            for n, exposure in enumerate(["1960000.00", "1960000.01", "1959999.99", "2000000.00",
+                                          "2177777.77", "2177777.78", "2177777.79"])
+        ],
+    }
+    newer = {  # re-prices BTC and USDC only; re-states a third of the clients
+        "as_of": "2026-11-21T09:00:00Z",
+        "prices": {"BTC": "64000.00000001", "USDC": "1.00"},
+        "clients": [_client(n, rng, ("BTC", "USDC")) for n in range(0, clients, 3)],
+    }
+    for document in (older, newer):
+        text = json.dumps(document)
+        service.import_snapshot(service.parse(text), "test:generator", raw_json=text)
+    with store.transaction() as tx:
+        for n, (client, asset, quantity) in enumerate(
+            [("c00001", "BENJI", "1"), ("c00002", "BTC", "999999999999"),
+             ("c00004", "BUIDL", "0.5"), ("c00004", "BUIDL", "2.25"), ("c00007", "USDC", "10")]
+        ):
+            tx.connection.execute(
+                "INSERT INTO redemptions (client_id, asset, quantity, status, locked_at,"
+                " settlement_due_at, created_by, updated_at) VALUES (?, ?, ?, 'locked',"
+                " '2026-11-21T10:00:00.000000Z', '2026-11-22T10:00:00.000000Z', 't',"
+                " '2026-11-21T10:00:00.000000Z')",
+                (client, asset, quantity),
+            )
+            assert n < 5
+
+
+def reference(store: Store) -> list[tuple[Any, ClientValuation]]:
+    """Each client's stored record and its ``value_client`` valuation (the old path)."""
+    service = HoldingsService(store)
+    with store.read() as tx:
+        states = tx.holdings.client_states(None)
+        prices = {a: p.price_usd for a, p in tx.holdings.prices(None).items()}
+        locks = tx.holdings.locked_quantities()
+    return [
+        (s, value_client(_to_record(s), prices, service.catalogue, None, locks.get(s.client_id)))
+        for s in states
+    ]
+
+
+def _dec(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def reference_json(state: Any, v: ClientValuation) -> str:
+    """The line ``holdings --json`` printed per client before the fast path."""
+    return json.dumps({
+        "id": state.client_id,
+        "name": state.name,
+        "as_of": format_utc(state.as_of),
+        "snapshot_id": state.snapshot_id,
+        "market_value_usd": _dec(v.market_value_usd),
+        "collateral_value_usd": _dec(v.collateral_value_usd),
+        "credit_line_usd": _dec(v.credit_line_usd),
+        "exposure_usd": _dec(v.exposure_usd),
+        "collateral_ratio": None if v.collateral_ratio is None else _dec(v.collateral_ratio),
+        "state": v.state.value,
+        "standing": v.standing_label,
+        "usable_credit_line_usd": _dec(v.usable_credit_line_usd),
+        "shortfall_usd": _dec(v.shortfall_usd),
+        "eligible": v.eligible,
+        "ineligible_reasons": list(v.ineligible_reasons),
+        "positions": [
+            {
+                "asset": p.asset,
+                "quantity": _dec(p.quantity),
+                "locked_quantity": _dec(p.locked_quantity),
+                "price_usd": _dec(p.price),
+                "market_value_usd": _dec(p.market_value_usd),
+                "collateral_factor": _dec(p.collateral_factor),
+                "collateral_value_usd": _dec(p.collateral_value_usd),
+            }
+            for p in v.positions
+        ],
+    })
+
+
+@pytest.fixture
+def desk(any_store: Store) -> Store:
+    generated_desk(any_store)
+    return any_store
+
+
+def test_the_generated_desk_has_the_edge_cases(desk: Store) -> None:
+    rows = reference(desk)
+    valuations = [v for _, v in rows]
+    assert len(rows) == 307
+    assert any(not v.positions for v in valuations)
+    assert any(not v.eligible for v in valuations)
+    assert any(v.collateral_ratio is None for v in valuations)
+    assert any(v.locked_value_usd > 0 for v in valuations)
+    assert {s.snapshot_id for s, _ in rows} == {1, 2}  # some records are the older ones
+    prices = {p.price for v in valuations for p in v.positions if p.asset in ("BTC", "BENJI")}
+    assert Decimal("64000.00000001") in prices and Decimal("1.00") in prices  # BENJI: stale
+    assert len({v.state for v in valuations}) == 3
+
+
+def test_holdings_values_exactly_as_the_reference(desk: Store) -> None:
+    expected = reference(desk)
+    got = HoldingsService(desk).holdings()
+    assert [h.record.id for h in got] == [s.client_id for s, _ in expected]
+    for holding, (state, valuation) in zip(got, expected, strict=True):
+        assert holding.valuation == valuation, state.client_id
+        assert repr(holding.valuation) == repr(valuation), state.client_id  # same exponents
+        assert (holding.snapshot_id, holding.record_as_of) == (state.snapshot_id, state.as_of)
+
+
+def test_holdings_json_is_byte_for_byte_the_reference(
+    desk: Store, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = reference(desk)
+    lines = ",\n".join("  " + reference_json(state, v) for state, v in expected)
+    assert main(["--data-dir", str(tmp_path), "--store", store_url, "holdings", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"[\n{lines}\n]\n"
+    assert len(json.loads(out)) == 307
+
+
+def test_holdings_json_of_an_empty_desk(
+    any_store: Store, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path), "--store", store_url, "holdings", "--json"]) == 0
+    assert capsys.readouterr().out == "[]\n"
