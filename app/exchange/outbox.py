@@ -40,6 +40,7 @@ from app.exchange.link import (
     OutboundMessage,
 )
 from app.exchange.receipts import ReplyUnverified, verified_receipt
+from app.services.data_binding import with_bindings
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_exchange import OutboxRecord, SqliteExchangeRepository
@@ -64,7 +65,8 @@ def enqueue(uow: UnitOfWork, kind: str, document_id: str, payload: bytes, actor:
     key = idempotency_key(kind, document_id, payload)
     created = exchange_repo(uow.tx).add_outbox(key, kind, EXCHANGE, payload, uow.now)
     if created is not None:
-        uow.audit(actor, "exchange.enqueue", {"key": key, "kind": kind, "document": document_id})
+        uow.audit(actor, "exchange.enqueue", with_bindings(
+            uow.tx, {"key": key, "kind": kind, "document": document_id}, ("outbox", key)))
     return key
 
 
@@ -128,9 +130,9 @@ async def flush(
             with unit_of_work(store, clock=clock) as uow:
                 next_at = uow.now + timedelta(seconds=backoff.delay(item.attempts + 1))
                 exchange_repo(uow.tx).mark_retry(item.id, f"reply not verified: {exc}", next_at)
-                uow.audit(actor, "exchange.reply_unverified", {"key": item.idempotency_key,
-                                                               "reason": exc.reason,
-                                                               "detail": exc.detail[:200]})
+                uow.audit(actor, "exchange.reply_unverified", with_bindings(uow.tx, {
+                    "key": item.idempotency_key, "reason": exc.reason,
+                    "detail": exc.detail[:200]}, ("outbox", item.idempotency_key)))
             report.unverified[item.idempotency_key] = str(exc)
             logger.warning("outbox %s: the exchange's reply is not a valid signed receipt: %s",
                            item.idempotency_key, exc)
@@ -139,8 +141,9 @@ async def flush(
             with unit_of_work(store, clock=clock) as uow:
                 next_at = uow.now + timedelta(seconds=backoff.delay(item.attempts + 1))
                 exchange_repo(uow.tx).mark_retry(item.id, str(exc), next_at)
-                uow.audit(actor, "exchange.send_retry", {"key": item.idempotency_key,
-                                                         "error": str(exc)[:200]})
+                uow.audit(actor, "exchange.send_retry", with_bindings(uow.tx, {
+                    "key": item.idempotency_key, "error": str(exc)[:200]},
+                    ("outbox", item.idempotency_key)))
             report.retrying[item.idempotency_key] = str(exc)
             logger.warning("outbox %s not delivered, will retry: %s", item.idempotency_key, exc)
             break  # keep the order: a top-up answer never overtakes its bundle
@@ -149,16 +152,16 @@ async def flush(
                 exchange_repo(uow.tx).mark_failed(
                     item.id, str(exc), {"error": exc.reason, "detail": exc.detail}
                 )
-                uow.audit(actor, "exchange.send_refused", {"key": item.idempotency_key,
-                                                           "reason": exc.reason,
-                                                           "detail": exc.detail[:200]})
+                uow.audit(actor, "exchange.send_refused", with_bindings(uow.tx, {
+                    "key": item.idempotency_key, "reason": exc.reason,
+                    "detail": exc.detail[:200]}, ("outbox", item.idempotency_key)))
             report.failed[item.idempotency_key] = str(exc)
             continue
         with unit_of_work(store, clock=clock) as uow:
             if exchange_repo(uow.tx).mark_sent(item.id, delivery.body, uow.now):
-                uow.audit(actor, "exchange.sent", {"key": item.idempotency_key,
-                                                   "status": delivery.status,
-                                                   "replayed": delivery.replayed})
+                uow.audit(actor, "exchange.sent", with_bindings(uow.tx, {
+                    "key": item.idempotency_key, "status": delivery.status,
+                    "replayed": delivery.replayed}, ("outbox", item.idempotency_key)))
                 if on_delivered is not None:
                     on_delivered(uow, item, delivery)
         report.sent[item.idempotency_key] = delivery
@@ -191,9 +194,13 @@ def pending(store: Store) -> list[OutboxRecord]:
 def requeue_failed(store: Store, item_id: int, actor: str) -> None:
     """Put a refused message back in the queue (same key: still booked at most once)."""
     with unit_of_work(store) as uow:
-        if not exchange_repo(uow.tx).requeue(item_id):
+        repo = exchange_repo(uow.tx)
+        if not repo.requeue(item_id):
             raise ValueError(f"outbox message {item_id} is not failed")
-        uow.audit(actor, "exchange.requeue", {"id": item_id})
+        item = repo.outbox_item(item_id)
+        assert item is not None  # requeued just now
+        uow.audit(actor, "exchange.requeue", with_bindings(
+            uow.tx, {"id": item_id}, ("outbox", item.idempotency_key)))
 
 
 def response_of(item: OutboxRecord) -> dict[str, Any]:

@@ -291,6 +291,7 @@ class AttestationService:
                     {"attestation_id": att_id, "clients": sorted(wanted), "statement": statement},
                     ("attestations", att_id),
                     ("attestations.signature", att_id),
+                    ("attestations.maker_signature", att_id),
                     ("attestation_clients", att_id),
                 ),
             )
@@ -336,11 +337,15 @@ class AttestationService:
                 uow.audit(
                     f"officer:{officer}",
                     "attestation.prepared_by",
-                    {
-                        "attestation_id": rec.id,
-                        "key_id": key_id_for(maker.pubkey),
-                        "statement": rec.statement,
-                    },
+                    with_bindings(
+                        uow.tx,
+                        {
+                            "attestation_id": rec.id,
+                            "key_id": key_id_for(maker.pubkey),
+                            "statement": rec.statement,
+                        },
+                        ("attestations.maker_signature", rec.id),
+                    ),
                 )
                 signed = self._get(repo, rec.id)
         except BaseException as exc:

@@ -19,9 +19,10 @@ deleted or reordered entry (sequence gap, broken ``prev_hash`` link), a truncate
 tail (the head row, SQLite's AUTOINCREMENT high-water mark and every checkpoint
 remember the longer log), a forged tree (roots recomputed from the entries), and a
 signed checkpoint whose statement or signature was edited, or whose officer key
-was revoked, and an edited, deleted or inserted business row (snapshots,
-positions, prices, orders, shares, attestations: check ``data``, naming table
-and row; :mod:`app.services.data_binding`). A
+was revoked, and an edited, deleted or inserted row of any business table
+(snapshots, positions, prices, orders, shares, attestations, margin calls, the
+exchange inbox and outbox, keys, the vault tables...: check ``data``, naming
+table and row; :mod:`app.services.data_binding`, listed in docs/store.md). A
 forger who rewrites the whole file consistently is caught only by checkpoints
 signed and held outside the store (exported to the exchange and the regulator).
 """

@@ -6,7 +6,7 @@ rows, its audit entry carries their content hashes (``payload["bound"]``);
 ``audit verify`` recomputes every hash from the tables and reports an edited,
 deleted or inserted row by table and row.
 
-Two kinds of binding:
+Three kinds of binding:
 
 * **Snapshots** (tables ``snapshots``, ``client_states``, ``positions``,
   ``prices``): the ``snapshot.import`` entry already records the snapshot's
@@ -14,19 +14,29 @@ Two kinds of binding:
   that canonical JSON from the four tables and compares; on a difference it
   compares the tables with the stored source (``snapshots.raw_json``, when that
   still hashes to the audited value) to name the first edited row and column.
-* **Row groups** (:data:`BINDERS`): emergency orders, their release, their
-  shares (signatures), attestations, their signature, their client rows,
-  margin calls as received, signed liquidation instructions, reconciliation
-  runs and their signed report.
+* **Row groups** (:data:`BINDERS`): every other business table — emergency
+  orders, their release, shares, PSBTs and SafeTx signatures; attestations, their
+  signatures and client rows; margin calls as received, signed liquidation
+  instructions, reconciliations; the exchange inbox and outbox (with the signed
+  receipt); officers, party keys, multisig keys and Safe owners; the vault's
+  coins and Safes; and the tables no desk use case writes (redemptions, yield
+  accruals, attestation co-signatures).
   ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
-  columns (canonical JSON). The latest entry binding a group wins, so a
-  re-binding (a replaced share) is itself audited. Only columns that never
-  change after the binding are bound (a workflow status is not: it is
-  re-derived from signatures and the trail).
+  columns (canonical JSON). The latest entry binding a group wins, so a state
+  change (a replaced share, a spent coin, a delivered message) is re-bound by its
+  own audited entry. Columns that change without an audit entry of their own are
+  not bound (workflow status columns of orders, attestations, margin calls and
+  instructions; the officer ``active`` flag and a key's ``revoked_at``, which
+  ``app.services.audit_state`` checks against the trail's revocations).
+* **Derived rows**: ``clients`` (identity rows) are recomputed from the bound
+  snapshot tables.
 
-Rows written before this binding existed carry no hash: while a binder has
-never been used in the trail its unbound rows are reported as not checked;
-once it has, an unbound row is reported as inserted outside the desk.
+Every row of a bound table must be bound by some entry; there is no "not
+checked" state. Rows a desk wrote before the binding existed were bound, as
+found, by the schema v10 upgrade's ``data.adopt_unbound`` entry
+(:func:`adopt_unbound`); ``audit verify`` names that entry in its result.
+The table-by-table list, with what is deliberately not bound, is in
+docs/store.md ("What `audit verify`'s data check binds").
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -131,6 +142,85 @@ BINDERS: dict[str, Binder] = {
             _cols("attestation_id", "client_id", "leaf_index", "collateral_value_usd:d",
                   "leaf_json", "proof_json"),
         ),
+        # -- added with schema v10 (every remaining business table) -------------
+        Binder(
+            "attestations.maker_signature", "attestations", "id", ("id",),
+            _cols("id", "maker_signature"),
+        ),
+        Binder(
+            "liquidation_instructions.signature", "liquidation_instructions", "public_id",
+            ("public_id",), _cols("public_id", "signature", "signer_address"),
+        ),
+        Binder(  # documents received from the exchange, exactly as received
+            "inbox", "inbox", "document_id", ("id",),
+            _cols("id", "kind", "sender", "document_id", "sequence", "received_at:t", "body"),
+        ),
+        Binder(  # messages to the exchange, their delivery state and the signed receipt
+            "outbox", "outbox", "idempotency_key", ("id",),
+            _cols("id", "idempotency_key", "kind", "destination", "payload", "status",
+                  "attempts", "created_at:t", "next_attempt_at:t", "sent_at:t", "last_error",
+                  "response"),
+        ),
+        Binder(  # ``active`` is checked against the trail's revocations (audit_state)
+            "officers", "officers", "name", ("id",),
+            _cols("id", "name", "role", "device_kind", "fingerprint", "derivation_path", "xpub",
+                  "pubkey", "address", "is_emulator", "registered_at:t", "registered_by"),
+        ),
+        Binder(  # ``revoked_at`` is checked against the trail's revocations (audit_state)
+            "party_keys", "party_keys", "pubkey", ("id",),
+            _cols("id", "party", "role", "name", "pubkey", "address", "is_emulator",
+                  "fingerprint", "path", "valid_from:t", "valid_until:t", "added_at:t"),
+        ),
+        Binder(
+            "btc_multisig_keys", "btc_multisig_keys", "party", ("id",),
+            _cols("id", "party", "fingerprint", "path", "xpub", "is_emulator", "added_at:t"),
+        ),
+        Binder(  # re-bound when an executed release spends them (spent_by)
+            "vault_utxos", "vault_utxos", "client_id", ("id",),
+            _cols("id", "client_id", "txid", "vout", "amount_sat", "address_index", "address",
+                  "prevtx", "imported_at:t", "spent_by"),
+        ),
+        Binder(  # re-bound at each signature merged and when the raw transaction is made
+            "emergency_psbts", "emergency_psbts", "order_id", ("order_id",),
+            _cols("order_id", "psbt", "txid", "amount_sat", "fee_sat", "destination", "raw_tx",
+                  "updated_at:t"),
+        ),
+        Binder(
+            "eth_owners", "eth_owners", "party", ("party",),
+            _cols("party", "address", "device_uri", "path", "fingerprint", "added_at:t"),
+        ),
+        Binder(  # re-bound when an executed SafeTx advances next_nonce
+            "vault_safes", "vault_safes", "client_id", ("client_id",),
+            _cols("client_id", "chain_id", "safe_address", "release_address", "next_nonce",
+                  "checked_on_chain", "updated_at:t"),
+        ),
+        Binder(
+            "vault_safe_tokens", "vault_safe_tokens", "client_id", ("client_id", "asset"),
+            _cols("client_id", "asset", "token_address", "decimals"),
+        ),
+        Binder(
+            "order_safe_signatures", "order_safe_signatures", "order_id", ("order_id", "owner"),
+            _cols("order_id", "safe_tx_hash", "owner", "party", "signature", "shown_in_full",
+                  "added_at:t"),
+        ),
+        # Tables no desk use case writes: a row in them was put there outside the
+        # desk, unless it was adopted at the schema v10 upgrade (see adopt_unbound).
+        Binder(
+            "redemptions", "redemptions", "id", ("id",),
+            _cols("id", "client_id", "asset", "quantity:d", "fiat_amount_usd:d", "status",
+                  "locked_at:t", "settlement_due_at:t", "settled_at:t", "created_by",
+                  "updated_at:t"),
+        ),
+        Binder(
+            "yield_accruals", "yield_accruals", "id", ("id",),
+            _cols("id", "client_id", "asset", "accrual_date", "quantity_basis:d", "amount:d",
+                  "distributed_at:t", "created_at:t"),
+        ),
+        Binder(
+            "attestation_signatures", "attestation_signatures", "attestation_id", ("id",),
+            _cols("id", "attestation_id", "officer_id", "purpose", "address", "pubkey",
+                  "signature", "signed_at:t"),
+        ),
     )
 }
 
@@ -197,8 +287,8 @@ class BindingResult:
 
     problems: tuple[str, ...]
     checked_rows: int
-    unchecked_rows: int
     snapshots: int
+    adopted: tuple[tuple[int, int], ...] = ()  # (audit seq, rows) of each adoption entry
 
     @property
     def ok(self) -> bool:
@@ -209,22 +299,25 @@ class BindingResult:
             more = len(self.problems) - MAX_REPORTED
             tail = f"; and {more} more" if more > 0 else ""
             return "; ".join(self.problems[:MAX_REPORTED]) + tail
-        unchecked = (
-            f"; {self.unchecked_rows} older rows predate content binding"
-            if self.unchecked_rows else ""
+        adopted = "".join(
+            f"; {rows} rows written before content binding were adopted as found by audit "
+            f"entry #{seq} (not proven unedited before it)" for seq, rows in self.adopted
         )
         return (
             f"{self.snapshots} snapshots and {self.checked_rows} bound rows recompute to the "
-            f"hashes in the audit trail{unchecked}"
+            f"hashes in the audit trail{adopted}"
         )
 
 
-def verify_bindings(
-    tx: Any, entries: Iterable[AuditRow], catalogue: AssetCatalogue | None = None
-) -> BindingResult:
-    """Recompute every bound hash from the tables (never raises on tampering)."""
+def _latest(entries: Iterable[AuditRow]) -> tuple[
+    dict[str, dict[str, tuple[int, dict[str, str]]]],
+    dict[int, tuple[int, str]],
+    list[tuple[int, int]],
+]:
+    """Per binder and group the latest binding (seq, hashes); audited snapshots; adoptions."""
     latest: dict[str, dict[str, tuple[int, dict[str, str]]]] = {}
     audited_snapshots: dict[int, tuple[int, str]] = {}
+    adoptions: list[tuple[int, int]] = []
     for entry in entries:
         try:
             payload = json.loads(entry.payload)
@@ -236,33 +329,52 @@ def verify_bindings(
             audited_snapshots[payload["snapshot_id"]] = (
                 entry.seq, str(payload.get("content_sha256"))
             )
+        if entry.action == ADOPT_ACTION:
+            adoptions.append((entry.seq, int(payload.get("rows") or 0)))
         bound = payload.get(BOUND)
         if isinstance(bound, dict):
             for name, groups in bound.items():
                 if name in BINDERS and isinstance(groups, dict):
                     for group, rows in groups.items():
-                        latest.setdefault(name, {})[group] = (entry.seq, dict(rows))
+                        if isinstance(rows, dict):
+                            latest.setdefault(name, {})[group] = (entry.seq, dict(rows))
+    return latest, audited_snapshots, adoptions
+
+
+def _current(repo: BindingRepository, binder: Binder) -> dict[str, dict[str, str]]:
+    current: dict[str, dict[str, str]] = {}
+    for row in _select(repo, binder, None):
+        current.setdefault(str(row[binder.group]), {})[_row_key(binder, row)] = _row_hash(
+            binder, row
+        )
+    return current
+
+
+def verify_bindings(
+    tx: Any, entries: Iterable[AuditRow], catalogue: AssetCatalogue | None = None
+) -> BindingResult:
+    """Recompute every bound hash from the tables (never raises on tampering).
+
+    Every row of every bound table must be bound by an audit entry: a row no entry
+    binds was inserted outside the desk (rows older than the binding were adopted
+    by the schema v10 upgrade's ``data.adopt_unbound`` entry, :func:`adopt_unbound`).
+    """
+    latest, audited_snapshots, adoptions = _latest(entries)
     repo: BindingRepository = tx.repository(BindingRepository)
     problems: list[str] = []
     problems.extend(_snapshot_problems(repo, audited_snapshots, catalogue))
-    checked = unchecked = 0
+    problems.extend(_client_problems(repo))
+    checked = 0
     for name, binder in BINDERS.items():
         known = latest.get(name, {})
-        current: dict[str, dict[str, str]] = {}
-        for row in _select(repo, binder, None):
-            current.setdefault(str(row[binder.group]), {})[_row_key(binder, row)] = _row_hash(
-                binder, row
-            )
+        current = _current(repo, binder)
         for group in sorted(set(current) | set(known)):
             rows = current.get(group, {})
             if group not in known:
-                if known:
-                    problems.extend(
-                        f"{binder.table} row ({key}): not in the audit trail (inserted outside "
-                        "the desk)" for key in rows
-                    )
-                else:
-                    unchecked += len(rows)
+                problems.extend(
+                    f"{binder.table} row ({key}): not in the audit trail (inserted outside "
+                    "the desk)" for key in rows
+                )
                 continue
             seq, expected = known[group]
             for key, digest in rows.items():
@@ -285,7 +397,95 @@ def verify_bindings(
             )
     for problem in problems:
         logger.warning("bound data: %s", problem)
-    return BindingResult(tuple(problems), checked, unchecked, len(audited_snapshots))
+    return BindingResult(tuple(problems), checked, len(audited_snapshots), tuple(adoptions))
+
+
+# ---------------------------------------------------------------- adoption
+
+ADOPT_ACTION = "data.adopt_unbound"
+ADOPT_ACTOR = "system:migration"
+
+
+def adopt_unbound(tx: Any, now: datetime) -> AuditRow | None:
+    """Bind, in one audit entry, every row no entry binds yet (the schema v10 upgrade).
+
+    Rows a desk wrote before content binding existed carry no hash. The upgrade
+    that introduces the binding of every business table runs this once, in its
+    own migration transaction: it records the hashes of those rows *as found*,
+    with their count per table, in a ``data.adopt_unbound`` entry by
+    ``system:migration``. From then on an edit is reported like any other; what
+    happened to those rows before the upgrade cannot be proven from the store
+    (compare them with the documents sent out). A group some entry already binds
+    is left alone, so an edit made before the upgrade to an already bound row
+    still fails. Nothing is written for an empty store (a new desk).
+    """
+    from app.services.audit_log import append_entry
+
+    entries = list(tx.audit.iter_all())
+    latest, _, _ = _latest(entries)
+    repo: BindingRepository = tx.repository(BindingRepository)
+    bound: dict[str, dict[str, dict[str, str]]] = {}
+    tables: dict[str, int] = {}
+    for name, binder in BINDERS.items():
+        known = latest.get(name, {})
+        for group, rows in _current(repo, binder).items():
+            if group in known or not rows:
+                continue
+            bound.setdefault(name, {})[group] = rows
+            tables[binder.table] = tables.get(binder.table, 0) + len(rows)
+    if not bound:
+        return None
+    payload = {
+        "reason": "rows written before content binding (schema v10), adopted as found at "
+                  "the upgrade; not proven unedited before this entry",
+        "rows": sum(tables.values()),
+        "tables": dict(sorted(tables.items())),
+        BOUND: bound,
+    }
+    return append_entry(tx, actor=ADOPT_ACTOR, action=ADOPT_ACTION, payload=payload, at=now)
+
+
+# ---------------------------------------------------------------- clients
+
+
+def _client_problems(repo: BindingRepository) -> list[str]:
+    """``clients`` rows are derived from the bound snapshot tables: recompute them.
+
+    A client's identity row is written by the import that first holds it
+    (``first_seen_snapshot_id``, ``created_at`` = that import's time) and its name
+    follows the latest import holding it.
+    """
+    imported = {
+        int(r["id"]): r["imported_at"] for r in repo.rows("snapshots", ("id", "imported_at"))
+    }
+    seen: dict[str, tuple[int, int, str]] = {}  # client -> (first, latest, latest name)
+    for r in repo.rows("client_states", ("snapshot_id", "client_id", "name")):
+        sid, cid = int(r["snapshot_id"]), str(r["client_id"])
+        first, last, name = seen.get(cid, (sid, sid, str(r["name"])))
+        if sid >= last:
+            last, name = sid, str(r["name"])
+        seen[cid] = (min(first, sid), last, name)
+    problems: list[str] = []
+    columns = ("id", "name", "first_seen_snapshot_id", "created_at")
+    for row in repo.rows("clients", columns):
+        cid = str(row["id"])
+        where = f"clients row (id={cid})"
+        if cid not in seen:
+            problems.append(f"{where}: no imported snapshot holds this client (inserted "
+                            "outside the desk)")
+            continue
+        first, _, name = seen[cid]
+        if row["name"] != name:
+            problems.append(f"{where}: name is {row['name']!r}, the latest imported snapshot "
+                            f"has {name!r}")
+        if int(row["first_seen_snapshot_id"]) != first:
+            problems.append(f"{where}: first_seen_snapshot_id is {row['first_seen_snapshot_id']}"
+                            f", the first snapshot holding it is {first}")
+        elif first in imported and _normal(row["created_at"], "t") != _normal(
+            imported[first], "t"
+        ):
+            problems.append(f"{where}: created_at differs from snapshot #{first}'s import time")
+    return problems
 
 
 # ---------------------------------------------------------------- snapshots

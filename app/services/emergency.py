@@ -252,6 +252,7 @@ def create_order(
                 {"order_id": order_id, "client_id": client_id, "statement": statement},
                 ("emergency_orders", order_id),
                 ("emergency_orders.release", order_id),
+                ("emergency_psbts", row_id),
             ),
         )
     logger.info("emergency order %s created for %s", order_id, client_id)
@@ -580,6 +581,8 @@ def execute(
                     "release_id": release.body["id"],
                 },
                 ("emergency_orders.release", order_id),
+                ("emergency_psbts", order.id),  # the raw transaction, when there is one
+                ("vault_utxos", order.client_id),  # the coins it spends
             ),
         )
     logger.info("emergency order %s executed", order_id)

@@ -22,6 +22,7 @@ from typing import Any
 from embit.psbt import PSBT
 
 from app.domain.parties import Party
+from app.services.data_binding import with_bindings
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
@@ -176,12 +177,16 @@ def import_psbt(
         uow.audit(
             actor,
             "emergency.psbt_import",
-            {
-                "order_id": order_id,
-                "txid": row.txid,
-                "new_signatures": [f"{p}@{i}" for p, i in result.new],
-                "parties_signed": list(result.parties_signed),
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "order_id": order_id,
+                    "txid": row.txid,
+                    "new_signatures": [f"{p}@{i}" for p, i in result.new],
+                    "parties_signed": list(result.parties_signed),
+                },
+                ("emergency_psbts", order.id),
+            ),
         )
     return result
 

@@ -391,7 +391,8 @@ async def sign_liquidation(
             "id": call_id, "instruction_id": body["id"], "amount_usd": amount(raised),
             "yield_applied_usd": amount(result.yield_applied_usd),
             "uncovered_usd": amount(result.uncovered_usd), "statement": doc.statement,
-        }, ("liquidation_instructions", instruction_id)))
+        }, ("liquidation_instructions", instruction_id),
+            ("liquidation_instructions.signature", instruction_id)))
     return str(body["id"])
 
 

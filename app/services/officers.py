@@ -14,6 +14,7 @@ from typing import cast
 from app.documents.keys import KeyEntry, KeysFile, Party, Role, key_id_for
 from app.documents.testseed_keys import why_test_key
 from app.domain.names import InvalidName, check_name
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.independence import KeyClaim, NotIndependent, known_holders, refuse_dependent
@@ -90,13 +91,17 @@ async def register_officer(
         uow.audit(
             actor,
             "officer.register",
-            {
-                "name": name,
-                "role": role,
-                "fingerprint": identity.master_fingerprint,
-                "key_id": key_id_for(key.pubkey),
-                "is_emulator": identity.is_emulator,
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "name": name,
+                    "role": role,
+                    "fingerprint": identity.master_fingerprint,
+                    "key_id": key_id_for(key.pubkey),
+                    "is_emulator": identity.is_emulator,
+                },
+                ("officers", name),
+            ),
         )
     logger.info("officer %s registered (key %s)", name, key_id_for(key.pubkey))
     return replace(record, id=officer_id)
@@ -194,12 +199,16 @@ def add_party_key(
         uow.audit(
             actor,
             "party_key.add",
-            {
-                "party": party.value,
-                "role": role.value,
-                "key_id": key_id_for(pubkey),
-                "fingerprint": fingerprint or None,  # which device, when read from one
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "party": party.value,
+                    "role": role.value,
+                    "key_id": key_id_for(pubkey),
+                    "fingerprint": fingerprint or None,  # which device, when read from one
+                },
+                ("party_keys", pubkey.hex()),
+            ),
         )
     return record
 

@@ -46,6 +46,7 @@ from app.domain.safe_tx import (
     units_to_quantity,
 )
 from app.services import emergency
+from app.services.data_binding import with_bindings
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.officers import desk_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
@@ -306,13 +307,17 @@ def _store_signature(
         uow.audit(
             actor,
             "emergency.safe_signature",
-            {
-                "order_id": order_id,
-                "party": party.value,
-                "owner": owner.address,
-                "safe_tx_hash": "0x" + record.safe_tx_hash,
-                "shown_in_full": shown_in_full,
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "order_id": order_id,
+                    "party": party.value,
+                    "owner": owner.address,
+                    "safe_tx_hash": "0x" + record.safe_tx_hash,
+                    "shown_in_full": shown_in_full,
+                },
+                ("order_safe_signatures", order_id),
+            ),
         )
     return record
 
@@ -542,10 +547,14 @@ def execute_safe_order(
         uow.audit(
             actor,
             "emergency.safe_exec_written",
-            {
-                "order_id": order_id,
-                "safe_tx_hash": call["safe_tx_hash"],
-                "signers": call["signers"],
-            },
+            with_bindings(
+                uow.tx,
+                {
+                    "order_id": order_id,
+                    "safe_tx_hash": call["safe_tx_hash"],
+                    "signers": call["signers"],
+                },
+                ("vault_safes", client_id),  # its next nonce
+            ),
         )
     return release, call

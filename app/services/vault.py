@@ -21,6 +21,7 @@ from embit.networks import NETWORKS
 
 from app.documents.testseed_keys import why_test_key
 from app.domain.parties import Party
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.independence import (
@@ -161,7 +162,8 @@ def add_multisig_key(
             added_at=uow.now,
         )
         repo.add_multisig_key(record)
-        uow.audit(actor, "vault.multisig_key.add", {"party": party.value, "key": str(key)})
+        uow.audit(actor, "vault.multisig_key.add", with_bindings(
+            uow.tx, {"party": party.value, "key": str(key)}, ("btc_multisig_keys", party.value)))
     logger.info("%s multisig key %s registered", party.value, key.origin)
     return record
 
@@ -319,7 +321,11 @@ def import_utxos(
         uow.audit(
             actor,
             "vault.utxos.import",
-            {"added": [f"{u.txid}:{u.vout}" for u in added], "already_known": known},
+            with_bindings(
+                uow.tx,
+                {"added": [f"{u.txid}:{u.vout}" for u in added], "already_known": known},
+                ("vault_utxos", vault.client_id),
+            ),
         )
     return UtxoImport(tuple(added), known)
 

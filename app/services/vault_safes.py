@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from app.documents.testseed_keys import why_test_key
 from app.domain.parties import Party
 from app.domain.safe_tx import MAX_DECIMALS, SafeTxError, checksum_address
+from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.emergency import EmergencyError
@@ -127,7 +128,11 @@ def register_eth_owner(
         uow.audit(
             actor,
             "party.eth_owner",
-            {"party": party.value, "address": checked, "fingerprint": fingerprint or None},
+            with_bindings(
+                uow.tx,
+                {"party": party.value, "address": checked, "fingerprint": fingerprint or None},
+                ("eth_owners", party.value),
+            ),
         )
     return record
 
@@ -302,9 +307,8 @@ def set_safe(
             ),
         )
         repo.put_safe(record)
-        uow.audit(
-            actor,
-            "vault.safe_set",
+        uow.audit(actor, "vault.safe_set", with_bindings(
+            uow.tx,
             {
                 "client_id": client_id,
                 "chain_id": chain_id,
@@ -313,7 +317,9 @@ def set_safe(
                 "tokens": {t.asset: [t.token_address, t.decimals] for t in record.tokens},
                 "checked_on_chain": record.checked_on_chain,
             },
-        )
+            ("vault_safes", client_id),
+            ("vault_safe_tokens", client_id),
+        ))
     return record
 
 

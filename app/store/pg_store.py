@@ -241,6 +241,10 @@ class PgStore:
                         if migration.version <= current:
                             continue
                         self._apply(raw, migration)
+                        if migration.after is not None:  # a data step, same transaction
+                            migration.after(
+                                PgTransaction(PgConnection(raw, self._identity_tables()))
+                            )
                 except psycopg.Error as exc:
                     raise MigrationFailed(
                         f"migration v{migration.version} ({migration.name}) failed on "

@@ -232,6 +232,8 @@ class SqliteStore:
             )
             for statement in _split_statements(migration.sql):
                 self._db.execute(statement)
+            if migration.after is not None:  # a data step, same transaction
+                migration.after(SqliteTransaction(self._db))
             self._db.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, time_to_text(datetime.now(UTC))),

@@ -65,8 +65,9 @@ handed to repositories in the SQLite text form (``NUMERIC`` as plain decimal tex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -81,6 +82,9 @@ class Migration:
     """The SQLite form."""
     postgres_sql: str
     """The PostgreSQL form (same tables and columns; NUMERIC money, TIMESTAMPTZ times)."""
+    after: Callable[[Any], None] | None = None
+    """A data step run after the SQL, in the same transaction, with the store's
+    ``Transaction`` (both dialects): e.g. an audited backfill. None for most steps."""
 
     def sql_for(self, dialect: Dialect) -> str:
         """The step's SQL in ``dialect``."""
@@ -99,6 +103,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0007_ethereum,
         m0008_audit_by_action,
         m0009_signin,
+        m0010_data_binding,
     )
 
     migrations = (
@@ -111,6 +116,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0007_ethereum.MIGRATION,
         m0008_audit_by_action.MIGRATION,
         m0009_signin.MIGRATION,
+        m0010_data_binding.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -118,4 +124,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 9
+LATEST_VERSION = 10
