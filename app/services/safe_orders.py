@@ -45,6 +45,7 @@ from app.domain.safe_tx import (
     unfreeze_safe_tx,
     units_to_quantity,
 )
+from app.files import write_private
 from app.services import emergency
 from app.services.data_binding import with_bindings
 from app.services.device_access import SignerFactory, run_on_device
@@ -533,7 +534,7 @@ def execute_safe_order(
     client_id = safe_order(store, order_id).client_id
     data = (json.dumps(call, indent=2, sort_keys=True) + "\n").encode()
     part = out.with_name(out.name + ".part")
-    part.write_bytes(data)
+    write_private(part, data)  # an order's release: owner-only, like every exported file
     try:
         release = emergency.execute(
             store, order_id, actor=actor, clock=clock, safe_call_checked=True

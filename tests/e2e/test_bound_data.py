@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bound_cases import Copies
 from officer_desk import PATH, desk_with_officers
 
 from app.cli.main import main
@@ -169,3 +170,21 @@ def test_cli_audit_verify_fails_naming_the_edited_row(
     assert main(["--data-dir", str(data), "audit", "verify"]) == 1
     out = capsys.readouterr().out
     assert "FAIL data: positions row (snapshot_id=1, client_id=alnoor-quant, asset=BENJI)" in out
+
+
+MAKER_CASE = ("UPDATE attestations SET maker_signature = 'Zm9yZ2Vk'",
+              "attestations row (id={att}): edited")
+
+
+def test_every_case_fails_the_cli_audit_verify_on_both_engines(
+    desk: Desk, backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The same edits through ``custody-desk audit verify``, on SQLite and on PostgreSQL
+    (the desk moved there with ``store migrate``); the maker's signature is bound too."""
+    desk.store.close()
+    copies = Copies(backend, desk.path, tmp_path, request)
+    for sql, named in [*CASES, MAKER_CASE]:
+        with copies.fresh() as copy:
+            assert copy.sql(sql) >= 1, sql
+            line = copy.data_failure()
+            assert named.format(order=desk.order_id, att=desk.attestation_id) in line, line

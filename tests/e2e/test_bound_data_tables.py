@@ -15,23 +15,20 @@ test_bound_data_exchange.py.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import sqlite3
+import stat
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
+from bound_cases import Desk
 from btc_support import MULTISIG_PATH, RELEASE_ADDRESS, account_key, funding_tx, utxo_entries
 from embit.script import address_to_scriptpubkey
 from officer_desk import PATH, SNAPSHOT, running_emulators
 from pg_server import PgServer, find_bindir
 
-from app.cli.main import main
 from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ABANDON,
@@ -48,41 +45,6 @@ SAFE_CLIENT = "jumeirah-yield"
 SAFE = "0x5a5A5a5a5A5a5a5a5a5A5a5A5A5a5a5A5A5A5A5A"
 TOKEN = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
 SAFE_RELEASE = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"
-
-
-@dataclass
-class Desk:
-    """A desk's data folder and, on PostgreSQL, its store URL."""
-
-    data: Path
-    url: str | None = None
-
-    def run(self, *argv: str) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        store = ["--store", self.url] if self.url else []
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(["--data-dir", str(self.data), *store, *argv])
-        return code, out.getvalue(), err.getvalue()
-
-    def ok(self, *argv: str) -> str:
-        code, out, err = self.run(*argv)
-        assert code == 0, f"{argv}: exit {code}: {out} {err}"
-        return out
-
-    def sql(self, statement: str) -> int:
-        """Run ``statement`` on the store as a tamperer would (the desk's triggers off)."""
-        if self.url is None:
-            db = sqlite3.connect(self.data / "desk.sqlite3", isolation_level=None)
-            try:
-                for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'"):
-                    db.execute(f"DROP TRIGGER {name}")
-                db.execute("PRAGMA foreign_keys = OFF")
-                return db.execute(statement).rowcount
-            finally:
-                db.close()
-        with psycopg.connect(self.url, autocommit=True) as db:
-            db.execute("SET session_replication_role = replica")  # no triggers, no FKs
-            return db.execute(statement.encode()).rowcount
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +80,9 @@ def _build(desk: Desk, emulators: dict[str, RunningEmulator], work: Path) -> Non
                 "--path", PATH, "--out", str(work / f"{party}.json"))
     desk.ok("emergency", "execute", order, "--out", str(work / "release.json"),
             "--tx-out", str(work / "release.tx"))
+    for written in ("regulator.json", "custodian.json", "release.json", "release.tx"):
+        # signed copies, the release instruction and transaction: owner-only (issue 15)
+        assert stat.S_IMODE((work / written).stat().st_mode) == 0o600, written
     # the Safe (no chain node: the officer states the token's decimals)
     desk.ok("vault", "safe", "set", "--client", SAFE_CLIENT, "--chain-id", "1",
             "--safe", SAFE, "--token", f"BENJI={TOKEN}", "--decimals", "BENJI=18",
@@ -250,7 +215,5 @@ def test_an_edited_row_fails_audit_verify_naming_table_and_row(
     desk: Desk, table: str, sql: str, named: str
 ) -> None:
     assert desk.sql(sql) >= 1, sql
-    code, out, _ = desk.run("audit", "verify")
-    assert code == 1, out
-    [line] = [x for x in out.splitlines() if x.startswith("FAIL data: ")]
+    line = desk.data_failure()
     assert named in line and table in line, line

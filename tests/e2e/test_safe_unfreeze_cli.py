@@ -13,6 +13,7 @@ refusal exits 2 with one message and writes nothing.
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -241,6 +242,7 @@ def test_safe_unfreeze_end_to_end(
     release_before = chain.balance(RELEASE)
     safe_before = chain.balance(chain.safe_address)
     out = ok(desk, capsys, "emergency", "execute", order, "--safe-tx-out", str(exec_file))
+    assert stat.S_IMODE(exec_file.stat().st_mode) == 0o600  # an order's release: owner-only
     call = json.loads(exec_file.read_text())
     for field in (
         "to",
