@@ -105,13 +105,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     mlist.add_argument("--json", action="store_true")
     mlist.set_defaults(handler=_guard(cmd_margin_list))
     for name, helptext in (("ack", "acknowledge a call"),
-                           ("topup", "prepare the client's top-up attestation (maker)"),
+                           ("topup", "prepare the top-up attestation (the maker's device signs)"),
                            ("escalate", "escalate to the pre-authorised liquidation")):
         p = msub.add_parser(name, help=helptext)
         p.add_argument("call_id")
         p.add_argument("--officer", required=True)
         if name == "escalate":
             p.add_argument("--note", default="")
+        if name == "topup":
+            p.add_argument(
+                "--device", required=True, metavar="URI",
+                help="the maker's own device: it signs the statement (prepared-by)",
+            )
         p.set_defaults(handler=_guard(cmd_margin_action))
     answer = msub.add_parser("answer", help="sign the top-up answer on a device, queue, send")
     answer.add_argument("call_id")
@@ -388,11 +393,14 @@ def cmd_margin_action(args: argparse.Namespace) -> int:
             from app.cli.desk_cmds import require_fresh_prices
 
             require_fresh_prices(store, [mc.margin_call(store, args.call_id).client_id])
-            att = mc.top_up(store, args.call_id, officer=args.officer)
+            from app.cli.desk_cmds import CliInteraction
+
+            att = _run(mc.top_up(store, args.call_id, officer=args.officer,
+                                 device_uri=args.device, interaction=CliInteraction()))
             print(att.id)
-            print(f"attestation {att.id} prepared for the top-up: another officer signs it"
-                  f" (attest sign {att.id}), then: margin answer {args.call_id}",
-                  file=sys.stderr)
+            print(f"attestation {att.id} prepared for the top-up and signed by its maker"
+                  f" (prepared-by): another officer signs it (attest sign {att.id}),"
+                  f" then: margin answer {args.call_id}", file=sys.stderr)
     return 0
 
 

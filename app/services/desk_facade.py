@@ -449,7 +449,10 @@ class DeskFacade(ABC):
     async def acknowledge_call(self, call_id: str, officer: str) -> None: ...
 
     @abstractmethod
-    async def top_up(self, call_id: str, officer: str) -> AttestationRow: ...
+    async def top_up(
+        self, call_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> AttestationRow:
+        """Prepare the client's top-up attestation; the maker's device signs it (format 3)."""
 
     @abstractmethod
     async def escalate_call(self, call_id: str, officer: str) -> None:

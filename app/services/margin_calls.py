@@ -7,7 +7,9 @@ such as ``mc-000001``; every write is one transaction with its audit entry)::
     result = receive(store, data, actor="exchange")   # InboundAccepted | InboundRejected
     results = await pull(store, link)             # fetch + receive everything new
     acknowledge(store, call_id, officer="alice")  # RECEIVED -> ACKNOWLEDGED
-    att = top_up(store, call_id, officer="alice") # prepares the client's new attestation
+    att = await top_up(store, call_id, officer="alice", device_uri=uri,
+                       interaction=ui)            # the client's new attestation, format 3:
+    #   the maker's device signs it (prepared-by), as for any attestation
     #   ... a different officer approves and signs it (AttestationService) ...
     key = await answer_top_up(store, call_id, officer="bob", device_uri=uri,
                               interaction=ui)     # signs the TOPUP answer, queues bundle+answer
@@ -180,23 +182,35 @@ def _holding_of(rows: list[ClientHolding], client_id: str) -> ClientHolding | No
     return next((h for h in rows if h.record.id == client_id), None)
 
 
-def top_up(
-    store: Store, call_id: str, *, officer: str, clock: Clock = utc_now
+async def top_up(
+    store: Store,
+    call_id: str,
+    *,
+    officer: str,
+    device_uri: str,
+    interaction: Interaction,
+    signer_factory: SignerFactory | None = None,
+    clock: Clock = utc_now,
 ) -> AttestationRecord:
-    """Prepare the client's new attestation (``officer`` is its maker) for a top-up.
+    """Prepare the client's new attestation for a top-up; ``officer`` (the maker) signs it.
 
     The client's added collateral must already be in the store: a snapshot newer
     than the call whose new positions cover the shortfall at current prices
-    (:func:`new_collateral`), else the top-up is refused with the reason. A
-    different officer then approves and signs it, and :func:`answer_top_up`
-    sends it with the signed answer.
+    (:func:`new_collateral`), else the top-up is refused with the reason. The
+    attestation is format 3 like any other (``AttestationService.prepare_signed``):
+    the maker's own device at ``device_uri`` signs its statement (``prepared-by``);
+    if it refuses or is not the maker's, nothing awaits approval and the call is
+    untouched. A different officer then approves and signs it, and
+    :func:`answer_top_up` sends it with the signed answer.
     """
     rec = margin_call(store, call_id)
     if rec.status not in ("received", "acknowledged"):
         raise MarginCallServiceError(f"margin call {call_id} is {rec.status}: no top-up now")
     new_collateral(store, rec)
-    # prepare first: a refused attestation (limit, eligibility) leaves the call as it was
-    att = AttestationService(store, clock=clock).prepare([rec.client_id], officer)
+    # prepare (and sign) first: a refused attestation (limit, eligibility, device) leaves
+    # the call as it was
+    service = AttestationService(store, clock=clock, signer_factory=signer_factory)
+    att = await service.prepare_signed([rec.client_id], officer, device_uri, interaction)
     with unit_of_work(store, clock=clock) as uow:
         call = _domain(_get(uow, call_id))
         if call.state is dm.MarginCallState.RECEIVED:

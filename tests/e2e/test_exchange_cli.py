@@ -15,7 +15,9 @@ import httpx
 import pytest
 from cli_helpers import cli, ok, signin
 from officer_desk import PATH, ROOT, fresh_snapshot
+from test_exchange_support import snapshot_with
 
+from app.domain.snapshot import format_utc
 from app.exchange.sim.factory import make_sim
 from app.exchange.sim.price_path import parse_price_path
 from app.exchange.sim.server import start_sim
@@ -78,6 +80,39 @@ def test_cli_attest_push_call_reconcile(
         assert rows[0]["status"] == "clean"
         ok(data, capsys, "outbox", "--send")  # the signed report goes to the exchange
         assert sim.stats()["documents_received"] == 2
+
+        # the client deposits 30 BTC; the top-up attestation is format 3: the maker's
+        # own device signs it (prepared-by), another officer approves
+        deposit = tmp_path / "deposit.json"
+        deposit.write_bytes(snapshot_with(
+            {"palm-harbour": {"positions": [{"asset": "BTC", "quantity": "330"}]}},
+            {"BTC": "87300.00"}, format_utc(datetime.now(UTC) + timedelta(minutes=1))))
+        ok(data, capsys, "import", str(deposit))
+        signin(data, capsys, "alice", devices["alice"].trezor_uri)
+        with pytest.raises(SystemExit) as usage:  # the maker's device is required
+            cli(data, capsys, "margin", "topup", "mc-000001", "--officer", "alice")
+        assert usage.value.code == 2 and "--device" in capsys.readouterr().err
+        code, _, err = cli(data, capsys, "margin", "topup", "mc-000001", "--officer", "alice",
+                           "--device", devices["bob"].trezor_uri)
+        assert code == 4 and "wrong_device" in err  # not alice's device
+        # nothing awaits approval (the draft is recorded as rejected) and the call is unchanged
+        assert [a["status"] for a in json.loads(ok(data, capsys, "attest", "list", "--json"))
+                ] == ["sent", "rejected"]
+        [call] = json.loads(ok(data, capsys, "margin", "list", "--json"))
+        assert call["status"] == "acknowledged"
+        top = ok(data, capsys, "margin", "topup", "mc-000001", "--officer", "alice",
+                 "--device", devices["alice"].trezor_uri).strip()
+        code, _, err = cli(data, capsys, "attest", "sign", top, "--officer", "alice",
+                           "--device", devices["alice"].trezor_uri)
+        assert code == 2 and "a different officer must approve" in err  # maker == checker
+        signin(data, capsys, "bob", devices["bob"].trezor_uri)
+        ok(data, capsys, "attest", "sign", top, "--officer", "bob",
+           "--device", devices["bob"].trezor_uri)
+        bundle = tmp_path / "topup-bundle.json"
+        ok(data, capsys, "attest", "export", top, "--out", str(bundle))
+        assert json.loads(bundle.read_text())["statement"].startswith("CDESK-ATTEST/3 ")
+        out = ok(data, capsys, "verify", str(bundle), "--keys", str(keys))
+        assert "maker-checker: prepared by alice" in out and "approved by bob" in out
     finally:
         running.stop()
 

@@ -16,14 +16,27 @@ import pytest
 from test_exchange_support import open_desk, snapshot_with
 
 from app.cli.desk_cmds import CliInteraction
+from app.documents.keys import key_id_for
+from app.documents.verify import VerifyContext, verify_document
+from app.domain.attestation import MAKER_CHECKER_FORMAT
 from app.domain.snapshot import format_utc
 from app.exchange.inbound import InboundAccepted
 from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
-from app.services.attestations import AttestationService
+from app.services.attestations import AttestationService, MakerCannotApprove
 from app.services.holdings import HoldingsService
+from app.services.officers import desk_repo, keys_file
 from app.services.signin import SigninService
+from app.store.interface import Store
 from signing.emulator.main import RunningEmulator
+from signing.errors import WrongDevice
+
+
+def officer_pubkey(store: Store, name: str) -> bytes:
+    with store.read() as tx:
+        officer = desk_repo(tx).officer_by_name(name)
+    assert officer is not None
+    return officer.pubkey
 
 
 def test_margin_call_resolved_by_top_up(
@@ -32,6 +45,7 @@ def test_margin_call_resolved_by_top_up(
     async def flow() -> None:
         async with open_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
                              exposures={"palm-harbour": Decimal("44000000.00")}) as desk:
+            alice_uri = devices["alice"].trezor_uri
             link = desk.link()
             att = await desk.attest("palm-harbour")
             queue_attestation(desk.store, att, actor="test")
@@ -53,7 +67,8 @@ def test_margin_call_resolved_by_top_up(
 
             # no deposit yet: the desk's (older, higher) BTC price is no new collateral
             with pytest.raises(mc.MarginCallServiceError, match="no new collateral"):
-                mc.top_up(desk.store, row.call_id, officer="alice")
+                await mc.top_up(desk.store, row.call_id, officer="alice",
+                                device_uri=alice_uri, interaction=CliInteraction())
             after_call = format_utc(datetime.now(UTC) + timedelta(minutes=1))
             # a deposit too small: 5 BTC at 87,300 x 80% = 349,200 < 1,048,000
             HoldingsService(desk.store).import_snapshot(
@@ -62,7 +77,8 @@ def test_margin_call_resolved_by_top_up(
                     {"BTC": "87300.00"}, after_call)),
                 actor="test")
             with pytest.raises(mc.MarginCallServiceError, match=r"adds USD 349,200\.00"):
-                mc.top_up(desk.store, row.call_id, officer="alice")
+                await mc.top_up(desk.store, row.call_id, officer="alice",
+                                device_uri=alice_uri, interaction=CliInteraction())
             # the client moves 30 more BTC into custody; the desk sees it in a new snapshot
             HoldingsService(desk.store).import_snapshot(
                 HoldingsService(desk.store).parse(snapshot_with(
@@ -70,7 +86,26 @@ def test_margin_call_resolved_by_top_up(
                     {"BTC": "87300.00"},
                     format_utc(datetime.now(UTC) + timedelta(minutes=2)))),
                 actor="test")
-            top = mc.top_up(desk.store, row.call_id, officer="alice")
+            # the maker's own device signs the top-up attestation: another device is refused
+            # before it signs, and nothing awaits approval; the call is untouched
+            before = AttestationService(desk.store).attestations()
+            with pytest.raises(WrongDevice):
+                await mc.top_up(desk.store, row.call_id, officer="alice",
+                                device_uri=devices["bob"].trezor_uri,
+                                interaction=CliInteraction())
+            assert [a for a in AttestationService(desk.store).attestations()
+                    if a.status == "awaiting_approval"] == [
+                        a for a in before if a.status == "awaiting_approval"]
+            assert mc.margin_call(desk.store, row.call_id).status == "received"
+            top = await mc.top_up(desk.store, row.call_id, officer="alice",
+                                  device_uri=alice_uri, interaction=CliInteraction())
+            assert top.status == "awaiting_approval"
+            assert top.tree["format"] == MAKER_CHECKER_FORMAT  # CDESK-ATTEST/3, prepared-by
+            assert top.statement.startswith("CDESK-ATTEST/3 ")
+            # maker == checker is refused: alice cannot approve what she prepared
+            with pytest.raises(MakerCannotApprove):
+                await AttestationService(desk.store).approve_and_sign(
+                    top.id, "alice", alice_uri, CliInteraction())
             with pytest.raises(mc.MarginCallServiceError, match="signed first"):
                 await mc.answer_top_up(desk.store, row.call_id, officer="bob",
                                        device_uri=devices["bob"].trezor_uri,
@@ -82,11 +117,69 @@ def test_margin_call_resolved_by_top_up(
                                    interaction=CliInteraction())
             report = await mc.sync(desk.store, link)
             assert report.outbox.clean and len(report.outbox.sent) == 2
+            # the bundle sent names both officers, and verifies offline against the keys file
+            bundle = AttestationService(desk.store).export_bundle(top.id)
+            bob_id, alice_id = (key_id_for(officer_pubkey(desk.store, n)) for n in ("bob", "alice"))
+            assert [s.key_id for s in bundle.signatures] == [bob_id, alice_id]
+            report = verify_document(bundle, VerifyContext(keys=keys_file(desk.store), env="test",
+                                                           now=datetime.now(UTC)))
+            assert report.ok, report.lines()
+            assert (f"OK   maker-checker: prepared by alice ({alice_id}), approved by bob "
+                    f"({bob_id})") in report.lines()
             [row] = mc.list_margin_call_rows(desk.store)
             assert row.status == "topped_up"
             [call] = desk.sim.accounts_json()["calls"]
             assert call["status"] == "resolved"
             assert all(n == 1 for n in desk.sim.stats()["bookings_per_key"].values())
+
+    asyncio.run(flow())
+
+
+def test_a_format_2_top_up_from_before_this_change_is_still_answered_and_verifies(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> None:
+    """A top-up attestation a desk prepared before top-ups were format 3 (no maker
+    signature, as ``AttestationService.prepare`` without a device still makes) is
+    approved, answered and sent as before, and its bundle verifies as format 2."""
+    from app.exchange.call_records import domain_of, get_call, save_call
+    from app.services.unit_of_work import unit_of_work
+
+    async def flow() -> None:
+        async with open_desk(tmp_path, devices, price_path="BTC:-10%:3600s",
+                             exposures={"palm-harbour": Decimal("44000000.00")}) as desk:
+            link = desk.link()
+            queue_attestation(desk.store, await desk.attest("palm-harbour"), actor="test")
+            await mc.sync(desk.store, link)
+            desk.sim.advance(3600)
+            await mc.sync(desk.store, link)
+            [row] = mc.list_margin_call_rows(desk.store)
+            HoldingsService(desk.store).import_snapshot(
+                HoldingsService(desk.store).parse(snapshot_with(
+                    {"palm-harbour": {"positions": [{"asset": "BTC", "quantity": "330"}]}},
+                    {"BTC": "87300.00"},
+                    format_utc(datetime.now(UTC) + timedelta(minutes=1)))),
+                actor="test")
+            mc.acknowledge(desk.store, row.call_id, officer="alice")
+            old = AttestationService(desk.store).prepare(["palm-harbour"], "alice")
+            assert old.statement.startswith("CDESK-ATTEST/2 ")
+            with unit_of_work(desk.store) as uow:  # as the old top_up linked it
+                save_call(uow, domain_of(get_call(uow, row.call_id)),
+                          top_up_attestation_id=old.id)
+            await AttestationService(desk.store).approve_and_sign(
+                old.id, "bob", devices["bob"].trezor_uri, CliInteraction())
+            await mc.answer_top_up(desk.store, row.call_id, officer="bob",
+                                   device_uri=devices["bob"].trezor_uri,
+                                   interaction=CliInteraction())
+            report = await mc.sync(desk.store, link)
+            assert report.outbox.clean and len(report.outbox.sent) == 2
+            assert mc.list_margin_call_rows(desk.store)[0].status == "topped_up"
+            bundle = AttestationService(desk.store).export_bundle(old.id)
+            assert len(bundle.signatures) == 1
+            verdict = verify_document(bundle, VerifyContext(
+                keys=keys_file(desk.store), env="test", now=datetime.now(UTC)))
+            assert verdict.ok, verdict.lines()
+            assert any("bundle format 2 carries no maker signature" in line
+                       for line in verdict.lines())
 
     asyncio.run(flow())
 

@@ -17,7 +17,7 @@ from app.exchange.configured import LINK_SETTING
 from app.exchange.sim.factory import make_sim
 from app.exchange.sim.price_path import parse_price_path
 from app.exchange.sim.server import start_sim
-from app.services.desk_facade import AttestationStatus, MarginCallStatus
+from app.services.desk_facade import AttestationStatus, MarginCallStatus, RefusedError
 from app.services.officers import add_party_key, keys_file
 from app.ui.models.desk import MarginCallColumn
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
@@ -201,8 +201,13 @@ def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path
     desk.sign_in("alice")
     view.select(view.model.row_at(0).call_id)
     desk.run(view.top_up())
+    assert view.last_flow is not None and view.last_flow.error is None, close_messages()
     topup = max(desk.run(desk.ctx.facade.attestations()), key=lambda r: r.sequence)
     assert topup.client_ids == ("palm-harbour",) and topup.prepared_by == "alice"
+    assert topup.status == AttestationStatus.AWAITING_APPROVAL
+    # format 3: alice's own device signed it as its maker (prepared-by)
+    detail = desk.run(desk.ctx.facade.attestation_detail(topup.att_id))
+    assert detail.statement.startswith("CDESK-ATTEST/3 ")
 
     desk.sign_in("bob")
     desk.run(w.attestations.reload())
@@ -221,6 +226,12 @@ def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path
     history = view.details.history.text()
     assert "top-up answer tu-" in history and "USD 2095200.00" in history
     assert "exchange replied" in history and "resolved" in history
+    # the bundle sent carries both signatures: approved-by bob, prepared-by alice
+    from app.services.attestations import AttestationService
+
+    store = desk.ctx.facade.store
+    bundle = AttestationService(store).export_bundle(int(topup.att_id))
+    assert len(bundle.signatures) == 2
 
 
 def test_a_top_up_without_new_collateral_is_refused_with_the_reason(desk, exchange) -> None:
@@ -230,8 +241,10 @@ def test_a_top_up_without_new_collateral_is_refused_with_the_reason(desk, exchan
     desk.sign_in("alice")
     view.select(view.model.row_at(0).call_id)
     desk.run(view.top_up())
-    text = close_messages()
-    assert "Top-up refused" in text and "no new collateral" in text
-    assert "Import the snapshot" in text
+    # refused before the device is asked: the signing flow shows the reasons
+    flow = view.last_flow
+    assert flow is not None and isinstance(flow.error, RefusedError), close_messages()
+    text = " ".join(flow.error.reasons)
+    assert "no new collateral" in text and "Import the snapshot" in text
     assert len(desk.run(desk.ctx.facade.attestations())) == before
     assert view.model.row_at(0).status == MarginCallStatus.RECEIVED

@@ -29,7 +29,7 @@ from app.domain import statement as sm
 from app.domain.attestation import ClientHoldings
 from app.domain.statement import Environment
 from signing.emulator.hsm import SoftHsm
-from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON
+from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "attestation-format.md"
 
@@ -47,6 +47,8 @@ LOCKED = {"QF-001": {"BENJI": Decimal("2000000")}}  # a pending redemption
 ASOF = datetime(2026, 11, 26, 8, tzinfo=UTC)
 SIGNER_SEED = TEST_MNEMONIC_ABANDON  # TEST-ONLY public seed: alice of docs/documents.md
 SIGNER_PATH = "m/44'/0'/0'/0/0"
+CHECKER_SEED = TEST_MNEMONIC_ALL  # TEST-ONLY public seed: bob, the checker of 5.5
+CHECKER_PATH = "m/44'/0'/1'/0/0"  # account 1: not any key of docs/documents.md
 
 
 def _block(name: str) -> str:
@@ -120,12 +122,13 @@ def test_merkle_sum_vector_follows_from_the_written_rules() -> None:
     )
 
 
-def _attestation() -> at.Attestation:
+def _attestation(maker_signs: bool = False) -> at.Attestation:
     return at.build_attestation(
         custodian="SCB-DXB", exchange="OKX", env=Environment.TEST, seq=42, as_of=ASOF,
         expires_at=ASOF + timedelta(days=1),
         holdings=[ClientHoldings(c, h, LOCKED.get(c, {})) for c, h in HOLDINGS.items()],
         decimals=DECIMALS, prices=PRICES, factors=FACTORS, salt_for=SALTS.__getitem__,
+        maker_signs=maker_signs,
     )
 
 
@@ -133,11 +136,35 @@ def _hsm() -> SoftHsm:
     return SoftHsm(SIGNER_SEED)
 
 
-def _keys() -> KeysFile:
-    key = _hsm().get_public_key(SIGNER_PATH)
-    entry = KeyEntry(key_id_for(key.pubkey), Party.CUSTODIAN, Role.OFFICER, "alice", key.pubkey,
-                     key.address, datetime(2026, 1, 1, tzinfo=UTC), None, False, True)
-    return KeysFile("test", (entry,))
+def _checker_hsm() -> SoftHsm:
+    return SoftHsm(CHECKER_SEED)
+
+
+def _entry(hsm: SoftHsm, name: str, path: str) -> KeyEntry:
+    key = hsm.get_public_key(path)
+    return KeyEntry(key_id_for(key.pubkey), Party.CUSTODIAN, Role.OFFICER, name, key.pubkey,
+                    key.address, datetime(2026, 1, 1, tzinfo=UTC), None, False, True,
+                    hsm.fingerprint(), path)
+
+
+def _keys(*, bob_named: str = "bob") -> KeysFile:
+    """alice (the 5.3 signer) and bob (the 5.5 checker), each with their device's
+    fingerprint; ``bob_named`` renames bob's entry (one person in both roles)."""
+    return KeysFile("test", (_entry(_hsm(), "alice", SIGNER_PATH),
+                             _entry(_checker_hsm(), bob_named, CHECKER_PATH)))
+
+
+def build_bundle_3() -> Document:
+    """The format-3 bundle of section 5.5: alice prepared (``prepared-by``), bob approved
+    (``approved-by``); signatures and ``signer_key_ids`` in that order: checker, maker."""
+    att = _attestation(maker_signs=True)
+    signers = ((_checker_hsm(), CHECKER_PATH), (_hsm(), SIGNER_PATH))
+    ids = [key_id_for(h.get_public_key(path).pubkey) for h, path in signers]
+    doc = Document(Kind.ATTESTATION_BUNDLE, att.text, att.to_body(ids))
+    for (hsm, path), key_id in zip(signers, ids, strict=True):
+        sig = hsm.sign_message(path, att.text)
+        doc = doc.with_signature(SignatureEntry(key_id, "custodian", sig.signature))
+    return doc
 
 
 def build_bundle() -> Document:
@@ -181,16 +208,21 @@ def build_vectors() -> dict[str, str]:
         "proof": json.dumps(proof, indent=2) + "\n",
         "quantity-text": "".join(f"{u} {d}: {at.quantity_text(u, d)}\n" for u, d in quantities),
         "bundle": bundle.to_bytes().decode("utf-8"),
+        "bundle-3": build_bundle_3().to_bytes().decode("utf-8"),
         "header-byte": (
             f"signature: {base64.b64encode(sig).decode()}\n"
             f"valid header: {sig[0]}\n"
             f"refused headers: {','.join(str(h) for h in range(27, 43) if h != sig[0])}\n"
         ),
+        "verify-3": "".join(
+            f"{line}\n" for line in _verify(build_bundle_3().to_bytes())
+            if "maker-checker" in line or line.startswith(("OK   signers", "OK   version"))
+        ),
     }
 
 
 @pytest.mark.parametrize("name", ["merkle-sum", "proof", "quantity-text", "bundle",
-                                  "header-byte"])
+                                  "header-byte", "bundle-3", "verify-3"])
 def test_generated_vectors_are_in_the_doc_byte_for_byte(name: str) -> None:
     assert _block(name) == build_vectors()[name]
 
@@ -249,15 +281,37 @@ def test_proof_vector_matches_the_written_algorithm() -> None:
     assert sn == 0 and h == root and s == totals
 
 
-def _verify(doc_bytes: bytes) -> list[str]:
-    """What ``custody-desk verify`` prints for ``doc_bytes`` against the vector's key."""
+def _verify(doc_bytes: bytes, keys: KeysFile | None = None) -> list[str]:
+    """What ``custody-desk verify`` prints for ``doc_bytes`` against the vectors' keys."""
     try:
         doc = parse_document(doc_bytes)
     except DocumentError as exc:
         return [f"FAIL format: {exc.message} [{exc.reason.value}]"]
-    ctx = VerifyContext(keys=_keys(), env="test", now=ASOF + timedelta(hours=1),
+    ctx = VerifyContext(keys=keys or _keys(), env="test", now=ASOF + timedelta(hours=1),
                         exchange_id="OKX")
     return verify_document(doc, ctx).lines()
+
+
+def test_the_format_3_vector_names_maker_and_checker_and_refuses_one_person() -> None:
+    """5.5: the same attestation as 5.3 in format 3; the statement differs only in its tag."""
+    bundle = _block("bundle-3")
+    doc = parse_document(bundle.encode())
+    assert doc.statement == build_bundle().statement.replace("CDESK-ATTEST/2 ", "CDESK-ATTEST/3 ")
+    assert doc.body == {**build_bundle().body, "signer_key_ids": doc.body["signer_key_ids"]}
+    lines = _verify(bundle.encode())
+    assert all(line.startswith("OK ") for line in lines), lines
+    assert "".join(f"{line}\n" for line in lines if "maker-checker" in line
+                   or line.startswith(("OK   signers", "OK   version"))) == _block("verify-3")
+    # one officer under two names' keys: bob's entry named alice
+    refused = _verify(bundle.encode(), _keys(bob_named="alice"))
+    [first] = [line for line in refused if line.startswith("FAIL")]
+    assert first.startswith("FAIL maker-checker: prepared and approved with the same officer")
+    # the maker's signature stripped: a format-3 bundle needs both
+    stripped = json.loads(bundle)
+    del stripped["signatures"][1]
+    assert any(line.startswith("FAIL signers:") for line in _verify(json.dumps(stripped).encode()))
+    # the 5.3 format-2 bundle still verifies beside it, naming its checker alone
+    assert all(line.startswith("OK ") for line in _verify(_block("bundle").encode()))
 
 
 def test_the_bundle_vector_verifies() -> None:

@@ -408,8 +408,10 @@ class StoreDesk(DeskFacade):
     async def acknowledge_call(self, call_id: str, officer: str) -> None:
         await asyncio.to_thread(flows.acknowledge_call, self.store, call_id, officer)
 
-    async def top_up(self, call_id: str, officer: str) -> AttestationRow:
-        return await asyncio.to_thread(flows.top_up, self.store, call_id, officer)
+    async def top_up(
+        self, call_id: str, officer: str, device_uri: str, interaction: Interaction
+    ) -> AttestationRow:
+        return await flows.top_up(self.store, call_id, officer, device_uri, interaction)
 
     async def escalate_call(self, call_id: str, officer: str) -> None:
         await asyncio.to_thread(flows.escalate_call, self.store, call_id, officer)

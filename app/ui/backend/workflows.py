@@ -393,14 +393,21 @@ def escalate_call(store: Store, call_id: str, officer: str) -> None:
         raise _refusal(exc) from exc
 
 
-def top_up(store: Store, call_id: str, officer: str) -> AttestationRow:
+async def top_up(
+    store: Store, call_id: str, officer: str, uri: str, interaction: Interaction
+) -> AttestationRow:
+    """Prepare the top-up attestation; the maker's own device signs it (bundle format 3)."""
+    import asyncio
+
     try:
         client_id = _calls().margin_call(store, call_id).client_id
     except Exception as exc:
         raise _refusal(exc) from exc
-    _require_fresh_prices(store, [client_id])
+    await asyncio.to_thread(_require_fresh_prices, store, [client_id])  # before the device
     try:
-        record = _calls().top_up(store, call_id, officer=officer)
+        record = await _calls().top_up(
+            store, call_id, officer=officer, device_uri=uri, interaction=interaction
+        )
     except Exception as exc:
         raise _refusal(exc) from exc
     att_id = str(record.id)

@@ -222,13 +222,28 @@ class MarginCallsView(QueueView[MarginCallRow, MarginCallDetail]):
         await self.reload()
 
     async def top_up(self) -> None:
+        """Prepare the top-up attestation; the maker's own device signs it (prepared-by)."""
         call = self._current()
         if call is None:
             return
-        try:
-            row = await self.ctx.facade.top_up(call.call_id, self.ctx.officer)
-        except RefusedError as exc:
-            show_refusal(self, exc, self.tr("Top-up refused"))
+        device = self._signing_device()
+        if device is None:
+            return
+        officer = self.ctx.officer
+        flow = SigningFlow(
+            self,
+            device.label,
+            self.tr("Top-up attestation for %1 (your signature as its maker)").replace(
+                "%1", call.client_id
+            ),
+        )
+        self.last_flow = flow
+        row = await flow.run(
+            lambda interaction: self.ctx.facade.top_up(
+                call.call_id, officer, device.uri, interaction
+            )
+        )
+        if row is None:  # refused or not signed: the flow said why; nothing awaits approval
             return
         self.ctx.status_message.emit(
             self.tr("Top-up attestation %1 prepared for approval.").replace("%1", str(row.sequence))
