@@ -179,6 +179,13 @@ def test_an_expired_challenge_is_refused(
     nothing_in_names(store, before)
 
 
+def _flip_last_nonce_digit(line: str) -> str:
+    """The same line with the nonce's last hex digit changed (its tag no longer fits)."""
+    head, _, rest = line.partition(" nonce=")
+    nonce, tail = rest[:32], rest[32:]
+    return f"{head} nonce={nonce[:31]}{'1' if nonce[31] == '0' else '0'}{tail}"
+
+
 @pytest.mark.parametrize(
     "edit",
     [
@@ -188,8 +195,9 @@ def test_an_expired_challenge_is_refused(
         lambda s: s.replace("ws=", "ws=x"),
         lambda s: s.replace(" nonce=", "  nonce="),
         lambda s: s.replace("CDESK-SIGNIN/1", "CDESK-SIGNIN/2"),
+        _flip_last_nonce_digit,
     ],
-    ids=["officer", "custodian", "expiry", "workstation", "double-space", "version"],
+    ids=["officer", "custodian", "expiry", "workstation", "double-space", "version", "nonce"],
 )
 def test_an_altered_challenge_is_refused_even_when_signed(
     store: SqliteStore, devices: dict[str, RunningEmulator], edit: object
@@ -399,3 +407,24 @@ def test_a_nonce_is_accepted_once_across_connections_on_both_backends(
     with first.read() as tx:
         again = tx.repository(SqliteSigninRepository).challenge(challenge.nonce)
     assert again == row
+
+
+@pytest.mark.parametrize("revoke", ["officer", "key"])
+def test_a_live_session_stops_when_its_officer_or_key_is_revoked(
+    store: SqliteStore, devices: dict[str, RunningEmulator], revoke: str
+) -> None:
+    """The session guard itself refuses (not only a service's own officer check): an
+    entry in alice's name after her revocation is refused with the one typed error."""
+    opened = sign_in(store, "alice", devices["alice"].trezor_uri)
+    AuditService(store).record("officer:alice", "note", {"text": "before"})
+    sign_in(store, "bob", devices["bob"].trezor_uri)
+    if revoke == "officer":
+        revoke_officer(store, "alice", actor="officer:bob")
+    else:
+        revoke_key(store, key_id_for(opened.live.pubkey), actor="officer:bob")
+    before = actions(store)
+    refusal = OfficerRevoked if revoke == "officer" else KeyRevoked
+    with pytest.raises(refusal):
+        AuditService(store).record("officer:alice", "note", {"text": "after"})
+    assert actions(store) == before
+    AuditService(store).record("officer:bob", "note", {"text": "bob goes on"})
