@@ -413,13 +413,12 @@ class DeskFacade(ABC):
         self,
         client_ids: Sequence[str],
         officer: str,
-        uri: str | None = None,
-        interaction: Interaction | None = None,
+        uri: str,
+        interaction: Interaction,
     ) -> AttestationRow:
-        """Raises ``RefusedError`` with one reason per refused client.
-
-        With the maker's device (``uri``, ``interaction``) the device signs the
-        statement too (``prepared-by``, bundle format 3)."""
+        """Prepare as the maker; the maker's own device at ``uri`` signs the statement
+        (``prepared-by``, bundle format 3). Raises ``RefusedError`` with one reason per
+        refused client, or the device's typed signing error (nothing awaits approval)."""
 
     @abstractmethod
     async def attestation_detail(self, att_id: str) -> AttestationDetail: ...

@@ -374,14 +374,10 @@ class StoreDesk(DeskFacade):
         self,
         client_ids: Sequence[str],
         officer: str,
-        uri: str | None = None,
-        interaction: Interaction | None = None,
+        uri: str,
+        interaction: Interaction,
     ) -> AttestationRow:
-        if uri is not None and interaction is not None:
-            return await flows.prepare_signed(
-                self.store, list(client_ids), officer, uri, interaction
-            )
-        return await asyncio.to_thread(flows.prepare, self.store, list(client_ids), officer)
+        return await flows.prepare_signed(self.store, list(client_ids), officer, uri, interaction)
 
     async def attestation_detail(self, att_id: str) -> AttestationDetail:
         return await asyncio.to_thread(flows.attestation_detail, self.store, att_id)

@@ -253,18 +253,6 @@ def _require_fresh_prices(store: Store, client_ids: list[str]) -> None:
         raise RefusedError(["Prices are too old to attest on:", *exc.reasons]) from exc
 
 
-def prepare(store: Store, client_ids: list[str], officer: str) -> AttestationRow:
-    from app.services.attestations import AttestationService
-
-    _require_fresh_prices(store, client_ids)
-    try:
-        record = AttestationService(store).prepare(client_ids, officer)
-    except Exception as exc:
-        raise _refusal(exc) from exc
-    att_id = str(record.id)
-    return next(r for r in attestations(store) if r.att_id == att_id)
-
-
 async def prepare_signed(
     store: Store, client_ids: list[str], officer: str, uri: str, interaction: Interaction
 ) -> AttestationRow:
