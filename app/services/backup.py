@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services import session_guard
 from app.services.audit import AuditService
 from app.services.audit_anchor import Anchor, check_anchor
 from app.services.desk_identity import DeskIdentity, desk_identity
@@ -106,16 +107,23 @@ def restore_store(
 
 
 def restore_store_into(
-    backup: Path, store: Store, *, keep_dir: Path, actor: str, clock: Clock = utc_now
+    backup: Path,
+    store: Store,
+    *,
+    keep_dir: Path,
+    actor: str,
+    clock: Clock = utc_now,
+    name: str = "desk.sqlite3",
 ) -> Path | None:
-    """:func:`restore_store` into an open store (a shared PostgreSQL desk).
+    """:func:`restore_store` into an open store (a shared PostgreSQL desk, or the
+    window's own SQLite store, whose officer's session is bound to that store).
 
-    The current content is first saved as a SQLite backup in ``keep_dir``; the
-    restore is one transaction on the server (other workstations see the old desk
-    or the restored one, never half of it).
+    The current content is first saved as a SQLite backup ``name.before-restore-…`` in
+    ``keep_dir``; the restore is one transaction (other workstations and connections
+    see the old desk or the restored one, never half of it).
     """
     theirs = _check_backup(backup)
-    return _restore(backup, theirs, store, keep_dir, "desk.sqlite3", actor=actor, clock=clock)
+    return _restore(backup, theirs, store, keep_dir, name, actor=actor, clock=clock)
 
 
 def _check_backup(backup: Path) -> _Trail:
@@ -131,22 +139,34 @@ def _restore(
     clock: Clock,
 ) -> Path | None:
     kept: Path | None = None
+    officer = session_guard.officer_of(actor)
+    acting: session_guard.LiveSession | None = None
     with store.read() as tx:
         has_data = tx.audit.head() is not None or bool(tx.snapshots.list())
+        if officer is not None:  # an officer restores only while signed in (before it)
+            acting = session_guard.require(
+                tx, session_guard.snapshot(store), officer, clock()
+            )
     if has_data:
         _refuse_another_desk(backup, theirs, _trail(store))
         stamp = clock().strftime("%Y%m%dT%H%M%SZ")
         kept = keep_dir / f"{name}.before-restore-{stamp}"
+        n = 1
+        while kept.exists():  # two restores within a second: keep both copies
+            n += 1
+            kept = keep_dir / f"{name}.before-restore-{stamp}-{n}"
         store.backup(kept)
     restore_from = getattr(store, "restore_from", None)
     if restore_from is None:
         raise RestoreRefused(f"{store.location} cannot be restored into")
     restore_from(backup)
     with unit_of_work(store, clock=clock) as uow:
+        # attributed to the session checked above: the restored store may not hold it
         uow.audit(
             actor,
             "store.restore",
             {"source": backup.name, "previous_kept_as": kept.name if kept else None},
+            session=acting,
         )
     logger.info("restored %s into %s", backup, store.location)
     return kept

@@ -568,6 +568,13 @@ class DeskFacade(ABC):
     async def idle_lock_minutes(self) -> int:
         """Idle minutes after which the window locks (setting, default 15)."""
 
+    async def reload_after_restore(self, session: SessionRow | None) -> bool:
+        """The store's content was replaced by a backup: forget what was read from the old
+        one. True when ``session`` is still live in the restored store (the same session,
+        officer, key and nonce, not ended nor expired); otherwise it is forgotten here,
+        with nothing written (the restored store does not know it, or knows it ended)."""
+        return session is None
+
     # --- lifecycle ---------------------------------------------------------------
     @abstractmethod
     def store_description(self) -> str: ...

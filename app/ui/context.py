@@ -27,6 +27,7 @@ class DeskContext(QObject):
     important_message = Signal(str)  # kept in the status bar until read (message log)
     task_failed = Signal(str)  # an action failed unexpectedly: one line for the officer
     store_link_changed = Signal()  # a shared store's connection went down or came back
+    store_restored = Signal(str)  # the store's content was replaced by this backup file
 
     def __init__(self, facade: DeskFacade, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -75,6 +75,7 @@ class DeskApp:
         self.live.start()
         self._emulators: EmulatorControl | None = None
         i18n.translator().language_changed.connect(self._rebuild)
+        ctx.store_restored.connect(lambda path: ctx.spawn(self.after_restore(path)))
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
         # "Ask on the emulator screen" is remembered, and applies to every emulator started
         ctx.emulator_changed.connect(self._apply_ask_on_screen)
@@ -104,6 +105,28 @@ class DeskApp:
         self.ctx.spawn(self.window.load_all())
         old.close()
         old.deleteLater()
+
+    async def after_restore(self, path: str) -> None:
+        """The store now holds a backup's content: no restart. The session is checked
+        against the restored store (kept, or ended with sign-in asked again), then the
+        window is rebuilt so every view reads the restored store (as on a language
+        switch), and the officers and devices are read again."""
+        from app.ui.context import show_info
+        from app.ui.signin.controller import SigninController
+
+        controller = SigninController.for_context(self.ctx, lambda: self.window)
+        kept = await controller.store_restored()
+        self._rebuild(i18n.translator().current)
+        await self.ctx.reload_devices()
+        text = QCoreApplication.translate(
+            "DeskApp", "The desk now shows the store restored from %1."
+        ).replace("%1", path)
+        if not kept:
+            text += " " + QCoreApplication.translate(
+                "DeskApp", "Your session is not in it: sign in again."
+            )
+        self.ctx.important_message.emit(text)
+        show_info(self.window, QCoreApplication.translate("DeskApp", "Store restored"), text)
 
     def _connect_emulator_actions(self, window: MainWindow) -> None:
         devices = window.devices

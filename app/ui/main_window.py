@@ -507,8 +507,8 @@ class MainWindow(QMainWindow):
                 self._reveal()
         if self.closed:
             return
-        if self.signin_bar.controller.session is None:
-            self.signin_bar.ask("start")  # the window asks for sign-in at start
+        if self.signin_bar.controller.session is None:  # the window asks at start
+            self.signin_bar.ask(self.signin_bar.controller.take_ask_reason())
         self.ready.emit()
         await asyncio.sleep(0)  # let the first frame paint before building the other tabs
         if self.closed:

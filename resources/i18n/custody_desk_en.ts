@@ -866,6 +866,24 @@
     </message>
 </context>
 <context>
+    <name>DeskApp</name>
+    <message>
+        <location filename="../../app/ui/main.py" line="121"/>
+        <source>The desk now shows the store restored from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main.py" line="125"/>
+        <source>Your session is not in it: sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main.py" line="129"/>
+        <source>Store restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DevicesModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="151"/>
@@ -942,7 +960,7 @@
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="72"/>
-        <location filename="../../app/ui/views/devices_view.py" line="166"/>
+        <location filename="../../app/ui/views/devices_view.py" line="168"/>
         <source>Start test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1004,97 +1022,97 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="166"/>
+        <location filename="../../app/ui/views/devices_view.py" line="168"/>
         <source>Stop test &amp;emulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="177"/>
+        <location filename="../../app/ui/views/devices_view.py" line="179"/>
         <source>No device to identify.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="180"/>
+        <location filename="../../app/ui/views/devices_view.py" line="182"/>
         <source>Identify the device and read its key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="188"/>
+        <location filename="../../app/ui/views/devices_view.py" line="190"/>
         <source>%1: model %2, firmware %3, label “%4”, fingerprint %5%6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="194"/>
+        <location filename="../../app/ui/views/devices_view.py" line="196"/>
         <source> (TEST EMULATOR)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="197"/>
+        <location filename="../../app/ui/views/devices_view.py" line="199"/>
         <source>It holds no registered officer&apos;s key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="200"/>
+        <location filename="../../app/ui/views/devices_view.py" line="202"/>
         <source>✓ It holds %1&apos;s registered key at %2 (address %3).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="207"/>
+        <location filename="../../app/ui/views/devices_view.py" line="209"/>
         <source>✗ Its key at %1 (address %2) is NOT %3&apos;s registered key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="225"/>
+        <location filename="../../app/ui/views/devices_view.py" line="227"/>
         <source>Select a registered key and a device first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="227"/>
+        <location filename="../../app/ui/views/devices_view.py" line="229"/>
         <source>No device to ask: plug one in or start the test emulator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="233"/>
+        <location filename="../../app/ui/views/devices_view.py" line="235"/>
         <source>The device must show %1 (%2). Compare every character, then confirm on it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="253"/>
+        <location filename="../../app/ui/views/devices_view.py" line="255"/>
         <source>✓ Match: %1 (%2) shows %3, the registered address of %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="260"/>
+        <location filename="../../app/ui/views/devices_view.py" line="262"/>
         <source>Address check: match (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="266"/>
+        <location filename="../../app/ui/views/devices_view.py" line="268"/>
         <source>✗ Not this key&apos;s device: %1 (%2) is not the device %3 was registered from (fingerprint %4). Nothing was shown: connect that party&apos;s own device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="279"/>
+        <location filename="../../app/ui/views/devices_view.py" line="281"/>
         <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="293"/>
+        <location filename="../../app/ui/views/devices_view.py" line="295"/>
         <source>Address MISMATCH</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="319"/>
+        <location filename="../../app/ui/views/devices_view.py" line="324"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="342"/>
+        <location filename="../../app/ui/views/devices_view.py" line="347"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="352"/>
+        <location filename="../../app/ui/views/devices_view.py" line="357"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3212,106 +3230,101 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     </message>
     <message>
         <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
-        <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
+        <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it; the window then shows the restored store (sign in again if your session is not in it). Both are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
-        <source>Backup</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="320"/>
-        <source>Back up the store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="328"/>
-        <source>Backup failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
-        <source>Store backed up to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="336"/>
-        <source>Restore from a backup</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="343"/>
-        <source>Restore the store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
-        <source>Replace the desk&apos;s store with the backup %1?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
-        <source>&amp;Restore</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="347"/>
-        <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="356"/>
-        <source>Restore refused</source>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="348"/>
+        <source>Everything recorded since that backup is replaced (the current store is kept beside it). The window then shows the restored store.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
-        <source>Store restored</source>
+        <source>Restored from %1. The previous store is kept as %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
-        <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
+        <source>Backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="374"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
+        <source>Back up the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="329"/>
+        <source>Backup failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
+        <source>Store backed up to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
+        <source>Restore from a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <source>Restore the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
+        <source>Replace the desk&apos;s store with the backup %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="346"/>
+        <source>&amp;Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="357"/>
+        <source>Restore refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="375"/>
         <source>Store in use:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="378"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="383"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
         <source>Store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="390"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="391"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="399"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
         <source>Licence notices of the components shipped:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="406"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="407"/>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="418"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
         <source>The documentation is not installed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="425"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="426"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3402,52 +3415,57 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="85"/>
-        <source>Nobody signed in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signin/bar.py" line="86"/>
-        <source>Not signed in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/signin/bar.py" line="87"/>
-        <source>&amp;Sign in…</source>
+        <location filename="../../app/ui/signin/bar.py" line="61"/>
+        <source>The store was restored from a backup that does not hold your session. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/signin/bar.py" line="89"/>
+        <source>Nobody signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="90"/>
+        <source>Not signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <source>&amp;Sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="93"/>
         <source>(TEST)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="92"/>
+        <location filename="../../app/ui/signin/bar.py" line="96"/>
         <source>Signed in: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="94"/>
+        <location filename="../../app/ui/signin/bar.py" line="98"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="99"/>
+        <location filename="../../app/ui/signin/bar.py" line="103"/>
         <source>&amp;Switch officer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <location filename="../../app/ui/signin/bar.py" line="108"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="105"/>
+        <location filename="../../app/ui/signin/bar.py" line="109"/>
         <source>Lock the desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="106"/>
+        <location filename="../../app/ui/signin/bar.py" line="110"/>
         <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3455,12 +3473,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SigninController</name>
     <message>
-        <location filename="../../app/ui/signin/controller.py" line="86"/>
+        <location filename="../../app/ui/signin/controller.py" line="87"/>
         <source>No signing device found: plug in your device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/controller.py" line="92"/>
+        <location filename="../../app/ui/signin/controller.py" line="93"/>
         <source>Sign in as %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -866,6 +866,24 @@
     </message>
 </context>
 <context>
+    <name>DeskApp</name>
+    <message>
+        <location filename="../../app/ui/main.py" line="121"/>
+        <source>The desk now shows the store restored from %1.</source>
+        <translation>工作台现显示从 %1 恢复的存储。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main.py" line="125"/>
+        <source>Your session is not in it: sign in again.</source>
+        <translation>其中没有您的会话：请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main.py" line="129"/>
+        <source>Store restored</source>
+        <translation>存储已恢复</translation>
+    </message>
+</context>
+<context>
     <name>DevicesModel</name>
     <message>
         <location filename="../../app/ui/models/registry.py" line="151"/>
@@ -942,7 +960,7 @@
     </message>
     <message>
         <location filename="../../app/ui/views/devices_view.py" line="72"/>
-        <location filename="../../app/ui/views/devices_view.py" line="166"/>
+        <location filename="../../app/ui/views/devices_view.py" line="168"/>
         <source>Start test &amp;emulator</source>
         <translation>启动测试模拟器(&amp;E)</translation>
     </message>
@@ -1004,97 +1022,97 @@
         <translation>尚无已登记的密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="166"/>
+        <location filename="../../app/ui/views/devices_view.py" line="168"/>
         <source>Stop test &amp;emulator</source>
         <translation>停止测试模拟器(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="177"/>
+        <location filename="../../app/ui/views/devices_view.py" line="179"/>
         <source>No device to identify.</source>
         <translation>没有可识别的设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="180"/>
+        <location filename="../../app/ui/views/devices_view.py" line="182"/>
         <source>Identify the device and read its key</source>
         <translation>识别设备并读取其密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="188"/>
+        <location filename="../../app/ui/views/devices_view.py" line="190"/>
         <source>%1: model %2, firmware %3, label “%4”, fingerprint %5%6.</source>
         <translation>%1：型号 %2，固件 %3，标签“%4”，指纹 %5%6。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="194"/>
+        <location filename="../../app/ui/views/devices_view.py" line="196"/>
         <source> (TEST EMULATOR)</source>
         <translation>（测试模拟器）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="197"/>
+        <location filename="../../app/ui/views/devices_view.py" line="199"/>
         <source>It holds no registered officer&apos;s key.</source>
         <translation>它不持有任何已登记官员的密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="200"/>
+        <location filename="../../app/ui/views/devices_view.py" line="202"/>
         <source>✓ It holds %1&apos;s registered key at %2 (address %3).</source>
         <translation>✓ 它持有 %1 在 %2 的已登记密钥（地址 %3）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="207"/>
+        <location filename="../../app/ui/views/devices_view.py" line="209"/>
         <source>✗ Its key at %1 (address %2) is NOT %3&apos;s registered key.</source>
         <translation>✗ 它在 %1 的密钥（地址 %2）不是 %3 的已登记密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="225"/>
+        <location filename="../../app/ui/views/devices_view.py" line="227"/>
         <source>Select a registered key and a device first.</source>
         <translation>请先选择一个已登记密钥和一台设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="227"/>
+        <location filename="../../app/ui/views/devices_view.py" line="229"/>
         <source>No device to ask: plug one in or start the test emulator.</source>
         <translation>没有可询问的设备：请插入设备或启动测试模拟器。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="233"/>
+        <location filename="../../app/ui/views/devices_view.py" line="235"/>
         <source>The device must show %1 (%2). Compare every character, then confirm on it.</source>
         <translation>设备必须显示 %1（%2）。请逐字符比对，然后在设备上确认。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="253"/>
+        <location filename="../../app/ui/views/devices_view.py" line="255"/>
         <source>✓ Match: %1 (%2) shows %3, the registered address of %4.</source>
         <translation>✓ 一致：%1（%2）显示 %3，即%4的已登记地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="260"/>
+        <location filename="../../app/ui/views/devices_view.py" line="262"/>
         <source>Address check: match (%1)</source>
         <translation>地址核对：一致（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="266"/>
+        <location filename="../../app/ui/views/devices_view.py" line="268"/>
         <source>✗ Not this key&apos;s device: %1 (%2) is not the device %3 was registered from (fingerprint %4). Nothing was shown: connect that party&apos;s own device.</source>
         <translation>✗ 不是此密钥的设备：%1（%2）不是登记%3时所用的设备（指纹 %4）。未显示任何内容：请连接该参与方自己的设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="279"/>
+        <location filename="../../app/ui/views/devices_view.py" line="281"/>
         <source>✗ MISMATCH: %1 (%2) shows %3, but the registered address of %4 is %5. This device does not hold the registered key: do not use it for this key until the registration or the device is checked.</source>
         <translation>✗ 不一致（MISMATCH）：%1（%2）显示 %3，但%4的已登记地址是 %5。此设备不持有已登记的密钥：在核查登记或设备之前，请勿将其用于此密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="293"/>
+        <location filename="../../app/ui/views/devices_view.py" line="295"/>
         <source>Address MISMATCH</source>
         <translation>地址不一致（MISMATCH）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="319"/>
+        <location filename="../../app/ui/views/devices_view.py" line="324"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="342"/>
+        <location filename="../../app/ui/views/devices_view.py" line="347"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="352"/>
+        <location filename="../../app/ui/views/devices_view.py" line="357"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -3213,106 +3231,101 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     </message>
     <message>
         <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
-        <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it, then the desk must be restarted. Both are audited.</source>
-        <translation>备份是整个存储的一致副本（写入后校验）。恢复时保留当前存储于其旁，之后须重启工作台。两者均记入审计。</translation>
+        <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it; the window then shows the restored store (sign in again if your session is not in it). Both are audited.</source>
+        <translation>备份是整个存储的一致副本（写入后校验）。恢复时会在旁边保留当前存储；随后窗口显示恢复后的存储（若其中没有您的会话，请重新登录）。两者均记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="348"/>
+        <source>Everything recorded since that backup is replaced (the current store is kept beside it). The window then shows the restored store.</source>
+        <translation>该备份之后记录的所有内容都将被替换（当前存储保留在旁边）。随后窗口显示恢复后的存储。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
+        <source>Restored from %1. The previous store is kept as %2.</source>
+        <translation>已从 %1 恢复。原存储保留为 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="320"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
         <source>Back up the store</source>
         <translation>备份存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="328"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="329"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
         <source>Store backed up to %1.</source>
         <translation>存储已备份至 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="336"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
         <source>Restore from a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="343"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
         <source>Restore the store</source>
         <translation>恢复存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation>用备份 %1 替换工作台的存储？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="346"/>
         <source>&amp;Restore</source>
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="347"/>
-        <source>Everything recorded since that backup is replaced (the current store is kept beside it). Restart the desk afterwards.</source>
-        <translation>该备份之后记录的一切都将被替换（当前存储保留于其旁）。之后请重启工作台。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="356"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="357"/>
         <source>Restore refused</source>
         <translation>恢复被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
-        <source>Store restored</source>
-        <translation>存储已恢复</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="361"/>
-        <source>Restored from %1. The previous store is kept as %2. Restart the desk now.</source>
-        <translation>已从 %1 恢复。原存储保留为 %2。请立即重启工作台。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="374"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="375"/>
         <source>Store in use:</source>
         <translation>使用中的存储：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="378"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation>启动时可选择其他存储：custody-desk --data-dir DIR，或环境变量 CUSTODY_DESK_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="383"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
         <source>Store</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="390"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="391"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation>托管工作台 %1（%2 构建）· Python %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="399"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
         <source>Licence notices of the components shipped:</source>
         <translation>随附组件的许可声明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="406"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="407"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="418"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
         <source>The documentation is not installed.</source>
         <translation>未安装文档。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="425"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="426"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
@@ -3403,52 +3416,57 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="85"/>
+        <location filename="../../app/ui/signin/bar.py" line="61"/>
+        <source>The store was restored from a backup that does not hold your session. Sign in again.</source>
+        <translation>存储已从不含您会话的备份恢复。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/signin/bar.py" line="89"/>
         <source>Nobody signed in</source>
         <translation>无人登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="86"/>
+        <location filename="../../app/ui/signin/bar.py" line="90"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="87"/>
+        <location filename="../../app/ui/signin/bar.py" line="91"/>
         <source>&amp;Sign in…</source>
         <translation>登录(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="89"/>
+        <location filename="../../app/ui/signin/bar.py" line="93"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="92"/>
+        <location filename="../../app/ui/signin/bar.py" line="96"/>
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="94"/>
+        <location filename="../../app/ui/signin/bar.py" line="98"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation>已登录：%1，至 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="99"/>
+        <location filename="../../app/ui/signin/bar.py" line="103"/>
         <source>&amp;Switch officer…</source>
         <translation>切换官员(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <location filename="../../app/ui/signin/bar.py" line="108"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="105"/>
+        <location filename="../../app/ui/signin/bar.py" line="109"/>
         <source>Lock the desk</source>
         <translation>锁定工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="106"/>
+        <location filename="../../app/ui/signin/bar.py" line="110"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
@@ -3456,12 +3474,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SigninController</name>
     <message>
-        <location filename="../../app/ui/signin/controller.py" line="86"/>
+        <location filename="../../app/ui/signin/controller.py" line="87"/>
         <source>No signing device found: plug in your device.</source>
         <translation>未找到签名设备：请插入您的设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/controller.py" line="92"/>
+        <location filename="../../app/ui/signin/controller.py" line="93"/>
         <source>Sign in as %1</source>
         <translation>以 %1 身份登录</translation>
     </message>

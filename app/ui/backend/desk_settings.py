@@ -374,11 +374,18 @@ def backup(store: Store, path: str, actor: str) -> None:
 
 def restore(store: Store, path: str, actor: str) -> str:
     """Replace the live store with the backup at ``path``; says where the old one is."""
-    from app.services.backup import restore_store
+    from app.paths import data_dir
+    from app.services.backup import restore_store_into
 
-    live = Path(str(store.location))
+    # into the window's own open store: the officer's session is bound to it (a second
+    # connection would refuse the audited act), and the window reads it right after
+    if store.dialect == "sqlite":
+        live = Path(str(store.location))
+        keep_dir, name = live.parent, live.name
+    else:
+        keep_dir, name = data_dir(), "desk.sqlite3"
     try:
-        kept = restore_store(Path(path), live, actor=actor)
+        kept = restore_store_into(Path(path), store, keep_dir=keep_dir, actor=actor, name=name)
     except Exception as exc:
         raise RefusedError([f"restore refused: {exc}"]) from exc
     return str(kept) if kept is not None else ""

@@ -188,6 +188,39 @@ class StoreDesk(DeskFacade):
             bool(row and row.is_emulator),
         )
 
+    async def reload_after_restore(self, session: SessionRow | None) -> bool:
+        self._cache = None
+        self._audit = None
+        if session is None:
+            return True
+        live = self._sessions.get(session.signin)
+        if live is not None and await asyncio.to_thread(self._still_live, live):
+            return True
+        from app.services import session_guard
+
+        self._sessions.pop(session.signin, None)
+        session_guard.unbind(self.store, session.officer)
+        return False
+
+    def _still_live(self, live: LiveSession) -> bool:
+        from app.services import session_guard
+        from app.services.signin_errors import SigninError
+        from app.store.repo_signin import SqliteSigninRepository
+
+        with self.store.read() as tx:
+            row = tx.repository(SqliteSigninRepository).session(  # type: ignore[attr-defined]
+                live.session_id
+            )
+            if row is None or (row.officer_id, row.workstation_id, row.nonce) != (
+                live.officer_id, live.workstation_id, live.nonce
+            ):
+                return False  # none, or another session under the same number
+            try:
+                session_guard.check_live(tx, live, datetime.now(UTC))
+            except SigninError:
+                return False
+        return True
+
     async def end_session(self, session: SessionRow, reason: str) -> None:
         from app.services.signin import SigninService
 

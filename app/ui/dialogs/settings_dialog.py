@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.services.desk_facade import RefusedError
 from app.ui.backend import desk_settings as backend
-from app.ui.context import show_info, show_refusal
+from app.ui.context import show_refusal
 from app.ui.dialogs.confirm_act import confirm_act
 from app.ui.dialogs.party_key_form import AddPartyKeyBox
 from app.ui.file_dialogs import choose_file
@@ -305,8 +305,9 @@ class SettingsDialog(QDialog):
         note = QLabel(
             self.tr(
                 "A backup is a consistent copy of the whole store (checked after writing)."
-                " Restoring keeps the current store beside it, then the desk must be"
-                " restarted. Both are audited."
+                " Restoring keeps the current store beside it; the window then shows the"
+                " restored store (sign in again if your session is not in it). Both are"
+                " audited."
             )
         )
         note.setWordWrap(True)
@@ -345,7 +346,7 @@ class SettingsDialog(QDialog):
             self.tr("&Restore"),
             self.tr(
                 "Everything recorded since that backup is replaced (the current store is kept"
-                " beside it). Restart the desk afterwards."
+                " beside it). The window then shows the restored store."
             ),
             warning=True,
         ):
@@ -355,13 +356,13 @@ class SettingsDialog(QDialog):
         except RefusedError as exc:
             show_refusal(self, exc, self.tr("Restore refused"))
             return False
-        show_info(
-            self,
-            self.tr("Store restored"),
-            self.tr("Restored from %1. The previous store is kept as %2. Restart the desk now.")
+        self.ctx.status_message.emit(
+            self.tr("Restored from %1. The previous store is kept as %2.")
             .replace("%1", path)
-            .replace("%2", kept or "—"),
+            .replace("%2", kept or "—")
         )
+        # no restart: the window reloads everything from the restored store (DeskApp)
+        self.ctx.store_restored.emit(path)
         return True
 
     # --- store, about, help ------------------------------------------------------------------

@@ -57,6 +57,10 @@ class SigninBar(QWidget):
             "signed_out": self.tr("Signed out. The next officer signs in here."),
             "refused": self.tr("Sign-in refused."),
             "no_device": self.tr("No signing device found."),
+            "restored": self.tr(
+                "The store was restored from a backup that does not hold your session."
+                " Sign in again."
+            ),
         }
         if self.dialog is not None:  # one dialog, with today's officers and devices
             self.dialog.hide()

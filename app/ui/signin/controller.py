@@ -52,6 +52,7 @@ class SigninController(QObject):
         self.ctx = ctx
         self._window = window
         self.session: SessionRow | None = None
+        self._ask_reason = "start"
         self.idle_ms = 15 * 60 * 1000
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -116,6 +117,29 @@ class SigninController(QObject):
     async def sign_out(self, *, ask_next: bool = True) -> None:
         """End the session; the window then asks for the next sign-in (unless quitting)."""
         await self._end("signout", ask="signed_out" if ask_next else None)
+
+    async def store_restored(self) -> bool:
+        """The store was replaced by a backup. The session goes on only if the restored
+        store holds it live (``DeskFacade.reload_after_restore``); otherwise it ends in the
+        window, nothing is written to the restored store, and the next sign-in is asked
+        for (by the rebuilt window, :meth:`take_ask_reason`) with the reason ``restored``.
+        True when the session goes on (or there is none)."""
+        session = self.session
+        if await self.ctx.facade.reload_after_restore(session):
+            return True
+        self.session = None
+        self.idle_timer.stop()
+        self.expiry_timer.stop()
+        self.ctx.set_officer("")
+        self.session_changed.emit()
+        self._ask_reason = "restored"
+        return False
+
+    def take_ask_reason(self) -> str:
+        """Why the window asks for sign-in as it opens: ``start``, or a reason left for
+        it (``restored``), given once."""
+        reason, self._ask_reason = self._ask_reason, "start"
+        return reason
 
     def set_idle_timeout(self, ms: int) -> None:
         """The idle lock delay (tests and the setting); restarts the idle clock."""
