@@ -188,3 +188,52 @@ def accrued_yield(
         next_distribution_at=next_distribution(now, policy),
         assets=tuple(items),
     )
+
+
+def accrued_by_client(
+    clients: Iterable[ClientRecord],
+    prices: Mapping[str, Decimal],
+    catalogue: AssetCatalogue,
+    now: datetime,
+    policy: RiskPolicy | None = None,
+) -> dict[str, dict[str, Decimal]]:
+    """Each client's accrued-but-undistributed yield per asset, as :func:`accrued_yield`
+    gives it (``{a.asset: a.accrued_usd for a in accrued_yield(...).assets}``).
+
+    The desk-wide form, for the window's 100,000 clients: the distribution times
+    and undistributed days depend only on ``now`` and are computed once, each
+    asset's rate once. A client :func:`accrued_yield` refuses with a ``KeyError``
+    (an asset not in the catalogue, or a yield-bearing asset without a NAV price)
+    is left out, as the window has always left it out; a negative quantity raises
+    ``ValueError`` as :func:`daily_yield` does. ``tests/unit/test_yield_accrual.py``
+    holds the two equal.
+    """
+    policy = policy if policy is not None else catalogue.policy
+    now = require_utc(now, "now")
+    days = len(undistributed_days(last_scheduled_distribution(now, policy), now))
+    basis = Decimal(policy.yield_day_count_basis)
+    rates: dict[str, Decimal | None] = {}
+    result: dict[str, dict[str, Decimal]] = {}
+    with money_context():
+        for client in clients:
+            accrued: dict[str, Decimal] = {}
+            try:
+                for position in client.positions:
+                    symbol = position.asset
+                    if symbol in rates:
+                        rate = rates[symbol]
+                    else:
+                        rate = rates[symbol] = catalogue.get(symbol).annual_yield
+                    if rate is None:
+                        continue
+                    nav = prices.get(symbol)
+                    if nav is None:
+                        raise KeyError(f"no NAV price for {symbol}")
+                    quantity = position.quantity
+                    if quantity < 0 or nav < 0 or rate < 0:
+                        raise ValueError("quantity, NAV and yield must not be negative")
+                    accrued[symbol] = usd_down(quantity * nav * rate / basis * days)
+            except KeyError:
+                continue
+            result[client.id] = accrued
+    return result

@@ -47,3 +47,17 @@ def test_a_collector_that_was_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_kept_result_is_frozen_out_of_later_collections() -> None:
+    before = gc.get_freeze_count()
+    try:
+        with bulk_build(keep=True):
+            rows = [[n] for n in range(1000)]
+        frozen = gc.get_freeze_count()
+        assert frozen >= before + len(rows)
+        with bulk_build():  # a passing result is not frozen
+            more = [[n] for n in range(1000)]
+        assert gc.get_freeze_count() == frozen and len(more) == 1000
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from app.domain.snapshot import ClientRecord, Position
 from app.domain.yield_accrual import (
     DailyRecord,
     accrue,
+    accrued_by_client,
     accrued_yield,
     daily_yield,
     last_scheduled_distribution,
@@ -114,3 +116,42 @@ def test_accrual_is_linear_in_days_and_never_overstated(quantity: Decimal, days:
     assert result.accrued_usd <= exact
     assert exact - result.accrued_usd < Decimal("0.01")
     assert len(result.assets[0].days) in (days, days + 1)
+
+
+def _desk(seed: int) -> list[ClientRecord]:
+    rng = random.Random(seed)
+    clients = []
+    for n in range(300):
+        positions = tuple(
+            Position(asset, Decimal(rng.randrange(0, 10**12)).scaleb(-rng.randrange(7)))
+            for asset in rng.sample(["BENJI", "BTC", "USDC", "BUIDL", "DOGE"], rng.randrange(4))
+        )
+        clients.append(ClientRecord(f"c{n}", "C", Decimal(1), True, True, Decimal(0), positions))
+    return clients
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 11, 26, 3, 0, tzinfo=UTC),  # one booked day, not yet distributed
+        datetime(2026, 11, 26, 8, 0, tzinfo=UTC),  # distribution instant: nothing accrued
+        datetime(2026, 11, 26, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 11, 27, 0, 0, tzinfo=UTC),
+    ],
+)
+def test_desk_wide_accrual_is_each_clients_accrued_yield(now: datetime) -> None:
+    """The window's batch gives accrued_yield's figures; clients it refuses are left out."""
+    clients = _desk(int(now.timestamp()))
+    prices = dict(PRICES, BENJI=Decimal("1.00012345"))  # no BUIDL price: those are refused
+    expected: dict[str, dict[str, Decimal]] = {}
+    for client in clients:
+        try:
+            found = accrued_yield(client, prices, CATALOGUE, now)
+        except KeyError:
+            continue
+        expected[client.id] = {a.asset: a.accrued_usd for a in found.assets}
+    got = accrued_by_client(clients, prices, CATALOGUE, now)
+    assert got == expected
+    assert repr(got) == repr(expected)  # same exponents
+    assert len(got) < len(clients)  # the refused ones (DOGE: not in the catalogue) are out
+    assert any(v for v in got.values())
