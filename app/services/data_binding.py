@@ -24,12 +24,13 @@ Three kinds of binding:
   ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
   columns (canonical JSON). The latest entry binding a group wins, so a state
   change (a replaced share, a spent coin, a delivered message) is re-bound by its
-  own audited entry. Columns that change without an audit entry of their own are
-  not bound (workflow status columns of orders, attestations, margin calls and
-  instructions; the officer ``active`` flag and a key's ``revoked_at``, which
-  ``app.services.audit_state`` checks against the trail's revocations).
+  own audited entry; a state change made where no entry names the rows calls
+  ``UnitOfWork.rebind`` (a margin call's state, in ``save_call``). Not bound: the
+  workflow status columns of orders, attestations and instructions; the officer
+  ``active`` flag and a key's ``revoked_at``, which ``app.services.audit_state``
+  checks against the trail's revocations.
 * **Derived rows**: ``clients`` (identity rows) are recomputed from the bound
-  snapshot tables.
+  snapshot tables; each ``revoked_keys`` row needs a ``key.revoke`` entry.
 
 Every row of a bound table must be bound by some entry; there is no "not
 checked" state. Rows a desk wrote before the binding existed were bound, as
@@ -50,6 +51,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.documents.keys import key_id_for
 from app.domain.assets import AssetCatalogue
 from app.domain.snapshot import (
     ClientRecord,
@@ -203,6 +205,12 @@ BINDERS: dict[str, Binder] = {
             _cols("order_id", "safe_tx_hash", "owner", "party", "signature", "shown_in_full",
                   "added_at:t"),
         ),
+        Binder(  # re-bound at every state change (app.exchange.call_records.save_call)
+            "margin_calls.state", "margin_calls", "external_id", ("external_id",),
+            _cols("external_id", "status", "history_json", "resolution",
+                  "top_up_attestation_id", "collateral_value_usd:d", "liquidation_usd:d",
+                  "liquidation_notice_id", "updated_at:t"),
+        ),
         # Tables no desk use case writes: a row in them was put there outside the
         # desk, unless it was adopted at the schema v10 upgrade (see adopt_unbound).
         Binder(
@@ -313,11 +321,14 @@ def _latest(entries: Iterable[AuditRow]) -> tuple[
     dict[str, dict[str, tuple[int, dict[str, str]]]],
     dict[int, tuple[int, str]],
     list[tuple[int, int]],
+    set[str],
 ]:
-    """Per binder and group the latest binding (seq, hashes); audited snapshots; adoptions."""
+    """Per binder and group the latest binding (seq, hashes); audited snapshots; adoptions;
+    the key ids the trail revoked."""
     latest: dict[str, dict[str, tuple[int, dict[str, str]]]] = {}
     audited_snapshots: dict[int, tuple[int, str]] = {}
     adoptions: list[tuple[int, int]] = []
+    revoked: set[str] = set()
     for entry in entries:
         try:
             payload = json.loads(entry.payload)
@@ -331,6 +342,8 @@ def _latest(entries: Iterable[AuditRow]) -> tuple[
             )
         if entry.action == ADOPT_ACTION:
             adoptions.append((entry.seq, int(payload.get("rows") or 0)))
+        if entry.action == "key.revoke":
+            revoked.add(str(payload.get("key_id")))
         bound = payload.get(BOUND)
         if isinstance(bound, dict):
             for name, groups in bound.items():
@@ -338,7 +351,7 @@ def _latest(entries: Iterable[AuditRow]) -> tuple[
                     for group, rows in groups.items():
                         if isinstance(rows, dict):
                             latest.setdefault(name, {})[group] = (entry.seq, dict(rows))
-    return latest, audited_snapshots, adoptions
+    return latest, audited_snapshots, adoptions, revoked
 
 
 def _current(repo: BindingRepository, binder: Binder) -> dict[str, dict[str, str]]:
@@ -359,11 +372,17 @@ def verify_bindings(
     binds was inserted outside the desk (rows older than the binding were adopted
     by the schema v10 upgrade's ``data.adopt_unbound`` entry, :func:`adopt_unbound`).
     """
-    latest, audited_snapshots, adoptions = _latest(entries)
+    latest, audited_snapshots, adoptions, revoked = _latest(entries)
     repo: BindingRepository = tx.repository(BindingRepository)
     problems: list[str] = []
     problems.extend(_snapshot_problems(repo, audited_snapshots, catalogue))
     problems.extend(_client_problems(repo))
+    problems.extend(
+        f"revoked_keys row (pubkey={r['pubkey'][:16]}…): no key.revoke entry in the trail "
+        "revokes it (inserted outside the desk)"
+        for r in repo.rows("revoked_keys", ("pubkey",))
+        if _key_id(str(r["pubkey"])) not in revoked
+    )
     checked = 0
     for name, binder in BINDERS.items():
         known = latest.get(name, {})
@@ -422,7 +441,7 @@ def adopt_unbound(tx: Any, now: datetime) -> AuditRow | None:
     from app.services.audit_log import append_entry
 
     entries = list(tx.audit.iter_all())
-    latest, _, _ = _latest(entries)
+    latest, _, _, _ = _latest(entries)
     repo: BindingRepository = tx.repository(BindingRepository)
     bound: dict[str, dict[str, dict[str, str]]] = {}
     tables: dict[str, int] = {}
@@ -443,6 +462,13 @@ def adopt_unbound(tx: Any, now: datetime) -> AuditRow | None:
         BOUND: bound,
     }
     return append_entry(tx, actor=ADOPT_ACTOR, action=ADOPT_ACTION, payload=payload, at=now)
+
+
+def _key_id(pubkey_hex: str) -> str:
+    try:
+        return key_id_for(bytes.fromhex(pubkey_hex))
+    except ValueError:
+        return ""
 
 
 # ---------------------------------------------------------------- clients

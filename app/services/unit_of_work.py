@@ -27,6 +27,7 @@ from typing import Any
 
 from app.services import session_guard
 from app.services.audit_log import DEFAULT_CHECKPOINT_EVERY, append_entry
+from app.services.data_binding import BOUND, bindings
 from app.store.interface import Store, Transaction
 from app.store.records import AuditRow
 
@@ -55,6 +56,28 @@ class UnitOfWork:
         self._sessions = sessions or {}
         self._workstation = workstation
         self.audited: list[AuditRow] = []
+        self._rebind: dict[tuple[str, str], None] = {}
+
+    def rebind(self, binder: str, group: object) -> None:
+        """Re-bind ``group`` of ``binder`` (``app.services.data_binding``) after a state
+        change: its rows' hashes, as they are then, go into this use case's next audit
+        entry, or into a ``data.rebind`` entry at the end if none follows."""
+        self._rebind[(binder, str(group))] = None
+
+    def _bound(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if not self._rebind:
+            return dict(payload)
+        extra = bindings(self.tx, *self._rebind)
+        self._rebind.clear()
+        bound = {name: dict(groups) for name, groups in payload.get(BOUND, {}).items()}
+        for name, groups in extra.items():
+            bound.setdefault(name, {}).update(groups)
+        return {**payload, BOUND: bound}
+
+    def finish(self) -> None:
+        """Before COMMIT: state changes no entry re-bound get their own entry."""
+        if self._rebind:
+            self.audit("system:desk", "data.rebind", {}, enforce=False)
 
     def audit(
         self,
@@ -83,7 +106,7 @@ class UnitOfWork:
             self.tx,
             actor=actor,
             action=action,
-            payload={**payload, "session": attribution},
+            payload={**self._bound(payload), "session": attribution},
             at=self.now,
             checkpoint_every=self._checkpoint_every,
         )
@@ -105,7 +128,9 @@ def unit_of_work(
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("the clock must return UTC-aware times")
         now = now.astimezone(UTC)  # an aware local time is stored as the same instant in UTC
-        yield UnitOfWork(tx, now, checkpoint_every, sessions, _workstation())
+        uow = UnitOfWork(tx, now, checkpoint_every, sessions, _workstation())
+        yield uow
+        uow.finish()
 
 
 def _workstation() -> str:

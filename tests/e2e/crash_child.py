@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from app.services.data_binding import with_bindings  # noqa: E402
 from app.services.unit_of_work import unit_of_work  # noqa: E402
 from app.store import StoreBusy, open_store  # noqa: E402
 from app.store.codec import time_to_text  # noqa: E402
@@ -76,7 +77,9 @@ def _write_next(store: Store, total: int) -> int | None:
 
         uow.tx.repository(insert)
         uow.tx.settings.put(COUNTER_KEY, str(write_id), uow.now)
-        uow.audit("test:crash-child", "crash.write", {"write_id": write_id})
+        # bound like the desk's own outbox writes (audit verify's data check)
+        uow.audit("test:crash-child", "crash.write", with_bindings(
+            uow.tx, {"write_id": write_id}, ("outbox", f"crash-{write_id}")))
     return write_id
 
 

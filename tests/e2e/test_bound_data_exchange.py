@@ -32,6 +32,10 @@ CASES = [
     ("UPDATE margin_calls SET shortfall_usd = '1.00'", "margin_calls row (external_id="),
     ("UPDATE margin_calls SET deadline = '2099-01-01T00:00:00.000000Z'",
      "margin_calls row (external_id="),
+    # the queue officers work: a call marked resolved (or its history rewritten) is named
+    ("UPDATE margin_calls SET status = 'resolved', resolution = 'top_up'",
+     "margin_calls row (external_id="),
+    ("UPDATE margin_calls SET history_json = '[]'", "margin_calls row (external_id="),
     ("UPDATE liquidation_instructions SET lines_json = replace(lines_json, '\"', ' \"')",
      "liquidation_instructions row (public_id=li-"),
     ("UPDATE reconciliations SET break_count = break_count + 3",

@@ -187,6 +187,9 @@ CASES = [
      "1 - shown_in_full", "order_safe_signatures row (order_id="),
     ("order_safe_signatures", "DELETE FROM order_safe_signatures",
      "order_safe_signatures row (order_id="),
+    ("revoked_keys", "INSERT INTO revoked_keys (pubkey, revoked_at, revoked_by) SELECT pubkey, "
+     "'2026-11-26T09:00:00.000000Z', 'x' FROM party_keys WHERE party = 'exchange'",
+     "revoked_keys row (pubkey="),
     # tables no desk use case writes: any row is one the trail never saw
     ("redemptions", "INSERT INTO redemptions (client_id, asset, quantity, status, locked_at, "
      "settlement_due_at, created_by, updated_at) VALUES ('alnoor-quant', 'BENJI', "

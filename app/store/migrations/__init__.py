@@ -104,6 +104,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0008_audit_by_action,
         m0009_signin,
         m0010_data_binding,
+        m0011_bind_margin_call_state,
     )
 
     migrations = (
@@ -117,6 +118,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0008_audit_by_action.MIGRATION,
         m0009_signin.MIGRATION,
         m0010_data_binding.MIGRATION,
+        m0011_bind_margin_call_state.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -124,4 +126,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 10
+LATEST_VERSION = 11

@@ -17,7 +17,8 @@ from typing import Any
 from app.store.migrations import Migration
 
 
-def _adopt(tx: Any) -> None:
+def adopt(tx: Any) -> None:
+    """Bind every row no audit entry binds yet, as found (one audited entry, or none)."""
     # The audit chain's own append (hashing, frontier, checkpoints) lives with the
     # services; imported here, at run time, so the store package keeps no import
     # of it at load time.
@@ -29,5 +30,5 @@ def _adopt(tx: Any) -> None:
 SQL = "SELECT 1;"
 
 MIGRATION = Migration(
-    version=10, name="data_binding", sql=SQL, postgres_sql=SQL, after=_adopt
+    version=10, name="data_binding", sql=SQL, postgres_sql=SQL, after=adopt
 )
