@@ -205,7 +205,7 @@ def main() -> None:
             is_emulator=True,
         )
         order = await facade.create_order(
-            "gulf-meridian-mm", "Exchange outage: release the collateral to the client", "alice"
+            "gulf-meridian-mm", "Exchange outage: release collateral", "alice"
         )
         await w.emergency.reload()
         w.emergency.select(order.order_id)

@@ -24,7 +24,12 @@ def register(sub: argparse._SubParsersAction[Any], guarded: Callable[[Handler], 
     esub = em.add_subparsers(dest="emergency_command", metavar="ACTION", required=True)
     create = esub.add_parser("create", help="create an unfreeze order (prints its id)")
     create.add_argument("--client", required=True)
-    create.add_argument("--reason", required=True)
+    create.add_argument(
+        "--reason",
+        required=True,
+        help="why (shown on every party's device as why=\"...\"): printable ASCII, at most "
+        "100 characters and what the order's 240-character statement leaves",
+    )
     btc_cmds.add_create_options(create)
     create.add_argument(
         "--asset",

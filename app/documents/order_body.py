@@ -2,10 +2,11 @@
 on-chain forms add theirs.
 
 An order body has exactly the fields of :data:`ORDER_FIELDS` (plus at most one
-registered on-chain extension). Its statement (``CDESK-UNFREEZE/2``) shows the
-custodian, exchange, client, every asset with its quantity, the expiry and, for
-an on-chain order, the transaction's own hash; ``body=`` is the SHA-256 of the
-canonical body, so the fields the statement does not show are bound as well.
+registered on-chain extension). Its statement (``CDESK-UNFREEZE/3``) shows the
+custodian, exchange, client, every asset with its quantity, the reason (readable,
+``why="..."``), the expiry and, for an on-chain order, the transaction's own hash;
+``body=`` is the SHA-256 of the canonical body, so the fields the statement does not
+show are bound as well. Orders signed in format 2 (no ``why``) still verify.
 :func:`order_checks` names the first field that differs from what was signed.
 
 Extension point (Safe, Bitcoin): an on-chain form registers an
@@ -107,14 +108,31 @@ def _tx_hash(extension: OrderExtension, body: dict[str, Any]) -> bytes:
     return tx_hash
 
 
-def order_statement(body: dict[str, Any], where: str = "body") -> st.UnfreezeStatement:
-    """The statement every party signs for the order ``body`` (checked first)."""
+CURRENT_VERSION = st.UnfreezeStatementV3.VERSION
+_STATEMENT_FOR_VERSION: Mapping[int, type[st.UnfreezeStatement]] = {
+    st.UnfreezeStatement.VERSION: st.UnfreezeStatement,  # format 2: still verified
+    st.UnfreezeStatementV3.VERSION: st.UnfreezeStatementV3,
+}
+
+
+def order_statement(
+    body: dict[str, Any], where: str = "body", version: int = CURRENT_VERSION
+) -> st.UnfreezeStatement:
+    """The statement (format ``version``) every party signs for the order ``body``.
+
+    The body is checked first. Format 3 (the default, every new order) shows the
+    reason; format 2 is rebuilt only to verify orders signed in it.
+    """
     extension = check_order_body(body, where)
     try:
         env = st.Environment(body["env"])
     except ValueError as exc:
         raise DocumentError(Reason.MALFORMED, f"{where}.env: must be prod or test") from exc
-    return st.UnfreezeStatement(
+    cls = _STATEMENT_FOR_VERSION.get(version)
+    if cls is None:
+        raise DocumentError(Reason.UNSUPPORTED_VERSION, f"no order statement format {version}")
+    shown_reason = {"reason": body["reason"]} if cls is st.UnfreezeStatementV3 else {}
+    return cls(
         custodian=body["custodian_id"],
         exchange=body["exchange_id"],
         env=env,
@@ -127,6 +145,7 @@ def order_statement(body: dict[str, Any], where: str = "body") -> st.UnfreezeSta
         expires_at=parse_utc(body["expires_at"], f"{where}.expires_at"),
         body_digest=bytes.fromhex(body_digest(body)),
         tx_prefix=None if extension is None else _tx_hash(extension, body)[:8],
+        **shown_reason,
     )
 
 
@@ -140,6 +159,8 @@ def _differences(body: dict[str, Any], signed: st.UnfreezeStatement, where: str)
         "client_id": signed.client_id,
         "expires_at": utc(signed.expires_at),
     }
+    if isinstance(signed, st.UnfreezeStatementV3):
+        shown["reason"] = signed.reason
     for name, value in shown.items():
         if body[name] != value:
             return f"{where}.{name} is {body[name]!r}, the signed statement says {value!r}"
@@ -176,7 +197,7 @@ def order_checks(body: object, statement: str, where: str = "body") -> Check:
         difference = _differences(body, signed, where)
         if difference is not None:
             return failed("body", Reason.MISMATCH, difference)
-        rebuilt = order_statement(body, where)
+        rebuilt = order_statement(body, where, signed.VERSION)
     except DocumentError as exc:
         return failed("body", exc.reason, exc.message)
     except st.StatementError as exc:
@@ -184,12 +205,13 @@ def order_checks(body: object, statement: str, where: str = "body") -> Check:
     if rebuilt.tx_prefix != signed.tx_prefix:
         return failed("body", Reason.MISMATCH, f"{where}: the on-chain transaction hash differs "
                       "from the signed statement's tx")
+    unshown = [f for f in _UNSHOWN if not (f == "reason" and signed.VERSION >= 3)]
     if rebuilt.body_digest != signed.body_digest:
         return failed(
             "body",
             Reason.MISMATCH,
             f"{where} digest differs from the signed statement's body=: a field the statement "
-            f"does not show ({', '.join(_UNSHOWN)}"
+            f"does not show ({', '.join(unshown)}"
             + (", the on-chain section" if rebuilt.tx_prefix is not None else "")
             + ") was changed",
         )

@@ -153,6 +153,12 @@ def rerender_check(doc: Document, body: dict[str, Any] | None = None) -> Check:
     """The statement rebuilt from the body must equal the signed text exactly."""
     kind = Kind.UNFREEZE_ORDER if doc.kind is Kind.RELEASE_INSTRUCTION else doc.kind
     _, from_body = _DOMAIN_KINDS[kind]
+    if kind is Kind.UNFREEZE_ORDER:  # rebuilt in the format it was signed in (2 or 3)
+        try:
+            version = st.tag_version(doc.statement)
+        except st.StatementError as exc:
+            return failed("body", Reason.MISMATCH, f"statement: {exc}")
+        from_body = lambda b: order_statement(b, "body", version)  # noqa: E731
     try:
         rebuilt = from_body(doc.body if body is None else body).render()
     except (st.StatementError, ValueError) as exc:

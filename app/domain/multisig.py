@@ -30,7 +30,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from app.domain.parties import Party as Party  # noqa: PLC0414 (explicit re-export)
-from app.domain.statement import Environment, StatementError, UnfreezeStatement
+from app.domain.statement import (
+    Environment,
+    StatementError,
+    UnfreezeStatement,
+    UnfreezeStatementV3,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +115,7 @@ class UnfreezeOrder:
     custodian: str
     body_digest: bytes
     tx_prefix: bytes | None = None  # first 8 bytes of an on-chain order's transaction hash
+    statement_version: int = UnfreezeStatementV3.VERSION  # 2 only for orders signed so
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
@@ -135,6 +141,7 @@ class UnfreezeOrder:
         custodian: str,
         body_digest: bytes,
         tx_prefix: bytes | None = None,
+        statement_version: int = UnfreezeStatementV3.VERSION,
     ) -> UnfreezeOrder:
         """A new order expiring :data:`EMERGENCY_WINDOW` after ``created_at``.
 
@@ -142,13 +149,25 @@ class UnfreezeOrder:
         """
         created = created_at.replace(microsecond=0)
         return cls(order_id, client_id, tuple(sorted(assets.items())), reason, created,
-                   created + EMERGENCY_WINDOW, env, exchange, custodian, body_digest, tx_prefix)
+                   created + EMERGENCY_WINDOW, env, exchange, custodian, body_digest, tx_prefix,
+                   statement_version)
 
     def statement(self) -> UnfreezeStatement:
-        return UnfreezeStatement(
+        """Format 3 (the reason shown on the device); format 2 for orders signed in it."""
+        if self.statement_version == UnfreezeStatement.VERSION:
+            return UnfreezeStatement(
+                custodian=self.custodian, exchange=self.exchange, env=self.env,
+                order_id=self.order_id, client_id=self.client_id, assets=self.assets,
+                expires_at=self.expires_at, body_digest=self.body_digest,
+                tx_prefix=self.tx_prefix,
+            )
+        if self.statement_version != UnfreezeStatementV3.VERSION:
+            raise StatementError(f"no order statement format {self.statement_version}")
+        return UnfreezeStatementV3(
             custodian=self.custodian, exchange=self.exchange, env=self.env,
             order_id=self.order_id, client_id=self.client_id, assets=self.assets,
             expires_at=self.expires_at, body_digest=self.body_digest, tx_prefix=self.tx_prefix,
+            reason=self.reason,
         )
 
     @property

@@ -16,6 +16,7 @@ byte for byte. ``docs/attestation-format.md`` is the normative description.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Callable
@@ -164,6 +165,65 @@ def _asset_quantities_value(text: str) -> tuple[tuple[str, Decimal], ...]:
     return tuple((code, Decimal(quantity)) for code, quantity in pairs)
 
 
+MAX_REASON = 100  # characters of an order's reason (before escaping); the 240 limit still rules
+_QUOTED_RE = re.compile(r'"(?:[^"\\]|\\["\\])*"')
+# 32 bytes in unpadded base64url: 43 characters, the last one's two spare bits zero
+_B64URL32_RE = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")
+# a statement's tokens: key="quoted value" (may hold spaces) or anything up to a space
+_TOKEN_RE = re.compile(r'[a-z]+="(?:[^"\\]|\\["\\])*"(?= |$)|[^ ]+')
+
+
+class UnshowableReason(StatementError):
+    """A reason a signing device cannot show as written; the message says why and how."""
+
+
+def check_reason(reason: object) -> str:
+    """``reason`` if a device can show it inside a statement, else :class:`UnshowableReason`.
+
+    One line of printable ASCII (0x20-0x7E), 1 to :data:`MAX_REASON` characters, single
+    spaces between words, none at either end. ``"`` and ``\\`` are allowed (escaped in
+    the statement as ``\\"`` and ``\\\\``).
+    """
+    if not isinstance(reason, str) or not reason.strip():
+        raise UnshowableReason("the reason is empty: say why the assets must be unfrozen")
+    for position, char in enumerate(reason, start=1):
+        if not " " <= char <= "~":
+            raise UnshowableReason(
+                f"character {position} ({char!r}) of the reason cannot be shown on a signing "
+                "device: write the reason in printable ASCII (letters a-z, digits, punctuation)"
+            )
+    if len(reason) > MAX_REASON:
+        raise UnshowableReason(
+            f"the reason is {len(reason)} characters; at most {MAX_REASON} can be shown"
+        )
+    if reason != " ".join(reason.split(" ")) or reason.strip() != reason or "  " in reason:
+        raise UnshowableReason(
+            "the reason has a space at either end or two spaces in a row: write it on one "
+            "line with single spaces"
+        )
+    return reason
+
+
+def quote_reason(reason: str) -> str:
+    """``"reason"`` with ``\\`` and ``"`` escaped, as the statement shows it."""
+    check_reason(reason)
+    return '"' + reason.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r'\\(["\\])', r"\1", text[1:-1])
+
+
+def _b64url32_text(value: bytes) -> str:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise ValueError("must be 32 bytes")
+    return base64.urlsafe_b64encode(value).rstrip(b"=").decode("ascii")
+
+
+def _b64url32_value(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=")
+
+
 ID: _Codec[str] = _Codec(_ID_RE, _id_text, str)
 UINT: _Codec[int] = _Codec(_UINT_RE, _uint_text, int)
 COUNT: _Codec[int] = _Codec(_COUNT_RE, lambda v: _uint_text(v, _COUNT_RE), int)
@@ -177,6 +237,8 @@ ENV: _Codec[Environment] = _Codec(
 ASSET_QUANTITIES: _Codec[tuple[tuple[str, Decimal], ...]] = _Codec(
     _ASSET_QTYS_RE, _asset_quantities_text, _asset_quantities_value
 )
+REASON: _Codec[str] = _Codec(_QUOTED_RE, quote_reason, _unquote)
+B64URL32: _Codec[bytes] = _Codec(_B64URL32_RE, _b64url32_text, _b64url32_value)
 
 
 # ---------------------------------------------------------------- statements
@@ -218,6 +280,8 @@ class Statement:
                 continue
             try:
                 parts.append(f"{key}={codec.to_text(value)}")
+            except UnshowableReason:
+                raise
             except ValueError as exc:
                 raise StatementError(f"{self.KIND} field {attr} ({key}): {exc}") from None
         return " ".join(parts)
@@ -322,6 +386,32 @@ class UnfreezeStatement(Statement):
 
 
 @dataclass(frozen=True)
+class UnfreezeStatementV3(UnfreezeStatement):
+    """Format 3: the order's reason shown on the device, readable (``why="..."``).
+
+    The same fields as format 2 plus ``why``, the order body's reason in double quotes
+    (``\\"`` and ``\\\\`` escaped; printable ASCII, :func:`check_reason`); ``body=``
+    is the same SHA-256 in unpadded base64url (43 characters instead of 64 hex digits),
+    which leaves the reason room within the device's 240 characters. The digest still
+    binds every body field, the reason included. Format 2 statements still verify.
+    """
+
+    VERSION: ClassVar[int] = 3
+    FIELDS: ClassVar[tuple[tuple[str, str, _Codec[Any]], ...]] = (
+        ("cust", "custodian", ID), ("ex", "exchange", ID), ("env", "env", ENV),
+        ("id", "order_id", ID), ("client", "client_id", ID),
+        ("assets", "assets", ASSET_QUANTITIES), ("why", "reason", REASON),
+        ("exp", "expires_at", TIME), ("tx", "tx_prefix", HEX8),
+        ("body", "body_digest", B64URL32),
+    )
+    reason: str = ""
+
+    def reason_room(self) -> int:
+        """How many characters (escaped) the reason may take in this statement."""
+        return MAX_LENGTH - (len(self._render_unchecked()) - len(quote_reason(self.reason)) + 2)
+
+
+@dataclass(frozen=True)
 class LiquidationStatement(Statement):
     """A liquidation instruction the custodian signs for one margin call."""
 
@@ -387,7 +477,7 @@ class CheckpointStatement(Statement):
 
 STATEMENT_KINDS: tuple[type[Statement], ...] = (
     AttestationStatement, MakerCheckerAttestationStatement, UnfreezeStatement,
-    LiquidationStatement, TopUpStatement, CheckpointStatement,
+    UnfreezeStatementV3, LiquidationStatement, TopUpStatement, CheckpointStatement,
 )
 _BY_TAG = {kind.tag(): kind for kind in STATEMENT_KINDS}
 _S = TypeVar("_S", bound=Statement)
@@ -412,7 +502,7 @@ RETIRED_TAGS: dict[str, str] = {
     "CDESK-UNFREEZE/1": (
         "CDESK-UNFREEZE/1 orders are no longer accepted: they name the assets but not "
         "their quantities, and do not bind the order body; create a new order "
-        "(CDESK-UNFREEZE/2) and have it signed again"
+        "(CDESK-UNFREEZE/3) and have it signed again"
     ),
 }
 
@@ -424,7 +514,7 @@ def parse(text: str, kind: type[_S] | None = None) -> Any:
     :func:`parse_as` for a typed result).
     """
     check_device_text(text)
-    tokens = text.split(" ")
+    tokens = _TOKEN_RE.findall(text)
     tag = tokens[0]
     cls = _BY_TAG.get(tag)
     if cls is None:
@@ -462,6 +552,15 @@ def parse(text: str, kind: type[_S] | None = None) -> Any:
     if statement.render() != text:
         raise StatementError("statement is not in canonical form")
     return statement
+
+
+def tag_version(text: str) -> int:
+    """The format version in a statement's tag (``CDESK-UNFREEZE/3 ...`` -> 3)."""
+    tag = text.split(" ", 1)[0]
+    kind, _, version = tag.partition("/")
+    if not kind.startswith("CDESK-") or not version.isdigit():
+        raise StatementError("not a Custody Desk statement (no CDESK- tag)")
+    return int(version)
 
 
 def parse_as(text: str, kind: type[_S]) -> _S:

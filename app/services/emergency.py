@@ -34,7 +34,7 @@ from app.documents.canonical import (
 from app.documents.envelope import Document, Kind, SignatureEntry, body_digest, parse_document
 from app.documents.errors import DocumentError, Reason
 from app.documents.keys import KeysFile, Party, key_id_for
-from app.documents.order_body import order_statement
+from app.documents.order_body import CURRENT_VERSION, order_statement
 from app.documents.signatures import verify_message
 from app.documents.specs import EMERGENCY_QUORUM
 from app.documents.verify import (
@@ -45,6 +45,7 @@ from app.documents.verify import (
     verify_document,
 )
 from app.domain import multisig
+from app.domain import statement as st
 from app.domain.statement import Environment
 from app.services import emergency_btc
 from app.services.data_binding import with_bindings
@@ -122,8 +123,11 @@ class ImportResult:
     status: QuorumStatus
 
 
-def _domain_order(body: dict[str, Any]) -> multisig.UnfreezeOrder:
-    """The domain's view of an order body (its policy decides quorum and expiry)."""
+def _domain_order(
+    body: dict[str, Any], version: int = CURRENT_VERSION
+) -> multisig.UnfreezeOrder:
+    """The domain's view of an order body (its policy decides quorum and expiry), with
+    its statement in format ``version`` (the one it was signed in)."""
     return multisig.UnfreezeOrder.create(
         order_id=str(body["id"]),
         client_id=str(body["client_id"]),
@@ -137,7 +141,8 @@ def _domain_order(body: dict[str, Any]) -> multisig.UnfreezeOrder:
         exchange=str(body["exchange_id"]),
         custodian=str(body["custodian_id"]),
         body_digest=bytes.fromhex(body_digest(body)),
-        tx_prefix=order_statement(body).tx_prefix,
+        tx_prefix=order_statement(body, "body", version).tx_prefix,
+        statement_version=version,
     )
 
 
@@ -150,6 +155,32 @@ def _document(order: EmergencyOrderRecord, sigs: list[EmergencySignatureRecord])
             SignatureEntry(key_id_for(s.pubkey), s.party, base64.b64decode(s.signature_b64))
             for s in sigs
         ),
+    )
+
+
+class ReasonNotShowable(EmergencyError):
+    """The reason cannot be shown on a signing device as written (nothing was stored)."""
+
+
+def _check_reason_fits(body: dict[str, Any]) -> None:
+    """Refuse a reason that would push the order statement past the device's 240
+    characters, saying how many characters this order leaves for it."""
+    try:
+        order_statement(body)
+        return
+    except st.StatementError:
+        pass
+    except DocumentError:
+        return  # not about the reason: reported as the statement's own error below
+    try:
+        room = order_statement({**body, "reason": "x"}).reason_room()  # type: ignore[attr-defined]
+    except (st.StatementError, DocumentError):
+        return  # the order does not fit even with a one-letter reason: the assets are too many
+    length = len(st.quote_reason(body["reason"])) - 2
+    raise ReasonNotShowable(
+        f"the reason takes {length} characters on the device (quotes and backslashes count "
+        f"twice); this order leaves room for {room} within the 240 a signing device shows: "
+        "shorten it"
     )
 
 
@@ -176,8 +207,10 @@ def create_order(
     order's transaction before it is stored and may refuse it (one open order per
     Safe: ``safe_orders``).
     """
-    if not reason.strip():
-        raise EmergencyError("a reason is required")
+    try:
+        st.check_reason(reason)  # refused before anything is stored or shown
+    except st.UnshowableReason as exc:
+        raise ReasonNotShowable(str(exc)) from exc
     desk = desk_identity(store)
     with unit_of_work(store, clock=clock) as uow:
         now = uow.now.replace(microsecond=0)
@@ -218,6 +251,7 @@ def create_order(
             body[onchain[0]] = onchain[1]
         if onchain_check is not None:
             onchain_check(uow.tx, uow.now)
+        _check_reason_fits(body)
         try:
             statement = _domain_order(body).text
         except (ValueError, DocumentError) as exc:  # MultisigError is a ValueError
@@ -530,7 +564,7 @@ def execute(
             raise DocumentError(Reason.NO_QUORUM, f"order {order_id}: {quorum.detail}")
         # the domain policy has the last word: 2 distinct parties, before expiry, once
         policy = multisig.EmergencyUnfreeze(
-            order=_domain_order(order.body),
+            order=_domain_order(order.body, st.tag_version(order.statement)),
             keys=multisig.PartyKeys(
                 tuple(multisig.PartyKey(v.entry.party, v.entry.pubkey) for v in valid)
             ),

@@ -820,48 +820,53 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="29"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="30"/>
         <source>New emergency unfreeze order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="34"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="35"/>
         <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="48"/>
         <source>&amp;Client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="48"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="49"/>
         <source>&amp;Reason:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="57"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="58"/>
         <source>C&amp;reate order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="65"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="66"/>
         <source>Character %1 (%2) cannot be shown on a signing device: write the reason in printable ASCII (letters a-z, digits, punctuation).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/create_order.py" line="72"/>
+        <source>The reason is %1 characters: a signing device shows at most %2 of it, and fewer for an order of several assets or an on-chain order.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2568,17 +2573,17 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="231"/>
-        <source>Top-up refused</source>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="236"/>
+        <source>Top-up attestation for %1 (your signature as its maker)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="249"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="258"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="273"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation type="unfinished"></translation>
     </message>

@@ -820,49 +820,54 @@
 <context>
     <name>CreateOrderDialog</name>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="29"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="30"/>
         <source>New emergency unfreeze order</source>
         <translation>新建紧急解冻指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="34"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="35"/>
         <source>Any two of regulator, custodian and exchange can unfreeze a client&apos;s assets within 48 hours. The custodian&apos;s share is signed on the officer&apos;s device.</source>
         <translation>监管方、托管方、交易所中任意两方可在 48 小时内解冻客户资产。托管方份额在官员设备上签名。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="43"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="44"/>
         <source>Client</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="45"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="46"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
         <source>Why the assets must be unfrozen (printable ASCII)</source>
         <translation>必须解冻资产的原因（可打印 ASCII）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="47"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="48"/>
         <source>&amp;Client:</source>
         <translation>客户(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="48"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="49"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="57"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="58"/>
         <source>C&amp;reate order</source>
         <translation>创建指令(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/create_order.py" line="65"/>
+        <location filename="../../app/ui/dialogs/create_order.py" line="66"/>
         <source>Character %1 (%2) cannot be shown on a signing device: write the reason in printable ASCII (letters a-z, digits, punctuation).</source>
         <translation>第 %1 个字符（%2）无法在签名设备上显示：请用可打印 ASCII 字符（英文字母、数字、标点）填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/create_order.py" line="72"/>
+        <source>The reason is %1 characters: a signing device shows at most %2 of it, and fewer for an order of several assets or an on-chain order.</source>
+        <translation>理由共 %1 个字符：签名设备最多显示 %2 个，对于包含多种资产的指令或链上指令则更少。</translation>
     </message>
 </context>
 <context>
@@ -2569,17 +2574,17 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>未配置交易所连接：文件 → 设置… → 交易所连接（或 custody-desk exchange-link --url）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="231"/>
-        <source>Top-up refused</source>
-        <translation>补充被拒绝</translation>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="236"/>
+        <source>Top-up attestation for %1 (your signature as its maker)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="234"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="249"/>
         <source>Top-up attestation %1 prepared for approval.</source>
         <translation>补充抵押证明 %1 已编制，待审批。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_calls_view.py" line="258"/>
+        <location filename="../../app/ui/views/margin_calls_view.py" line="273"/>
         <source>Liquidation instruction for %1, shortfall USD %2</source>
         <translation>%1 的强平指令，缺口 USD %2</translation>
     </message>

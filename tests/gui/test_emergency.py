@@ -42,7 +42,7 @@ def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, 
     dialog.reason.setPlainText("Outage at the café branch")
     assert not dialog.ok_button.isEnabled()
     assert dialog.problem.isVisible() and "Character 18 (é)" in dialog.problem.text()
-    dialog.reason.setPlainText("Exchange outage: release collateral to the client")
+    dialog.reason.setPlainText("Exchange outage: release collateral")
     assert dialog.ok_button.isEnabled() and not dialog.problem.isVisible()
     dialog.ok_button.click()
     desk.wait_until(lambda: view.model.rowCount() == 1)

@@ -61,7 +61,7 @@ def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
     desk.sign_in("alice")
     view = w.emergency
     w.tabs.setCurrentWidget(view)
-    created = desk.run(view.create_order("alnoor-quant", "Exchange outage: release the shares"))
+    created = desk.run(view.create_order("alnoor-quant", "Exchange outage"))
     assert created is not None, close_messages()
     order = safe_order(store, created.order_id)
     assert order.section["units"] == str(80_000_000 * 10**18)
@@ -89,7 +89,7 @@ def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
         eth_repo(write).advance_nonce("alnoor-quant", 0)
     # a Trezor One signs by hashes: the dialog lists both for comparison
     custodian_emu.trezor.device.ethereum.typed_data_full = False
-    second = desk.run(view.create_order("alnoor-quant", "Second order, signed by hashes"))
+    second = desk.run(view.create_order("alnoor-quant", "Second order, by hashes"))
     assert second is not None, close_messages()
     assert safe_order(store, second.order_id).tx.nonce == 1
     view.select(second.order_id)
@@ -150,7 +150,7 @@ def test_the_window_executes_a_safe_order_by_writing_its_exec_transaction(desk, 
     desk.sign_in("alice")
     view = w.emergency
     w.tabs.setCurrentWidget(view)
-    created = desk.run(view.create_order("alnoor-quant", "Exchange outage: release the shares"))
+    created = desk.run(view.create_order("alnoor-quant", "Exchange outage"))
     assert created is not None, close_messages()
     order_id = created.order_id
     tx = safe_order(store, order_id).tx

@@ -410,6 +410,10 @@ def test_statement_vectors_match_the_code() -> None:
             "SCB-DXB", "OKX", Environment.TEST, "UF-0001", "QF-001",
             (("BENJI", Decimal("80000000.00")), ("BTC", Decimal("300"))),
             t0 + timedelta(hours=48), bytes(range(32))),
+        "UNFREEZE3": sm.UnfreezeStatementV3(
+            "SCB-DXB", "OKX", Environment.TEST, "UF-0001", "QF-001",
+            (("BENJI", Decimal("80000000.00")), ("BTC", Decimal("300"))),
+            t0 + timedelta(hours=48), bytes(range(32)), None, 'exchange "down" 6h'),
         "LIQUIDATE": sm.LiquidationStatement(
             "OKX", Environment.TEST, "LQ-0001", "MC-0007", "MM-002", Decimal("1250000.00"),
             t0 + timedelta(hours=24), _sha(b"[]")),

@@ -76,8 +76,9 @@ ORDER_EDITS = [
     (lambda b: b.update(destination="attacker"), "destination: unknown field"),
     (lambda b: b["assets"][0].update(to="attacker"), "assets[0].to: unknown field"),
     (lambda b: b.pop("reason"), "reason: missing"),
-    (lambda b: b.update(reason="changed my mind"), "reason, created_at"),
-    (lambda b: b.update(created_at="2026-11-26T08:00:01Z"), "reason, created_at"),
+    # format 3 shows the reason: an edit is named like any shown field
+    (lambda b: b.update(reason="changed my mind"), "reason is 'changed my mind'"),
+    (lambda b: b.update(created_at="2026-11-26T08:00:01Z"), "does not show (created_at)"),
     (lambda b: b.update(assets=[]), "assets: empty"),
 ]
 
@@ -150,7 +151,7 @@ def test_version_1_orders_are_refused_by_version() -> None:
     first = report.first_failure()
     assert first is not None and first.name == "statement"
     assert first.reason is Reason.UNSUPPORTED_VERSION
-    assert "CDESK-UNFREEZE/2" in first.detail and "quantities" in first.detail
+    assert "CDESK-UNFREEZE/3" in first.detail and "quantities" in first.detail
 
 
 def test_cli_verify_says_invalid_for_the_reviewers_release(
@@ -182,9 +183,10 @@ def test_an_on_chain_extension_is_shown_by_its_hash_and_bound(
     register_order_extension(
         OrderExtension("test_chain", check, lambda v: bytes.fromhex(v["tx_hash"]))
     )
-    body = {**_order().body, "test_chain": {"tx_hash": "ab" * 32}}
+    # an on-chain order leaves less room for the reason (tx= takes 20 characters)
+    body = {**_order().body, "reason": "exchange down 6h", "test_chain": {"tx_hash": "ab" * 32}}
     text = order_statement(body).render()
-    assert " tx=" + "ab" * 8 + " body=" in text
+    assert " tx=" + "ab" * 8 + " body=" in text and text.startswith("CDESK-UNFREEZE/3 ")
     doc = Document(Kind.UNFREEZE_ORDER, text, body)
     edited = _edited(doc, lambda obj: obj["body"]["test_chain"].update(tx_hash="cd" * 32))
     assert "transaction hash" in _body_failure(verify_document(edited, CTX))

@@ -83,6 +83,13 @@ def build_vectors() -> dict[str, bytes]:
     order = Document(Kind.UNFREEZE_ORDER, order_statement(order_body).render(), order_body)
     order = _sign(order, hsms["custodian-emergency"], "custodian")
     order = _sign(order, hsms["vara-emergency"], "regulator")
+    # the same order signed in format 2 (CDESK-UNFREEZE/2, before the reason was shown):
+    # still verifies
+    order_v2 = Document(
+        Kind.UNFREEZE_ORDER, order_statement(order_body, version=2).render(), order_body
+    )
+    order_v2 = _sign(order_v2, hsms["custodian-emergency"], "custodian")
+    order_v2 = _sign(order_v2, hsms["vara-emergency"], "regulator")
 
     # alnoor-quant has 1,000,000 BENJI locked by a pending redemption: held, not collateral
     salts = {"alnoor-quant": bytes(range(32)), "palm-harbour": bytes(range(32, 64))}
@@ -107,13 +114,14 @@ def build_vectors() -> dict[str, bytes]:
         "keys": keys.to_bytes(),
         "margin_call": margin_call.to_bytes(),
         "unfreeze_order": order.to_bytes(),
+        "unfreeze_order_v2": order_v2.to_bytes(),
         "attestation_bundle": bundle.to_bytes(),
     }
 
 
 def _doc_vectors() -> dict[str, bytes]:
     text = DOC.read_text(encoding="utf-8")
-    found = re.findall(r"<!-- vector:([a-z_]+) -->\n```json\n(.*?)\n```", text, re.S)
+    found = re.findall(r"<!-- vector:([a-z0-9_]+) -->\n```json\n(.*?)\n```", text, re.S)
     return {name: body.encode("utf-8") + b"\n" for name, body in found}
 
 
@@ -125,12 +133,16 @@ def test_each_vector_verifies_and_a_tampered_one_does_not() -> None:
     vectors = build_vectors()
     keys = parse_keys(vectors["keys"])
     ctx = VerifyContext(keys=keys, env="test", now=NOW, exchange_id="EXCH-DEMO")
-    for name in ("margin_call", "unfreeze_order", "attestation_bundle"):
+    for name in ("margin_call", "unfreeze_order", "unfreeze_order_v2", "attestation_bundle"):
         report = verify_document(parse_document(vectors[name]), ctx)
         assert report.ok, (name, report.lines())
         tampered = vectors[name].replace(b"alnoor-quant", b"alnoor-quanx", 1)
         assert not verify_document(parse_document(tampered), ctx).ok, name
     assert utc(NOW) == "2026-11-26T12:00:00Z"
+    shown = parse_document(vectors["unfreeze_order"]).statement
+    assert shown.startswith("CDESK-UNFREEZE/3 ")
+    assert 'why="exchange unreachable for 6 hours"' in shown
+    assert parse_document(vectors["unfreeze_order_v2"]).statement.startswith("CDESK-UNFREEZE/2 ")
 
 
 if __name__ == "__main__":

@@ -82,10 +82,19 @@ def test_order_statement_and_48_hour_expiry() -> None:
     order = _order()
     assert order.expires_at == CREATED + timedelta(hours=48)
     assert order.assets == (("BENJI", Decimal("80000000.00")), ("BTC", Decimal("300")))
+    # format 3: the reason readable on the device; body= the same digest in base64url
     assert order.text == (
+        "CDESK-UNFREEZE/3 cust=SCB-DXB ex=OKX env=test id=UF-0001 client=QF-001 "
+        'assets=BENJI:80000000.00,BTC:300 why="exchange unreachable for 6 hours" '
+        "exp=2026-11-28T09:00:00Z body=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
+    )
+    # an order signed in format 2 keeps its text (no why=, hex body)
+    assert _order(statement_version=2).text == (
         "CDESK-UNFREEZE/2 cust=SCB-DXB ex=OKX env=test id=UF-0001 client=QF-001 "
         "assets=BENJI:80000000.00,BTC:300 exp=2026-11-28T09:00:00Z body=" + bytes(range(32)).hex()
     )
+    with pytest.raises(MultisigError, match="printable ASCII"):
+        _order(reason="caf\u00e9 closed")
     with pytest.raises(MultisigError, match="48 hours"):
         UnfreezeOrder("UF-1", "QF-001", (("BTC", Decimal(1)),), "r", CREATED,
                       CREATED + timedelta(hours=49), Environment.TEST, "OKX", "SCB-DXB",

@@ -292,3 +292,45 @@ def test_property_one_changed_character_is_refused_or_a_different_statement(
         return
     assert parsed.render() == text  # whatever parses is canonical ...
     assert (parsed == _attest()) == (text == GOLDEN)  # ... and means exactly what it says
+
+
+def _unfreeze3(reason: str) -> sm.UnfreezeStatementV3:
+    return sm.UnfreezeStatementV3("SCB", "OKX", Environment.TEST, "UF-1", "QF-001",
+                                  (("BTC", Decimal(1)),), EXP, bytes(range(32)), None, reason)
+
+
+@pytest.mark.parametrize("reason", ["r", 'say "no"', "C:\\ops\\", 'a \\" b', "x" * 80])
+def test_format_3_shows_the_reason_quoted_and_parses_back(reason: str) -> None:
+    text = _unfreeze3(reason).render()
+    assert text.startswith("CDESK-UNFREEZE/3 ") and " why=\"" in text
+    assert text.endswith(" body=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
+    parsed = sm.parse(text)
+    assert isinstance(parsed, sm.UnfreezeStatementV3) and parsed.reason == reason
+    assert sm.parse_as(text, UnfreezeStatement) == parsed  # still an UNFREEZE statement
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (lambda t: t.replace('why="a b"', 'why="a "b"'), "why"),  # unescaped quote
+        (lambda t: t.replace('why="a b"', 'why=" a b"'), "reason"),
+        (lambda t: t.replace('why="a b"', "why=a"), "why"),  # not quoted
+        (lambda t: t.replace(' why="a b"', ""), "why"),  # format 3 without its reason
+        (lambda t: t[:-1] + "9", "body"),  # base64url with its spare bits set
+        (lambda t: t.replace("body=AAEC", "body=AAEC=")[:-1], "body"),
+    ],
+)
+def test_format_3_refuses_what_it_would_not_render(edit: Any, why: str) -> None:
+    text = _unfreeze3("a b").render()
+    with pytest.raises(StatementError, match=why):
+        sm.parse(edit(text))
+
+
+def test_reason_room_is_what_the_240_characters_leave() -> None:
+    statement = _unfreeze3("a b")
+    room = statement.reason_room()
+    assert len(_unfreeze3("x" * room).render()) == 240
+    with pytest.raises(StatementError, match="240"):
+        _unfreeze3("x" * (room + 1))
+    with pytest.raises(sm.UnshowableReason, match="printable ASCII"):
+        _unfreeze3("caf\u00e9")

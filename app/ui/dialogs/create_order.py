@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.statement import MAX_REASON
 from app.ui import theme
 from app.ui.dialogs.reason_buttons import one_line, reason_buttons
 
@@ -65,6 +66,15 @@ class CreateOrderDialog(QDialog):
                     "Character %1 (%2) cannot be shown on a signing device: write the reason"
                     " in printable ASCII (letters a-z, digits, punctuation)."
                 ).replace("%1", str(position)).replace("%2", char)
+        if len(reason) > MAX_REASON:
+            return (
+                self.tr(
+                    "The reason is %1 characters: a signing device shows at most %2 of it, and"
+                    " fewer for an order of several assets or an on-chain order."
+                )
+                .replace("%1", str(len(reason)))
+                .replace("%2", str(MAX_REASON))
+            )
         return ""
 
     def values(self) -> tuple[str, str]:
