@@ -45,3 +45,5 @@ def test_the_reason_is_on_the_device_screen_or_refused_before_any_device(desk) -
     screen = custodian_emu.hsm.screen
     assert "CDESK-UNFREEZE/3 " in screen
     assert 'why="Exchange \\"EXCH-DEMO\\" unreachable"' in screen, screen
+    desk.settle()
+    close_messages()
