@@ -173,9 +173,12 @@ def _check_reason_fits(body: dict[str, Any]) -> None:
     except DocumentError:
         return  # not about the reason: reported as the statement's own error below
     try:
-        room = order_statement({**body, "reason": "x"}).reason_room()  # type: ignore[attr-defined]
+        short = order_statement({**body, "reason": "x"})
     except (st.StatementError, DocumentError):
         return  # the order does not fit even with a one-letter reason: the assets are too many
+    if not isinstance(short, st.UnfreezeStatementV3):
+        return  # a format without the reason: nothing to say about it
+    room = short.reason_room()
     length = len(st.quote_reason(body["reason"])) - 2
     raise ReasonNotShowable(
         f"the reason takes {length} characters on the device (quotes and backslashes count "

@@ -125,3 +125,25 @@ def test_ethereum_typed_data_on_the_device(device: DeviceInfo) -> None:
     assert result.address == address
     digest = typed_data_digest(result.domain_hash, result.message_hash)
     assert digest == tx.safe_tx_hash and recover_address(digest, result.signature) == address
+
+
+def test_show_address_on_the_device_is_the_paths_address(device: DeviceInfo) -> None:
+    """The device shows the address at PATH on its screen: compare it with the one
+    printed here, then confirm on a Trezor (a Coldcard only displays it)."""
+    thread = DeviceThread()
+    signer = open_signer(device.uri)
+
+    def flow() -> tuple[str, str]:
+        identity = signer.open(NullInteraction())
+        try:
+            expected = signer.get_public_key(PATH).address
+            print(f"\n{identity.label} must show {expected} ({PATH}): compare, then confirm")
+            return expected, signer.show_address(PATH, shown=expected)
+        finally:
+            signer.close()
+
+    try:
+        expected, shown = thread.submit(flow).result(timeout=300)
+    finally:
+        thread.shutdown()
+    assert shown == expected
