@@ -135,3 +135,17 @@ def test_a_partys_multisig_key_and_safe_owner_are_shown_on_the_partys_device(des
     regulator_fingerprint = rows[KeyKind.MULTISIG, "regulator"].fingerprint
     assert "Not this key's device" in text and regulator_fingerprint in text
     assert not mismatch_boxes()
+
+
+def test_every_window_shortcut_is_bound_once(desk) -> None:
+    """Show address on device (Ctrl+Alt+W) takes no other action's keys."""
+    from collections import Counter
+
+    from PySide6.QtGui import QAction
+
+    actions = desk.window.findChildren(QAction)
+    keys = Counter(
+        s.toString() for a in actions for s in a.shortcuts() if not s.isEmpty()
+    )
+    assert [k for k, n in keys.items() if n > 1] == []
+    assert desk.window.devices.show_address_action.shortcut().toString() == "Ctrl+Alt+W"

@@ -59,7 +59,7 @@ class DevicesView(QWidget):
         )
         self.identify_action.triggered.connect(lambda: ctx.spawn(self.identify_selected()))
         self.show_address_action = QAction(self.tr("Sho&w address on device"), self)
-        self.show_address_action.setShortcut(QKeySequence("Ctrl+Alt+V"))
+        self.show_address_action.setShortcut(QKeySequence("Ctrl+Alt+W"))
         self.show_address_action.setToolTip(
             self.tr(
                 "Have the selected device derive the selected registered key's address and"
