@@ -2576,7 +2576,7 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
     <message>
         <location filename="../../app/ui/views/margin_calls_view.py" line="236"/>
         <source>Top-up attestation for %1 (your signature as its maker)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的补充抵押证明（以编制人身份签名）</translation>
     </message>
     <message>
         <location filename="../../app/ui/views/margin_calls_view.py" line="249"/>
