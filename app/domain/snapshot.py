@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from app.domain.assets import AssetCatalogue, UnknownAsset
 from app.domain.money import (
@@ -63,9 +63,13 @@ class SnapshotError(ValueError):
         super().__init__(f"{field}: {message}")
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """A holding of one asset. ``locked_quantity`` is locked by a pending redemption."""
+class Position(NamedTuple):
+    """A holding of one asset. ``locked_quantity`` is locked by a pending redemption.
+
+    Immutable; a named tuple (not a frozen dataclass) because a desk holds
+    hundreds of thousands and builds them on every load (docs/performance.md).
+    It unpacks as ``(asset, quantity, locked_quantity)``.
+    """
 
     asset: str
     quantity: Decimal
@@ -77,9 +81,9 @@ class Position:
         return self.quantity - self.locked_quantity
 
 
-@dataclass(frozen=True, slots=True)
-class ClientRecord:
-    """One client institution as reported in a snapshot."""
+class ClientRecord(NamedTuple):
+    """One client institution as reported in a snapshot (immutable; a named tuple
+    for the reason :class:`Position` is one)."""
 
     id: str
     name: str

@@ -282,11 +282,25 @@ def value_snapshot(
     """Value every client of ``snapshot`` in order (``prices`` overrides the snapshot's)."""
     effective_prices = snapshot.prices if prices is None else prices
     locks = locked_by_client or {}
-    with money_context():
-        return tuple(
-            value_client(client, effective_prices, catalogue, policy, locks.get(client.id))
-            for client in snapshot.clients
+    # BatchValuer: value_client's figures (tests/unit/test_valuation_batch.py).
+    valuer = BatchValuer(effective_prices, catalogue, policy)
+    return tuple(
+        valuer.value_many(
+            [
+                (
+                    c.id,
+                    c.name,
+                    c.net_assets_usd,
+                    c.dubai_entity,
+                    c.soc2_type2,
+                    c.exposure_usd,
+                    c.positions,
+                    locks.get(c.id),
+                )
+                for c in snapshot.clients
+            ]
         )
+    )
 
 
 ClientParts = tuple[
@@ -364,7 +378,7 @@ class BatchValuer:
             client.dubai_entity,
             client.soc2_type2,
             client.exposure_usd,
-            [(p.asset, p.quantity, p.locked_quantity) for p in client.positions],
+            client.positions,  # Position unpacks as (asset, quantity, locked)
             locked,
         )
         return self.value_many([parts])[0]

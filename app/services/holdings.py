@@ -350,7 +350,7 @@ class HoldingsService:
                         state.dubai_entity,
                         state.soc2_type2,
                         state.exposure_usd,
-                        [(p.asset, p.quantity, p.locked_quantity) for p in state.positions],
+                        state.positions,  # named tuples: (asset, quantity, locked)
                         locks.get(state.client_id),
                     )
                     for state in chunk
@@ -397,9 +397,7 @@ def _to_record(state: StoredClientState) -> ClientRecord:
         dubai_entity=state.dubai_entity,
         soc2_type2=state.soc2_type2,
         exposure_usd=state.exposure_usd,
-        positions=tuple(
-            Position(asset=p.asset, quantity=p.quantity, locked_quantity=p.locked_quantity)
-            for p in state.positions
-        ),
+        positions=tuple([Position(asset, quantity, locked) for asset, quantity, locked
+                         in state.positions]),
         liquidation_order=state.liquidation_order,
     )
