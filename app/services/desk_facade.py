@@ -286,6 +286,22 @@ class SafeSignatureRow:
 
 
 @dataclass(frozen=True, slots=True)
+class BtcReleaseDetail:
+    """A Bitcoin order's release PSBT: the transaction every party approves, and whose
+    valid signatures it holds now (``emergency_btc.release_status``)."""
+
+    txid: str
+    inputs: int
+    outputs: int
+    amount_sat: int
+    fee_sat: int
+    destination: str
+    parties_signed: tuple[str, ...]  # valid on every input
+    signers_per_input: tuple[tuple[str, ...], ...]
+    threshold: int = 2
+
+
+@dataclass(frozen=True, slots=True)
 class EmergencyOrderDetail:
     """What the emergency details pane shows for one order."""
 
@@ -296,6 +312,7 @@ class EmergencyOrderDetail:
     release_id: str | None = None
     safe_signatures: tuple[SafeSignatureRow, ...] = ()
     safe_needed: int | None = None  # None: the order has no Safe transaction
+    btc_release: BtcReleaseDetail | None = None  # None: the order has no Bitcoin release
 
 
 @dataclass(frozen=True, slots=True)

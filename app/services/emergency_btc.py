@@ -38,6 +38,7 @@ from signing.bitcoin.spend import (
     merge_signatures,
     parse_psbt,
     signed_parties,
+    signers_per_input,
     summarize,
 )
 from signing.bitcoin.vault import THRESHOLD, Vault
@@ -114,6 +115,43 @@ def order_psbt(store: Store, order_id: str) -> str:
     """The order's PSBT (base64) with every verified signature collected so far."""
     with store.read() as tx:
         return _order_and_psbt(tx, order_id)[1].psbt
+
+
+@dataclass(frozen=True)
+class ReleaseStatus:
+    """An order's release PSBT as the desk reads it now: the transaction the parties
+    approve and whose valid signatures it holds (re-checked against the vault keys)."""
+
+    summary: SpendSummary
+    outputs: int
+    signers_per_input: tuple[tuple[str, ...], ...]  # valid signers of each input
+    parties_signed: tuple[str, ...]  # valid on every input
+    threshold: int = THRESHOLD
+
+
+def release_status(store: Store, order_id: str) -> ReleaseStatus | None:
+    """The PSBT summary and signature status of ``order_id``'s Bitcoin release (what
+    ``emergency psbt`` exports), or None for an order without one."""
+    network = network_of(store)
+    with store.read() as tx:
+        order = desk_repo(tx).order(order_id)
+        row = vault_repo(tx).psbt(order.id) if order is not None else None
+        if order is None or row is None:
+            return None
+        vault = _vault_of(tx, order, network)
+    try:
+        psbt = parse_psbt(row.psbt)
+        summary = summarize(psbt, vault)
+        per_input = signers_per_input(psbt, vault)
+    except BitcoinError as exc:
+        raise _refused(exc) from exc
+    every = frozenset.intersection(*per_input) if per_input else frozenset()
+    return ReleaseStatus(
+        summary,
+        len(psbt.tx.vout),
+        tuple(tuple(sorted(p)) for p in per_input),
+        tuple(sorted(every)),
+    )
 
 
 def order_for_psbt(store: Store, data: bytes | str) -> str:
@@ -262,11 +300,13 @@ __all__ = [
     "PsbtImport",
     "PsbtRefused",
     "ReleaseRequest",
+    "ReleaseStatus",
     "finalize_release",
     "import_psbt",
     "order_for_psbt",
     "order_psbt",
     "plan_release",
+    "release_status",
     "release_transaction",
     "sign_psbt_on_device",
 ]

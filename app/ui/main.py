@@ -75,7 +75,7 @@ class DeskApp:
         self.live.start()
         self._emulators: EmulatorControl | None = None
         i18n.translator().language_changed.connect(self._rebuild)
-        ctx.store_restored.connect(lambda path: ctx.spawn(self.after_restore(path)))
+        ctx.store_restored.connect(self._store_restored)  # bound: no cycle through ctx
         ctx.emulator_changed.connect(lambda _r: ctx.spawn(ctx.reload_devices()))
         # "Ask on the emulator screen" is remembered, and applies to every emulator started
         ctx.emulator_changed.connect(self._apply_ask_on_screen)
@@ -105,6 +105,9 @@ class DeskApp:
         self.ctx.spawn(self.window.load_all())
         old.close()
         old.deleteLater()
+
+    def _store_restored(self, path: str) -> None:
+        self.ctx.spawn(self.after_restore(path))
 
     async def after_restore(self, path: str) -> None:
         """The store now holds a backup's content: no restart. The session is checked

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -27,6 +27,7 @@ from app.ui.context import DeskContext, show_refusal
 from app.ui.file_dialogs import choose_file
 from app.ui.message_log import MessageLogDialog, NoticeButton
 from app.ui.signin.bar import SigninBar
+from app.ui.status_row import ElidedLabel, StatusRow
 from app.ui.theme import BANNER_STYLE
 from app.ui.views.holdings_view import HoldingsView
 from app.ui.window_size import default_window_geometry, minimum_window_size
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), "")
         self.tabs.currentChanged.connect(lambda _i: self._ensure_built())
         layout.addWidget(self.tabs, 1)
+        self._central_layout = layout
         self.setCentralWidget(central)
 
         self._build_toolbar()
@@ -274,24 +276,33 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
 
     def _build_status_bar(self) -> None:
+        """Two rows (app/ui/status_row.py): the desk's state (store, devices, emulator,
+        session) above the status bar, so the status bar's message reads whole."""
         bar = self.statusBar()
-        self.store_status = QLabel()
+        self.store_status = ElidedLabel()
         self.store_status.setObjectName("storeStatus")
-        self.device_status = QLabel()
+        self.device_status = ElidedLabel()
         self.device_status.setObjectName("deviceStatus")
-        self.emulator_status = QLabel()
+        self.emulator_status = ElidedLabel()
         self.emulator_status.setObjectName("emulatorStatus")
+        self.status_row = StatusRow(
+            [self.store_status, self.device_status, self.emulator_status,
+             self.signin_bar.status_label]
+        )
+        self._central_layout.addWidget(self.status_row)
         self.clock_label = QLabel()
-        # Important messages stay here until read; the message area left of it is brief.
+        self.message_label = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
+        self.message_label.setObjectName("statusMessage")
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
+        bar.addWidget(self.message_label, 1)
+        # Important messages stay here until read; the message on the left is brief.
         self.notice_button = NoticeButton(self.ctx.messages)
         self.notice_button.clicked.connect(self.show_messages)
-        self.notice_button.setMaximumWidth(460)
-        # Permanent (right-hand) part: a brief message on the left never covers it.
+        self.notice_button.setMaximumWidth(360)  # a quarter of a narrower window
         bar.addPermanentWidget(self.notice_button)
         self.message_log_dialog: MessageLogDialog | None = None
-        for widget in (self.store_status, self.device_status, self.emulator_status):
-            bar.addPermanentWidget(widget)
-        bar.addPermanentWidget(self.signin_bar.status_label)
         bar.addPermanentWidget(self.clock_label)
 
     def retranslate(self) -> None:
@@ -381,7 +392,7 @@ class MainWindow(QMainWindow):
         except RefusedError as exc:
             show_refusal(self, exc, self.tr("Snapshot refused"))
             return None
-        self.statusBar().showMessage(result, 10000)
+        self._show_message(result, 10000)
         self.ctx.notify_changed()
         return result
 
@@ -427,22 +438,15 @@ class MainWindow(QMainWindow):
         self.message_log_dialog.raise_()
         return self.message_log_dialog
 
-    def _show_message(self, text: str) -> None:
+    def _show_message(self, text: str, timeout_ms: int = 8000) -> None:
         bar = self.statusBar()
-        bar.showMessage(text, 8000)
+        self.message_label.setText(text)
+        self._message_timer.start(timeout_ms)
         # A message the status bar would cut off stays, whole, in the unread button.
         room = bar.width() - sum(
-            w.width()
-            for w in (
-                self.notice_button,
-                self.store_status,
-                self.device_status,
-                self.emulator_status,
-                self.clock_label,
-            )
-            if w.isVisible()
+            w.width() for w in (self.notice_button, self.clock_label) if w.isVisible()
         )
-        if bar.fontMetrics().horizontalAdvance(text) > room - 40:
+        if self.message_label.fontMetrics().horizontalAdvance(text) > room - 40:
             self.ctx.messages.keep_unread(text)
 
     def _tick(self) -> None:
@@ -488,6 +492,12 @@ class MainWindow(QMainWindow):
         for key, value in self.holdings.save_state().items():
             self.settings.setValue(key, value)
         self.settings.sync()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # the unread-notice button takes at most a quarter of the bar: the message
+        # left of it keeps room to read whole at the minimum window size
+        self.notice_button.setMaximumWidth(min(360, max(120, self.width() // 4)))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.closed = True

@@ -873,17 +873,17 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="121"/>
+        <location filename="../../app/ui/main.py" line="124"/>
         <source>The desk now shows the store restored from %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="125"/>
+        <location filename="../../app/ui/main.py" line="128"/>
         <source>Your session is not in it: sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="129"/>
+        <location filename="../../app/ui/main.py" line="132"/>
         <source>Store restored</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1221,167 +1221,248 @@
 <context>
     <name>EmergencyOrderDetails</name>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="46"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="53"/>
         <source>Statement each party signs (exactly as shown on the device)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="52"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="59"/>
         <source>Statement each party signs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="61"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="68"/>
         <source>Signatures (2 of 3 distinct parties)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Party</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Key id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Verification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="83"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="90"/>
         <source>Order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="103"/>
         <source>Order / client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="104"/>
         <source>Reason:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="105"/>
         <source>Created:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="106"/>
         <source>Expires (48 h):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="107"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="101"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="108"/>
         <source>Executed:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="102"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
         <source>Release instruction:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="103"/>
-        <source>SafeTx signatures:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
-        <source>Open: no party has signed yet (any two of the three are needed)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/views/emergency_details.py" line="112"/>
-        <source>Open: 1 of 2 signatures, waiting for a second party</source>
+        <source>SafeTx hash:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="113"/>
-        <source>Quorum reached: executable once</source>
+        <source>SafeTx signatures:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="114"/>
-        <source>Executed</source>
+        <location filename="../../app/ui/views/emergency_details.py" line="121"/>
+        <source>Bitcoin release transaction (PSBT)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="115"/>
-        <source>Expired: can no longer execute</source>
+        <location filename="../../app/ui/views/emergency_details.py" line="132"/>
+        <source>Transaction id:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="123"/>
-        <source>Select an order to see what is signed.</source>
+        <location filename="../../app/ui/views/emergency_details.py" line="133"/>
+        <source>Inputs / outputs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="134"/>
+        <source>Amount to destination:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="135"/>
+        <source>Fee:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="136"/>
+        <source>Destination:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="137"/>
+        <source>Signatures in the PSBT:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="148"/>
+        <source>%1 vault coins in, %2 out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="152"/>
-        <source>Not executed</source>
+        <source>%1 BTC (%2 sat)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="160"/>
-        <source>— (no Safe transaction)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
-        <source>✓ %1 (%2) valid</source>
+        <location filename="../../app/ui/views/emergency_details.py" line="155"/>
+        <source>%1 sat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="165"/>
-        <source>✗ %1 (%2) invalid: %3</source>
+        <source>✓ %1: every input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="172"/>
-        <source>1 more owner signature needed</source>
+        <location filename="../../app/ui/views/emergency_details.py" line="167"/>
+        <source>◐ %1: %2 of %3 inputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="171"/>
+        <source>✗ %1: not signed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="175"/>
-        <source>%1 more owner signatures needed</source>
+        <source>Enough signatures: %1 of %2 parties on every input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/views/emergency_details.py" line="178"/>
+        <source>%1 of %2 parties&apos; signatures on every input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="184"/>
+        <source>Open: no party has signed yet (any two of the three are needed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="186"/>
+        <source>Open: 1 of 2 signatures, waiting for a second party</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="187"/>
+        <source>Quorum reached: executable once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="188"/>
+        <source>Executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="189"/>
+        <source>Expired: can no longer execute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="197"/>
+        <source>Select an order to see what is signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="228"/>
+        <source>Not executed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="232"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="238"/>
+        <source>— (no Safe transaction)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="241"/>
+        <source>✓ %1 (%2) valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="243"/>
+        <source>✗ %1 (%2) invalid: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="250"/>
+        <source>1 more owner signature needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="253"/>
+        <source>%1 more owner signatures needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="256"/>
         <source>Enough owner signatures (2 of 3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="263"/>
         <source>Not signed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="191"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="269"/>
         <source>Signed %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="195"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="273"/>
         <source>✓ Verified against the registered key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="198"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="276"/>
         <source>✗ Not valid: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2082,191 +2163,191 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="215"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>Hel&amp;p</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>&amp;Documentation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>&amp;About Custody Desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>&amp;Import snapshot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="320"/>
         <source>&amp;Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>&amp;Find client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>Messa&amp;ges…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>&amp;Holdings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>&amp;Margin calls (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>&amp;Margin calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>&amp;Emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>Dev&amp;ices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>A&amp;ttestations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>A&amp;udit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="357"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Test emulator warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Store: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>⚠ connection lost, retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="376"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
-        <location filename="../../app/ui/main_window.py" line="399"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="452"/>
+        <location filename="../../app/ui/main_window.py" line="456"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="453"/>
+        <location filename="../../app/ui/main_window.py" line="457"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n new margin call needs attention.</numerusform>
@@ -3380,97 +3461,97 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SigninBar</name>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="52"/>
+        <location filename="../../app/ui/signin/bar.py" line="53"/>
         <source>Sign in to act at this desk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="53"/>
+        <location filename="../../app/ui/signin/bar.py" line="54"/>
         <source>Switching officer: the next officer signs in on their device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="54"/>
+        <location filename="../../app/ui/signin/bar.py" line="55"/>
         <source>The desk was locked. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="55"/>
+        <location filename="../../app/ui/signin/bar.py" line="56"/>
         <source>The desk locked itself after being idle. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="56"/>
+        <location filename="../../app/ui/signin/bar.py" line="57"/>
         <source>Your session expired. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="57"/>
+        <location filename="../../app/ui/signin/bar.py" line="58"/>
         <source>Signed out. The next officer signs in here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="58"/>
+        <location filename="../../app/ui/signin/bar.py" line="59"/>
         <source>Sign-in refused.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="59"/>
+        <location filename="../../app/ui/signin/bar.py" line="60"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="61"/>
+        <location filename="../../app/ui/signin/bar.py" line="62"/>
         <source>The store was restored from a backup that does not hold your session. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="89"/>
+        <location filename="../../app/ui/signin/bar.py" line="90"/>
         <source>Nobody signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="90"/>
+        <location filename="../../app/ui/signin/bar.py" line="91"/>
         <source>Not signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <location filename="../../app/ui/signin/bar.py" line="92"/>
         <source>&amp;Sign in…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="93"/>
+        <location filename="../../app/ui/signin/bar.py" line="94"/>
         <source>(TEST)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="96"/>
+        <location filename="../../app/ui/signin/bar.py" line="97"/>
         <source>Signed in: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="98"/>
+        <location filename="../../app/ui/signin/bar.py" line="99"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="103"/>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
         <source>&amp;Switch officer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="108"/>
+        <location filename="../../app/ui/signin/bar.py" line="109"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="109"/>
+        <location filename="../../app/ui/signin/bar.py" line="110"/>
         <source>Lock the desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="110"/>
+        <location filename="../../app/ui/signin/bar.py" line="111"/>
         <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>

@@ -873,17 +873,17 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="121"/>
+        <location filename="../../app/ui/main.py" line="124"/>
         <source>The desk now shows the store restored from %1.</source>
         <translation>工作台现显示从 %1 恢复的存储。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="125"/>
+        <location filename="../../app/ui/main.py" line="128"/>
         <source>Your session is not in it: sign in again.</source>
         <translation>其中没有您的会话：请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="129"/>
+        <location filename="../../app/ui/main.py" line="132"/>
         <source>Store restored</source>
         <translation>存储已恢复</translation>
     </message>
@@ -1221,167 +1221,248 @@
 <context>
     <name>EmergencyOrderDetails</name>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="46"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="53"/>
         <source>Statement each party signs (exactly as shown on the device)</source>
         <translation>各方签署的声明（与设备显示完全一致）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="52"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="59"/>
         <source>Statement each party signs</source>
         <translation>各方签署的声明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="61"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="68"/>
         <source>Signatures (2 of 3 distinct parties)</source>
         <translation>签名（三方中任意两方）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Party</source>
         <translation>参与方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Share</source>
         <translation>份额签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Key id</source>
         <translation>密钥 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="64"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="71"/>
         <source>Verification</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="83"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="90"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="96"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="103"/>
         <source>Order / client:</source>
         <translation>指令 / 客户：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="97"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="104"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="98"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="105"/>
         <source>Created:</source>
         <translation>创建时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="99"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="106"/>
         <source>Expires (48 h):</source>
         <translation>到期（48 小时）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="100"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="107"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="101"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="108"/>
         <source>Executed:</source>
         <translation>执行：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="102"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="109"/>
         <source>Release instruction:</source>
         <translation>释放指令：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="103"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="112"/>
+        <source>SafeTx hash:</source>
+        <translation>SafeTx 哈希：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="113"/>
         <source>SafeTx signatures:</source>
         <translation>SafeTx 签名：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="110"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="121"/>
+        <source>Bitcoin release transaction (PSBT)</source>
+        <translation>比特币释放交易（PSBT）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="132"/>
+        <source>Transaction id:</source>
+        <translation>交易 ID：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="133"/>
+        <source>Inputs / outputs:</source>
+        <translation>输入 / 输出：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="134"/>
+        <source>Amount to destination:</source>
+        <translation>付至目标地址的金额：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="135"/>
+        <source>Fee:</source>
+        <translation>手续费：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="136"/>
+        <source>Destination:</source>
+        <translation>目标地址：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="137"/>
+        <source>Signatures in the PSBT:</source>
+        <translation>PSBT 中的签名：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="148"/>
+        <source>%1 vault coins in, %2 out</source>
+        <translation>输入 %1 个金库币，输出 %2 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="152"/>
+        <source>%1 BTC (%2 sat)</source>
+        <translation>%1 BTC（%2 sat）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="155"/>
+        <source>%1 sat</source>
+        <translation>%1 sat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="165"/>
+        <source>✓ %1: every input</source>
+        <translation>✓ %1：所有输入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="167"/>
+        <source>◐ %1: %2 of %3 inputs</source>
+        <translation>◐ %1：%3 个输入中的 %2 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="171"/>
+        <source>✗ %1: not signed</source>
+        <translation>✗ %1：未签名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="175"/>
+        <source>Enough signatures: %1 of %2 parties on every input</source>
+        <translation>签名已足够：所有输入均有 %1 方签名（需 %2 方）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="178"/>
+        <source>%1 of %2 parties&apos; signatures on every input</source>
+        <translation>所有输入上已有 %1 方签名（需 %2 方）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/emergency_details.py" line="184"/>
         <source>Open: no party has signed yet (any two of the three are needed)</source>
         <translation>未完成：尚无任何一方签名（需三方中任意两方）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="112"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="186"/>
         <source>Open: 1 of 2 signatures, waiting for a second party</source>
         <translation>未完成：已有 1/2 个签名，等待第二方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="113"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="187"/>
         <source>Quorum reached: executable once</source>
         <translation>已达法定人数：可执行一次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="114"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="188"/>
         <source>Executed</source>
         <translation>已执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="115"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="189"/>
         <source>Expired: can no longer execute</source>
         <translation>已过期：不能再执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="123"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="197"/>
         <source>Select an order to see what is signed.</source>
         <translation>选择一条指令以查看签署内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="152"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="228"/>
         <source>Not executed</source>
         <translation>未执行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="160"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="232"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="238"/>
         <source>— (no Safe transaction)</source>
         <translation>—（无 Safe 交易）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="163"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="241"/>
         <source>✓ %1 (%2) valid</source>
         <translation>✓ %1（%2）有效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="165"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="243"/>
         <source>✗ %1 (%2) invalid: %3</source>
         <translation>✗ %1（%2）无效：%3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="172"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="250"/>
         <source>1 more owner signature needed</source>
         <translation>还需 1 个所有者签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="175"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="253"/>
         <source>%1 more owner signatures needed</source>
         <translation>还需 %1 个所有者签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="178"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="256"/>
         <source>Enough owner signatures (2 of 3)</source>
         <translation>所有者签名已足够（3 取 2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="185"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="263"/>
         <source>Not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="191"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="269"/>
         <source>Signed %1</source>
         <translation>已签名 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="195"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="273"/>
         <source>✓ Verified against the registered key</source>
         <translation>✓ 已用登记的密钥验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/emergency_details.py" line="198"/>
+        <location filename="../../app/ui/views/emergency_details.py" line="276"/>
         <source>✗ Not valid: %1</source>
         <translation>✗ 无效：%1</translation>
     </message>
@@ -2082,179 +2163,179 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="215"/>
         <source>Desk</source>
         <extracomment>Holdings, attestations, margin calls, emergency, devices, audit.</extracomment>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>Custody Desk</source>
         <translation>托管工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>Hel&amp;p</source>
         <translation>帮助(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="316"/>
         <source>&amp;Documentation</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>&amp;About Custody Desk</source>
         <translation>关于托管工作台(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="318"/>
         <source>&amp;Import snapshot…</source>
         <translation>导入快照(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="320"/>
         <source>&amp;Actions</source>
         <translation>操作(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>&amp;Find client</source>
         <translation>查找客户(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>Messa&amp;ges…</source>
         <translation>消息(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="328"/>
         <source>&amp;Holdings</source>
         <translation>持仓(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="330"/>
         <source>&amp;Margin calls (%1)</source>
         <translation>追加保证金 (%1)(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="321"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>&amp;Margin calls</source>
         <translation>追加保证金(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="322"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>&amp;Emergency</source>
         <translation>紧急(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>Dev&amp;ices</source>
         <translation>设备(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>A&amp;ttestations</source>
         <translation>证明(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>A&amp;udit</source>
         <translation>审计(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="357"/>
         <source>⚠ TEST EMULATOR — NOT FOR PRODUCTION ⚠   signatures made here are test-only</source>
         <translation>⚠ 测试模拟器 — 不得用于生产 ⚠   此处的签名仅供测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="359"/>
         <source>Test emulator warning</source>
         <translation>测试模拟器警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="352"/>
+        <location filename="../../app/ui/main_window.py" line="363"/>
         <source>Store: %1</source>
         <translation>存储：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>⚠ connection lost, retrying: %1</source>
         <translation>⚠ 连接中断，正在重试：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="376"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
-        <location filename="../../app/ui/main_window.py" line="399"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -2263,12 +2344,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="452"/>
+        <location filename="../../app/ui/main_window.py" line="456"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="453"/>
+        <location filename="../../app/ui/main_window.py" line="457"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
@@ -3381,97 +3462,97 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SigninBar</name>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="52"/>
+        <location filename="../../app/ui/signin/bar.py" line="53"/>
         <source>Sign in to act at this desk.</source>
         <translation>请登录后在本工作台操作。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="53"/>
+        <location filename="../../app/ui/signin/bar.py" line="54"/>
         <source>Switching officer: the next officer signs in on their device.</source>
         <translation>正在切换官员：下一位官员在其设备上登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="54"/>
+        <location filename="../../app/ui/signin/bar.py" line="55"/>
         <source>The desk was locked. Sign in again.</source>
         <translation>工作台已锁定。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="55"/>
+        <location filename="../../app/ui/signin/bar.py" line="56"/>
         <source>The desk locked itself after being idle. Sign in again.</source>
         <translation>工作台因闲置已自动锁定。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="56"/>
+        <location filename="../../app/ui/signin/bar.py" line="57"/>
         <source>Your session expired. Sign in again.</source>
         <translation>您的会话已过期。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="57"/>
+        <location filename="../../app/ui/signin/bar.py" line="58"/>
         <source>Signed out. The next officer signs in here.</source>
         <translation>已退出登录。下一位官员在此登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="58"/>
+        <location filename="../../app/ui/signin/bar.py" line="59"/>
         <source>Sign-in refused.</source>
         <translation>登录被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="59"/>
+        <location filename="../../app/ui/signin/bar.py" line="60"/>
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="61"/>
+        <location filename="../../app/ui/signin/bar.py" line="62"/>
         <source>The store was restored from a backup that does not hold your session. Sign in again.</source>
         <translation>存储已从不含您会话的备份恢复。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="89"/>
+        <location filename="../../app/ui/signin/bar.py" line="90"/>
         <source>Nobody signed in</source>
         <translation>无人登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="90"/>
+        <location filename="../../app/ui/signin/bar.py" line="91"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <location filename="../../app/ui/signin/bar.py" line="92"/>
         <source>&amp;Sign in…</source>
         <translation>登录(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="93"/>
+        <location filename="../../app/ui/signin/bar.py" line="94"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="96"/>
+        <location filename="../../app/ui/signin/bar.py" line="97"/>
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="98"/>
+        <location filename="../../app/ui/signin/bar.py" line="99"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation>已登录：%1，至 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="103"/>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
         <source>&amp;Switch officer…</source>
         <translation>切换官员(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="108"/>
+        <location filename="../../app/ui/signin/bar.py" line="109"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="109"/>
+        <location filename="../../app/ui/signin/bar.py" line="110"/>
         <source>Lock the desk</source>
         <translation>锁定工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="110"/>
+        <location filename="../../app/ui/signin/bar.py" line="111"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>

@@ -309,19 +309,26 @@ def _same_metadata(base: PSBT, signed: PSBT) -> None:
                 raise PsbtError(f"input {i}: a key derivation differs from the order's")
 
 
-def signed_parties(psbt: PSBT, vault: Vault) -> frozenset[str]:
-    """Parties whose valid signatures cover every input."""
+def signers_per_input(psbt: PSBT, vault: Vault) -> tuple[frozenset[str], ...]:
+    """For each input, the parties whose signature on it is valid (vault key, sighash)."""
     wheres = check_release(psbt, vault)
-    covered: set[str] | None = None
-    for i, where in enumerate(wheres):
-        here = {
+    return tuple(
+        frozenset(
             party
             for key, sig in psbt.inputs[i].partial_sigs.items()
             if (party := vault.party_of(bytes(key.sec()), where.index)) is not None
             and signature_ok(psbt, i, bytes(key.sec()), bytes(sig), where)
-        }
+        )
+        for i, where in enumerate(wheres)
+    )
+
+
+def signed_parties(psbt: PSBT, vault: Vault) -> frozenset[str]:
+    """Parties whose valid signatures cover every input."""
+    covered: frozenset[str] | None = None
+    for here in signers_per_input(psbt, vault):
         covered = here if covered is None else covered & here
-    return frozenset(covered or ())
+    return covered or frozenset()
 
 
 def finalize(psbt: PSBT, vault: Vault) -> bytes:

@@ -96,6 +96,8 @@ def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
     assert desk.run(view.safe_sign_selected()) is not None, close_messages()
     shown = view.last_flow.dialog.statement.toPlainText()
     tx = safe_order(store, second.order_id).tx
+    # the details pane names the SafeTx hash the owners sign
+    desk.wait_until(lambda: view.details.safe_hash.text() == "0x" + tx.safe_tx_hash.hex())
     assert f"Domain hash: 0x{tx.domain_hash.hex()}" in shown
     assert f"Message hash: 0x{tx.message_hash.hex()}" in shown
     with store.read() as read:

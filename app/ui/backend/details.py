@@ -8,6 +8,7 @@ import logging
 from datetime import datetime
 
 from app.services.desk_facade import (
+    BtcReleaseDetail,
     CallEvent,
     DocumentRef,
     EmergencyOrderDetail,
@@ -124,4 +125,29 @@ def emergency_order_detail(store: Store, order: EmergencyOrderRow) -> EmergencyO
         release_id,
         safe_signatures=safe_rows,
         safe_needed=safe_needed,
+        btc_release=_btc_release(store, order.order_id),
+    )
+
+
+def _btc_release(store: Store, order_id: str) -> BtcReleaseDetail | None:
+    """The order's release PSBT summary and signatures, re-checked by the service."""
+    from app.services.emergency_btc import PsbtRefused, release_status
+
+    try:
+        found = release_status(store, order_id)
+    except PsbtRefused as exc:
+        raise RefusedError([f"the order's release PSBT does not read: {exc}"]) from exc
+    if found is None:
+        return None
+    summary = found.summary
+    return BtcReleaseDetail(
+        summary.txid,
+        summary.inputs,
+        found.outputs,
+        summary.amount_sat,
+        summary.fee_sat,
+        summary.destination,
+        found.parties_signed,
+        found.signers_per_input,
+        found.threshold,
     )

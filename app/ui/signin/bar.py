@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from app.ui.context import DeskContext
 from app.ui.signin.controller import SigninController
 from app.ui.signin.dialog import SigninDialog
+from app.ui.status_row import ElidedLabel
 
 
 class SigninBar(QWidget):
@@ -38,7 +39,7 @@ class SigninBar(QWidget):
         self.sign_out_button.clicked.connect(lambda: self.ctx.spawn(self.controller.sign_out()))
         for button in (self.switch_button, self.lock_button, self.sign_out_button):
             layout.addWidget(button)
-        self.status_label = QLabel()
+        self.status_label = ElidedLabel()  # in the window's status row
         self.status_label.setObjectName("sessionStatus")
         self.controller.session_changed.connect(self.refresh)
         self.controller.signin_requested.connect(self.ask)

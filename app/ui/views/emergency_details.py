@@ -3,6 +3,8 @@ party's share (key id, verification result), the 48-hour window and the executio
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -16,12 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.desk_facade import EmergencyOrderDetail, Party, PartyDetail
+from app.services.desk_facade import BtcReleaseDetail, EmergencyOrderDetail, Party, PartyDetail
 from app.ui import format as fmt
 from app.ui import labels, theme
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
 _PARTY_ORDER = (Party.REGULATOR, Party.CUSTODIAN, Party.EXCHANGE)
+
+
+def _btc(sat: int) -> str:
+    """Satoshis as BTC with all eight places (0.99995000)."""
+    return f"{Decimal(sat) / Decimal(100_000_000):.8f}"
 
 
 def _cell(name: str = "") -> QLabel:
@@ -100,10 +107,77 @@ class EmergencyOrderDetails(QWidget):
         form.addRow(self.tr("Status:"), self.status)
         form.addRow(self.tr("Executed:"), self.executed)
         form.addRow(self.tr("Release instruction:"), self.release)
+        self.safe_hash = _cell("orderSafeTxHash")
+        self.safe_hash.setWordWrap(True)
+        form.addRow(self.tr("SafeTx hash:"), self.safe_hash)
         form.addRow(self.tr("SafeTx signatures:"), self.safe)
         right.addWidget(order_box, 2)
         layout.addLayout(right, 1)
+        layout.addWidget(self._build_btc_box())
         self.show_detail(None)
+
+    def _build_btc_box(self) -> QGroupBox:
+        """The Bitcoin release PSBT (``emergency psbt``): the transaction and its signers."""
+        self.btc_box = QGroupBox(self.tr("Bitcoin release transaction (PSBT)"))
+        self.btc_box.setObjectName("btcRelease")
+        form = QFormLayout(self.btc_box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.btc_txid = _cell("btcTxid")
+        self.btc_shape = _cell("btcInputsOutputs")
+        self.btc_amount = _cell("btcAmount")
+        self.btc_fee = _cell("btcFee")
+        self.btc_destination = _cell("btcDestination")
+        self.btc_signed = _cell("btcSignatures")
+        self.btc_signed.setWordWrap(True)
+        form.addRow(self.tr("Transaction id:"), self.btc_txid)
+        form.addRow(self.tr("Inputs / outputs:"), self.btc_shape)
+        form.addRow(self.tr("Amount to destination:"), self.btc_amount)
+        form.addRow(self.tr("Fee:"), self.btc_fee)
+        form.addRow(self.tr("Destination:"), self.btc_destination)
+        form.addRow(self.tr("Signatures in the PSBT:"), self.btc_signed)
+        self.btc_box.setVisible(False)
+        return self.btc_box
+
+    def _show_btc(self, detail: EmergencyOrderDetail | None) -> None:
+        release = detail.btc_release if detail is not None else None
+        self.btc_box.setVisible(release is not None)
+        if release is None:
+            return
+        self.btc_txid.setText(release.txid)
+        self.btc_shape.setText(
+            self.tr("%1 vault coins in, %2 out").replace("%1", str(release.inputs))
+            .replace("%2", str(release.outputs))
+        )
+        self.btc_amount.setText(
+            self.tr("%1 BTC (%2 sat)").replace("%1", _btc(release.amount_sat))
+            .replace("%2", f"{release.amount_sat:,}")
+        )
+        self.btc_fee.setText(self.tr("%1 sat").replace("%1", f"{release.fee_sat:,}"))
+        self.btc_destination.setText(release.destination)
+        self.btc_signed.setText(self._btc_signed_text(release))
+
+    def _btc_signed_text(self, release: BtcReleaseDetail) -> str:
+        """Each party: its signature on every input, on some, or none; then the quorum."""
+        marks = []
+        for party in _PARTY_ORDER:
+            on = sum(1 for signers in release.signers_per_input if party.value in signers)
+            if party.value in release.parties_signed:
+                mark = self.tr("✓ %1: every input")
+            elif on:
+                mark = self.tr("◐ %1: %2 of %3 inputs").replace("%2", str(on)).replace(
+                    "%3", str(release.inputs)
+                )
+            else:
+                mark = self.tr("✗ %1: not signed")
+            marks.append(mark.replace("%1", labels.party(party)))
+        done = len(release.parties_signed)
+        if done >= release.threshold:
+            marks.append(self.tr("Enough signatures: %1 of %2 parties on every input")
+                         .replace("%1", str(done)).replace("%2", str(release.threshold)))
+        else:
+            marks.append(self.tr("%1 of %2 parties' signatures on every input")
+                         .replace("%1", str(done)).replace("%2", str(release.threshold)))
+        return "\n".join(marks)
 
     def _status_text(self, status: str, signed: int = 0) -> str:
         if status == "open" and signed == 0:
@@ -134,8 +208,10 @@ class EmergencyOrderDetails(QWidget):
                 self.executed,
                 self.release,
                 self.safe,
+                self.safe_hash,
             ):
                 label.setText("—")
+            self._show_btc(None)
             return
         row = detail.row
         self.statement.setPlainText(detail.statement)
@@ -153,6 +229,8 @@ class EmergencyOrderDetails(QWidget):
         )
         self.release.setText(detail.release_id or "—")
         self.safe.setText(self._safe_text(detail))
+        self.safe_hash.setText(row.safe_tx_hash or self.tr("— (no Safe transaction)"))
+        self._show_btc(detail)
 
     def _safe_text(self, detail: EmergencyOrderDetail) -> str:
         """Each owner's SafeTx signature (valid or why not) and how many more are needed."""
