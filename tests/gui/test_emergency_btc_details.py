@@ -41,7 +41,7 @@ def test_a_bitcoin_orders_psbt_and_its_signers_are_in_the_details(desk: Any) -> 
                        (vault.address(3).script_pubkey, 40_000_000)])
     import_utxos(store, json.dumps({"utxos": utxo_entries(fund)}).encode(), actor="test")
     document = emergency.create_order(
-        store, CLIENT, "Exchange outage: release the vault", actor="test",
+        store, CLIENT, "Exchange outage", actor="test",
         btc_release=ReleaseRequest(RELEASE_ADDRESS),
     )
     order_id = str(document.body["id"])
@@ -83,7 +83,7 @@ def test_a_bitcoin_orders_psbt_and_its_signers_are_in_the_details(desk: Any) -> 
     desk.wait_until(lambda: "Enough signatures" in details.btc_signed.text())
     assert "✓ Custodian: every input" in details.btc_signed.text()
     # an order without a Bitcoin release shows no PSBT box
-    plain = emergency.create_order(store, "sandstone-arb", "No vault here", actor="test")
+    plain = emergency.create_order(store, "sandstone-arb", "No vault", actor="test")
     desk.run(view.reload())
     view.select(str(plain.body["id"]))
     desk.wait_until(lambda: details.detail is not None
