@@ -60,7 +60,6 @@ def save_call(uow: UnitOfWork, call: dm.MarginCall, **extra: Any) -> None:
     exchange_repo(uow.tx).update_margin_call(
         call.id, status=TO_STORE[call.state], history=history_of(call), at=uow.now, **extra
     )
-    uow.rebind("margin_calls.state", call.id)  # the queue a user works is bound too
 
 
 def get_call(uow_or_tx: Any, call_id: str) -> MarginCallRecord:

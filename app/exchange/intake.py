@@ -87,8 +87,7 @@ def _store_notice(uow: UnitOfWork, accepted: InboundAccepted, sender: str, actor
         uow.audit(actor, "margin_call.received", with_bindings(uow.tx, {
             "id": notice.document_id, "client_id": notice.client_id,
             "shortfall_usd": amount(notice.shortfall_usd), "sequence": notice.sequence,
-        }, ("margin_calls", notice.document_id), ("margin_calls.state", notice.document_id),
-            ("inbox", notice.document_id)))
+        }, ("margin_calls", notice.document_id), ("inbox", notice.document_id)))
         return
     assert notice.margin_call_id is not None
     rec = repo.margin_call(notice.margin_call_id)

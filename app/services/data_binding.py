@@ -24,11 +24,12 @@ Three kinds of binding:
   ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
   columns (canonical JSON). The latest entry binding a group wins, so a state
   change (a replaced share, a spent coin, a delivered message) is re-bound by its
-  own audited entry; a state change made where no entry names the rows calls
-  ``UnitOfWork.rebind`` (a margin call's state, in ``save_call``). Not bound: the
-  workflow status columns of orders, attestations and instructions; the officer
-  ``active`` flag and a key's ``revoked_at``, which ``app.services.audit_state``
-  checks against the trail's revocations.
+  own audited entry. Workflow state (the status of attestations, orders, margin
+  calls and instructions) is noted by the repository setter that writes it
+  (``app.store.rebind``) and re-bound by the use case's unit of work, so no caller
+  can forget it. Not bound: the officer ``active`` flag and a key's
+  ``revoked_at``, which ``app.services.audit_state`` checks against the trail's
+  revocations, and ``client_states.extra_json`` (kept in ``snapshots.raw_json``).
 * **Derived rows**: ``clients`` (identity rows) are recomputed from the bound
   snapshot tables; each ``revoked_keys`` row needs a ``key.revoke`` entry.
 
@@ -205,7 +206,21 @@ BINDERS: dict[str, Binder] = {
             _cols("order_id", "safe_tx_hash", "owner", "party", "signature", "shown_in_full",
                   "added_at:t"),
         ),
-        Binder(  # re-bound at every state change (app.exchange.call_records.save_call)
+        # State re-bound at every change: the repository's setter notes it
+        # (app.store.rebind) and the use case's unit of work binds it again.
+        Binder(
+            "attestations.state", "attestations", "id", ("id",),
+            _cols("id", "status", "status_reason", "sent_at:t", "updated_at:t"),
+        ),
+        Binder(
+            "emergency_orders.state", "emergency_orders", "id", ("public_id",),
+            _cols("id", "public_id", "status", "updated_at:t"),
+        ),
+        Binder(
+            "liquidation_instructions.state", "liquidation_instructions", "public_id",
+            ("public_id",), _cols("public_id", "status", "updated_at:t"),
+        ),
+        Binder(
             "margin_calls.state", "margin_calls", "external_id", ("external_id",),
             _cols("external_id", "status", "history_json", "resolution",
                   "top_up_attestation_id", "collateral_value_usd:d", "liquidation_usd:d",

@@ -28,6 +28,7 @@ from typing import Any
 from app.services import session_guard
 from app.services.audit_log import DEFAULT_CHECKPOINT_EVERY, append_entry
 from app.services.data_binding import BOUND, bindings
+from app.store import rebind as rebind_notes
 from app.store.interface import Store, Transaction
 from app.store.records import AuditRow
 
@@ -57,6 +58,11 @@ class UnitOfWork:
         self._workstation = workstation
         self.audited: list[AuditRow] = []
         self._rebind: dict[tuple[str, str], None] = {}
+        rebind_notes.reset(self._connection)
+
+    @property
+    def _connection(self) -> object:
+        return getattr(self.tx, "connection", self.tx)
 
     def rebind(self, binder: str, group: object) -> None:
         """Re-bind ``group`` of ``binder`` (``app.services.data_binding``) after a state
@@ -65,6 +71,8 @@ class UnitOfWork:
         self._rebind[(binder, str(group))] = None
 
     def _bound(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        for noted in rebind_notes.take(self._connection):  # the repositories' state changes
+            self._rebind[noted] = None
         if not self._rebind:
             return dict(payload)
         extra = bindings(self.tx, *self._rebind)
@@ -76,6 +84,8 @@ class UnitOfWork:
 
     def finish(self) -> None:
         """Before COMMIT: state changes no entry re-bound get their own entry."""
+        for noted in rebind_notes.take(self._connection):
+            self._rebind[noted] = None
         if self._rebind:
             self.audit("system:desk", "data.rebind", {}, enforce=False)
 

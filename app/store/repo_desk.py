@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from app.documents.keys import key_id_for
+from app.store import rebind
 from app.store.codec import (
     decimal_to_text,
     optional_time_to_text,
@@ -330,6 +331,7 @@ class SqliteDeskRepository:
                 for c in clients
             ],
         )
+        rebind.note(self._db, "attestations.state", att_id)
         return att_id
 
     @staticmethod
@@ -398,6 +400,7 @@ class SqliteDeskRepository:
             "UPDATE attestations SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
             (status, reason, time_to_text(at), att_id),
         )
+        rebind.note(self._db, "attestations.state", att_id)
 
     def record_attestation_signature(
         self, att_id: int, checker_id: int, signature_b64: str, address: str, at: datetime
@@ -407,6 +410,7 @@ class SqliteDeskRepository:
             " signer_address = ?, signed_at = ?, updated_at = ? WHERE id = ?",
             (checker_id, signature_b64, address, time_to_text(at), time_to_text(at), att_id),
         )
+        rebind.note(self._db, "attestations.state", att_id)
 
     # -- emergency orders -----------------------------------------------------
 
@@ -429,7 +433,9 @@ class SqliteDeskRepository:
                 json.dumps(rec.body, sort_keys=True),
             ),
         )
-        return int(cur.lastrowid or 0)
+        order_id = int(cur.lastrowid or 0)
+        rebind.note(self._db, "emergency_orders.state", order_id)
+        return order_id
 
     def order(self, public_id: str) -> EmergencyOrderRecord | None:
         r = self._db.execute(
@@ -499,6 +505,7 @@ class SqliteDeskRepository:
             "UPDATE emergency_orders SET status = ?, updated_at = ? WHERE id = ?",
             (status, time_to_text(at), order_id),
         )
+        rebind.note(self._db, "emergency_orders.state", order_id)
 
     def mark_order_executed(self, order_id: int, release_json: str, at: datetime) -> bool:
         """Mark executed with its release, once: False if it already was."""
@@ -507,4 +514,5 @@ class SqliteDeskRepository:
             " updated_at = ? WHERE id = ? AND status <> 'executed' AND release_json IS NULL",
             (time_to_text(at), release_json, time_to_text(at), order_id),
         )
+        rebind.note(self._db, "emergency_orders.state", order_id)
         return cur.rowcount == 1

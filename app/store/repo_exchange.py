@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from app.store import rebind
 from app.store.codec import (
     decimal_to_text,
     optional_decimal_to_text,
@@ -227,6 +228,7 @@ class SqliteExchangeRepository:
                 decimal_to_text(rec.collateral_value_usd), json.dumps(rec.history),
             ),
         )
+        rebind.note(self._db, "margin_calls.state", rec.external_id)
         return int(cur.lastrowid or 0)
 
     @staticmethod
@@ -290,6 +292,7 @@ class SqliteExchangeRepository:
                 liquidation_notice_id, external_id,
             ),
         )
+        rebind.note(self._db, "margin_calls.state", external_id)
 
     # -- liquidation instructions ---------------------------------------------------
 
@@ -306,6 +309,7 @@ class SqliteExchangeRepository:
                 time_to_text(at), time_to_text(at), time_to_text(at), public_id, document_json,
             ),
         )
+        rebind.note(self._db, "liquidation_instructions.state", public_id)
         return int(cur.lastrowid or 0)
 
     @staticmethod
@@ -334,6 +338,7 @@ class SqliteExchangeRepository:
             "UPDATE liquidation_instructions SET status = ?, updated_at = ? WHERE public_id = ?",
             (status, time_to_text(at), public_id),
         )
+        rebind.note(self._db, "liquidation_instructions.state", public_id)
 
     def count_liquidations(self) -> int:
         return int(

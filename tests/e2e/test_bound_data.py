@@ -172,18 +172,26 @@ def test_cli_audit_verify_fails_naming_the_edited_row(
     assert "FAIL data: positions row (snapshot_id=1, client_id=alnoor-quant, asset=BENJI)" in out
 
 
-MAKER_CASE = ("UPDATE attestations SET maker_signature = 'Zm9yZ2Vk'",
-              "attestations row (id={att}): edited")
+STATE_CASES = [
+    ("UPDATE attestations SET maker_signature = 'Zm9yZ2Vk'",
+     "attestations row (id={att}): edited"),
+    # workflow state: an attestation shown as rejected, an executed order as cancelled
+    ("UPDATE attestations SET status = 'rejected', status_reason = 'x'",
+     "attestations row (id={att}): edited"),
+    ("UPDATE emergency_orders SET status = 'cancelled'",
+     "emergency_orders row (public_id={order}): edited"),
+]
 
 
 def test_every_case_fails_the_cli_audit_verify_on_both_engines(
     desk: Desk, backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """The same edits through ``custody-desk audit verify``, on SQLite and on PostgreSQL
-    (the desk moved there with ``store migrate``); the maker's signature is bound too."""
+    (the desk moved there with ``store migrate``); the maker's signature and the
+    workflow state are bound too."""
     desk.store.close()
     copies = Copies(backend, desk.path, tmp_path, request)
-    for sql, named in [*CASES, MAKER_CASE]:
+    for sql, named in [*CASES, *STATE_CASES]:
         with copies.fresh() as copy:
             assert copy.sql(sql) >= 1, sql
             line = copy.data_failure()

@@ -43,6 +43,8 @@ CASES = [
     ("UPDATE reconciliations SET document_json = replace(document_json, 'breaks', 'brakes')",
      "reconciliations row (id=1): edited"),
     ("DELETE FROM reconciliations", "reconciliations row (id=1): deleted"),
+    ("UPDATE liquidation_instructions SET status = 'cancelled'",
+     "liquidation_instructions row (public_id=li-"),
     ("UPDATE liquidation_instructions SET signature = 'forged'",
      "liquidation_instructions row (public_id=li-"),
     ("UPDATE inbox SET body = replace(body, '\"', ' \"') WHERE id = 1",

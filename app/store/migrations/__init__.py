@@ -105,6 +105,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0009_signin,
         m0010_data_binding,
         m0011_bind_margin_call_state,
+        m0012_bind_workflow_state,
     )
 
     migrations = (
@@ -119,6 +120,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0009_signin.MIGRATION,
         m0010_data_binding.MIGRATION,
         m0011_bind_margin_call_state.MIGRATION,
+        m0012_bind_workflow_state.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -126,4 +128,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 11
+LATEST_VERSION = 12
