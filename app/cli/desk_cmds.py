@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import re
+import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,6 +47,7 @@ def guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
 
     def wrapper(args: argparse.Namespace) -> int:
         from app.services.attestations import AttestationError
+        from app.services.audit_checkpoints import CheckpointError
         from app.services.emergency import EmergencyError
         from app.services.emergency_btc import PsbtRefused
         from app.services.officers import OfficerError
@@ -55,7 +57,8 @@ def guarded(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
             return fn(args)
         except DocumentError as exc:
             raise CliError(str(exc), 2) from exc
-        except (AttestationError, EmergencyError, OfficerError, PsbtRefused, VaultError) as exc:
+        except (AttestationError, CheckpointError, EmergencyError, OfficerError, PsbtRefused,
+                VaultError) as exc:
             raise CliError(str(exc), 2) from exc
         except SigningError as exc:
             raise CliError(f"{exc.code.value}: {exc}", EXIT_DEVICE) from exc
@@ -284,8 +287,27 @@ def cmd_attest_sign(args: argparse.Namespace) -> int:
                 parse_att_id(args.id), officer, args.device, CliInteraction()
             )
         )
-    print(f"{rec.id} {rec.status}: {rec.statement}")
+        print(f"{rec.id} {rec.status}: {rec.statement}")
+        report_anchor(store, f"attestation {rec.id}'s approval", "attestation.sign",
+                      "attestation_id", rec.id)
     return 0
+
+
+def report_anchor(store: Any, act: str, action: str, field_name: str, value: object) -> None:
+    """Say which signed checkpoint pins ``act`` (its last ``action`` entry), or how to sign one."""
+    from app.exchange.push import SIGN_CHECKPOINT_HINT
+    from app.services.audit_checkpoints import act_seq, covering_checkpoint
+
+    with store.read() as tx:
+        seq = act_seq(tx, action, field_name, value)
+        covering = None if seq is None else covering_checkpoint(tx, seq)
+    if covering is not None:
+        print(f"audit checkpoint #{covering.id} signed ({covering.tree_size} entries, root "
+              f"{covering.root_hash[:16]}…): it goes to the exchange with the next delivery")
+    else:
+        print(f"warning: {act} is stored, but no signed audit checkpoint covers it yet "
+              f"(push refuses an attestation until one does): {SIGN_CHECKPOINT_HINT}",
+              file=sys.stderr)
 
 
 def cmd_attest_export(args: argparse.Namespace) -> int:

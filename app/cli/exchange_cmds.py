@@ -489,6 +489,10 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
                 doc = _run(rc.sign_report(store, run.id, officer=args.officer,
                                           device_uri=args.device, interaction=CliInteraction()))
                 print(f"signed: {doc.statement}")
+                from app.cli.desk_cmds import report_anchor
+
+                report_anchor(store, f"reconciliation {run.id}'s signed report",
+                              "reconciliation.sign", "id", run.id)
         if args.export_json:
             _write(args.export_json, rc.export_json(store, rec_id))
             print(f"wrote {args.export_json}")

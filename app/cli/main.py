@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.desk_cmds",  # officers, attest, keys, parties, emergency
     "app.cli.vault_cmds",  # vault (on-chain emergency vaults)
     "app.cli.exchange_cmds",  # exchange-sim, verify, reconcile, margin
+    "app.cli.regulator_cmds",  # regulator export
     "app.cli.system_cmds",  # self-test
     "app.cli.shared_cmds",  # store migrate|init-roles|info (the shared desk)
 )

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from app.store.records import StoredClientState
 
 EXIT_VERIFY_FAILED = 1
+#: What ``audit verify --against DIR`` reads from a regulator export folder.
+ANCHOR_FILES = ("checkpoints.json", "audit-head.json")
 EXIT_STORE_FAILED = 3
 
 
@@ -64,7 +66,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         type=Path,
         metavar="FILE",
         help="a tree head held outside the desk (signed checkpoint, reconciliation report, "
-        "exchange receipt, audit head or the exchange's list): the trail must extend it",
+        "exchange receipt, audit head, the exchange's list of heads or of signed "
+        "checkpoints, or a regulator export folder): the trail must extend it",
     )
     verify.set_defaults(handler=cmd_audit_verify)
     head = audit_sub.add_parser(
@@ -84,7 +87,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     sign = audit_sub.add_parser(
         "sign-checkpoint", help="sign a checkpoint on the officer's own registered device"
     )
-    sign.add_argument("id", metavar="ID", help="checkpoint id (as `audit checkpoint` prints)")
+    sign.add_argument("id", metavar="ID", nargs="?",
+                      help="checkpoint id (as `audit checkpoint` prints); without it, "
+                      "checkpoint the whole trail now and sign that")
     sign.add_argument("--officer", required=True, metavar="NAME")
     sign.add_argument("--device", required=True, metavar="URI")
     sign.set_defaults(handler=cmd_audit_sign_checkpoint)
@@ -285,12 +290,20 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from app.services.audit_anchor import AnchorError, anchors_in, verify_against
 
     anchors = []
-    for path in args.against:
-        try:
-            anchors.extend(anchors_in(read_input(path, MAX_DOCUMENT_BYTES, "document"),
-                                      path.name))
-        except AnchorError as exc:
-            raise CliError(str(exc)) from exc
+    for given in args.against:
+        files = [(given, given.name)]
+        if given.is_dir():  # a regulator export: its signed checkpoints and its head
+            files = [(given / name, f"{given.name}/{name}") for name in ANCHOR_FILES
+                     if (given / name).is_file()]
+            if not files:
+                raise CliError(f"{given}: a folder without {' or '.join(ANCHOR_FILES)} "
+                               "(not a regulator export)")
+        for path, label in files:
+            try:
+                anchors.extend(anchors_in(read_input(path, MAX_DOCUMENT_BYTES, "document"),
+                                          label))
+            except AnchorError as exc:
+                raise CliError(str(exc)) from exc
     with opened_store(args) as store:
         report = AuditService(store).verify()
         anchored = verify_against(store, anchors)
@@ -369,10 +382,12 @@ def cmd_audit_sign_checkpoint(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         acting_officer(args, store, args.officer)
         try:
+            service = AuditCheckpointService(store)
             row = run_async(
-                AuditCheckpointService(store).sign_checkpoint(
+                service.sign_checkpoint(
                     parse_checkpoint_id(args.id), args.officer, args.device, CliInteraction()
-                )
+                ) if args.id is not None
+                else service.sign_head(args.officer, args.device, CliInteraction())
             )
         except CheckpointError as exc:
             raise CliError(str(exc)) from exc

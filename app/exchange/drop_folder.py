@@ -4,6 +4,7 @@ Layout under ``root``::
 
     out/<idempotency key>.json   documents for the exchange (written atomically)
     out/audit-heads/<key>.json   the desk's audit tree head handed over with each one
+    out/audit-checkpoints/<key>.json   the newest officer-signed audit checkpoint with it
     in/*.json                    documents from the exchange (margin calls, notices)
     in/ledger*.json              the exchange's signed ledger (latest name wins)
     in/done/                     inbound files the desk has dealt with
@@ -61,6 +62,10 @@ class DropFolderLink:
                 heads = self.out_dir / "audit-heads"
                 heads.mkdir(exist_ok=True)
                 write_private(heads / target.name, message.audit_head + b"\n")
+            if message.audit_checkpoint:  # and the newest officer-signed checkpoint
+                checkpoints = self.out_dir / "audit-checkpoints"
+                checkpoints.mkdir(exist_ok=True)
+                write_private(checkpoints / target.name, message.audit_checkpoint)
         except OSError as exc:
             raise LinkUnavailable(f"cannot write to {self.out_dir}: {exc}") from exc
         return Delivery(202, {"status": "queued", "file": target.name}, local=True)

@@ -13,8 +13,28 @@ bytes would not help).
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+#: The ``Audit-Checkpoint`` header carries a signed checkpoint document, base64url.
+MAX_CHECKPOINT_HEADER = 32 * 1024
+
+
+def checkpoint_header(document: bytes) -> str:
+    """The ``Audit-Checkpoint`` header value for a checkpoint document's bytes."""
+    return base64.urlsafe_b64encode(document.strip()).decode("ascii")
+
+
+def checkpoint_from_header(value: str) -> bytes:
+    """The document bytes of an ``Audit-Checkpoint`` header (``ValueError``: not one)."""
+    if len(value) > MAX_CHECKPOINT_HEADER:
+        raise ValueError(f"Audit-Checkpoint is over {MAX_CHECKPOINT_HEADER} characters")
+    try:
+        return base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ValueError(f"Audit-Checkpoint is not base64url: {exc}") from exc
 
 # Where each document kind goes on the exchange's API (docs/exchange-api.yaml).
 ROUTES: dict[str, str] = {
@@ -58,6 +78,9 @@ class OutboundMessage:
     # the desk's audit tree head (canonical JSON) handed over with the message, so the
     # exchange holds it outside the desk (``app.services.audit_anchor``)
     audit_head: bytes | None = None
+    # the newest officer-signed audit_checkpoint document (its canonical bytes), so the
+    # exchange holds a head the desk's officer signed, not only the desk's plain claim
+    audit_checkpoint: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ message through a link, recording each result in its own transaction:
 * refusal (4xx) -> ``failed`` with the exchange's reason (``push --retry`` may
   requeue it once the cause is fixed).
 
+Every message goes with the desk's audit tree head (``Audit-Head``) and the
+newest officer-signed audit checkpoint (``Audit-Checkpoint``,
+:func:`newest_checkpoint`): the exchange keeps both outside the desk.
+
 A crash between the exchange booking a message and the desk recording
 ``sent`` leaves it ``pending``; the next flush sends it again with the same key
 and the exchange answers from its idempotency store.
@@ -116,9 +120,13 @@ async def flush(
         due = [m for m in due if m.idempotency_key == only]
     report = FlushReport()
     ctx: VerifyContext | None = None
+    checkpoint: bytes | None = None
+    if due:  # read once per flush: building it walks the whole trail
+        checkpoint = newest_checkpoint(store)
     for item in due:
         head = encode(current_head(store, clock()))  # handed to the exchange with the message
-        message = OutboundMessage(item.idempotency_key, item.kind, item.payload, head)
+        message = OutboundMessage(item.idempotency_key, item.kind, item.payload, head,
+                                  checkpoint)
         try:
             delivery = await link.send(message)
             if not delivery.local:
@@ -173,6 +181,22 @@ def current_head(store: Store, now: datetime) -> dict[str, Any]:
     from app.services.audit_anchor import current_head as head
 
     return head(store, now)
+
+
+def newest_checkpoint(store: Store) -> bytes | None:
+    """The newest officer-signed checkpoint document, as every delivery carries it.
+
+    None when none is signed yet, or when it no longer verifies (logged: the
+    desk never hands over what an officer's key did not sign).
+    """
+    from app.services.audit_checkpoints import AuditCheckpointService, CheckpointError
+
+    try:
+        doc = AuditCheckpointService(store).export_newest()
+    except CheckpointError as exc:
+        logger.warning("no signed audit checkpoint goes with this delivery: %s", exc)
+        return None
+    return None if doc is None else doc.to_bytes()
 
 
 def receipt_context(store: Store, now: datetime) -> VerifyContext:

@@ -37,6 +37,7 @@ from app.exchange.link import (
     LinkRejected,
     LinkUnavailable,
     OutboundMessage,
+    checkpoint_header,
 )
 
 logger = logging.getLogger(__name__)
@@ -175,6 +176,8 @@ class RestLink:
                 "Content-Type": "application/json",
                 **({"Audit-Head": message.audit_head.decode("ascii")}
                    if message.audit_head else {}),
+                **({"Audit-Checkpoint": checkpoint_header(message.audit_checkpoint)}
+                   if message.audit_checkpoint else {}),
             },
         )
         if response.status_code >= 400:

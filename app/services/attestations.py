@@ -40,6 +40,7 @@ from app.domain.attestation import AttestationError as DomainAttestationError
 from app.domain.settlement import SettlementLimitReached, ensure_settlement_slots
 from app.domain.statement import Environment, StatementError
 from app.domain.utc import start_of_utc_day, utc_day
+from app.services.audit_checkpoints import AuditCheckpointService
 from app.services.data_binding import with_bindings
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
@@ -533,9 +534,17 @@ class AttestationService:
                 )
 
     async def approve_and_sign(
-        self, att_id: int, officer: str, signer_uri: str, interaction: Interaction
+        self, att_id: int, officer: str, signer_uri: str, interaction: Interaction,
+        *, checkpoint: bool = True,
     ) -> AttestationRecord:
-        """Approve as ``officer`` by signing on their own device at ``signer_uri``."""
+        """Approve as ``officer`` by signing on their own device at ``signer_uri``.
+
+        With ``checkpoint`` (the default) the same device then signs an audit
+        checkpoint over the trail including this approval (one more confirmation,
+        ``CDESK-CHECKPOINT/1`` shown in full): the checkpoint every push of this
+        attestation carries to the exchange. A refusal of that second step leaves
+        the approval stored (see :func:`app.exchange.push.queue_attestation`).
+        """
         rec, checker = self._begin_signing(att_id, officer)
         statement = rec.statement
         try:
@@ -580,6 +589,11 @@ class AttestationService:
                                " retrying in %.1f s", att_id, delay)
                 await asyncio.sleep(delay)
         logger.info("attestation %d signed by %s", att_id, officer)
+        if checkpoint:
+            await AuditCheckpointService(
+                self._store, clock=self._clock, signer_factory=self._signer_factory
+            ).sign_head_after(f"attestation {att_id}'s approval", officer, signer_uri,
+                              interaction)
         return signed
 
     def _store_signature(

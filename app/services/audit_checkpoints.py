@@ -4,7 +4,9 @@ API::
 
     service = AuditCheckpointService(store)
     row = await service.sign_checkpoint(checkpoint_id, "alice", "trezor:udp:...", interaction)
+    row = await service.sign_head("bob", uri, interaction)  # checkpoint the trail now, sign it
     document = service.export_checkpoint(checkpoint_id)   # kind audit_checkpoint
+    newest = service.export_newest()                      # what every exchange delivery carries
     result = verify_checkpoint_signatures(tx, env)         # what `audit verify` reports
 
 Signing renders the checkpoint's ``CDESK-CHECKPOINT/1`` statement
@@ -20,6 +22,15 @@ The statement's ``at`` is the time the checkpoint was taken; its ``exp`` is
 counterparty may demand again). Before the device is asked, the desk checks
 the log still holds the checkpointed prefix, so no officer signs a root the
 log does not back.
+
+Where checkpoints get signed without anyone asking: approving an attestation
+and signing a reconciliation report end with :meth:`AuditCheckpointService.sign_head`
+on the same officer's device (one more confirmation, the ``CDESK-CHECKPOINT/1``
+statement shown in full), so the trail *including that act* is pinned by the
+officer's key. Every exchange delivery then carries the newest signed
+checkpoint (:meth:`AuditCheckpointService.export_newest`, the ``Audit-Checkpoint``
+header), and ``push`` refuses an attestation whose approval no signed
+checkpoint covers (:func:`covering_checkpoint`).
 """
 
 from __future__ import annotations
@@ -40,14 +51,16 @@ from app.documents.verify import VerifyContext, check_signatures
 from app.domain import audit_chain
 from app.domain.rfc6962 import MerkleError, MerkleTree, verify_consistency
 from app.domain.statement import CheckpointStatement, Environment, StatementError, parse_as
+from app.services.audit_log import head_root
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_from_repo
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
+from app.store.errors import StoreError
 from app.store.interface import Store, Transaction
 from app.store.records import AuditRow, CheckpointRow
 from app.store.repo_desk import OfficerRecord
-from signing.errors import InvalidSignature
+from signing.errors import InvalidSignature, SigningError
 from signing.interface import Interaction
 
 logger = logging.getLogger(__name__)
@@ -75,6 +88,10 @@ class CheckpointNotSigned(CheckpointError):
 
 class UnknownOfficer(CheckpointError):
     pass
+
+
+class Unanchored(CheckpointError):
+    """No officer-signed checkpoint covers an act that is about to leave the desk."""
 
 
 class LogDoesNotBackCheckpoint(CheckpointError):
@@ -132,12 +149,15 @@ def _find(tx: Transaction, checkpoint_id: int) -> CheckpointRow:
     raise CheckpointNotFound(f"no checkpoint #{checkpoint_id}")
 
 
-def _prefix_tree(entries: list[AuditRow], row: CheckpointRow) -> MerkleTree:
+def _prefix_tree(
+    entries: list[AuditRow], row: CheckpointRow, *, chain_checked: bool = False
+) -> MerkleTree:
     """The tree over the first ``row.tree_size`` entries, if it is the checkpointed one."""
-    try:
-        audit_chain.verify_chain(entries)
-    except audit_chain.AuditChainError as exc:
-        raise LogDoesNotBackCheckpoint(f"the audit log does not verify: {exc}") from exc
+    if not chain_checked:
+        try:
+            audit_chain.verify_chain(entries)
+        except audit_chain.AuditChainError as exc:
+            raise LogDoesNotBackCheckpoint(f"the audit log does not verify: {exc}") from exc
     if len(entries) < row.tree_size:
         raise LogDoesNotBackCheckpoint(
             f"checkpoint #{row.id} covers {row.tree_size} entries, the log has {len(entries)}"
@@ -236,6 +256,27 @@ def verify_checkpoint_signatures(
     return SignatureCheck(signed=len(signed), failures=tuple(dict.fromkeys(failures)))
 
 
+def newest_signed(tx: Transaction) -> CheckpointRow | None:
+    """The signed checkpoint over the longest prefix of the trail (None: none signed)."""
+    signed = [r for r in tx.audit.checkpoints() if r.signature is not None]
+    return max(signed, key=lambda r: (r.tree_size, r.id)) if signed else None
+
+
+def covering_checkpoint(tx: Transaction, seq: int) -> CheckpointRow | None:
+    """The newest signed checkpoint whose prefix holds audit entry ``seq`` (None: none does)."""
+    newest = newest_signed(tx)
+    return newest if newest is not None and newest.tree_size >= seq else None
+
+
+def act_seq(tx: Transaction, action: str, field_name: str, value: object) -> int | None:
+    """The seq of the last ``action`` entry whose payload has ``field_name == value``."""
+    found: int | None = None
+    for entry in tx.audit.entries(action=action):
+        if _payload(entry).get(field_name) == value:
+            found = entry.seq
+    return found
+
+
 def _payload(entry: AuditRow) -> dict[str, Any]:
     """An entry's payload as a dict (an unreadable one is empty)."""
     try:
@@ -320,6 +361,56 @@ class AuditCheckpointService:
         logger.info("checkpoint #%d (size %d) signed by %s", checkpoint_id, row.tree_size, officer)
         return signed
 
+    async def sign_head(
+        self, officer: str, signer_uri: str, interaction: Interaction
+    ) -> CheckpointRow:
+        """Checkpoint the whole trail now and have ``officer``'s device sign it.
+
+        The checkpoint is stored (and audited as ``audit.checkpoint``) before the
+        device is asked; if the device refuses, it stays unsigned, as after
+        ``audit checkpoint``. Errors as :meth:`sign_checkpoint`.
+        """
+        with self._store.read() as tx:
+            self._officer(tx, officer)  # refused before anything is written
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            head = uow.tx.audit.head()
+            if head is None or head.size == 0:
+                raise CheckpointError("the audit log is empty: nothing to checkpoint")
+            same = [c for c in uow.tx.audit.checkpoints() if c.tree_size == head.size]
+            row = same[0] if same else uow.tx.audit.add_checkpoint(
+                head.size, head_root(head).hex(), uow.now)
+            uow.audit(f"officer:{officer}", "audit.checkpoint",
+                      {"tree_size": row.tree_size, "root_hash": row.root_hash})
+        return await self.sign_checkpoint(row.id, officer, signer_uri, interaction)
+
+    async def sign_head_after(
+        self, act: str, officer: str, signer_uri: str, interaction: Interaction
+    ) -> CheckpointRow | None:
+        """:meth:`sign_head` right after ``act`` (an approval, a signed report).
+
+        The act is already stored, so a refusal here (the device, the officer, or
+        a store that is briefly unreachable) does not undo it: it is logged and
+        None returned; ``push`` then refuses until a checkpoint is
+        signed (``custody-desk audit sign-checkpoint --officer NAME --device URI``).
+        """
+        try:
+            return await self.sign_head(officer, signer_uri, interaction)
+        except (CheckpointError, SigningError, StoreError) as exc:
+            logger.warning("%s is stored, but no audit checkpoint was signed on %s's device:"
+                           " %s", act, officer, exc)
+            return None
+
+    def export_newest(self) -> Document | None:
+        """The newest signed checkpoint as a document (None: none signed yet).
+
+        What every exchange delivery carries. Raises :class:`CheckpointError`
+        when the newest signed checkpoint no longer verifies or the log no longer
+        backs it (never hand over what the officer's key did not sign).
+        """
+        with self._store.read() as tx:
+            newest = newest_signed(tx)
+        return None if newest is None else self.export_checkpoint(newest.id)
+
     def export_checkpoint(self, checkpoint_id: int) -> Document:
         """The signed ``audit_checkpoint`` document of ``checkpoint_id``.
 
@@ -340,11 +431,17 @@ class AuditCheckpointService:
                 c for c in tx.audit.checkpoints()
                 if c.signature is not None and c.tree_size < row.tree_size
             ]
+        return self._export(row, entries, earlier, keys, chain_checked=False)
+
+    def _export(
+        self, row: CheckpointRow, entries: list[AuditRow], earlier: list[CheckpointRow],
+        keys: KeysFile, *, chain_checked: bool,
+    ) -> Document:
         # never export what the officer's key did not sign (a store edited behind our back)
         problem = _signed_row_problem(row, keys, self._clock())
         if problem is not None:
-            raise CheckpointError(f"checkpoint #{checkpoint_id}: {problem}")
-        prefix = _prefix_tree(entries, row)
+            raise CheckpointError(f"checkpoint #{row.id}: {problem}")
+        prefix = _prefix_tree(entries, row, chain_checked=chain_checked)
         consistency: dict[str, Any] | None = None
         if earlier:
             previous = earlier[-1]
@@ -363,8 +460,47 @@ class AuditCheckpointService:
                 "from_root": previous.root_hash,
                 "proof": [node.hex() for node in proof],
             }
+        assert row.statement is not None
         statement = parse_as(row.statement, CheckpointStatement)
         return _document(row, statement, {"consistency": consistency})
+
+    def export_signed(self) -> list[ExportedCheckpoint]:
+        """Every signed checkpoint, smallest first, each as a document or with the reason
+        it cannot be one (a key revoked since, a log that no longer backs it...).
+
+        The chain is verified once for all of them (the regulator export)."""
+        identity = desk_identity(self._store)
+        with self._store.read() as tx:
+            keys = keys_from_repo(desk_repo(tx), identity.env)
+            entries = list(tx.audit.iter_all())
+            signed = [c for c in tx.audit.checkpoints() if c.signature is not None]
+        chain_problem: str | None = None
+        try:
+            audit_chain.verify_chain(entries)
+        except audit_chain.AuditChainError as exc:
+            chain_problem = f"the audit log does not verify: {exc}"
+        result: list[ExportedCheckpoint] = []
+        for index, row in enumerate(signed):
+            if chain_problem is not None:
+                result.append(ExportedCheckpoint(row, None, chain_problem))
+                continue
+            try:
+                earlier = [c for c in signed[:index] if c.tree_size < row.tree_size]
+                doc = self._export(row, entries, earlier, keys, chain_checked=True)
+            except CheckpointError as exc:
+                result.append(ExportedCheckpoint(row, None, str(exc)))
+            else:
+                result.append(ExportedCheckpoint(row, doc, None))
+        return result
+
+
+@dataclass(frozen=True)
+class ExportedCheckpoint:
+    """A signed checkpoint row and its document (None: ``problem`` says why not)."""
+
+    row: CheckpointRow
+    document: Document | None
+    problem: str | None
 
 
 __all__ = [
@@ -374,10 +510,15 @@ __all__ = [
     "CheckpointError",
     "CheckpointNotFound",
     "CheckpointNotSigned",
+    "ExportedCheckpoint",
     "LogDoesNotBackCheckpoint",
     "SignatureCheck",
+    "Unanchored",
     "UnknownOfficer",
+    "act_seq",
     "checkpoint_statement",
+    "covering_checkpoint",
+    "newest_signed",
     "parse_checkpoint_id",
     "verify_checkpoint_signatures",
 ]

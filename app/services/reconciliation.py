@@ -24,7 +24,8 @@ The ledger is verified (``app.exchange.ledger``) before it is compared, and
 must be newer (sequence) than the last one used; a ledger that fails (or cannot
 be fetched) records a ``failed`` run
 with the reason, audited. The report is a ``reconciliation_report`` document
-signed on a custody officer's device and can be queued for the exchange.
+signed on a custody officer's device and can be queued for the exchange; the
+same device then signs an audit checkpoint (``sign_report(checkpoint=True)``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from app.exchange.ledger import Ledger, verify_ledger
 from app.exchange.link import ExchangeLink, LinkError
 from app.exchange.outbox import enqueue, exchange_repo
 from app.services.audit_anchor import head_of
+from app.services.audit_checkpoints import AuditCheckpointService
 from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
@@ -294,8 +296,15 @@ async def sign_report(
     send: bool = True,
     signer_factory: SignerFactory | None = None,
     clock: Clock = utc_now,
+    checkpoint: bool = True,
 ) -> Document:
-    """Sign run ``rec_id``'s report on ``officer``'s device; queue it for the exchange."""
+    """Sign run ``rec_id``'s report on ``officer``'s device; queue it for the exchange.
+
+    With ``checkpoint`` (the default) the same device then signs an audit
+    checkpoint over the trail including this signature (one more confirmation):
+    the report goes out with it (``Audit-Checkpoint``) and the regulator export
+    lists it. A refusal of that step leaves the signed report stored.
+    """
     rec = _run(store, rec_id)
     if rec.document_json is not None:
         raise ReconciliationError(f"reconciliation {rec_id} is already signed")
@@ -323,6 +332,10 @@ async def sign_report(
             uow.tx, {"id": rec_id, "statement": doc.statement},
             ("reconciliations.signature", rec_id),
         ))
+    if checkpoint:
+        await AuditCheckpointService(store, clock=clock, signer_factory=signer_factory
+                                     ).sign_head_after(f"reconciliation {rec_id}'s signed report",
+                                                       officer, device_uri, interaction)
     return doc
 
 
@@ -338,18 +351,21 @@ CSV_COLUMNS = ("run_id", "run_at", "status", "client_id", "kind", "asset", "desk
                "exchange", "difference")
 
 
+def break_rows(rec: ReconciliationRecord) -> list[list[object]]:
+    """A run's rows in :data:`CSV_COLUMNS` order: one per break (a clean or failed run:
+    one row with empty break columns). The regulator export uses them too."""
+    head: list[object] = [rec.id, rec.report["run_at"], rec.status]
+    breaks = rec.report.get("breaks", [])
+    if not breaks:
+        return [[*head, "", "", "", "", "", ""]]
+    return [[*head, b["client_id"], b["kind"], b["asset"] or "", b["desk_amount"] or "",
+             b["exchange_amount"] or "", b["difference_amount"] or ""] for b in breaks]
+
+
 def export_csv(store: Store, rec_id: int) -> str:
     """One row per break (a clean run has a single row with empty break columns)."""
-    rec = _run(store, rec_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    head = [rec.id, rec.report["run_at"], rec.status]
-    breaks = rec.report.get("breaks", [])
-    if not breaks:
-        writer.writerow([*head, "", "", "", "", "", ""])
-    for b in breaks:
-        writer.writerow([*head, b["client_id"], b["kind"], b["asset"] or "",
-                         b["desk_amount"] or "", b["exchange_amount"] or "",
-                         b["difference_amount"] or ""])
+    writer.writerows(break_rows(_run(store, rec_id)))
     return out.getvalue()

@@ -92,9 +92,11 @@ def test_a_rewritten_and_rehashed_trail_is_caught_by_the_exchanges_copy(
     finally:
         store.close()
 
-    # (revoked_keys too: a revocation row without its key.revoke entry fails `data`)
-    rewrite_trail(path, {"key.revoke"}, "UPDATE party_keys SET revoked_at = NULL",
-                  "DELETE FROM revoked_keys")
+    # the revocation goes (its revoked_keys row too: a revocation row without its
+    # key.revoke entry fails `data`), and the signed checkpoints with their entries
+    # (approving the attestation signed one), every hash recomputed
+    rewrite_trail(path, {"key.revoke", "audit.checkpoint", "audit.checkpoint_sign"},
+                  "UPDATE party_keys SET revoked_at = NULL", "DELETE FROM revoked_keys")
     store = open_store(path)
     try:
         assert AuditService(store).verify().ok  # the local checks alone are fooled

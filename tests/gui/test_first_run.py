@@ -89,7 +89,7 @@ def test_first_run_demo_officers_run_maker_checker_on_two_emulators(desk) -> Non
     assert bob_emulator.hsm.fingerprint() == officers["bob"].fingerprint
     # bob's device: his sign-in and his approval; alice's: two sign-ins and her
     # prepared-by signature as the maker
-    assert bob_emulator.hsm.state()["signatures"] == 2
+    assert bob_emulator.hsm.state()["signatures"] == 3  # and the audit checkpoint after it
     assert emulator_host().running[0].hsm.state()["signatures"] == 3
 
 
@@ -163,6 +163,10 @@ def _approve_on_screen(desk, bob, approve: bool):
     assert shown.endswith(w.attestations.statement.toPlainText())
     assert not task.done()  # the device waits for the tester; the GUI keeps running
     (screen.approve_button if approve else screen.reject_button).click()
+    if approve:  # the same device then signs the audit checkpoint over the approval
+        desk.wait_until(lambda: screen.approve_button.isEnabled()
+                        and "CDESK-CHECKPOINT/1 " in screen.display.toPlainText(), timeout=20)
+        screen.approve_button.click()
     desk.wait_until(task.done, timeout=20)
     assert not screen.approve_button.isEnabled()
     return task.result()

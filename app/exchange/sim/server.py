@@ -138,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, sim.ledger())
         elif url.path == "/v1/audit-heads":
             self._answer(200, sim.audit_heads_json())
+        elif url.path == "/v1/audit-checkpoints":
+            self._answer(200, sim.audit_checkpoints_json())
         elif url.path == "/v1/accounts":
             self._answer(200, sim.accounts_json())
         elif url.path == "/v1/test/stats":
@@ -164,7 +166,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._control(path, data)
             return
         status, answer, replayed = sim.post(path, self.headers.get("Idempotency-Key"), data,
-                                            audit_head=self.headers.get("Audit-Head"))
+                                            audit_head=self.headers.get("Audit-Head"),
+                                            audit_checkpoint=self.headers.get("Audit-Checkpoint"))
         if mode == "reset":  # booked, but the desk never hears the answer
             self._reset()
             return

@@ -38,6 +38,7 @@ from app.domain.assets import PILOT_LEVERAGE_CAP, AssetCatalogue
 from app.domain.attestation import verify_bundle
 from app.domain.money import from_base_units
 from app.exchange.ledger import ledger_bytes, ledger_statement
+from app.exchange.link import checkpoint_from_header
 from app.exchange.receipts import receipt_body
 from app.exchange.sim.price_path import PricePath
 from app.services.unit_of_work import utc_now
@@ -158,6 +159,7 @@ class ExchangeSim:
         self.documents: list[tuple[int, bytes]] = []
         self.received: list[Document] = []
         self.audit_heads: list[dict[str, Any]] = []
+        self.audit_checkpoints: list[Document] = []  # verified officer-signed checkpoints
         self._idempotency: dict[str, _Stored] = {}
         self.bookings_per_key: Counter[str] = Counter()
         self.bookings_per_attestation: Counter[int] = Counter()
@@ -228,13 +230,21 @@ class ExchangeSim:
     # -- idempotent POST --------------------------------------------------------------
 
     def post(
-        self, route: str, key: str | None, data: bytes, *, audit_head: str | None = None
+        self, route: str, key: str | None, data: bytes, *, audit_head: str | None = None,
+        audit_checkpoint: str | None = None,
     ) -> tuple[int, dict[str, Any], bool]:
         """Apply one POST once per idempotency key: (status, answer, replayed).
 
         ``audit_head``: the desk's audit tree head sent with the request; the
-        exchange keeps it (``GET /v1/audit-heads``) and repeats it in the receipt."""
+        exchange keeps it (``GET /v1/audit-heads``) and repeats it in the receipt.
+        ``audit_checkpoint``: the ``Audit-Checkpoint`` header (the newest
+        officer-signed checkpoint); kept (``GET /v1/audit-checkpoints``) only if
+        it verifies against the registered officer keys, and the receipt says
+        which (``answer.audit_checkpoint``)."""
         head = self._keep_head(audit_head)
+        checkpoint = self._keep_checkpoint(audit_checkpoint)
+        extra = {name: value for name, value in (("audit_head", head),
+                                                 ("audit_checkpoint", checkpoint)) if value}
         handlers: dict[str, Callable[[bytes], tuple[int, dict[str, Any]]]] = {
             "/v1/attestations": self._book,
             "/v1/topups": self._topup,
@@ -254,7 +264,7 @@ class ExchangeSim:
                 if stored.body_hash != digest:
                     return 422, {"error": "idempotency_conflict",
                                  "detail": "this key was used for other bytes"}, False
-                return stored.status, self._receipted(key, data, stored, head), True
+                return stored.status, self._receipted(key, data, stored, extra), True
             try:
                 status, response = handler(data)
             except DocumentError as exc:
@@ -266,7 +276,7 @@ class ExchangeSim:
             if status < 300:
                 self.bookings_per_key[key] += 1
             stored = _Stored(digest, status, response)
-            return status, self._receipted(key, data, stored, head), False
+            return status, self._receipted(key, data, stored, extra), False
 
     def _keep_head(self, text: str | None) -> dict[str, Any] | None:
         """The desk's audit head, kept as received (None when absent or unreadable)."""
@@ -287,16 +297,47 @@ class ExchangeSim:
                 self.audit_heads.append(head)
         return head
 
+    def _keep_checkpoint(self, header: str | None) -> dict[str, Any] | None:
+        """Verify and keep a signed checkpoint; what the receipt says about it."""
+        if not header:
+            return None
+        try:
+            doc = parse_document(checkpoint_from_header(header))
+            if doc.kind is not Kind.AUDIT_CHECKPOINT:
+                raise SimError(422, "unknown_kind", f"{doc.kind.value} is not a checkpoint")
+            ctx = VerifyContext(keys=self.keys(), env=self.env, now=self.now(),
+                                exchange_id=self.exchange_id)
+            failure = verify_document(doc, ctx).first_failure()
+            if failure is not None:
+                raise SimError(422, failure.reason.value if failure.reason else "invalid",
+                               f"{failure.name}: {failure.detail}")
+        except (ValueError, DocumentError, SimError, OSError) as exc:
+            detail = exc.detail if isinstance(exc, SimError) else str(exc)
+            logger.warning("sim refused the desk's audit checkpoint: %s", detail)
+            return {"kept": False, "detail": detail[:200]}
+        with self.lock:
+            if all(d.statement != doc.statement or d.signatures != doc.signatures
+                   for d in self.audit_checkpoints):
+                self.audit_checkpoints.append(doc)
+        return {"kept": True, "size": doc.body["size"], "root": doc.body["root"],
+                "signer_key_ids": list(doc.body["signer_key_ids"])}
+
+    def audit_checkpoints_json(self) -> dict[str, Any]:
+        """Every verified officer-signed checkpoint desks handed over, in arrival order."""
+        with self.lock:
+            return {"audit_checkpoints": [d.to_json() for d in self.audit_checkpoints]}
+
     def audit_heads_json(self) -> dict[str, Any]:
         """Every audit head desks handed over, in arrival order (the exchange's copy)."""
         with self.lock:
             return {"audit_heads": list(self.audit_heads)}
 
     def _receipted(
-        self, key: str, data: bytes, stored: _Stored, head: dict[str, Any] | None = None
+        self, key: str, data: bytes, stored: _Stored, extra: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """The answer with the exchange's signed receipt for it (fresh on every reply)."""
-        answer = {**stored.response, "audit_head": head} if head else stored.response
+        """The answer with the exchange's signed receipt for it (fresh on every reply);
+        ``extra`` (what it kept: ``audit_head``, ``audit_checkpoint``) is in the receipt."""
+        answer = {**stored.response, **(extra or {})}
         body = receipt_body(exchange_id=self.exchange_id, env=self.env, now=self.now(),
                             idempotency_key=key, payload=data, http_status=stored.status,
                             answer=answer)
