@@ -22,7 +22,10 @@ from app.store import open_store
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONICS
 
-PATHS = (PATH, "m/84'/0'/0'/0/0", "m/49'/1'/0'/0/3", "m/44'/0'/5'/1/2")
+PATHS = (PATH, "m/84'/0'/0'/0/0", "m/49'/1'/0'/0/3", "m/44'/0'/5'/1/2",
+         # the widened list (issue 17): far indices, BIP-48 script 1', Ethereum, the master's
+         # depth-1 keys
+         "m/86'/1'/9'/1/19", "m/48'/0'/3'/1'/0/12", "m/44'/60'/0'/0/57", "m/0'")
 
 
 def _prod_desk(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:

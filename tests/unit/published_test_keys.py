@@ -1,78 +1,124 @@
 """Derive the published test-seed keys the desk refuses in production.
 
-``PYTHONPATH=. .venv/bin/python tests/unit/published_test_keys.py`` prints the body of
-``app/documents/test_keys.py``; ``test_published_test_keys.py`` checks the
-shipped module still equals what this derives.
+``PYTHONPATH=. .venv/bin/python tests/unit/published_test_keys.py --write`` rewrites
+``app/documents/testseed_data.py``; ``test_published_test_keys.py`` checks the
+shipped module still equals what this derives. What is covered (and why it
+cannot be everything) is documented in ``app/documents/testseed_keys.py``.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from signing.crypto import bip32, bip39
 from signing.emulator.test_seeds import TEST_MNEMONICS
 from signing.ethereum import address_from_pubkey
 
-DIGEST_HEX = 12
+DIGEST_BYTES = 6
+ACCOUNTS = range(10)  # account' 0-9 of every purpose and coin below
+INDICES = range(20)  # address index 0-19 on the receive (0) and change (1) chains
+ETH_INDICES = range(100)  # m/44'/60'/0'/0/0-99 (MetaMask, Trezor Suite, the desk's Safes)
+ETH_ACCOUNTS = range(20)  # m/44'/60'/a'/0/0 (Ledger Live) and m/44'/60'/0'/a (legacy MEW)
+TARGET = Path(__file__).resolve().parents[2] / "app" / "documents" / "testseed_data.py"
 
 
-def _paths() -> Iterator[tuple[str, list[int]]]:
-    """(account path, children) pairs: the usual single-sig, multisig and Ethereum paths."""
-    for purpose in (44, 49, 84, 86):
-        for coin in (0, 1):
-            for account in range(10):
-                yield f"m/{purpose}'/{coin}'/{account}'", [
-                    *((0 << 8) | i for i in range(10)), *((1 << 8) | i for i in range(10))
-                ]
-    for coin in (0, 1):
-        for account in range(10):
-            yield f"m/48'/{coin}'/{account}'/2'", [i for i in range(10)]
-    yield "m/44'/60'/0'", [i for i in range(10)]
+def account_paths() -> Iterator[str]:
+    """The account-level paths whose account key, chains 0/1 and INDICES are covered."""
+    for purpose in (44, 49, 84, 86):  # BIP-44 P2PKH, BIP-49 P2SH-P2WPKH, BIP-84, BIP-86
+        for coin in (0, 1):  # Bitcoin, every testnet
+            for account in ACCOUNTS:
+                yield f"m/{purpose}'/{coin}'/{account}'"
+    for coin in (2, 3):  # Litecoin, Dogecoin (the Trezor emulator's contract tests)
+        for account in ACCOUNTS:
+            yield f"m/44'/{coin}'/{account}'"
+    for coin in (0, 1):  # BIP-48 multisig: script type 1' (P2SH-P2WSH) and 2' (P2WSH)
+        for account in ACCOUNTS:
+            for script in (1, 2):
+                yield f"m/48'/{coin}'/{account}'/{script}'"
 
 
-def published() -> tuple[list[str], list[str]]:
-    """(master fingerprints, digest prefixes of the compressed public keys), sorted."""
+def single_paths() -> Iterator[str]:
+    """Single keys: the master and depth-1 keys, and the Ethereum (EIP-44) layouts."""
+    yield "m"
+    for i in range(10):
+        yield f"m/{i}"
+        yield f"m/{i}'"
+    yield "m/44'/60'/0'"
+    yield "m/44'/60'/0'/0"
+    for i in ETH_INDICES:
+        yield f"m/44'/60'/0'/0/{i}"
+    for a in ETH_ACCOUNTS:
+        yield f"m/44'/60'/{a}'/0/0"
+        yield f"m/44'/60'/0'/{a}"
+
+
+def eth_paths() -> Iterator[str]:
+    """The Ethereum address paths (a Safe owner may be typed in as an address)."""
+    for path in single_paths():
+        if path.startswith("m/44'/60'/") and path.count("/") >= 4:
+            yield path
+
+
+def _keys(master: bip32.ExtendedKey) -> Iterator[tuple[str, bytes]]:
+    for account_path in account_paths():
+        account = master.derive(account_path)
+        yield account_path, account.public_key
+        for change in (0, 1):
+            chain = account.child(change)
+            yield f"{account_path}/{change}", chain.public_key
+            for index in INDICES:
+                yield f"{account_path}/{change}/{index}", chain.child(index).public_key
+    for path in single_paths():
+        yield path, (master if path == "m" else master.derive(path)).public_key
+
+
+def published() -> tuple[list[str], list[bytes], list[str]]:
+    """(master fingerprints, sorted key digests, sorted Ethereum addresses) of every seed."""
     fingerprints: list[str] = []
-    digests: set[str] = set()
+    digests: set[bytes] = set()
+    addresses: set[str] = set()
+    eth = set(eth_paths())
     for words in TEST_MNEMONICS:
         master = bip32.master_key(bip39.mnemonic_to_seed(words))
         fingerprints.append(master.fingerprint().hex())
-        for account_path, children in _paths():
-            account = master.derive(account_path)
-            branches: dict[int, bip32.ExtendedKey] = {}
-            for code in children:
-                change, index = code >> 8, code & 0xFF
-                branch = branches.get(change)
-                if branch is None:
-                    branch = branches[change] = account.child(change)
-                digests.add(hashlib.sha256(branch.child(index).public_key).hexdigest()[:DIGEST_HEX])
-    return sorted(fingerprints), sorted(digests)
-
-
-def eth_addresses() -> list[str]:
-    """The Ethereum (Safe owner) addresses m/44'/60'/0'/0/0-9 of every test seed, sorted."""
-    addresses: set[str] = set()
-    for words in TEST_MNEMONICS:
-        branch = bip32.master_key(bip39.mnemonic_to_seed(words)).derive("m/44'/60'/0'/0")
-        addresses.update(address_from_pubkey(branch.child(i).public_key) for i in range(10))
-    return sorted(addresses, key=str.lower)
+        for path, pubkey in _keys(master):
+            digests.add(hashlib.sha256(pubkey).digest()[:DIGEST_BYTES])
+            if path in eth:
+                addresses.add(address_from_pubkey(pubkey).lower())
+    return sorted(fingerprints), sorted(digests), sorted(addresses)
 
 
 def render() -> str:
-    fingerprints, digests = published()
-    lines = [" ".join(digests[i : i + 6]) for i in range(0, len(digests), 6)]
+    fingerprints, digests, addresses = published()
+    packed = base64.b64encode(b"".join(digests)).decode("ascii")
+    lines = [packed[i : i + 76] for i in range(0, len(packed), 76)]
     return (
-        "TEST_FINGERPRINTS: Final = frozenset({"
+        '"""GENERATED by tests/unit/published_test_keys.py --write: do not edit.\n\n'
+        "The published test seeds' master fingerprints, the first "
+        f"{DIGEST_BYTES} bytes of SHA-256 of\n"
+        f"{len(digests)} compressed public keys (sorted, base64) and {len(addresses)} "
+        "Ethereum addresses.\nWhat the list covers: app/documents/testseed_keys.py.\n"
+        '"""\n\n'
+        "from typing import Final\n\n"
+        f"DIGEST_BYTES: Final = {DIGEST_BYTES}\n\n"
+        "FINGERPRINTS: Final = ("
         + ", ".join(f'"{f}"' for f in fingerprints)
-        + "})\n\n_DIGESTS = \"\"\"\n"
-        + "\n".join(lines)
-        + '\n"""\n\n_ETH_ADDRESSES = """\n'
-        + "\n".join(eth_addresses())
-        + '\n"""\n'
+        + ")\n\nKEY_DIGESTS_B64: Final = (\n"
+        + "\n".join(f'    "{line}"' for line in lines)
+        + "\n)\n\nETH_ADDRESSES: Final = (\n"
+        + "\n".join(f'    "{a}",' for a in addresses)
+        + "\n)\n"
     )
 
 
 if __name__ == "__main__":
-    sys.stdout.write(render())
+    text = render()
+    if sys.argv[1:] == ["--write"]:
+        TARGET.write_text(text)
+        print(f"wrote {TARGET}")
+    else:
+        sys.stdout.write(text)
