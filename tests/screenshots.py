@@ -19,6 +19,45 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 
 
+async def _bitcoin_order(store: object) -> str:
+    """alnoor-quant's vault (three parties' multisig keys, two coins) and an emergency
+    order releasing it, with the regulator's signatures in its PSBT (test data)."""
+    import json
+
+    from embit.psbt import PSBT
+
+    from app.domain.parties import Party
+    from app.services import emergency
+    from app.services.emergency_btc import ReleaseRequest, import_psbt, order_psbt
+    from app.services.vault import add_multisig_key, client_vault, import_utxos
+    from signing.emulator.test_seeds import (
+        TEST_MNEMONIC_ALL,
+        TEST_MNEMONIC_LEGAL,
+        TEST_MNEMONIC_ZOO,
+    )
+    from tests.btc_support import RELEASE_ADDRESS, account_key, funding_tx, root_of, utxo_entries
+
+    seeds = {Party.REGULATOR: TEST_MNEMONIC_ZOO, Party.CUSTODIAN: TEST_MNEMONIC_ALL,
+             Party.EXCHANGE: TEST_MNEMONIC_LEGAL}
+    for party, seed in seeds.items():
+        add_multisig_key(store, party, account_key(seed), actor="screenshots",  # type: ignore[arg-type]
+                         is_emulator=True)
+    vault = client_vault(store, "alnoor-quant")  # type: ignore[arg-type]
+    fund = funding_tx([(vault.address(0).script_pubkey, 60_000_000),
+                       (vault.address(3).script_pubkey, 40_000_000)])
+    import_utxos(store, json.dumps({"utxos": utxo_entries(fund)}).encode(),  # type: ignore[arg-type]
+                 actor="screenshots")
+    document = emergency.create_order(
+        store, "alnoor-quant", "Exchange outage", actor="screenshots",  # type: ignore[arg-type]
+        btc_release=ReleaseRequest(RELEASE_ADDRESS),
+    )
+    order_id = str(document.body["id"])
+    psbt = PSBT.from_string(order_psbt(store, order_id))  # type: ignore[arg-type]
+    psbt.sign_with(root_of(TEST_MNEMONIC_ZOO))
+    import_psbt(store, order_id, str(psbt.to_string()), actor="screenshots")  # type: ignore[arg-type]
+    return order_id
+
+
 def main() -> None:
     import qasync
     from PySide6.QtWidgets import QApplication, QWidget
@@ -205,7 +244,7 @@ def main() -> None:
             is_emulator=True,
         )
         order = await facade.create_order(
-            "gulf-meridian-mm", "Exchange outage: release collateral", "alice"
+            "gulf-meridian-mm", "Exchange outage", "alice"
         )
         await w.emergency.reload()
         w.emergency.select(order.order_id)
@@ -225,6 +264,26 @@ def main() -> None:
             w.tabs.setCurrentIndex(index)
             await asyncio.sleep(0.3)
             shot(w, name)
+        # A Bitcoin order: the vault's release PSBT, signed so far by the regulator only
+        # (test seeds; the regulator signs outside the desk, with embit's signer).
+        btc_order = await _bitcoin_order(store)
+        await w.emergency.reload()
+        w.emergency.select(btc_order)
+        w.tabs.setCurrentIndex(3)
+        await asyncio.sleep(0.4)
+        shot(w, "emergency-btc-psbt")
+        w.emergency.select(order.order_id)
+        await asyncio.sleep(0.3)
+        # The smallest window (on a screen that allows it): the message still reads whole.
+        from app.ui.window_size import WINDOW_MINIMUM
+
+        w.resize(WINDOW_MINIMUM)
+        w.tabs.setCurrentIndex(1)
+        ctx.status_message.emit("Attestation 1 prepared: awaiting a second officer's approval.")
+        await asyncio.sleep(0.4)
+        shot(w, "window-minimum-size")
+        w.resize(1440, 900)
+        await asyncio.sleep(0.2)
         w.tabs.setCurrentIndex(2)
         calls_proxy = w.margin_calls.table.proxy
         w.margin_calls.table.selectRow(
@@ -266,10 +325,16 @@ def main() -> None:
         # The desk's settings in the window, and the message log.
         settings_dialog = w.show_settings()
         await asyncio.sleep(0.3)
-        for tab in ("exchange", "keys", "about"):
+        for tab in ("exchange", "keys", "backup", "about"):
             settings_dialog.show_tab(tab)
             await asyncio.sleep(0.1)
             shot(settings_dialog, f"dialog-settings-{tab}")
+        form = settings_dialog.add_key_box  # the multisig account key, read from a device
+        form.kind.setCurrentIndex(form.kind.findData("multisig"))
+        form.source.setCurrentIndex(1)
+        settings_dialog.show_tab("keys")
+        await asyncio.sleep(0.1)
+        shot(settings_dialog, "dialog-settings-keys-multisig")
         settings_dialog.close()
         log_dialog = w.show_messages()
         await asyncio.sleep(0.1)
@@ -298,10 +363,26 @@ def main() -> None:
             desk.window.tabs.setCurrentIndex(1)
             await asyncio.sleep(0.3)
             shot(desk.window, "attestations-zh_CN")
-            for index, name in ((2, "margin-calls-zh_CN"), (3, "emergency-zh_CN")):
+            for index, name in ((2, "margin-calls-zh_CN"), (3, "emergency-zh_CN"),
+                                (4, "devices-zh_CN"), (5, "audit-zh_CN")):
                 desk.window.tabs.setCurrentIndex(index)
                 await asyncio.sleep(0.3)
                 shot(desk.window, name)
+            desk.window.tabs.setCurrentIndex(3)
+            await desk.window.emergency.reload()
+            desk.window.emergency.select(btc_order)
+            await asyncio.sleep(0.4)
+            shot(desk.window, "emergency-btc-psbt-zh_CN")
+            zh_settings = desk.window.show_settings("keys")
+            await asyncio.sleep(0.3)
+            shot(zh_settings, "dialog-settings-keys-zh_CN")
+            zh_settings.close()
+            desk.window.resize(WINDOW_MINIMUM)
+            desk.window.tabs.setCurrentIndex(1)
+            ctx.status_message.emit("证明 1 已编制：等待第二位官员审批。")
+            await asyncio.sleep(0.4)
+            shot(desk.window, "window-minimum-size-zh_CN")
+            desk.window.resize(1440, 900)
             i18n.translator().switch("en")
             await asyncio.sleep(0.5)  # the rebuilt window loads its data
 

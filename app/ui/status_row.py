@@ -4,14 +4,15 @@ narrow, the whole text in the tooltip and in ``text()``.
 The bottom of the window has two rows: the status bar proper (the latest message,
 read whole at the minimum window size; the unread-notices button; the clock) and,
 above it, the desk's state — store, devices, emulator, session — which no longer
-squeezes the message to a few characters.
+squeezes the message to a few characters (and wraps onto a second line itself when
+the window is narrow).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QWidget
 
 
 class ElidedLabel(QLabel):
@@ -69,14 +70,17 @@ class ElidedLabel(QLabel):
 
 
 class StatusRow(QFrame):
-    """The desk's state above the status bar: store, devices, emulator, session."""
+    """The desk's state above the status bar: store, devices, emulator, session. A
+    narrow window wraps it onto a second line (FlowLayout) instead of cutting a label;
+    only a label wider than the whole window is elided."""
 
     def __init__(self, labels: list[QLabel], parent: QWidget | None = None) -> None:
+        from app.ui.views.flow_layout import FlowLayout
+
         super().__init__(parent)
         self.setObjectName("statusRow")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        row = QHBoxLayout(self)
+        row = FlowLayout(self, spacing=24, line_spacing=2)
         row.setContentsMargins(8, 2, 8, 2)
-        row.setSpacing(24)
-        for n, label in enumerate(labels):
-            row.addWidget(label, 1 if n == 0 else 0)  # the store takes what is left
+        for label in labels:
+            row.addWidget(label)

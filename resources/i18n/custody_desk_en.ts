@@ -3265,152 +3265,157 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="234"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="237"/>
+        <source>officer (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="248"/>
         <source>A multisig account key or Safe owner is not revoked here: a Safe owner is replaced by recording the party&apos;s new address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="269"/>
         <source>Revoke a key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="274"/>
         <source>&amp;Revoke key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="286"/>
         <source>Not revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="282"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="296"/>
         <source>Export keys file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="303"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="313"/>
         <source>Back up the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
         <source>Restore from a backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it; the window then shows the restored store (sign in again if your session is not in it). Both are audited.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="348"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="362"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). The window then shows the restored store.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="374"/>
         <source>Restored from %1. The previous store is kept as %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="335"/>
         <source>Back up the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="329"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="343"/>
         <source>Backup failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>Store backed up to %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="351"/>
         <source>Restore from a backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="358"/>
         <source>Restore the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="359"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="346"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
         <source>&amp;Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="357"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="371"/>
         <source>Restore refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="375"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="389"/>
         <source>Store in use:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="393"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="398"/>
         <source>Store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="391"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="405"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="414"/>
         <source>Licence notices of the components shipped:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="407"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="421"/>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="433"/>
         <source>The documentation is not installed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="426"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="440"/>
         <source>Help</source>
         <translation type="unfinished"></translation>
     </message>

@@ -3266,152 +3266,157 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>Safe 所有者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="234"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="237"/>
+        <source>officer (%1)</source>
+        <translation>官员（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="248"/>
         <source>A multisig account key or Safe owner is not revoked here: a Safe owner is replaced by recording the party&apos;s new address.</source>
         <translation>多签账户密钥或 Safe 所有者不在此处撤销：记录该参与方的新地址即可替换 Safe 所有者。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="255"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="269"/>
         <source>Revoke a key</source>
         <translation>吊销密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="256"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="270"/>
         <source>Revoke %1&apos;s key %2 (%3)?</source>
         <translation>吊销 %1 的密钥 %2（%3）？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="260"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="274"/>
         <source>&amp;Revoke key</source>
         <translation>吊销密钥(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="262"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="276"/>
         <source>From now on its signatures never count: attestations, emergency shares and answers signed with it are refused. This cannot be undone; the audit log records it as revoked by %1.</source>
         <translation>此后其签名一律无效：以其签署的证明、紧急签名份额和回复都将被拒绝。此操作无法撤销；审计日志记录吊销人为 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="272"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="286"/>
         <source>Not revoked</source>
         <translation>未吊销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="282"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="296"/>
         <source>Export keys file</source>
         <translation>导出密钥文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="289"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="303"/>
         <source>Keys file exported to %1 (%2 bytes).</source>
         <translation>密钥文件已导出至 %1（%2 字节）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="299"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="313"/>
         <source>Back up the store…</source>
         <translation>备份存储…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="301"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="315"/>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="307"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
         <source>A backup is a consistent copy of the whole store (checked after writing). Restoring keeps the current store beside it; the window then shows the restored store (sign in again if your session is not in it). Both are audited.</source>
         <translation>备份是整个存储的一致副本（写入后校验）。恢复时会在旁边保留当前存储；随后窗口显示恢复后的存储（若其中没有您的会话，请重新登录）。两者均记入审计。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="348"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="362"/>
         <source>Everything recorded since that backup is replaced (the current store is kept beside it). The window then shows the restored store.</source>
         <translation>该备份之后记录的所有内容都将被替换（当前存储保留在旁边）。随后窗口显示恢复后的存储。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="374"/>
         <source>Restored from %1. The previous store is kept as %2.</source>
         <translation>已从 %1 恢复。原存储保留为 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="316"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="330"/>
         <source>Backup</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="321"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="335"/>
         <source>Back up the store</source>
         <translation>备份存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="329"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="343"/>
         <source>Backup failed</source>
         <translation>备份失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="331"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
         <source>Store backed up to %1.</source>
         <translation>存储已备份至 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="337"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="351"/>
         <source>Restore from a backup</source>
         <translation>从备份恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="344"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="358"/>
         <source>Restore the store</source>
         <translation>恢复存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="345"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="359"/>
         <source>Replace the desk&apos;s store with the backup %1?</source>
         <translation>用备份 %1 替换工作台的存储？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="346"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="360"/>
         <source>&amp;Restore</source>
         <translation>恢复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="357"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="371"/>
         <source>Restore refused</source>
         <translation>恢复被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="375"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="389"/>
         <source>Store in use:</source>
         <translation>使用中的存储：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="379"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="393"/>
         <source>Another store is chosen at start-up: custody-desk --data-dir DIR, or the CUSTODY_DESK_DATA_DIR environment variable.</source>
         <translation>启动时可选择其他存储：custody-desk --data-dir DIR，或环境变量 CUSTODY_DESK_DATA_DIR。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="384"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="398"/>
         <source>Store</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="391"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="405"/>
         <source>Custody Desk %1 (%2 build) · Python %3 · %4</source>
         <translation>托管工作台 %1（%2 构建）· Python %3 · %4</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="400"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="414"/>
         <source>Licence notices of the components shipped:</source>
         <translation>随附组件的许可声明：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="407"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="421"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="419"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="433"/>
         <source>The documentation is not installed.</source>
         <translation>未安装文档。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/settings_dialog.py" line="426"/>
+        <location filename="../../app/ui/dialogs/settings_dialog.py" line="440"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>

@@ -69,7 +69,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Desk settings"))
         self.ctx = ctx
         self.tasks: list[asyncio.Task[Any]] = []
-        self.resize(920, 500)
+        self.resize(980, 660)  # the keys table keeps room beside the add-a-key form
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
@@ -219,12 +219,26 @@ class SettingsDialog(QDialog):
                     name += " " + self.tr("(TEST)")
             elif key.kind == "safe":
                 name = self.tr("Safe owner")
-            for column, text in enumerate((key.party, name, key.key_id, key.address, status)):
+            for column, text in enumerate(
+                (self._party_text(key.party), name, key.key_id, key.address, status)
+            ):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.keys_table.setItem(n, column, item)
         self.keys_table.resizeColumnsToContents()
         self._selected_key_changed()
+
+    def _party_text(self, party: str) -> str:
+        """The party in the window's language ("officer (role)" for an officer's key)."""
+        from app.domain.parties import Party
+        from app.ui import labels
+
+        if party.startswith("officer (") and party.endswith(")"):
+            return self.tr("officer (%1)").replace("%1", party[len("officer ("):-1])
+        try:
+            return labels.party(Party(party))
+        except ValueError:
+            return party
 
     def _selected_key_changed(self) -> None:
         row = self.keys_table.currentRow()

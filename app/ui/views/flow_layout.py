@@ -14,10 +14,13 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 class FlowLayout(QLayout):
     """Left-to-right, wrapping; height follows the width (``heightForWidth``)."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, spacing: int = 6, line_spacing: int | None = None
+    ) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._line_spacing = spacing if line_spacing is None else line_spacing
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802
@@ -63,8 +66,9 @@ class FlowLayout(QLayout):
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
+            hint.setWidth(min(hint.width(), max(area.width(), 0)))  # never wider than a line
             if x + hint.width() > area.right() + 1 and line_height > 0:
-                x, y = area.x(), y + line_height + self._spacing
+                x, y = area.x(), y + line_height + self._line_spacing
                 line_height = 0
             if move:
                 item.setGeometry(QRect(QPoint(x, y), hint))
