@@ -219,10 +219,10 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from app.exchange.configured import BadLinkTarget, check_target
+    from app.services.data_binding import with_bindings
     from app.services.desk_identity import desk_identity
+    from app.services.unit_of_work import unit_of_work
 
     with opened_store(args) as store:
         if args.url or args.drop:
@@ -231,8 +231,10 @@ def cmd_link(args: argparse.Namespace) -> int:
                 check_target(value, desk_identity(store).env)
             except BadLinkTarget as exc:
                 raise CliError(str(exc), 2) from exc
-            with store.transaction() as tx:
-                tx.settings.put(LINK_SETTING, value, datetime.now(UTC))
+            with unit_of_work(store) as uow:  # audited and bound, as the window does it
+                uow.tx.settings.put(LINK_SETTING, value, uow.now)
+                uow.audit(default_actor(), "settings.exchange_link", with_bindings(
+                    uow.tx, {"target": value}, ("settings", LINK_SETTING)))
         with store.read() as tx:
             current = tx.settings.get(LINK_SETTING)
     print(current or "(no exchange link set)")

@@ -19,8 +19,9 @@ Three kinds of binding:
   signatures and client rows; margin calls as received, signed liquidation
   instructions, reconciliations; the exchange inbox and outbox (with the signed
   receipt); officers, party keys, multisig keys and Safe owners; the vault's
-  coins and Safes; and the tables no desk use case writes (redemptions, yield
-  accruals, attestation co-signatures).
+  coins and Safes; the exchange-link and chain-node settings
+  (:data:`LINK_SETTINGS`); and the tables no desk use case writes (redemptions,
+  yield accruals, attestation co-signatures).
   ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
   columns (canonical JSON). The latest entry binding a group wins, so a state
   change (a replaced share, a spent coin, a delivered message) is re-bound by its
@@ -36,7 +37,8 @@ Three kinds of binding:
 Every row of a bound table must be bound by some entry; there is no "not
 checked" state. Rows a desk wrote before the binding existed were bound, as
 found, by the schema v10 upgrade's ``data.adopt_unbound`` entry
-(:func:`adopt_unbound`); ``audit verify`` names that entry in its result.
+(:func:`adopt_unbound`; v11 to v13 run it again for the binders they add);
+``audit verify`` names that entry in its result.
 The table-by-table list, with what is deliberately not bound, is in
 docs/store.md ("What `audit verify`'s data check binds").
 """
@@ -70,6 +72,11 @@ from app.store.repo_binding import BindingRepository
 logger = logging.getLogger(__name__)
 
 BOUND = "bound"  # the audit payload key
+#: The settings bound to the trail: the exchange link, its TLS files, the chain node.
+#: Written only by audited use cases (``exchange-link``, Settings → Exchange link,
+#: ``vault chain``); other settings are the administrator's (docs/store.md).
+LINK_SETTINGS = frozenset({"exchange.link", "exchange.tls_ca", "exchange.tls_cert",
+                           "exchange.tls_key", "chain.rpc_url"})
 MAX_REPORTED = 3  # problems named in the one-line result
 
 
@@ -87,6 +94,7 @@ class Binder:
     group: str
     key: tuple[str, ...]
     columns: tuple[tuple[str, str], ...]
+    only: frozenset[str] | None = None  # bind only these groups (None: every row)
 
 
 def _cols(*names: str) -> tuple[tuple[str, str], ...]:
@@ -225,6 +233,10 @@ BINDERS: dict[str, Binder] = {
             _cols("external_id", "status", "history_json", "resolution",
                   "top_up_attestation_id", "collateral_value_usd:d", "liquidation_usd:d",
                   "liquidation_notice_id", "updated_at:t"),
+        ),
+        Binder(  # where the desk sends documents and what it trusts on the way
+            "settings", "settings", "key", ("key",), _cols("key", "value", "updated_at:t"),
+            only=LINK_SETTINGS,
         ),
         # Tables no desk use case writes: a row in them was put there outside the
         # desk, unless it was adopted at the schema v10 upgrade (see adopt_unbound).
@@ -372,6 +384,8 @@ def _latest(entries: Iterable[AuditRow]) -> tuple[
 def _current(repo: BindingRepository, binder: Binder) -> dict[str, dict[str, str]]:
     current: dict[str, dict[str, str]] = {}
     for row in _select(repo, binder, None):
+        if binder.only is not None and str(row[binder.group]) not in binder.only:
+            continue
         current.setdefault(str(row[binder.group]), {})[_row_key(binder, row)] = _row_hash(
             binder, row
         )

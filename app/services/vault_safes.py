@@ -85,7 +85,8 @@ def set_rpc_url(store: Store, url: str, *, actor: str) -> None:
             raise VaultError(str(exc)) from exc
     with unit_of_work(store) as uow:
         uow.tx.settings.put(RPC_SETTING, url, uow.now)
-        uow.audit(actor, "chain.rpc_url", {"url": url or None})
+        uow.audit(actor, "chain.rpc_url", with_bindings(
+            uow.tx, {"url": url or None}, ("settings", RPC_SETTING)))
 
 
 # ---- owners ----------------------------------------------------------------------------

@@ -91,6 +91,9 @@ def _build(desk: Desk, emulators: dict[str, RunningEmulator], work: Path) -> Non
                          "exchange insolvent", "--asset", "BENJI").splitlines()[0].strip()
     desk.ok("emergency", "safe-sign", safe_order, "--party", "regulator",
             "--device", uri["regulator"])
+    # where documents go: the exchange link and the chain node (audited, bound settings)
+    desk.ok("exchange-link", "--url", "https://exchange.example.test/")
+    desk.ok("vault", "chain", "--rpc-url", "http://127.0.0.1:9")
 
 
 @dataclass
@@ -187,6 +190,13 @@ CASES = [
      "1 - shown_in_full", "order_safe_signatures row (order_id="),
     ("order_safe_signatures", "DELETE FROM order_safe_signatures",
      "order_safe_signatures row (order_id="),
+    ("settings", "UPDATE settings SET value = 'https://attacker.example/' "
+     "WHERE key = 'exchange.link'", "settings row (key=exchange.link): edited"),
+    ("settings", "UPDATE settings SET value = 'http://127.0.0.1:666' WHERE key = 'chain.rpc_url'",
+     "settings row (key=chain.rpc_url): edited"),
+    ("settings", "INSERT INTO settings (key, value, updated_at) VALUES ('exchange.tls_ca', "
+     "'/tmp/attacker-ca.pem', '2026-11-26T09:00:00.000000Z')",
+     "settings row (key=exchange.tls_ca): not in the audit trail"),
     ("revoked_keys", "INSERT INTO revoked_keys (pubkey, revoked_at, revoked_by) SELECT pubkey, "
      "'2026-11-26T09:00:00.000000Z', 'x' FROM party_keys WHERE party = 'exchange'",
      "revoked_keys row (pubkey="),
@@ -220,3 +230,11 @@ def test_an_edited_row_fails_audit_verify_naming_table_and_row(
     assert desk.sql(sql) >= 1, sql
     line = desk.data_failure()
     assert named in line and table in line, line
+
+
+def test_the_bound_settings_are_the_link_and_chain_settings_the_desk_reads() -> None:
+    from app.exchange.configured import LINK_SETTING, TLS_SETTINGS
+    from app.services.data_binding import LINK_SETTINGS
+    from app.services.eth_rpc import RPC_SETTING
+
+    assert {LINK_SETTING, *TLS_SETTINGS, RPC_SETTING} == LINK_SETTINGS

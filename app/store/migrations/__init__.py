@@ -106,6 +106,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0010_data_binding,
         m0011_bind_margin_call_state,
         m0012_bind_workflow_state,
+        m0013_bind_link_settings,
     )
 
     migrations = (
@@ -121,6 +122,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0010_data_binding.MIGRATION,
         m0011_bind_margin_call_state.MIGRATION,
         m0012_bind_workflow_state.MIGRATION,
+        m0013_bind_link_settings.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -128,4 +130,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 12
+LATEST_VERSION = 13

@@ -23,6 +23,7 @@ from app.exchange.configured import (
     tls_files,
 )
 from app.files import write_private
+from app.services.data_binding import with_bindings
 from app.services.desk_facade import RefusedError
 from app.services.unit_of_work import unit_of_work
 from app.store.interface import Store
@@ -83,7 +84,9 @@ def save_exchange_settings(store: Store, settings: ExchangeSettings, actor: str)
         uow.tx.settings.put(LINK_SETTING, target, uow.now)
         for name, value in zip(TLS_SETTINGS, files, strict=True):
             uow.tx.settings.put(name, value, uow.now)
-        uow.audit(actor, "settings.exchange_link", {"target": target, "tls_files": list(files)})
+        uow.audit(actor, "settings.exchange_link", with_bindings(
+            uow.tx, {"target": target, "tls_files": list(files)},
+            *(("settings", name) for name in (LINK_SETTING, *TLS_SETTINGS))))
 
 
 def keys(store: Store) -> list[KeyRow]:
