@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from app.cli.errors import CliError
 from app.domain.assets import AssetCatalogue, ConfigError
@@ -77,14 +78,7 @@ def cmd_value(args: argparse.Namespace) -> int:
     except MissingPrice as exc:
         raise CliError(f"{args.snapshot}: prices.{exc.asset}: missing") from None
     if args.json:
-        _print_json(
-            {
-                "as_of": format_utc(snapshot.as_of),
-                "policy": _policy_json(catalogue),
-                "clients": [valuation_json(v) for v in valuations],
-                "totals": _totals_json(valuations),
-            }
-        )
+        write_valuation_json(format_utc(snapshot.as_of), catalogue, valuations, sys.stdout)
     else:
         print(f"Valuation as of {format_utc(snapshot.as_of)} ({len(valuations)} clients)")
         print(render_valuation_table(valuations))
@@ -126,6 +120,91 @@ def valuation_json(v: ClientValuation) -> dict[str, Any]:
             for p in v.positions
         ],
     }
+
+
+def write_valuation_json(
+    as_of: str, catalogue: AssetCatalogue, valuations: tuple[ClientValuation, ...], out: TextIO
+) -> None:
+    """``value --json``: exactly ``print(json.dumps(document, indent=2, ensure_ascii=False))``
+    of ``{"as_of", "policy", "clients": [valuation_json(v)...], "totals"}``, written
+    client by client as text (tests/unit/test_cli_value.py holds the two equal).
+
+    ``json.dumps`` with ``indent=`` runs the pure-Python encoder: on 100,000 clients
+    it was half the command's time, and it held the whole text in memory.
+    """
+    head = json.dumps(
+        {"as_of": as_of, "policy": _policy_json(catalogue)}, indent=2, ensure_ascii=False
+    )
+    out.write(head[:-2] + ',\n  "clients": ')  # drop the closing "\n}"
+    if not valuations:
+        out.write("[]")
+    else:
+        chunk: list[str] = ["["]
+        for n, v in enumerate(valuations):
+            chunk.append(("\n" if n == 0 else ",\n") + _valuation_block(v))
+            if len(chunk) >= 1000:
+                out.write("".join(chunk))
+                chunk.clear()
+        chunk.append("\n  ]")
+        out.write("".join(chunk))
+    tail = json.dumps({"totals": _totals_json(valuations)}, indent=2, ensure_ascii=False)
+    out.write(",\n" + tail[2:] + "\n")  # drop the opening "{\n"
+
+
+def _valuation_block(v: ClientValuation) -> str:
+    """One client of :func:`write_valuation_json`, at the indentation of the array."""
+    if v.ineligible_reasons:
+        reasons = "[\n" + ",\n".join(
+            "        " + _quote(r) for r in v.ineligible_reasons
+        ) + "\n      ]"
+    else:
+        reasons = "[]"
+    if v.positions:
+        positions = "[\n" + ",\n".join(
+            "        {\n"
+            f'          "asset": {_quote(p.asset)},\n'
+            f'          "quantity": "{format_decimal(p.quantity)}",\n'
+            f'          "locked_quantity": "{format_decimal(p.locked_quantity)}",\n'
+            f'          "price": "{format_decimal(p.price)}",\n'
+            f'          "market_value_usd": "{format_decimal(p.market_value_usd)}",\n'
+            f'          "collateral_factor": "{format_decimal(p.collateral_factor)}",\n'
+            f'          "collateral_value_usd": "{format_decimal(p.collateral_value_usd)}"\n'
+            "        }"
+            for p in v.positions
+        ) + "\n      ]"
+    else:
+        positions = "[]"
+    return (
+        "    {\n"
+        f'      "id": {_quote(v.client_id)},\n'
+        f'      "name": {_quote(v.name)},\n'
+        f'      "market_value_usd": "{format_decimal(v.market_value_usd)}",\n'
+        f'      "locked_value_usd": "{format_decimal(v.locked_value_usd)}",\n'
+        f'      "collateral_value_usd": "{format_decimal(v.collateral_value_usd)}",\n'
+        f'      "credit_line_usd": "{format_decimal(v.credit_line_usd)}",\n'
+        f'      "exposure_usd": "{format_decimal(v.exposure_usd)}",\n'
+        f'      "available_credit_usd": "{format_decimal(v.available_credit_usd)}",\n'
+        f'      "collateral_ratio": {_json_dec(v.collateral_ratio)},\n'
+        f'      "state": {_quote(v.state.value)},\n'
+        f'      "eligible": {"true" if v.eligible else "false"},\n'
+        f'      "ineligible_reasons": {reasons},\n'
+        f'      "margin_call_ratio": "{format_decimal(v.margin_call_ratio)}",\n'
+        f'      "liquidation_ratio": "{format_decimal(v.liquidation_ratio)}",\n'
+        f'      "headroom_to_margin_call_usd": "{format_decimal(v.headroom_to_margin_call_usd)}",\n'
+        f'      "headroom_to_liquidation_usd": "{format_decimal(v.headroom_to_liquidation_usd)}",\n'
+        f'      "price_drop_to_margin_call": {_json_dec(v.price_drop_to_margin_call)},\n'
+        f'      "price_drop_to_liquidation": {_json_dec(v.price_drop_to_liquidation)},\n'
+        f'      "shortfall_usd": "{format_decimal(v.shortfall_usd)}",\n'
+        f'      "positions": {positions}\n'
+        "    }"
+    )
+
+
+_quote = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) does to a str
+
+
+def _json_dec(value: Decimal | None) -> str:
+    return "null" if value is None else f'"{format_decimal(value)}"'
 
 
 def render_valuation_table(valuations: tuple[ClientValuation, ...]) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli.errors import CliError, read_input
+from app.domain.money import format_decimal
 from app.paths import data_dir
 from app.store import BackupError, StoreError
 from app.store.interface import Store
@@ -240,14 +241,15 @@ def _write_holdings_json(
                 known = per_asset[p.asset] = (
                     p.price,
                     p.collateral_factor,
-                    f'"price_usd": "{_plain(p.price)}", "market_value_usd": "',
+                    f'"price_usd": "{format_decimal(p.price)}", "market_value_usd": "',
                 )
             # Amounts quantized to cents (or a ratio to 6 places) are never written
             # with an exponent by str(); quantities, prices and factors may be.
             positions.append(
-                f'{{"asset": {_quote(p.asset)}, "quantity": "{_plain(p.quantity)}", '
-                f'"locked_quantity": "{_plain(p.locked_quantity)}", {known[2]}'
-                f'{p.market_value_usd!s}", "collateral_factor": "{_plain(p.collateral_factor)}", '
+                f'{{"asset": {_quote(p.asset)}, "quantity": "{format_decimal(p.quantity)}", '
+                f'"locked_quantity": "{format_decimal(p.locked_quantity)}", {known[2]}'
+                f'{p.market_value_usd!s}", '
+                f'"collateral_factor": "{format_decimal(p.collateral_factor)}", '
                 f'"collateral_value_usd": "{p.collateral_value_usd!s}"}}'
             )
         ratio = v.collateral_ratio
@@ -258,7 +260,7 @@ def _write_holdings_json(
             f'"market_value_usd": "{v.market_value_usd!s}", '
             f'"collateral_value_usd": "{v.collateral_value_usd!s}", '
             f'"credit_line_usd": "{v.credit_line_usd!s}", '
-            f'"exposure_usd": "{_plain(v.exposure_usd)}", '
+            f'"exposure_usd": "{format_decimal(v.exposure_usd)}", '
             f'"collateral_ratio": {"null" if ratio is None else f"{chr(34)}{ratio!s}{chr(34)}"}, '
             f'"state": {_quote(v.state.value)}, "standing": {_quote(v.standing_label)}, '
             f'"usable_credit_line_usd": "{v.usable_credit_line_usd!s}", '
@@ -275,13 +277,6 @@ def _write_holdings_json(
 
 
 _quote = json.encoder.encode_basestring_ascii  # what json.dumps does to a str (C)
-
-
-def _plain(value: Decimal) -> str:
-    """``format(value, "f")`` (what ``json`` output has always carried), ~3x faster:
-    ``str`` is the same text unless it chose an exponent."""
-    text = str(value)
-    return format(value, "f") if "E" in text else text
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

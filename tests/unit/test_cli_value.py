@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.cli.main import main
+from app.cli.snapshot_cmds import _policy_json, _totals_json, valuation_json
+from app.domain.assets import AssetCatalogue
+from app.domain.snapshot import format_utc, load_snapshot
+from app.domain.valuation import value_client
 from app.resources_path import resource_path
 
 DEMO = str(resource_path("demo", "snapshot.json"))
@@ -174,3 +180,52 @@ def test_shock_on_unpriced_asset_exits_non_zero(
     doc["clients"] = [c for c in doc["clients"] if c["id"] != "jumeirah-yield"]
     assert main(["stress", write(tmp_path, json.dumps(doc)), "--shock", "BUIDL=-1%"]) == 2
     assert "no price for it" in capsys.readouterr().err
+
+
+def test_value_json_is_byte_for_byte_the_indented_json_dumps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The streamed writer prints exactly what ``json.dumps(indent=2)`` of the documented
+    document printed, valued by the reference ``value_client``, on a generated snapshot
+    (no positions, no exposure: null ratio and drops, ineligible with reasons, names
+    JSON escapes, 8-decimal quantities)."""
+    rng = random.Random(16)
+    names = ['Alpha "Quant"', "Société Générale · Dubai", "Back\\slash", "日本 Trust"]
+    clients = []
+    for n in range(250):
+        held = rng.sample(["BENJI", "BTC", "USDC"], rng.randrange(0, 4))
+        clients.append({
+            "id": f"c{n:04d}",
+            "name": f"{names[n % 4]} {n}",
+            "net_assets_usd": rng.choice(["4999999.99", "250000000.00"]),
+            "dubai_entity": rng.random() > 0.2,
+            "soc2_type2": rng.random() > 0.2,
+            "exposure_usd": rng.choice(["0", "0.00", "1000000.00", "35000.01"]),
+            "positions": [
+                {"asset": a, "quantity": f"{Decimal(rng.randrange(10**11)).scaleb(-places):f}"}
+                for a in held
+                for places in [8 if a == "BTC" else 6]
+            ],
+        })
+    document = {"as_of": "2026-11-26T09:00:00Z",
+                "prices": {"BENJI": "1.00", "BTC": "97000.12345678", "USDC": "0.9999"},
+                "clients": clients}
+    path = write(tmp_path, json.dumps(document))
+    catalogue = AssetCatalogue.load_default()
+    snapshot = load_snapshot(Path(path), catalogue)
+    reference = tuple(value_client(c, snapshot.prices, catalogue) for c in snapshot.clients)
+    assert any(v.collateral_ratio is None for v in reference)
+    assert any(v.ineligible_reasons for v in reference)
+    assert any(not v.positions for v in reference)
+    expected = json.dumps(
+        {
+            "as_of": format_utc(snapshot.as_of),
+            "policy": _policy_json(catalogue),
+            "clients": [valuation_json(v) for v in reference],
+            "totals": _totals_json(reference),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+    assert main(["value", path, "--json"]) == 0
+    assert capsys.readouterr().out == expected + "\n"
