@@ -297,10 +297,12 @@ def report_anchor(store: Any, act: str, action: str, field_name: str, value: obj
     """Say which signed checkpoint pins ``act`` (its last ``action`` entry), or how to sign one."""
     from app.exchange.push import SIGN_CHECKPOINT_HINT
     from app.services.audit_checkpoints import act_seq, covering_checkpoint
+    from app.services.desk_identity import desk_identity
 
+    env = desk_identity(store).env
     with store.read() as tx:
         seq = act_seq(tx, action, field_name, value)
-        covering = None if seq is None else covering_checkpoint(tx, seq)
+        covering = None if seq is None else covering_checkpoint(tx, seq, env=env)
     if covering is not None:
         print(f"audit checkpoint #{covering.id} signed ({covering.tree_size} entries, root "
               f"{covering.root_hash[:16]}…): it goes to the exchange with the next delivery")

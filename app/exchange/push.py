@@ -14,6 +14,7 @@ from app.documents.envelope import Kind
 from app.exchange.outbox import enqueue
 from app.services.attestations import AttestationService
 from app.services.audit_checkpoints import Unanchored, act_seq, covering_checkpoint
+from app.services.desk_identity import desk_identity
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
 
@@ -27,16 +28,17 @@ def approval_seq(tx: Transaction, att_id: int) -> int | None:
 
 def ensure_anchored(store: Store, att_id: int) -> None:
     """Refuse (:class:`Unanchored`) unless a signed checkpoint covers the approval."""
+    env = desk_identity(store).env
     with store.read() as tx:
         seq = approval_seq(tx, att_id)
         if seq is None:
             return  # not signed: export_bundle refuses it with the attestation's status
-        if covering_checkpoint(tx, seq) is None:
+        if covering_checkpoint(tx, seq, env=env) is None:
             raise Unanchored(
                 f"attestation {att_id}'s approval (audit entry {seq}) is covered by no "
-                f"officer-signed audit checkpoint, so the exchange would get no signed tree "
-                f"head pinning it: sign one on an officer's device ({SIGN_CHECKPOINT_HINT}), "
-                "then push again"
+                "officer-signed audit checkpoint that still counts, so the exchange would get "
+                "no signed tree head pinning it: sign one on an officer's device "
+                f"({SIGN_CHECKPOINT_HINT}), then push again"
             )
 
 

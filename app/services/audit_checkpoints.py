@@ -256,15 +256,29 @@ def verify_checkpoint_signatures(
     return SignatureCheck(signed=len(signed), failures=tuple(dict.fromkeys(failures)))
 
 
-def newest_signed(tx: Transaction) -> CheckpointRow | None:
-    """The signed checkpoint over the longest prefix of the trail (None: none signed)."""
-    signed = [r for r in tx.audit.checkpoints() if r.signature is not None]
-    return max(signed, key=lambda r: (r.tree_size, r.id)) if signed else None
+def newest_signed(
+    tx: Transaction, *, env: str | None = None, now: datetime | None = None
+) -> CheckpointRow | None:
+    """The signed checkpoint over the longest prefix of the trail (None: none signed).
+
+    With ``env``, only one whose signature still counts under the desk's keys (a
+    checkpoint signed with a key revoked since, or edited in the store, is skipped).
+    """
+    signed = sorted((r for r in tx.audit.checkpoints() if r.signature is not None),
+                    key=lambda r: (r.tree_size, r.id), reverse=True)
+    if env is None:
+        return signed[0] if signed else None
+    keys = keys_from_repo(desk_repo(tx), env)
+    moment = now or datetime.now(UTC)
+    return next((r for r in signed if _signed_row_problem(r, keys, moment) is None), None)
 
 
-def covering_checkpoint(tx: Transaction, seq: int) -> CheckpointRow | None:
-    """The newest signed checkpoint whose prefix holds audit entry ``seq`` (None: none does)."""
-    newest = newest_signed(tx)
+def covering_checkpoint(
+    tx: Transaction, seq: int, *, env: str, now: datetime | None = None
+) -> CheckpointRow | None:
+    """The newest signed checkpoint that still counts, if its prefix holds audit entry
+    ``seq`` (None: none does)."""
+    newest = newest_signed(tx, env=env, now=now)
     return newest if newest is not None and newest.tree_size >= seq else None
 
 
@@ -401,14 +415,15 @@ class AuditCheckpointService:
             return None
 
     def export_newest(self) -> Document | None:
-        """The newest signed checkpoint as a document (None: none signed yet).
+        """The newest signed checkpoint that still counts, as a document (None: none).
 
         What every exchange delivery carries. Raises :class:`CheckpointError`
         when the newest signed checkpoint no longer verifies or the log no longer
         backs it (never hand over what the officer's key did not sign).
         """
+        env = desk_identity(self._store).env
         with self._store.read() as tx:
-            newest = newest_signed(tx)
+            newest = newest_signed(tx, env=env, now=self._clock())
         return None if newest is None else self.export_checkpoint(newest.id)
 
     def export_checkpoint(self, checkpoint_id: int) -> Document:

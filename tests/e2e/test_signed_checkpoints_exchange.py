@@ -41,7 +41,7 @@ from app.services.audit_checkpoints import (
     act_seq,
     covering_checkpoint,
 )
-from app.services.officers import desk_repo
+from app.services.officers import desk_repo, revoke_key
 from app.store import open_store
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.hsm import SoftHsm
@@ -68,7 +68,7 @@ def test_every_push_carries_an_officer_signed_checkpoint_the_exchange_keeps(
             with desk.store.read() as tx:
                 seq = act_seq(tx, "attestation.sign", "attestation_id", att)
                 assert seq is not None
-                covering = covering_checkpoint(tx, seq)
+                covering = covering_checkpoint(tx, seq, env="test")
                 bob = desk_repo(tx).officer_by_name("bob")
             assert covering is not None and covering.signer == key_id_for(bob.pubkey)
             queue_attestation(desk.store, att, actor="test")
@@ -182,7 +182,8 @@ def test_a_push_no_signed_checkpoint_covers_is_refused_until_one_is_signed(
             with desk.store.read() as tx:
                 assert [c for c in tx.audit.checkpoints() if c.signature] == []
             with pytest.raises(Unanchored, match=r"covered by no officer-signed audit "
-                               r"checkpoint.*audit sign-checkpoint --officer NAME"):
+                               r"checkpoint that still counts.*audit sign-checkpoint "
+                               r"--officer NAME"):
                 queue_attestation(desk.store, rec.id, actor="test")
             with desk.store.read() as tx:
                 assert exchange_repo(tx).outbox() == []  # nothing queued
@@ -216,6 +217,32 @@ def test_a_push_no_signed_checkpoint_covers_is_refused_until_one_is_signed(
     assert parse_document(carried.read_bytes()).kind is Kind.AUDIT_CHECKPOINT
 
 
+def test_a_checkpoint_whose_signer_was_revoked_since_anchors_nothing(
+    tmp_path: Path, devices: dict[str, RunningEmulator]
+) -> None:
+    async def flow() -> None:
+        async with open_desk(tmp_path, devices) as desk:
+            att = await desk.attest("alnoor-quant")  # bob approved and signed the checkpoint
+            with desk.store.read() as tx:
+                bob = desk_repo(tx).officer_by_name("bob")
+            assert bob is not None
+            revoke_key(desk.store, key_id_for(bob.pubkey), actor="test")
+            assert AuditCheckpointService(desk.store).export_newest() is None  # never sent
+            with pytest.raises(Unanchored, match="that still counts"):
+                queue_attestation(desk.store, att, actor="test")
+            # alice signs the trail as it is now: the approval is anchored again
+            await AuditCheckpointService(desk.store).sign_head(
+                "alice", devices["alice"].trezor_uri, CliInteraction())
+            queue_attestation(desk.store, att, actor="test")
+            newest = AuditCheckpointService(desk.store).export_newest()
+            with desk.store.read() as tx:
+                alice = desk_repo(tx).officer_by_name("alice")
+            assert newest is not None and alice is not None
+            assert newest.signatures[0].key_id == key_id_for(alice.pubkey)
+
+    asyncio.run(flow())
+
+
 def test_a_signed_reconciliation_report_goes_out_with_a_checkpoint_covering_it(
     tmp_path: Path, devices: dict[str, RunningEmulator]
 ) -> None:
@@ -231,7 +258,7 @@ def test_a_signed_reconciliation_report_goes_out_with_a_checkpoint_covering_it(
             with desk.store.read() as tx:
                 seq = act_seq(tx, "reconciliation.sign", "id", run.id)
                 assert seq is not None
-                covering = covering_checkpoint(tx, seq)
+                covering = covering_checkpoint(tx, seq, env="test")
                 alice = desk_repo(tx).officer_by_name("alice")
             assert covering is not None and covering.signer == key_id_for(alice.pubkey)
             report = await mc.sync(desk.store, link)
