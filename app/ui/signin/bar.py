@@ -43,6 +43,9 @@ class SigninBar(QWidget):
         self.status_label.setObjectName("sessionStatus")
         self.controller.session_changed.connect(self.refresh)
         self.controller.signin_requested.connect(self.ask)
+        # a device plugged in (or an emulator started) while the dialog is open: offer it
+        ctx.devices_changed.connect(self._lists_changed)
+        ctx.officers_changed.connect(self._lists_changed)
         self.retranslate()
 
     # --- the dialog ---------------------------------------------------------------
@@ -74,6 +77,15 @@ class SigninBar(QWidget):
         if reason in ("refused", "no_device"):
             self.dialog.show_error(self.controller.last_error)
         return self.dialog
+
+    def _lists_changed(self) -> None:
+        """Rebuild an open sign-in dialog with today's officers and devices (its choice kept)."""
+        if self.dialog is None or not self.dialog.isVisible():
+            return
+        chosen = self.dialog.officer.currentData()
+        dialog = self.ask(self._reason)
+        if chosen:
+            dialog.select(str(chosen))
 
     def _sign_in(self, officer: str, uri: str) -> None:
         if self.dialog is not None:
