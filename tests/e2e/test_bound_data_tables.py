@@ -238,3 +238,17 @@ def test_the_bound_settings_are_the_link_and_chain_settings_the_desk_reads() -> 
     from app.services.eth_rpc import RPC_SETTING
 
     assert {LINK_SETTING, *TLS_SETTINGS, RPC_SETTING} == LINK_SETTINGS
+
+
+@pytest.mark.parametrize(("sql", "named"), [
+    ("UPDATE officers SET active = 0",
+     "officer olga is inactive but no key.revoke or officer.revoke entry took them off"),
+    ("UPDATE party_keys SET revoked_at = '2026-11-26T09:00:00.000000Z' "
+     "WHERE party = 'exchange'", "is marked revoked but no key.revoke entry revoked it"),
+])
+def test_a_revocation_the_trail_does_not_hold_is_named(desk: Desk, sql: str, named: str) -> None:
+    """``active`` and ``revoked_at`` follow the trail's revocations (the officers and keys
+    check): a row taken off with SQL, without the entry, is named too."""
+    assert desk.sql(sql) >= 1, sql
+    code, out, _ = desk.run("audit", "verify")
+    assert code == 1 and "FAIL officers and keys: " in out and named in out, out
