@@ -133,6 +133,11 @@ async def flush(
                 ctx = ctx or receipt_context(store, clock())
                 receipt = verified_receipt(delivery, message, ctx)
                 answer = {**receipt.body["answer"], "receipt": delivery.body["receipt"]}
+                kept = answer.get("audit_checkpoint")
+                if isinstance(kept, dict) and kept.get("kept") is False:
+                    # the delivery stands; the anchor did not take (expired, unknown key...)
+                    logger.warning("the exchange did not keep the desk's signed audit "
+                                   "checkpoint: %s", str(kept.get("detail"))[:200])
                 delivery = Delivery(delivery.status, answer, delivery.replayed)
         except ReplyUnverified as exc:
             with unit_of_work(store, clock=clock) as uow:
