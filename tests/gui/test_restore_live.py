@@ -35,6 +35,9 @@ def test_a_restore_reloads_the_window_and_asks_to_sign_in_when_the_session_is_go
     desk.wait_until(lambda: desk.window is not old_window)
     desk.settle()
     assert desk.ctx.officer == "alice"  # her session is live in the restored store
+    desk.window.devices.model.rowCount()  # built
+    desk.settle()
+    assert desk.window.devices.model.rowCount() == 2  # the rebuilt window lists the devices
     assert att_id in _attestation_ids(desk)  # taken after she prepared: still there
     assert "restored from" in message_texts().lower()
     assert "sign in again" not in message_texts().lower()

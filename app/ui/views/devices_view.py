@@ -308,6 +308,8 @@ class DevicesView(QWidget):
 
     async def reload(self) -> None:
         await self.ctx.reload_devices()
+        # a rebuilt window (language switch, restore): no devices_changed if none changed
+        self._show_devices()
         self.officers_model.set_rows(self.ctx.officers)
         await self.reload_keys()
 
