@@ -188,3 +188,34 @@ def test_holdings_json_of_an_empty_desk(
 ) -> None:
     assert main(["--data-dir", str(tmp_path), "--store", store_url, "holdings", "--json"]) == 0
     assert capsys.readouterr().out == "[]\n"
+
+
+def test_window_stress_rows_are_value_clients_figures(desk: Store) -> None:
+    """The holdings view's what-if (StoreDesk.stress, recomputed after every load) gives
+    value_client's figures at the shocked prices (as before: without redemption locks)."""
+    import asyncio
+
+    from app.ui.backend.store_desk import StoreDesk, line_state
+
+    facade = StoreDesk(desk)
+
+    async def load() -> int:
+        return len((await facade.holdings()).clients)
+
+    assert asyncio.run(load()) == 307
+    shocks = {"BENJI": Decimal("-0.05"), "BTC": Decimal("-0.25"), "USDC": Decimal("-0.03")}
+    rows = facade.stress(shocks)
+    catalogue = facade.holdings_service.catalogue
+    with desk.read() as tx:
+        prices = {a: p.price_usd for a, p in tx.holdings.prices(None).items()}
+    shocked = {
+        a: (p * (1 + shocks.get(a, Decimal(0)))).quantize(Decimal("0.00000001"))
+        for a, p in prices.items()
+    }
+    expected = [value_client(_to_record(s), shocked, catalogue) for s, _ in reference(desk)]
+    assert [r.client_id for r in rows] == [v.client_id for v in expected]
+    for row, after in zip(rows, expected, strict=True):
+        assert (repr(row.ratio_after), row.state_after, repr(row.shortfall)) == (
+            repr(after.collateral_ratio), line_state(after), repr(after.shortfall_usd)
+        ), row.client_id
+    assert any(r.state_after != r.state_before for r in rows)

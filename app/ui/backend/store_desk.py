@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.bulk import bulk_build
 from app.domain.price_freshness import PriceAge
-from app.domain.valuation import ClientValuation, value_client
+from app.domain.valuation import BatchValuer, ClientValuation
 from app.files import write_private
 from app.services.desk_facade import (
     AttestationDetail,
@@ -349,21 +349,33 @@ class StoreDesk(DeskFacade):
             asset: (price * (1 + shocks.get(asset, Decimal(0)))).quantize(Decimal("0.00000001"))
             for asset, price in self._cache.prices.items()
         }
+        # The holdings view recomputes this on the GUI thread after every load, shock
+        # or not: one BatchValuer pass (value_client's figures) over the cached desk.
+        holdings = self._cache.holdings
+        valuer = BatchValuer(prices, catalogue)
         rows: list[StressRow] = []
-        for h in self._cache.holdings:
-            after = value_client(h.record, prices, catalogue)
-            before = h.valuation
-            rows.append(
-                StressRow(
-                    client_id=before.client_id,
-                    name=before.name,
-                    ratio_before=before.collateral_ratio,
-                    ratio_after=after.collateral_ratio,
-                    state_before=line_state(before),
-                    state_after=line_state(after),
-                    shortfall=after.shortfall_usd,
+        with bulk_build():
+            for start in range(0, len(holdings), 1000):
+                chunk = holdings[start : start + 1000]
+                afters = valuer.value_many(
+                    [
+                        (r.id, r.name, r.net_assets_usd, r.dubai_entity, r.soc2_type2,
+                         r.exposure_usd, r.positions, None)
+                        for r in (h.record for h in chunk)
+                    ]
                 )
-            )
+                rows.extend(
+                    StressRow(
+                        client_id=h.valuation.client_id,
+                        name=h.valuation.name,
+                        ratio_before=h.valuation.collateral_ratio,
+                        ratio_after=after.collateral_ratio,
+                        state_before=line_state(h.valuation),
+                        state_after=line_state(after),
+                        shortfall=after.shortfall_usd,
+                    )
+                    for h, after in zip(chunk, afters, strict=True)
+                )
         return rows
 
     async def ratio_history(self, client_id: str) -> Sequence[RatioPoint]:
