@@ -4,187 +4,187 @@
 <context>
     <name>AddPartyKeyBox</name>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="72"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="71"/>
         <source>Add a party key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="51"/>
         <source>Regulator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="53"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
         <source>Exchange</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="88"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="87"/>
         <source>Emergency orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="88"/>
         <source>Exchange documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="91"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="90"/>
         <source>optional, e.g. regulator-emergency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="93"/>
         <source>Read from a device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="95"/>
         <source>33-byte compressed key, 66 hex digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="161"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="148"/>
         <source>optional: checked against the key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="106"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="101"/>
         <source>optional: 8 hex digits of the device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="51"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="50"/>
         <source>Custodian</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="81"/>
         <source>Statement key (emergency orders, exchange documents)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="84"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="83"/>
         <source>Bitcoin multisig account key (vault)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="85"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="84"/>
         <source>Safe owner address (tokenized assets)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="93"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="92"/>
         <source>Paste the key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="103"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="98"/>
         <source>[fingerprint/48h/1h/0h/2h]tpub… (with its origin)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="107"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="114"/>
         <source>Public key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="108"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="115"/>
         <source>Account key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="109"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="116"/>
         <source>Address:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="110"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="117"/>
         <source>Device fingerprint:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="116"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="118"/>
         <source>Device:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="117"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="119"/>
         <source>Path:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="121"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="105"/>
         <source>Add key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="124"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="108"/>
         <source>Kind:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="125"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="109"/>
         <source>Party:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="110"/>
         <source>Role:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="127"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="111"/>
         <source>Name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="128"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="112"/>
         <source>Source:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="149"/>
         <source>0x… (EIP-55 checksum checked)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="184"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="180"/>
         <source>No device is connected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="189"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="185"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="190"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="186"/>
         <source>Reading the multisig account key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="191"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="187"/>
         <source>Reading the Safe owner address at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="209"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="205"/>
         <source>%1&apos;s key %2 added.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="210"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="206"/>
         <source>%1&apos;s multisig account key %2 added.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="211"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="207"/>
         <source>%1&apos;s Safe owner %2 recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="253"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="249"/>
         <source>Key not added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1107,17 +1107,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="324"/>
+        <location filename="../../app/ui/views/devices_view.py" line="326"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="347"/>
+        <location filename="../../app/ui/views/devices_view.py" line="349"/>
         <source>Reading the public key at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="357"/>
+        <location filename="../../app/ui/views/devices_view.py" line="359"/>
         <source>Officer %1 registered with key %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3466,97 +3466,97 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SigninBar</name>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="53"/>
+        <location filename="../../app/ui/signin/bar.py" line="56"/>
         <source>Sign in to act at this desk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="54"/>
+        <location filename="../../app/ui/signin/bar.py" line="57"/>
         <source>Switching officer: the next officer signs in on their device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="55"/>
+        <location filename="../../app/ui/signin/bar.py" line="58"/>
         <source>The desk was locked. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="56"/>
+        <location filename="../../app/ui/signin/bar.py" line="59"/>
         <source>The desk locked itself after being idle. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="57"/>
+        <location filename="../../app/ui/signin/bar.py" line="60"/>
         <source>Your session expired. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="58"/>
+        <location filename="../../app/ui/signin/bar.py" line="61"/>
         <source>Signed out. The next officer signs in here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="59"/>
+        <location filename="../../app/ui/signin/bar.py" line="62"/>
         <source>Sign-in refused.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="60"/>
+        <location filename="../../app/ui/signin/bar.py" line="63"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="62"/>
+        <location filename="../../app/ui/signin/bar.py" line="65"/>
         <source>The store was restored from a backup that does not hold your session. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="90"/>
+        <location filename="../../app/ui/signin/bar.py" line="102"/>
         <source>Nobody signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <location filename="../../app/ui/signin/bar.py" line="103"/>
         <source>Not signed in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="92"/>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
         <source>&amp;Sign in…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="94"/>
+        <location filename="../../app/ui/signin/bar.py" line="106"/>
         <source>(TEST)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="97"/>
+        <location filename="../../app/ui/signin/bar.py" line="109"/>
         <source>Signed in: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="99"/>
+        <location filename="../../app/ui/signin/bar.py" line="111"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <location filename="../../app/ui/signin/bar.py" line="116"/>
         <source>&amp;Switch officer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="109"/>
+        <location filename="../../app/ui/signin/bar.py" line="121"/>
         <source>&amp;Lock</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="110"/>
+        <location filename="../../app/ui/signin/bar.py" line="122"/>
         <source>Lock the desk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="111"/>
+        <location filename="../../app/ui/signin/bar.py" line="123"/>
         <source>Sign &amp;out</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,187 +4,187 @@
 <context>
     <name>AddPartyKeyBox</name>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="72"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="71"/>
         <source>Add a party key</source>
         <translation>添加参与方密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="51"/>
         <source>Regulator</source>
         <translation>监管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="53"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="52"/>
         <source>Exchange</source>
         <translation>交易所</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="88"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="87"/>
         <source>Emergency orders</source>
         <translation>紧急指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="89"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="88"/>
         <source>Exchange documents</source>
         <translation>交易所文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="91"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="90"/>
         <source>optional, e.g. regulator-emergency</source>
         <translation>可选，例如 regulator-emergency</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="94"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="93"/>
         <source>Read from a device</source>
         <translation>从设备读取</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="100"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="95"/>
         <source>33-byte compressed key, 66 hex digits</source>
         <translation>33 字节压缩公钥，66 位十六进制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="161"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="148"/>
         <source>optional: checked against the key</source>
         <translation>可选：将与公钥核对</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="106"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="101"/>
         <source>optional: 8 hex digits of the device</source>
         <translation>可选：设备的 8 位十六进制指纹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="51"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="50"/>
         <source>Custodian</source>
         <translation>托管方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="82"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="81"/>
         <source>Statement key (emergency orders, exchange documents)</source>
         <translation>声明密钥（紧急指令、交易所文件）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="84"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="83"/>
         <source>Bitcoin multisig account key (vault)</source>
         <translation>比特币多签账户密钥（金库）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="85"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="84"/>
         <source>Safe owner address (tokenized assets)</source>
         <translation>Safe 所有者地址（代币化资产）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="93"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="92"/>
         <source>Paste the key</source>
         <translation>粘贴密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="103"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="98"/>
         <source>[fingerprint/48h/1h/0h/2h]tpub… (with its origin)</source>
         <translation>[指纹/48h/1h/0h/2h]tpub…（含密钥来源）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="107"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="114"/>
         <source>Public key:</source>
         <translation>公钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="108"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="115"/>
         <source>Account key:</source>
         <translation>账户密钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="109"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="116"/>
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="110"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="117"/>
         <source>Device fingerprint:</source>
         <translation>设备指纹：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="116"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="118"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="117"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="119"/>
         <source>Path:</source>
         <translation>路径：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="121"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="105"/>
         <source>Add key</source>
         <translation>添加密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="124"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="108"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="125"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="109"/>
         <source>Party:</source>
         <translation>参与方：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="126"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="110"/>
         <source>Role:</source>
         <translation>用途：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="127"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="111"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="128"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="112"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="162"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="149"/>
         <source>0x… (EIP-55 checksum checked)</source>
         <translation>0x…（校验 EIP-55 校验和）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="184"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="180"/>
         <source>No device is connected.</source>
         <translation>未连接设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="189"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="185"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="190"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="186"/>
         <source>Reading the multisig account key at %1</source>
         <translation>正在读取 %1 处的多签账户密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="191"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="187"/>
         <source>Reading the Safe owner address at %1</source>
         <translation>正在读取 %1 处的 Safe 所有者地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="209"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="205"/>
         <source>%1&apos;s key %2 added.</source>
         <translation>已添加 %1 的密钥 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="210"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="206"/>
         <source>%1&apos;s multisig account key %2 added.</source>
         <translation>已添加%1的多签账户密钥 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="211"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="207"/>
         <source>%1&apos;s Safe owner %2 recorded.</source>
         <translation>已记录%1的 Safe 所有者 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/dialogs/party_key_form.py" line="253"/>
+        <location filename="../../app/ui/dialogs/party_key_form.py" line="249"/>
         <source>Key not added</source>
         <translation>密钥未添加</translation>
     </message>
@@ -1107,17 +1107,17 @@
         <translation>地址不一致（MISMATCH）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="324"/>
+        <location filename="../../app/ui/views/devices_view.py" line="326"/>
         <source>No device found. Check that it is plugged in and unlocked. On Linux, install the udev rules: sudo packaging/udev/install-udev-rules.sh, then replug. Close any other app that may hold it (Trezor Suite, a browser tab using WebUSB, another desk). For tests, start the emulator (Ctrl+Shift+E).</source>
         <translation>未找到设备。请确认设备已插入并解锁。Linux 上请安装 udev 规则：sudo packaging/udev/install-udev-rules.sh，然后重新插拔。关闭可能占用设备的其他应用（Trezor Suite、使用 WebUSB 的浏览器标签页、另一个桌面端）。测试时可启动模拟器（Ctrl+Shift+E）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="347"/>
+        <location filename="../../app/ui/views/devices_view.py" line="349"/>
         <source>Reading the public key at %1</source>
         <translation>正在读取 %1 处的公钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/devices_view.py" line="357"/>
+        <location filename="../../app/ui/views/devices_view.py" line="359"/>
         <source>Officer %1 registered with key %2</source>
         <translation>官员 %1 已登记，密钥 %2</translation>
     </message>
@@ -3467,97 +3467,97 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>SigninBar</name>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="53"/>
+        <location filename="../../app/ui/signin/bar.py" line="56"/>
         <source>Sign in to act at this desk.</source>
         <translation>请登录后在本工作台操作。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="54"/>
+        <location filename="../../app/ui/signin/bar.py" line="57"/>
         <source>Switching officer: the next officer signs in on their device.</source>
         <translation>正在切换官员：下一位官员在其设备上登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="55"/>
+        <location filename="../../app/ui/signin/bar.py" line="58"/>
         <source>The desk was locked. Sign in again.</source>
         <translation>工作台已锁定。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="56"/>
+        <location filename="../../app/ui/signin/bar.py" line="59"/>
         <source>The desk locked itself after being idle. Sign in again.</source>
         <translation>工作台因闲置已自动锁定。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="57"/>
+        <location filename="../../app/ui/signin/bar.py" line="60"/>
         <source>Your session expired. Sign in again.</source>
         <translation>您的会话已过期。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="58"/>
+        <location filename="../../app/ui/signin/bar.py" line="61"/>
         <source>Signed out. The next officer signs in here.</source>
         <translation>已退出登录。下一位官员在此登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="59"/>
+        <location filename="../../app/ui/signin/bar.py" line="62"/>
         <source>Sign-in refused.</source>
         <translation>登录被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="60"/>
+        <location filename="../../app/ui/signin/bar.py" line="63"/>
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="62"/>
+        <location filename="../../app/ui/signin/bar.py" line="65"/>
         <source>The store was restored from a backup that does not hold your session. Sign in again.</source>
         <translation>存储已从不含您会话的备份恢复。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="90"/>
+        <location filename="../../app/ui/signin/bar.py" line="102"/>
         <source>Nobody signed in</source>
         <translation>无人登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="91"/>
+        <location filename="../../app/ui/signin/bar.py" line="103"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="92"/>
+        <location filename="../../app/ui/signin/bar.py" line="104"/>
         <source>&amp;Sign in…</source>
         <translation>登录(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="94"/>
+        <location filename="../../app/ui/signin/bar.py" line="106"/>
         <source>(TEST)</source>
         <translation>（测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="97"/>
+        <location filename="../../app/ui/signin/bar.py" line="109"/>
         <source>Signed in: %1</source>
         <translation>已登录：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="99"/>
+        <location filename="../../app/ui/signin/bar.py" line="111"/>
         <source>Signed in: %1 until %2 (%3)</source>
         <translation>已登录：%1，至 %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="104"/>
+        <location filename="../../app/ui/signin/bar.py" line="116"/>
         <source>&amp;Switch officer…</source>
         <translation>切换官员(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="109"/>
+        <location filename="../../app/ui/signin/bar.py" line="121"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="110"/>
+        <location filename="../../app/ui/signin/bar.py" line="122"/>
         <source>Lock the desk</source>
         <translation>锁定工作台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/signin/bar.py" line="111"/>
+        <location filename="../../app/ui/signin/bar.py" line="123"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>

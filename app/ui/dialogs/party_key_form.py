@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QWidget,
 )
 
@@ -92,10 +91,6 @@ class AddPartyKeyBox(QGroupBox):
         self.source = QComboBox()
         self.source.addItem(self.tr("Paste the key"), HEX)
         self.source.addItem(self.tr("Read from a device"), DEVICE)
-        self.pages = QStackedWidget()
-        hex_page = QWidget()
-        self.hex_form = hex_form = QFormLayout(hex_page)
-        hex_form.setContentsMargins(0, 0, 0, 0)
         self.pubkey = QLineEdit()
         self.pubkey.setPlaceholderText(self.tr("33-byte compressed key, 66 hex digits"))
         self.xpub = QLineEdit()
@@ -104,20 +99,9 @@ class AddPartyKeyBox(QGroupBox):
         self.address = QLineEdit()
         self.fingerprint = QLineEdit()
         self.fingerprint.setPlaceholderText(self.tr("optional: 8 hex digits of the device"))
-        hex_form.addRow(self.tr("Public key:"), self.pubkey)
-        hex_form.addRow(self.tr("Account key:"), self.xpub)
-        hex_form.addRow(self.tr("Address:"), self.address)
-        hex_form.addRow(self.tr("Device fingerprint:"), self.fingerprint)
-        device_page = QWidget()
-        device_form = QFormLayout(device_page)
-        device_form.setContentsMargins(0, 0, 0, 0)
         self.device = QComboBox()
         self.path = QLineEdit(STATEMENT_PATH)
-        device_form.addRow(self.tr("Device:"), self.device)
-        device_form.addRow(self.tr("Path:"), self.path)
-        self.pages.addWidget(hex_page)
-        self.pages.addWidget(device_page)
-        self.source.currentIndexChanged.connect(self.pages.setCurrentIndex)
+        self.source.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.add_button = QPushButton(self.tr("Add key"))
         self.add_button.setObjectName("addPartyKeyButton")
         self.add_button.clicked.connect(lambda: self.ctx.spawn(self.add()))
@@ -126,7 +110,13 @@ class AddPartyKeyBox(QGroupBox):
         form.addRow(self.tr("Role:"), self.role)
         form.addRow(self.tr("Name:"), self.name)
         form.addRow(self.tr("Source:"), self.source)
-        form.addRow(self.pages)
+        # one form, so every label lines up; the rows of this kind and source show
+        form.addRow(self.tr("Public key:"), self.pubkey)
+        form.addRow(self.tr("Account key:"), self.xpub)
+        form.addRow(self.tr("Address:"), self.address)
+        form.addRow(self.tr("Device fingerprint:"), self.fingerprint)
+        form.addRow(self.tr("Device:"), self.device)
+        form.addRow(self.tr("Path:"), self.path)
         form.addRow(self.add_button)
         self._multisig_path = "m/48'/1'/0'/2'"
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
@@ -153,16 +143,22 @@ class AddPartyKeyBox(QGroupBox):
         self.party.setCurrentIndex(max(self.party.findData(current), 0))
         self.form.setRowVisible(self.role, kind == STATEMENT)
         self.form.setRowVisible(self.name, kind == STATEMENT)
-        self.hex_form.setRowVisible(self.pubkey, kind == STATEMENT)
-        self.hex_form.setRowVisible(self.xpub, kind == MULTISIG)
-        self.hex_form.setRowVisible(self.address, kind != MULTISIG)
-        self.hex_form.setRowVisible(self.fingerprint, kind != MULTISIG)
+        self._show_rows()
         self.address.setPlaceholderText(
             self.tr("optional: checked against the key") if kind == STATEMENT
             else self.tr("0x… (EIP-55 checksum checked)")
         )
         if self.path.text() in self._default_paths().values():  # not one the officer typed
             self.path.setText(self._default_paths()[kind])
+
+    def _show_rows(self) -> None:
+        kind, pasted = str(self.kind.currentData()), self.source.currentData() == HEX
+        self.form.setRowVisible(self.pubkey, pasted and kind == STATEMENT)
+        self.form.setRowVisible(self.xpub, pasted and kind == MULTISIG)
+        self.form.setRowVisible(self.address, pasted and kind != MULTISIG)
+        self.form.setRowVisible(self.fingerprint, pasted and kind != MULTISIG)
+        self.form.setRowVisible(self.device, not pasted)
+        self.form.setRowVisible(self.path, not pasted)
 
     def reload_devices(self) -> None:
         current = self.device.currentData()
