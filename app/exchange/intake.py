@@ -151,4 +151,6 @@ async def pull(store: Store, link: ExchangeLink, *, clock: Clock = utc_now) -> l
     if advance is not None and (after is None or advance > after):
         with unit_of_work(store, clock=clock) as uow:
             uow.tx.settings.put(INBOX_CURSOR, str(advance), uow.now)
+            uow.audit("exchange", "exchange.inbox_cursor", with_bindings(
+                uow.tx, {"after": advance}, ("settings", INBOX_CURSOR)))
     return results

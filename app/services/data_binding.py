@@ -19,9 +19,9 @@ Three kinds of binding:
   signatures and client rows; margin calls as received, signed liquidation
   instructions, reconciliations; the exchange inbox and outbox (with the signed
   receipt); officers, party keys, multisig keys and Safe owners; the vault's
-  coins and Safes; the exchange-link and chain-node settings
-  (:data:`LINK_SETTINGS`); and the tables no desk use case writes (redemptions,
-  yield accruals, attestation co-signatures).
+  coins and Safes; the exchange-link and chain-node settings and the exchange
+  feed cursor (:data:`BOUND_SETTINGS`); and the tables no desk use case writes
+  (redemptions, yield accruals, attestation co-signatures).
   ``bound`` maps binder name -> group -> row key -> SHA-256 of the row's bound
   columns (canonical JSON). The latest entry binding a group wins, so a state
   change (a replaced share, a spent coin, a delivered message) is re-bound by its
@@ -37,7 +37,7 @@ Three kinds of binding:
 Every row of a bound table must be bound by some entry; there is no "not
 checked" state. Rows a desk wrote before the binding existed were bound, as
 found, by the schema v10 upgrade's ``data.adopt_unbound`` entry
-(:func:`adopt_unbound`; v11 to v13 run it again for the binders they add);
+(:func:`adopt_unbound`; v11 to v14 run it again for the binders they add);
 ``audit verify`` names that entry in its result.
 The table-by-table list, with what is deliberately not bound, is in
 docs/store.md ("What `audit verify`'s data check binds").
@@ -77,6 +77,9 @@ BOUND = "bound"  # the audit payload key
 #: ``vault chain``); other settings are the administrator's (docs/store.md).
 LINK_SETTINGS = frozenset({"exchange.link", "exchange.tls_ca", "exchange.tls_cert",
                            "exchange.tls_key", "chain.rpc_url"})
+#: ... and the exchange feed's cursor (``pull`` audits each advance): a cursor moved
+#: ahead would make the desk skip documents, margin calls among them.
+BOUND_SETTINGS = LINK_SETTINGS | {"exchange.inbox_cursor"}
 MAX_REPORTED = 3  # problems named in the one-line result
 
 
@@ -236,7 +239,7 @@ BINDERS: dict[str, Binder] = {
         ),
         Binder(  # where the desk sends documents and what it trusts on the way
             "settings", "settings", "key", ("key",), _cols("key", "value", "updated_at:t"),
-            only=LINK_SETTINGS,
+            only=BOUND_SETTINGS,
         ),
         # Tables no desk use case writes: a row in them was put there outside the
         # desk, unless it was adopted at the schema v10 upgrade (see adopt_unbound).

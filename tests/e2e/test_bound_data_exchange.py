@@ -56,6 +56,9 @@ CASES = [
     ("UPDATE outbox SET response = replace(response, 'receipt', 'receipT') "
      "WHERE response IS NOT NULL", "outbox row (id="),
     ("UPDATE outbox SET destination = 'attacker'", "outbox row (id=1): edited"),
+    # the feed cursor moved ahead: the desk would skip the exchange's next documents
+    ("UPDATE settings SET value = '999999' WHERE key = 'exchange.inbox_cursor'",
+     "settings row (key=exchange.inbox_cursor): edited"),
 ]
 
 

@@ -234,10 +234,12 @@ def test_an_edited_row_fails_audit_verify_naming_table_and_row(
 
 def test_the_bound_settings_are_the_link_and_chain_settings_the_desk_reads() -> None:
     from app.exchange.configured import LINK_SETTING, TLS_SETTINGS
-    from app.services.data_binding import LINK_SETTINGS
+    from app.exchange.intake import INBOX_CURSOR
+    from app.services.data_binding import BOUND_SETTINGS, LINK_SETTINGS
     from app.services.eth_rpc import RPC_SETTING
 
     assert {LINK_SETTING, *TLS_SETTINGS, RPC_SETTING} == LINK_SETTINGS
+    assert LINK_SETTINGS | {INBOX_CURSOR} == BOUND_SETTINGS
 
 
 @pytest.mark.parametrize(("sql", "named"), [

@@ -107,6 +107,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0011_bind_margin_call_state,
         m0012_bind_workflow_state,
         m0013_bind_link_settings,
+        m0014_bind_inbox_cursor,
     )
 
     migrations = (
@@ -123,6 +124,7 @@ def all_migrations() -> tuple[Migration, ...]:
         m0011_bind_margin_call_state.MIGRATION,
         m0012_bind_workflow_state.MIGRATION,
         m0013_bind_link_settings.MIGRATION,
+        m0014_bind_inbox_cursor.MIGRATION,
     )
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -130,4 +132,4 @@ def all_migrations() -> tuple[Migration, ...]:
     return migrations
 
 
-LATEST_VERSION = 13
+LATEST_VERSION = 14
