@@ -400,6 +400,9 @@ class BatchValuer:
         liquidation = CollateralState.LIQUIDATION
         result: list[ClientValuation] = []
         append = result.append
+        # A named tuple's own __new__ is a Python function that calls this with its
+        # arguments as a tuple; calling it directly saves a frame per object.
+        new = tuple.__new__
         with localcontext(self._ctx) as ctx:
             for client_id, name, net_assets, dubai, soc2, exposure, positions, locked in clients:
                 position_values: list[PositionValuation] = []
@@ -424,14 +427,17 @@ class BatchValuer:
                     locked_total += locked_quantity * price
                     collateral_total += collateral
                     position_values.append(
-                        PositionValuation(
-                            symbol,
-                            quantity,
-                            locked_quantity,
-                            price,
-                            quantize(market, _CENT, ROUND_HALF_EVEN, ctx),
-                            factor,
-                            quantize(collateral, _CENT, ROUND_DOWN, ctx),
+                        new(
+                            PositionValuation,
+                            (
+                                symbol,
+                                quantity,
+                                locked_quantity,
+                                price,
+                                quantize(market, _CENT, ROUND_HALF_EVEN, ctx),
+                                factor,
+                                quantize(collateral, _CENT, ROUND_DOWN, ctx),
+                            ),
                         )
                     )
                 collateral_value = quantize(collateral_total, _CENT, ROUND_DOWN, ctx)
@@ -476,29 +482,32 @@ class BatchValuer:
                 available = credit_line - exposure
                 shortfall = margin_need - collateral_value
                 append(
-                    ClientValuation(
-                        client_id,
-                        name,
-                        tuple(position_values),
-                        quantize(market_total, _CENT, ROUND_HALF_EVEN, ctx),
-                        quantize(locked_total, _CENT, ROUND_HALF_EVEN, ctx),
-                        collateral_value,
-                        credit_line,
-                        exposure,
-                        available if available > _ZERO_USD else _ZERO_USD,  # max()
-                        ratio,
-                        state,
-                        margin_ratio,
-                        liquidation_ratio,
-                        margin_need,
-                        liquidation_need,
-                        collateral_value - margin_need,
-                        collateral_value - liquidation_need,
-                        drop_margin,
-                        drop_liquidation,
-                        shortfall if shortfall > _ZERO_USD else _ZERO_USD,  # max()
-                        eligible,
-                        reasons,
+                    new(
+                        ClientValuation,
+                        (
+                            client_id,
+                            name,
+                            tuple(position_values),
+                            quantize(market_total, _CENT, ROUND_HALF_EVEN, ctx),
+                            quantize(locked_total, _CENT, ROUND_HALF_EVEN, ctx),
+                            collateral_value,
+                            credit_line,
+                            exposure,
+                            available if available > _ZERO_USD else _ZERO_USD,  # max()
+                            ratio,
+                            state,
+                            margin_ratio,
+                            liquidation_ratio,
+                            margin_need,
+                            liquidation_need,
+                            collateral_value - margin_need,
+                            collateral_value - liquidation_need,
+                            drop_margin,
+                            drop_liquidation,
+                            shortfall if shortfall > _ZERO_USD else _ZERO_USD,  # max()
+                            eligible,
+                            reasons,
+                        ),
                     )
                 )
         return result
