@@ -172,6 +172,7 @@ def _verify(tx: Transaction, store: Store, env: str) -> AuditReport:
         _signature_check(tx, env),
         _data_check(tx, entries),
         _state_check(tx),
+        _signin_check(tx, entries),
         *_database_guard_check(store),
     )
     for check in checks:
@@ -260,6 +261,16 @@ def _state_check(tx: Transaction) -> AuditCheck:
         return AuditCheck("officers and keys", False, "; ".join(problems))
     return AuditCheck("officers and keys", True, "every officer and key row is backed by "
                       "the trail")
+
+
+def _signin_check(tx: Transaction, entries: list[AuditRow]) -> AuditCheck:
+    """Every officer act rests on a device-signed sign-in (``app.services.audit_signins``)."""
+    from app.services.audit_signins import check_signins
+    from app.services.officers import desk_repo
+
+    pubkeys = [officer.pubkey for officer in desk_repo(tx).officers_as_stored()]
+    result = check_signins(entries, pubkeys)
+    return AuditCheck("sign-ins", result.ok, result.detail())
 
 
 def _store_check(store: Store) -> AuditCheck:

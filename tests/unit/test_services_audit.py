@@ -76,6 +76,7 @@ def test_untouched_log_verifies(log_path: Path) -> None:
         "checkpoint signatures": True,
         "data": True,
         "officers and keys": True,
+        "sign-ins": True,
     }
     store = open_store(log_path)
     try:

@@ -135,7 +135,7 @@ def test_audit_verify_prints_one_line_per_check_and_fails_on_tampering(
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split(":")[0].split(maxsplit=1)[1] for line in lines] == [
         "chain", "head", "checkpoints", "store", "checkpoint signatures", "data",
-        "officers and keys",
+        "officers and keys", "sign-ins",
     ]
     assert all(line.startswith("ok") for line in lines)
 
