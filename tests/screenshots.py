@@ -134,6 +134,7 @@ def main() -> None:
         shot(w, "holdings-ratio-history")
         w.holdings.side.setCurrentIndex(0)
         w.holdings.stress.apply({"BTC": __import__("decimal").Decimal("-25")})
+        await w.holdings.stress.settled()  # valued off the GUI thread
         shot(w, "holdings-stress-btc-25")
         w.holdings.clients.selectAll()
         await w.attestations.prepare()  # refused: one client is ineligible
@@ -425,6 +426,7 @@ def main() -> None:
         await w.load_all()
         w.tabs.setCurrentIndex(0)
         w.holdings.stress.btc_preset.click()
+        await w.holdings.stress.settled()
         await asyncio.sleep(0.3)
         shot(w, "holdings-dark")
         w.tabs.setCurrentIndex(2)

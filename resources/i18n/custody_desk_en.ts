@@ -3864,47 +3864,57 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressPanel</name>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="48"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
         <source>BTC −25%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="49"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
         <source>Alt+B</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="56"/>
         <source>USDC depeg to 0.97</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="55"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="59"/>
         <source>Reset shocks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="69"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="73"/>
         <source>Stress results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="90"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="96"/>
         <source>Price shock for %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="93"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="99"/>
         <source>%1 price change:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="123"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="133"/>
+        <source>Computing the shock…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/stress_panel.py" line="146"/>
+        <source>The shock could not be computed (see the log).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/stress_panel.py" line="157"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/views/stress_panel.py" line="131"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="165"/>
         <source>%n client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation>
             <numerusform>%n client would cross a line: %2. Total shortfall USD %3.</numerusform>
@@ -3912,7 +3922,7 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="141"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="175"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -3865,54 +3865,64 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressPanel</name>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="48"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
         <source>BTC −25%</source>
         <translation>BTC −25%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="49"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
         <source>Alt+B</source>
         <translation>Alt+B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="56"/>
         <source>USDC depeg to 0.97</source>
         <translation>USDC 脱锚至 0.97</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="55"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="59"/>
         <source>Reset shocks</source>
         <translation>重置冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="69"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="73"/>
         <source>Stress results</source>
         <translation>压力测试结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="90"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="96"/>
         <source>Price shock for %1</source>
         <translation>%1 价格冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="93"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="99"/>
         <source>%1 price change:</source>
         <translation>%1 价格变动：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="123"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="133"/>
+        <source>Computing the shock…</source>
+        <translation>正在计算冲击…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/stress_panel.py" line="146"/>
+        <source>The shock could not be computed (see the log).</source>
+        <translation>无法计算该冲击（请查看日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/views/stress_panel.py" line="157"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation>未施加冲击：设置价格变动以查看哪些客户会越线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/views/stress_panel.py" line="131"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="165"/>
         <source>%n client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation>
             <numerusform>%n 个客户将越过界线：%2。缺口合计 USD %3。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="141"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="175"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>

@@ -176,3 +176,53 @@ def test_signing_errors_and_column_headers_are_translated(desk) -> None:
         assert header == "抵押率"
     finally:
         i18n.translator().switch("en")
+
+
+def test_stress_is_valued_off_the_gui_thread_and_a_newer_shock_wins(desk) -> None:
+    import threading
+    from decimal import Decimal
+
+    stress = desk.window.holdings.stress
+    facade = desk.ctx.facade
+    threads: list[str] = []
+    real = facade.stress
+
+    def recording(shocks):
+        threads.append(threading.current_thread().name)
+        return real(shocks)
+
+    facade.stress = recording  # type: ignore[method-assign]
+
+    async def shock_twice() -> None:
+        stress.apply({"BTC": Decimal("-10")})
+        assert stress.summary.text() == "Computing the shock…"  # the window did not wait
+        stress.apply({"BTC": Decimal("-25")})  # supersedes the first
+        await stress.settled()
+
+    desk.run(shock_twice())
+    desk.settle()
+    assert threads and threading.main_thread().name not in threads
+    rows = {r.client_id: r for r in stress.model.rows}
+    assert rows["palm-harbour"].state_after.value in ("margin_call", "liquidation")
+    assert "would cross a line" in stress.summary.text()
+
+
+def test_stress_keeps_the_shares_a_pending_redemption_locks(desk) -> None:
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from app.store.codec import time_to_text
+
+    now = datetime.now(UTC)
+    with desk.ctx.facade.store.transaction() as tx:  # a redemption locking 1 BTC
+        tx.connection.execute(
+            "INSERT INTO redemptions (client_id, asset, quantity, status, locked_at,"
+            " settlement_due_at, created_by, updated_at) VALUES (?, ?, ?, 'locked', ?, ?, ?, ?)",
+            ("palm-harbour", "BTC", "1", time_to_text(now),
+             time_to_text(now + timedelta(days=1)), "test", time_to_text(now)),
+        )
+    desk.run(desk.window.holdings.reload())
+    stress = desk.window.holdings.stress
+    stress.apply({"USDC": Decimal("-3")})  # palm-harbour holds no USDC: nothing changes for it
+    row = next(r for r in stress.model.rows if r.client_id == "palm-harbour")
+    assert row.ratio_after == row.ratio_before

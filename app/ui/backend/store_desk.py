@@ -118,6 +118,8 @@ class _Cache:
     open_calls: dict[str, str] = field(default_factory=dict)  # client -> margin_call|liquidation
     price_ages: list[PriceAge] = field(default_factory=list)
     vault_btc: dict[str, Decimal] = field(default_factory=dict)  # client -> unspent vault BTC
+    # client -> asset -> shares locked by pending redemptions (valued as in holdings)
+    redemption_locks: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
@@ -252,6 +254,7 @@ class StoreDesk(DeskFacade):
             cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
             for asset, stored in tx.holdings.prices(cutoff).items():
                 prices[asset] = stored.price_usd
+            locks = tx.holdings.locked_quantities()
         from app.services.vault import vault_balances
 
         return _Cache(
@@ -261,6 +264,7 @@ class StoreDesk(DeskFacade):
             self._open_calls(),
             self.holdings_service.price_ages(),
             vault_balances(self.store),
+            locks,
         )
 
     def _open_calls(self) -> dict[str, str]:
@@ -342,16 +346,31 @@ class StoreDesk(DeskFacade):
         return await asyncio.to_thread(run)
 
     def stress(self, shocks: Mapping[str, Decimal]) -> Sequence[StressRow]:
-        if self._cache is None:
+        cache = self._cache  # read once: a reload may replace it while a worker runs this
+        if cache is None:
             return []
+        holdings = cache.holdings
+        if not any(shocks.values()):
+            # No shock: every "after" is the figure already valued (nothing to recompute).
+            return [
+                StressRow(
+                    client_id=h.valuation.client_id,
+                    name=h.valuation.name,
+                    ratio_before=h.valuation.collateral_ratio,
+                    ratio_after=h.valuation.collateral_ratio,
+                    state_before=(state := line_state(h.valuation)),
+                    state_after=state,
+                    shortfall=h.valuation.shortfall_usd,
+                )
+                for h in holdings
+            ]
         catalogue = self.holdings_service.catalogue
         prices = {
             asset: (price * (1 + shocks.get(asset, Decimal(0)))).quantize(Decimal("0.00000001"))
-            for asset, price in self._cache.prices.items()
+            for asset, price in cache.prices.items()
         }
-        # The holdings view recomputes this on the GUI thread after every load, shock
-        # or not: one BatchValuer pass (value_client's figures) over the cached desk.
-        holdings = self._cache.holdings
+        # One BatchValuer pass (value_client's figures) over the cached desk; the stress
+        # panel runs this in a worker thread, never on the GUI thread.
         valuer = BatchValuer(prices, catalogue)
         rows: list[StressRow] = []
         with bulk_build():
@@ -360,7 +379,7 @@ class StoreDesk(DeskFacade):
                 afters = valuer.value_many(
                     [
                         (r.id, r.name, r.net_assets_usd, r.dubai_entity, r.soc2_type2,
-                         r.exposure_usd, r.positions, None)
+                         r.exposure_usd, r.positions, cache.redemption_locks.get(r.id))
                         for r in (h.record for h in chunk)
                     ]
                 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,6 +23,8 @@ from app.services.desk_facade import DeskFacade, LineState, StressRow
 from app.ui import format as fmt
 from app.ui.models.holdings import StressColumn, StressModel
 from app.ui.views.table import DeskTable
+
+log = logging.getLogger(__name__)
 
 _ORDER = {LineState.HEALTHY: 0, LineState.NO_EXPOSURE: 0, LineState.MARGIN_CALL: 1}
 
@@ -76,6 +80,8 @@ class StressPanel(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(60)
         self._debounce.timeout.connect(self.recompute)
+        self._generation = 0  # a newer recompute makes an older worker's result stale
+        self._task: asyncio.Task[None] | None = None
 
     def set_assets(self, assets: Sequence[str]) -> None:
         for asset in assets:
@@ -114,11 +120,39 @@ class StressPanel(QWidget):
         self.recompute()
 
     def recompute(self) -> None:
-        rows = list(self.facade.stress(self.shocks()))
+        """Recompute the what-if: off the GUI thread when the event loop runs (100,000
+        clients take seconds to value); a newer shock supersedes an older one."""
+        shocks = self.shocks()
+        self._generation += 1
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop running (a test between loop runs): compute here
+            self._show(list(self.facade.stress(shocks)), shocks)
+            return
+        if shocks:
+            self.summary.setText(self.tr("Computing the shock…"))
+        self._task = loop.create_task(self._compute(self._generation, shocks))
+
+    async def settled(self) -> None:
+        """Wait until the latest recompute has shown its result."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def _compute(self, generation: int, shocks: Mapping[str, Decimal]) -> None:
+        try:
+            rows = await asyncio.to_thread(lambda: list(self.facade.stress(shocks)))
+        except Exception:
+            log.exception("stress recompute failed")
+            self.summary.setText(self.tr("The shock could not be computed (see the log)."))
+            return
+        if generation == self._generation:
+            self._show(rows, shocks)
+
+    def _show(self, rows: list[StressRow], shocks: Mapping[str, Decimal]) -> None:
         self.model.set_rows(rows)
         crossing = [r for r in rows if _crossed(r)]
         shortfall = sum((r.shortfall for r in rows), Decimal(0))
-        if not self.shocks():
+        if not shocks:
             self.summary.setText(
                 self.tr("No shock applied: set a price change to see who crosses a line.")
             )
