@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from desk_stores import DeskStores, activated
 from pg_server import PgServer, find_bindir, start_server
 
 from app.store.interface import Store
@@ -124,3 +125,28 @@ def store_factory(store_url: str) -> Iterator[Callable[[], Store]]:
 def any_store(store_factory: Callable[[], Store]) -> Store:
     """A fresh desk store on the parametrised backend."""
     return store_factory()
+
+
+@pytest.fixture
+def desk_backend(backend: str, request: pytest.FixtureRequest) -> Iterator[DeskStores]:
+    """Every desk (data folder) the test drives through ``tests/e2e/cli_helpers`` or
+    opens with ``desk_stores.open_desk_store`` is on the parametrised backend: use it with
+    ``pytestmark = pytest.mark.usefixtures("desk_backend")`` to run a CLI suite on both."""
+    created: list[str] = []
+    server: PgServer | None = None
+    new_database: Callable[[], str] | None = None
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        template: str = request.getfixturevalue("pg_template")
+
+        def new_database() -> str:
+            assert server is not None
+            url = server.create_database(template=template)
+            created.append(url)
+            return url
+
+    with activated(DeskStores(backend, new_database)) as stores:
+        yield stores
+    if server is not None:
+        for url in created:
+            server.drop_database(url)

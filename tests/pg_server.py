@@ -168,7 +168,9 @@ class PgServer:
     def create_database(self, template: str | None = None) -> str:
         """A new empty (or ``template``-copied) database; returns its URL."""
         name = f"t{os.getpid()}_{next(self._names)}"
-        clause = f" TEMPLATE {template}" if template else ""
+        # FILE_COPY (PostgreSQL 15+): copying the small migrated template file by file is
+        # about twice as fast here as the default WAL_LOG, and a test makes one per run
+        clause = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
         self.admin(f"CREATE DATABASE {name}{clause}")
         return self.url(name)
 

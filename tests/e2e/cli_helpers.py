@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from desk_stores import active
 
 from app.cli.main import main
 
 
 def cli(data: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """``custody-desk --data-dir DATA ARGV...``: (exit code, stdout, stderr) of this command."""
+    """``custody-desk --data-dir DATA ARGV...``: (exit code, stdout, stderr) of this command.
+
+    Under the ``desk_backend`` fixture the command also gets ``--store URL`` of the
+    desk's store on the test's backend (unless the test names its own ``--store``)."""
     capsys.readouterr()
-    code = main(["--data-dir", str(data), *argv])
+    store = [] if "--store" in argv else active().argv(data)
+    code = main(["--data-dir", str(data), *store, *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -22,6 +22,8 @@ from officer_desk import PATH, fresh_snapshot
 
 from signing.emulator.main import RunningEmulator
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 CLIENTS = "alnoor-quant,palm-harbour,sandstone-arb,jumeirah-yield"
 
 

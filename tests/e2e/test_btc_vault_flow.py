@@ -44,6 +44,8 @@ from tests.btc_support import (
     utxo_entries,
 )
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 CLIENT = "alnoor-quant"
 SEEDS = {"regulator": TEST_MNEMONIC_ZOO, "custodian": TEST_MNEMONIC_ALL,
          "exchange": TEST_MNEMONIC_LEGAL}

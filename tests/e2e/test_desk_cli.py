@@ -13,6 +13,8 @@ from signing.emulator.hsm import SoftHsm
 from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ZOO
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 
 def test_verify_exit_codes_and_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     keys = tmp_path / "keys.json"

@@ -14,16 +14,17 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, officer_on_duty, ok
+from desk_stores import open_desk_store
 from officer_desk import PATH, SNAPSHOT, running_emulators
 
-from app.paths import store_path
-from app.store import open_store
 from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ALL,
     TEST_MNEMONIC_LEGAL,
     TEST_MNEMONIC_ZOO,
 )
+
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
 
 PATH_2 = "m/44'/0'/2'/0/0"
 
@@ -124,7 +125,7 @@ def test_two_of_three_unfreeze_survives_restarts_and_executes_once(
     assert code == 1 and "no_quorum" in out  # one party alone is not an unfreeze
 
     # after a last restart: exactly one release and one execute entry in the audit log
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         with store.read() as tx:
             rows = tx.connection.execute(

@@ -6,6 +6,7 @@ import asyncio
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from test_exchange_support import open_desk
 
 from app.exchange.drop_folder import DropFolderLink
@@ -14,6 +15,8 @@ from app.exchange.push import queue_attestation
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
 from signing.emulator.main import RunningEmulator
+
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
 
 
 def test_drop_folder_round_trip(tmp_path: Path, devices: dict[str, RunningEmulator]) -> None:

@@ -20,6 +20,8 @@ from app.exchange.sim.server import start_sim
 from app.services import margin_calls as mc
 from signing.emulator.main import RunningEmulator
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 
 def outbox_states(desk: Desk) -> list[tuple[str, int]]:
     with desk.store.read() as tx:

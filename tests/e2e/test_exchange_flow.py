@@ -38,6 +38,8 @@ def officer_pubkey(store: Store, name: str) -> bytes:
     assert officer is not None
     return officer.pubkey
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 
 def test_margin_call_resolved_by_top_up(
     tmp_path: Path, devices: dict[str, RunningEmulator]

@@ -24,6 +24,8 @@ from app.services import reconciliation as rc
 from app.services.officers import keys_file
 from signing.emulator.main import RunningEmulator
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 
 def test_reconcile_clean_then_breaks_signed_and_exported(
     tmp_path: Path, devices: dict[str, RunningEmulator]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from desk_stores import open_desk_store
 from officer_desk import PATH, SNAPSHOT
 from signin_support import sign_in_async
 
@@ -26,14 +27,14 @@ from app.services.attestations import AttestationService
 from app.services.holdings import HoldingsService
 from app.services.officers import add_party_key, keys_file, register_officer
 from app.services.signin import OpenedSession, SigninService
-from app.store.sqlite_store import SqliteStore
+from app.store.interface import Store
 from signing.emulator.main import RunningEmulator
 
 
 @dataclass
 class Desk:
-    store: SqliteStore
-    path: Path
+    store: Store
+    path: Path  # the desk's data folder (its store on the test's backend)
     devices: dict[str, RunningEmulator]
     running: RunningSim
     links: list[RestLink] = field(default_factory=list)
@@ -67,7 +68,7 @@ class Desk:
     def reopen(self) -> None:
         """A desk restart: close the store and open it again from disk."""
         self.store.close()
-        self.store = SqliteStore(self.path)
+        self.store = open_desk_store(self.path)
         for opened in self.sessions:  # the officers' sessions outlive the restart
             SigninService(self.store).resume(opened.live.session_id, opened.secret)
 
@@ -86,8 +87,8 @@ def snapshot_with(changes: dict[str, dict[str, Any]], prices: dict[str, str],
 async def make_desk(tmp: Path, devices: dict[str, RunningEmulator], *,
                     price_path: str | None = None,
                     exposures: dict[str, Decimal] | None = None) -> Desk:
-    path = tmp / "desk.db"
-    store = SqliteStore(path)
+    path = tmp / "desk"
+    store = open_desk_store(path)
     HoldingsService(store).import_file(SNAPSHOT, actor="test")
     for name in ("alice", "bob"):
         await register_officer(store, name, "officer", devices[name].trezor_uri, PATH,

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, officer_on_duty, ok, signin
+from desk_stores import open_desk_store
 from officer_desk import PATH, SNAPSHOT, running_emulators
 
-from app.paths import store_path
 from app.services.officers import desk_repo
-from app.store import open_store
 from app.store.repo_desk import PartyKeyRecord
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.main import RunningEmulator
@@ -29,6 +28,8 @@ from signing.emulator.test_seeds import (
     TEST_MNEMONIC_LEGAL,
     TEST_MNEMONIC_ZOO,
 )
+
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
 
 PATHS = {
     "regulator": "m/44'/0'/1'/0/0",
@@ -86,7 +87,7 @@ def test_three_parties_on_one_device_never_reach_quorum(
     desk = tmp_path / "desk"
     ok(desk, capsys, "import", str(SNAPSHOT))
     hsm = SoftHsm(TEST_MNEMONIC_ZOO)
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         with store.transaction() as tx:
             repo = desk_repo(tx)
@@ -174,7 +175,7 @@ def test_a_custodian_share_cannot_be_silently_re_signed(
     ok(desk, capsys, "emergency", "import", str(second), "--replace",
        "--reason", "carol's device is lost")
     assert len(_share_keys(desk)) == 1 and _share_keys(desk) != keys_before
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         with store.read() as tx:
             entries = tx.audit.entries(action="emergency.share_replace")
@@ -189,7 +190,7 @@ def test_a_custodian_share_cannot_be_silently_re_signed(
 def _share_keys(desk: Path) -> list[str]:
     from app.documents.keys import key_id_for
 
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         with store.read() as tx:
             repo = desk_repo(tx)

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, ok
+from desk_stores import open_desk_store
 from officer_desk import PATH
 
 from app.documents.keys import Party, Role, key_id_for
-from app.paths import store_path
 from app.services.officers import OfficerError, add_party_key
 from app.services.unit_of_work import utc_now
-from app.store import open_store
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import TEST_MNEMONICS
+
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
 
 PATHS = (PATH, "m/84'/0'/0'/0/0", "m/49'/1'/0'/0/3", "m/44'/0'/5'/1/2",
          # the widened list (issue 17): far indices, BIP-48 script 1', Ethereum, the master's
@@ -30,7 +31,7 @@ PATHS = (PATH, "m/84'/0'/0'/0/0", "m/49'/1'/0'/0/3", "m/44'/0'/5'/1/2",
 
 def _prod_desk(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ok(desk, capsys, "holdings", "--json")  # creates the store
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         with store.transaction() as tx:
             tx.settings.put("desk.environment", "prod", utc_now())
@@ -64,7 +65,7 @@ def test_a_production_desk_refuses_each_published_test_seed_key(
 
 
 def test_the_service_refuses_test_keys_for_every_party(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "desk.sqlite3")
+    store = open_desk_store(tmp_path)
     try:
         with store.transaction() as tx:
             tx.settings.put("desk.environment", "prod", utc_now())
@@ -122,7 +123,7 @@ def test_a_production_desk_refuses_a_test_emulator_as_safe_owner(
                            "--eth-address", address)
         assert code == 2 and "production desk" in err, address
         assert f"{address} is a published test seed's Ethereum address" in err
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         from app.services.vault_safes import eth_owners
 

@@ -23,18 +23,17 @@ from typing import Any
 
 import pytest
 from cli_helpers import cli, officer_on_duty, ok
+from desk_stores import open_desk_store
 from officer_desk import PATH, SNAPSHOT, running_emulators
 from safe_chain import SafeChain
 
 from app.domain.parties import Party
-from app.paths import store_path
 from app.services import emergency
 from app.services.emergency import EmergencyError
 from app.services.officers import desk_repo
 from app.services.safe_orders import exec_call, safe_order, safe_section_for
 from app.services.unit_of_work import utc_now
 from app.services.vault_safes import VaultError, eth_owners, register_eth_owner
-from app.store import open_store
 from signing.emulator.main import RunningEmulator
 from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ABANDON,
@@ -43,12 +42,14 @@ from signing.emulator.test_seeds import (
     TEST_MNEMONIC_ZOO,
 )
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 ETH_PATH = "m/44'/60'/0'/0/0"
 
 
 @contextmanager
 def _store(desk: Path) -> Iterator[Any]:
-    store = open_store(store_path(desk))
+    store = open_desk_store(desk)
     try:
         yield store
     finally:

@@ -11,7 +11,6 @@ import asyncio
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from officer_desk import PATH, SNAPSHOT, desk_with_officers, register
@@ -39,7 +38,6 @@ from app.services.signin_errors import (
     SignatureRejected,
     SignedOut,
 )
-from app.store import open_store
 from app.store.interface import Store
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.main import RunningEmulator, start_emulator
@@ -51,10 +49,11 @@ CLIENT = "alnoor-quant"
 
 
 @pytest.fixture
-def store(tmp_path: Path, devices: dict[str, RunningEmulator]) -> Iterator[SqliteStore]:
-    """alice and bob registered, nobody signed in."""
-    yield from desk_with_officers(open_store(tmp_path / "desk.sqlite3"), devices,
-                                  signed_in=False)
+def store(
+    store_factory: Callable[[], SqliteStore], devices: dict[str, RunningEmulator]
+) -> Iterator[SqliteStore]:
+    """alice and bob registered, nobody signed in (on both backends)."""
+    yield from desk_with_officers(store_factory(), devices, signed_in=False)
 
 
 class Clock:

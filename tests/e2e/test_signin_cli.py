@@ -19,6 +19,8 @@ from officer_desk import PATH, fresh_snapshot
 from signing.emulator.main import RunningEmulator, start_emulator
 from signing.emulator.test_seeds import TEST_MNEMONIC_ABANDON, TEST_MNEMONIC_ALL
 
+pytestmark = pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
+
 
 @pytest.fixture(scope="module")
 def two_devices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:

@@ -22,7 +22,7 @@ from app.services.emergency import create_order, execute, import_signed, quorum_
 from app.services.holdings import HoldingsService
 from app.services.officers import add_party_key, revoke_key
 from app.services.unit_of_work import utc_now
-from app.store import open_store
+from app.store.interface import Store
 from app.store.sqlite_store import SqliteStore
 from signing.emulator.hsm import SoftHsm
 from signing.emulator.test_seeds import (
@@ -61,8 +61,8 @@ def state(store: SqliteStore) -> tuple[object, ...]:
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[Desk]:
-    store = open_store(tmp_path / "desk.sqlite3")
+def desk(store_factory: Callable[[], Store]) -> Iterator[Desk]:
+    store = store_factory()  # both backends
     HoldingsService(store).import_file(SNAPSHOT, ACTOR)
     hsm = {
         "regulator": SoftHsm(TEST_MNEMONIC_ZOO),

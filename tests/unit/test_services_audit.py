@@ -18,6 +18,7 @@ from app.services.audit_chain_adapter import compute_entry_hash
 from app.services.audit_log import AuditLogDamaged, extend_frontier, frontier_root
 from app.services.unit_of_work import unit_of_work
 from app.store import open_store
+from app.store.interface import Store
 from app.store.sqlite_store import SqliteStore
 
 START = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -30,18 +31,30 @@ def ticking_clock() -> Iterator[datetime]:
         moment += timedelta(seconds=1)
 
 
-@pytest.fixture
-def log_path(tmp_path: Path) -> Path:
-    """A store with 10 audited writes and checkpoints at 4 and 8 entries."""
-    path = tmp_path / "desk.sqlite3"
-    store = open_store(path)
+def write_ten(store: Store) -> None:
+    """10 audited writes, checkpoints at 4 and 8 entries."""
     clock = ticking_clock()
     for n in range(1, 11):
         with unit_of_work(store, clock=lambda: next(clock), checkpoint_every=4) as uow:
             uow.tx.settings.put("n", str(n), uow.now)
             uow.audit(f"cli:{'alice' if n % 2 else 'bob'}", "test.write", {"n": n})
+
+
+@pytest.fixture
+def log_path(tmp_path: Path) -> Path:
+    """A SQLite store with 10 audited writes (the tampering tests edit the file)."""
+    path = tmp_path / "desk.sqlite3"
+    store = open_store(path)
+    write_ten(store)
     store.close()
     return path
+
+
+@pytest.fixture
+def log_store(any_store: Store) -> Store:
+    """The same 10 audited writes, on each backend."""
+    write_ten(any_store)
+    return any_store
 
 
 def verify(path: Path) -> dict[str, bool]:
@@ -193,8 +206,8 @@ def test_audit_tables_are_append_only_for_the_desk(log_path: Path) -> None:
         store.close()
 
 
-def test_entry_is_rolled_back_with_a_failed_use_case(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "desk.sqlite3")
+def test_entry_is_rolled_back_with_a_failed_use_case(any_store: Store) -> None:
+    store = any_store
     try:
         service = AuditService(store)
         service.record("cli:alice", "first", {})
@@ -210,8 +223,8 @@ def test_entry_is_rolled_back_with_a_failed_use_case(tmp_path: Path) -> None:
         store.close()
 
 
-def test_entries_filters(log_path: Path) -> None:
-    store = open_store(log_path)
+def test_entries_filters(log_store: Store) -> None:
+    store = log_store
     try:
         service = AuditService(store)
         assert len(service.entries(actor="cli:alice")) == 5
@@ -223,8 +236,8 @@ def test_entries_filters(log_path: Path) -> None:
         store.close()
 
 
-def test_payload_floats_are_refused(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "desk.sqlite3")
+def test_payload_floats_are_refused(any_store: Store) -> None:
+    store = any_store
     try:
         with pytest.raises(TypeError):
             AuditService(store).record("cli:alice", "x", {"amount": 1.5})
@@ -233,8 +246,8 @@ def test_payload_floats_are_refused(tmp_path: Path) -> None:
         store.close()
 
 
-def test_manual_checkpoint_is_stored_and_audited(log_path: Path) -> None:
-    store = open_store(log_path)
+def test_manual_checkpoint_is_stored_and_audited(log_store: Store) -> None:
+    store = log_store
     try:
         service = AuditService(store)
         checkpoint = service.checkpoint("cli:alice")
@@ -268,8 +281,8 @@ def test_a_damaged_log_is_not_extended(log_path: Path) -> None:
         store.close()
 
 
-def test_an_empty_log_has_nothing_to_checkpoint(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "desk.sqlite3")
+def test_an_empty_log_has_nothing_to_checkpoint(any_store: Store) -> None:
+    store = any_store
     try:
         with pytest.raises(ValueError, match="empty"):
             AuditService(store).checkpoint("cli:alice")
@@ -278,10 +291,10 @@ def test_an_empty_log_has_nothing_to_checkpoint(tmp_path: Path) -> None:
         store.close()
 
 
-def test_entries_follow_the_domain_chain_format(log_path: Path) -> None:
+def test_entries_follow_the_domain_chain_format(log_store: Store) -> None:
     from app.domain.audit_chain import verify_chain
 
-    store = open_store(log_path)
+    store = log_store
     try:
         entries = AuditService(store).entries()
         summary = verify_chain(entries)

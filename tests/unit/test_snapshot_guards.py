@@ -7,7 +7,6 @@ Times are relative to the desk clock (``now``), as the desk would see them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +17,6 @@ from test_services_holdings import document
 from app.cli.main import main
 from app.domain.snapshot import SnapshotError, format_utc
 from app.services.holdings import SKEW_SETTING, HoldingsService
-from app.store import open_store
 from app.store.sqlite_store import SqliteStore
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -29,10 +27,8 @@ def _text(as_of: datetime, benji: str = "80000000") -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    opened = open_store(tmp_path / "desk.sqlite3")
-    yield opened
-    opened.close()
+def store(any_store: SqliteStore) -> SqliteStore:
+    return any_store  # both backends
 
 
 def _service(store: SqliteStore, now: datetime = NOW) -> HoldingsService:
