@@ -112,19 +112,32 @@ class DeskContext(QObject):
 class LatestRead:
     """Keeps a view from showing a read that a newer read has overtaken.
 
-    Reloads run concurrently (an action reloads, ``data_changed`` reloads too);
-    the one started last wins, whatever order the worker threads finish in.
+    Reloads run concurrently (an action reloads, ``data_changed`` reloads too); the
+    one started last wins, whatever order the worker threads finish in.
+
+    ``show_older=True`` (the views whose acts come back as a shared desk's NOTIFY)
+    also shows a read that finished while a newer one is still running, unless a
+    newer read was shown already: the view never goes back to older data, and it
+    shows its own act at once instead of waiting for the NOTIFY reload (which left
+    "Sign custodian share" enabled on a share just stored, found by the GUI suite on
+    PostgreSQL).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, show_older: bool = False) -> None:
         self._issued = 0
+        self._shown = 0
+        self._show_older = show_older
 
     def ticket(self) -> int:
         self._issued += 1
         return self._issued
 
     def is_current(self, ticket: int) -> bool:
-        return ticket == self._issued
+        """Whether to show the read of ``ticket`` (it then counts as shown)."""
+        if ticket <= self._shown or (not self._show_older and ticket != self._issued):
+            return False
+        self._shown = ticket
+        return True
 
 
 def show_refusal(parent: QWidget, exc: RefusedError, title: str) -> QMessageBox:

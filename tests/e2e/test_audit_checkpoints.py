@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import cli, ok, signin
+from desk_stores import desk_store
 from officer_desk import PATH, SNAPSHOT
 
 from app.documents.keys import key_id_for
@@ -68,13 +69,11 @@ def tamper(data: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
 
 
 def stored(data: Path, ckpt: str) -> tuple[str | None, str | None, str | None]:
-    db = sqlite3.connect(data / "desk.sqlite3")
-    try:
-        row = db.execute(
-            "SELECT statement, signature, signer FROM audit_checkpoints WHERE id = ?", (ckpt,)
+    with desk_store(data) as store, store.read() as tx:
+        row = tx.connection.execute(
+            "SELECT statement, signature, signer FROM audit_checkpoints WHERE id = ?",
+            (int(ckpt),),
         ).fetchone()
-    finally:
-        db.close()
     return row[0], row[1], row[2]
 
 
@@ -90,6 +89,7 @@ def desk(
     return data
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends
 def test_sign_verify_export_and_chain_two_signed_checkpoints(
     desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     devices: dict[str, RunningEmulator], caplog: pytest.LogCaptureFixture,
@@ -194,6 +194,7 @@ def _snapshot(store: SqliteStore) -> tuple[int, list[tuple[int, str | None]]]:
     return entries, rows
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends
 def test_another_officers_device_is_wrong_device_and_nothing_is_stored(
     store: SqliteStore, devices: dict[str, RunningEmulator]
 ) -> None:
@@ -207,6 +208,7 @@ def test_another_officers_device_is_wrong_device_and_nothing_is_stored(
     assert before[1][-1] == (row.id, None)
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends
 def test_rejected_on_the_device_stores_nothing_and_can_be_retried(
     store: SqliteStore, devices: dict[str, RunningEmulator]
 ) -> None:
@@ -229,6 +231,7 @@ def test_rejected_on_the_device_stores_nothing_and_can_be_retried(
     assert AuditService(store).verify_checkpoint_signatures().ok
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends
 def test_a_revoked_key_no_longer_counts(
     desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     devices: dict[str, RunningEmulator],
@@ -291,6 +294,7 @@ def test_truncating_the_log_below_a_signed_checkpoint_is_detected(
     assert code == 2 and f"checkpoint #{ckpt} covers {size} entries" in err
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends
 def test_refusals_before_the_device(
     desk: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator],
 ) -> None:

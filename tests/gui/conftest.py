@@ -96,11 +96,37 @@ class Desk:
         self.add_emergency_key(party, officer.pubkey, officer.address)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``both_backends`` gets its ``desk`` on SQLite and on PostgreSQL."""
+    if "gui_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        metafunc.parametrize("gui_backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def desk(qapp: QApplication, tmp_path: Path) -> Iterator[Desk]:
+def gui_backend(request: pytest.FixtureRequest) -> str:
+    """The engine of the ``desk`` fixture's store: SQLite unless the test is marked
+    ``both_backends`` (or parametrises ``gui_backend`` itself, indirectly)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def desk(
+    qapp: QApplication, tmp_path: Path, gui_backend: str, request: pytest.FixtureRequest
+) -> Iterator[Desk]:
+    """A window on a desk with the demo data: on SQLite the embedded first run; on
+    PostgreSQL a fresh shared desk with the same demo data loaded (the same test body
+    then runs on both engines)."""
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
-    facade = open_facade(str(tmp_path))
+    if gui_backend == "postgresql":
+        from app.services.demo import load_demo_if_empty
+
+        facade = open_facade(str(tmp_path), request.getfixturevalue("pg_desk_url"))
+        load_demo_if_empty(facade.store)  # type: ignore[attr-defined]
+    else:
+        facade = open_facade(str(tmp_path))
     ctx = DeskContext(facade)
     app = DeskApp(ctx, make_settings(str(tmp_path)), None)
     app.window.resize(1440, 900)

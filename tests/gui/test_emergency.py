@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from message_boxes import close_messages, run_confirming
 from PySide6.QtWidgets import QLabel
 
@@ -22,6 +23,7 @@ from signing.interface import NullInteraction
 PATH = "m/44'/0'/0'/0/0"
 
 
+@pytest.mark.both_backends  # maker-checker / margin call / emergency: the store matters
 def test_order_reaches_quorum_with_two_emulator_parties_and_executes_once(desk, tmp_path: Path):
     store = desk.ctx.facade.store
     custodian_emu = desk.start_emulator(TEST_MNEMONIC_ALL)

@@ -95,6 +95,7 @@ def attest_and_receive_call(desk, exchange):
     return view
 
 
+@pytest.mark.both_backends  # maker-checker / margin call / emergency: the store matters
 def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> None:
     from app.ui.models.holdings import ClientColumn
 
@@ -179,6 +180,7 @@ def test_margin_call_arrives_from_the_exchange_and_is_worked(desk, exchange) -> 
     assert any("liquidation" in e.action for e in entries)
 
 
+@pytest.mark.both_backends  # maker-checker / margin call / emergency: the store matters
 def test_margin_call_answered_with_a_top_up_attestation(desk, exchange, tmp_path) -> None:
     import json
 

@@ -6,6 +6,7 @@ import base64
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from message_boxes import close_messages, message_texts, run_confirming
 
 from app.documents.signatures import verify_message
@@ -38,6 +39,7 @@ def prepare_as_alice(desk) -> str:
     return prepared.att_id
 
 
+@pytest.mark.both_backends  # maker-checker / margin call / emergency: the store matters
 def test_prepare_then_second_officer_signs_on_emulator(desk) -> None:
     setup_two_officers(desk)
     att_id = prepare_as_alice(desk)
@@ -67,6 +69,7 @@ def test_prepare_then_second_officer_signs_on_emulator(desk) -> None:
     assert all(p.verified for p in w.attestations.proofs_model.rows)
 
 
+@pytest.mark.both_backends  # maker-checker / margin call / emergency: the store matters
 def test_same_officer_cannot_approve_own_attestation(desk) -> None:
     setup_two_officers(desk)
     att_id = prepare_as_alice(desk)
@@ -238,6 +241,7 @@ def test_waterfall_preview_covers_the_shortfall_in_pre_authorised_order(desk, mo
     dialog.reject()
 
 
+@pytest.mark.both_backends  # maker-checker / margin call / emergency: the store matters
 def test_checker_rejects_with_a_reason_and_the_maker_cannot(desk) -> None:
     setup_two_officers(desk)
     att_id = prepare_as_alice(desk)

@@ -62,7 +62,7 @@ class AttestationsView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._reads = LatestRead()
+        self._reads = LatestRead(show_older=True)  # its own acts come back as NOTIFY
         self.holdings = holdings
         self.detail: AttestationDetail | None = None
         self.last_flow: SigningFlow | None = None

@@ -58,8 +58,8 @@ class QueueView(QWidget, Generic[RowT, DetailT]):
         self.ctx = ctx
         self._row_type = row_type
         self._countdown_column = countdown_column
-        self._reads = LatestRead()
-        self._detail_reads = LatestRead()
+        self._reads = LatestRead(show_older=True)  # its own acts come back as NOTIFY
+        self._detail_reads = LatestRead(show_older=True)  # only for the row still selected
         self.last_flow: SigningFlow | None = None
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(6, 6, 6, 6)
@@ -101,6 +101,9 @@ class QueueView(QWidget, Generic[RowT, DetailT]):
         except RefusedError:
             log.info("no details for %s", self._row_id(row), exc_info=True)
             return
+        shown = self._current()
+        if shown is None or self._row_id(shown) != self._row_id(row):
+            return  # the officer moved on to another row meanwhile
         if self._detail_reads.is_current(ticket):
             self._details_pane.show_detail(detail)
 
