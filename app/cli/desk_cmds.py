@@ -328,7 +328,7 @@ def cmd_attest_reject(args: argparse.Namespace) -> int:
 
     with opened_store(args) as store:
         officer = acting_officer(args, store, args.officer)
-        _service(store).reject(parse_att_id(args.id), officer, args.reason)
+        run_async(_service(store).reject_kept(parse_att_id(args.id), officer, args.reason))
     return 0
 
 

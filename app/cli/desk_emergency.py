@@ -194,7 +194,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from app.services.emergency import (
         ShareAlreadySigned,
         export_order,
-        import_signed,
+        import_signed_kept,
         share_of,
         sign_share,
     )
@@ -232,22 +232,25 @@ def cmd_sign(args: argparse.Namespace) -> int:
     _write(args.out, signed.to_bytes())
     if local:  # our own share goes straight into the store too
         with opened_store(args) as store:
-            import_signed(store, signed.to_bytes(), actor=actor, replace=replace, reason=reason)
+            run_async(import_signed_kept(store, signed.to_bytes(), actor=actor, replace=replace,
+                                         reason=reason))
     psbt_out = btc_cmds.sign_release(args, order.body, local)
     print(f"wrote {args.out}" + (f" and {psbt_out}" if psbt_out else ""))
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.cli.desk_cmds import run_async
     from app.cli.store_cmds import default_actor, opened_store
-    from app.services.emergency import import_signed
+    from app.services.emergency import import_signed_kept
 
     replace, reason = _replace_args(args)
     data = read_input(args.file, MAX_ORDER_BYTES, "signed order copy or PSBT")
     if btc_cmds.is_psbt(data):
         return btc_cmds.import_release(args, data)
     with opened_store(args) as store:
-        result = import_signed(store, data, actor=default_actor(), replace=replace, reason=reason)
+        result = run_async(import_signed_kept(store, data, actor=default_actor(), replace=replace,
+                                              reason=reason))
     print(
         f"{result.order_id}: new {','.join(result.new_parties) or 'none'}; "
         f"signed by {','.join(result.status.parties_signed) or 'none'}; "

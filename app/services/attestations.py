@@ -12,7 +12,6 @@ was.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from collections.abc import Sequence
@@ -46,8 +45,8 @@ from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import ClientHolding, HoldingsService
 from app.services.officers import desk_repo
+from app.services.signed_commit import NotCommitted, commit_signed
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
-from app.store.errors import StoreBusy
 from app.store.interface import Store
 from app.store.repo_desk import (
     AttestationClientRecord,
@@ -63,8 +62,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_VALIDITY = timedelta(hours=24)
 _APPROVABLE = ("awaiting_approval", "signing")
-#: Back-off between tries to store a signature while the database is unreachable.
-_STORE_RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # 'signing' left over by a crash may resume
 
 
 class AttestationError(Exception):
@@ -323,37 +320,64 @@ class AttestationService:
             )
             if not verify_message(maker.pubkey, rec.statement, made.signature):
                 raise InvalidSignature(f"does not verify against {maker.name}'s registered key")
-            with unit_of_work(self._store, clock=self._clock) as uow:
-                repo = desk_repo(uow.tx)
-                current = self._get(repo, rec.id)
-                if current.status != "draft" or current.statement != rec.statement:
-                    raise WrongStatus(f"attestation {rec.id} changed while the maker signed")
-                still = repo.officer_by_id(maker.id)
-                if still is None or not still.active or still.pubkey != maker.pubkey:
-                    raise UnknownOfficer(f"{officer}'s key was revoked while signing")
-                uow.tx.repository(SqliteSigninRepository).set_maker_signature(  # type: ignore[attr-defined]
-                    rec.id, base64.b64encode(made.signature).decode("ascii")
-                )
-                repo.set_attestation_status(rec.id, "awaiting_approval", uow.now)
-                uow.audit(
-                    f"officer:{officer}",
-                    "attestation.prepared_by",
-                    with_bindings(
-                        uow.tx,
-                        {
-                            "attestation_id": rec.id,
-                            "key_id": key_id_for(maker.pubkey),
-                            "statement": rec.statement,
-                        },
-                        ("attestations.maker_signature", rec.id),
-                    ),
-                )
-                signed = self._get(repo, rec.id)
+        except BaseException as exc:
+            self._abandon_draft(rec.id, officer, exc)
+            raise
+        signature_b64 = base64.b64encode(made.signature).decode("ascii")
+        # The device has signed: kept across an outage and stored exactly once.
+        try:
+            signed = await commit_signed(
+                f"the maker's signature of attestation {rec.id}",
+                lambda: self._store_maker_signature(rec, officer, maker, signature_b64),
+                already=lambda: self._maker_signed(rec.id, signature_b64),
+            )
+        except NotCommitted:
+            raise  # the draft stays a draft (its slots are held until it expires)
         except BaseException as exc:
             self._abandon_draft(rec.id, officer, exc)
             raise
         logger.info("attestation %d signed by its maker %s", rec.id, officer)
         return signed
+
+    def _store_maker_signature(
+        self, rec: AttestationRecord, officer: str, maker: OfficerRecord, signature_b64: str
+    ) -> AttestationRecord:
+        """Store the maker's ``prepared-by`` signature in one transaction, re-checked."""
+        with unit_of_work(self._store, clock=self._clock) as uow:
+            repo = desk_repo(uow.tx)
+            current = self._get(repo, rec.id)
+            if current.status != "draft" or current.statement != rec.statement:
+                raise WrongStatus(f"attestation {rec.id} changed while the maker signed")
+            still = repo.officer_by_id(maker.id)
+            if still is None or not still.active or still.pubkey != maker.pubkey:
+                raise UnknownOfficer(f"{officer}'s key was revoked while signing")
+            uow.tx.repository(SqliteSigninRepository).set_maker_signature(  # type: ignore[attr-defined]
+                rec.id, signature_b64
+            )
+            repo.set_attestation_status(rec.id, "awaiting_approval", uow.now)
+            uow.audit(
+                f"officer:{officer}",
+                "attestation.prepared_by",
+                with_bindings(
+                    uow.tx,
+                    {
+                        "attestation_id": rec.id,
+                        "key_id": key_id_for(maker.pubkey),
+                        "statement": rec.statement,
+                    },
+                    ("attestations.maker_signature", rec.id),
+                ),
+            )
+            return self._get(repo, rec.id)
+
+    def _maker_signed(self, att_id: int, signature_b64: str) -> AttestationRecord | None:
+        """The attestation if an earlier try already stored exactly this maker signature."""
+        with self._store.read() as tx:
+            rec = desk_repo(tx).attestation(att_id)
+            stored = tx.repository(SqliteSigninRepository).maker_signature(att_id)  # type: ignore[attr-defined]
+        if rec is not None and rec.status != "draft" and stored == signature_b64:
+            return rec
+        return None
 
     def _abandon_draft(self, att_id: int, officer: str, error: BaseException) -> None:
         with unit_of_work(self._store, clock=self._clock) as uow:
@@ -438,6 +462,21 @@ class AttestationService:
                 "attestation.reject",
                 {"attestation_id": att_id, "reason": reason},
             )
+
+    async def reject_kept(self, att_id: int, officer: str, reason: str) -> None:
+        """:meth:`reject`, with the typed reason kept and retried across an outage."""
+        await commit_signed(
+            f"{officer}'s rejection of attestation {att_id}",
+            lambda: self.reject(att_id, officer, reason),
+            already=lambda: self._rejected_with(att_id, reason),
+        )
+
+    def _rejected_with(self, att_id: int, reason: str) -> bool | None:
+        with self._store.read() as tx:
+            rec = desk_repo(tx).attestation(att_id)
+        if rec is not None and rec.status == "rejected" and rec.status_reason == reason:
+            return True
+        return None
 
     def abandon_signing(self, att_id: int, officer: str) -> None:
         """Return an attestation left in 'signing' (a killed process) to awaiting approval.
@@ -564,30 +603,30 @@ class AttestationService:
             self._abort_signing(att_id, officer, exc)
             raise
         signature_b64 = base64.b64encode(signature).decode("ascii")
+
         # The device has signed: the signature must not be lost to a database that is
-        # restarting (a shared desk). Storing is retried with back-off; each attempt
-        # re-checks everything under the write lock, and an attempt whose COMMIT
-        # outcome was unknown is recognised by its own stored signature.
-        for delay in (*_STORE_RETRY_S, None):
+        # restarting (a shared desk). Each try re-checks everything under the write
+        # lock; a try whose COMMIT outcome was unknown is recognised by its own row.
+        def attempt() -> AttestationRecord:
             try:
-                signed = self._store_signature(att_id, officer, checker, statement, signature_b64)
-                break
-            except AlreadySigned as exc:
+                return self._store_signature(att_id, officer, checker, statement, signature_b64)
+            except AlreadySigned:
                 mine = self._stored_by(att_id, checker.id, signature_b64)
                 if mine is not None:
-                    signed = mine
-                    break
-                self._abort_signing(att_id, officer, exc)
+                    return mine
                 raise
-            except AttestationError as exc:
-                self._abort_signing(att_id, officer, exc)
-                raise
-            except StoreBusy:
-                if delay is None:
-                    raise
-                logger.warning("store unavailable while saving attestation %d's signature;"
-                               " retrying in %.1f s", att_id, delay)
-                await asyncio.sleep(delay)
+
+        try:
+            signed = await commit_signed(
+                f"{officer}'s signature of attestation {att_id}",
+                attempt,
+                already=lambda: self._stored_by(att_id, checker.id, signature_b64),
+            )
+        except NotCommitted:
+            raise  # left 'signing': the window can abandon it; nothing was stored
+        except AttestationError as exc:
+            self._abort_signing(att_id, officer, exc)
+            raise
         logger.info("attestation %d signed by %s", att_id, officer)
         if checkpoint:
             await AuditCheckpointService(

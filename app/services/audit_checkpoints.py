@@ -55,6 +55,7 @@ from app.services.audit_log import head_root
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_from_repo
+from app.services.signed_commit import commit_signed
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.errors import StoreError
 from app.store.interface import Store, Transaction
@@ -350,28 +351,42 @@ class AuditCheckpointService:
             raise InvalidSignature(f"does not verify against {signer.name}'s registered key")
         key_id = key_id_for(signer.pubkey)
         signature_b64 = base64.b64encode(made.signature).decode("ascii")
-        with unit_of_work(self._store, clock=self._clock) as uow:
-            current = _find(uow.tx, checkpoint_id)
-            if current.signature is not None:
-                raise CheckpointAlreadySigned(f"checkpoint #{checkpoint_id} was signed meanwhile")
-            # the officer may have taken minutes on the device: check the key again now
-            still = self._officer(uow.tx, officer)
-            if still.pubkey != signer.pubkey:
-                raise UnknownOfficer(f"{officer}'s key changed while signing")
-            uow.tx.audit.sign_checkpoint(checkpoint_id, text, signature_b64, key_id)
-            uow.audit(
-                f"officer:{officer}",
-                SIGN_ACTION,
-                {
-                    "checkpoint_id": checkpoint_id,
-                    "tree_size": row.tree_size,
-                    "root_hash": row.root_hash,
-                    "key_id": key_id,
-                    "statement": text,
-                    "signature": signature_b64,
-                },
-            )
-            signed = _find(uow.tx, checkpoint_id)
+
+        def attempt() -> CheckpointRow:
+            with unit_of_work(self._store, clock=self._clock) as uow:
+                current = _find(uow.tx, checkpoint_id)
+                if current.signature is not None:
+                    raise CheckpointAlreadySigned(
+                        f"checkpoint #{checkpoint_id} was signed meanwhile"
+                    )
+                # the officer may have taken minutes on the device: check the key again now
+                still = self._officer(uow.tx, officer)
+                if still.pubkey != signer.pubkey:
+                    raise UnknownOfficer(f"{officer}'s key changed while signing")
+                uow.tx.audit.sign_checkpoint(checkpoint_id, text, signature_b64, key_id)
+                uow.audit(
+                    f"officer:{officer}",
+                    SIGN_ACTION,
+                    {
+                        "checkpoint_id": checkpoint_id,
+                        "tree_size": row.tree_size,
+                        "root_hash": row.root_hash,
+                        "key_id": key_id,
+                        "statement": text,
+                        "signature": signature_b64,
+                    },
+                )
+                return _find(uow.tx, checkpoint_id)
+
+        def already() -> CheckpointRow | None:
+            with self._store.read() as tx:
+                current = _find(tx, checkpoint_id)
+            return current if current.signature == signature_b64 else None
+
+        # The device has signed: kept across an outage and stored exactly once.
+        signed = await commit_signed(
+            f"{officer}'s signature of audit checkpoint #{checkpoint_id}", attempt, already=already
+        )
         logger.info("checkpoint #%d (size %d) signed by %s", checkpoint_id, row.tree_size, officer)
         return signed
 

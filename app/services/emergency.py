@@ -53,6 +53,7 @@ from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import current_cutoff
 from app.services.officers import desk_repo, keys_from_repo
+from app.services.signed_commit import commit_signed
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.services.vault import VaultError
 from app.store.interface import Store
@@ -511,6 +512,50 @@ def import_signed(
             ),
         )
     return ImportResult(order_id, tuple(new_parties), known, status)
+
+
+async def import_signed_kept(
+    store: Store,
+    data: bytes,
+    *,
+    actor: str,
+    clock: Clock = utc_now,
+    replace: bool = False,
+    reason: str = "",
+) -> ImportResult:
+    """:func:`import_signed`, the signed copy kept and retried across an outage.
+
+    A share a device has just signed (or a copy a party sent) is not lost to a
+    store that is away for a moment (:mod:`app.services.signed_commit`); a try
+    whose commit answer was lost is recognised by its stored shares, so the
+    shares and the ``emergency.import`` entry are stored once."""
+    doc = parse_document(data) if len(data) <= MAX_ORDER_BYTES else None
+    order_id = str(doc.body.get("id", "?")) if doc is not None else "?"
+
+    def already() -> ImportResult | None:
+        if doc is None or not doc.signatures:
+            return None
+        with store.read() as tx:
+            repo = desk_repo(tx)
+            order = repo.order(order_id)
+            if order is None:
+                return None
+            stored = {(s.party, s.signature_b64) for s in repo.order_signatures(order.id)}
+        offered = {
+            (s.party, base64.b64encode(s.signature).decode("ascii")) for s in doc.signatures
+        }
+        if not offered <= stored:
+            return None
+        parties = tuple(sorted({party for party, _ in offered}))
+        return ImportResult(order_id, parties, 0, quorum_status(store, order_id, clock=clock))
+
+    return await commit_signed(
+        f"the signed copy of emergency order {order_id}",
+        lambda: import_signed(
+            store, data, actor=actor, clock=clock, replace=replace, reason=reason
+        ),
+        already=already,
+    )
 
 
 def quorum_status(store: Store, order_id: str, *, clock: Clock = utc_now) -> QuorumStatus:

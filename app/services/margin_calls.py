@@ -62,7 +62,7 @@ from app.exchange.call_records import (
 from app.exchange.inbound import InboundRejected, InboundResult
 from app.exchange.intake import pull, receive
 from app.exchange.link import Delivery, ExchangeLink, LinkError
-from app.exchange.outbox import FlushReport, enqueue, exchange_repo, flush
+from app.exchange.outbox import FlushReport, enqueue, exchange_repo, flush, idempotency_key
 from app.services.attestations import AttestationService
 from app.services.data_binding import with_bindings
 from app.services.desk_facade import MarginCallRow, MarginCallStatus, WaterfallLine
@@ -70,6 +70,7 @@ from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.holdings import ClientHolding, HoldingsService, current_cutoff
 from app.services.officers import desk_repo
+from app.services.signed_commit import commit_signed
 from app.services.unit_of_work import Clock, UnitOfWork, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_desk import AttestationRecord
@@ -270,24 +271,39 @@ async def answer_top_up(
                                 expected_pubkey=signer.pubkey, signer_factory=signer_factory)
     doc = doc.with_signature(SignatureEntry(key_id_for(signer.pubkey), Party.CUSTODIAN.value,
                                             made.signature))
-    with unit_of_work(store, clock=clock) as uow:
-        current = _get(uow, call_id)
-        if current.status != "acknowledged":
-            raise MarginCallServiceError(f"margin call {call_id} changed while signing")
-        actor = f"officer:{officer}"
-        enqueue(uow, Kind.ATTESTATION_BUNDLE.value, str(bundle.body["id"]), bundle.to_bytes(),
-                actor)
-        key = enqueue(uow, Kind.TOPUP_ANSWER.value, str(body["id"]), doc.to_bytes(), actor)
-        _save(uow, dm.record_note(
-            _domain(current), uow.now, actor,
-            f"top-up answer {body['id']} signed: USD {amount(added)} of new collateral"
-            f" (attestation #{detail.record.sequence}); queued for the exchange",
-        ))
-        uow.audit(actor, "margin_call.topup_answer", {
-            "id": call_id, "attestation_id": detail.record.id, "amount_usd": amount(added),
-            "statement": doc.statement,
-        })
-    return key
+
+    def attempt() -> str:
+        with unit_of_work(store, clock=clock) as uow:
+            current = _get(uow, call_id)
+            if current.status != "acknowledged":
+                raise MarginCallServiceError(f"margin call {call_id} changed while signing")
+            actor = f"officer:{officer}"
+            enqueue(uow, Kind.ATTESTATION_BUNDLE.value, str(bundle.body["id"]), bundle.to_bytes(),
+                    actor)
+            key = enqueue(uow, Kind.TOPUP_ANSWER.value, str(body["id"]), doc.to_bytes(), actor)
+            _save(uow, dm.record_note(
+                _domain(current), uow.now, actor,
+                f"top-up answer {body['id']} signed: USD {amount(added)} of new collateral"
+                f" (attestation #{detail.record.sequence}); queued for the exchange",
+            ))
+            uow.audit(actor, "margin_call.topup_answer", {
+                "id": call_id, "attestation_id": detail.record.id, "amount_usd": amount(added),
+                "statement": doc.statement,
+            })
+        return key
+
+    answer_key = idempotency_key(Kind.TOPUP_ANSWER.value, str(body["id"]), doc.to_bytes())
+    # The device has signed: kept across an outage and queued exactly once.
+    return await commit_signed(
+        f"{officer}'s top-up answer to margin call {call_id}", attempt,
+        already=lambda: _queued(store, answer_key),
+    )
+
+
+def _queued(store: Store, key: str) -> str | None:
+    """``key`` if the outbox already holds it (an earlier try committed)."""
+    with store.read() as tx:
+        return key if any(m.idempotency_key == key for m in exchange_repo(tx).outbox()) else None
 
 
 def plan(store: Store, call_id: str, *, clock: Clock = utc_now) -> LiquidationPlan:
@@ -388,26 +404,39 @@ async def sign_liquidation(
                                 expected_pubkey=signer.pubkey, signer_factory=signer_factory)
     doc = doc.with_signature(SignatureEntry(key_id_for(signer.pubkey), Party.CUSTODIAN.value,
                                             made.signature))
-    with unit_of_work(store, clock=clock) as uow:
-        repo = exchange_repo(uow.tx)
-        current = _get(uow, call_id)
-        if current.status not in _LIQUIDATABLE or repo.liquidations_for(current.id):
-            raise MarginCallServiceError(f"margin call {call_id} changed while signing")
-        if current.status != "escalated":  # the officer's signature is the decision
-            _save(uow, _move(dm.escalate, _domain(current), uow.now, f"officer:{officer}",
-                             f"liquidation {instruction_id} signed"))
-        repo.add_liquidation(instruction_id, current.id, lines=lines, statement=doc.statement,
-                             document_json=doc.to_bytes().decode("utf-8"),
-                             officer_id=signer.id, at=uow.now)
-        actor = f"officer:{officer}"
-        enqueue(uow, Kind.LIQUIDATION_INSTRUCTION.value, instruction_id, doc.to_bytes(), actor)
-        uow.audit(actor, "margin_call.liquidation_signed", with_bindings(uow.tx, {
-            "id": call_id, "instruction_id": body["id"], "amount_usd": amount(raised),
-            "yield_applied_usd": amount(result.yield_applied_usd),
-            "uncovered_usd": amount(result.uncovered_usd), "statement": doc.statement,
-        }, ("liquidation_instructions", instruction_id),
-            ("liquidation_instructions.signature", instruction_id)))
-    return str(body["id"])
+
+    def attempt() -> str:
+        with unit_of_work(store, clock=clock) as uow:
+            repo = exchange_repo(uow.tx)
+            current = _get(uow, call_id)
+            if current.status not in _LIQUIDATABLE or repo.liquidations_for(current.id):
+                raise MarginCallServiceError(f"margin call {call_id} changed while signing")
+            if current.status != "escalated":  # the officer's signature is the decision
+                _save(uow, _move(dm.escalate, _domain(current), uow.now, f"officer:{officer}",
+                                 f"liquidation {instruction_id} signed"))
+            repo.add_liquidation(instruction_id, current.id, lines=lines, statement=doc.statement,
+                                 document_json=doc.to_bytes().decode("utf-8"),
+                                 officer_id=signer.id, at=uow.now)
+            actor = f"officer:{officer}"
+            enqueue(uow, Kind.LIQUIDATION_INSTRUCTION.value, instruction_id, doc.to_bytes(), actor)
+            uow.audit(actor, "margin_call.liquidation_signed", with_bindings(uow.tx, {
+                "id": call_id, "instruction_id": body["id"], "amount_usd": amount(raised),
+                "yield_applied_usd": amount(result.yield_applied_usd),
+                "uncovered_usd": amount(result.uncovered_usd), "statement": doc.statement,
+            }, ("liquidation_instructions", instruction_id),
+                ("liquidation_instructions.signature", instruction_id)))
+        return instruction_id
+
+    def already() -> str | None:
+        with store.read() as tx:
+            done = exchange_repo(tx).liquidations_for(rec.id)
+        return instruction_id if any(i.statement == doc.statement for i in done) else None
+
+    # The device has signed: kept across an outage and stored exactly once.
+    return await commit_signed(
+        f"{officer}'s liquidation instruction for margin call {call_id}", attempt,
+        already=already,
+    )
 
 
 def expire_lapsed(store: Store, *, clock: Clock = utc_now) -> list[str]:

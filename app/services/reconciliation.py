@@ -53,6 +53,7 @@ from app.services.data_binding import with_bindings
 from app.services.desk_identity import desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_file
+from app.services.signed_commit import commit_signed
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store
 from app.store.repo_exchange import ReconciliationRecord
@@ -318,20 +319,32 @@ async def sign_report(
     doc = doc.with_signature(SignatureEntry(key_id_for(signer.pubkey), Party.CUSTODIAN.value,
                                             made.signature))
     data = doc.to_bytes()
-    with unit_of_work(store, clock=clock) as uow:
-        repo = exchange_repo(uow.tx)
-        current = repo.reconciliation(rec_id)
-        if current is None or current.document_json is not None:
-            raise ReconciliationError(f"reconciliation {rec_id} changed while signing")
-        repo.set_reconciliation_document(rec_id, doc.signatures[0].to_json()["signature"],
-                                         data.decode("utf-8"))
-        actor = f"officer:{officer}"
-        if send:
-            enqueue(uow, Kind.RECONCILIATION_REPORT.value, str(rec.report["id"]), data, actor)
-        uow.audit(actor, "reconciliation.sign", with_bindings(
-            uow.tx, {"id": rec_id, "statement": doc.statement},
-            ("reconciliations.signature", rec_id),
-        ))
+
+    def attempt() -> Document:
+        with unit_of_work(store, clock=clock) as uow:
+            repo = exchange_repo(uow.tx)
+            current = repo.reconciliation(rec_id)
+            if current is None or current.document_json is not None:
+                raise ReconciliationError(f"reconciliation {rec_id} changed while signing")
+            repo.set_reconciliation_document(rec_id, doc.signatures[0].to_json()["signature"],
+                                             data.decode("utf-8"))
+            actor = f"officer:{officer}"
+            if send:
+                enqueue(uow, Kind.RECONCILIATION_REPORT.value, str(rec.report["id"]), data, actor)
+            uow.audit(actor, "reconciliation.sign", with_bindings(
+                uow.tx, {"id": rec_id, "statement": doc.statement},
+                ("reconciliations.signature", rec_id),
+            ))
+        return doc
+
+    def already() -> Document | None:
+        current = _run(store, rec_id)
+        return doc if current.document_json == data.decode("utf-8") else None
+
+    # The device has signed: kept across an outage and stored exactly once.
+    await commit_signed(
+        f"{officer}'s signature of reconciliation {rec_id}", attempt, already=already
+    )
     if checkpoint:
         await AuditCheckpointService(store, clock=clock, signer_factory=signer_factory
                                      ).sign_head_after(f"reconciliation {rec_id}'s signed report",

@@ -50,6 +50,7 @@ from app.services import emergency
 from app.services.data_binding import with_bindings
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.officers import desk_repo
+from app.services.signed_commit import commit_signed
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.services.vault_safes import (
     ETH_DEFAULT_PATH,
@@ -382,14 +383,25 @@ async def sign_safe_tx(
     result = await run_on_device(uri, sign, interaction, signer_factory)
     if (result.domain_hash, result.message_hash) != (order.tx.domain_hash, order.tx.message_hash):
         raise VaultError("the device signed other hashes than this SafeTx's")
-    return _store_signature(
-        store,
-        order_id,
-        party,
-        result.signature,
-        shown_in_full=result.shown_in_full,
-        actor=actor,
-        clock=clock,
+
+    def already() -> SafeSignatureRecord | None:
+        with store.read() as tx:
+            held = eth_repo(tx).safe_signatures(order_id)
+        return next((r for r in held if r.signature == result.signature), None)
+
+    # The device has signed: kept across an outage and stored exactly once.
+    return await commit_signed(
+        f"the {party.value}'s SafeTx signature of emergency order {order_id}",
+        lambda: _store_signature(
+            store,
+            order_id,
+            party,
+            result.signature,
+            shown_in_full=result.shown_in_full,
+            actor=actor,
+            clock=clock,
+        ),
+        already=already,
     )
 
 

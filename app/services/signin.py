@@ -49,6 +49,7 @@ from app.services import session_guard
 from app.services.desk_identity import desk_identity_in
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.session_guard import LiveSession
+from app.services.signed_commit import commit_signed
 from app.services.signin_errors import (
     ChallengeAltered,
     ChallengeExpired,
@@ -221,10 +222,18 @@ class SigninService:
         return self._complete(statement, signature, verified_by=None)
 
     def _complete(
-        self, statement: str, signature: bytes, *, verified_by: bytes | None
+        self,
+        statement: str,
+        signature: bytes,
+        *,
+        verified_by: bytes | None,
+        secret: bytes | None = None,
     ) -> OpenedSession:
         """``verified_by``: the key ``signature`` was already verified against (sign_in's
-        device check); the signature is verified again unless it is the registered key."""
+        device check); the signature is verified again unless it is the registered key.
+        ``secret`` (new random bytes by default) is the session's secret: a caller that
+        retries across an outage passes the same one to every try, so a try whose
+        commit answer was lost is found again (:meth:`_opened_by`)."""
         try:
             challenge = parse_challenge(statement)
         except ChallengeFormatError as exc:
@@ -271,7 +280,8 @@ class SigninService:
             for old in signin.open_sessions(self.workstation, self.user):
                 if old.officer_id == officer.id:  # one session per officer, user, workstation
                     signin.end_session(old.id, uow.now, "replaced")
-            secret = secrets.token_bytes(32)
+            if secret is None:
+                secret = secrets.token_bytes(32)
             expires = uow.now + _session_length_in(uow.tx)
             key_id = key_id_for(officer.pubkey)
             signature_b64 = base64.b64encode(signature).decode("ascii")
@@ -336,8 +346,26 @@ class SigninService:
             signer_factory=self._signer_factory,
         )
         # sign_on_device verified the signature against record.pubkey; _complete
-        # verifies again only if the officer's registered key changed meanwhile
-        return self._complete(statement, made.signature, verified_by=made.pubkey)
+        # verifies again only if the officer's registered key changed meanwhile.
+        # The device has signed: kept across an outage and stored exactly once.
+        secret = secrets.token_bytes(32)
+        return await commit_signed(
+            f"{officer}'s sign-in",
+            lambda: self._complete(
+                statement, made.signature, verified_by=made.pubkey, secret=secret
+            ),
+            already=lambda: self._opened_by(challenge.nonce, secret),
+        )
+
+    def _opened_by(self, nonce: str, secret: bytes) -> OpenedSession | None:
+        """The session an earlier try opened from ``nonce`` with ``secret``, if it did."""
+        digest = secret_digest(secret, self.workstation, self.user)
+        with self._store.read() as tx:
+            rows = _repos(tx)[0].open_sessions(self.workstation, self.user)
+        row = next((r for r in rows if r.nonce == nonce and r.secret_sha256 == digest), None)
+        if row is None:
+            return None
+        return OpenedSession(self.resume(row.id, secret), secret)
 
     # -- sessions ---------------------------------------------------------------------
 

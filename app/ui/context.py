@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.services.desk_facade import DeskFacade, DeviceRow, OfficerRow, RefusedError
+from app.services.signed_commit import CommitEvent
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ class DeskContext(QObject):
         super().__init__(parent)
         self.facade = facade
         self.store_link_down = ""  # why the shared store is unreachable; "" when it is fine
+        # signed acts not committed yet (act -> the line the status bar shows): the
+        # signature is kept and retried by app.services.signed_commit
+        self.uncommitted: dict[str, str] = {}
         self.officer: str = ""
         self.officers: list[OfficerRow] = []
         self.devices: list[DeviceRow] = []
@@ -46,6 +50,22 @@ class DeskContext(QObject):
         self.status_message.connect(self.messages.add)
         self.important_message.connect(lambda text: self.messages.add(text, important=True))
         self.task_failed.connect(lambda text: self.messages.add(text, important=True))
+        from app.services import signed_commit
+
+        signed_commit.add_listener(self._on_commit_event)  # held weakly
+
+    # --- signed acts retried across an outage -------------------------------------
+    def _on_commit_event(self, event: CommitEvent) -> None:
+        """A signed act could not be committed yet, then was (or never was): say so."""
+        if event.state == "retrying":
+            self.uncommitted[event.act] = event.line
+        else:
+            self.uncommitted.pop(event.act, None)
+            if event.state == "committed":
+                self.status_message.emit(event.line)
+            else:
+                self.important_message.emit(event.line)
+        self.store_link_changed.emit()
 
     # --- tasks ----------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:

@@ -365,6 +365,8 @@ class MainWindow(QMainWindow):
             store += "  " + self.tr("⚠ connection lost, retrying: %1").replace(
                 "%1", self.ctx.store_link_down
             )
+        for line in self.ctx.uncommitted.values():
+            store += "  ⚠ " + line
         self.store_status.setText(store)
         devices = self.ctx.devices
         if devices:

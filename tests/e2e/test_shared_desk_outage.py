@@ -1,8 +1,10 @@
-"""A shared desk's database goes away while the checker is on the device.
+"""A shared desk's database goes away while an officer is on the device.
 
-The device has signed; the server is down when the signature is to be stored.
-Nothing signed is lost: storing is retried with back-off until the server is back,
-then the signature is stored once and the chain verifies.
+The device has signed; the server is down when the act is to be stored. Nothing
+signed is lost: storing is retried with back-off until the server is back, then
+the act is stored once and the chain verifies (the checker's signature, a
+sign-in). An outage longer than the back-off ends with ``NotCommitted``, saying
+so, and nothing stored. (The window's side: tests/gui/test_shared_desk_outage.py.)
 """
 
 from __future__ import annotations
@@ -77,4 +79,53 @@ def test_a_signature_made_while_the_database_restarts_is_stored_once(
     assert AttestationService(pg_desk).detail(rec.id).record.signature_b64 == signed.signature_b64
     entries = AuditService(pg_desk).entries(action="attestation.sign")
     assert len(entries) == 1
+    assert AuditService(pg_desk).verify().ok
+
+
+def test_a_sign_in_signed_during_an_outage_opens_one_session(
+    pg_desk: PgStore, pg_server: PgServer, devices: dict[str, RunningEmulator]
+) -> None:
+    from app.services.signin import SigninService
+
+    def factory(uri: str) -> Signer:
+        return _SignThenOutage(open_signer(uri), pg_server, 2.0)  # type: ignore[return-value]
+
+    opened = asyncio.run(SigninService(pg_desk, signer_factory=factory).sign_in(
+        "alice", devices["alice"].trezor_uri, NullInteraction()))
+    assert opened.live.officer == "alice"
+    # desk_with_officers signed alice and bob in once each; this is alice's second
+    assert len(AuditService(pg_desk).entries(action="officer.signin")) == 3
+    with pg_desk.read() as tx:
+        [count] = tx.connection.execute(
+            "SELECT COUNT(*) FROM officer_sessions WHERE nonce = ?", (opened.live.nonce,)
+        ).fetchone()
+    assert count == 1
+    assert AuditService(pg_desk).verify().ok
+
+
+def test_an_outage_longer_than_the_back_off_says_not_committed_and_stores_nothing(
+    pg_desk: PgStore, pg_server: PgServer, devices: dict[str, RunningEmulator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.services import signed_commit
+
+    monkeypatch.setattr(signed_commit, "SIGNED_RETRY_S", (0.2, 0.2))
+    signers: list[_SignThenOutage] = []
+
+    def factory(uri: str) -> Signer:
+        signer = _SignThenOutage(open_signer(uri), pg_server, 25.0)
+        signers.append(signer)
+        return signer  # type: ignore[return-value]
+
+    service = AttestationService(pg_desk, signer_factory=factory)
+    rec = service.prepare(["alnoor-quant"], "alice")
+    with pytest.raises(signed_commit.NotCommitted, match="could not be committed") as raised:
+        asyncio.run(service.approve_and_sign(rec.id, "bob", devices["bob"].trezor_uri,
+                                             NullInteraction()))
+    assert "nothing was stored" in str(raised.value)
+    assert f"bob's signature of attestation {rec.id}" in str(raised.value)
+    assert signers[0].restarted.wait(40)
+    detail = AttestationService(pg_desk).detail(rec.id).record
+    assert detail.signature_b64 is None and detail.status == "signing"
+    assert AuditService(pg_desk).entries(action="attestation.sign") == []
     assert AuditService(pg_desk).verify().ok

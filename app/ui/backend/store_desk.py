@@ -461,7 +461,7 @@ class StoreDesk(DeskFacade):
         return await flows.approve_and_sign(self.store, att_id, officer, device_uri, interaction)
 
     async def reject_attestation(self, att_id: str, officer: str, reason: str) -> None:
-        await asyncio.to_thread(flows.reject_attestation, self.store, att_id, officer, reason)
+        await flows.reject_attestation(self.store, att_id, officer, reason)
 
     async def send_attestation(self, att_id: str, officer: str) -> str | None:
         await asyncio.to_thread(flows.queue_attestation, self.store, att_id, officer)
@@ -556,7 +556,7 @@ class StoreDesk(DeskFacade):
         await asyncio.to_thread(flows.export_order, self.store, order_id, path)
 
     async def import_order(self, path: str) -> EmergencyOrderRow:
-        return await asyncio.to_thread(flows.import_order, self.store, path)
+        return await flows.import_order(self.store, path)
 
     async def execute_order(self, order_id: str, officer: str) -> EmergencyOrderRow:
         return await asyncio.to_thread(flows.execute_order, self.store, order_id, officer)

@@ -284,11 +284,11 @@ async def approve_and_sign(
     return next(r for r in attestations(store) if r.att_id == att_id)
 
 
-def reject_attestation(store: Store, att_id: str, officer: str, reason: str) -> None:
+async def reject_attestation(store: Store, att_id: str, officer: str, reason: str) -> None:
     from app.services.attestations import AttestationService
 
     try:
-        AttestationService(store).reject(int(att_id), officer, reason)
+        await AttestationService(store).reject_kept(int(att_id), officer, reason)
     except Exception as exc:
         raise _refusal(exc) from exc
 
@@ -574,7 +574,7 @@ async def sign_order(
             keys=keys_file(store),
             replace=replace,
         )
-        emergency.import_signed(
+        await emergency.import_signed_kept(
             store,
             signed.to_bytes(),
             actor=f"officer:{officer}",
@@ -593,15 +593,18 @@ def export_order(store: Store, order_id: str, path: str) -> None:
     write_private(Path(path), document.to_bytes())
 
 
-def import_order(store: Store, path: str) -> EmergencyOrderRow:
+async def import_order(store: Store, path: str) -> EmergencyOrderRow:
+    import asyncio
+
     from app.services import emergency
 
     try:
-        data = read_bounded(Path(path), MAX_ORDER_BYTES, "signed order copy")
-        result = emergency.import_signed(store, data, actor="desk:import")
+        data = await asyncio.to_thread(read_bounded, Path(path), MAX_ORDER_BYTES,
+                                       "signed order copy")
+        result = await emergency.import_signed_kept(store, data, actor="desk:import")
     except Exception as exc:
         raise _refusal(exc) from exc
-    return _order_row(store, result.order_id)
+    return await asyncio.to_thread(_order_row, store, result.order_id)
 
 
 def execute_order(store: Store, order_id: str, officer: str) -> EmergencyOrderRow:

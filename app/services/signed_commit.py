@@ -1,0 +1,149 @@
+"""Storing what an officer signed or typed: retried across an outage, stored once.
+
+Every act that reaches the store after a device signature (the maker's and the
+checker's attestation signatures, an emergency share signed or imported, a
+sign-in, a signed audit checkpoint, a top-up answer, a liquidation instruction, a
+reconciliation report) or after the officer typed something the desk must not
+drop (a rejection's reason) goes through :func:`commit_signed`:
+
+* ``attempt`` is the act's one transaction (``unit_of_work``), which re-checks
+  every precondition under the write lock, so a retry is as safe as the first try;
+* when the store is unreachable or busy (:class:`~app.store.errors.StoreBusy`,
+  which includes a shared desk's :class:`~app.store.errors.StoreUnavailable`),
+  the signature and the text stay in memory and the attempt is retried with
+  back-off (:data:`SIGNED_RETRY_S`, about a minute in all); every listener (the
+  window's status bar, the CLI's stderr) is told "not committed yet, retrying";
+* before each retry ``already`` (when given) looks for the act's own row, so an
+  attempt whose ``COMMIT`` reached the server but whose answer was lost is
+  recognised and never stored twice;
+* when every try failed, :class:`NotCommitted` says so: the device signed, the
+  change was not committed, nothing was stored.
+
+The attempts run in a worker thread (``asyncio.to_thread``), so a window never
+freezes while a shared desk's server is away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from app.store.errors import StoreBusy
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Seconds between tries to commit a signed act while the store is unreachable
+#: (then the act is reported as not committed): 61.5 s in all.
+SIGNED_RETRY_S: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+CommitState = Literal["retrying", "committed", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitEvent:
+    """What a listener hears about one signed act that did not commit at once."""
+
+    act: str  # "the maker's signature of attestation 7"
+    state: CommitState
+    detail: str  # the store's reason (retrying/failed); "" once committed
+    attempt: int  # 1-based number of the try that failed or succeeded
+    retry_in_s: float | None = None  # for "retrying"
+
+    @property
+    def line(self) -> str:
+        """One line for a status bar or a terminal."""
+        if self.state == "retrying":
+            return (
+                f"not committed yet: {self.act} (signed, kept); retrying in "
+                f"{self.retry_in_s:g} s: {self.detail}"
+            )
+        if self.state == "committed":
+            return f"committed after {self.attempt} tries: {self.act}"
+        return f"could not commit {self.act}: {self.detail}; nothing was stored"
+
+
+class NotCommitted(StoreBusy):
+    """The act was signed (or typed) but could not be committed; nothing was stored."""
+
+    def __init__(self, act: str, cause: BaseException, tries: int) -> None:
+        super().__init__(
+            f"{act} was signed but could not be committed after {tries} tries: "
+            f"{cause}; nothing was stored, try again once the store is back"
+        )
+        self.act = act
+        self.cause = cause
+
+
+Listener = Callable[[CommitEvent], None]
+_listeners: list[Callable[[], Listener | None]] = []
+
+
+def add_listener(listener: Listener) -> None:
+    """Be told about signed acts being retried (held weakly for bound methods)."""
+    ref: Callable[[], Listener | None]
+    if hasattr(listener, "__self__") and hasattr(listener, "__func__"):
+        ref = weakref.WeakMethod(listener)  # type: ignore[arg-type]
+    else:
+        ref = lambda: listener  # noqa: E731 - a plain function, held strongly
+    _listeners.append(ref)
+
+
+def remove_listener(listener: Listener) -> None:
+    for ref in list(_listeners):
+        if ref() == listener:
+            _listeners.remove(ref)
+
+
+def _tell(event: CommitEvent) -> None:
+    for ref in list(_listeners):
+        listener = ref()
+        if listener is None:
+            _listeners.remove(ref)
+            continue
+        try:
+            listener(event)
+        except Exception:  # a listener must never lose the act
+            logger.exception("commit listener failed")
+
+
+async def commit_signed(
+    act: str,
+    attempt: Callable[[], T],
+    *,
+    already: Callable[[], T | None] | None = None,
+    backoff: Sequence[float] | None = None,
+) -> T:
+    """Run ``attempt`` (one transaction) until it commits; see the module docstring.
+
+    Typed refusals from ``attempt`` (anything but ``StoreBusy``) propagate at once:
+    a precondition that failed under the lock is an answer, not an outage.
+    """
+    delays = tuple(SIGNED_RETRY_S if backoff is None else backoff)
+    tries = 0
+    for delay in (*delays, None):
+        tries += 1
+        try:
+            if tries > 1 and already is not None:
+                found = await asyncio.to_thread(already)
+                if found is not None:  # an earlier try committed; its answer was lost
+                    _tell(CommitEvent(act, "committed", "", tries))
+                    return found
+            result = await asyncio.to_thread(attempt)
+        except StoreBusy as exc:
+            if delay is None:
+                _tell(CommitEvent(act, "failed", str(exc), tries))
+                raise NotCommitted(act, exc, tries) from exc
+            logger.warning("%s: not committed (%s); retrying in %.1f s", act, exc, delay)
+            _tell(CommitEvent(act, "retrying", str(exc), tries, delay))
+            await asyncio.sleep(delay)
+            continue
+        if tries > 1:
+            _tell(CommitEvent(act, "committed", "", tries))
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,144 @@
+"""A shared desk's database stops right after an officer's device has signed.
+
+A real PostgreSQL server (tests/pg_server.py) is stopped the moment the device
+returns its signature and started again a few seconds later. The window must keep
+the signature, say in its status bar that the act is not committed yet and is
+being retried, and, once the server is back, store the act exactly once (one row,
+one audit entry, the chain verifying). Shown for the maker's prepare signature and
+for a custodian's emergency share; every other signed act takes the same path
+(``app.services.signed_commit``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from message_boxes import message_texts
+from pg_server import PgServer
+
+from app.services import device_access
+from app.services.audit import AuditService
+from app.services.desk_facade import AttestationStatus
+from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
+from signing.interface import Signer
+from signing.registry import open_signer
+
+pytestmark = pytest.mark.parametrize("gui_backend", ["postgresql"], indirect=True)
+
+OUTAGE_S = 4.0
+
+
+class _SignThenOutage:
+    """The real (emulated) device; once it has signed, the database goes down a while."""
+
+    def __init__(self, inner: Signer, server: PgServer, outage: dict[str, Any]) -> None:
+        self._inner = inner
+        self._server = server
+        self._outage = outage
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def sign_message(self, path: str, text: str) -> Any:
+        made = self._inner.sign_message(path, text)
+        if self._outage["armed"]:
+            self._outage["armed"] = False
+            self._server.stop("fast")
+            self._outage["down"].set()
+
+            def back() -> None:
+                self._server.start()
+                self._outage["up"].set()
+
+            threading.Timer(OUTAGE_S, back).start()
+        return made
+
+
+@pytest.fixture
+def outage(monkeypatch: pytest.MonkeyPatch, pg_server: PgServer) -> dict[str, Any]:
+    """Arm it (``outage["armed"] = True``): the next device signature stops the server."""
+    state: dict[str, Any] = {"armed": False, "down": threading.Event(), "up": threading.Event()}
+    monkeypatch.setattr(
+        device_access, "open_signer", lambda uri: _SignThenOutage(open_signer(uri), pg_server,
+                                                                  state)
+    )
+    yield state
+    if state["down"].is_set():
+        assert state["up"].wait(OUTAGE_S + 10), "the server did not come back"
+
+
+def _retrying(desk: Any, what: str) -> bool:
+    text = desk.window.store_status.text()
+    return "not committed yet" in text and what in text and "retrying" in text
+
+
+def _entries(desk: Any, action: str) -> int:
+    return len(AuditService(desk.ctx.facade.store).entries(action=action))
+
+
+def test_the_makers_signature_survives_a_database_restart_and_is_stored_once(
+    desk: Any, outage: dict[str, Any]
+) -> None:
+    alice = desk.start_emulator(TEST_MNEMONIC_ALL)
+    desk.register("alice", alice)
+    desk.sign_in("alice")
+    w = desk.window
+    proxy = w.holdings.clients.proxy
+    row = next(r for r in range(proxy.rowCount())
+               if proxy.row_object(r).client_id == "alnoor-quant")
+    w.holdings.clients.selectRow(row)
+
+    outage["armed"] = True
+    task = desk.ctx.spawn(w.attestations.prepare())
+    desk.wait_until(lambda: _retrying(desk, "the maker's signature of attestation"), 20)
+    assert not task.done()  # kept and retried, not dropped with an error
+    desk.wait_until(task.done, OUTAGE_S + 40)
+    prepared = task.result()
+    assert prepared is not None, message_texts()
+    assert prepared.status == AttestationStatus.AWAITING_APPROVAL
+    assert prepared.prepared_by == "alice"
+    desk.wait_until(lambda: "not committed yet" not in w.store_status.text(), 10)
+    assert any("committed after" in m.text for m in desk.ctx.messages.entries)
+    assert _entries(desk, "attestation.prepared_by") == 1
+    assert _entries(desk, "attestation.prepare") == 1
+    detail = desk.run(desk.ctx.facade.attestation_detail(prepared.att_id))
+    assert detail.statement.startswith("CDESK-ATTEST/3 ")
+    assert AuditService(desk.ctx.facade.store).verify().ok
+
+
+def test_an_emergency_share_survives_a_database_restart_and_is_stored_once(
+    desk: Any, outage: dict[str, Any]
+) -> None:
+    custodian = desk.start_emulator(TEST_MNEMONIC_ALL)
+    desk.register("alice", custodian)
+    desk.add_officer_emergency_key("alice")
+    desk.sign_in("alice")
+    view = desk.window.emergency
+    desk.window.tabs.setCurrentWidget(view)
+    dialog = view.open_create_dialog()
+    desk.wait_until(lambda: dialog.client.count() > 0)
+    dialog.client.setCurrentText("alnoor-quant")
+    dialog.reason.setPlainText("Exchange outage: release collateral to the client")
+    dialog.ok_button.click()
+    desk.wait_until(lambda: view.model.rowCount() == 1)
+    order_id = view.model.row_at(0).order_id
+    view.select(order_id)
+
+    outage["armed"] = True
+    task = desk.ctx.spawn(view.sign_selected())
+    desk.wait_until(lambda: _retrying(desk, f"emergency order {order_id}"), 20)
+    assert not task.done()
+    desk.wait_until(task.done, OUTAGE_S + 40)
+    signed = task.result()
+    assert signed is not None, message_texts()
+    assert signed.valid_signatures == 1
+    desk.wait_until(lambda: "not committed yet" not in desk.window.store_status.text(), 10)
+    assert _entries(desk, "emergency.import") == 1
+    with desk.ctx.facade.store.read() as tx:
+        [count] = tx.connection.execute(
+            "SELECT COUNT(*) FROM emergency_signatures"
+        ).fetchone()
+    assert count == 1
+    assert AuditService(desk.ctx.facade.store).verify().ok
