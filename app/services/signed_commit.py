@@ -19,16 +19,20 @@ drop (a rejection's reason) goes through :func:`commit_signed`:
 * when every try failed, :class:`NotCommitted` says so: the device signed, the
   change was not committed, nothing was stored.
 
-The attempts run in a worker thread (``asyncio.to_thread``), so a window never
-freezes while a shared desk's server is away.
+The attempts run in a thread of their own (not the window's pool of reader
+threads, which an outage fills with reloads waiting to reconnect), so a window
+never freezes while a shared desk's server is away and the act is not queued
+behind those reloads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import weakref
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -78,6 +82,15 @@ class NotCommitted(StoreBusy):
         )
         self.act = act
         self.cause = cause
+
+
+#: Signed acts' own thread (writes run one at a time in the store anyway).
+_COMMITS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signed-commit")
+
+
+async def _in_thread(fn: Callable[[], T]) -> T:
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(_COMMITS, context.run, fn)
 
 
 Listener = Callable[[CommitEvent], None]
@@ -130,11 +143,11 @@ async def commit_signed(
         tries += 1
         try:
             if tries > 1 and already is not None:
-                found = await asyncio.to_thread(already)
+                found = await _in_thread(already)
                 if found is not None:  # an earlier try committed; its answer was lost
                     _tell(CommitEvent(act, "committed", "", tries))
                     return found
-            result = await asyncio.to_thread(attempt)
+            result = await _in_thread(attempt)
         except StoreBusy as exc:
             if delay is None:
                 _tell(CommitEvent(act, "failed", str(exc), tries))

@@ -1,17 +1,17 @@
 """A shared desk's database stops right after an officer's device has signed.
 
 A real PostgreSQL server (tests/pg_server.py) is stopped the moment the device
-returns its signature and started again a few seconds later. The window must keep
-the signature, say in its status bar that the act is not committed yet and is
-being retried, and, once the server is back, store the act exactly once (one row,
-one audit entry, the chain verifying). Shown for the maker's prepare signature and
+returns its signature, and started again only once the window has said, in its
+status bar, that the act is not committed yet and is being retried (the signature
+kept). Once the server is back the act is stored exactly once (one row, one audit
+entry, the chain verifying). Shown for the maker's prepare signature and
 for a custodian's emergency share; every other signed act takes the same path
 (``app.services.signed_commit``).
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,11 +27,8 @@ from signing.registry import open_signer
 
 pytestmark = pytest.mark.parametrize("gui_backend", ["postgresql"], indirect=True)
 
-OUTAGE_S = 4.0
-
-
 class _SignThenOutage:
-    """The real (emulated) device; once it has signed, the database goes down a while."""
+    """The real (emulated) device; once it has signed, the database goes down."""
 
     def __init__(self, inner: Signer, server: PgServer, outage: dict[str, Any]) -> None:
         self._inner = inner
@@ -46,27 +43,28 @@ class _SignThenOutage:
         if self._outage["armed"]:
             self._outage["armed"] = False
             self._server.stop("fast")
-            self._outage["down"].set()
-
-            def back() -> None:
-                self._server.start()
-                self._outage["up"].set()
-
-            threading.Timer(OUTAGE_S, back).start()
+            self._outage["down"] = True
         return made
 
 
 @pytest.fixture
-def outage(monkeypatch: pytest.MonkeyPatch, pg_server: PgServer) -> dict[str, Any]:
-    """Arm it (``outage["armed"] = True``): the next device signature stops the server."""
-    state: dict[str, Any] = {"armed": False, "down": threading.Event(), "up": threading.Event()}
+def outage(monkeypatch: pytest.MonkeyPatch, pg_server: PgServer) -> Iterator[dict[str, Any]]:
+    """Arm it (``outage["armed"] = True``): the next device signature stops the server;
+    ``back()`` starts it again (also done at the end of the test, whatever happened)."""
+    state: dict[str, Any] = {"armed": False, "down": False}
+
+    def back() -> None:
+        if state["down"]:
+            pg_server.start()
+            state["down"] = False
+
+    state["back"] = back
     monkeypatch.setattr(
-        device_access, "open_signer", lambda uri: _SignThenOutage(open_signer(uri), pg_server,
-                                                                  state)
+        device_access, "open_signer",
+        lambda uri: _SignThenOutage(open_signer(uri), pg_server, state),
     )
     yield state
-    if state["down"].is_set():
-        assert state["up"].wait(OUTAGE_S + 10), "the server did not come back"
+    back()
 
 
 def _retrying(desk: Any, what: str) -> bool:
@@ -92,9 +90,10 @@ def test_the_makers_signature_survives_a_database_restart_and_is_stored_once(
 
     outage["armed"] = True
     task = desk.ctx.spawn(w.attestations.prepare())
-    desk.wait_until(lambda: _retrying(desk, "the maker's signature of attestation"), 20)
-    assert not task.done()  # kept and retried, not dropped with an error
-    desk.wait_until(task.done, OUTAGE_S + 40)
+    desk.wait_until(lambda: _retrying(desk, "the maker's signature of attestation"), 45)
+    assert outage["down"] and not task.done()  # kept and retried, not dropped with an error
+    outage["back"]()
+    desk.wait_until(task.done, 60)
     prepared = task.result()
     assert prepared is not None, message_texts()
     assert prepared.status == AttestationStatus.AWAITING_APPROVAL
@@ -128,9 +127,10 @@ def test_an_emergency_share_survives_a_database_restart_and_is_stored_once(
 
     outage["armed"] = True
     task = desk.ctx.spawn(view.sign_selected())
-    desk.wait_until(lambda: _retrying(desk, f"emergency order {order_id}"), 20)
-    assert not task.done()
-    desk.wait_until(task.done, OUTAGE_S + 40)
+    desk.wait_until(lambda: _retrying(desk, f"emergency order {order_id}"), 45)
+    assert outage["down"] and not task.done()
+    outage["back"]()
+    desk.wait_until(task.done, 60)
     signed = task.result()
     assert signed is not None, message_texts()
     assert signed.valid_signatures == 1
