@@ -119,9 +119,12 @@ def test_an_emergency_share_survives_a_database_restart_and_is_stored_once(
     dialog = view.open_create_dialog()
     desk.wait_until(lambda: dialog.client.count() > 0)
     dialog.client.setCurrentText("alnoor-quant")
-    dialog.reason.setPlainText("Exchange outage: release collateral to the client")
+    dialog.reason.setPlainText("Exchange outage: release collateral")
     dialog.ok_button.click()
-    desk.wait_until(lambda: view.model.rowCount() == 1)
+    try:
+        desk.wait_until(lambda: view.model.rowCount() == 1)
+    except AssertionError:
+        raise AssertionError(message_texts()) from None
     order_id = view.model.row_at(0).order_id
     view.select(order_id)
 
