@@ -4,7 +4,7 @@ The device has signed; the server is down when the act is to be stored. Nothing
 signed is lost: storing is retried with back-off until the server is back, then
 the act is stored once and the chain verifies (the checker's signature, a
 sign-in). An outage longer than the back-off ends with ``NotCommitted``, saying
-so, and nothing stored. (The window's side: tests/gui/test_shared_desk_outage.py.)
+so, and nothing stored. (The window's side: tests/gui/test_signed_act_outage.py.)
 """
 
 from __future__ import annotations
