@@ -24,6 +24,7 @@ from app.exchange.sim.server import start_sim
 from signing.emulator.main import RunningEmulator
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
 def test_cli_attest_push_call_reconcile(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> None:
@@ -145,6 +146,7 @@ def test_sim_command_serves_until_stopped(tmp_path: Path) -> None:
         assert proc.wait(timeout=10) == 0
 
 
+@pytest.mark.usefixtures("desk_backend")  # both backends (tests/desk_stores.py)
 def test_exchange_down_is_exit_5_and_nothing_is_lost(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], devices: dict[str, RunningEmulator]
 ) -> None:

@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from message_boxes import close_messages
 
 from app.documents.envelope import parse_document
@@ -34,6 +35,7 @@ RELEASE = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"
 BTC_PATH = "m/44'/0'/0'/0/0"
 
 
+@pytest.mark.both_backends  # emergency: the store matters
 def test_custodian_signs_the_safe_tx_from_the_window(desk) -> None:
     store = desk.ctx.facade.store
     custodian_emu = desk.start_emulator(TEST_MNEMONIC_ALL)
@@ -121,6 +123,7 @@ def _shows(desk, view, lines: list[str], *, any_order: bool = False) -> None:  #
         raise
 
 
+@pytest.mark.both_backends  # emergency: the store matters
 def test_the_window_executes_a_safe_order_by_writing_its_exec_transaction(desk, tmp_path: Path):
     """Execute on a Safe order: a save dialog (no nested loop), a confirmation naming the
     file and the order, then the execTransaction JSON is written and the order released."""
