@@ -90,8 +90,11 @@ def start_emulator(offer: str) -> None:
 
 
 def shot(name: str, window: str | None = None, crop: str | None = None) -> None:
+    """The screen (or ``window``), cropped to ``crop`` (WxH+X+Y in it) when given."""
     path = OUT / f"xvfb-{name}.png"
-    run("import", "-window", window or "root", *(["-crop", crop] if crop else []), str(path))
+    run("import", "-window", window or "root", str(path))
+    if crop:
+        run("convert", str(path), "-crop", crop, "+repage", str(path))
     print("wrote", path)
 
 
@@ -138,6 +141,11 @@ def english(data: Path) -> None:
         main = wait_window("^Custody Desk$")
         time.sleep(2)
         shot("holdings-signed-in")
+        # sort by collateral ratio: the label keeps clear of the sort arrow
+        x, y, _w, _h = geometry(main)
+        click(x + 500, y + 162)
+        time.sleep(0.8)
+        shot("sorted-header", main, crop="760x60+200+140")
         # prepare for the selected client twice: the second asks about the duplicate
         key(main, "ctrl+2")
         key(main, "ctrl+shift+p")
