@@ -179,6 +179,8 @@ def main() -> None:
                 Decimal("0.5291"),
                 MarginCallStatus.RECEIVED,
                 False,
+                desk_ratio=Decimal("0.5291"),
+                desk_standing="Healthy",
             ),
             MarginCallRow(
                 "mc-1041",
@@ -191,6 +193,8 @@ def main() -> None:
                 Decimal("0.4821"),
                 MarginCallStatus.ESCALATED,
                 True,
+                desk_ratio=Decimal("0.4821"),
+                desk_standing="Margin call",
             ),
         ]
 

@@ -53,6 +53,7 @@ class MarginCallDetails(QWidget):
         form = QFormLayout(summary)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.client = _value_label("callClient")
+        self.client.setWordWrap(True)  # a long client name wraps instead of being cut off
         self.call = _value_label("callId")
         self.status = _value_label("callStatus")
         self.deadline = _value_label("callDeadline")
