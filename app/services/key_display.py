@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from app.services.device_access import SignerFactory, run_on_device
 from app.services.officers import desk_repo
-from app.services.vault import network_of, vault_in
+from app.services.vault import VaultError, network_of, vault_in
 from app.services.vault_safes import eth_repo
 from app.store.interface import Store
 from signing.bitcoin.errors import BitcoinError
@@ -127,7 +127,7 @@ def _multisig_keys(tx: object, network: str) -> list[RegisteredKey]:
         return []
     try:
         vault = vault_in(tx, clients[0], network)
-    except BitcoinError as exc:  # not all three parties' keys yet: nothing to show
+    except (BitcoinError, VaultError) as exc:  # not all three parties' keys yet: none shown
         log.debug("no vault to show: %s", exc)
         return []
     request = vault.display_request(VAULT_INDEX)

@@ -2011,42 +2011,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="29"/>
+        <location filename="../../app/ui/models/keys.py" line="42"/>
         <source>%1&apos;s multisig key (%2&apos;s vault, address #0)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="34"/>
+        <location filename="../../app/ui/models/keys.py" line="47"/>
         <source>%1&apos;s Safe owner</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="35"/>
+        <location filename="../../app/ui/models/keys.py" line="50"/>
         <source>officer %1&apos;s key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="52"/>
+        <location filename="../../app/ui/models/keys.py" line="67"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="57"/>
+        <location filename="../../app/ui/models/keys.py" line="72"/>
         <source>Officer or party</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="62"/>
+        <location filename="../../app/ui/models/keys.py" line="77"/>
         <source>Address the device must show</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="67"/>
+        <location filename="../../app/ui/models/keys.py" line="82"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="70"/>
+        <location filename="../../app/ui/models/keys.py" line="85"/>
         <source>Device fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2294,60 +2294,60 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Devices: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="376"/>
         <source>Devices: none found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="376"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>Emulator: off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>Import snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>Snapshots (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Snapshot refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
-        <location filename="../../app/ui/main_window.py" line="410"/>
+        <location filename="../../app/ui/main_window.py" line="411"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>The action failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456"/>
+        <location filename="../../app/ui/main_window.py" line="458"/>
         <source>New margin call</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="457"/>
+        <location filename="../../app/ui/main_window.py" line="459"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n new margin call needs attention.</numerusform>
@@ -2363,142 +2363,142 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
         <source>Client:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
         <source>Call:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
         <source>Status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
         <source>Received:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
         <source>Deadline:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="72"/>
         <source>Time left:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="74"/>
         <source>Exchange shortfall (USD):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="74"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="75"/>
         <source>Exchange exposure (USD):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="75"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="76"/>
         <source>Ratio at the call:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="76"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="77"/>
         <source>Desk now:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="81"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="82"/>
         <source>Status history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="93"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="94"/>
         <source>Signed documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="106"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="107"/>
         <source>Liquidation waterfall (yield first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="113"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="114"/>
         <source>Waterfall preview</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="137"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="138"/>
         <source>Select a call to see its history.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="150"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="151"/>
         <source>%1 (liquidation notice; the call said %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="156"/>
         <source>%1 (liquidation notice)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="158"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="159"/>
         <source>%1 (margin call)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="163"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="164"/>
         <source>ratio %1 · %2 (the desk&apos;s valuation, Holdings tab)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="173"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="174"/>
         <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="176"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
         <source>Past the liquidation line, but nothing to sell.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="182"/>
         <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="198"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="199"/>
         <source>No recorded history for this call.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="207"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="208"/>
         <source>No signed documents yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="209"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="210"/>
         <source>Margin call (signed by the exchange)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="210"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="211"/>
         <source>Liquidation notice (exchange)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="211"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="212"/>
         <source>Top-up attestation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="212"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="213"/>
         <source>Liquidation instruction (custodian)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2906,12 +2906,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <location filename="../../app/ui/views/queue_view.py" line="153"/>
         <source>No signing device found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <location filename="../../app/ui/views/queue_view.py" line="153"/>
         <source>No device</source>
         <translation type="unfinished"></translation>
     </message>

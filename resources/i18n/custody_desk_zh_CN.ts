@@ -2011,42 +2011,42 @@
         <translation>Safe 所有者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="29"/>
+        <location filename="../../app/ui/models/keys.py" line="42"/>
         <source>%1&apos;s multisig key (%2&apos;s vault, address #0)</source>
         <translation>%1的多签密钥（%2的金库，地址 #0）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="34"/>
+        <location filename="../../app/ui/models/keys.py" line="47"/>
         <source>%1&apos;s Safe owner</source>
         <translation>%1的 Safe 所有者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="35"/>
+        <location filename="../../app/ui/models/keys.py" line="50"/>
         <source>officer %1&apos;s key</source>
         <translation>官员 %1 的密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="52"/>
+        <location filename="../../app/ui/models/keys.py" line="67"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="57"/>
+        <location filename="../../app/ui/models/keys.py" line="72"/>
         <source>Officer or party</source>
         <translation>官员或参与方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="62"/>
+        <location filename="../../app/ui/models/keys.py" line="77"/>
         <source>Address the device must show</source>
         <translation>设备应显示的地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="67"/>
+        <location filename="../../app/ui/models/keys.py" line="82"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/keys.py" line="70"/>
+        <location filename="../../app/ui/models/keys.py" line="85"/>
         <source>Device fingerprint</source>
         <translation>设备指纹</translation>
     </message>
@@ -2294,48 +2294,48 @@
         <translation>⚠ 连接中断，正在重试：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="376"/>
         <source>Devices: none found</source>
         <translation>设备：未发现</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="376"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Emulator: RUNNING (test only)</source>
         <translation>模拟器：运行中（仅测试）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>Emulator: off</source>
         <translation>模拟器：关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>Import snapshot</source>
         <translation>导入快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>Snapshots (*.json)</source>
         <translation>快照 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>Snapshot refused</source>
         <translation>快照被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
-        <location filename="../../app/ui/main_window.py" line="410"/>
+        <location filename="../../app/ui/main_window.py" line="411"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>The action failed</source>
         <translation>操作失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>%1
 
 Whatever the store had committed before the failure is kept; the desk&apos;s log has the details. Refresh (F5) and check before trying again.</source>
@@ -2344,12 +2344,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 失败前已提交到存储的内容会保留；详情见工作台日志。请刷新 (F5) 并核对后再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456"/>
+        <location filename="../../app/ui/main_window.py" line="458"/>
         <source>New margin call</source>
         <translation>新的追加保证金通知</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="457"/>
+        <location filename="../../app/ui/main_window.py" line="459"/>
         <source>%n new margin call(s) need attention.</source>
         <translation>
             <numerusform>%n 个新的追加保证金通知需要处理。</numerusform>
@@ -2364,142 +2364,142 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
         <translation>所选追加保证金通知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="66"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
         <source>Client:</source>
         <translation>客户：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="67"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
         <source>Call:</source>
         <translation>通知编号：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="68"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="69"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
         <source>Received:</source>
         <translation>收到时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="70"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
         <source>Deadline:</source>
         <translation>截止时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="71"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="72"/>
         <source>Time left:</source>
         <translation>剩余时间：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="73"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="74"/>
         <source>Exchange shortfall (USD):</source>
         <translation>交易所缺口 (USD)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="74"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="75"/>
         <source>Exchange exposure (USD):</source>
         <translation>交易所敞口 (USD)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="75"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="76"/>
         <source>Ratio at the call:</source>
         <translation>通知时的比率：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="76"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="77"/>
         <source>Desk now:</source>
         <translation>本台当前：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="81"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="82"/>
         <source>Status history</source>
         <translation>状态历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="93"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="94"/>
         <source>Signed documents</source>
         <translation>已签名文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="106"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="107"/>
         <source>Liquidation waterfall (yield first)</source>
         <translation>强平瀑布（收益优先）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="113"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="114"/>
         <source>Waterfall preview</source>
         <translation>瀑布预览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="137"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="138"/>
         <source>Select a call to see its history.</source>
         <translation>选择一条通知以查看其历史。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="150"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="151"/>
         <source>%1 (liquidation notice; the call said %2)</source>
         <translation>%1（强平通知；追加通知为 %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="155"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="156"/>
         <source>%1 (liquidation notice)</source>
         <translation>%1（强平通知）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="158"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="159"/>
         <source>%1 (margin call)</source>
         <translation>%1（追加保证金通知）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="163"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="164"/>
         <source>ratio %1 · %2 (the desk&apos;s valuation, Holdings tab)</source>
         <translation>比率 %1 · %2（本台估值，见“持仓”页）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="173"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="174"/>
         <source>Not past the liquidation line: answer with a top-up, or escalate.</source>
         <translation>未低于强平线：以补仓回应，或升级处理。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="176"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="177"/>
         <source>Past the liquidation line, but nothing to sell.</source>
         <translation>已低于强平线，但没有可出售的资产。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="181"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="182"/>
         <source>Past the liquidation line: accrued yield is applied first, then assets in the pre-authorised order. Shortfall left after the waterfall: USD %1.</source>
         <translation>已低于强平线：先使用应计收益，再按预授权顺序处置资产。瀑布后剩余缺口：USD %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="198"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="199"/>
         <source>No recorded history for this call.</source>
         <translation>此通知没有记录的历史。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="207"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="208"/>
         <source>No signed documents yet.</source>
         <translation>尚无已签名文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="209"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="210"/>
         <source>Margin call (signed by the exchange)</source>
         <translation>追加保证金通知（交易所签名）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="210"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="211"/>
         <source>Liquidation notice (exchange)</source>
         <translation>强平通知（交易所）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="211"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="212"/>
         <source>Top-up attestation</source>
         <translation>补仓证明</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/margin_call_details.py" line="212"/>
+        <location filename="../../app/ui/views/margin_call_details.py" line="213"/>
         <source>Liquidation instruction (custodian)</source>
         <translation>强平指令（托管方）</translation>
     </message>
@@ -2907,12 +2907,12 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <location filename="../../app/ui/views/queue_view.py" line="153"/>
         <source>No signing device found.</source>
         <translation>未找到签名设备。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/queue_view.py" line="150"/>
+        <location filename="../../app/ui/views/queue_view.py" line="153"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>

@@ -160,8 +160,25 @@ def english_words(texts: list[tuple[str, str]], data: list[str]) -> list[str]:
 def test_the_chinese_window_shows_no_english(desk) -> None:
     from test_flows import setup_two_officers
 
+    from app.domain.parties import Party
+    from app.services.vault import add_multisig_key
+    from signing.emulator.test_seeds import (
+        TEST_MNEMONIC_ALL,
+        TEST_MNEMONIC_LEGAL,
+        TEST_MNEMONIC_ZOO,
+    )
+    from tests.btc_support import account_key
+
     setup_two_officers(desk)
     desk.sign_in("alice")
+    # the parties' keys among the registered keys (Devices tab): their parties translated
+    store, w = desk.ctx.facade.store, desk.window
+    for party, seed in ((Party.REGULATOR, TEST_MNEMONIC_ZOO), (Party.CUSTODIAN, TEST_MNEMONIC_ALL),
+                        (Party.EXCHANGE, TEST_MNEMONIC_LEGAL)):
+        add_multisig_key(store, party, account_key(seed), actor="test", is_emulator=True)
+        if party is Party.REGULATOR:  # one of three (added one by one in Settings): no vault yet
+            desk.run(w.devices.reload_keys())
+            assert w.devices.keys_model.rowCount() == 2  # the officers' keys, and no failure
     assert i18n.translator().switch("zh_CN")
     try:
         w = desk.window
@@ -171,6 +188,13 @@ def test_the_chinese_window_shows_no_english(desk) -> None:
             w.tabs.setCurrentIndex(n)
             desk.settle()
         texts = _texts(w)
+        keys = w.devices.keys_model  # the Kind and Officer-or-party cells
+        desk.run(w.devices.reload_keys())
+        assert keys.rowCount() == 5
+        texts += [
+            ("KeysModel", str(keys.index(r, c).data())) for r in range(keys.rowCount())
+            for c in (0, 1)
+        ]
         settings = w.show_settings()
         desk.settle()
         texts += _texts(settings)

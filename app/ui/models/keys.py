@@ -22,16 +22,31 @@ def kind_name(kind: KeyKind) -> str:
     return QCoreApplication.translate("KeysModel", KIND_NAMES[kind])
 
 
+def owner_name(key: RegisteredKey) -> str:
+    """The officer's name, or the party (regulator, custodian, exchange) translated."""
+    if key.kind is KeyKind.OFFICER:
+        return key.owner
+    from app.domain.parties import Party
+    from app.ui import labels
+
+    try:
+        return labels.party(Party(key.owner))
+    except ValueError:
+        return key.owner
+
+
 def key_name(key: RegisteredKey) -> str:
     """One line naming the key, in the window's language."""
     if key.kind is KeyKind.MULTISIG:
         return (
             QCoreApplication.translate("KeysModel", "%1's multisig key (%2's vault, address #0)")
-            .replace("%1", key.owner)
+            .replace("%1", owner_name(key))
             .replace("%2", key.client_id)
         )
     if key.kind is KeyKind.SAFE_OWNER:
-        return QCoreApplication.translate("KeysModel", "%1's Safe owner").replace("%1", key.owner)
+        return QCoreApplication.translate("KeysModel", "%1's Safe owner").replace(
+            "%1", owner_name(key)
+        )
     return QCoreApplication.translate("KeysModel", "officer %1's key").replace("%1", key.owner)
 
 
@@ -55,7 +70,7 @@ class KeysModel(RowTableModel[RegisteredKey, KeyColumn]):
             ),
             ColumnSpec(
                 QT_TRANSLATE_NOOP("KeysModel", "Officer or party"),
-                lambda r: r.owner,
+                owner_name,
                 lambda r: r.owner,
             ),
             ColumnSpec(
