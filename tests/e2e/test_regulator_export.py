@@ -22,6 +22,7 @@ from app.cli.main import main
 from app.documents.envelope import Document, SignatureEntry
 from app.documents.keys import Party, key_id_for
 from app.exchange.push import queue_attestation
+from app.paths import store_path
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
 from app.services.attestations import AttestationService
@@ -71,7 +72,7 @@ def exported(tmp_path: Path, devices: dict[str, RunningEmulator]) -> tuple[Path,
                 repo = desk_repo(tx)
                 ids = {n: key_id_for(repo.officer_by_name(n).pubkey)  # type: ignore[union-attr]
                        for n in ("alice", "bob")}
-            return desk.path, ids
+            return store_path(desk.path), ids
 
     path, ids = asyncio.run(flow())
     out = tmp_path / "vara"

@@ -30,6 +30,7 @@ from app.exchange.drop_folder import DropFolderLink
 from app.exchange.link import checkpoint_header
 from app.exchange.outbox import exchange_repo, flush
 from app.exchange.push import queue_attestation
+from app.paths import store_path
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
 from app.services.attestations import AttestationService
@@ -78,7 +79,7 @@ def test_every_push_carries_an_officer_signed_checkpoint_the_exchange_keeps(
                 [sent] = [m for m in exchange_repo(tx).outbox() if m.status == "sent"]
             assert sent.response is not None
             kept = desk.sim.audit_checkpoints_json()
-            return desk.path, kept, sent.response, covering.root_hash
+            return store_path(desk.path), kept, sent.response, covering.root_hash
 
     path, kept, answer, root = asyncio.run(flow())
     [doc_json] = kept["audit_checkpoints"]  # type: ignore[index]
@@ -187,7 +188,7 @@ def test_a_push_no_signed_checkpoint_covers_is_refused_until_one_is_signed(
                 queue_attestation(desk.store, rec.id, actor="test")
             with desk.store.read() as tx:
                 assert exchange_repo(tx).outbox() == []  # nothing queued
-            return desk.path
+            return store_path(desk.path)
 
     path = asyncio.run(flow())
     drop = tmp_path / "drop"
