@@ -81,7 +81,7 @@ def test_a_rewritten_and_rehashed_trail_is_caught_by_the_exchanges_copy(
                 [sent] = [m for m in exchange_repo(tx).outbox() if m.status == "sent"]
             assert sent.response is not None and "audit_head" in sent.response
             heads = json.dumps(desk.sim.audit_heads_json()).encode()
-            return desk.path, heads, str(sent.response["receipt"]).encode()
+            return store_path(desk.path), heads, str(sent.response["receipt"]).encode()
 
     path, heads, receipt = asyncio.run(flow())
     anchors = anchors_in(heads, "exchange-heads.json") + anchors_in(receipt, "receipt.json")

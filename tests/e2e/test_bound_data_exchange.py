@@ -23,6 +23,7 @@ from test_exchange_support import open_desk
 
 from app.cli.desk_cmds import CliInteraction
 from app.exchange.push import queue_attestation
+from app.paths import store_path
 from app.services import margin_calls as mc
 from app.services import reconciliation as rc
 from app.services.signin import SigninService
@@ -89,7 +90,7 @@ def test_edited_exchange_rows_are_named(
             await rc.sign_report(desk.store, record.id, officer="alice",
                                  device_uri=devices["alice"].trezor_uri,
                                  interaction=CliInteraction(), send=False)
-            return desk.path
+            return store_path(desk.path)
 
     path = asyncio.run(flow())
     db = sqlite3.connect(path)
