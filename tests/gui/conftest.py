@@ -21,6 +21,24 @@ from app.ui.main_window import MainWindow
 from signing.interface import NullInteraction
 
 
+def run_on(loop: qasync.QEventLoop, awaitable: Any) -> Any:
+    """Run ``awaitable`` to completion on ``loop``.
+
+    Not ``loop.run_until_complete``: qasync's version ends with one more
+    ``processEvents`` *after* it has cleared the running loop, so a view's task
+    stepped there (a reload, ``load_all``) dies with "no running event loop" — an
+    artefact of the harness the desk never has (its window runs one loop throughout).
+    Stopping ``run_forever`` from the future leaves queued events for the next run,
+    where the loop is running again.
+    """
+    future = asyncio.ensure_future(awaitable, loop=loop)
+    future.add_done_callback(lambda _f: loop.stop())
+    loop.run_forever()
+    if not future.done():
+        raise RuntimeError("the event loop stopped before the awaitable finished")
+    return future.result()
+
+
 class Desk:
     """A running desk window on a temporary data dir, with helpers to drive it."""
 
@@ -38,7 +56,7 @@ class Desk:
         return self.app.ctx
 
     def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+        return run_on(self.loop, asyncio.wait_for(coro, timeout))
 
     def wait_until(self, predicate: Callable[[], bool], timeout: float = 15) -> None:
         async def poll() -> None:
@@ -143,7 +161,7 @@ def desk(
         emulator_host().stop_all()
         await facade.close()
 
-    loop.run_until_complete(wind_down())
+    run_on(loop, wind_down())
     app.window.close()  # saves the window state; the loop is not running any more
     asyncio.set_event_loop(None)
 
@@ -168,7 +186,7 @@ def shared_desk(qapp: QApplication, tmp_path: Path, pg_desk_url: str) -> Iterato
         emulator_host().stop_all()
         await facade.close()
 
-    loop.run_until_complete(wind_down())
+    run_on(loop, wind_down())
     app.window.close()
     asyncio.set_event_loop(None)
 
