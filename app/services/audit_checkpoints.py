@@ -36,7 +36,6 @@ checkpoint covers (:func:`covering_checkpoint`).
 from __future__ import annotations
 
 import base64
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,7 +50,7 @@ from app.documents.verify import VerifyContext, check_signatures
 from app.domain import audit_chain
 from app.domain.rfc6962 import MerkleError, MerkleTree, verify_consistency
 from app.domain.statement import CheckpointStatement, Environment, StatementError, parse_as
-from app.services.audit_log import head_root
+from app.services.audit_log import entry_payload, head_root
 from app.services.desk_identity import DeskIdentity, desk_identity
 from app.services.device_access import SignerFactory, sign_on_device
 from app.services.officers import desk_repo, keys_from_repo
@@ -243,7 +242,7 @@ def verify_checkpoint_signatures(
                 failures.append(f"checkpoint #{row.id}: {problem}")
     by_id = {r.id: r for r in rows}
     for entry in tx.audit.entries(action=SIGN_ACTION):
-        record = _payload(entry)
+        record = entry_payload(entry)
         holder = by_id.get(record.get("checkpoint_id", -1))
         if holder is None or holder.statement != record.get("statement") or (
             holder.signature != record.get("signature")
@@ -287,18 +286,9 @@ def act_seq(tx: Transaction, action: str, field_name: str, value: object) -> int
     """The seq of the last ``action`` entry whose payload has ``field_name == value``."""
     found: int | None = None
     for entry in tx.audit.entries(action=action):
-        if _payload(entry).get(field_name) == value:
+        if entry_payload(entry).get(field_name) == value:
             found = entry.seq
     return found
-
-
-def _payload(entry: AuditRow) -> dict[str, Any]:
-    """An entry's payload as a dict (an unreadable one is empty)."""
-    try:
-        value = json.loads(entry.payload)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 class AuditCheckpointService:

@@ -10,6 +10,7 @@ vanish together.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -99,3 +100,12 @@ def append_entry(
     if checkpoint_every > 0 and new_head.size % checkpoint_every == 0:
         tx.audit.add_checkpoint(new_head.size, frontier_root(new_frontier).hex(), at)
     return row
+
+
+def entry_payload(entry: AuditRow) -> dict[str, Any]:
+    """An entry's payload as a dict (an unreadable or non-object one is empty)."""
+    try:
+        value = json.loads(entry.payload)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

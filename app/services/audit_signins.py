@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +33,7 @@ from typing import Any
 from app.documents.keys import key_id_for
 from app.documents.signatures import verify_message
 from app.domain.signin import ChallengeFormatError, parse_challenge
+from app.services.audit_log import entry_payload
 from app.services.session_guard import OFFICER_ACTOR
 from app.store.records import AuditRow
 
@@ -77,14 +77,6 @@ class SigninAudit:
         return text
 
 
-def _payload(entry: AuditRow) -> dict[str, Any]:
-    try:
-        value = json.loads(entry.payload)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def check_signins(entries: Iterable[AuditRow], officer_pubkeys: Iterable[bytes]) -> SigninAudit:
     """Check the trail's sign-ins and the officer acts resting on them (see module doc).
 
@@ -99,7 +91,7 @@ def check_signins(entries: Iterable[AuditRow], officer_pubkeys: Iterable[bytes])
         if not entry.actor.startswith(OFFICER_ACTOR):
             continue
         officer = entry.actor[len(OFFICER_ACTOR):]
-        payload = _payload(entry)
+        payload = entry_payload(entry)
         where = f"entry #{entry.seq} ({entry.action} by {officer})"
         if entry.action == SIGNIN_ACTION:
             seen_signin = True

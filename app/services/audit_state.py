@@ -14,23 +14,15 @@ the trail revoked stays revoked whatever its row says
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from app.documents.keys import key_id_for
+from app.services.audit_log import entry_payload
 from app.store.interface import Transaction
 
 
 def _payloads(tx: Transaction, action: str) -> list[dict[str, Any]]:
-    result = []
-    for entry in tx.audit.entries(action=action):
-        try:
-            value = json.loads(entry.payload)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            result.append(value)
-    return result
+    return [entry_payload(entry) for entry in tx.audit.entries(action=action)]
 
 
 def state_problems(tx: Transaction, repo: Any) -> list[str]:
