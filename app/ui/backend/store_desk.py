@@ -125,6 +125,19 @@ class _Cache:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
 
 
+def _stress_row(before: ClientValuation, after: ClientValuation) -> StressRow:
+    """One client's what-if row: its valuation now and under the shock."""
+    return StressRow(
+        client_id=before.client_id,
+        name=before.name,
+        ratio_before=before.collateral_ratio,
+        ratio_after=after.collateral_ratio,
+        state_before=line_state(before),
+        state_after=line_state(after),
+        shortfall=after.shortfall_usd,
+    )
+
+
 class StoreDesk(DeskFacade):
     """The real desk: store + domain + services."""
 
@@ -352,18 +365,7 @@ class StoreDesk(DeskFacade):
         holdings = cache.holdings
         if not any(shocks.values()):
             # No shock: every "after" is the figure already valued (nothing to recompute).
-            return [
-                StressRow(
-                    client_id=h.valuation.client_id,
-                    name=h.valuation.name,
-                    ratio_before=h.valuation.collateral_ratio,
-                    ratio_after=h.valuation.collateral_ratio,
-                    state_before=(state := line_state(h.valuation)),
-                    state_after=state,
-                    shortfall=h.valuation.shortfall_usd,
-                )
-                for h in holdings
-            ]
+            return [_stress_row(h.valuation, h.valuation) for h in holdings]
         catalogue = self.holdings_service.catalogue
         prices = {
             asset: (price * (1 + shocks.get(asset, Decimal(0)))).quantize(Decimal("0.00000001"))
@@ -384,15 +386,7 @@ class StoreDesk(DeskFacade):
                     ]
                 )
                 rows.extend(
-                    StressRow(
-                        client_id=h.valuation.client_id,
-                        name=h.valuation.name,
-                        ratio_before=h.valuation.collateral_ratio,
-                        ratio_after=after.collateral_ratio,
-                        state_before=line_state(h.valuation),
-                        state_after=line_state(after),
-                        shortfall=after.shortfall_usd,
-                    )
+                    _stress_row(h.valuation, after)
                     for h, after in zip(chunk, afters, strict=True)
                 )
         return rows
