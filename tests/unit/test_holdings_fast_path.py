@@ -219,3 +219,62 @@ def test_window_stress_rows_are_value_clients_figures(desk: Store) -> None:
             repr(after.collateral_ratio), line_state(after), repr(after.shortfall_usd)
         ), row.client_id
     assert any(r.state_after != r.state_before for r in rows)
+
+
+def test_window_reload_reuses_valuations_only_while_their_inputs_are_unchanged(
+    desk: Store,
+) -> None:
+    """A reload after a change that moves no figure (another workstation's attestation,
+    call or share) keeps the valued clients; a new redemption lock or snapshot is
+    valued again, and every reload shows value_client's figures."""
+    import asyncio
+
+    from app.ui.backend.store_desk import StoreDesk
+
+    facade = StoreDesk(desk)
+
+    def load() -> dict[str, Decimal]:
+        async def run() -> dict[str, Decimal]:
+            return {c.client_id: c.collateral_value for c in (await facade.holdings()).clients}
+
+        return asyncio.run(run())
+
+    def expected() -> dict[str, Decimal]:
+        return {v.client_id: v.collateral_value_usd for _, v in reference(desk)}
+
+    first = load()
+    assert first == expected()
+    valued = facade._cache.holdings if facade._cache else None
+    with desk.transaction() as tx:  # a change the valuation does not read
+        tx.settings.put("test.unrelated", "1", tx_now())
+    assert load() == first
+    assert facade._cache is not None and facade._cache.holdings is valued  # not re-valued
+
+    holder = next(v.client_id for _, v in reference(desk)
+                  if any(p.asset == "BTC" and p.collateral_value_usd > 0 for p in v.positions))
+    with desk.transaction() as tx:  # another workstation locks a holder's BTC
+        tx.connection.execute(
+            "INSERT INTO redemptions (client_id, asset, quantity, status, locked_at,"
+            " settlement_due_at, created_by, updated_at) VALUES (?, 'BTC', ?, 'locked',"
+            " '2026-11-21T10:00:00.000000Z', '2026-11-22T10:00:00.000000Z', 't',"
+            " '2026-11-21T10:00:00.000000Z')",
+            (holder, "999999999999"),
+        )
+    after_lock = load()
+    assert after_lock == expected() and after_lock[holder] < first[holder]
+
+    service = HoldingsService(desk)  # and a newer snapshot re-states a client
+    text = json.dumps({"as_of": "2026-11-22T09:00:00Z", "prices": {"USDC": "1.00"},
+                       "clients": [{"id": "c00003", "name": "Restated", "net_assets_usd":
+                                    "9000000.00", "dubai_entity": True, "soc2_type2": True,
+                                    "exposure_usd": "0.00",
+                                    "positions": [{"asset": "USDC", "quantity": "7"}]}]})
+    service.import_snapshot(service.parse(text), "test:other-desk", raw_json=text)
+    after_import = load()
+    assert after_import == expected() and after_import["c00003"] != first["c00003"]
+
+
+def tx_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -110,6 +110,19 @@ def position_rows(
     ]
 
 
+@dataclass(frozen=True)
+class _ValuationInputs:
+    """Everything the holdings valuation reads: equal inputs, equal valuations.
+
+    Snapshots are insert-only (and bound to the audit chain), so the visible
+    snapshot ids fix every client's record; prices and redemption locks are the rest.
+    """
+
+    snapshot_ids: tuple[int, ...]
+    prices: dict[str, Decimal]
+    locks: dict[str, dict[str, Decimal]]
+
+
 @dataclass
 class _Cache:
     holdings: list[ClientHolding]
@@ -120,6 +133,7 @@ class _Cache:
     vault_btc: dict[str, Decimal] = field(default_factory=dict)  # client -> unspent vault BTC
     # client -> asset -> shares locked by pending redemptions (valued as in holdings)
     redemption_locks: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    inputs: _ValuationInputs | None = None  # what ``holdings`` were valued from
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
@@ -258,16 +272,27 @@ class StoreDesk(DeskFacade):
 
     # --- holdings -------------------------------------------------------------------
     def _load(self) -> _Cache:
-        holdings = self.holdings_service.holdings()
+        with self.store.read() as tx:
+            cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
+            stored_prices = {a: s.price_usd for a, s in tx.holdings.prices(cutoff).items()}
+            locks = tx.holdings.locked_quantities()
+            inputs = _ValuationInputs(
+                tuple(s.id for s in tx.snapshots.list() if s.as_of <= cutoff),
+                stored_prices,
+                locks,
+            )
+            previous = self._cache
+            if previous is not None and previous.inputs == inputs:
+                # Nothing a valuation reads has changed (another workstation's
+                # attestation, call or share): keep the valued clients, re-read the rest.
+                holdings = previous.holdings
+            else:
+                holdings = self.holdings_service.holdings_in(tx, cutoff)
         prices: dict[str, Decimal] = {}
         for h in holdings:
             for p in h.positions:
                 prices[p.asset] = p.price
-        with self.store.read() as tx:
-            cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
-            for asset, stored in tx.holdings.prices(cutoff).items():
-                prices[asset] = stored.price_usd
-            locks = tx.holdings.locked_quantities()
+        prices.update(stored_prices)
         from app.services.vault import vault_balances
 
         return _Cache(
@@ -278,6 +303,7 @@ class StoreDesk(DeskFacade):
             self.holdings_service.price_ages(),
             vault_balances(self.store),
             locks,
+            inputs,
         )
 
     def _open_calls(self) -> dict[str, str]:
