@@ -11,6 +11,8 @@ measures in one run:
   peak resident memory (``wait4`` rusage of that process);
 * the window's first data: ``StoreDesk.holdings()``, what the holdings view
   awaits before it shows anything;
+* the window's reload after a commit that moves no figure (what a NOTIFY for an
+  attestation, a call or a share starts): ``StoreDesk.holdings()`` again;
 * a NOTIFY-driven reload: time from another workstation's ``COMMIT`` returning to
   the listener's callback (median and worst of 20).
 
@@ -146,6 +148,24 @@ def _first_window_data(store: Store) -> tuple[float, float]:
     return elapsed
 
 
+def _reload_unchanged(store: Store) -> tuple[float, float]:
+    """(wall, CPU seconds) of the reload a NOTIFY starts after a commit that moves no
+    figure (here a setting; in the window an attestation, a call or a share)."""
+    from app.ui.backend.store_desk import StoreDesk
+
+    desk = StoreDesk(store)
+
+    async def load() -> int:
+        return len((await desk.holdings()).clients)  # a count: see _first_window_data
+
+    asyncio.run(load())
+    with store.transaction() as tx:
+        tx.settings.put("bench.reload", "1", _now())
+    started, cpu = time.perf_counter(), time.process_time()
+    assert asyncio.run(load())
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
 def _notify_latency(url: str, rounds: int = 20) -> tuple[float, float]:
     from app.store.pg_listen import ChangeListener
 
@@ -207,6 +227,9 @@ def main() -> None:
                     first_wall, first_cpu = _first_window_data(store)
                     rows.append((name, "window's first data (StoreDesk.holdings)",
                                  f"{first_wall:.2f} s ({first_cpu:.2f} CPU s)"))
+                    again_wall, again_cpu = _reload_unchanged(store)
+                    rows.append((name, "window's reload, no figure changed",
+                                 f"{again_wall:.2f} s ({again_cpu:.2f} CPU s)"))
                 finally:
                     store.close()
             median, worst = _notify_latency(urls["PostgreSQL"])
