@@ -26,6 +26,7 @@ from app.cli.main import main
 from app.domain.snapshot import format_utc
 from app.domain.valuation import ClientValuation, value_client
 from app.services.holdings import HoldingsService, _to_record
+from app.services.unit_of_work import utc_now
 from app.store.interface import Store
 
 ASSETS = ("BENJI", "BTC", "USDC", "BUIDL")
@@ -246,7 +247,7 @@ def test_window_reload_reuses_valuations_only_while_their_inputs_are_unchanged(
     assert first == expected()
     valued = facade._cache.holdings if facade._cache else None
     with desk.transaction() as tx:  # a change the valuation does not read
-        tx.settings.put("test.unrelated", "1", tx_now())
+        tx.settings.put("test.unrelated", "1", utc_now())
     assert load() == first
     assert facade._cache is not None and facade._cache.holdings is valued  # not re-valued
 
@@ -272,9 +273,3 @@ def test_window_reload_reuses_valuations_only_while_their_inputs_are_unchanged(
     service.import_snapshot(service.parse(text), "test:other-desk", raw_json=text)
     after_import = load()
     assert after_import == expected() and after_import["c00003"] != first["c00003"]
-
-
-def tx_now() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

@@ -131,9 +131,12 @@ class _Cache:
     open_calls: dict[str, str] = field(default_factory=dict)  # client -> margin_call|liquidation
     price_ages: list[PriceAge] = field(default_factory=list)
     vault_btc: dict[str, Decimal] = field(default_factory=dict)  # client -> unspent vault BTC
-    # client -> asset -> shares locked by pending redemptions (valued as in holdings)
-    redemption_locks: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     inputs: _ValuationInputs | None = None  # what ``holdings`` were valued from
+
+    @property
+    def redemption_locks(self) -> dict[str, dict[str, Decimal]]:
+        """client -> asset -> shares locked by pending redemptions (valued as in holdings)."""
+        return self.inputs.locks if self.inputs is not None else {}
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
@@ -275,11 +278,10 @@ class StoreDesk(DeskFacade):
         with self.store.read() as tx:
             cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
             stored_prices = {a: s.price_usd for a, s in tx.holdings.prices(cutoff).items()}
-            locks = tx.holdings.locked_quantities()
             inputs = _ValuationInputs(
                 tuple(s.id for s in tx.snapshots.list() if s.as_of <= cutoff),
                 stored_prices,
-                locks,
+                tx.holdings.locked_quantities(),
             )
             previous = self._cache
             if previous is not None and previous.inputs == inputs:
@@ -302,7 +304,6 @@ class StoreDesk(DeskFacade):
             self._open_calls(),
             self.holdings_service.price_ages(),
             vault_balances(self.store),
-            locks,
             inputs,
         )
 
