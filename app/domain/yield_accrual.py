@@ -134,6 +134,16 @@ def undistributed_days(last_distribution_at: datetime, now: datetime) -> tuple[d
     return tuple(days)
 
 
+def undistributed_day_count(now: datetime, policy: RiskPolicy) -> int:
+    """How many booked days are undistributed at ``now`` with distributions on time.
+
+    The desk-wide accrual is a function of this count (not of ``now`` itself): it
+    changes only at 00:00 and at the distribution time, so a figure computed at one
+    moment holds until the next of those.
+    """
+    return len(undistributed_days(last_scheduled_distribution(now, policy), now))
+
+
 def accrued_yield(
     client: ClientRecord,
     prices: Mapping[str, Decimal],
@@ -206,11 +216,12 @@ def accrued_by_client(
     (an asset not in the catalogue, or a yield-bearing asset without a NAV price)
     is left out, as the window has always left it out; a negative quantity raises
     ``ValueError`` as :func:`daily_yield` does. ``tests/unit/test_yield_accrual.py``
-    holds the two equal.
+    holds the two equal. The result depends on ``now`` only through
+    :func:`undistributed_day_count`.
     """
     policy = policy if policy is not None else catalogue.policy
     now = require_utc(now, "now")
-    days = len(undistributed_days(last_scheduled_distribution(now, policy), now))
+    days = undistributed_day_count(now, policy)
     basis = Decimal(policy.yield_day_count_basis)
     rates: dict[str, Decimal | None] = {}
     result: dict[str, dict[str, Decimal]] = {}

@@ -85,7 +85,8 @@ class HoldingsSnapshot:
     as_of: datetime
     prices: Mapping[str, Decimal]
     clients: Sequence[ClientRow]
-    positions: Mapping[str, Sequence[PositionRow]]  # by client id
+    positions: Mapping[str, Sequence[PositionRow]]  # by client id (may build rows when read)
+    collateral_by_asset: Mapping[str, Decimal]  # the desk's collateral value in each asset
     margin_call_ratio: Decimal
     liquidation_ratio: Decimal
     price_ages: Sequence[PriceAge] = ()  # every price: age, source, limit, stale or not

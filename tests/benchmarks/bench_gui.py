@@ -190,7 +190,7 @@ def in_process() -> dict[str, float]:
 
         rows = client_rows(100_000)
         snapshot = HoldingsSnapshot(
-            datetime.now(UTC), {}, rows, {}, Decimal("0.5"), Decimal("0.45")
+            datetime.now(UTC), {}, rows, {}, {}, Decimal("0.5"), Decimal("0.45")
         )
         w.tabs.setCurrentIndex(0)
         await asyncio.sleep(0.3)  # the tab's first paint is not part of the load

@@ -273,3 +273,40 @@ def test_window_reload_reuses_valuations_only_while_their_inputs_are_unchanged(
     service.import_snapshot(service.parse(text), "test:other-desk", raw_json=text)
     after_import = load()
     assert after_import == expected() and after_import["c00003"] != first["c00003"]
+
+
+def test_window_rows_are_built_from_the_valuations_and_kept_while_nothing_moves(
+    desk: Store,
+) -> None:
+    """The positions the window reads (built when a client is selected) are each
+    client's valued positions; the desk-wide collateral per asset is their sum; a
+    reload after a change that moves no figure hands back the same client rows."""
+    import asyncio
+
+    from app.ui.backend.store_desk import StoreDesk
+
+    facade = StoreDesk(desk)
+    first = asyncio.run(facade.holdings())
+    valued = {v.client_id: v for _, v in reference(desk)}
+    assert len(first.positions) == len(valued) == len(first.clients)
+    by_asset: dict[str, Decimal] = {}
+    for client_id, v in valued.items():
+        rows = first.positions[client_id]
+        assert [(r.asset, r.quantity, r.price, r.market_value, r.haircut, r.collateral_value,
+                 r.locked_quantity) for r in rows] == [
+            (p.asset, p.quantity, p.price, p.market_value_usd, p.collateral_factor,
+             p.collateral_value_usd, p.locked_quantity) for p in v.positions
+        ], client_id
+        for p in v.positions:
+            by_asset[p.asset] = by_asset.get(p.asset, Decimal(0)) + p.collateral_value_usd
+    assert dict(first.collateral_by_asset) == by_asset
+    assert first.positions.get("nobody") is None and "nobody" not in first.positions
+
+    with desk.transaction() as tx:  # a change the valuation does not read
+        tx.settings.put("test.unrelated", "1", utc_now())
+    again = asyncio.run(facade.holdings())
+    assert all(a is b for a, b in zip(again.clients, first.clients, strict=True))
+    before, now = first.positions["c00001"][0], again.positions["c00001"][0]
+    assert (now.asset, now.collateral_value) == (before.asset, before.collateral_value)
+    assert now.price_age is not None and before.price_age is not None
+    assert now.price_age.age > before.price_age.age  # the price's age as of this reload

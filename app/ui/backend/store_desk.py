@@ -11,7 +11,7 @@ import asyncio
 import csv
 import io
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -132,6 +132,11 @@ class _Cache:
     price_ages: list[PriceAge] = field(default_factory=list)
     vault_btc: dict[str, Decimal] = field(default_factory=dict)  # client -> unspent vault BTC
     inputs: _ValuationInputs | None = None  # what ``holdings`` were valued from
+    accrual_days: int = -1  # undistributed_day_count that ``accrued`` was computed for
+    # Derived from ``holdings`` alone, made once per valuation and kept with it:
+    index: dict[str, int] = field(default_factory=dict)  # client id -> position in holdings
+    collateral_by_asset: dict[str, Decimal] = field(default_factory=dict)
+    client_rows: list[ClientRow] = field(default_factory=list)  # the last snapshot's rows
 
     @property
     def redemption_locks(self) -> dict[str, dict[str, Decimal]]:
@@ -140,6 +145,43 @@ class _Cache:
 
     def accrued_total(self, client_id: str) -> Decimal:
         return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
+
+    def client_row(self, holding: ClientHolding) -> ClientRow:
+        client_id = holding.record.id
+        return client_row(holding, self.accrued_total(client_id),
+                          self.open_calls.get(client_id, ""))
+
+
+class _PositionRows(Mapping[str, Sequence[PositionRow]]):
+    """The window's position rows by client id, each client's built when first read.
+
+    The window shows one client's positions at a time; building all 250,000 rows of
+    a 100,000-client desk up front was a second of every load and reload. Rows are
+    built from the snapshot's own figures (valuations, accrual, price ages, vault)
+    whenever they are read, so they are the same as if built at load time.
+    """
+
+    def __init__(self, cache: _Cache, ages: Mapping[str, PriceAge]) -> None:
+        self._cache = cache
+        self._ages = ages
+        self._built: dict[str, list[PositionRow]] = {}
+
+    def __getitem__(self, client_id: str) -> list[PositionRow]:
+        rows = self._built.get(client_id)
+        if rows is None:
+            cache = self._cache
+            holding = cache.holdings[cache.index[client_id]]  # KeyError, as a dict
+            rows = self._built[client_id] = position_rows(
+                holding, cache.accrued.get(client_id), self._ages,
+                vault_btc=cache.vault_btc.get(client_id),
+            )
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cache.index)
+
+    def __len__(self) -> int:
+        return len(self._cache.index)
 
 
 def _stress_row(before: ClientValuation, after: ClientValuation) -> StressRow:
@@ -275,36 +317,53 @@ class StoreDesk(DeskFacade):
 
     # --- holdings -------------------------------------------------------------------
     def _load(self) -> _Cache:
+        now = datetime.now(UTC)
+        previous = self._cache
         with self.store.read() as tx:
-            cutoff = current_cutoff(tx, datetime.now(UTC))  # never a price from the future
+            cutoff = current_cutoff(tx, now)  # never a price from the future
             stored_prices = {a: s.price_usd for a, s in tx.holdings.prices(cutoff).items()}
             inputs = _ValuationInputs(
                 tuple(s.id for s in tx.snapshots.list() if s.as_of <= cutoff),
                 stored_prices,
                 tx.holdings.locked_quantities(),
             )
-            previous = self._cache
-            if previous is not None and previous.inputs == inputs:
-                # Nothing a valuation reads has changed (another workstation's
-                # attestation, call or share): keep the valued clients, re-read the rest.
-                holdings = previous.holdings
-            else:
-                holdings = self.holdings_service.holdings_in(tx, cutoff)
-        prices: dict[str, Decimal] = {}
-        for h in holdings:
-            for p in h.positions:
-                prices[p.asset] = p.price
-        prices.update(stored_prices)
+            # Nothing a valuation reads has changed (another workstation's attestation,
+            # call or share): keep the valued clients, re-read the rest.
+            kept = previous if previous is not None and previous.inputs == inputs else None
+            holdings = (
+                kept.holdings if kept is not None else self.holdings_service.holdings_in(tx, cutoff)
+            )
+        from app.domain.yield_accrual import undistributed_day_count
         from app.services.vault import vault_balances
 
+        days = undistributed_day_count(now, self.holdings_service.catalogue.policy)
+        if kept is not None:
+            prices, index, by_asset = kept.prices, kept.index, kept.collateral_by_asset
+            # the accrual moves only at 00:00 and at the distribution time
+            accrued = kept.accrued if kept.accrual_days == days else self._accrued(
+                holdings, prices, now)
+        else:
+            prices = {}
+            index = {}
+            by_asset = {}
+            for number, h in enumerate(holdings):
+                index[h.record.id] = number
+                for p in h.positions:
+                    prices[p.asset] = p.price
+                    by_asset[p.asset] = by_asset.get(p.asset, Decimal(0)) + p.collateral_value_usd
+            prices.update(stored_prices)
+            accrued = self._accrued(holdings, prices, now)
         return _Cache(
             holdings,
             prices,
-            self._accrued(holdings, prices),
+            accrued,
             self._open_calls(),
-            self.holdings_service.price_ages(),
+            self.holdings_service.price_ages(now),
             vault_balances(self.store),
             inputs,
+            days,
+            index,
+            by_asset,
         )
 
     def _open_calls(self) -> dict[str, str]:
@@ -320,15 +379,14 @@ class StoreDesk(DeskFacade):
         return calls
 
     def _accrued(
-        self, holdings: Sequence[ClientHolding], prices: Mapping[str, Decimal]
+        self, holdings: Sequence[ClientHolding], prices: Mapping[str, Decimal], now: datetime
     ) -> dict[str, dict[str, Decimal]]:
         """Tokenized-MMF yield accrued since the last 08:00 UTC distribution (domain rule)."""
         from app.domain.yield_accrual import accrued_by_client
 
         # a client with an asset without a NAV price accrues nothing we can show: left out
         return accrued_by_client(
-            (h.record for h in holdings), prices, self.holdings_service.catalogue,
-            datetime.now(UTC),
+            (h.record for h in holdings), prices, self.holdings_service.catalogue, now
         )
 
     async def holdings(self) -> HoldingsSnapshot:
@@ -341,33 +399,41 @@ class StoreDesk(DeskFacade):
     def _load_snapshot(self) -> tuple[_Cache, HoldingsSnapshot]:
         # ~2 million objects kept until the next reload: no GC rescans, now or later
         with bulk_build(keep=True):
+            previous = self._cache
             cache = self._load()
+            cache.client_rows = self._client_rows(cache, previous)
             policy = self.holdings_service.catalogue.policy
             as_of = max((h.record_as_of for h in cache.holdings), default=datetime.now(UTC))
-            ages = {a.asset: a for a in cache.price_ages}
             snapshot = HoldingsSnapshot(
                 as_of=as_of,
                 prices=dict(cache.prices),
-                clients=[
-                    client_row(
-                        h, cache.accrued_total(h.record.id), cache.open_calls.get(h.record.id, "")
-                    )
-                    for h in cache.holdings
-                ],
-                positions={
-                    h.valuation.client_id: position_rows(
-                        h,
-                        cache.accrued.get(h.record.id),
-                        ages,
-                        vault_btc=cache.vault_btc.get(h.record.id),
-                    )
-                    for h in cache.holdings
-                },
+                clients=cache.client_rows,
+                positions=_PositionRows(cache, {a.asset: a for a in cache.price_ages}),
+                collateral_by_asset=dict(cache.collateral_by_asset),
                 price_ages=list(cache.price_ages),
                 margin_call_ratio=policy.margin_call_ratio,
                 liquidation_ratio=policy.liquidation_ratio,
             )
         return cache, snapshot
+
+    @staticmethod
+    def _client_rows(cache: _Cache, previous: _Cache | None) -> list[ClientRow]:
+        """The clients' rows; a reload whose figures are all unchanged keeps the last
+        snapshot's rows, and rebuilds only those whose exchange call changed."""
+        if (
+            previous is None
+            or previous.holdings is not cache.holdings
+            or previous.accrued is not cache.accrued
+            or len(previous.client_rows) != len(cache.holdings)
+        ):
+            return [cache.client_row(h) for h in cache.holdings]
+        rows = list(previous.client_rows)
+        for client_id in previous.open_calls.keys() | cache.open_calls.keys():
+            if previous.open_calls.get(client_id) != cache.open_calls.get(client_id):
+                number = cache.index.get(client_id)
+                if number is not None:  # a call on a client this snapshot lacks: no row
+                    rows[number] = cache.client_row(cache.holdings[number])
+        return rows
 
     async def import_snapshot(self, path: str, officer: str) -> str:
         from pathlib import Path

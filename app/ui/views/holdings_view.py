@@ -236,11 +236,7 @@ class HoldingsView(QWidget):
             .replace("%3", fmt.ratio(snapshot.liquidation_ratio))
         )
         self._show_freshness(snapshot)
-        by_asset: dict[str, Decimal] = {}
-        for positions in snapshot.positions.values():
-            for p in positions:
-                by_asset[p.asset] = by_asset.get(p.asset, Decimal(0)) + p.collateral_value
-        self.composition.set_values(by_asset)
+        self.composition.set_values(snapshot.collateral_by_asset)
         self.stress.set_assets(sorted(snapshot.prices))
         self.stress.recompute()
         self._reselect(current.client_id if isinstance(current, ClientRow) else None, selected)
