@@ -292,12 +292,17 @@ class HoldingsService:
         if reasons:
             raise StalePrices(reasons)
 
-    def holdings(self, as_of: datetime | None = None) -> list[ClientHolding]:
-        """Every client's valued holdings as of ``as_of`` (None: the latest), by client id."""
+    def holdings(
+        self, as_of: datetime | None = None, client_id: str | None = None
+    ) -> list[ClientHolding]:
+        """Every client's valued holdings as of ``as_of`` (None: the latest), by client id
+        (only ``client_id``'s when given: a client's history reads one client)."""
         with self._store.read() as tx:
-            return self.holdings_in(tx, as_of)
+            return self.holdings_in(tx, as_of, client_id)
 
-    def holdings_in(self, tx: Transaction, as_of: datetime | None = None) -> list[ClientHolding]:
+    def holdings_in(
+        self, tx: Transaction, as_of: datetime | None = None, client_id: str | None = None
+    ) -> list[ClientHolding]:
         """Like :meth:`holdings`, inside a transaction the caller already holds.
 
         A use case that decides from holdings (an attestation, a margin-call answer)
@@ -311,7 +316,7 @@ class HoldingsService:
                     snapshot_id=state.snapshot_id,
                     record_as_of=state.as_of,
                 )
-                for state, valuation in self.valued_states_in(tx, as_of)
+                for state, valuation in self.valued_states_in(tx, as_of, client_id)
             ]
 
     def iter_valued_states(
@@ -327,7 +332,7 @@ class HoldingsService:
             yield from self.valued_states_in(tx, as_of)
 
     def valued_states_in(
-        self, tx: Transaction, as_of: datetime | None = None
+        self, tx: Transaction, as_of: datetime | None = None, client_id: str | None = None
     ) -> Iterator[tuple[StoredClientState, ClientValuation]]:
         """:meth:`iter_valued_states` inside a transaction the caller holds.
 
@@ -339,7 +344,7 @@ class HoldingsService:
         prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
         locks = tx.holdings.locked_quantities()
         valuer = BatchValuer(prices, self._catalogue, self._policy)
-        states = tx.holdings.iter_client_states(as_of)
+        states = tx.holdings.iter_client_states(as_of, client_id)
         while chunk := list(islice(states, _CHUNK)):
             valuations = valuer.value_many(
                 [

@@ -105,10 +105,11 @@ __all__ = [
 
 def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
     """The GUI's margin-call table, oldest first."""
-    holdings = {h.record.id: h for h in HoldingsService(store).holdings()}
+    calls = margin_calls(store)
+    holdings = _called_clients(store, {rec.client_id for rec in calls})
     names = {cid: h.record.name for cid, h in holdings.items()}
     rows = []
-    for rec in margin_calls(store):
+    for rec in calls:
         desk = holdings.get(rec.client_id)
         rows.append(
             MarginCallRow(
@@ -128,6 +129,25 @@ def list_margin_call_rows(store: Store) -> list[MarginCallRow]:
             )
         )
     return rows
+
+
+def _called_clients(store: Store, client_ids: set[str]) -> dict[str, ClientHolding]:
+    """The desk's valued holdings of the clients with a call (one read transaction).
+
+    Only those clients are valued: on a 100,000-client desk valuing everyone for a
+    table of a few calls took seconds on every reload. Past a few hundred called
+    clients one pass over the desk is cheaper than one read each.
+    """
+    service = HoldingsService(store)
+    with store.read() as tx:
+        if len(client_ids) > _ONE_BY_ONE:
+            return {h.record.id: h for h in service.holdings_in(tx)
+                    if h.record.id in client_ids}
+        return {h.record.id: h for client_id in sorted(client_ids)
+                for h in service.holdings_in(tx, None, client_id)}
+
+
+_ONE_BY_ONE = 200
 
 
 # -- lifecycle actions ---------------------------------------------------------------

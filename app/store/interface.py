@@ -57,11 +57,16 @@ class SnapshotRepository(Protocol):
 class HoldingsRepository(Protocol):
     """The desk's view of clients as of a moment, built from the snapshots."""
 
-    def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
-        """Each client's latest record with snapshot ``as_of`` at or before ``as_of``."""
+    def client_states(
+        self, as_of: datetime | None = None, client_id: str | None = None
+    ) -> list[StoredClientState]:
+        """Each client's latest record with snapshot ``as_of`` at or before ``as_of``
+        (only ``client_id``'s when given)."""
         ...
 
-    def iter_client_states(self, as_of: datetime | None = None) -> Iterator[StoredClientState]:
+    def iter_client_states(
+        self, as_of: datetime | None = None, client_id: str | None = None
+    ) -> Iterator[StoredClientState]:
         """:meth:`client_states` one client at a time, by client id, as the rows arrive
         (what a caller that streams 100,000 clients reads, not holding them all)."""
         ...

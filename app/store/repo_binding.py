@@ -32,6 +32,12 @@ class BindingRepository:
             sql += f" WHERE {where} = ?"
             params = (value,)
         cursor = self._db.execute(sql + f" ORDER BY {columns[0]}", params)
-        return [
-            {name: row[index] for index, name in enumerate(columns)} for row in cursor.fetchall()
-        ]
+        rows: list[dict[str, Any]] = []
+        # In batches: one fetchall of 250,000 rows is a C call that holds the GIL for
+        # most of a second, and the window's thread waits that long for it.
+        while batch := cursor.fetchmany(_BATCH):
+            rows.extend({name: row[index] for index, name in enumerate(columns)} for row in batch)
+        return rows
+
+
+_BATCH = 2000

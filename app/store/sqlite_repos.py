@@ -152,7 +152,7 @@ _HOLDINGS_SQL = """
 WITH chosen (client_id, snapshot_id, sort_key) AS (
     SELECT cs.client_id, cs.snapshot_id, MAX(s.as_of || printf('%012d', s.id))
     FROM client_states AS cs JOIN snapshots AS s ON s.id = cs.snapshot_id
-    WHERE :as_of IS NULL OR s.as_of <= :as_of
+    WHERE (:as_of IS NULL OR s.as_of <= :as_of){client}
     GROUP BY cs.client_id
 )
 SELECT cs.snapshot_id, cs.client_id, cs.name, cs.net_assets_usd, cs.dubai_entity,
@@ -171,7 +171,7 @@ _HOLDINGS_SQL_PG = """
 WITH chosen AS (
     SELECT DISTINCT ON (cs.client_id) cs.client_id, cs.snapshot_id
     FROM client_states AS cs JOIN snapshots AS s ON s.id = cs.snapshot_id
-    WHERE CAST(:as_of AS timestamptz) IS NULL OR s.as_of <= CAST(:as_of AS timestamptz)
+    WHERE (CAST(:as_of AS timestamptz) IS NULL OR s.as_of <= CAST(:as_of AS timestamptz)){client}
     ORDER BY cs.client_id, s.as_of DESC, s.id DESC
 )
 SELECT cs.snapshot_id, cs.client_id, cs.name, cs.net_assets_usd, cs.dubai_entity,
@@ -184,6 +184,9 @@ LEFT JOIN positions AS p ON p.snapshot_id = cs.snapshot_id AND p.client_id = cs.
 ORDER BY cs.client_id, p.ordinal
 """
 
+# {client}: nothing (every client), or _ONE_CLIENT (a client's history: one index lookup
+# per snapshot instead of valuing the whole desk)
+_ONE_CLIENT = " AND cs.client_id = :client_id"
 _AS_OF_SQLITE = ":as_of IS NULL OR q.as_of <= :as_of"
 _AS_OF_PG = "CAST(:as_of AS timestamptz) IS NULL OR q.as_of <= CAST(:as_of AS timestamptz)"
 
@@ -192,18 +195,25 @@ class SqliteHoldingsRepository:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
 
-    def client_states(self, as_of: datetime | None = None) -> list[StoredClientState]:
-        return list(self.iter_client_states(as_of))
+    def client_states(
+        self, as_of: datetime | None = None, client_id: str | None = None
+    ) -> list[StoredClientState]:
+        return list(self.iter_client_states(as_of, client_id))
 
-    def iter_client_states(self, as_of: datetime | None = None) -> Iterator[StoredClientState]:
-        params = {"as_of": optional_time_to_text(as_of)}
+    def iter_client_states(
+        self, as_of: datetime | None = None, client_id: str | None = None
+    ) -> Iterator[StoredClientState]:
+        params = {"as_of": optional_time_to_text(as_of), "client_id": client_id}
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: this loop is hot for 100k clients
         times: dict[str, datetime] = {}  # one parse per snapshot, not per client
         current: tuple[Any, ...] | None = None
         positions: list[StoredPosition] = []
         postgres = dialect_of(self._db) == "postgresql"
-        for row in cursor.execute(_HOLDINGS_SQL_PG if postgres else _HOLDINGS_SQL, params):
+        sql = (_HOLDINGS_SQL_PG if postgres else _HOLDINGS_SQL).format(
+            client="" if client_id is None else _ONE_CLIENT
+        )
+        for row in cursor.execute(sql, params):
             if current is None or row[1] != current[1]:
                 if current is not None:
                     yield _client_state(current, positions, times)

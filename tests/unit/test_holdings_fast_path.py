@@ -310,3 +310,21 @@ def test_window_rows_are_built_from_the_valuations_and_kept_while_nothing_moves(
     assert (now.asset, now.collateral_value) == (before.asset, before.collateral_value)
     assert now.price_age is not None and before.price_age is not None
     assert now.price_age.age > before.price_age.age  # the price's age as of this reload
+
+
+def test_one_clients_holdings_are_its_row_of_the_whole_desk_at_each_snapshot(
+    desk: Store,
+) -> None:
+    """A client's history reads only that client: the same record, figures and snapshot
+    as its row among every client's, as of each snapshot (a client the later snapshot
+    re-states, and one it does not)."""
+    service = HoldingsService(desk)
+    for snap in service.snapshots():
+        whole = {h.record.id: h for h in service.holdings(snap.as_of)}
+        for client_id in ("c00003", "c00004", "line2"):
+            [one] = service.holdings(snap.as_of, client_id)
+            assert (one.record, one.valuation, one.snapshot_id, one.record_as_of) == (
+                whole[client_id].record, whole[client_id].valuation,
+                whole[client_id].snapshot_id, whole[client_id].record_as_of,
+            )
+    assert service.holdings(None, "nobody") == []

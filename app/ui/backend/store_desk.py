@@ -11,6 +11,7 @@ import asyncio
 import csv
 import io
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -137,6 +138,7 @@ class _Cache:
     index: dict[str, int] = field(default_factory=dict)  # client id -> position in holdings
     collateral_by_asset: dict[str, Decimal] = field(default_factory=dict)
     client_rows: list[ClientRow] = field(default_factory=list)  # the last snapshot's rows
+    unshocked: list[StressRow] | None = None  # the what-if rows with no shock, once made
 
     @property
     def redemption_locks(self) -> dict[str, dict[str, Decimal]]:
@@ -205,6 +207,8 @@ class StoreDesk(DeskFacade):
         self.env = env
         self.holdings_service = HoldingsService(store)
         self._audit: AuditService | None = None
+        self._verifying: Store | None = None  # the audit check's own connection: _verifier
+        self._verifier_lock = threading.Lock()
         self._cache: _Cache | None = None
         self._listeners: list[ChangeListener] = []
         self._sessions: dict[str, LiveSession] = {}  # signed in at this window, by si-<id>
@@ -266,6 +270,7 @@ class StoreDesk(DeskFacade):
     async def reload_after_restore(self, session: SessionRow | None) -> bool:
         self._cache = None
         self._audit = None
+        await asyncio.to_thread(self._close_verifier)  # it read the store before the restore
         if session is None:
             return True
         live = self._sessions.get(session.signin)
@@ -313,6 +318,7 @@ class StoreDesk(DeskFacade):
         for listener in list(self._listeners):
             await asyncio.to_thread(listener.stop)
         self._listeners.clear()
+        await asyncio.to_thread(self._close_verifier)
         await asyncio.to_thread(self.store.close)
 
     # --- holdings -------------------------------------------------------------------
@@ -364,6 +370,7 @@ class StoreDesk(DeskFacade):
             days,
             index,
             by_asset,
+            unshocked=kept.unshocked if kept is not None else None,
         )
 
     def _open_calls(self) -> dict[str, str]:
@@ -457,8 +464,11 @@ class StoreDesk(DeskFacade):
             return []
         holdings = cache.holdings
         if not any(shocks.values()):
-            # No shock: every "after" is the figure already valued (nothing to recompute).
-            return [_stress_row(h.valuation, h.valuation) for h in holdings]
+            # No shock: every "after" is the figure already valued (nothing to recompute),
+            # and the rows are kept with the valuations they come from.
+            if cache.unshocked is None:
+                cache.unshocked = [_stress_row(h.valuation, h.valuation) for h in holdings]
+            return cache.unshocked
         catalogue = self.holdings_service.catalogue
         prices = {
             asset: (price * (1 + shocks.get(asset, Decimal(0)))).quantize(Decimal("0.00000001"))
@@ -488,9 +498,9 @@ class StoreDesk(DeskFacade):
         def history() -> list[RatioPoint]:
             points: list[RatioPoint] = []
             for snap in self.holdings_service.snapshots():
-                for h in self.holdings_service.holdings(as_of=snap.as_of):
+                for h in self.holdings_service.holdings(snap.as_of, client_id):
                     ratio = h.valuation.collateral_ratio
-                    if h.valuation.client_id == client_id and ratio is not None:
+                    if ratio is not None:
                         points.append(RatioPoint(snap.as_of, ratio))
             points.sort(key=lambda p: p.time)
             return points
@@ -665,14 +675,47 @@ class StoreDesk(DeskFacade):
 
         return await asyncio.to_thread(read)
 
+    def _verifier(self) -> AuditService:
+        """The audit service on a second connection of its own, for the full check.
+
+        Verifying re-derives every stored snapshot from its tables (seconds at
+        100,000 clients); on the window's own connection that held the store lock,
+        and every reload behind it waited. The check reads one consistent
+        transaction of its own connection instead.
+        """
+        from app.services.audit import AuditService
+
+        with self._verifier_lock:  # two checks at once (two worker threads): one connection
+            return AuditService(self._verifier_store())
+
+    def _verifier_store(self) -> Store:
+        if self._verifying is None:
+            from app.store.url import open_store_url, sqlite_url
+
+            url = getattr(self.store, "url", None)
+            path = getattr(self.store, "path", None)
+            if not isinstance(url, str):
+                url = sqlite_url(path) if isinstance(path, Path) else None
+            if url is None:  # a store without a location to reopen: its own connection
+                return self.store
+            self._verifying = open_store_url(url)
+        return self._verifying
+
+    def _close_verifier(self) -> None:
+        with self._verifier_lock:
+            verifying, self._verifying = self._verifying, None
+        if verifying is not None:
+            verifying.close()
+
     async def audit_status(self) -> AuditStatus:
         def verify() -> AuditStatus:
-            report: Any = self.audit_service.verify()
-            checkpoints = self.audit_service.checkpoints()
+            verifier = self._verifier()
+            report: Any = verifier.verify()
+            checkpoints = verifier.checkpoints()
             problems = [c.line() for c in report.checks if not c.ok]
             return AuditStatus(
                 chain_ok=bool(report.ok),
-                entries=sum(1 for _ in self.audit_service.entries()),
+                entries=sum(1 for _ in verifier.entries()),
                 last_checkpoint_size=checkpoints[-1].tree_size if checkpoints else None,
                 checkpoint_ok=bool(report.ok) if checkpoints else None,
                 problem="; ".join(problems),

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 
 from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -208,6 +209,12 @@ class HoldingsView(QWidget):
         # Prepare acts on the selected clients: a reload must never change which ones.
         selected = set(self.selected_client_ids())
         clients = list(snapshot.clients)
+        updated = self.clients_model.update_rows(clients, attrgetter("client_id"))
+        if updated is not None:
+            # The same clients, at most a few rows replaced (another workstation's
+            # commit): no reload of the table, the selection stays where it is.
+            await self._show_update(snapshot, clients, changed=updated)
+            return
         if len(clients) > CHUNKED_LOAD_THRESHOLD:
             self.as_of.setText(self.tr("Loading %1 clients…").replace("%1", f"{len(clients):,}"))
             await self.clients.load_large(clients)
@@ -215,6 +222,11 @@ class HoldingsView(QWidget):
         else:
             self.clients_model.set_rows(clients)
             total = totals_row(clients)
+        self._show_totals(clients, total)
+        self._show_around_table(snapshot)
+        self._reselect(current.client_id if isinstance(current, ClientRow) else None, selected)
+
+    def _show_totals(self, clients: list[ClientRow], total: ClientRow) -> None:
         total = replace(
             total,
             client_id=self.tr("TOTAL"),
@@ -229,6 +241,17 @@ class HoldingsView(QWidget):
             if needed > self.clients.columnWidth(column):
                 self.clients.setColumnWidth(column, needed)
             self.totals.setColumnWidth(column, self.clients.columnWidth(column))
+
+    async def _show_update(
+        self, snapshot: HoldingsSnapshot, clients: list[ClientRow], *, changed: bool
+    ) -> None:
+        if changed:  # a replaced row may move a total (unchanged rows: the same totals)
+            self._show_totals(clients, await totals_row_async(clients))
+        self._show_around_table(snapshot)
+        self._on_current_changed()  # the current client's positions, as of this snapshot
+
+    def _show_around_table(self, snapshot: HoldingsSnapshot) -> None:
+        """Everything the view shows beside the clients table, from ``snapshot``."""
         self.as_of.setText(
             self.tr("As of %1 · amounts in USD · margin call below %2 · liquidation below %3")
             .replace("%1", fmt.utc(snapshot.as_of))
@@ -237,9 +260,7 @@ class HoldingsView(QWidget):
         )
         self._show_freshness(snapshot)
         self.composition.set_values(snapshot.collateral_by_asset)
-        self.stress.set_assets(sorted(snapshot.prices))
-        self.stress.recompute()
-        self._reselect(current.client_id if isinstance(current, ClientRow) else None, selected)
+        self.stress.set_assets(sorted(snapshot.prices))  # and recomputes the what-if
 
     def _reselect(self, client_id: str | None, selected: AbstractSet[str] = frozenset()) -> None:
         """Restore the current row and every selected client, by id, after a reload."""

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -82,6 +83,7 @@ class StressPanel(QWidget):
         self._debounce.timeout.connect(self.recompute)
         self._generation = 0  # a newer recompute makes an older worker's result stale
         self._task: asyncio.Task[None] | None = None
+        self._shown_shocks: dict[str, Decimal] | None = None  # what the results are under
 
     def set_assets(self, assets: Sequence[str]) -> None:
         for asset in assets:
@@ -149,7 +151,12 @@ class StressPanel(QWidget):
             self._show(rows, shocks)
 
     def _show(self, rows: list[StressRow], shocks: Mapping[str, Decimal]) -> None:
-        self.model.set_rows(rows)
+        updated = self.model.update_rows(rows, attrgetter("client_id"))
+        if updated is None:
+            self.model.set_rows(rows)
+        elif not updated and dict(shocks) == self._shown_shocks:
+            return  # the very rows already shown, under the same shock (a reload)
+        self._shown_shocks = dict(shocks)
         crossing = [r for r in rows if _crossed(r)]
         shortfall = sum((r.shortfall for r in rows), Decimal(0))
         if not shocks:
