@@ -185,6 +185,12 @@ class Store(Protocol):
         """Where the store lives, for messages (a path or a DSN without secrets)."""
         ...
 
+    @property
+    def url(self) -> str:
+        """The ``--store`` URL that opens this store again (another connection); it may
+        carry credentials, so it is never shown: messages use :attr:`location`."""
+        ...
+
     def transaction(self) -> AbstractContextManager[Transaction]:
         """One use case: write lock, commit on success, roll back on any exception."""
         ...

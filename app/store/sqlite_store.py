@@ -150,6 +150,12 @@ class SqliteStore:
     def path(self) -> Path:
         return self._path
 
+    @property
+    def url(self) -> str:
+        from app.store.url import sqlite_url  # url.py opens stores: imported when asked
+
+        return sqlite_url(self._path)
+
     def _configure(self, busy_timeout_s: float) -> None:
         db = self._db
         application_id = db.execute("PRAGMA application_id").fetchone()[0]

@@ -51,7 +51,8 @@ async def _measure(desk: object, url: str, clients: int) -> tuple[list[float], l
 
     view.show_snapshot = show
     await desk.start(offer_emulator=False)  # type: ignore[attr-defined]
-    while view.clients_model.rowCount() != clients or not desk.app_live_ready():  # type: ignore[attr-defined]
+    live = desk.live  # type: ignore[attr-defined]
+    while view.clients_model.rowCount() != clients or "listening" not in live.detail:
         await asyncio.sleep(0.05)
     await asyncio.sleep(1.0)  # the first load's follow-ups (what-if panel) settle
     writer = open_store_url(url)
@@ -100,7 +101,6 @@ def main() -> None:
             desk = DeskApp(DeskContext(facade), make_settings(data), None)
             desk.window.resize(1440, 900)
             desk.window.show()
-            desk.app_live_ready = lambda: desk.live.connected and "listening" in desk.live.detail  # type: ignore[attr-defined]
             with loop:
                 delays, stalls = loop.run_until_complete(_measure(desk, url, clients))
                 loop.run_until_complete(facade.close())

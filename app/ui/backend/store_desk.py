@@ -231,12 +231,11 @@ class StoreDesk(DeskFacade):
     ) -> Callable[[], None] | None:
         """On a shared (PostgreSQL) desk: call ``on_change`` from a listener thread after
         every other workstation's commit; returns how to stop it (None: nothing to watch)."""
-        url = getattr(self.store, "url", None)
-        if self.store.dialect != "postgresql" or not isinstance(url, str):
+        if self.store.dialect != "postgresql":
             return None
         from app.store.pg_listen import ChangeListener
 
-        listener = ChangeListener(url, on_change, on_state).start()
+        listener = ChangeListener(self.store.url, on_change, on_state).start()
         self._listeners.append(listener)
 
         def stop() -> None:
@@ -690,15 +689,9 @@ class StoreDesk(DeskFacade):
 
     def _verifier_store(self) -> Store:
         if self._verifying is None:
-            from app.store.url import open_store_url, sqlite_url
+            from app.store.url import open_store_url
 
-            url = getattr(self.store, "url", None)
-            path = getattr(self.store, "path", None)
-            if not isinstance(url, str):
-                url = sqlite_url(path) if isinstance(path, Path) else None
-            if url is None:  # a store without a location to reopen: its own connection
-                return self.store
-            self._verifying = open_store_url(url)
+            self._verifying = open_store_url(self.store.url)
         return self._verifying
 
     def _close_verifier(self) -> None:
