@@ -63,7 +63,7 @@ from app.domain.snapshot import (
     SnapshotError,
     decode_json,
     snapshot_from_document,
-    snapshot_to_document,
+    snapshot_sha256,
 )
 from app.store.codec import text_to_time, time_to_text
 from app.store.records import AuditRow
@@ -587,12 +587,6 @@ def _snapshot_from_tables(
     return Snapshot(as_of=text_to_time(str(snapshot["as_of"])), prices=prices, clients=clients)
 
 
-def _canonical_hash(snapshot: Snapshot) -> str:
-    text = json.dumps(snapshot_to_document(snapshot), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _source(raw_json: str, catalogue: AssetCatalogue | None) -> Snapshot | None:
     try:
         return snapshot_from_document(
@@ -629,14 +623,14 @@ def _snapshot_problems(
             continue
         try:
             rebuilt = _snapshot_from_tables(repo, row, _client_order(row["raw_json"]))
-            rebuilt_hash = _canonical_hash(rebuilt)
+            rebuilt_hash = snapshot_sha256(rebuilt)
         except (ValueError, TypeError, KeyError, InvalidOperation) as exc:
             problems.append(f"snapshot #{sid}: its rows cannot be read back ({exc})")
             continue
         if rebuilt_hash == digest and len(rebuilt.clients) == int(row["client_count"]):
             continue
         source = _source(row["raw_json"], catalogue)
-        if source is None or _canonical_hash(source) != digest:
+        if source is None or snapshot_sha256(source) != digest:
             problems.append(
                 f"snapshot #{sid}: its rows (snapshots, client_states, positions, prices) no "
                 f"longer hash to the content audit entry #{seq} recorded, and "

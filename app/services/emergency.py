@@ -226,7 +226,7 @@ def create_order(
             if not states:
                 raise EmergencyError(f"unknown client {client_id}")
             assets = {p.asset: p.quantity for p in states[0].positions if p.quantity > 0}
-        elif client_id not in uow.tx.holdings.client_ids():
+        elif not uow.tx.holdings.has_client(client_id):
             raise EmergencyError(f"unknown client {client_id}")
         if not assets:
             raise EmergencyError(f"client {client_id} holds nothing to unfreeze")

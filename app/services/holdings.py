@@ -34,7 +34,6 @@ back-fill; holdings keep showing the newest).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -59,9 +58,9 @@ from app.domain.snapshot import (
     Position,
     Snapshot,
     SnapshotError,
+    canonical_snapshot_json,
     format_utc,
     parse_snapshot,
-    snapshot_to_document,
 )
 from app.domain.valuation import BatchValuer, ClientValuation, PositionValuation
 from app.files import FileTooLarge, read_bounded
@@ -165,17 +164,6 @@ class ClientHolding:
     def positions(self) -> tuple[PositionValuation, ...]:
         """The client's positions, each with price, market and collateral value."""
         return self.valuation.positions
-
-
-def canonical_snapshot_json(snapshot: Snapshot) -> str:
-    """The snapshot's canonical JSON text (sorted keys, no whitespace, decimal strings)."""
-    document = snapshot_to_document(snapshot)
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_hash(snapshot: Snapshot) -> str:
-    """SHA-256 (hex) of the snapshot's canonical JSON: the import's idempotency key."""
-    return hashlib.sha256(canonical_snapshot_json(snapshot).encode("utf-8")).hexdigest()
 
 
 class HoldingsService:

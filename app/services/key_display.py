@@ -122,11 +122,11 @@ def _multisig_keys(tx: object, network: str) -> list[RegisteredKey]:
     from app.services.vault import vault_repo
 
     records = vault_repo(tx).multisig_keys()
-    clients = sorted(tx.holdings.client_ids())  # type: ignore[attr-defined]
-    if not records or not clients:
+    first = tx.holdings.first_client_id()  # type: ignore[attr-defined]
+    if not records or first is None:
         return []
     try:
-        vault = vault_in(tx, clients[0], network)
+        vault = vault_in(tx, first, network)
     except (BitcoinError, VaultError) as exc:  # not all three parties' keys yet: none shown
         log.debug("no vault to show: %s", exc)
         return []
@@ -139,7 +139,7 @@ def _multisig_keys(tx: object, network: str) -> list[RegisteredKey]:
             record.path,
             address,
             record.fingerprint,
-            client_id=clients[0],
+            client_id=first,
             multisig=request,
         )
         for record in records

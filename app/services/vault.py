@@ -192,7 +192,7 @@ def _vault(client_id: str, keys: list[tuple[str, AccountKey]], network: str) -> 
 
 def vault_in(tx: object, client_id: str, network: str) -> Vault:
     """``client_id``'s vault from the keys registered in the open transaction ``tx``."""
-    if client_id not in tx.holdings.client_ids():  # type: ignore[attr-defined]
+    if not tx.holdings.has_client(client_id):  # type: ignore[attr-defined]
         raise VaultError(f"unknown client {client_id}")
     return _vault(client_id, registered_keys(vault_repo(tx)), network)
 
@@ -287,7 +287,7 @@ def import_utxos(
         repo = vault_repo(uow.tx)
         keys = registered_keys(repo)
         clients = [client_id] if client_id else sorted(uow.tx.holdings.client_ids())
-        if client_id and client_id not in uow.tx.holdings.client_ids():
+        if client_id and not uow.tx.holdings.has_client(client_id):
             raise VaultError(f"unknown client {client_id}")
         vaults = [_vault(c, keys, network) for c in clients]
         added: list[VaultUtxoRecord] = []

@@ -249,7 +249,7 @@ def set_safe(
     if unknown:
         raise VaultError(f"--decimals for {unknown[0]}, which has no --token")
     with store.read() as tx:
-        if client_id not in tx.holdings.client_ids():
+        if not tx.holdings.has_client(client_id):
             raise VaultError(f"unknown client {client_id}")
     owners = _three_owners(eth_owners(store))
     reader = chain_reader(store)

@@ -79,6 +79,14 @@ class HoldingsRepository(Protocol):
         """Every client the desk has ever seen."""
         ...
 
+    def has_client(self, client_id: str) -> bool:
+        """Whether the desk has ever seen ``client_id`` (one index lookup)."""
+        ...
+
+    def first_client_id(self) -> str | None:
+        """The smallest client id (code-point order, as Python sorts), or None."""
+        ...
+
     def locked_quantities(self) -> dict[str, dict[str, Decimal]]:
         """Quantities locked by pending redemptions: client id -> asset -> quantity."""
         ...

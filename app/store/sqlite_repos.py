@@ -247,6 +247,17 @@ class SqliteHoldingsRepository:
     def client_ids(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT id FROM clients ORDER BY id")]
 
+    def has_client(self, client_id: str) -> bool:
+        found = self._db.execute("SELECT 1 FROM clients WHERE id = ?", (client_id,))
+        return found.fetchone() is not None
+
+    def first_client_id(self) -> str | None:
+        # SQLite compares text bytewise (code points); PostgreSQL by the database's
+        # collation unless told "C", which is the same order as Python's sorted().
+        collate = ' COLLATE "C"' if dialect_of(self._db) == "postgresql" else ""
+        row = self._db.execute(f"SELECT MIN(id{collate}) FROM clients").fetchone()
+        return None if row is None else row[0]
+
     def locked_quantities(self) -> dict[str, dict[str, Decimal]]:
         locks: dict[str, dict[str, Decimal]] = {}
         for row in self._db.execute(

@@ -56,6 +56,9 @@ def make_settings(data_dir: str | None) -> QSettings:
     return QSettings("custody-desk", "Custody Desk")
 
 
+GUI_SWITCH_INTERVAL_S = 0.001  # how soon a worker thread hands the GIL to the GUI thread
+
+
 class DeskApp:
     """Owns the window and rebuilds it when the language changes (every string re-translated)."""
 
@@ -66,6 +69,11 @@ class DeskApp:
             asyncio.get_event_loop().set_default_executor(
                 ThreadPoolExecutor(max_workers=2, thread_name_prefix="desk-io")
             )
+        # Qt calls the models' data() once per cell and role, each call taking the
+        # GIL back from the worker threads (a reload, the audit check); at Python's
+        # 5 ms switch interval a 4-row repaint waited up to 0.4 s behind them. At
+        # 1 ms the window stays responsive (docs/performance.md, bench_live_reload).
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
         self.ctx = ctx
         self.settings = settings
         self.icon = icon

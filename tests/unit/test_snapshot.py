@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -16,8 +17,11 @@ from hypothesis import strategies as st
 from app.domain.assets import AssetCatalogue
 from app.domain.snapshot import (
     SnapshotError,
+    canonical_snapshot_json,
+    canonical_snapshot_pieces,
     load_snapshot,
     parse_snapshot,
+    snapshot_sha256,
     snapshot_to_document,
 )
 from app.resources_path import resource_path
@@ -288,6 +292,28 @@ def test_round_trip_through_canonical_document() -> None:
     snap = parse(good_document())
     again = parse(snapshot_to_document(snap))
     assert again == snap
+
+
+@pytest.mark.parametrize("clients", [1, 499, 500, 501, 1203])
+def test_canonical_text_in_pieces_is_the_whole_documents_text(clients: int) -> None:
+    # The digest stored with every imported snapshot (and re-checked by the audit)
+    # must not change because the text is now made a few hundred clients at a time.
+    doc = good_document()
+    template = doc["clients"][0]
+    doc["clients"] = [
+        {**template, "id": f"c{i:05d}", "name": f"Client ü{i} \"quoted\"",
+         "positions": [{"asset": "BENJI", "quantity": f"{i}.5", "locked_quantity": "0.5"}],
+         **({"liquidation_order": ["USDC", "BENJI"]} if i % 3 == 0 else {})}
+        for i in range(clients)
+    ]
+    snap = parse(doc)
+    whole = json.dumps(snapshot_to_document(snap), sort_keys=True, separators=(",", ":"),
+                       ensure_ascii=False)
+    pieces = list(canonical_snapshot_pieces(snap))
+    assert canonical_snapshot_json(snap) == "".join(pieces) == whole
+    assert len(pieces) == 2 + -(-clients // 500)
+    assert snapshot_sha256(snap) == hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    assert parse(json.loads(whole)) == snap
 
 
 @given(

@@ -7,6 +7,7 @@ the others are about the SQLite file itself.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -356,3 +357,29 @@ def test_holdings_as_of_picks_the_latest_record_at_or_before(any_store: Store) -
             assert tx.holdings.client_states(datetime(2026, 1, 1, tzinfo=UTC)) == []
     finally:
         store.close()
+
+
+def test_a_client_is_found_by_one_lookup_and_the_first_is_the_smallest_in_code_points(
+    any_store: Store,
+) -> None:
+    store = any_store
+    with store.read() as tx:
+        assert tx.holdings.first_client_id() is None
+        assert not tx.holdings.has_client("alpha")
+    base = snapshot()
+    # Upper case sorts before lower case by code point (Python's sorted, and the
+    # vault the key list shows). The test server runs in the C locale; COLLATE "C"
+    # keeps a server with a linguistic collation (which puts "alpha" first) in step.
+    clients = tuple(
+        NewClientState(**{**{f: getattr(base.clients[0], f) for f in (
+            "name", "net_assets_usd", "dubai_entity", "soc2_type2", "exposure_usd",
+            "positions")}, "client_id": cid})
+        for cid in ("alpha", "Zulu", "beta")
+    )
+    with store.transaction() as tx:
+        tx.snapshots.add(replace(base, clients=clients), imported_by="test", imported_at=NOW)
+    with store.read() as tx:
+        assert tx.holdings.first_client_id() == min(["alpha", "Zulu", "beta"]) == "Zulu"
+        assert tx.holdings.has_client("beta")
+        assert not tx.holdings.has_client("gamma")
+        assert not tx.holdings.has_client("BETA")

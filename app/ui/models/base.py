@@ -15,6 +15,7 @@ import asyncio
 import heapq
 import itertools
 import logging
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -228,6 +229,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT, ColumnT]):
         old = self._rows
         if not old or len(old) != len(rows):
             return None
+        if all(map(operator.is_, old, rows)):
+            return False  # the very rows, in order (one C loop: milliseconds for 100,000)
         shown = {id(r) for r in old}
         fresh = [r for r in rows if id(r) not in shown]
         if not fresh:

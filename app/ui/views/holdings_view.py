@@ -161,6 +161,7 @@ class HoldingsView(QWidget):
         self.positions_label.setObjectName("positionsLabel")
         left_layout.addWidget(self.positions_label)
         self.positions_model = PositionsModel(self)
+        self._positions_of = ""  # whose positions the positions table shows
         self.positions = DeskTable(
             self.positions_model, self.tr("Positions of the selected client")
         )
@@ -248,7 +249,7 @@ class HoldingsView(QWidget):
         if changed:  # a replaced row may move a total (unchanged rows: the same totals)
             self._show_totals(clients, await totals_row_async(clients))
         self._show_around_table(snapshot)
-        self._on_current_changed()  # the current client's positions, as of this snapshot
+        self._refresh_current(changed=changed)  # its positions, as of this snapshot
 
     def _show_around_table(self, snapshot: HoldingsSnapshot) -> None:
         """Everything the view shows beside the clients table, from ``snapshot``."""
@@ -293,8 +294,28 @@ class HoldingsView(QWidget):
         model.select(selection, flags.ClearAndSelect | flags.Rows)
 
     # --- selection -----------------------------------------------------------------
+    def _refresh_current(self, *, changed: bool) -> None:
+        """The current client's positions after a reload that kept the table's rows.
+
+        When no client row moved (another workstation's commit that changed no
+        figure) the positions are replaced in place: no refit of the columns, no new
+        history read, so such a reload costs the window milliseconds.
+        """
+        row = self.clients.current_row()
+        if (
+            not changed
+            and self.snapshot is not None
+            and isinstance(row, ClientRow)
+            and row.client_id == self._positions_of
+        ):
+            positions = list(self.snapshot.positions.get(row.client_id, ()))
+            if self.positions_model.update_rows(positions, attrgetter("asset")) is not None:
+                return
+        self._on_current_changed()
+
     def _on_current_changed(self, *_: object) -> None:
         row = self.clients.current_row()
+        self._positions_of = row.client_id if isinstance(row, ClientRow) else ""
         if not isinstance(row, ClientRow) or self.snapshot is None:
             # e.g. the selected client was filtered out: no stale header over no rows
             self.positions_model.set_rows([])
