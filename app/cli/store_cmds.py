@@ -15,22 +15,20 @@ import getpass
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from app.cli.errors import CliError, read_input
-from app.domain.money import format_decimal
 from app.paths import data_dir
 from app.store import BackupError, StoreError
 from app.store.interface import Store
 from app.store.url import BadStoreUrl, StoreTarget, open_target, resolve_store
 
 if TYPE_CHECKING:
-    from app.domain.valuation import ClientValuation
-    from app.store.records import StoredClientState
+    pass
 
 EXIT_VERIFY_FAILED = 1
 #: What ``audit verify --against DIR`` reads from a regulator export folder.
@@ -189,10 +187,10 @@ def cmd_holdings(args: argparse.Namespace) -> int:
 
     as_of = _parse_time(args.as_of, "--as-of") if args.as_of else None
     if args.json:
-        with opened_store(args) as store, closing(
-            HoldingsService(store).iter_valued_states(as_of)
-        ) as valued:
-            _write_holdings_json(valued, sys.stdout)
+        from app.cli.holdings_json import write_holdings_json
+
+        with opened_store(args) as store:
+            write_holdings_json(HoldingsService(store), store, as_of, sys.stdout)
         return 0
     with opened_store(args) as store:
         rows: list[ClientHolding] = HoldingsService(store).holdings(as_of)
@@ -211,72 +209,6 @@ def cmd_holdings(args: argparse.Namespace) -> int:
             f"{'yes' if v.eligible else 'no: ' + '; '.join(v.ineligible_reasons)}"
         )
     return 0
-
-
-def _write_holdings_json(
-    rows: Iterator[tuple[StoredClientState, ClientValuation]], out: TextIO
-) -> None:
-    """``holdings --json``: one JSON array, one client per line, written as it is valued.
-
-    Each line is exactly ``json.dumps`` of the client's object (default separators,
-    ASCII escapes; tests/unit/test_holdings_json.py holds the two equal), built as
-    text because ``json.dumps`` of 100,000 nested dicts was most of the command's
-    time. Nothing is kept: memory stays flat however many clients there are. If a
-    client cannot be valued the command fails part-way, the array unclosed.
-    """
-    chunk: list[str] = []
-    times: dict[datetime, str] = {}
-    # An asset's price and factor are the same objects for every client of the run:
-    # their text is made once (checked by identity, so a new object gets new text).
-    per_asset: dict[str, tuple[Decimal, Decimal, str]] = {}
-    separator = "[\n  "
-    for state, v in rows:
-        as_of = times.get(state.as_of)
-        if as_of is None:
-            as_of = times[state.as_of] = _quote(_utc(state.as_of))
-        positions = []
-        for p in v.positions:
-            known = per_asset.get(p.asset)
-            if known is None or known[0] is not p.price or known[1] is not p.collateral_factor:
-                known = per_asset[p.asset] = (
-                    p.price,
-                    p.collateral_factor,
-                    f'"price_usd": "{format_decimal(p.price)}", "market_value_usd": "',
-                )
-            # Amounts quantized to cents (or a ratio to 6 places) are never written
-            # with an exponent by str(); quantities, prices and factors may be.
-            positions.append(
-                f'{{"asset": {_quote(p.asset)}, "quantity": "{format_decimal(p.quantity)}", '
-                f'"locked_quantity": "{format_decimal(p.locked_quantity)}", {known[2]}'
-                f'{p.market_value_usd!s}", '
-                f'"collateral_factor": "{format_decimal(p.collateral_factor)}", '
-                f'"collateral_value_usd": "{p.collateral_value_usd!s}"}}'
-            )
-        ratio = v.collateral_ratio
-        reasons = ", ".join([_quote(r) for r in v.ineligible_reasons])
-        chunk.append(
-            f'{separator}{{"id": {_quote(v.client_id)}, "name": {_quote(v.name)}, '
-            f'"as_of": {as_of}, "snapshot_id": {state.snapshot_id:d}, '
-            f'"market_value_usd": "{v.market_value_usd!s}", '
-            f'"collateral_value_usd": "{v.collateral_value_usd!s}", '
-            f'"credit_line_usd": "{v.credit_line_usd!s}", '
-            f'"exposure_usd": "{format_decimal(v.exposure_usd)}", '
-            f'"collateral_ratio": {"null" if ratio is None else f"{chr(34)}{ratio!s}{chr(34)}"}, '
-            f'"state": {_quote(v.state.value)}, "standing": {_quote(v.standing_label)}, '
-            f'"usable_credit_line_usd": "{v.usable_credit_line_usd!s}", '
-            f'"shortfall_usd": "{v.shortfall_usd!s}", '
-            f'"eligible": {"true" if v.eligible else "false"}, '
-            f'"ineligible_reasons": [{reasons}], "positions": [{", ".join(positions)}]}}'
-        )
-        separator = ",\n  "
-        if len(chunk) >= 1000:
-            out.write("".join(chunk))
-            chunk.clear()
-    chunk.append("\n]\n" if separator != "[\n  " else "[]\n")
-    out.write("".join(chunk))
-
-
-_quote = json.encoder.encode_basestring_ascii  # what json.dumps does to a str (C)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

@@ -186,6 +186,14 @@ class HoldingsService:
     def catalogue(self) -> AssetCatalogue:
         return self._catalogue
 
+    def on(self, store: Store) -> HoldingsService:
+        """The same service (catalogue, policy, clock) over another connection."""
+        return HoldingsService(store, self._catalogue, policy=self._policy, clock=self._clock)
+
+    def cutoff(self, tx: Transaction) -> datetime:
+        """The latest ``as_of`` "now" may show, in ``tx`` (what ``as_of=None`` means)."""
+        return current_cutoff(tx, self._clock())
+
     def parse(self, text: str | bytes) -> Snapshot:
         """Parse a snapshot document strictly (raises SnapshotError naming the field)."""
         return parse_snapshot(text, self._catalogue)
@@ -320,9 +328,16 @@ class HoldingsService:
             yield from self.valued_states_in(tx, as_of)
 
     def valued_states_in(
-        self, tx: Transaction, as_of: datetime | None = None, client_id: str | None = None
+        self,
+        tx: Transaction,
+        as_of: datetime | None = None,
+        client_id: str | None = None,
+        *,
+        from_id: str | None = None,
+        before_id: str | None = None,
     ) -> Iterator[tuple[StoredClientState, ClientValuation]]:
-        """:meth:`iter_valued_states` inside a transaction the caller holds.
+        """:meth:`iter_valued_states` inside a transaction the caller holds (only
+        ``client_id``, or the ids in ``[from_id, before_id)``, when given).
 
         Values with :class:`~app.domain.valuation.BatchValuer`: ``value_client``'s
         figures, the prices and locks read once for the whole desk.
@@ -332,7 +347,9 @@ class HoldingsService:
         prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
         locks = tx.holdings.locked_quantities()
         valuer = BatchValuer(prices, self._catalogue, self._policy)
-        states = tx.holdings.iter_client_states(as_of, client_id)
+        states = tx.holdings.iter_client_states(
+            as_of, client_id, from_id=from_id, before_id=before_id
+        )
         while chunk := list(islice(states, _CHUNK)):
             valuations = valuer.value_many(
                 [

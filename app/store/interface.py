@@ -65,10 +65,17 @@ class HoldingsRepository(Protocol):
         ...
 
     def iter_client_states(
-        self, as_of: datetime | None = None, client_id: str | None = None
+        self,
+        as_of: datetime | None = None,
+        client_id: str | None = None,
+        *,
+        from_id: str | None = None,
+        before_id: str | None = None,
     ) -> Iterator[StoredClientState]:
         """:meth:`client_states` one client at a time, by client id, as the rows arrive
-        (what a caller that streams 100,000 clients reads, not holding them all)."""
+        (what a caller that streams 100,000 clients reads, not holding them all);
+        ``from_id``/``before_id`` keep ids in ``[from_id, before_id)`` in the store's
+        own order (the order of the rows: a split at any id covers each client once)."""
         ...
 
     def prices(self, as_of: datetime | None = None) -> dict[str, StoredPrice]:
@@ -81,6 +88,15 @@ class HoldingsRepository(Protocol):
 
     def has_client(self, client_id: str) -> bool:
         """Whether the desk has ever seen ``client_id`` (one index lookup)."""
+        ...
+
+    def client_count(self) -> int:
+        """How many clients the desk has ever seen (one COUNT)."""
+        ...
+
+    def middle_client_id(self) -> str | None:
+        """The id halfway through the clients in the store's own order (None: none),
+        where :meth:`iter_client_states`'s ``from_id`` splits the desk in two."""
         ...
 
     def first_client_id(self) -> str | None:

@@ -15,6 +15,7 @@ client, and ``json.dumps`` of the object ``holdings --json`` has always printed
 from __future__ import annotations
 
 import json
+import os
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -182,6 +183,38 @@ def test_holdings_json_is_byte_for_byte_the_reference(
     out = capsys.readouterr().out
     assert out == f"[\n{lines}\n]\n"
     assert len(json.loads(out)) == 307
+
+
+@pytest.mark.parametrize("other_commit", [False, True], ids=["two-cores", "desk-moved"])
+def test_holdings_json_on_two_processes_is_the_same_bytes(
+    desk: Store, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, other_commit: bool,
+) -> None:
+    # A large desk is valued in two processes (a forked child takes the second half);
+    # the output must be the one-process bytes. If the desk moved between the two
+    # reads (here: the child sees another audit head), this process values the
+    # second half itself, from its own transaction: still the same bytes.
+    import itertools
+    import logging
+
+    from app.cli import holdings_json
+
+    expected = reference(desk)
+    lines = ",\n".join("  " + reference_json(state, v) for state, v in expected)
+    monkeypatch.setattr(holdings_json, "PARALLEL_FROM", 2)
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    if other_commit:
+        heads = itertools.count()  # the parent reads 0; the forked child reads 1
+        monkeypatch.setattr(holdings_json, "_head", lambda tx: next(heads))
+    with caplog.at_level(logging.INFO, logger="app.cli.holdings_json"):
+        assert main(["--data-dir", str(tmp_path), "--store", store_url, "holdings",
+                     "--json"]) == 0
+    assert capsys.readouterr().out == f"[\n{lines}\n]\n"
+    assert forks == [1]  # the second half was (or was to be) valued by a child
+    fell_back = "second half valued here" in caplog.text
+    assert fell_back == other_commit
 
 
 def test_holdings_json_of_an_empty_desk(

@@ -7,8 +7,8 @@ the others are about the SQLite file itself.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
