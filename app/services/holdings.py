@@ -55,7 +55,6 @@ from app.domain.price_freshness import (
 from app.domain.snapshot import (
     MAX_SNAPSHOT_BYTES,
     ClientRecord,
-    Position,
     Snapshot,
     SnapshotError,
     canonical_snapshot_json,
@@ -71,7 +70,6 @@ from app.store.records import (
     NewSnapshot,
     SnapshotRecord,
     StoredClientState,
-    StoredPosition,
 )
 
 logger = logging.getLogger(__name__)
@@ -389,9 +387,7 @@ def _to_new_snapshot(
                 dubai_entity=client.dubai_entity,
                 soc2_type2=client.soc2_type2,
                 exposure_usd=client.exposure_usd,
-                positions=tuple(
-                    StoredPosition(p.asset, p.quantity, p.locked_quantity) for p in client.positions
-                ),
+                positions=tuple(client.positions),  # Position is StoredPosition
                 liquidation_order=client.liquidation_order,
             )
             for client in snapshot.clients
@@ -407,7 +403,6 @@ def _to_record(state: StoredClientState) -> ClientRecord:
         dubai_entity=state.dubai_entity,
         soc2_type2=state.soc2_type2,
         exposure_usd=state.exposure_usd,
-        positions=tuple([Position(asset, quantity, locked) for asset, quantity, locked
-                         in state.positions]),
+        positions=state.positions,  # already the domain's Position tuples
         liquidation_order=state.liquidation_order,
     )

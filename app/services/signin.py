@@ -355,6 +355,7 @@ class SigninService:
                 statement, made.signature, verified_by=made.pubkey, secret=secret
             ),
             already=lambda: self._opened_by(challenge.nonce, secret),
+            keep=False,  # a session opened later would be one the window never holds
         )
 
     def _opened_by(self, nonce: str, secret: bytes) -> OpenedSession | None:

@@ -7,13 +7,15 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.services.desk_facade import DeskFacade, DeviceRow, OfficerRow, RefusedError
 from app.services.signed_commit import CommitEvent
 
 log = logging.getLogger(__name__)
+
+KEPT_RETRY_MS = 30_000  # a kept signed act is tried again this often (and on reconnect)
 
 
 class DeskContext(QObject):
@@ -53,19 +55,63 @@ class DeskContext(QObject):
         from app.services import signed_commit
 
         signed_commit.add_listener(self._on_commit_event)  # held weakly
+        # An act that failed every try is kept here (not dropped) and tried again
+        # every half minute and whenever the shared store's connection is back.
+        signed_commit.add_keeper(self)
+        self._kept_told: set[str] = set()
+        self._kept_timer = QTimer(self)
+        self._kept_timer.setInterval(KEPT_RETRY_MS)
+        self._kept_timer.timeout.connect(self.commit_kept)
 
     # --- signed acts retried across an outage -------------------------------------
     def _on_commit_event(self, event: CommitEvent) -> None:
         """A signed act could not be committed yet, then was (or never was): say so."""
-        if event.state == "retrying":
+        if event.state in ("retrying", "kept"):
             self.uncommitted[event.act] = event.line
+            if event.state == "kept" and event.act not in self._kept_told:
+                self._kept_told.add(event.act)  # said once, not at every later sweep
+                self.important_message.emit(event.line)
+                self._kept_timer.start()
         else:
             self.uncommitted.pop(event.act, None)
+            self._kept_told.discard(event.act)
             if event.state == "committed":
                 self.status_message.emit(event.line)
             else:
                 self.important_message.emit(event.line)
+            if event.state in ("committed", "refused"):
+                self.notify_changed()  # the kept act's row is there now (or never will be)
         self.store_link_changed.emit()
+
+    def commit_kept(self) -> None:
+        """Try the kept signed acts again (the store may be back)."""
+        from app.services import signed_commit
+
+        if signed_commit.kept_acts():
+            self.spawn(self._commit_kept())
+        else:
+            self._kept_timer.stop()
+
+    async def _commit_kept(self) -> None:
+        from app.services import signed_commit
+
+        if not await signed_commit.commit_kept():
+            self._kept_timer.stop()
+
+    @property
+    def kept_acts(self) -> tuple[str, ...]:
+        """Signed here, not committed yet, kept for a later commit."""
+        from app.services import signed_commit
+
+        return signed_commit.kept_acts()
+
+    def discard_kept(self) -> None:
+        """The officer chose to close the window with acts still kept: forget them."""
+        from app.services import signed_commit
+
+        for act in signed_commit.discard_kept():
+            log.warning("closed with %s not committed: discarded", act)
+            self.uncommitted.pop(act, None)
 
     # --- tasks ----------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:

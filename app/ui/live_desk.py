@@ -47,10 +47,13 @@ class LiveDesk(QObject):
         self.ctx.spawn(self.ctx.reload_officers())
 
     def _on_state(self, connected: bool, detail: str) -> None:
+        came_back = connected and not self.connected
         self.connected = connected
         self.detail = detail
         self.ctx.store_link_down = "" if connected else detail
         self.ctx.store_link_changed.emit()
+        if came_back:
+            self.ctx.commit_kept()  # signed acts kept through the outage
 
     def stop(self) -> None:
         if self._stop is not None:

@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.settings_action)
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self.quit)
         self.file_menu.addAction(self.quit_action)
         self.view_menu = menu.addMenu("")
         self.tab_actions: list[QAction] = []
@@ -501,13 +501,54 @@ class MainWindow(QMainWindow):
         # left of it keeps room to read whole at the minimum window size
         self.notice_button.setMaximumWidth(min(360, max(120, self.width() // 4)))
 
+    def quit(self) -> None:
+        """File > Quit: close as the officer would with the window's own button."""
+        self._asked_to_close = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        asked = event.spontaneous() or getattr(self, "_asked_to_close", False)
+        self._asked_to_close = False
+        if asked and self.ctx.kept_acts and not self.closed:
+            # A signature the store has not got yet lives only in this window.
+            event.ignore()
+            self._ask_to_discard_kept()
+            return
         self.closed = True
         self.save_state()
         # No more polling (exchange, devices, countdowns) once the window is gone.
         for timer in self.findChildren(QTimer):
             timer.stop()
         super().closeEvent(event)
+
+    def _ask_to_discard_kept(self) -> None:
+        acts = self.ctx.kept_acts
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Signed, not committed"),
+            self.tr("%n signed act(s) could not be committed yet.", "", len(acts)),
+            parent=self,
+        )
+        box.setObjectName("keptActsOnClose")
+        box.setInformativeText(
+            self.tr(
+                "The store has not got them: closing the window discards them and they "
+                "must be signed again. Keep the window open and they are committed when "
+                "the store is back.\n\n%1"
+            ).replace("%1", "\n".join(acts))
+        )
+        keep = box.addButton(self.tr("Keep the window open"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(self.tr("Discard and close"),
+                                QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+
+        def answered() -> None:
+            if box.clickedButton() is discard:
+                self.ctx.discard_kept()
+                self.close()
+
+        box.finished.connect(answered)
+        box.open()  # not exec(): the loop keeps running (and committing)
 
     async def load_all(self) -> None:
         """First load of every view (called once the loop runs)."""

@@ -569,77 +569,77 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="31"/>
+        <location filename="../../app/ui/views/audit_view.py" line="32"/>
         <source>&amp;Verify chain and checkpoints</source>
         <translation>验证哈希链与检查点(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="34"/>
+        <location filename="../../app/ui/views/audit_view.py" line="35"/>
         <source>Export &amp;CSV…</source>
         <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="37"/>
+        <location filename="../../app/ui/views/audit_view.py" line="38"/>
         <source>Take a chec&amp;kpoint</source>
         <translation>建立检查点(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="48"/>
+        <location filename="../../app/ui/views/audit_view.py" line="49"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="51"/>
+        <location filename="../../app/ui/views/audit_view.py" line="52"/>
         <source>Filter: actor, action, details…</source>
         <translation>筛选：操作人、操作、详情…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="51"/>
+        <location filename="../../app/ui/views/audit_view.py" line="52"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="54"/>
+        <location filename="../../app/ui/views/audit_view.py" line="55"/>
         <source>Filter by action</source>
         <translation>按操作筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="84"/>
+        <location filename="../../app/ui/views/audit_view.py" line="87"/>
         <source>All actions</source>
         <translation>全部操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="98"/>
+        <location filename="../../app/ui/views/audit_view.py" line="123"/>
         <source>last checkpoint at entry %1 verified</source>
         <translation>最近检查点（第 %1 条）已验证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="102"/>
+        <location filename="../../app/ui/views/audit_view.py" line="127"/>
         <source>no checkpoint yet</source>
         <translation>尚无检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="104"/>
+        <location filename="../../app/ui/views/audit_view.py" line="129"/>
         <source>✔ Chain intact: %1 entries; %2.</source>
         <translation>✔ 哈希链完整：%1 条记录；%2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="109"/>
+        <location filename="../../app/ui/views/audit_view.py" line="134"/>
         <source>✘ AUDIT LOG TAMPERED OR DAMAGED: %1</source>
         <translation>✘ 审计日志被篡改或损坏：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="117"/>
+        <location filename="../../app/ui/views/audit_view.py" line="142"/>
         <source>Checkpoint taken over %1 entries.</source>
         <translation>已对 %1 条记录建立检查点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="125"/>
+        <location filename="../../app/ui/views/audit_view.py" line="150"/>
         <source>Export audit log</source>
         <translation>导出审计日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/audit_view.py" line="132"/>
+        <location filename="../../app/ui/views/audit_view.py" line="157"/>
         <source>%1 entries exported to %2</source>
         <translation>已导出 %1 条记录到 %2</translation>
     </message>
@@ -873,17 +873,17 @@
 <context>
     <name>DeskApp</name>
     <message>
-        <location filename="../../app/ui/main.py" line="124"/>
+        <location filename="../../app/ui/main.py" line="132"/>
         <source>The desk now shows the store restored from %1.</source>
         <translation>工作台现显示从 %1 恢复的存储。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="128"/>
+        <location filename="../../app/ui/main.py" line="136"/>
         <source>Your session is not in it: sign in again.</source>
         <translation>其中没有您的会话：请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main.py" line="132"/>
+        <location filename="../../app/ui/main.py" line="140"/>
         <source>Store restored</source>
         <translation>存储已恢复</translation>
     </message>
@@ -1867,128 +1867,128 @@
 <context>
     <name>HoldingsView</name>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="91"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="92"/>
         <source>Clients</source>
         <extracomment>Above this many clients the table is filled in chunks so the window never stalls.</extracomment>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="94"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter clients (Ctrl+F)…</source>
         <translation>筛选客户 (Ctrl+F)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="94"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="95"/>
         <source>Filter clients</source>
         <translation>筛选客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="99"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
         <source>Filter by state</source>
         <translation>按状态筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="100"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="101"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="102"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
         <source>Healthy</source>
         <translation>健康</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="103"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
         <source>Margin call</source>
         <translation>追加保证金</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="104"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="105"/>
         <source>Liquidation</source>
         <translation>强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="107"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="108"/>
         <source>Ineligible</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="133"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="134"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="159"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="160"/>
         <source>Positions</source>
         <translation>持仓明细</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="164"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="166"/>
         <source>Positions of the selected client</source>
         <translation>所选客户的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="173"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="175"/>
         <source>Stress</source>
         <translation>压力测试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="175"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="177"/>
         <source>Composition</source>
         <translation>构成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="177"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="179"/>
         <source>Ratio history</source>
         <translation>抵押率历史</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="212"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
         <source>Loading %1 clients…</source>
         <translation>正在加载 %1 个客户…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="220"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="233"/>
         <source>TOTAL</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="221"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="234"/>
         <source>%1 clients</source>
         <translation>%1 个客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="233"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="257"/>
         <source>As of %1 · amounts in USD · margin call below %2 · liquidation below %3</source>
         <translation>截至 %1 · 金额单位 USD · 低于 %2 追加保证金 · 低于 %3 强制平仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="286"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="324"/>
         <source>Positions: no client selected (or filtered out)</source>
         <translation>持仓：未选择客户（或已被筛除）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="297"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="335"/>
         <source>Positions of %1 (%2)</source>
         <translation>%1 (%2) 的持仓</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="318"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="356"/>
         <source>%1 %2 old (limit %3, %4)</source>
         <translation>%1 已过 %2（上限 %3，%4）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="327"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="365"/>
         <source>⚠ Stale prices: %1. No attestation or top-up can be prepared on them: import a fresh snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>⚠ 价格过期：%1。无法据此编制证明或补充抵押：请导入新的快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="340"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="378"/>
         <source>Prices from %1: %2</source>
         <translation>价格来自 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/holdings_view.py" line="343"/>
+        <location filename="../../app/ui/views/holdings_view.py" line="381"/>
         <source>No prices: import a snapshot (File → Import snapshot…, Ctrl+O).</source>
         <translation>没有价格：请导入快照（文件 → 导入快照…，Ctrl+O）。</translation>
     </message>
@@ -2262,6 +2262,37 @@
         <location filename="../../app/ui/main_window.py" line="334"/>
         <source>Dev&amp;ices</source>
         <translation>设备(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="528"/>
+        <source>Signed, not committed</source>
+        <translation>已签名，未提交</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/main_window.py" line="529"/>
+        <source>%n signed act(s) could not be committed yet.</source>
+        <translation>
+            <numerusform>%n 项已签名的操作尚未能提交。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="535"/>
+        <source>The store has not got them: closing the window discards them and they must be signed again. Keep the window open and they are committed when the store is back.
+
+%1</source>
+        <translation>存储尚未收到这些操作：关闭窗口会丢弃它们，必须重新签名。保持窗口打开，存储恢复后会自动提交。
+
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="540"/>
+        <source>Keep the window open</source>
+        <translation>保持窗口打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="541"/>
+        <source>Discard and close</source>
+        <translation>丢弃并关闭</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="329"/>
@@ -3865,64 +3896,64 @@ Whatever the store had committed before the failure is kept; the desk&apos;s log
 <context>
     <name>StressPanel</name>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="52"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
         <source>BTC −25%</source>
         <translation>BTC −25%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="53"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="54"/>
         <source>Alt+B</source>
         <translation>Alt+B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="56"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="57"/>
         <source>USDC depeg to 0.97</source>
         <translation>USDC 脱锚至 0.97</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="59"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="60"/>
         <source>Reset shocks</source>
         <translation>重置冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="73"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="74"/>
         <source>Stress results</source>
         <translation>压力测试结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="96"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="98"/>
         <source>Price shock for %1</source>
         <translation>%1 价格冲击</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="99"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="101"/>
         <source>%1 price change:</source>
         <translation>%1 价格变动：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="133"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="135"/>
         <source>Computing the shock…</source>
         <translation>正在计算冲击…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="146"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="148"/>
         <source>The shock could not be computed (see the log).</source>
         <translation>无法计算该冲击（请查看日志）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="157"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="164"/>
         <source>No shock applied: set a price change to see who crosses a line.</source>
         <translation>未施加冲击：设置价格变动以查看哪些客户会越线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/views/stress_panel.py" line="165"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="172"/>
         <source>%n client(s) would cross a line: %2. Total shortfall USD %3.</source>
         <translation>
             <numerusform>%n 个客户将越过界线：%2。缺口合计 USD %3。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/views/stress_panel.py" line="175"/>
+        <location filename="../../app/ui/views/stress_panel.py" line="182"/>
         <source>No client crosses a line under this shock. Total shortfall USD %1.</source>
         <translation>在此冲击下没有客户越线。总缺口 USD %1。</translation>
     </message>

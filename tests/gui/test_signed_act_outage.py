@@ -145,3 +145,56 @@ def test_an_emergency_share_survives_a_database_restart_and_is_stored_once(
         ).fetchone()
     assert count == 1
     assert AuditService(desk.ctx.facade.store).verify().ok
+
+
+def test_a_signature_kept_through_a_long_outage_is_committed_when_the_link_is_back(
+    desk: Any, outage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Longer than the back-off: the act is kept (the status bar says so), the window
+    asks before it is closed with it, and commits it once the connection is back."""
+    from message_boxes import messages
+
+    from app.services import signed_commit
+    from app.store import pg_store
+
+    monkeypatch.setattr(signed_commit, "SIGNED_RETRY_S", (0.2, 0.2))
+    monkeypatch.setattr(pg_store, "RECONNECT_BACKOFF_S", (0.1,))
+    monkeypatch.setattr(signed_commit, "_kept", [])
+    alice = desk.start_emulator(TEST_MNEMONIC_ALL)
+    desk.register("alice", alice)
+    desk.sign_in("alice")
+    w = desk.window
+    proxy = w.holdings.clients.proxy
+    row = next(r for r in range(proxy.rowCount())
+               if proxy.row_object(r).client_id == "alnoor-quant")
+    w.holdings.clients.selectRow(row)
+
+    outage["armed"] = True
+    task = desk.ctx.spawn(w.attestations.prepare())
+    desk.wait_until(task.done, 45)  # the flow ended, saying not committed (its dialog)
+    act = next(a for a in desk.ctx.kept_acts if "the maker's signature of attestation" in a)
+    status = w.store_status.text()
+    assert "kept in this window" in status and act in status
+    assert any("kept in this window" in m.text and m.important
+               for m in desk.ctx.messages.entries)
+
+    w.quit_action.trigger()  # the officer quits: asked first, the act is not dropped
+    desk.wait_until(lambda: any(m.objectName() == "keptActsOnClose" for m in messages()))
+    box = next(m for m in messages() if m.objectName() == "keptActsOnClose")
+    assert act in box.informativeText()
+    keep = next(b for b in box.buttons()
+                if box.buttonRole(b) == box.ButtonRole.RejectRole)
+    keep.click()
+    desk.wait_until(lambda: not box.isVisible())
+    assert w.isVisible() and not w.closed and desk.ctx.kept_acts
+
+    outage["back"]()  # the listener reconnects; the window commits what it kept
+    desk.wait_until(lambda: not desk.ctx.kept_acts, 60)
+    desk.wait_until(lambda: "kept in this window" not in w.store_status.text(), 10)
+    assert any("committed after" in m.text and act in m.text
+               for m in desk.ctx.messages.entries)
+    assert _entries(desk, "attestation.prepared_by") == 1
+    [record] = [a for a in desk.run(desk.ctx.facade.attestations())
+                if a.prepared_by == "alice"]
+    assert record.status == AttestationStatus.AWAITING_APPROVAL
+    assert AuditService(desk.ctx.facade.store).verify().ok
