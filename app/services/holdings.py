@@ -387,7 +387,7 @@ def _to_new_snapshot(
                 dubai_entity=client.dubai_entity,
                 soc2_type2=client.soc2_type2,
                 exposure_usd=client.exposure_usd,
-                positions=tuple(client.positions),  # Position is StoredPosition
+                positions=client.positions,  # Position is StoredPosition
                 liquidation_order=client.liquidation_order,
             )
             for client in snapshot.clients

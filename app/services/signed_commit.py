@@ -42,7 +42,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from app.store.errors import StoreBusy
 
@@ -148,12 +148,22 @@ def _tell(event: CommitEvent) -> None:
             logger.exception("commit listener failed")
 
 
+async def _try_once(attempt: Callable[[], T], already: Callable[[], T | None] | None) -> T:
+    """One try: the act's own row if an earlier try committed it (its answer lost),
+    else ``attempt``'s one transaction."""
+    if already is not None:
+        found = await _in_thread(already)
+        if found is not None:
+            return found
+    return await _in_thread(attempt)
+
+
 # --- acts kept after every try failed ---------------------------------------------
 @dataclass(eq=False)
 class _KeptAct:
     act: str
-    attempt: Callable[[], object]
-    already: Callable[[], object | None] | None
+    attempt: Callable[[], Any]
+    already: Callable[[], Any] | None
     tries: int
 
 
@@ -167,6 +177,15 @@ _sweep = threading.Lock()  # one commit_kept sweep at a time (never waited on)
 def add_keeper(keeper: object) -> None:
     """From now on (while ``keeper`` lives) an act that failed every try is kept."""
     _keepers.add(keeper)
+
+
+def remove_keeper(keeper: object) -> None:
+    """``keeper`` winds down (its window closed); with no keeper left, nothing is
+    kept any more and acts still kept are dropped (the window asked first)."""
+    _keepers.discard(keeper)
+    if len(_keepers) == 0:
+        for act in discard_kept():
+            logger.warning("%s: signed, never committed; discarded with its window", act)
 
 
 def kept_acts() -> tuple[str, ...]:
@@ -195,9 +214,7 @@ async def commit_kept() -> tuple[str, ...]:
         for kept in list(_kept):
             kept.tries += 1
             try:
-                found = None if kept.already is None else await _in_thread(kept.already)
-                if found is None:
-                    await _in_thread(kept.attempt)
+                await _try_once(kept.attempt, kept.already)
             except StoreBusy as exc:
                 _tell(CommitEvent(kept.act, "kept", str(exc), kept.tries))
                 continue
@@ -234,12 +251,7 @@ async def commit_signed(
     for delay in (*delays, None):
         tries += 1
         try:
-            if tries > 1 and already is not None:
-                found = await _in_thread(already)
-                if found is not None:  # an earlier try committed; its answer was lost
-                    _tell(CommitEvent(act, "committed", "", tries))
-                    return found
-            result = await _in_thread(attempt)
+            result = await _try_once(attempt, already if tries > 1 else None)
         except StoreBusy as exc:
             if delay is None:
                 if keep and len(_keepers) > 0:

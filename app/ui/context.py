@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.services import signed_commit
 from app.services.desk_facade import DeskFacade, DeviceRow, OfficerRow, RefusedError
 from app.services.signed_commit import CommitEvent
 
@@ -35,6 +36,7 @@ class DeskContext(QObject):
     def __init__(self, facade: DeskFacade, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.facade = facade
+        self.closed = False  # wound down (close()): hears and keeps nothing more
         self.store_link_down = ""  # why the shared store is unreachable; "" when it is fine
         # signed acts not committed yet (act -> the line the status bar shows): the
         # signature is kept and retried by app.services.signed_commit
@@ -52,8 +54,6 @@ class DeskContext(QObject):
         self.status_message.connect(self.messages.add)
         self.important_message.connect(lambda text: self.messages.add(text, important=True))
         self.task_failed.connect(lambda text: self.messages.add(text, important=True))
-        from app.services import signed_commit
-
         signed_commit.add_listener(self._on_commit_event)  # held weakly
         # An act that failed every try is kept here (not dropped) and tried again
         # every half minute and whenever the shared store's connection is back.
@@ -66,6 +66,8 @@ class DeskContext(QObject):
     # --- signed acts retried across an outage -------------------------------------
     def _on_commit_event(self, event: CommitEvent) -> None:
         """A signed act could not be committed yet, then was (or never was): say so."""
+        if self.closed:
+            return
         if event.state in ("retrying", "kept"):
             self.uncommitted[event.act] = event.line
             if event.state == "kept" and event.act not in self._kept_told:
@@ -85,33 +87,32 @@ class DeskContext(QObject):
 
     def commit_kept(self) -> None:
         """Try the kept signed acts again (the store may be back)."""
-        from app.services import signed_commit
-
         if signed_commit.kept_acts():
             self.spawn(self._commit_kept())
         else:
             self._kept_timer.stop()
 
     async def _commit_kept(self) -> None:
-        from app.services import signed_commit
-
         if not await signed_commit.commit_kept():
             self._kept_timer.stop()
 
     @property
     def kept_acts(self) -> tuple[str, ...]:
         """Signed here, not committed yet, kept for a later commit."""
-        from app.services import signed_commit
-
         return signed_commit.kept_acts()
 
     def discard_kept(self) -> None:
         """The officer chose to close the window with acts still kept: forget them."""
-        from app.services import signed_commit
-
         for act in signed_commit.discard_kept():
             log.warning("closed with %s not committed: discarded", act)
             self.uncommitted.pop(act, None)
+
+    def close(self) -> None:
+        """The desk winds down: no more commit events, kept acts or retries here."""
+        self.closed = True
+        self._kept_timer.stop()
+        signed_commit.remove_listener(self._on_commit_event)
+        signed_commit.remove_keeper(self)
 
     # --- tasks ----------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -172,7 +173,8 @@ class DeskContext(QObject):
         return self.devices[0] if self.devices else None
 
     def notify_changed(self) -> None:
-        self.data_changed.emit()
+        if not self.closed:  # a wound-down desk's views load nothing more
+            self.data_changed.emit()
 
 
 class LatestRead:

@@ -105,6 +105,8 @@ class DeskApp:
         return self.emulators.offer
 
     def _rebuild(self, _code: str) -> None:
+        if self.ctx.closed:  # a desk that wound down opens no new window
+            return
         old = self.window
         old.save_state()
         self.window = MainWindow(self.ctx, self.settings, self.icon)
@@ -113,6 +115,16 @@ class DeskApp:
         self.ctx.spawn(self.window.load_all())
         old.close()
         old.deleteLater()
+
+    def close(self) -> None:
+        """The desk winds down (the app quits, a test ends): the window closes and
+        nothing of it listens any more (other workstations' changes, signed acts,
+        language switches)."""
+        self.live.stop()
+        with contextlib.suppress(RuntimeError, TypeError):
+            i18n.translator().language_changed.disconnect(self._rebuild)
+        self.window.close()
+        self.ctx.close()
 
     def _store_restored(self, path: str) -> None:
         self.ctx.spawn(self.after_restore(path))
@@ -229,6 +241,7 @@ def run_gui(data_dir: str | None, store_url: str | None = None) -> int:
         # quitting signs out: the session's secret lived only in this process anyway
         loop.run_until_complete(desk.window.signin_bar.controller.sign_out(ask_next=False))
         emulator_host().stop_all()
+        desk.close()
         loop.run_until_complete(facade.close())
     _stop_device_thread()
     return 0

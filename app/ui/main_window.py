@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         # anything asks for one): a placeholder holds each place until then.
         self._rest: _Rest | None = None
         self.closed = False  # a closed window (e.g. replaced on a language switch) loads nothing
+        self._asked_to_close = False  # File > Quit: closed as by the window's own button
         self._when_built: list[Callable[[MainWindow], None]] = []
         for _ in range(TAB_COUNT - 1):
             self.tabs.addTab(QWidget(), "")
@@ -360,14 +362,15 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        store = self.tr("Store: %1").replace("%1", self.ctx.facade.store_description())
+        # What needs the officer comes first (the label elides its middle): a signed
+        # act not committed yet, then a lost connection, then which store this is.
+        parts = ["⚠ " + line for line in self.ctx.uncommitted.values()]
         if self.ctx.store_link_down:
-            store += "  " + self.tr("⚠ connection lost, retrying: %1").replace(
+            parts.append(self.tr("⚠ connection lost, retrying: %1").replace(
                 "%1", self.ctx.store_link_down
-            )
-        for line in self.ctx.uncommitted.values():
-            store += "  ⚠ " + line
-        self.store_status.setText(store)
+            ))
+        parts.append(self.tr("Store: %1").replace("%1", self.ctx.facade.store_description()))
+        self.store_status.setText("  ".join(parts))
         devices = self.ctx.devices
         if devices:
             names = ", ".join(d.label for d in devices[:3])
@@ -507,7 +510,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        asked = event.spontaneous() or getattr(self, "_asked_to_close", False)
+        asked = event.spontaneous() or self._asked_to_close
         self._asked_to_close = False
         if asked and self.ctx.kept_acts and not self.closed:
             # A signature the store has not got yet lives only in this window.
@@ -515,6 +518,8 @@ class MainWindow(QMainWindow):
             self._ask_to_discard_kept()
             return
         self.closed = True
+        with contextlib.suppress(RuntimeError, TypeError):  # a closed window is not re-read
+            i18n.translator().language_changed.disconnect(self.retranslate)
         self.save_state()
         # No more polling (exchange, devices, countdowns) once the window is gone.
         for timer in self.findChildren(QTimer):
@@ -532,9 +537,9 @@ class MainWindow(QMainWindow):
         box.setObjectName("keptActsOnClose")
         box.setInformativeText(
             self.tr(
-                "The store has not got them: closing the window discards them and they "
-                "must be signed again. Keep the window open and they are committed when "
-                "the store is back.\n\n%1"
+                "The store has not got the %n act(s) below: closing the window discards "
+                "them and they must be signed again. Keep the window open and they are "
+                "committed when the store is back.\n\n%1", "", len(acts)
             ).replace("%1", "\n".join(acts))
         )
         keep = box.addButton(self.tr("Keep the window open"), QMessageBox.ButtonRole.RejectRole)

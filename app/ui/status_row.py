@@ -44,12 +44,16 @@ class ElidedLabel(QLabel):
         return super().text()
 
     def shows_whole(self) -> bool:
-        return self.shown() == self._full
+        return self.shown() == self._line()
+
+    def _line(self) -> str:
+        """The whole text on one line (a driver's message has line breaks and tabs)."""
+        return " ".join(self._full.split())
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
         margins = self.contentsMargins()
-        wanted = self.fontMetrics().horizontalAdvance(self._full)
+        wanted = self.fontMetrics().horizontalAdvance(self._line())
         wanted += margins.left() + margins.right() + 4
         return QSize(wanted, hint.height())
 
@@ -63,7 +67,7 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         margins = self.contentsMargins()
         room = self.width() - margins.left() - margins.right() - 4
-        text = self._full
+        text = self._line()
         if self.fontMetrics().horizontalAdvance(text) > room:
             text = self.fontMetrics().elidedText(text, self._mode, max(room, 0))
         super().setText(text)

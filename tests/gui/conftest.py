@@ -152,18 +152,26 @@ def desk(
     d = Desk(app, loop, tmp_path)
     d.run(app.start(offer_emulator=False))
     yield d
-    # Wind down inside the running loop: cancel the view tasks, then close.
-    for task in list(ctx._tasks):
-        task.cancel()
+    _wind_down(app, loop)
 
-    async def wind_down() -> None:
-        await asyncio.sleep(0.05)
-        emulator_host().stop_all()
-        await facade.close()
 
-    run_on(loop, wind_down())
-    app.window.close()  # saves the window state; the loop is not running any more
-    asyncio.set_event_loop(None)
+def _wind_down(app: DeskApp, loop: qasync.QEventLoop) -> None:
+    """Cancel the view tasks and close the store inside the running loop, then close
+    the desk (window state saved, nothing of it listening any more) whatever failed."""
+    ctx = app.ctx
+    try:
+        for task in list(ctx._tasks):
+            task.cancel()
+
+        async def wind_down() -> None:
+            await asyncio.sleep(0.05)
+            emulator_host().stop_all()
+            await ctx.facade.close()
+
+        run_on(loop, wind_down())
+    finally:
+        app.close()
+        asyncio.set_event_loop(None)
 
 
 @pytest.fixture
@@ -178,17 +186,7 @@ def shared_desk(qapp: QApplication, tmp_path: Path, pg_desk_url: str) -> Iterato
     d = Desk(app, loop, tmp_path)
     d.run(app.start(offer_emulator=False))
     yield d
-    for task in list(ctx._tasks):
-        task.cancel()
-
-    async def wind_down() -> None:
-        await asyncio.sleep(0.05)
-        emulator_host().stop_all()
-        await facade.close()
-
-    run_on(loop, wind_down())
-    app.window.close()
-    asyncio.set_event_loop(None)
+    _wind_down(app, loop)
 
 
 @pytest.fixture(autouse=True)

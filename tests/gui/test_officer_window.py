@@ -206,6 +206,7 @@ def test_the_cli_and_the_window_say_the_same_of_an_ineligible_client(desk, capsy
 
 def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None:
     from app.ui.backend.emulator import emulator_host
+    from app.ui.context import DeskContext
     from app.ui.main import DeskApp, make_settings
     from signing.emulator.test_seeds import TEST_MNEMONIC_ALL
 
@@ -215,7 +216,8 @@ def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None
     emulator_host().stop_all()  # the desk closes: the emulators go, their mode with them
     assert not emulator_host().ask_on_screen
 
-    again = DeskApp(desk.ctx, make_settings(str(desk.data_dir)), None)  # the next start
+    # the next start: a desk of its own on the same store
+    again = DeskApp(DeskContext(desk.ctx.facade), make_settings(str(desk.data_dir)), None)
     try:
         again.window.when_built(lambda w: None)
         assert again.window.devices.ask_on_screen_action.isChecked()
@@ -223,7 +225,7 @@ def test_ask_on_the_emulator_screen_is_remembered_across_a_restart(desk) -> None
         assert emulator_host().ask_on_screen
         assert emulator.hsm.policy.mode.value == "interactive"
     finally:
-        again.window.close()
+        again.close()
         again.window.deleteLater()
 
 

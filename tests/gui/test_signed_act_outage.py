@@ -76,9 +76,9 @@ def _entries(desk: Any, action: str) -> int:
     return len(AuditService(desk.ctx.facade.store).entries(action=action))
 
 
-def test_the_makers_signature_survives_a_database_restart_and_is_stored_once(
-    desk: Any, outage: dict[str, Any]
-) -> None:
+def _alice_on_duty_with_a_client_selected(desk: Any) -> Any:
+    """alice registered and signed in on the emulator, alnoor-quant selected in
+    Holdings (what Prepare attests); returns the window."""
     alice = desk.start_emulator(TEST_MNEMONIC_ALL)
     desk.register("alice", alice)
     desk.sign_in("alice")
@@ -87,6 +87,13 @@ def test_the_makers_signature_survives_a_database_restart_and_is_stored_once(
     row = next(r for r in range(proxy.rowCount())
                if proxy.row_object(r).client_id == "alnoor-quant")
     w.holdings.clients.selectRow(row)
+    return w
+
+
+def test_the_makers_signature_survives_a_database_restart_and_is_stored_once(
+    desk: Any, outage: dict[str, Any]
+) -> None:
+    w = _alice_on_duty_with_a_client_selected(desk)
 
     outage["armed"] = True
     task = desk.ctx.spawn(w.attestations.prepare())
@@ -160,14 +167,7 @@ def test_a_signature_kept_through_a_long_outage_is_committed_when_the_link_is_ba
     monkeypatch.setattr(signed_commit, "SIGNED_RETRY_S", (0.2, 0.2))
     monkeypatch.setattr(pg_store, "RECONNECT_BACKOFF_S", (0.1,))
     monkeypatch.setattr(signed_commit, "_kept", [])
-    alice = desk.start_emulator(TEST_MNEMONIC_ALL)
-    desk.register("alice", alice)
-    desk.sign_in("alice")
-    w = desk.window
-    proxy = w.holdings.clients.proxy
-    row = next(r for r in range(proxy.rowCount())
-               if proxy.row_object(r).client_id == "alnoor-quant")
-    w.holdings.clients.selectRow(row)
+    w = _alice_on_duty_with_a_client_selected(desk)
 
     outage["armed"] = True
     task = desk.ctx.spawn(w.attestations.prepare())
@@ -182,6 +182,7 @@ def test_a_signature_kept_through_a_long_outage_is_committed_when_the_link_is_ba
     desk.wait_until(lambda: any(m.objectName() == "keptActsOnClose" for m in messages()))
     box = next(m for m in messages() if m.objectName() == "keptActsOnClose")
     assert act in box.informativeText()
+    assert box.informativeText().startswith("The store has not got the act below")  # one act
     keep = next(b for b in box.buttons()
                 if box.buttonRole(b) == box.ButtonRole.RejectRole)
     keep.click()

@@ -57,3 +57,23 @@ def test_a_normal_message_reads_whole_at_the_default_and_the_minimum_size(desk) 
         _reads_whole(desk, "证明 1 已编制：等待第二位官员审批。")
     finally:
         i18n.translator().switch("en")
+
+
+def test_a_signed_act_not_committed_leads_the_store_status_on_one_line(desk) -> None:
+    """The driver's message has line breaks; the label is one line, and what the
+    officer must act on (a signature the store has not got) comes before the rest."""
+    w = desk.window
+    desk.ctx.store_link_down = (
+        'connection to server at "db1", port 5432 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?"
+    )
+    kept = ("not committed: the maker's signature of attestation 3 (signed, kept in "
+            "this window; committed when the store is back): the database is unreachable")
+    desk.ctx.uncommitted["the maker's signature of attestation 3"] = kept
+    desk.ctx.store_link_changed.emit()
+    desk.run(asyncio.sleep(0.05))
+    label = w.store_status
+    assert "\n" not in label.shown() and "\t" not in label.shown()
+    assert label.shown().startswith("⚠ not committed: the maker's signature of attestation 3")
+    assert label.text().index("connection lost") < label.text().index("Store: SQLite")
+    assert label.height() < 2 * label.fontMetrics().height()  # one line, not two
