@@ -66,8 +66,6 @@ class DeskContext(QObject):
     # --- signed acts retried across an outage -------------------------------------
     def _on_commit_event(self, event: CommitEvent) -> None:
         """A signed act could not be committed yet, then was (or never was): say so."""
-        if self.closed:
-            return
         if event.state in ("retrying", "kept"):
             self.uncommitted[event.act] = event.line
             if event.state == "kept" and event.act not in self._kept_told:

@@ -105,8 +105,6 @@ class DeskApp:
         return self.emulators.offer
 
     def _rebuild(self, _code: str) -> None:
-        if self.ctx.closed:  # a desk that wound down opens no new window
-            return
         old = self.window
         old.save_state()
         self.window = MainWindow(self.ctx, self.settings, self.icon)

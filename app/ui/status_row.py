@@ -25,12 +25,14 @@ class ElidedLabel(QLabel):
     ) -> None:
         super().__init__(parent)
         self._full = ""
+        self._one_line = ""  # what is painted, before eliding: a driver's message has line breaks
         self._mode = mode
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setTextFormat(Qt.TextFormat.PlainText)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._full = text
+        self._one_line = " ".join(text.split())
         self.setToolTip(text)
         self.updateGeometry()
         self._elide()
@@ -44,16 +46,12 @@ class ElidedLabel(QLabel):
         return super().text()
 
     def shows_whole(self) -> bool:
-        return self.shown() == self._line()
-
-    def _line(self) -> str:
-        """The whole text on one line (a driver's message has line breaks and tabs)."""
-        return " ".join(self._full.split())
+        return self.shown() == self._one_line
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
         margins = self.contentsMargins()
-        wanted = self.fontMetrics().horizontalAdvance(self._line())
+        wanted = self.fontMetrics().horizontalAdvance(self._one_line)
         wanted += margins.left() + margins.right() + 4
         return QSize(wanted, hint.height())
 
@@ -67,7 +65,7 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         margins = self.contentsMargins()
         room = self.width() - margins.left() - margins.right() - 4
-        text = self._line()
+        text = self._one_line
         if self.fontMetrics().horizontalAdvance(text) > room:
             text = self.fontMetrics().elidedText(text, self._mode, max(room, 0))
         super().setText(text)

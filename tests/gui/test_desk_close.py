@@ -7,6 +7,7 @@ read a store that is gone and tell an officer who is no longer looking.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from app.services import signed_commit
@@ -34,7 +35,7 @@ def test_a_closed_desk_no_longer_reloads_on_commit_events_nor_keeps_acts(desk: A
 
 def test_the_last_desk_closed_drops_its_kept_acts(desk: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(signed_commit, "_kept", [])
-    monkeypatch.setattr(signed_commit, "_keepers", __import__("weakref").WeakSet())
+    monkeypatch.setattr(signed_commit, "_keepers", weakref.WeakSet())
     only = DeskApp(DeskContext(desk.ctx.facade), make_settings(str(desk.data_dir)), None)
     signed_commit._kept.append(signed_commit._KeptAct("an act", lambda: None, None, 8))
     assert only.ctx.kept_acts == ("an act",)
