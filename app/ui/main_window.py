@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -524,6 +525,10 @@ class MainWindow(QMainWindow):
         # No more polling (exchange, devices, countdowns) once the window is gone.
         for timer in self.findChildren(QTimer):
             timer.stop()
+        # Its open dialogs go with it, answered "no" (a flow waiting on one ends).
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
         super().closeEvent(event)
 
     def _ask_to_discard_kept(self) -> None:

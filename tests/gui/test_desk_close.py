@@ -52,3 +52,17 @@ def test_a_closed_window_is_not_retranslated(desk: Any) -> None:
         assert w.windowTitle() == title  # the closed window stayed as it was
     finally:
         i18n.translator().switch("en")
+
+
+def test_a_closed_windows_open_dialogs_close_with_it(desk: Any) -> None:
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    w = desk.window
+    box = QMessageBox(QMessageBox.Icon.Warning, "Refused", "signed, not committed", parent=w)
+    answers: list[int] = []
+    box.finished.connect(answers.append)
+    box.open()
+    assert box.isVisible()
+    w.close()
+    assert not box.isVisible()  # not left on screen for an officer of a window that is gone
+    assert answers == [QDialog.DialogCode.Rejected.value]  # answered "no", once
