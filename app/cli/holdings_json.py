@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from app.domain.money import format_decimal
 from app.domain.snapshot import format_utc
@@ -117,13 +117,22 @@ def _child(
 
 
 def _copy_items(spool: TextIO, out: TextIO, written: int) -> int:
-    """Copy the child's items after ``written`` items of ours; returns 1 if it had any."""
-    spool.seek(0)
-    lead = spool.read(len(_NEXT))
-    if not lead:
+    """Copy the child's items after ``written`` items of ours; returns 1 if it had any.
+
+    The items are ASCII (json's escapes), so a stream with a byte buffer gets the
+    bytes as they are, not decoded and encoded again (half of a 100,000-client
+    output is ~30 MB)."""
+    source: IO[Any] = spool.buffer
+    target: IO[Any] | None = getattr(out, "buffer", None)
+    if target is None:  # a text-only stream (io.StringIO)
+        source, target = spool, out
+    source.seek(0)
+    if not source.read(len(_NEXT)):
         return 0
     out.write(_NEXT if written else _OPEN)
-    shutil.copyfileobj(spool, out, 1 << 20)
+    out.flush()
+    shutil.copyfileobj(source, target, 1 << 20)
+    target.flush()
     return 1
 
 

@@ -316,6 +316,12 @@ ClientParts = tuple[
 """One client as :meth:`BatchValuer.value_many` takes it: a record's fields, no objects."""
 
 
+def client_parts(client: ClientRecord, locked: Mapping[str, Decimal] | None = None) -> ClientParts:
+    """``client`` as :data:`ClientParts`: its first seven fields (``Position`` unpacks
+    as ``(asset, quantity, locked)``), then the quantities ``locked`` by redemptions."""
+    return (*client[:7], locked)
+
+
 class BatchValuer:
     """:func:`value_client` for many clients at one set of prices, in a tight loop.
 
@@ -331,8 +337,8 @@ class BatchValuer:
     for a client that fails a rule.
 
     :meth:`value_many` takes each client's fields as plain values
-    (:data:`ClientParts`), so a caller that streams rows (``custody-desk holdings
-    --json``) need not build a :class:`ClientRecord` first. Prices and catalogue
+    (:data:`ClientParts`, which :func:`client_parts` makes of a record and its
+    locks) and unpacks them in its loop. Prices and catalogue
     are read as they are when first needed, once per asset: a batch is one set of
     prices. Raises what :func:`value_client` raises (UnknownAsset, MissingPrice)
     for the same inputs.
@@ -371,17 +377,7 @@ class BatchValuer:
         self, client: ClientRecord, locked: Mapping[str, Decimal] | None = None
     ) -> ClientValuation:
         """The valuation :func:`value_client` gives ``client`` at this batch's prices."""
-        parts: ClientParts = (
-            client.id,
-            client.name,
-            client.net_assets_usd,
-            client.dubai_entity,
-            client.soc2_type2,
-            client.exposure_usd,
-            client.positions,  # Position unpacks as (asset, quantity, locked)
-            locked,
-        )
-        return self.value_many([parts])[0]
+        return self.value_many([client_parts(client, locked)])[0]
 
     def value_many(self, clients: Iterable[ClientParts]) -> list[ClientValuation]:
         """Value each client given as fields (:data:`ClientParts`), in order.

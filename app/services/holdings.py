@@ -61,7 +61,7 @@ from app.domain.snapshot import (
     format_utc,
     parse_snapshot,
 )
-from app.domain.valuation import BatchValuer, ClientValuation, PositionValuation
+from app.domain.valuation import BatchValuer, ClientValuation, PositionValuation, client_parts
 from app.files import FileTooLarge, read_bounded
 from app.services.unit_of_work import Clock, unit_of_work, utc_now
 from app.store.interface import Store, Transaction
@@ -304,13 +304,8 @@ class HoldingsService:
         """
         with bulk_build():
             return [
-                ClientHolding(
-                    record=_to_record(state),
-                    valuation=valuation,
-                    snapshot_id=state.snapshot_id,
-                    record_as_of=state.as_of,
-                )
-                for state, valuation in self.valued_states_in(tx, as_of, client_id)
+                ClientHolding(record, valuation, state.snapshot_id, state.as_of)
+                for state, record, valuation in self._valued_in(tx, as_of, client_id)
             ]
 
     def iter_valued_states(
@@ -340,6 +335,21 @@ class HoldingsService:
         Values with :class:`~app.domain.valuation.BatchValuer`: ``value_client``'s
         figures, the prices and locks read once for the whole desk.
         """
+        for state, _record, valuation in self._valued_in(
+            tx, as_of, client_id, from_id=from_id, before_id=before_id
+        ):
+            yield state, valuation
+
+    def _valued_in(
+        self,
+        tx: Transaction,
+        as_of: datetime | None,
+        client_id: str | None,
+        *,
+        from_id: str | None = None,
+        before_id: str | None = None,
+    ) -> Iterator[tuple[StoredClientState, ClientRecord, ClientValuation]]:
+        """:meth:`valued_states_in` with each client's record (what it was valued from)."""
         if as_of is None:
             as_of = current_cutoff(tx, self._clock())
         prices = {asset: p.price_usd for asset, p in tx.holdings.prices(as_of).items()}
@@ -349,22 +359,11 @@ class HoldingsService:
             as_of, client_id, from_id=from_id, before_id=before_id
         )
         while chunk := list(islice(states, _CHUNK)):
+            records = [_to_record(state) for state in chunk]
             valuations = valuer.value_many(
-                [
-                    (
-                        state.client_id,
-                        state.name,
-                        state.net_assets_usd,
-                        state.dubai_entity,
-                        state.soc2_type2,
-                        state.exposure_usd,
-                        state.positions,  # named tuples: (asset, quantity, locked)
-                        locks.get(state.client_id),
-                    )
-                    for state in chunk
-                ]
+                [client_parts(record, locks.get(record.id)) for record in records]
             )
-            yield from zip(chunk, valuations, strict=True)
+            yield from zip(chunk, records, valuations, strict=True)
 
 
 _CHUNK = 1000  # clients valued per BatchValuer.value_many call while streaming
@@ -396,13 +395,15 @@ def _to_new_snapshot(
 
 
 def _to_record(state: StoredClientState) -> ClientRecord:
-    return ClientRecord(
-        id=state.client_id,
-        name=state.name,
-        net_assets_usd=state.net_assets_usd,
-        dubai_entity=state.dubai_entity,
-        soc2_type2=state.soc2_type2,
-        exposure_usd=state.exposure_usd,
-        positions=state.positions,  # already the domain's Position tuples
-        liquidation_order=state.liquidation_order,
-    )
+    # ClientRecord's fields in order, without the named tuple's Python-level __new__
+    # (one per client of a 100,000-client load: docs/performance.md).
+    return tuple.__new__(ClientRecord, (
+        state.client_id,
+        state.name,
+        state.net_assets_usd,
+        state.dubai_entity,
+        state.soc2_type2,
+        state.exposure_usd,
+        state.positions,  # already the domain's Position tuples
+        state.liquidation_order,
+    ))

@@ -306,7 +306,10 @@ class PgStore:
                     self._rollback()
                     raise map_pg_error(exc) from exc
                 try:
-                    yield PgTransaction(connection)
+                    try:
+                        yield PgTransaction(connection)
+                    finally:  # a stream left unread would hold the connection
+                        connection.end_streams()
                 except psycopg.Error as exc:
                     self._rollback()
                     raise map_pg_error(exc) from exc

@@ -3,7 +3,6 @@ ineligible client marked, and the details panes of the margin-call and emergency
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,7 +42,7 @@ def _client(eligible: bool) -> ClientRow:
 
 def test_ineligible_client_is_marked_in_the_state_column_with_reasons() -> None:
     model = ClientsModel()
-    model.set_rows([_client(False), replace(_client(True), client_id="ok")])
+    model.set_rows([_client(False), _client(True)._replace(client_id="ok")])
     bad = model.index(0, ClientColumn.STATE)
     assert "INELIGIBLE" in bad.data()
     assert "net assets" in bad.data(Qt.ItemDataRole.ToolTipRole)

@@ -361,3 +361,109 @@ def test_one_clients_holdings_are_its_row_of_the_whole_desk_at_each_snapshot(
                 whole[client_id].snapshot_id, whole[client_id].record_as_of,
             )
     assert service.holdings(None, "nobody") == []
+
+
+def test_window_client_rows_and_records_are_the_reference_field_by_field(
+    desk: Store,
+) -> None:
+    """The holdings table's rows and each client's record are built positionally (a
+    load builds 100,000 of each): every field is still the one its name says, as
+    keyword-built rows from value_client's figures have it."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from app.domain.snapshot import ClientRecord
+    from app.domain.yield_accrual import accrued_yield
+    from app.services.desk_facade import ClientRow
+    from app.ui.backend.store_desk import StoreDesk, line_state
+
+    facade = StoreDesk(desk)
+    catalogue = facade.holdings_service.catalogue
+    before = datetime.now(UTC)
+    snapshot = asyncio.run(facade.holdings())
+    after = datetime.now(UTC)
+    assert facade._cache is not None
+    prices = facade._cache.prices
+
+    def accrued(record: ClientRecord, now: datetime) -> Decimal:
+        return accrued_yield(record, prices, catalogue, now).accrued_usd
+
+    expected = reference(desk)
+    assert len(snapshot.clients) == len(expected)
+    for row, holding, (state, v) in zip(
+        snapshot.clients, facade._cache.holdings, expected, strict=True
+    ):
+        record = ClientRecord(
+            id=state.client_id, name=state.name, net_assets_usd=state.net_assets_usd,
+            dubai_entity=state.dubai_entity, soc2_type2=state.soc2_type2,
+            exposure_usd=state.exposure_usd, positions=state.positions,
+            liquidation_order=state.liquidation_order,
+        )
+        assert holding.record == record and len(holding.record) == len(record)
+        # the accrual moves only at midnight and at the distribution time: either side
+        yields = {accrued(record, before), accrued(record, after)}
+        assert row.accrued_yield in yields, state.client_id
+        assert row == ClientRow(
+            client_id=v.client_id, name=v.name, market_value=v.market_value_usd,
+            collateral_value=v.collateral_value_usd, credit_line=v.usable_credit_line_usd,
+            exposure=v.exposure_usd, collateral_ratio=v.collateral_ratio, state=line_state(v),
+            to_margin_call=v.price_drop_to_margin_call,
+            to_liquidation=v.price_drop_to_liquidation, eligible=v.eligible,
+            ineligible_reasons=tuple(v.ineligible_reasons), accrued_yield=row.accrued_yield,
+        ), state.client_id
+    assert any(not row.eligible and row.credit_line == 0 for row in snapshot.clients)
+
+
+def test_a_stored_client_state_has_each_field_where_its_name_says(any_store: Store) -> None:
+    """The holdings read builds each client's state positionally (100,000 per load):
+    two clients whose every field differs from the other's come back field by field."""
+    from datetime import UTC, datetime
+
+    service = HoldingsService(any_store)
+    text = json.dumps({
+        "as_of": "2026-11-20T09:00:00Z", "prices": {"USDC": "1.00", "BENJI": "1.00"},
+        "clients": [
+            {"id": "a-first", "name": "Dubai only", "net_assets_usd": "7000000.00",
+             "dubai_entity": True, "soc2_type2": False, "exposure_usd": "12.34",
+             "liquidation_order": ["USDC", "BENJI"],
+             "positions": [{"asset": "USDC", "quantity": "5", "locked_quantity": "2"},
+                           {"asset": "BENJI", "quantity": "3.5"}]},
+            {"id": "b-second", "name": "SOC 2 only", "net_assets_usd": "6000000.00",
+             "dubai_entity": False, "soc2_type2": True, "exposure_usd": "0.00",
+             "positions": []},
+        ],
+    })
+    service.import_snapshot(service.parse(text), "test", raw_json=text)
+    with any_store.read() as tx:
+        first, second = tx.holdings.client_states()
+    as_of = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert (first.client_id, first.name, first.net_assets_usd, first.exposure_usd) == (
+        "a-first", "Dubai only", Decimal("7000000.00"), Decimal("12.34"))
+    assert (first.dubai_entity, first.soc2_type2) == (True, False)
+    assert (second.dubai_entity, second.soc2_type2) == (False, True)
+    assert first.liquidation_order == ("USDC", "BENJI") and second.liquidation_order == ()
+    assert [tuple(p) for p in first.positions] == [
+        ("USDC", Decimal("5"), Decimal("2")), ("BENJI", Decimal("3.5"), Decimal("0"))]
+    assert [(p.asset, p.quantity, p.locked_quantity) for p in first.positions] == [
+        ("USDC", Decimal("5"), Decimal("2")), ("BENJI", Decimal("3.5"), Decimal("0"))]
+    assert second.positions == ()
+    assert first.snapshot_id == second.snapshot_id == 1 and first.as_of == as_of
+    assert json.loads(first.extra_json) == json.loads(second.extra_json) == {}
+    assert len(first) == len(second) == len(type(first)._fields)
+
+
+def test_holdings_json_on_two_processes_to_a_text_only_stream(
+    desk: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's half is copied as bytes into a stream with a byte buffer (stdout);
+    a text-only stream gets the same text."""
+    import io
+
+    from app.cli import holdings_json
+
+    expected = reference(desk)
+    lines = ",\n".join("  " + reference_json(state, v) for state, v in expected)
+    monkeypatch.setattr(holdings_json, "PARALLEL_FROM", 2)
+    out = io.StringIO()
+    holdings_json.write_holdings_json(HoldingsService(desk), desk, None, out)
+    assert out.getvalue() == f"[\n{lines}\n]\n"

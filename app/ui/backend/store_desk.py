@@ -58,31 +58,41 @@ if TYPE_CHECKING:  # imported when first used: not on the cold-start path
 
 log = logging.getLogger(__name__)
 
+_LINE_STATES = {state.value: state for state in LineState}  # a lookup, not an enum call
+
+
 def line_state(valuation: ClientValuation) -> LineState:
     """The domain's standing (shared with the CLI), as the window's enum."""
-    return LineState(valuation.line_standing)
+    return _LINE_STATES[valuation.line_standing]
+
+
+_NO_YIELD = Decimal(0)
+_NO_ACCRUAL = Decimal("0.00")
 
 
 def client_row(
-    holding: ClientHolding, accrued: Decimal = Decimal(0), exchange_call: str = ""
+    holding: ClientHolding, accrued: Decimal = _NO_YIELD, exchange_call: str = ""
 ) -> ClientRow:
     v = holding.valuation
-    return ClientRow(
-        client_id=v.client_id,
-        name=v.name,
-        market_value=v.market_value_usd,
-        collateral_value=v.collateral_value_usd,
-        credit_line=v.usable_credit_line_usd,  # none while ineligible
-        exposure=v.exposure_usd,
-        collateral_ratio=v.collateral_ratio,
-        state=line_state(v),
-        to_margin_call=v.price_drop_to_margin_call,
-        to_liquidation=v.price_drop_to_liquidation,
-        eligible=v.eligible,
-        ineligible_reasons=tuple(v.ineligible_reasons),
-        accrued_yield=accrued,
-        exchange_call=exchange_call,
-    )
+    # ClientRow's fields in order, built without the named tuple's Python-level
+    # __new__: one row per client on every load (docs/performance.md).
+    return tuple.__new__(ClientRow, (
+        v.client_id,
+        v.name,
+        v.market_value_usd,
+        v.collateral_value_usd,
+        v.usable_credit_line_usd,  # none while ineligible
+        v.exposure_usd,
+        v.collateral_ratio,
+        line_state(v),
+        v.price_drop_to_margin_call,
+        v.price_drop_to_liquidation,
+        v.eligible,
+        tuple(v.ineligible_reasons),
+        accrued,  # accrued_yield
+        0,  # attestations_today
+        exchange_call,
+    ))
 
 
 def position_rows(
@@ -146,7 +156,10 @@ class _Cache:
         return self.inputs.locks if self.inputs is not None else {}
 
     def accrued_total(self, client_id: str) -> Decimal:
-        return sum(self.accrued.get(client_id, {}).values(), Decimal("0.00"))
+        accrued = self.accrued.get(client_id)
+        if not accrued:  # most clients hold no yield-bearing asset
+            return _NO_ACCRUAL
+        return sum(accrued.values(), _NO_ACCRUAL)
 
     def client_row(self, holding: ClientHolding) -> ClientRow:
         client_id = holding.record.id

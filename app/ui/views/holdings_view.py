@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter
 
@@ -70,7 +69,7 @@ async def totals_row_async(clients: list[ClientRow], step: int = 4000) -> Client
     for start in range(0, len(clients), step):
         rows.append(totals_row(clients[start : start + step]))
         await asyncio.sleep(0)
-    return replace(totals_row(rows), name=f"{len(clients)}")
+    return totals_row(rows)._replace(name=f"{len(clients)}")
 
 
 class HoldingsView(QWidget):
@@ -228,8 +227,7 @@ class HoldingsView(QWidget):
         self._reselect(current.client_id if isinstance(current, ClientRow) else None, selected)
 
     def _show_totals(self, clients: list[ClientRow], total: ClientRow) -> None:
-        total = replace(
-            total,
+        total = total._replace(
             client_id=self.tr("TOTAL"),
             name=self.tr("%1 clients").replace("%1", f"{len(clients):,}"),
         )
