@@ -108,7 +108,11 @@ class DeskContext(QObject):
     def close(self) -> None:
         """The desk winds down: no more commit events, kept acts or retries here."""
         self.closed = True
-        self._kept_timer.stop()
+        # Every clock of the desk stops with it: the kept-act retry, and the sign-in
+        # controller's idle lock and expiry, which would end a session 15 minutes on
+        # in a desk that has no loop any more.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         signed_commit.remove_listener(self._on_commit_event)
         signed_commit.remove_keeper(self)
 

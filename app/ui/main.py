@@ -117,7 +117,9 @@ class DeskApp:
     def close(self) -> None:
         """The desk winds down (the app quits, a test ends): the window closes and
         nothing of it listens any more (other workstations' changes, signed acts,
-        language switches)."""
+        language switches). Closing twice is closing once."""
+        if self.ctx.closed:
+            return
         self.live.stop()
         with contextlib.suppress(RuntimeError, TypeError):
             i18n.translator().language_changed.disconnect(self._rebuild)

@@ -66,3 +66,21 @@ def test_a_closed_windows_open_dialogs_close_with_it(desk: Any) -> None:
     w.close()
     assert not box.isVisible()  # not left on screen for an officer of a window that is gone
     assert answers == [QDialog.DialogCode.Rejected.value]  # answered "no", once
+
+
+def test_a_closed_desk_stops_its_sign_in_clocks(desk: Any) -> None:
+    """A session open when the desk quits must not lock itself 15 minutes later in a
+    desk with no loop (seen in CI: a test's idle lock fired during another test)."""
+    from test_signin_window import two_officers
+
+    two_officers(desk)
+    desk.sign_in("alice")
+    controller = desk.window.signin_bar.controller
+    assert controller.idle_timer.isActive() and controller.expiry_timer.isActive()
+    desk.app.close()
+    assert not controller.idle_timer.isActive() and not controller.expiry_timer.isActive()
+    spawned: list[Any] = []
+    desk.ctx.spawn = spawned.append  # type: ignore[method-assign]
+    controller._idle()
+    controller._expired()
+    assert spawned == []  # nothing scheduled on the closed desk

@@ -178,10 +178,10 @@ class SigninController(QObject):
                 log.warning("ending the session: %s", exc)
 
     def _idle(self) -> None:
-        if self.session is not None:
+        if self.session is not None and not self.ctx.closed:
             self.ctx.spawn(self._end("lock", ask="idle"))
 
     def _expired(self) -> None:
-        if self.session is not None:
+        if self.session is not None and not self.ctx.closed:
             # the store refuses acts after expiry anyway; the window says so at once
             self.ctx.spawn(self._end("expired", ask="expired"))
